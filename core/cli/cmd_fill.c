@@ -1,0 +1,105 @@
+/* cmd_fill.c -- klarbrev fill: template + case -> checked letter, written only when no finding is an error. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *fill_help =
+	"Brug: klarbrev fill SKABELON SAG.json -o BREV.docx [--force] [--format text|json] [--data-dir MAPPE]\n"
+	"\n"
+	"Udfylder skabelonen med sagens felter, tjekker brevet (stavning, læsbarhed og de regler, der ligger i\n"
+	"plugins/) og gemmer det som BREV.docx. Har tjekket fundet fejl, gemmes brevet ikke: klarbrev afslutter\n"
+	"med kode 1, og BREV.docx bliver ikke rørt. Advarsler forhindrer ikke, at brevet gemmes.\n"
+	"\n"
+	"  SKABELON              en skabelonmappe (letter.docx + manifest.json) eller en .docx-fil\n"
+	"  SAG.json              sagens felter som JSON, fx {\"modtager\": {\"navn\": \"Jens Hansen\"}}\n"
+	"  -o, --output BREV     hvor brevet skal gemmes (.docx)\n"
+	"  --force               gem brevet, selv om tjekket har fundet fejl\n"
+	"  --format text|json    rapportens form (json er til programmer, fx Word-makroen)\n"
+	"  --delimiters \"{ }\"    andre tag-afgrænsere end {{ }} (fx skabeloner fra docxtemplater)\n"
+	"  --no-spell            spring stavekontrollen over\n"
+	"  --data-dir MAPPE      klarbrevs data (plugins, ordlister); ellers KLARBREV_DATA eller ved programmet\n"
+	"\n"
+	"Eksempel:\n"
+	"  klarbrev fill templates/afslag-kontanthjaelp templates/afslag-kontanthjaelp/example.json -o brev.docx\n"
+	"\n"
+	"Afslutningskoder: 0 brevet er gemt, 1 fejl i brevet (intet gemt), 2 forkert brug eller ugyldige input.\n";
+
+int cmd_fill(int argc, char **argv)
+{
+	cli_opts o;
+	int ret = cli_parse(&o, argc, argv, 2, "fill", "o format force data-dir delimiters no-spell no-plugins ");
+	if (ret)
+		return ret;
+	if (o.help) {
+		fputs(fill_help, stdout);
+		return KB_EXIT_OK;
+	}
+	if (o.npositional != 2)
+		return cli_usage_error("fill", "angiv en skabelon og en sag: klarbrev fill SKABELON SAG.json -o BREV.docx");
+	if (!o.output)
+		return cli_usage_error("fill", "angiv, hvor brevet skal gemmes: -o BREV.docx");
+
+	kb_ctx *ctx = NULL;
+	kb_template *t = NULL;
+	kb_case *c = NULL;
+	kb_letter *l = NULL;
+	char *data_dir = NULL;
+	char open[16] = "", close[16] = "";
+	ret = KB_EXIT_BAD;
+	if (kb_ctx_new(&ctx)) {
+		fprintf(stderr, "klarbrev: out of memory\n");
+		goto done;
+	}
+	kb_template_options topts = { 0 };
+	if (o.delimiters) {
+		const char *sp = strchr(o.delimiters, ' ');
+		size_t ol = sp ? (size_t)(sp - o.delimiters) : 0;
+		const char *cl = sp ? sp + 1 : "";
+		while (*cl == ' ')
+			cl++;
+		if (!sp || ol == 0 || ol >= sizeof open || !*cl || strlen(cl) >= sizeof close || strchr(cl, ' ')) {
+			ret = cli_usage_error("fill", "--delimiters skal være to afgrænsere med mellemrum imellem, fx \"{ }\"");
+			goto done;
+		}
+		memcpy(open, o.delimiters, ol);
+		open[ol] = '\0';
+		memcpy(close, cl, strlen(cl) + 1);
+		topts.open_delim = open;
+		topts.close_delim = close;
+	}
+	if (!(data_dir = cli_data_dir(&o)))
+		goto done;
+	int rc = kb_template_open(&t, ctx, o.positional[0], &topts);
+	if (!rc)
+		rc = kb_case_load_file(&c, ctx, o.positional[1]);
+	if (!rc)
+		rc = kb_template_render(&l, ctx, t, c);
+	if (rc) {
+		ret = cli_fail(ctx, rc);
+		goto done;
+	}
+	size_t errors = 0;
+	if ((ret = cli_check_and_report(&o, data_dir, l, &errors)))
+		goto done;
+	if (errors && !o.force) {
+		fprintf(stderr,
+		        "klarbrev: brevet er ikke gemt, fordi tjekket fandt %zu %s; ret %s, eller brug --force\n", errors,
+		        errors == 1 ? "fejl" : "fejl", errors == 1 ? "den" : "dem");
+		ret = KB_EXIT_BLOCKED;
+		goto done;
+	}
+	if ((rc = kb_letter_save(l, ctx, o.output))) {
+		ret = cli_fail(ctx, rc);
+		goto done;
+	}
+	fprintf(stderr, "klarbrev: brevet er gemt i %s\n", o.output);
+	ret = KB_EXIT_OK;
+done:
+	kb_letter_free(l);
+	kb_case_free(c);
+	kb_template_free(t);
+	kb_ctx_free(ctx);
+	free(data_dir);
+	return ret;
+}

@@ -1,0 +1,244 @@
+/* main.c -- the klarbrev program: dispatches to the subcommands and holds their shared helpers. */
+#include "cli.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef KB_DATA_SUBDIR
+#define KB_DATA_SUBDIR "share/klarbrev"
+#endif
+
+static const char *usage_text =
+	"klarbrev " KB_VERSION " -- skriver og tjekker afgørelsesbreve\n"
+	"\n"
+	"Brug:\n"
+	"  klarbrev fill SKABELON SAG.json -o BREV.docx   udfyld en skabelon, tjek brevet, gem det\n"
+	"  klarbrev check BREV.docx|BREV.txt              tjek et eksisterende brev\n"
+	"  klarbrev text BREV.docx                        vis brevets tekst, et afsnit pr. linje\n"
+	"  klarbrev inspect BREV.docx|BREV.txt            vis afsnit og sætninger, som klarbrev ser dem\n"
+	"\n"
+	"  klarbrev KOMMANDO --help                       hjælp til en kommando\n"
+	"\n"
+	"Eksempel:\n"
+	"  klarbrev fill templates/afslag-kontanthjaelp templates/afslag-kontanthjaelp/example.json -o brev.docx\n"
+	"\n"
+	"Afslutningskoder: 0 ingen fejl, 1 fejl i brevet (intet gemt), 2 forkert brug eller ugyldige input.\n"
+	"Data (plugins, ordlister, skabeloner) findes ved siden af programmet; --data-dir eller KLARBREV_DATA\n"
+	"peger et andet sted hen.\n";
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "klarbrev%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nSe: klarbrev %s--help\n", cmd ? cmd : "");
+	return KB_EXIT_BAD;
+}
+
+static int opt_allowed(const char *allowed, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = allowed; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == allowed || p[-1] == ' ') && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, const char *allowed)
+{
+	memset(o, 0, sizeof *o);
+	int only_positional = 0;
+	for (int i = first; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_positional || a[0] != '-' || !strcmp(a, "-")) {
+			if (o->npositional >= (int)(sizeof o->positional / sizeof o->positional[0]))
+				return cli_usage_error(cmd, "for mange argumenter");
+			o->positional[o->npositional++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_positional = 1;
+			continue;
+		}
+		/* --name=value or --name value */
+		char name[64];
+		const char *value = NULL;
+		const char *p = a[1] == '-' ? a + 2 : a + 1;
+		const char *eq = strchr(p, '=');
+		size_t nl = eq ? (size_t)(eq - p) : strlen(p);
+		if (nl == 0 || nl >= sizeof name)
+			return cli_usage_error(cmd, "ukendt tilvalg %s", a);
+		memcpy(name, p, nl);
+		name[nl] = '\0';
+		if (eq)
+			value = eq + 1;
+		if (!strcmp(name, "h") || !strcmp(name, "help")) {
+			o->help = 1;
+			continue;
+		}
+		if (!strcmp(name, "output"))
+			memcpy(name, "o", 2);
+		if (!opt_allowed(allowed, name))
+			return cli_usage_error(cmd, "ukendt tilvalg %s", a);
+		int takes_value = !strcmp(name, "o") || !strcmp(name, "format") || !strcmp(name, "data-dir") ||
+		                  !strcmp(name, "delimiters");
+		if (takes_value && !value) {
+			if (i + 1 >= argc)
+				return cli_usage_error(cmd, "tilvalget %s mangler en værdi", a);
+			value = argv[++i];
+		} else if (!takes_value && value) {
+			return cli_usage_error(cmd, "tilvalget --%s tager ingen værdi", name);
+		}
+		if (!strcmp(name, "o"))
+			o->output = value;
+		else if (!strcmp(name, "data-dir"))
+			o->data_dir = value;
+		else if (!strcmp(name, "delimiters"))
+			o->delimiters = value;
+		else if (!strcmp(name, "format")) {
+			if (!strcmp(value, "text"))
+				o->format = KB_FMT_TEXT;
+			else if (!strcmp(value, "json"))
+				o->format = KB_FMT_JSON;
+			else
+				return cli_usage_error(cmd, "--format skal være text eller json, ikke \"%s\"", value);
+		} else if (!strcmp(name, "force"))
+			o->force = 1;
+		else if (!strcmp(name, "all"))
+			o->all = 1;
+		else if (!strcmp(name, "no-spell"))
+			o->no_spell = 1;
+		else if (!strcmp(name, "no-plugins"))
+			o->no_plugins = 1;
+	}
+	return 0;
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *join2(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s/%s", a, b);
+	return s;
+}
+
+char *cli_data_dir(const cli_opts *o)
+{
+	const char *given = o->data_dir ? o->data_dir : getenv("KLARBREV_DATA");
+	if (given && *given) {
+		if (!is_dir(given)) {
+			fprintf(stderr, "klarbrev: datamappen %s findes ikke (fra %s)\n", given,
+			        o->data_dir ? "--data-dir" : "KLARBREV_DATA");
+			return NULL;
+		}
+		return join2(given, ".");
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			char *rel = join2(exe, "../" KB_DATA_SUBDIR);
+			char real[PATH_MAX];
+			if (rel && realpath(rel, real) && is_dir(real)) {
+				free(rel);
+				return join2(real, ".");
+			}
+			free(rel);
+		}
+	}
+	fprintf(stderr, "klarbrev: kan ikke finde klarbrevs datamappe (plugins, ordlister, skabeloner) ved siden af "
+	                "programmet; angiv den med --data-dir MAPPE eller KLARBREV_DATA=MAPPE\n");
+	return NULL;
+}
+
+int cli_fail(const kb_ctx *ctx, int rc)
+{
+	(void)rc;
+	const char *m = kb_ctx_errmsg(ctx);
+	fprintf(stderr, "klarbrev: %s\n", m && *m ? m : "ukendt fejl");
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++)
+		fprintf(stderr, "  - %s\n", kb_ctx_detail(ctx, i));
+	return KB_EXIT_BAD;
+}
+
+int cli_check_and_report(const cli_opts *o, const char *data_dir, const kb_letter *l, size_t *errors)
+{
+	kb_ctx *ctx = NULL;
+	kb_checker *ck = NULL;
+	kb_findings *fs = NULL;
+	kb_metrics m = { 0 };
+	int ret = KB_EXIT_BAD;
+	if (kb_ctx_new(&ctx) || kb_findings_new(&fs)) {
+		fprintf(stderr, "klarbrev: out of memory\n");
+		goto done;
+	}
+	kb_checker_options co = { .data_dir = data_dir, .no_spell = o->no_spell, .no_plugins = o->no_plugins };
+	int rc = kb_checker_new(&ck, ctx, &co);
+	if (!rc)
+		rc = kb_checker_run(ck, ctx, l, fs, &m);
+	if (rc) {
+		cli_fail(ctx, rc);
+		goto done;
+	}
+	char *report = o->format == KB_FMT_JSON ? kb_report_json(fs, kb_letter_text(l), &m)
+	                                        : kb_report_text(fs, kb_letter_text(l), &m);
+	if (!report) {
+		fprintf(stderr, "klarbrev: out of memory\n");
+		goto done;
+	}
+	fputs(report, stdout);
+	if (o->format == KB_FMT_JSON)
+		fputc('\n', stdout);
+	free(report);
+	*errors = kb_findings_count_level(fs, KB_LEVEL_ERROR);
+	ret = 0;
+done:
+	kb_findings_free(fs);
+	kb_checker_free(ck);
+	kb_ctx_free(ctx);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return KB_EXIT_BAD;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_text, stdout);
+		return KB_EXIT_OK;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("klarbrev %s\n", KB_VERSION);
+		return KB_EXIT_OK;
+	}
+	if (!strcmp(cmd, "fill"))
+		return cmd_fill(argc, argv);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc, argv);
+	if (!strcmp(cmd, "text"))
+		return cmd_text(argc, argv);
+	if (!strcmp(cmd, "inspect"))
+		return cmd_inspect(argc, argv);
+	fprintf(stderr, "klarbrev: ukendt kommando \"%s\"\n\n", cmd);
+	fputs(usage_text, stderr);
+	return KB_EXIT_BAD;
+}

@@ -1,0 +1,246 @@
+/*
+ * klarbrev.h -- the public C API of libklarbrev.
+ *
+ * klarbrev fills DOCX letter templates from case data (JSON) and checks the letter: spelling (hunspell, da_DK),
+ * Lua rule plugins and structural checks. A filled letter and a letter a person wrote go through the same checks.
+ *
+ * Conventions (see STYLE.md):
+ *  - Fallible functions return int: KB_OK (0) on success, a negative KB_E* code on failure. The one-line message
+ *    is kept on the context: kb_ctx_errmsg(). Some failures carry a list of details (every missing field, every
+ *    problem at once): kb_ctx_detail_count() / kb_ctx_detail().
+ *  - Output parameter first, called out. Ownership is stated on each function. Destructors accept NULL.
+ *  - The library never prints.
+ */
+#ifndef KLARBREV_H
+#define KLARBREV_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KB_VERSION "0.1.0"
+
+/* Status codes. */
+enum {
+	KB_OK = 0,
+	KB_ENOMEM = -1,  /* out of memory */
+	KB_EINPUT = -2,  /* bad input: unreadable, malformed, not a DOCX, bad JSON, ... */
+	KB_EIO = -3,     /* output could not be written */
+	KB_ELIMIT = -4,  /* a safety limit was exceeded (size, compression ratio, depth, iterations) */
+	KB_EDATA = -5,   /* case data does not fit the template (missing fields, wrong types) */
+	KB_EUSAGE = -6,  /* the caller passed an invalid argument */
+	KB_EPLUGIN = -7, /* a plugin could not be loaded or run */
+	KB_ENOTFOUND = -8 /* a named thing (file, part, dictionary) does not exist */
+};
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Context: the error message of the last failure and its details.
+ */
+typedef struct kb_ctx kb_ctx;
+
+/* Caller frees with kb_ctx_free(). */
+int kb_ctx_new(kb_ctx **out);
+void kb_ctx_free(kb_ctx *ctx);
+/* Borrowed; valid until the next failing call on ctx. "" when there was no failure. */
+const char *kb_ctx_errmsg(const kb_ctx *ctx);
+size_t kb_ctx_detail_count(const kb_ctx *ctx);
+/* Borrowed; NULL when i is out of range. */
+const char *kb_ctx_detail(const kb_ctx *ctx, size_t i);
+/* Forgets the last message and its details. */
+void kb_ctx_clear(kb_ctx *ctx);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Parts of a letter.
+ */
+typedef enum {
+	KB_PART_BODY = 0,
+	KB_PART_HEADER,
+	KB_PART_FOOTER,
+	KB_PART_FOOTNOTE,
+	KB_PART_ENDNOTE
+} kb_part_kind;
+
+/* "body", "header", "footer", "footnote", "endnote". Static string. */
+const char *kb_part_kind_name(kb_part_kind kind);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Text model: paragraphs -> sentences -> words, with byte offsets into the paragraph's UTF-8 text, and for each
+ * span of text where it came from ("template", "field:<path>", "partial:<name>").
+ *
+ * A kb_text owns everything it points to. Its structs are read-only for everyone but textmodel.c.
+ */
+typedef struct kb_word {
+	size_t start, len;   /* bytes in the paragraph text; punctuation around the word is not included, except the
+	                        final period of a known abbreviation ("f.eks.", "stk.") */
+	unsigned letters;    /* Unicode letters in the word (for LIX: long = more than 6) */
+	unsigned flags;      /* KB_WORD_* */
+} kb_word;
+
+enum {
+	KB_WORD_DIGIT = 1u << 0,  /* contains a digit ("83a", "10.000", "2026") */
+	KB_WORD_ABBREV = 1u << 1, /* a known abbreviation, final period included */
+	KB_WORD_URL = 1u << 2,    /* a URL or an e-mail address */
+	KB_WORD_LONG = 1u << 3    /* more than 6 letters (LIX) */
+};
+
+typedef struct kb_sentence {
+	size_t start, len;        /* bytes in the paragraph text, without surrounding white space */
+	size_t first_word, nwords; /* words[first_word .. first_word + nwords) of the paragraph */
+} kb_sentence;
+
+enum {
+	KB_SPAN_NOSPELL = 1u << 0, /* text from a field typed name/address/cpr or marked personal: not spell-checked */
+	KB_SPAN_PERSONAL = 1u << 1 /* text from a field marked personal */
+};
+
+typedef struct kb_span {
+	size_t start, len;  /* bytes in the paragraph text */
+	char *origin;       /* "template", "field:modtager.navn", "partial:klagevejledning/ankestyrelsen" */
+	unsigned flags;     /* KB_SPAN_* */
+} kb_span;
+
+typedef struct kb_paragraph {
+	char *text;           /* UTF-8, NUL-terminated; w:tab is '\t', w:br is '\n' */
+	size_t len;
+	kb_part_kind part;
+	char *part_name;      /* "word/document.xml", "word/header1.xml", or the .txt file name */
+	char *style;          /* paragraph style id, or NULL */
+	int heading;          /* heading level 1..9, 0 when the paragraph is not a heading */
+	int in_table;         /* 1 when the paragraph is in a table cell */
+	kb_span *spans;       /* covering text in order; a paragraph with no spans is all "template" */
+	size_t nspans;
+	kb_sentence *sentences;
+	size_t nsentences;
+	kb_word *words;
+	size_t nwords;
+} kb_paragraph;
+
+typedef struct kb_text {
+	kb_paragraph *paras;
+	size_t nparas;
+	size_t cap;
+} kb_text;
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Findings.
+ */
+typedef enum { KB_LEVEL_INFO = 0, KB_LEVEL_WARNING = 1, KB_LEVEL_ERROR = 2 } kb_level;
+
+/* "info", "warning", "error". Static string. */
+const char *kb_level_name(kb_level level);
+/* Parses "info", "warning", "error" (also "fejl", "advarsel"). Returns 0 and sets *out, or KB_EINPUT. */
+int kb_level_parse(kb_level *out, const char *name);
+
+typedef struct kb_finding {
+	char *rule;          /* "stavning", "readability", "plugin", ... */
+	kb_level level;
+	char *message;       /* Danish, for the caseworker */
+	long paragraph;      /* index into the text's paragraphs; -1 for the letter as a whole */
+	size_t start, len;   /* bytes in that paragraph's text */
+	char *text;          /* the text the finding is about (may be NULL) */
+	char *origin;        /* where that text came from ("template", "field:x"); may be NULL */
+	char *source;        /* who made the finding: "core", "spell", or a plugin file ("plugins/readability.lua") */
+	char **suggestions;
+	size_t nsuggestions;
+} kb_finding;
+
+typedef struct kb_findings kb_findings;
+
+/* Caller frees with kb_findings_free(). */
+int kb_findings_new(kb_findings **out);
+void kb_findings_free(kb_findings *fs);
+/* Appends a deep copy of f (its strings are copied; f stays the caller's). */
+int kb_findings_add(kb_findings *fs, const kb_finding *f);
+size_t kb_findings_count(const kb_findings *fs);
+/* Borrowed; valid until fs changes. */
+const kb_finding *kb_findings_get(const kb_findings *fs, size_t i);
+size_t kb_findings_count_level(const kb_findings *fs, kb_level level);
+/* Sorts by paragraph (letter-wide first), then offset, then rule. Stable. */
+void kb_findings_sort(kb_findings *fs);
+
+typedef struct kb_metrics {
+	double lix;        /* convention K of shared/reference/lix-cases.md */
+	size_t words;      /* LIX words */
+	size_t sentences;  /* LIX periods */
+	size_t long_words;
+	size_t paragraphs;
+} kb_metrics;
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Case data, templates, letters.
+ */
+typedef struct kb_case kb_case;
+typedef struct kb_template kb_template;
+typedef struct kb_letter kb_letter;
+
+/* Reads a JSON case file (UTF-8). A syntax error names file, line and column. Caller frees with kb_case_free(). */
+int kb_case_load_file(kb_case **out, kb_ctx *ctx, const char *path);
+/* Same from memory; name is used in messages. */
+int kb_case_load_buffer(kb_case **out, kb_ctx *ctx, const char *data, size_t len, const char *name);
+void kb_case_free(kb_case *c);
+
+typedef struct kb_template_options {
+	const char *open_delim;  /* NULL: "{{" */
+	const char *close_delim; /* NULL: "}}" */
+} kb_template_options;
+
+/* Opens and compiles a template: a folder holding letter.docx and manifest.json, or a bare .docx.
+ * opts may be NULL. Caller frees with kb_template_free(). */
+int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts);
+void kb_template_free(kb_template *t);
+/* The template's title from its manifest, or its file name. Borrowed. */
+const char *kb_template_title(const kb_template *t);
+
+/* Renders a letter from a compiled template and a case. The template is not modified, so one template renders any
+ * number of letters. On KB_EDATA every problem (each missing field with the place the template uses it) is a detail
+ * on ctx. Caller frees with kb_letter_free(). */
+int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const kb_case *c);
+
+/* Opens an existing letter for checking: a .docx, or a .txt with one paragraph per line (UTF-8; blank lines are
+ * ignored). Caller frees with kb_letter_free(). */
+int kb_letter_open(kb_letter **out, kb_ctx *ctx, const char *path);
+void kb_letter_free(kb_letter *l);
+/* The letter's text model. Borrowed; valid until the letter is freed. */
+const kb_text *kb_letter_text(const kb_letter *l);
+/* 1 when the letter is a DOCX (it can be saved), 0 for plain text. */
+int kb_letter_is_docx(const kb_letter *l);
+/* Writes the letter as DOCX: to a temporary file in the target folder, renamed into place; on failure nothing is
+ * left at path. Parts the letter did not change are copied without being decompressed. */
+int kb_letter_save(const kb_letter *l, kb_ctx *ctx, const char *path);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Checking: spelling, Lua plugins, metrics. A checker loads its dictionary and plugins once and checks any number
+ * of letters.
+ */
+typedef struct kb_checker kb_checker;
+
+typedef struct kb_checker_options {
+	const char *data_dir;      /* where plugins/ and dictionaries/ are; required */
+	const char *hunspell_dir;  /* where da_DK.aff/.dic are; NULL: KLARBREV_HUNSPELL_DIR or /usr/share/hunspell */
+	int no_spell;              /* 1: skip spelling */
+	int no_plugins;            /* 1: skip plugins */
+} kb_checker_options;
+
+/* Caller frees with kb_checker_free(). */
+int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts);
+void kb_checker_free(kb_checker *ck);
+/* Checks a letter: appends findings to out and fills metrics (metrics may be NULL). A plugin that fails becomes an
+ * error finding, not a failure of this call; failures are for the checker itself (out of memory). */
+int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings *out, kb_metrics *metrics);
+
+/* Computes LIX (convention K) over a text model. */
+void kb_metrics_compute(kb_metrics *out, const kb_text *text);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Reports. Both return a NUL-terminated string the caller frees with free(); NULL when out of memory.
+ * The JSON schema is documented in docs/report.md.
+ */
+char *kb_report_text(const kb_findings *fs, const kb_text *text, const kb_metrics *m);
+char *kb_report_json(const kb_findings *fs, const kb_text *text, const kb_metrics *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

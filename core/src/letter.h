@@ -1,0 +1,57 @@
+/*
+ * letter.h -- the letter object shared by the template renderer (template.c), the letter reader (letter.c) and the
+ * checker: the DOCX parts as libxml2 trees, which text nodes came from which field, and the text model built from
+ * them.
+ */
+#ifndef KB_LETTER_H
+#define KB_LETTER_H
+
+#include "internal.h"
+#include "package.h"
+
+#include <jansson.h>
+#include <libxml/tree.h>
+
+typedef struct kb_letter_part {
+	char *name;
+	kb_part_kind kind;
+	xmlDocPtr doc;
+	int changed; /* 1: serialise on save; 0: copy the original entry raw */
+} kb_letter_part;
+
+/* A w:t node the renderer created for a field value, and where its text came from. */
+typedef struct kb_origin_entry {
+	const xmlNode *node;
+	char *origin;   /* "field:modtager.navn" */
+	unsigned flags; /* KB_SPAN_* */
+} kb_origin_entry;
+
+struct kb_letter {
+	char *name;           /* file or template path, for messages */
+	kb_package *pkg;      /* NULL for a .txt letter */
+	int owns_pkg;         /* 0 when borrowed from the template it was rendered from */
+	kb_letter_part *parts;
+	size_t nparts;
+	kb_origin_entry *origins; /* sorted by node once the text is built */
+	size_t norigins, origins_cap;
+	kb_text *text;
+	json_t *fields;       /* the case data (own reference), or NULL */
+	json_t *manifest;     /* the template manifest (own reference), or NULL */
+	char *outcome;        /* or NULL */
+};
+
+/* Records that node's text came from origin (copied). */
+int kb_letter_add_origin(kb_letter *l, const xmlNode *node, const char *origin, unsigned flags);
+
+/* Builds l->text from l->parts: every paragraph of every part in order (the main document first), with spans from
+ * the origin table, style, heading level and table flags. */
+int kb_letter_build_text(kb_letter *l, kb_ctx *ctx);
+
+/* Allocates an empty letter. Caller frees with kb_letter_free(). */
+int kb_letter_alloc(kb_letter **out, const char *name);
+
+/* The case's JSON object (borrowed), for the template renderer. */
+const json_t *kb_case_json(const kb_case *c);
+const char *kb_case_name(const kb_case *c);
+
+#endif

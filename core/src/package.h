@@ -1,0 +1,64 @@
+/*
+ * package.h -- a DOCX file as a zip of XML parts (libzip + libxml2).
+ *
+ * Reading is safe against hostile files: entry count, uncompressed size (per entry and in total) and compression
+ * ratio are capped, reading never trusts the sizes in the zip headers, and XML is parsed without network access,
+ * without entity expansion and without DTD loading.
+ *
+ * Saving writes to a temporary file in the target folder and renames it into place; parts that were not replaced are
+ * copied without being decompressed. The input file is never modified.
+ */
+#ifndef KB_PACKAGE_H
+#define KB_PACKAGE_H
+
+#include "internal.h"
+
+#include <libxml/tree.h>
+
+typedef struct kb_package kb_package;
+
+/* One text part of the document: the main document, headers, footers, footnotes, endnotes, found through the
+ * relationships (_rels/.rels -> officeDocument -> its .rels), never by assuming file names. */
+typedef struct kb_part_ref {
+	const char *name;  /* zip entry name, e.g. "word/document.xml"; borrowed from the package */
+	kb_part_kind kind;
+} kb_part_ref;
+
+/* Opens a DOCX for reading. A file that is not a zip, is truncated, or has no main document gets KB_EINPUT with a
+ * message that names the file and says what is wrong ("... is not a Word document (.docx)"). Limits: KB_ELIMIT.
+ * Caller frees with kb_package_free(). */
+int kb_package_open(kb_package **out, kb_ctx *ctx, const char *path);
+void kb_package_free(kb_package *pkg);
+
+/* The path the package was opened from. Borrowed. */
+const char *kb_package_path(const kb_package *pkg);
+
+/* The text parts in document order: the main document first, then headers, footers, footnotes, endnotes (each kind
+ * in the order of the relationships). Borrowed; valid until the package is freed. */
+const kb_part_ref *kb_package_parts(const kb_package *pkg, size_t *count);
+
+/* The main document part name ("word/document.xml" in most files). Borrowed. */
+const char *kb_package_main_part(const kb_package *pkg);
+
+/* 1 when the package has an entry of that name. */
+int kb_package_has(const kb_package *pkg, const char *name);
+
+/* Reads one entry's bytes (capped; the message names the file and entry). *out is NUL-terminated; caller frees. */
+int kb_package_read(char **out, size_t *out_len, const kb_package *pkg, kb_ctx *ctx, const char *name);
+
+/* Reads and parses one XML entry safely. A parse error names file, part, line. Caller frees with xmlFreeDoc(). */
+int kb_package_parse(xmlDocPtr *out, const kb_package *pkg, kb_ctx *ctx, const char *name);
+
+/* Parses XML from memory with the same safe options; name is used in messages. Caller frees with xmlFreeDoc(). */
+int kb_xml_parse(xmlDocPtr *out, kb_ctx *ctx, const char *data, size_t len, const char *name);
+
+/* Serialises doc (UTF-8, with the XML declaration, standalone="yes" as Word writes it). Caller frees *out. */
+int kb_xml_serialize(char **out, size_t *out_len, kb_ctx *ctx, xmlDocPtr doc);
+
+/* Writes a copy of the package to path, with the given parts replaced (names[i] gets data[i], lens[i] bytes; the
+ * buffers stay the caller's). Other entries are copied raw. Temporary file in the target folder, renamed into place;
+ * on failure nothing is left at path and no temporary file remains. */
+int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *const *names,
+                    const char *const *data, const size_t *lens, size_t n);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * plugins.h -- the Lua 5.4 host: loads rule plugins (one Lua state each, sandboxed, with a memory cap and a time
+ * budget), walks the letter and calls their visitors, and turns report(...) calls into findings.
+ */
+#ifndef KB_PLUGINS_H
+#define KB_PLUGINS_H
+
+#include "internal.h"
+#include "spell.h"
+
+#include <jansson.h>
+
+/* What the plugins see of one letter. Everything is borrowed for the duration of kb_plugins_run(). */
+typedef struct kb_check_input {
+	const kb_text *text;
+	const json_t *fields;   /* the case data (an object), or NULL for a letter without a case */
+	const json_t *manifest; /* the template manifest, or NULL */
+	const char *outcome;    /* the outcome field's value ("afslag", ...), or NULL */
+} kb_check_input;
+
+typedef struct kb_plugins kb_plugins;
+
+/* speller is borrowed (it must outlive the plugins) and may be NULL: then klarbrev.spell and friends fail with a
+ * clear Lua error. Caller frees with kb_plugins_free(). */
+int kb_plugins_new(kb_plugins **out, kb_ctx *ctx, kb_speller *speller);
+void kb_plugins_free(kb_plugins *ps);
+
+/* Loads every *.lua file of dir in name order. A plugin that fails to load does not fail this call: it is kept as a
+ * broken plugin and becomes an error finding (rule "plugin") on every run. A missing dir is KB_ENOTFOUND. */
+int kb_plugins_load_dir(kb_plugins *ps, kb_ctx *ctx, const char *dir);
+/* Loads one plugin file, same rules. */
+int kb_plugins_load_file(kb_plugins *ps, kb_ctx *ctx, const char *path);
+
+size_t kb_plugins_count(const kb_plugins *ps);
+
+/* Runs every plugin over one letter, appending findings. A plugin that errors or exceeds a limit becomes one error
+ * finding with its file and line; the others still run. Fails only for out of memory. */
+int kb_plugins_run(kb_plugins *ps, kb_ctx *ctx, const kb_check_input *in, kb_findings *out);
+
+#endif

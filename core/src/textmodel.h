@@ -1,0 +1,49 @@
+/*
+ * textmodel.h -- builds the text model (klarbrev.h: kb_text) and splits Danish text into sentences and words.
+ *
+ * The rules are convention K of shared/reference/lix-cases.md section D, because LIX and every plugin must count
+ * the same words and periods:
+ *  - a word is a white-space separated token with at least one letter or digit ("§" alone is not a word; "10.000" is
+ *    one word; a hyphenated compound is one word); its span leaves out surrounding punctuation, but keeps the final
+ *    period of a known abbreviation;
+ *  - a sentence (LIX period) ends at '.', '!', '?' or ':' followed by a capital letter or a digit, or by the end of
+ *    the paragraph, and at every line break ('\n' inside a paragraph) and paragraph end (headings, list items);
+ *    abbreviations that precede something (f.eks. bl.a. jf. stk. nr. ...) never end one, sentence-final ones (kr. mv.
+ *    osv. ...) end one when a capital follows; an ordinal ("1. marts", "14. dag") does not end one.
+ */
+#ifndef KB_TEXTMODEL_H
+#define KB_TEXTMODEL_H
+
+#include "internal.h"
+
+/* Caller frees with kb_text_free(). */
+int kb_text_new(kb_text **out);
+void kb_text_free(kb_text *t);
+
+typedef struct kb_para_info {
+	kb_part_kind part;
+	const char *part_name; /* copied */
+	const char *style;     /* copied; may be NULL */
+	int heading;
+	int in_table;
+} kb_para_info;
+
+/* Appends a paragraph: text[0..len) is copied (invalid UTF-8 is replaced by U+FFFD), spans (may be NULL/0: all
+ * "template") are copied and must cover the text in order. Sentences and words are computed at once.
+ * Returns 0, KB_ENOMEM, or KB_ELIMIT when the text grows past KB_MAX_TEXT_BYTES. */
+int kb_text_add_paragraph(kb_text *t, const char *text, size_t len, const kb_para_info *info, const kb_span *spans,
+                          size_t nspans);
+
+/* Builds a text model from plain UTF-8 text: one paragraph per line ('\n', "\r\n"), blank lines ignored.
+ * part_name is used for every paragraph (the file name). Invalid UTF-8: KB_EINPUT naming the line. */
+int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name);
+
+/* The span of p that covers byte offset off (the last span when off == len); NULL when p has no spans. */
+const kb_span *kb_paragraph_span_at(const kb_paragraph *p, size_t off);
+/* The origin of p's text at off: the span's origin, or "template" when p has no spans. Borrowed. */
+const char *kb_paragraph_origin_at(const kb_paragraph *p, size_t off);
+
+/* 1 when w[0..len) (final period included) is a known Danish abbreviation ("f.eks.", "stk.", "kr."). */
+int kb_is_abbreviation(const char *w, size_t len);
+
+#endif

@@ -1,0 +1,45 @@
+# lib.sh -- helpers for the command-line tests. Each test script sources this, runs checks, and ends with finish.
+# ctest sets KLARBREV (the program), KB_SRC (the repository), KB_SHARED (../shared) and KB_BUILD.
+set -u
+: "${KLARBREV:?run through ctest}" "${KB_SRC:?}" "${KB_SHARED:?}"
+kb_passed=0
+kb_failed=0
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+pass() { kb_passed=$((kb_passed + 1)); }
+fail() {
+  kb_failed=$((kb_failed + 1))
+  echo "FAIL: $*"
+  if [ -s "$T/stderr" ]; then sed 's/^/    stderr: /' "$T/stderr" | head -n 20; fi
+}
+
+# run CMD...: runs the command, keeps stdout in $T/stdout, stderr in $T/stderr, the exit code in $rc.
+run() {
+  "$@" >"$T/stdout" 2>"$T/stderr"
+  rc=$?
+}
+
+# expect_rc N DESCRIPTION
+expect_rc() {
+  if [ "$rc" -eq "$1" ]; then pass; else fail "$2: exit code $rc, want $1"; fi
+}
+
+# expect_in FILE TEXT DESCRIPTION: FILE contains TEXT (fixed string)
+expect_in() {
+  if grep -qF -- "$2" "$1"; then pass; else fail "$3: \"$2\" not in $(basename "$1")"; fi
+}
+
+expect_not_in() {
+  if grep -qF -- "$2" "$1"; then fail "$3: \"$2\" is in $(basename "$1")"; else pass; fi
+}
+
+# expect_same FILE_GOT FILE_WANT DESCRIPTION
+expect_same() {
+  if diff -u "$2" "$1" >"$T/diff"; then pass; else fail "$3"; head -n 40 "$T/diff"; fi
+}
+
+finish() {
+  echo "$kb_passed passed, $kb_failed failed"
+  [ "$kb_failed" -eq 0 ]
+}
