@@ -313,8 +313,10 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 	style_map_free(&sm);
 	if (rc == KB_ELIMIT)
 		return kb_ctx_fail(ctx, rc, "%s: the letter's text is larger than %u bytes", l->name, KB_MAX_TEXT_BYTES);
-	if (rc)
+	if (rc == KB_ENOMEM)
 		return kb_ctx_fail(ctx, rc, "out of memory");
+	if (rc)
+		return kb_ctx_fail(ctx, rc, "%s: internal error %d while reading the letter's text", l->name, rc);
 	return KB_OK;
 }
 

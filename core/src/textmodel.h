@@ -9,14 +9,17 @@
  *  - a sentence (LIX period) ends at '.', '!', '?' or ':' followed by a capital letter or a digit, or by the end of
  *    the paragraph, and at every line break ('\n' inside a paragraph) and paragraph end (headings, list items);
  *    abbreviations that precede something (f.eks. bl.a. jf. stk. nr. ...) never end one, sentence-final ones (kr. mv.
- *    osv. ...) end one when a capital follows; an ordinal ("1. marts", "14. dag") does not end one.
+ *    osv. ...) end one when a capital follows; an ordinal ("1. marts", "14. dag") does not end one; initials
+ *    ("H. C. Andersen") do not end one;
+ *  - a sentence without a word ("§", "—") is not kept, so LIX periods = the sentences of all paragraphs.
  */
 #ifndef KB_TEXTMODEL_H
 #define KB_TEXTMODEL_H
 
 #include "internal.h"
 
-/* Caller frees with kb_text_free(). */
+/* Caller frees with kb_text_free(). Only a kb_text made here may be passed to kb_text_add_paragraph() (it carries
+ * private bookkeeping behind the public struct). */
 int kb_text_new(kb_text **out);
 void kb_text_free(kb_text *t);
 
@@ -28,14 +31,19 @@ typedef struct kb_para_info {
 	int in_table;
 } kb_para_info;
 
-/* Appends a paragraph: text[0..len) is copied (invalid UTF-8 is replaced by U+FFFD), spans (may be NULL/0: all
- * "template") are copied and must cover the text in order. Sentences and words are computed at once.
- * Returns 0, KB_ENOMEM, or KB_ELIMIT when the text grows past KB_MAX_TEXT_BYTES. */
+/* Appends a paragraph: text[0..len) is copied (invalid UTF-8 is replaced by U+FFFD, NUL by a space; other control
+ * characters are kept and count as white space), spans (may be NULL/0: all "template") are copied, origins too (a
+ * NULL origin becomes "template"), and must cover the text in order without gaps or overlaps; their offsets move
+ * with any U+FFFD. info may be NULL (body, no style). Sentences and words are computed at once.
+ * Returns 0, KB_EUSAGE (bad spans), KB_ENOMEM, or KB_ELIMIT when the text grows past KB_MAX_TEXT_BYTES or the
+ * paragraphs past 2^20. */
 int kb_text_add_paragraph(kb_text *t, const char *text, size_t len, const kb_para_info *info, const kb_span *spans,
                           size_t nspans);
 
-/* Builds a text model from plain UTF-8 text: one paragraph per line ('\n', "\r\n"), blank lines ignored.
- * part_name is used for every paragraph (the file name). Invalid UTF-8: KB_EINPUT naming the line. */
+/* Builds a text model from plain UTF-8 text: one paragraph per line ('\n', "\r\n"), blank (white-space only) lines
+ * ignored, a leading byte order mark skipped. part_name is used for every paragraph (the file name); every
+ * paragraph is body text without style or heading level. Invalid UTF-8: KB_EINPUT, "<name>: line N is not valid
+ * UTF-8; ...". Caller frees *out with kb_text_free(); *out is NULL on failure. */
 int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name);
 
 /* The span of p that covers byte offset off (the last span when off == len); NULL when p has no spans. */
@@ -43,7 +51,8 @@ const kb_span *kb_paragraph_span_at(const kb_paragraph *p, size_t off);
 /* The origin of p's text at off: the span's origin, or "template" when p has no spans. Borrowed. */
 const char *kb_paragraph_origin_at(const kb_paragraph *p, size_t off);
 
-/* 1 when w[0..len) (final period included) is a known Danish abbreviation ("f.eks.", "stk.", "kr."). */
+/* 1 when w[0..len) (final period included) is a known Danish abbreviation ("f.eks.", "stk.", "kr.", "fx"), in any
+ * case ("Jf.", "jf."), or upper-case initials ("H.", "H.C."). Matches KB_WORD_ABBREV on a word's span. */
 int kb_is_abbreviation(const char *w, size_t len);
 
 #endif

@@ -3,6 +3,7 @@
 #include "docxfix.h"
 #include "letter.h"
 #include "package.h"
+#include "textmodel.h"
 
 #include <stdlib.h>
 #include <string.h>
