@@ -298,7 +298,7 @@ char *kb_report_json(const kb_findings *fs, const kb_text *text, const kb_metric
 		}
 		bad |= jset(root, "summary", sum);
 	}
-	char *out = bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *out = bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(arr);
 	json_decref(root);
 	if (!out)

@@ -25,8 +25,8 @@ typedef struct kb_part_ref {
 } kb_part_ref;
 
 /* Opens a DOCX for reading. A file that is not a zip, is truncated, or has no main document gets KB_EINPUT with a
- * message that names the file and says what is wrong ("... is not a Word document (.docx)"). Limits: KB_ELIMIT.
- * Caller frees with kb_package_free(). */
+ * message that names the file and says what is wrong ("<file>: not a Word document (.docx): <why>"). A missing file:
+ * KB_ENOTFOUND. Limits: KB_ELIMIT. Caller frees with kb_package_free(). */
 int kb_package_open(kb_package **out, kb_ctx *ctx, const char *path);
 void kb_package_free(kb_package *pkg);
 
@@ -43,7 +43,8 @@ const char *kb_package_main_part(const kb_package *pkg);
 /* 1 when the package has an entry of that name. */
 int kb_package_has(const kb_package *pkg, const char *name);
 
-/* Reads one entry's bytes (capped; the message names the file and entry). *out is NUL-terminated; caller frees. */
+/* Reads one entry's bytes (capped; the message names the file and entry; KB_ENOTFOUND when there is no such entry).
+ * *out is NUL-terminated; caller frees. */
 int kb_package_read(char **out, size_t *out_len, const kb_package *pkg, kb_ctx *ctx, const char *name);
 
 /* Reads and parses one XML entry safely. A parse error names file, part, line. Caller frees with xmlFreeDoc(). */
@@ -57,7 +58,9 @@ int kb_xml_serialize(char **out, size_t *out_len, kb_ctx *ctx, xmlDocPtr doc);
 
 /* Writes a copy of the package to path, with the given parts replaced (names[i] gets data[i], lens[i] bytes; the
  * buffers stay the caller's). Other entries are copied raw. Temporary file in the target folder, renamed into place;
- * on failure nothing is left at path and no temporary file remains. */
+ * on failure nothing is left at path and no temporary file remains. Each name must be an existing entry, given once,
+ * and path must not be the file the package was opened from (KB_EUSAGE); a folder that is missing or not writable,
+ * or any write failure: KB_EIO. */
 int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *const *names,
                     const char *const *data, const size_t *lens, size_t n);
 

@@ -1,0 +1,915 @@
+/*
+ * package.c -- a DOCX file as a zip of XML parts: open it with limits, find its text parts through the
+ * relationships, read and parse parts safely, serialise XML, and save a copy with some parts replaced.
+ *
+ * A package keeps the zip open for its lifetime and reads entries on demand. libzip archives are not thread-safe,
+ * so one package must not be read from several threads at once.
+ */
+#include "package.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <zip.h>
+
+#define NOT_DOCX      "not a Word document (.docx)"
+#define RATIO_FLOOR   (1024u * 1024u) /* KB_MAX_ZIP_RATIO applies to entries larger than this */
+#define MAX_PART_NAME 1024            /* a relationship target that resolves to a longer name is ignored */
+#define MAX_LABEL     8192            /* "file: part" labels used in messages */
+
+struct kb_package {
+	char *path;
+	zip_t *zip;
+	/* Our own descriptor of the file that was opened. Saving copies from it, so the copy holds exactly the bytes
+	 * the zip was read from even if someone replaces the file at path in between. */
+	int fd;
+	kb_part_ref *parts;
+	char **names; /* owned copies of the part names; parts[i].name == names[i] */
+	size_t nparts, cap;
+};
+
+/* ---- zip errors ---- */
+
+/* Fails with the message for a libzip error code met while opening path. magic holds the file's first bytes, which
+ * tell a damaged zip from something that never was one. */
+static int fail_open(kb_ctx *ctx, const char *path, int zerr, const unsigned char *magic, size_t nmagic)
+{
+	zip_error_t ze;
+	zip_error_init_with_code(&ze, zerr);
+	const char *why = zip_error_strerror(&ze);
+	int rc;
+	if (zerr == ZIP_ER_MEMORY) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: out of memory", path);
+	} else if (zerr == ZIP_ER_NOZIP && nmagic >= 4 && memcmp(magic, "\xD0\xCF\x11\xE0", 4) == 0) {
+		/* An OLE compound file: a Word 97-2003 .doc, or a .docx that Word encrypted with a password. */
+		rc = kb_ctx_fail(ctx, KB_EINPUT,
+		                 "%s: " NOT_DOCX ": it is an old Word document (.doc) or a password-protected one; "
+		                 "open it in Word and save it as .docx without a password",
+		                 path);
+	} else if (zerr == ZIP_ER_NOZIP && !(nmagic >= 2 && magic[0] == 'P' && magic[1] == 'K')) {
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is not a zip archive", path);
+	} else if (zerr == ZIP_ER_MULTIDISK) {
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": split (multi-part) zip archives are not supported",
+		                 path);
+	} else if (zerr == ZIP_ER_NOZIP) {
+		/* starts like a zip but has no central directory at its end: typically a download or copy cut short */
+		rc = kb_ctx_fail(
+		    ctx, KB_EINPUT,
+		    "%s: " NOT_DOCX ": the file is damaged or truncated (the end of the zip archive is missing)", path);
+	} else {
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged or truncated (zip: %s)", path,
+		                 why);
+	}
+	zip_error_fini(&ze);
+	return rc;
+}
+
+/* Fails with the message for a libzip error met while reading entry name. */
+static int fail_entry(kb_ctx *ctx, const kb_package *pkg, const char *name, zip_error_t *ze)
+{
+	int code = zip_error_code_zip(ze);
+	const char *why = zip_error_strerror(ze);
+	switch (code) {
+	case ZIP_ER_MEMORY: return kb_ctx_fail(ctx, KB_ENOMEM, "%s: %s: out of memory", pkg->path, name);
+	case ZIP_ER_ENCRNOTSUPP:
+	case ZIP_ER_NOPASSWD:
+	case ZIP_ER_WRONGPASSWD:
+		return kb_ctx_fail(ctx, KB_EINPUT,
+		                   "%s: %s is encrypted; open the file in Word and save it without a password",
+		                   pkg->path, name);
+	case ZIP_ER_COMPNOTSUPP:
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: %s uses a compression method that cannot be read (zip: %s)",
+		                   pkg->path, name, why);
+	default:
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: %s cannot be read; the file is damaged (zip: %s)", pkg->path,
+		                   name, why);
+	}
+}
+
+/* The limits on one entry, checked against the sizes its zip headers declare. Reading then never accepts more bytes
+ * than declared, so these checks also bound what is really decompressed (see kb_package_read). */
+static int check_sizes(kb_ctx *ctx, const char *path, const char *name, zip_uint64_t size, zip_uint64_t comp)
+{
+	if (size > KB_MAX_PART_BYTES)
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %s is %llu bytes uncompressed, more than the limit of %u bytes",
+		                   path, name, (unsigned long long)size, KB_MAX_PART_BYTES);
+	/* size > comp * ratio, written so that a hostile comp cannot overflow */
+	if (size > RATIO_FLOOR && (size - 1) / KB_MAX_ZIP_RATIO >= comp)
+		return kb_ctx_fail(
+		    ctx, KB_ELIMIT,
+		    "%s: %s expands from %llu to %llu bytes, more than %u times; refusing a possible zip bomb", path,
+		    name, (unsigned long long)comp, (unsigned long long)size, KB_MAX_ZIP_RATIO);
+	return KB_OK;
+}
+
+/* The index of entry name in z, matched exactly or else ignoring case (OPC part names are case-insensitive);
+ * -1 when absent. */
+static zip_int64_t locate(zip_t *z, const char *name)
+{
+	zip_int64_t i = zip_name_locate(z, name, 0);
+	if (i < 0)
+		i = zip_name_locate(z, name, ZIP_FL_NOCASE);
+	return i;
+}
+
+/* ---- opening ---- */
+
+/* Opens pkg->path as a zip. Keeps a descriptor of its own (pkg->fd) next to libzip's. */
+static int open_zip(kb_package *pkg, kb_ctx *ctx)
+{
+	const char *path = pkg->path;
+	pkg->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pkg->fd < 0) {
+		if (errno == ENOENT)
+			return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: file not found", path);
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+	}
+	struct stat st;
+	if (fstat(pkg->fd, &st) != 0)
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": it is a folder", path);
+	if (!S_ISREG(st.st_mode))
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": not a regular file", path);
+	if (st.st_size == 0)
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is empty", path);
+
+	unsigned char magic[4] = {0};
+	ssize_t nmagic = pread(pkg->fd, magic, sizeof magic, 0);
+	if (nmagic < 0)
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+
+	/* zip_fdopen takes the descriptor it is given (closes it on success), so it gets a duplicate. */
+	int zfd = dup(pkg->fd);
+	if (zfd < 0)
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+	int zerr = 0;
+	pkg->zip = zip_fdopen(zfd, ZIP_CHECKCONS, &zerr);
+	if (!pkg->zip) {
+		close(zfd);
+		return fail_open(ctx, path, zerr, magic, (size_t)nmagic);
+	}
+	return KB_OK;
+}
+
+/* Checks every entry before anything is read: count, encryption, and the declared sizes against the limits. */
+static int check_entries(kb_package *pkg, kb_ctx *ctx)
+{
+	zip_int64_t n = zip_get_num_entries(pkg->zip, 0);
+	if (n < 0)
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged", pkg->path);
+	if ((zip_uint64_t)n > KB_MAX_ZIP_ENTRIES)
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: the package has %lld entries, more than the limit of %u",
+		                   pkg->path, (long long)n, KB_MAX_ZIP_ENTRIES);
+	zip_uint64_t total = 0;
+	for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
+		zip_stat_t st;
+		zip_stat_init(&st);
+		if (zip_stat_index(pkg->zip, i, 0, &st) != 0)
+			return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged (zip: %s)", pkg->path,
+			                   zip_strerror(pkg->zip));
+		const char *name = (st.valid & ZIP_STAT_NAME) && st.name ? st.name : "(unnamed entry)";
+		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+			return kb_ctx_fail(ctx, KB_EINPUT,
+			                   "%s: %s is encrypted; open the file in Word and save it without a password",
+			                   pkg->path, name);
+		if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
+			return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged (%s has no size)",
+			                   pkg->path, name);
+		int rc = check_sizes(ctx, pkg->path, name, st.size, st.comp_size);
+		if (rc)
+			return rc;
+		/* no overflow: at most KB_MAX_ZIP_ENTRIES entries of at most KB_MAX_PART_BYTES each */
+		total += st.size;
+		if (total > KB_MAX_PACKAGE_BYTES)
+			return kb_ctx_fail(
+			    ctx, KB_ELIMIT,
+			    "%s: the package holds more than %u bytes uncompressed; refusing a possible zip bomb",
+			    pkg->path, KB_MAX_PACKAGE_BYTES);
+	}
+	return KB_OK;
+}
+
+/* Appends the package's part at zip index idx (once: a second relationship to the same part is ignored). */
+static int add_part(kb_package *pkg, kb_ctx *ctx, zip_int64_t idx, kb_part_kind kind)
+{
+	const char *name = zip_get_name(pkg->zip, (zip_uint64_t)idx, 0);
+	if (!name)
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged (zip: %s)", pkg->path,
+		                   zip_strerror(pkg->zip));
+	for (size_t i = 0; i < pkg->nparts; i++)
+		if (strcmp(pkg->names[i], name) == 0)
+			return KB_OK;
+	if (pkg->nparts == pkg->cap) {
+		size_t ncap = pkg->cap ? pkg->cap * 2 : 8;
+		kb_part_ref *np = realloc(pkg->parts, ncap * sizeof *np);
+		if (!np)
+			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		pkg->parts = np;
+		char **nn = realloc(pkg->names, ncap * sizeof *nn);
+		if (!nn)
+			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		pkg->names = nn;
+		pkg->cap = ncap;
+	}
+	char *copy = kb_strdup(name);
+	if (!copy)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	pkg->names[pkg->nparts] = copy;
+	pkg->parts[pkg->nparts].name = copy;
+	pkg->parts[pkg->nparts].kind = kind;
+	pkg->nparts++;
+	return KB_OK;
+}
+
+/* Appends the '/'-separated segments s[0..n) to the part name out (len bytes so far), applying "." and "..".
+ * Returns -1 when ".." climbs above the package root or the name does not fit. */
+static int push_segments(char *out, size_t outsz, size_t *len, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && s[j] != '/')
+			j++;
+		const char *seg = s + i;
+		size_t seglen = j - i;
+		if (seglen == 0 || (seglen == 1 && seg[0] == '.')) {
+			/* empty or "." segment: nothing */
+		} else if (seglen == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (*len == 0)
+				return -1;
+			while (*len > 0 && out[*len - 1] != '/')
+				(*len)--;
+			if (*len > 0)
+				(*len)--;
+			out[*len] = '\0';
+		} else {
+			size_t need = *len + (*len ? 1 : 0) + seglen;
+			if (need >= outsz)
+				return -1;
+			if (*len)
+				out[(*len)++] = '/';
+			memcpy(out + *len, seg, seglen);
+			*len += seglen;
+			out[*len] = '\0';
+		}
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* Resolves a relationship target against the folder of its source part, giving a zip entry name. source is "" for
+ * the package's own relationships (_rels/.rels). A target starting with '/' is relative to the package root.
+ * Returns 0, or -1 when the target leaves the package or the name is too long. */
+static int resolve_target(char *out, size_t outsz, const char *source, const char *target)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	if (target[0] != '/') {
+		const char *slash = strrchr(source, '/');
+		if (slash && push_segments(out, outsz, &len, source, (size_t)(slash - source)))
+			return -1;
+	}
+	return push_segments(out, outsz, &len, target, strlen(target));
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* The zip index of the part that relationship element rel points to when its type ends with type_suffix; -1 when it
+ * has another type, is external, or points to nothing in the zip (Word tolerates such dangling targets, so do we).
+ * Transitional (schemas.openxmlformats.org) and strict (purl.oclc.org/ooxml) type URIs share their last segment. */
+static zip_int64_t rel_part(const kb_package *pkg, xmlNodePtr rel, const char *source, const char *type_suffix)
+{
+	if (rel->type != XML_ELEMENT_NODE || !xmlStrEqual(rel->name, BAD_CAST "Relationship"))
+		return -1;
+	zip_int64_t idx = -1;
+	xmlChar *type = xmlGetNoNsProp(rel, BAD_CAST "Type");
+	xmlChar *target = xmlGetNoNsProp(rel, BAD_CAST "Target");
+	xmlChar *mode = xmlGetNoNsProp(rel, BAD_CAST "TargetMode");
+	char name[MAX_PART_NAME];
+	if (type && target && ends_with((const char *)type, type_suffix) &&
+	    !(mode && xmlStrEqual(mode, BAD_CAST "External")) &&
+	    resolve_target(name, sizeof name, source, (const char *)target) == 0 && name[0])
+		idx = locate(pkg->zip, name);
+	xmlFree(type);
+	xmlFree(target);
+	xmlFree(mode);
+	return idx;
+}
+
+/* The relationships part of part name: "word/document.xml" -> "word/_rels/document.xml.rels". */
+static int rels_name(kb_buf *out, const char *part)
+{
+	const char *slash = strrchr(part, '/');
+	const char *base = slash ? slash + 1 : part;
+	int rc = kb_buf_add(out, part, (size_t)(base - part));
+	if (!rc)
+		rc = kb_buf_printf(out, "_rels/%s.rels", base);
+	return rc;
+}
+
+/* Finds the main document through _rels/.rels, then its headers, footers, footnotes and endnotes through its own
+ * relationships: by kind, each kind in the order its relationships are listed. */
+static int find_parts(kb_package *pkg, kb_ctx *ctx)
+{
+	static const struct {
+		const char *suffix;
+		kb_part_kind kind;
+	} kinds[] = {{"/header", KB_PART_HEADER},
+	             {"/footer", KB_PART_FOOTER},
+	             {"/footnotes", KB_PART_FOOTNOTE},
+	             {"/endnotes", KB_PART_ENDNOTE}};
+	xmlDocPtr rels = NULL;
+	kb_buf name;
+	kb_buf_init(&name, MAX_PART_NAME + 16);
+	int rc = KB_OK;
+
+	if (locate(pkg->zip, "[Content_Types].xml") < 0) {
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": [Content_Types].xml is missing", pkg->path);
+		goto done;
+	}
+	if (locate(pkg->zip, "_rels/.rels") < 0) {
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": no main document part (_rels/.rels is missing)",
+		                 pkg->path);
+		goto done;
+	}
+	if ((rc = kb_package_parse(&rels, pkg, ctx, "_rels/.rels")))
+		goto done;
+	xmlNodePtr root = xmlDocGetRootElement(rels);
+	for (xmlNodePtr r = root ? root->children : NULL; r; r = r->next) {
+		zip_int64_t idx = rel_part(pkg, r, "", "/officeDocument");
+		if (idx >= 0) {
+			if ((rc = add_part(pkg, ctx, idx, KB_PART_BODY)))
+				goto done;
+			break;
+		}
+	}
+	xmlFreeDoc(rels);
+	rels = NULL;
+	if (pkg->nparts == 0) {
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": no main document part", pkg->path);
+		goto done;
+	}
+
+	const char *main = pkg->names[0];
+	if (rels_name(&name, main)) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (locate(pkg->zip, name.data) < 0)
+		goto done; /* a main document without relationships has no headers or notes */
+	if ((rc = kb_package_parse(&rels, pkg, ctx, name.data)))
+		goto done;
+	root = xmlDocGetRootElement(rels);
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		for (xmlNodePtr r = root ? root->children : NULL; r; r = r->next) {
+			zip_int64_t idx = rel_part(pkg, r, main, kinds[k].suffix);
+			if (idx >= 0 && (rc = add_part(pkg, ctx, idx, kinds[k].kind)))
+				goto done;
+		}
+	}
+done:
+	xmlFreeDoc(rels);
+	kb_buf_free(&name);
+	return rc;
+}
+
+int kb_package_open(kb_package **out, kb_ctx *ctx, const char *path)
+{
+	*out = NULL;
+	kb_package *pkg = calloc(1, sizeof *pkg);
+	if (!pkg)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	pkg->fd = -1;
+	int rc = KB_OK;
+	pkg->path = kb_strdup(path);
+	if (!pkg->path) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	xmlInitParser();
+	if (!(rc = open_zip(pkg, ctx)) && !(rc = check_entries(pkg, ctx)))
+		rc = find_parts(pkg, ctx);
+done:
+	if (rc) {
+		kb_package_free(pkg);
+		return rc;
+	}
+	*out = pkg;
+	return KB_OK;
+}
+
+void kb_package_free(kb_package *pkg)
+{
+	if (!pkg)
+		return;
+	if (pkg->zip)
+		zip_discard(pkg->zip);
+	if (pkg->fd >= 0)
+		close(pkg->fd);
+	for (size_t i = 0; i < pkg->nparts; i++)
+		free(pkg->names[i]);
+	free(pkg->names);
+	free(pkg->parts);
+	free(pkg->path);
+	free(pkg);
+}
+
+const char *kb_package_path(const kb_package *pkg)
+{
+	return pkg->path;
+}
+
+const kb_part_ref *kb_package_parts(const kb_package *pkg, size_t *count)
+{
+	*count = pkg->nparts;
+	return pkg->parts;
+}
+
+const char *kb_package_main_part(const kb_package *pkg)
+{
+	/* open fails without a main part, so names[0] always exists */
+	return pkg->names[0];
+}
+
+int kb_package_has(const kb_package *pkg, const char *name)
+{
+	return pkg && name && locate(pkg->zip, name) >= 0;
+}
+
+/* ---- reading ---- */
+
+int kb_package_read(char **out, size_t *out_len, const kb_package *pkg, kb_ctx *ctx, const char *name)
+{
+	*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	zip_int64_t idx = locate(pkg->zip, name);
+	if (idx < 0)
+		return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s: no such part in the document", pkg->path, name);
+	zip_stat_t st;
+	zip_stat_init(&st);
+	if (zip_stat_index(pkg->zip, (zip_uint64_t)idx, 0, &st) != 0)
+		return fail_entry(ctx, pkg, name, zip_get_error(pkg->zip));
+
+	/* The declared size passed the limits at open. Never allocate by it, and refuse any byte beyond it: that bounds
+	 * the real output by the per-entry, ratio and total limits whatever the compressed data holds. */
+	zip_uint64_t cap = st.size < KB_MAX_PART_BYTES ? st.size : KB_MAX_PART_BYTES;
+	kb_buf b;
+	kb_buf_init(&b, (size_t)cap);
+	int rc = KB_OK;
+	zip_file_t *zf = zip_fopen_index(pkg->zip, (zip_uint64_t)idx, 0);
+	if (!zf)
+		return fail_entry(ctx, pkg, name, zip_get_error(pkg->zip));
+	char chunk[16384];
+	for (;;) {
+		zip_int64_t got = zip_fread(zf, chunk, sizeof chunk);
+		if (got < 0) {
+			rc = fail_entry(ctx, pkg, name, zip_file_get_error(zf));
+			break;
+		}
+		if (got == 0)
+			break;
+		int brc = kb_buf_add(&b, chunk, (size_t)got);
+		if (brc == KB_ELIMIT) {
+			rc =
+			    kb_ctx_fail(ctx, KB_ELIMIT,
+			                "%s: %s holds more data than its zip header declares (%llu bytes); the file is "
+			                "damaged or hostile",
+			                pkg->path, name, (unsigned long long)cap);
+			break;
+		}
+		if (brc) {
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: %s: out of memory", pkg->path, name);
+			break;
+		}
+	}
+	zip_fclose(zf);
+	if (rc) {
+		kb_buf_free(&b);
+		return rc;
+	}
+	size_t len = b.len;
+	*out = kb_buf_detach(&b);
+	if (!*out)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "%s: %s: out of memory", pkg->path, name);
+	if (out_len)
+		*out_len = len;
+	return KB_OK;
+}
+
+/* ---- XML ---- */
+
+/* What a parse met: the first error, and whether the document declared an entity. */
+typedef struct parse_state {
+	int entity_decl;
+	int entity_line;
+	int have_error;
+	int level;
+	int code;
+	int line;
+	char msg[300];
+} parse_state;
+
+/* libxml2 reports every error here while a parse or serialisation runs (see quiet_begin), so nothing reaches
+ * stderr. Keeps the first fatal error (or, until one comes, the first error): later ones are mostly consequences of
+ * it, and a non-fatal one (an undeclared namespace prefix) does not explain why a parse failed. */
+static void on_xml_error(void *data, xmlErrorPtr err)
+{
+	parse_state *ps = data;
+	if (!ps || !err || err->level < XML_ERR_ERROR)
+		return;
+	if (ps->have_error && (ps->level == XML_ERR_FATAL || err->level != XML_ERR_FATAL))
+		return;
+	ps->have_error = 1;
+	ps->level = err->level;
+	ps->code = err->code;
+	ps->line = err->line;
+	snprintf(ps->msg, sizeof ps->msg, "%s", err->message ? err->message : "malformed XML");
+	size_t n = strlen(ps->msg);
+	while (n > 0 && (ps->msg[n - 1] == '\n' || ps->msg[n - 1] == '\r' || ps->msg[n - 1] == ' '))
+		ps->msg[--n] = '\0';
+}
+
+/* The structured error handler is per thread in libxml2; it is set around each call and restored after, so other
+ * users of libxml2 in the process keep theirs. Errors that libxml2 raises without a parser context (encoding
+ * conversion, I/O) also go through it. */
+typedef struct quiet_state {
+	xmlStructuredErrorFunc fn;
+	void *data;
+} quiet_state;
+
+static void quiet_begin(quiet_state *q, parse_state *ps)
+{
+	q->fn = xmlStructuredError;
+	q->data = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(ps, on_xml_error);
+}
+
+static void quiet_end(const quiet_state *q)
+{
+	xmlSetStructuredErrorFunc(q->data, q->fn);
+}
+
+/* An entity declaration stops the parse before any reference to it can be expanded. Word never declares entities;
+ * a part that does is refused (billion laughs, external entities). */
+static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id, const xmlChar *system_id,
+                           xmlChar *content)
+{
+	(void)name, (void)type, (void)public_id, (void)system_id, (void)content;
+	xmlParserCtxtPtr pc = ctx;
+	parse_state *ps = pc->_private;
+	if (!ps->entity_decl) {
+		ps->entity_decl = 1;
+		ps->entity_line = pc->input ? pc->input->line : 0;
+	}
+	xmlStopParser(pc);
+}
+
+static void on_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlChar *public_id, const xmlChar *system_id,
+                                    const xmlChar *notation)
+{
+	(void)notation;
+	on_entity_decl(ctx, name, XML_EXTERNAL_GENERAL_UNPARSED_ENTITY, public_id, system_id, NULL);
+}
+
+int kb_xml_parse(xmlDocPtr *out, kb_ctx *ctx, const char *data, size_t len, const char *name)
+{
+	*out = NULL;
+	if (len > KB_MAX_PART_BYTES)
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %zu bytes of XML, more than the limit of %u bytes", name, len,
+		                   KB_MAX_PART_BYTES);
+	xmlInitParser();
+	parse_state ps;
+	memset(&ps, 0, sizeof ps);
+	quiet_state q;
+	quiet_begin(&q, &ps);
+	xmlDocPtr doc = NULL;
+	int rc = KB_OK;
+	xmlParserCtxtPtr pc = xmlNewParserCtxt();
+	if (!pc) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: out of memory", name);
+		goto done;
+	}
+	pc->_private = &ps;
+	pc->sax->entityDecl = on_entity_decl;
+	pc->sax->unparsedEntityDecl = on_unparsed_entity_decl;
+	/* No XML_PARSE_NOENT (entity substitution), no XML_PARSE_DTDLOAD, no XML_PARSE_HUGE (keeps libxml2's own depth
+	 * and text-size limits); no network. Whitespace is kept: Word's xml:space="preserve" text depends on it. */
+	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+	doc = xmlCtxtReadMemory(pc, len ? data : "", (int)len, NULL, NULL, opts);
+	if (ps.entity_decl) {
+		rc = kb_ctx_fail(
+		    ctx, KB_EINPUT,
+		    "%s, line %d: the XML declares entities (<!ENTITY> in a DOCTYPE), which Word never writes; "
+		    "refused for safety",
+		    name, ps.entity_line);
+	} else if (!doc || !pc->wellFormed) {
+		if (ps.code == XML_ERR_NO_MEMORY)
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: out of memory", name);
+		else if (ps.have_error && ps.line > 0)
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, line %d: %s", name, ps.line, ps.msg);
+		else if (ps.have_error) /* encoding errors come without a line */
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: %s", name, ps.msg);
+		else
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: malformed XML", name);
+	}
+done:
+	if (rc) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(pc);
+	quiet_end(&q);
+	*out = doc;
+	return rc;
+}
+
+int kb_package_parse(xmlDocPtr *out, const kb_package *pkg, kb_ctx *ctx, const char *name)
+{
+	*out = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	kb_buf label;
+	kb_buf_init(&label, MAX_LABEL);
+	int rc = kb_package_read(&data, &len, pkg, ctx, name);
+	if (rc)
+		goto done;
+	/* messages name file and part; should that label not fit, the part name alone still says where */
+	const char *shown = kb_buf_printf(&label, "%s: %s", pkg->path, name) == KB_OK ? label.data : name;
+	rc = kb_xml_parse(out, ctx, data, len, shown);
+done:
+	free(data);
+	kb_buf_free(&label);
+	return rc;
+}
+
+int kb_xml_serialize(char **out, size_t *out_len, kb_ctx *ctx, xmlDocPtr doc)
+{
+	*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	parse_state ps;
+	memset(&ps, 0, sizeof ps);
+	quiet_state q;
+	quiet_begin(&q, &ps);
+	xmlChar *mem = NULL;
+	int size = 0;
+	/* Word writes standalone="yes" in every part; libxml2 writes it when doc->standalone is 1. */
+	int standalone = doc->standalone;
+	doc->standalone = 1;
+	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+	doc->standalone = standalone;
+	quiet_end(&q);
+	int rc = KB_OK;
+	if (!mem || size < 0) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory while writing XML%s%s", ps.have_error ? ": " : "",
+		                 ps.msg);
+		goto done;
+	}
+	/* a part we write must be one we can read back */
+	if ((size_t)size > KB_MAX_PART_BYTES) {
+		rc = kb_ctx_fail(ctx, KB_ELIMIT, "the XML is %d bytes, more than the limit of %u bytes for one part",
+		                 size, KB_MAX_PART_BYTES);
+		goto done;
+	}
+	*out = kb_strndup((const char *)mem, (size_t)size);
+	if (!*out) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory while writing XML");
+		goto done;
+	}
+	if (out_len)
+		*out_len = (size_t)size;
+done:
+	xmlFree(mem);
+	return rc;
+}
+
+/* ---- saving ---- */
+
+/* A hard-to-guess suffix for a temporary file name. O_EXCL makes a collision harmless, so this needs no more than
+ * a fresh value per call. */
+static void temp_suffix(char out[7], unsigned attempt)
+{
+	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 16) ^
+	             ((uint64_t)(uintptr_t)out << 7) ^ attempt;
+	/* splitmix64 finaliser: spreads the bits so nearby inputs give unrelated names */
+	x += 0x9e3779b97f4a7c15u;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	x ^= x >> 31;
+	for (int i = 0; i < 6; i++) {
+		out[i] = digits[x % (sizeof digits - 1)];
+		x /= sizeof digits - 1;
+	}
+	out[6] = '\0';
+}
+
+/* Creates "<dir>/.<basename>.XXXXXX" next to path, mode 0666 less the umask (or the mode of the file it will
+ * replace). *out_name is the caller's to free, and to unlink once the file exists. */
+static int make_temp(char **out_name, int *out_fd, kb_ctx *ctx, const char *path, const struct stat *old)
+{
+	*out_name = NULL;
+	*out_fd = -1;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	if (!*base)
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: not a file name", path);
+	/* the folder as people read it, for messages */
+	char shown[1024];
+	if (!slash)
+		snprintf(shown, sizeof shown, ".");
+	else
+		snprintf(shown, sizeof shown, "%.*s", dirlen > 1 ? (int)(dirlen - 1) : 1, path);
+
+	kb_buf name;
+	kb_buf_init(&name, 16384);
+	int rc = KB_OK;
+	for (unsigned attempt = 0; attempt < 100; attempt++) {
+		char sfx[7];
+		temp_suffix(sfx, attempt);
+		name.len = 0;
+		if (kb_buf_add(&name, path, dirlen) || kb_buf_printf(&name, ".%s.%s", base, sfx)) {
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: the path is too long", path);
+			goto done;
+		}
+		int fd = open(name.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0) {
+			if (old && S_ISREG(old->st_mode))
+				(void)fchmod(fd, old->st_mode & 07777);
+			*out_fd = fd;
+			*out_name = kb_buf_detach(&name);
+			if (!*out_name) {
+				close(fd);
+				*out_fd = -1;
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			}
+			goto done;
+		}
+		if (errno == EEXIST || errno == EINTR)
+			continue;
+		if (errno == ENOENT)
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: the folder %s does not exist", path, shown);
+		else if (errno == ENOTDIR)
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s is not a folder", path, shown);
+		else if (errno == EACCES || errno == EPERM || errno == EROFS)
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: the folder %s is not writable (%s)", path,
+			                 shown, strerror(errno));
+		else
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write in the folder %s: %s", path, shown,
+			                 strerror(errno));
+		goto done;
+	}
+	rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: no free temporary file name in %s", path, shown);
+done:
+	kb_buf_free(&name);
+	return rc;
+}
+
+/* Copies all bytes of from into to. Returns 0, or -1 with errno set. */
+static int copy_bytes(int to, int from)
+{
+	char buf[65536];
+	off_t off = 0;
+	for (;;) {
+		ssize_t got = pread(from, buf, sizeof buf, off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			return 0;
+		for (ssize_t put = 0; put < got;) {
+			ssize_t w = write(to, buf + put, (size_t)(got - put));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				return -1;
+			put += w;
+		}
+		off += got;
+	}
+}
+
+/* Checks the replacement list before anything is written: every name is a part of the package, once. */
+static int check_replacements(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *const *names,
+                              const char *const *data, const size_t *lens, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!names[i] || (!data[i] && lens[i]))
+			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: replacement %zu has no name or no data", path, i);
+		if (locate(pkg->zip, names[i]) < 0)
+			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: cannot replace %s: %s has no such part", path, names[i],
+			                   pkg->path);
+		if (lens[i] > KB_MAX_PART_BYTES)
+			return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %s is %zu bytes, more than the limit of %u bytes", path,
+			                   names[i], lens[i], KB_MAX_PART_BYTES);
+		for (size_t j = 0; j < i; j++)
+			if (locate(pkg->zip, names[j]) == locate(pkg->zip, names[i]))
+				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s is replaced twice", path, names[i]);
+	}
+	return KB_OK;
+}
+
+int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *const *names,
+                    const char *const *data, const size_t *lens, size_t n)
+{
+	char *tmp = NULL;
+	int fd = -1;
+	zip_t *za = NULL;
+	int rc = check_replacements(pkg, ctx, path, names, data, lens, n);
+	if (rc)
+		return rc;
+
+	/* Writing onto the file we read would replace the input (often a template); inputs are never modified. */
+	struct stat in_st, old_st;
+	int have_old = stat(path, &old_st) == 0;
+	if (have_old && fstat(pkg->fd, &in_st) == 0 && in_st.st_dev == old_st.st_dev && in_st.st_ino == old_st.st_ino)
+		return kb_ctx_fail(ctx, KB_EUSAGE,
+		                   "%s: refusing to overwrite the input file; choose another output path", path);
+
+	if ((rc = make_temp(&tmp, &fd, ctx, path, have_old ? &old_st : NULL)))
+		goto done;
+
+	/* Start from an exact copy of the input, then let libzip replace entries in it: zip_close copies every entry
+	 * that was not replaced as it is, compressed bytes, CRC and headers unchanged. */
+	if (copy_bytes(fd, pkg->fd) != 0) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
+		goto done;
+	}
+	int cerr = close(fd);
+	fd = -1;
+	if (cerr != 0) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
+		goto done;
+	}
+	int zerr = 0;
+	za = zip_open(tmp, 0, &zerr);
+	if (!za) {
+		zip_error_t ze;
+		zip_error_init_with_code(&ze, zerr);
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* the copy has the input's bytes, so its entries have the input's indices */
+		zip_int64_t idx = locate(pkg->zip, names[i]);
+		const char *want = zip_get_name(pkg->zip, (zip_uint64_t)idx, 0);
+		const char *have = zip_get_name(za, (zip_uint64_t)idx, 0);
+		if (!want || !have || strcmp(want, have) != 0) {
+			rc =
+			    kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s changed while it was open", path, pkg->path);
+			goto done;
+		}
+		zip_source_t *src = zip_source_buffer(za, data[i], lens[i], 0);
+		if (!src || zip_file_replace(za, (zip_uint64_t)idx, src, 0) < 0) {
+			zip_source_free(src);
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, names[i], zip_strerror(za));
+			goto done;
+		}
+	}
+	if (zip_close(za) < 0) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, zip_strerror(za));
+		goto done;
+	}
+	za = NULL;
+
+	/* the data reaches the disk before the name points at it, so a crash leaves the old file or the new one */
+	fd = open(tmp, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
+		goto done;
+	}
+	if (rename(tmp, path) != 0) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
+		goto done;
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	if (za)
+		zip_discard(za);
+	if (rc && tmp)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
