@@ -28,8 +28,15 @@ void kb_plugins_free(kb_plugins *ps);
 /* Loads every *.lua file of dir in name order. A plugin that fails to load does not fail this call: it is kept as a
  * broken plugin and becomes an error finding (rule "plugin") on every run. A missing dir is KB_ENOTFOUND. */
 int kb_plugins_load_dir(kb_plugins *ps, kb_ctx *ctx, const char *dir);
-/* Loads one plugin file, same rules. */
+/* Loads one plugin file, same rules. Findings and messages name it by its folder and file name
+ * ("plugins/readability.lua"). A file that does not exist is KB_ENOTFOUND. */
 int kb_plugins_load_file(kb_plugins *ps, kb_ctx *ctx, const char *path);
+/* Same, with the name findings and messages use for the file given (display; copied). */
+int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const char *display);
+
+/* The limits of every plugin, loaded already or not: the memory its Lua state may hold (0: 64 MiB) and the time it
+ * may spend on one letter, or on running its file when it loads (0: 2000 ms). Tests and the config file set them. */
+void kb_plugins_set_limits(kb_plugins *ps, size_t mem_bytes, unsigned time_ms);
 
 size_t kb_plugins_count(const kb_plugins *ps);
 

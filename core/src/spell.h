@@ -23,7 +23,12 @@ int kb_speller_add_dic(kb_speller *sp, kb_ctx *ctx, const char *dic_path);
  * KB_ENOTFOUND with a message that says which package to install. */
 int kb_speller_load(kb_speller *sp, kb_ctx *ctx);
 
-/* 1 when the word w[0..len) (UTF-8) is correct, 0 when not, negative on failure. */
+/* 1 once the dictionary is loaded (a caller that times its work can load it first, outside the clock). */
+int kb_speller_is_loaded(const kb_speller *sp);
+
+/* 1 when the word w[0..len) (UTF-8) is correct, 0 when not, negative on failure. Correct: hunspell knows it, or
+ * knows it with a lower-case first letter, or it is a hyphenated compound whose parts are all known ("EU-borger"),
+ * or an abbreviation on the project's list (kb_is_abbreviation). Loads the dictionary on first use; cached. */
 int kb_speller_check(kb_speller *sp, kb_ctx *ctx, const char *w, size_t len);
 
 /* Up to max suggestions for w, best first. *out is a NULL-terminated array of strings; free with kb_strv_free(). */
