@@ -8,7 +8,6 @@
 #include "spell.h"
 #include "textmodel.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,55 +29,19 @@ void kb_checker_free(kb_checker *ck)
 	free(ck);
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Adds every *.dic of dir to the speller, in name order (a missing dir is fine: no project lists). */
+/* Adds every .dic file of dir to the speller, in name order (a missing dir is fine: no project lists). */
 static int add_word_lists(kb_speller *sp, kb_ctx *ctx, const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (!d)
+	char **paths = NULL;
+	size_t n = 0;
+	int rc = kb_list_dir(&paths, &n, ctx, dir, ".dic", 1000);
+	if (rc == KB_ENOTFOUND) {
+		kb_ctx_clear(ctx);
 		return KB_OK;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int rc = KB_OK;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		if (len < 5 || strcmp(e->d_name + len - 4, ".dic") != 0 || e->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			char **nn = realloc(names, ncap * sizeof *nn);
-			if (!nn) {
-				rc = KB_ENOMEM;
-				break;
-			}
-			names = nn;
-			cap = ncap;
-		}
-		kb_buf path;
-		kb_buf_init(&path, 8192);
-		if (kb_buf_printf(&path, "%s/%s", dir, e->d_name)) {
-			kb_buf_free(&path);
-			rc = KB_ENOMEM;
-			break;
-		}
-		names[n++] = kb_buf_detach(&path);
 	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof *names, str_cmp);
-	for (size_t i = 0; i < n; i++) {
-		if (rc == KB_OK && names[i])
-			rc = kb_speller_add_dic(sp, ctx, names[i]);
-		free(names[i]);
-	}
-	free(names);
-	if (rc == KB_ENOMEM)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = kb_speller_add_dic(sp, ctx, paths[i]);
+	kb_paths_free(paths);
 	return rc;
 }
 

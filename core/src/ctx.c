@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #define KB_MAX_DETAILS 1000
@@ -275,4 +276,67 @@ int kb_read_file(char **out, size_t *out_len, kb_ctx *ctx, const char *path, siz
 		*out_len = b.len;
 	*out = kb_buf_detach(&b);
 	return *out ? KB_OK : KB_ENOMEM;
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void kb_paths_free(char **paths)
+{
+	for (size_t i = 0; paths && paths[i]; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int kb_list_dir(char ***out, size_t *count, kb_ctx *ctx, const char *dir, const char *suffix, size_t max)
+{
+	*out = NULL;
+	*count = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: folder not found", dir);
+	char **paths = calloc(1, sizeof *paths);
+	size_t n = 0, cap = 1, sl = strlen(suffix);
+	int rc = paths ? KB_OK : KB_ENOMEM;
+	struct dirent *e;
+	while (rc == KB_OK && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len <= sl || e->d_name[0] == '.' || strcmp(e->d_name + len - sl, suffix) != 0)
+			continue;
+		if (n >= max) {
+			rc = KB_ELIMIT;
+			break;
+		}
+		if (n + 1 >= cap) {
+			char **np = realloc(paths, cap * 2 * sizeof *np);
+			if (!np) {
+				rc = KB_ENOMEM;
+				break;
+			}
+			paths = np;
+			cap *= 2;
+		}
+		kb_buf b;
+		kb_buf_init(&b, 16384);
+		if (kb_buf_printf(&b, "%s/%s", dir, e->d_name)) {
+			kb_buf_free(&b);
+			rc = KB_ENOMEM;
+			break;
+		}
+		paths[n++] = kb_buf_detach(&b);
+		paths[n] = NULL;
+	}
+	closedir(d);
+	if (rc) {
+		kb_paths_free(paths);
+		if (rc == KB_ELIMIT)
+			return kb_ctx_fail(ctx, rc, "%s: more than %zu %s files", dir, max, suffix);
+		return kb_ctx_fail(ctx, rc, "out of memory");
+	}
+	qsort(paths, n, sizeof *paths, path_cmp);
+	*out = paths;
+	*count = n;
+	return KB_OK;
 }

@@ -14,6 +14,12 @@
 #define KB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define KB_PRINTF(f, a)
+/* The files of dir whose names end in suffix (".lua", ".dic"), not hidden ones, as "dir/name" paths sorted by
+ * name. *out is a NULL-terminated array; free with kb_paths_free(). A missing folder is KB_ENOTFOUND; more than max
+ * files is KB_ELIMIT. Messages name the folder. */
+int kb_list_dir(char ***out, size_t *count, kb_ctx *ctx, const char *dir, const char *suffix, size_t max);
+void kb_paths_free(char **paths);
+
 #endif
 
 /* Limits against hostile input. Each is enforced where the input is read. */
@@ -58,5 +64,11 @@ char *kb_strndup(const char *s, size_t n);
 /* Reads a whole file into memory with a cap. *out is NUL-terminated; caller frees. KB_ENOTFOUND, KB_EINPUT (not a
  * regular file, unreadable), KB_ELIMIT (larger than max). The message names the file. */
 int kb_read_file(char **out, size_t *out_len, kb_ctx *ctx, const char *path, size_t max);
+
+/* The files of dir whose names end in suffix (".lua", ".dic"), not hidden ones, as "dir/name" paths sorted by
+ * name. *out is a NULL-terminated array; free with kb_paths_free(). A missing folder is KB_ENOTFOUND; more than max
+ * files is KB_ELIMIT. Messages name the folder. */
+int kb_list_dir(char ***out, size_t *count, kb_ctx *ctx, const char *dir, const char *suffix, size_t max);
+void kb_paths_free(char **paths);
 
 #endif

@@ -24,7 +24,6 @@
 #include "textmodel.h"
 #include "utf8.h"
 
-#include <dirent.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -1886,60 +1885,13 @@ int kb_plugins_load_file(kb_plugins *ps, kb_ctx *ctx, const char *path)
 	return rc;
 }
 
-static int pl_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int kb_plugins_load_dir(kb_plugins *ps, kb_ctx *ctx, const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: plugin folder not found", dir);
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int rc = KB_OK;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		if (len < 5 || e->d_name[0] == '.' || strcmp(e->d_name + len - 4, ".lua") != 0)
-			continue;
-		if (n >= PL_MAX_PLUGINS) {
-			rc = kb_ctx_fail(ctx, KB_ELIMIT, "%s: more than %u plugins", dir, PL_MAX_PLUGINS);
-			break;
-		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char **nn = realloc(names, ncap * sizeof *nn);
-			if (!nn) {
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-				break;
-			}
-			names = nn;
-			cap = ncap;
-		}
-		if (!(names[n] = kb_strdup(e->d_name))) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof *names, pl_name_cmp);
-	kb_buf path;
-	kb_buf_init(&path, 8192);
-	for (size_t i = 0; !rc && i < n; i++) {
-		path.len = 0;
-		if (kb_buf_printf(&path, "%s/%s", dir, names[i])) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-			break;
-		}
-		rc = kb_plugins_load_file(ps, ctx, path.data);
-	}
-	kb_buf_free(&path);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	char **paths = NULL;
+	size_t n = 0;
+	int rc = kb_list_dir(&paths, &n, ctx, dir, ".lua", PL_MAX_PLUGINS);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = kb_plugins_load_file(ps, ctx, paths[i]);
+	kb_paths_free(paths);
 	return rc;
 }
