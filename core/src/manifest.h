@@ -1,0 +1,72 @@
+/*
+ * manifest.h -- a template's manifest.json: checking the manifest itself, checking a case against it before
+ * anything is written, and looking up what it says about one field.
+ *
+ *   {
+ *     "title": "Afslag på kontanthjælp", "kind": "afslag", "outcome": "afslag",
+ *     "appeal": { "body": "Ankestyrelsen", "via": "kommunen", "deadline": "4 uger" },
+ *     "fields": {
+ *       "modtager.navn": { "type": "name", "required": true, "personal": true, "label": "Modtagerens navn" },
+ *       "udfald":  { "type": "choice", "values": ["afslag", "bevilling"], "required": true },
+ *       "ydelser": { "type": "list", "items": { "navn": { "type": "text", "required": true },
+ *                                               "beløb": { "type": "amount", "required": true } } }
+ *     }
+ *   }
+ *
+ * Fields are keyed by dotted path into the case ("modtager.navn" is case["modtager"]["navn"]). A list's "items"
+ * declares the fields of each item, keyed by path inside the item; from outside they are named through the list
+ * ("ydelser.beløb"), as a tag inside {{#ydelser}} sees them.
+ *
+ * Ownership: every json_t * here is borrowed; nothing is kept after a call returns, except that kb_manifest_field
+ * returns a pointer into the manifest, valid while the manifest lives.
+ */
+#ifndef KB_MANIFEST_H
+#define KB_MANIFEST_H
+
+#include "internal.h"
+
+#include <jansson.h>
+
+/* Lists inside list items inside ... : deeper manifests are refused by kb_manifest_check. */
+#define KB_MANIFEST_MAX_DEPTH 8
+
+/* Reads and parses path (at most KB_MAX_CASE_BYTES) and checks it with kb_manifest_check. A syntax error is
+ * KB_EINPUT naming line and column in Danish; the checker's problems are details. *out is a new reference that the
+ * caller json_decref()s; NULL on failure. */
+int kb_manifest_load(json_t **out, kb_ctx *ctx, const char *path);
+
+/* Checks the manifest itself: "title" (a non-empty string, required), "kind", "outcome", "outcome_field" (must name
+ * a declared field), "appeal" {"body", "via", "deadline"}, "delimiters" ("{ }": two markers with one space between),
+ * "fields" (each field an object with a known "type"; "required" and "personal" true/false; "label" and
+ * "description" strings; a list's "items", a choice's "values"). Other top-level keys are allowed (law,
+ * discretionary, ...); unknown keys inside a field are not (they are usually typos of "required" or "label").
+ * Returns KB_OK, or KB_EINPUT with «<manifest_path>: N fejl; ...» and one Danish detail per problem, each naming
+ * the field. manifest_path is only used in the message. Clears earlier details. */
+int kb_manifest_check(kb_ctx *ctx, const json_t *manifest, const char *manifest_path);
+
+/* Checks case_data against the manifest's fields: every required field that is missing (absent, null or ""),
+ * every value of the wrong type, every choice value not in "values", and the same for each item of a list with
+ * "items" (named "ydelser[2].beløb", counting from 0 as in JSON). Fields the manifest does not declare are allowed.
+ * Values of personal fields and of types name, address and cpr are never repeated in the messages.
+ * Returns KB_OK (also for a NULL manifest), or KB_EDATA with «<case_name>: sagen passer ikke til skabelonen (N
+ * problemer); intet er skrevet» and one Danish detail per problem. Clears earlier details. */
+int kb_manifest_validate_case(kb_ctx *ctx, const json_t *manifest, const json_t *case_data, const char *case_name);
+
+/* The same checks as kb_manifest_validate_case, but only adds the details to ctx and adds their number to *bad,
+ * so a caller can gather its own problems into the same list. Returns KB_OK, or KB_ENOMEM. */
+int kb_manifest_case_problems(int *bad, kb_ctx *ctx, const json_t *manifest, const json_t *case_data);
+
+/* The manifest's entry for a field ("modtager.navn"), or for a field of a list's items named through the list
+ * ("ydelser.beløb"); NULL when the field is not declared (or manifest is NULL). Borrowed from the manifest. */
+const json_t *kb_manifest_field(const json_t *manifest, const char *path);
+
+/* 1 when path is a declared field, a list item's field, or a group that declared fields lie in ("modtager" when
+ * "modtager.navn" is declared, so {{#modtager}} is fine); else 0. For template lint. */
+int kb_manifest_declares(const json_t *manifest, const char *path);
+
+/* KB_SPAN_* for text that comes from the field: KB_SPAN_NOSPELL for types name, address and cpr; KB_SPAN_NOSPELL
+ * and KB_SPAN_PERSONAL for a personal field, or for any field of the items of a personal list. 0 when the field is
+ * not declared. path as for kb_manifest_field (the full path: "ydelser.beløb" inside {{#ydelser}}). */
+unsigned kb_manifest_field_flags(const json_t *manifest, const char *path);
+
+#endif
