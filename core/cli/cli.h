@@ -21,8 +21,9 @@ typedef struct cli_opts {
 	const char *output;     /* -o, --output */
 	const char *data_dir;   /* --data-dir */
 	const char *delimiters; /* --delimiters "{ }" */
+	const char *partials;   /* --partials DIR (render) */
 	kb_format format;
-	int force, all, help, no_spell, no_plugins;
+	int force, all, help, no_spell, no_plugins, no_escape;
 } cli_opts;
 
 /* Parses argv[first..argc). Allowed is a string of the options the command takes, by name without dashes, each
@@ -44,9 +45,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...);
  * findings. Returns 0, or KB_EXIT_BAD after printing why. */
 int cli_check_and_report(const cli_opts *o, const char *data_dir, const kb_letter *l, size_t *errors);
 
+/* Parses a --delimiters value such as "{ }" into open and close (each KB_CLI_DELIM bytes). A NULL spec leaves
+ * them as they are. Returns 0, or KB_EXIT_BAD after printing why. */
+#define KB_CLI_DELIM 16
+int cli_delimiters(char *open, char *close, const char *spec, const char *cmd);
+
+/* The folder of standard paragraphs for a template: "partials" beside the template's folder (templates/partials
+ * for templates/afslag), else <data>/templates/partials. malloc'd, or NULL when neither exists. */
+char *cli_partials_dir(const char *template_path, const char *data_dir);
+
 int cmd_fill(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_text(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_template(int argc, char **argv);
 
 #endif

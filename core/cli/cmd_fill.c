@@ -45,31 +45,24 @@ int cmd_fill(int argc, char **argv)
 	kb_case *c = NULL;
 	kb_letter *l = NULL;
 	char *data_dir = NULL;
-	char open[16] = "", close[16] = "";
+	char open[KB_CLI_DELIM] = "", close[KB_CLI_DELIM] = "";
+	char *partials = NULL;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
 		fprintf(stderr, "klarbrev: out of memory\n");
 		goto done;
 	}
 	kb_template_options topts = { 0 };
+	if (cli_delimiters(open, close, o.delimiters, "fill"))
+		goto done;
 	if (o.delimiters) {
-		const char *sp = strchr(o.delimiters, ' ');
-		size_t ol = sp ? (size_t)(sp - o.delimiters) : 0;
-		const char *cl = sp ? sp + 1 : "";
-		while (*cl == ' ')
-			cl++;
-		if (!sp || ol == 0 || ol >= sizeof open || !*cl || strlen(cl) >= sizeof close || strchr(cl, ' ')) {
-			ret = cli_usage_error("fill", "--delimiters skal være to afgrænsere med mellemrum imellem, fx \"{ }\"");
-			goto done;
-		}
-		memcpy(open, o.delimiters, ol);
-		open[ol] = '\0';
-		memcpy(close, cl, strlen(cl) + 1);
 		topts.open_delim = open;
 		topts.close_delim = close;
 	}
 	if (!(data_dir = cli_data_dir(&o)))
 		goto done;
+	partials = cli_partials_dir(o.positional[0], data_dir);
+	topts.partials_dir = partials;
 	int rc = kb_template_open(&t, ctx, o.positional[0], &topts);
 	if (!rc)
 		rc = kb_case_load_file(&c, ctx, o.positional[1]);
@@ -101,5 +94,6 @@ done:
 	kb_template_free(t);
 	kb_ctx_free(ctx);
 	free(data_dir);
+	free(partials);
 	return ret;
 }

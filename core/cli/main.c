@@ -20,6 +20,9 @@ static const char *usage_text =
 	"  klarbrev check BREV.docx|BREV.txt              tjek et eksisterende brev\n"
 	"  klarbrev text BREV.docx                        vis brevets tekst, et afsnit pr. linje\n"
 	"  klarbrev inspect BREV.docx|BREV.txt            vis afsnit og sætninger, som klarbrev ser dem\n"
+	"  klarbrev render SKABELON.txt SAG.json          udfyld en tekstskabelon (Mustache), skriv teksten\n"
+	"  klarbrev template lint SKABELON                find alle fejl i en skabelon\n"
+	"  klarbrev template fields SKABELON              skriv et udkast til en sag med skabelonens felter\n"
 	"\n"
 	"  klarbrev KOMMANDO --help                       hjælp til en kommando\n"
 	"\n"
@@ -87,7 +90,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 		if (!opt_allowed(allowed, name))
 			return cli_usage_error(cmd, "ukendt tilvalg %s", a);
 		int takes_value = !strcmp(name, "o") || !strcmp(name, "format") || !strcmp(name, "data-dir") ||
-		                  !strcmp(name, "delimiters");
+		                  !strcmp(name, "delimiters") || !strcmp(name, "partials");
 		if (takes_value && !value) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cmd, "tilvalget %s mangler en værdi", a);
@@ -101,6 +104,8 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 			o->data_dir = value;
 		else if (!strcmp(name, "delimiters"))
 			o->delimiters = value;
+		else if (!strcmp(name, "partials"))
+			o->partials = value;
 		else if (!strcmp(name, "format")) {
 			if (!strcmp(value, "text"))
 				o->format = KB_FMT_TEXT;
@@ -116,6 +121,8 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 			o->no_spell = 1;
 		else if (!strcmp(name, "no-plugins"))
 			o->no_plugins = 1;
+		else if (!strcmp(name, "no-escape"))
+			o->no_escape = 1;
 	}
 	return 0;
 }
@@ -164,6 +171,44 @@ char *cli_data_dir(const cli_opts *o)
 	}
 	fprintf(stderr, "klarbrev: kan ikke finde klarbrevs datamappe (plugins, ordlister, skabeloner) ved siden af "
 	                "programmet; angiv den med --data-dir MAPPE eller KLARBREV_DATA=MAPPE\n");
+	return NULL;
+}
+
+int cli_delimiters(char *open, char *close, const char *spec, const char *cmd)
+{
+	if (!spec)
+		return 0;
+	const char *sp = strchr(spec, ' ');
+	size_t ol = sp ? (size_t)(sp - spec) : 0;
+	const char *cl = sp ? sp + 1 : "";
+	while (*cl == ' ')
+		cl++;
+	size_t cll = strlen(cl);
+	if (!sp || ol == 0 || ol >= KB_CLI_DELIM || cll == 0 || cll >= KB_CLI_DELIM || strchr(cl, ' '))
+		return cli_usage_error(cmd, "--delimiters skal være to afgrænsere med mellemrum imellem, fx \"{ }\"");
+	memcpy(open, spec, ol);
+	open[ol] = '\0';
+	memcpy(close, cl, cll + 1);
+	return 0;
+}
+
+char *cli_partials_dir(const char *template_path, const char *data_dir)
+{
+	char buf[PATH_MAX];
+	if (is_dir(template_path) && realpath(template_path, buf)) {
+		char *slash = strrchr(buf, '/');
+		if (slash) {
+			*slash = '\0';
+			char *beside = join2(buf, "partials");
+			if (beside && is_dir(beside))
+				return beside;
+			free(beside);
+		}
+	}
+	char *in_data = data_dir ? join2(data_dir, "templates/partials") : NULL;
+	if (in_data && is_dir(in_data))
+		return in_data;
+	free(in_data);
 	return NULL;
 }
 
@@ -238,6 +283,10 @@ int main(int argc, char **argv)
 		return cmd_text(argc, argv);
 	if (!strcmp(cmd, "inspect"))
 		return cmd_inspect(argc, argv);
+	if (!strcmp(cmd, "render"))
+		return cmd_render(argc, argv);
+	if (!strcmp(cmd, "template"))
+		return cmd_template(argc, argv);
 	fprintf(stderr, "klarbrev: ukendt kommando \"%s\"\n\n", cmd);
 	fputs(usage_text, stderr);
 	return KB_EXIT_BAD;

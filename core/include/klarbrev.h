@@ -32,7 +32,8 @@ enum {
 	KB_EDATA = -5,   /* case data does not fit the template (missing fields, wrong types) */
 	KB_EUSAGE = -6,  /* the caller passed an invalid argument */
 	KB_EPLUGIN = -7, /* a plugin could not be loaded or run */
-	KB_ENOTFOUND = -8 /* a named thing (file, part, dictionary) does not exist */
+	KB_ENOTFOUND = -8, /* a named thing (file, part, dictionary) does not exist */
+	KB_ETEMPLATE = -9  /* the template has problems its author must fix; each one is a detail */
 };
 
 /* ---------------------------------------------------------------------------------------------------------------
@@ -184,12 +185,24 @@ void kb_case_free(kb_case *c);
 typedef struct kb_template_options {
 	const char *open_delim;  /* NULL: "{{" */
 	const char *close_delim; /* NULL: "}}" */
+	const char *partials_dir; /* where {{> name}} finds name.docx or name.txt; NULL: no partials */
 } kb_template_options;
 
 /* Opens and compiles a template: a folder holding letter.docx and manifest.json, or a bare .docx.
  * opts may be NULL. Caller frees with kb_template_free(). */
 int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts);
 void kb_template_free(kb_template *t);
+/* Checks a template without a case and lists every problem at once, each as a detail on ctx ("part, afsnit N: the
+ * tag: what is wrong and how to fix it"): unclosed, unopened and mismatched sections, unknown formatters, tags split
+ * over paragraphs, fields the manifest does not declare. Returns KB_OK when clean, KB_ETEMPLATE with the problems,
+ * or another code when the template cannot be read at all. */
+int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *opts);
+
+/* A JSON skeleton of a case for the template: every field it uses, nested as the tags nest (a section that holds
+ * fields becomes a list with one item; a section without fields a boolean). *out is pretty-printed JSON; caller
+ * frees. */
+int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t);
+
 /* The template's title from its manifest, or its file name. Borrowed. */
 const char *kb_template_title(const kb_template *t);
 

@@ -14,12 +14,6 @@
 #define KB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define KB_PRINTF(f, a)
-/* The files of dir whose names end in suffix (".lua", ".dic"), not hidden ones, as "dir/name" paths sorted by
- * name. *out is a NULL-terminated array; free with kb_paths_free(). A missing folder is KB_ENOTFOUND; more than max
- * files is KB_ELIMIT. Messages name the folder. */
-int kb_list_dir(char ***out, size_t *count, kb_ctx *ctx, const char *dir, const char *suffix, size_t max);
-void kb_paths_free(char **paths);
-
 #endif
 
 /* Limits against hostile input. Each is enforced where the input is read. */

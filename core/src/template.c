@@ -10,6 +10,8 @@
  */
 #include "internal.h"
 #include "docx.h"
+#include "expr.h"
+#include "manifest.h"
 #include "letter.h"
 #include "package.h"
 #include "textmodel.h"
@@ -27,18 +29,34 @@
 #define KB_MAX_TAGS 100000
 #define KB_MAX_TAG_BYTES 1000
 
-typedef enum { TAG_VAR, TAG_COMMENT } tag_kind;
+typedef enum {
+	TAG_VAR,      /* {{x}}, {{&x}}, {{{x}}} */
+	TAG_COMMENT,  /* {{! ... }} */
+	TAG_SECTION,  /* {{#x}} */
+	TAG_INVERTED, /* {{^x}} */
+	TAG_CLOSE,    /* {{/x}}, and docxtemplater's {/} that closes the innermost section */
+	TAG_PARTIAL,  /* {{> name}} */
+	TAG_DELIM     /* {{=<% %>=}} */
+} tag_kind;
 
 typedef struct tpl_tag {
 	char *raw;        /* as typed, delimiters included */
-	char *name;       /* the field path */
+	char *name;       /* the content after the sigil, trimmed: "beløb | kr", "ydelser" */
 	tag_kind kind;
+	kb_expr expr;     /* parsed name, for VAR, SECTION, INVERTED, CLOSE (path only) */
+	int has_expr;
 	size_t part;      /* index into the template's parts */
 	size_t paragraph; /* 1-based, within the part */
 } tpl_tag;
 
+/* The delimiters in force while a part is compiled: a {{=<% %>=}} tag changes them for the rest of the part. */
+typedef struct delims {
+	char open[16], close[16];
+} delims;
+
 struct kb_template {
 	char *path;
+	char *partials_dir;
 	char *title;
 	kb_package *pkg;
 	json_t *manifest;
@@ -71,6 +89,10 @@ static int set_text(xmlNodePtr t, const char *s, size_t len)
 }
 
 /* A new w:t with the text s[0..len), inserted after sibling. */
+#define KB_ORIGIN_ATTR "kb-origin"
+
+/* A new w:t with the text s[0..len), inserted after sibling; it keeps the sibling's origin mark (text from a
+ * partial). */
 static xmlNodePtr new_text_after(xmlNodePtr sibling, const char *s, size_t len)
 {
 	xmlNodePtr t = xmlNewDocNode(sibling->doc, sibling->ns, (const xmlChar *)"t", NULL);
@@ -79,6 +101,11 @@ static xmlNodePtr new_text_after(xmlNodePtr sibling, const char *s, size_t len)
 	if (set_text(t, s, len)) {
 		xmlFreeNode(t);
 		return NULL;
+	}
+	xmlChar *o = sibling->properties ? xmlGetProp(sibling, (const xmlChar *)KB_ORIGIN_ATTR) : NULL;
+	if (o) {
+		xmlSetProp(t, (const xmlChar *)KB_ORIGIN_ATTR, o);
+		xmlFree(o);
 	}
 	xmlAddNextSibling(sibling, t);
 	return t;
@@ -127,8 +154,9 @@ static int collect_text(void *ud, kb_w_item item, xmlNodePtr node)
 	return kb_nodevec_push(&((para_texts *)ud)->nodes, node);
 }
 
-/* Registers a tag and returns its index, or a negative code. */
-static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, size_t part, size_t para)
+/* Registers a tag (raw includes delimiters of ol and cl bytes) and returns its index, or a negative code. */
+static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, size_t ol, size_t cl, size_t part,
+                   size_t para)
 {
 	if (t->ntags >= KB_MAX_TAGS)
 		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: more than %d tags", t->path, KB_MAX_TAGS);
@@ -140,20 +168,29 @@ static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, 
 		t->tags = nt;
 		t->tags_cap = ncap;
 	}
-	size_t ol = strlen(t->open), cl = strlen(t->close);
 	size_t inner_len = rawlen - ol - cl;
 	const char *inner = trim(raw + ol, &inner_len);
 	tpl_tag tag = { 0 };
 	tag.kind = TAG_VAR;
 	tag.part = part;
 	tag.paragraph = para;
-	if (inner_len && (inner[0] == '!')) {
-		tag.kind = TAG_COMMENT;
-	} else if (inner_len && (inner[0] == '&' || inner[0] == '{')) {
-		/* unescaped forms: values in a DOCX are always XML-escaped, so they mean the same as a plain tag */
-		inner++;
-		inner_len--;
-		if (inner_len && inner[inner_len - 1] == '}')
+	char sigil = inner_len ? inner[0] : '\0';
+	switch (sigil) {
+	case '!': tag.kind = TAG_COMMENT; break;
+	case '#': tag.kind = TAG_SECTION; break;
+	case '^': tag.kind = TAG_INVERTED; break;
+	case '/': tag.kind = TAG_CLOSE; break;
+	case '>': tag.kind = TAG_PARTIAL; break;
+	case '=': tag.kind = TAG_DELIM; break;
+	default: break;
+	}
+	if (tag.kind != TAG_VAR || sigil == '&' || sigil == '{') {
+		if (tag.kind != TAG_COMMENT && tag.kind != TAG_DELIM && inner_len) {
+			inner++;
+			inner_len--;
+		}
+		/* {{{x}}}: the closing brace of the triple form */
+		if (sigil == '{' && inner_len && inner[inner_len - 1] == '}')
 			inner_len--;
 		inner = trim(inner, &inner_len);
 	}
@@ -168,49 +205,137 @@ static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, 
 	return (int)t->ntags++;
 }
 
-/* Checks a tag's form and adds a detail for what klarbrev cannot render yet. Returns 1 when the tag is usable. */
-static int check_tag(kb_template *t, kb_ctx *ctx, const tpl_tag *tag)
+/* Parses and checks a tag's content; each problem becomes a detail. Returns 1 when the tag is usable. */
+static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 {
 	const char *where = part_label(t, tag->part);
-	if (tag->kind == TAG_COMMENT)
-		return 1;
-	const char *n = tag->name;
-	if (!*n) {
-		kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget %s er tomt; skriv et feltnavn mellem %s og %s", where,
-		                  tag->paragraph, tag->raw, t->open, t->close);
-		return 0;
-	}
-	if (strchr("#^/>=", n[0])) {
-		kb_ctx_add_detail(ctx,
-		                  "%s, afsnit %zu: tagget %s er en sektion, en delskabelon eller et skift af "
-		                  "afgrænsere, som denne version af klarbrev endnu ikke kan udfylde",
-		                  where, tag->paragraph, tag->raw);
-		return 0;
-	}
-	if (strchr(n, '|')) {
-		kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget %s bruger en formatering, som denne version af klarbrev "
-		                       "endnu ikke kender",
-		                  where, tag->paragraph, tag->raw);
-		return 0;
-	}
-	for (const char *p = n; *p; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '{' || *p == '}' || *p == '<' || *p == '>') {
-			kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget %s har et ugyldigt feltnavn", where, tag->paragraph,
-			                  tag->raw);
+	switch (tag->kind) {
+	case TAG_COMMENT:
+	case TAG_DELIM: return 1;
+	case TAG_PARTIAL:
+		if (!*tag->name || strstr(tag->name, "..") || tag->name[0] == '/' || strchr(tag->name, '\\')) {
+			kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: skriv delskabelonens navn som fx "
+			                       "klagevejledning/ankestyrelsen (uden \"..\" og uden en sti fra roden)",
+			                  where, tag->paragraph, tag->raw);
 			return 0;
 		}
+		return 1;
+	case TAG_CLOSE:
+		if (!*tag->name)
+			return 1; /* docxtemplater's {/} */
+		break;
+	default: break;
 	}
+	if (!*tag->name) {
+		kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget %s er tomt; skriv et feltnavn i det", where, tag->paragraph,
+		                  tag->raw);
+		return 0;
+	}
+	kb_ctx *sub = NULL;
+	if (kb_ctx_new(&sub))
+		return 0;
+	int rc = kb_expr_parse(&tag->expr, sub, tag->name, strlen(tag->name));
+	if (rc) {
+		kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: %s", where, tag->paragraph, tag->raw, kb_ctx_errmsg(sub));
+		kb_ctx_free(sub);
+		return 0;
+	}
+	kb_ctx_free(sub);
+	tag->has_expr = 1;
+	int ok = 1;
+	for (size_t i = 0; i < tag->expr.nfmts; i++) {
+		if (!kb_format_exists(tag->expr.fmts[i].name)) {
+			kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: ukendt formatering \"%s\"; kendte er: %s", where,
+			                  tag->paragraph, tag->raw, tag->expr.fmts[i].name, kb_format_list());
+			ok = 0;
+		}
+	}
+	return ok;
+}
+
+/* Reads "=<% %>=" into d. Returns 1 on success. */
+static int parse_set_delims(delims *d, const char *raw, size_t ol, size_t cl, size_t rawlen)
+{
+	size_t n = rawlen - ol - cl;
+	const char *s = trim(raw + ol, &n);
+	if (n < 5 || s[0] != '=' || s[n - 1] != '=')
+		return 0;
+	s++;
+	n -= 2;
+	s = trim(s, &n);
+	const char *sp = memchr(s, ' ', n);
+	if (!sp)
+		return 0;
+	size_t a = (size_t)(sp - s);
+	const char *c = sp;
+	while (c < s + n && *c == ' ')
+		c++;
+	size_t b = (size_t)(s + n - c);
+	if (!a || !b || a >= sizeof d->open || b >= sizeof d->close || memchr(c, ' ', b) || memchr(c, '=', b))
+		return 0;
+	memcpy(d->open, s, a);
+	d->open[a] = '\0';
+	memcpy(d->close, c, b);
+	d->close[b] = '\0';
 	return 1;
+}
+
+/* Gives the tag's w:t a run of its own: what stood before it in the run moves to a new run before it, what stood
+ * after it to a new run after it, both with the run's properties. Sections then find their markers as whole runs
+ * (or whole paragraphs), never mixed with text that must not repeat. */
+static int split_run(xmlNodePtr tagnode)
+{
+	xmlNodePtr r = tagnode->parent;
+	if (!kb_w_is(r, "r"))
+		return KB_OK;
+	xmlNodePtr rpr = kb_w_child(r, "rPr");
+	for (int side = 0; side < 2; side++) {
+		/* side 0: the content before the tag; side 1: after */
+		xmlNodePtr first = NULL;
+		for (xmlNodePtr c = side ? tagnode->next : r->children; c && c != (side ? NULL : tagnode); c = c->next)
+			if (c != rpr && c->type == XML_ELEMENT_NODE) {
+				first = c;
+				break;
+			}
+		if (!first)
+			continue;
+		xmlNodePtr nr = xmlNewDocNode(r->doc, r->ns, (const xmlChar *)"r", NULL);
+		if (!nr)
+			return KB_ENOMEM;
+		if (rpr) {
+			xmlNodePtr rc = xmlDocCopyNode(rpr, r->doc, 1);
+			if (!rc) {
+				xmlFreeNode(nr);
+				return KB_ENOMEM;
+			}
+			xmlAddChild(nr, rc);
+		}
+		xmlNodePtr c = side ? tagnode->next : r->children;
+		while (c && c != (side ? NULL : tagnode)) {
+			xmlNodePtr next = c->next;
+			if (c != rpr) {
+				xmlUnlinkNode(c);
+				xmlAddChild(nr, c);
+			}
+			c = next;
+		}
+		if (side)
+			xmlAddNextSibling(r, nr);
+		else
+			xmlAddPrevSibling(r, nr);
+	}
+	return KB_OK;
 }
 
 /* Moves every tag of paragraph p into a w:t of its own. Problems (an unclosed tag) become details; *bad counts
  * them. */
-static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNodePtr p, size_t para_no, int *bad)
+static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNodePtr p, size_t para_no, delims *dl,
+                               int *bad)
 {
 	para_texts pt = { 0 };
 	kb_buf_init(&pt.joined, KB_MAX_PART_BYTES);
 	int rc = kb_w_walk_paragraph(p, collect_text, &pt);
-	size_t *tag_a = NULL, *tag_b = NULL;
+	size_t *tag_a = NULL, *tag_b = NULL, *tag_ol = NULL, *tag_cl = NULL;
 	size_t ntag = 0, tagcap = 0;
 	if (rc)
 		goto done;
@@ -229,31 +354,51 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		if (rc)
 			goto done;
 	}
-	if (!pt.joined.data || !strstr(pt.joined.data, t->open))
+	if (!pt.joined.data || (!strstr(pt.joined.data, dl->open) && !strstr(pt.joined.data, dl->close)))
 		goto done;
 
-	/* find the tags in the joined text */
-	size_t ol = strlen(t->open), cl = strlen(t->close);
+	/* find the tags in the joined text, left to right, following delimiter changes */
 	const char *s = pt.joined.data;
 	size_t pos = 0;
 	while (pos < pt.joined.len) {
-		const char *o = strstr(s + pos, t->open);
+		size_t ol = strlen(dl->open), cl = strlen(dl->close);
+		const char *o = strstr(s + pos, dl->open);
+		size_t seg_end = o ? (size_t)(o - s) : pt.joined.len;
+		const char *stray = strstr(s + pos, dl->close);
+		if (stray && (size_t)(stray - s) < seg_end) {
+			size_t at = (size_t)(stray - s), from = at > 20 ? at - 20 : 0;
+			kb_ctx_add_detail(ctx,
+			                  "%s, afsnit %zu: \"%s\" i \"%.*s\" lukker et tag, der ikke er åbnet; slet det, eller "
+			                  "tilføj \"%s\" foran feltnavnet",
+			                  part_label(t, part), para_no, dl->close, (int)(at + cl - from), s + from, dl->open);
+			(*bad)++;
+		}
 		if (!o)
 			break;
 		size_t a = (size_t)(o - s);
-		const char *c = strstr(s + a + ol, t->close);
+		/* a set-delimiter tag ends with "=" + close: {{=<% %>=}} */
+		const char *c = strstr(s + a + ol, dl->close);
 		if (!c) {
 			size_t show = pt.joined.len - a > 40 ? 40 : pt.joined.len - a;
 			kb_ctx_add_detail(ctx,
 			                  "%s, afsnit %zu: tagget \"%.*s\" lukkes ikke i afsnittet; tilføj \"%s\" (et tag "
 			                  "må ikke deles over flere afsnit)",
-			                  part_label(t, part), para_no, (int)show, s + a, t->close);
+			                  part_label(t, part), para_no, (int)show, s + a, dl->close);
 			(*bad)++;
 			break;
 		}
+		const char *again = strstr(s + a + ol, dl->open);
+		if (again && again < c) {
+			/* "{firstName {lastName}": the first tag was never closed */
+			kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget \"%.*s\" lukkes ikke; tilføj \"%s\"",
+			                  part_label(t, part), para_no, (int)(again - o), o, dl->close);
+			(*bad)++;
+			pos = (size_t)(again - s);
+			continue;
+		}
 		size_t b = (size_t)(c - s) + cl;
 		/* "{{{x}}}": Mustache's triple form; take the extra closing brace into the tag */
-		if (!strcmp(t->open, "{{") && s[a + ol] == '{' && s[b] == '}')
+		if (!strcmp(dl->open, "{{") && !strcmp(dl->close, "}}") && s[a + ol] == '{' && s[b] == '}')
 			b++;
 		if (b - a > KB_MAX_TAG_BYTES) {
 			kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget \"%.40s...\" er for langt", part_label(t, part),
@@ -263,24 +408,34 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		}
 		if (ntag == tagcap) {
 			size_t ncap = tagcap ? tagcap * 2 : 8;
-			size_t *na = realloc(tag_a, ncap * sizeof *na);
-			if (!na) {
-				rc = KB_ENOMEM;
-				goto done;
+			size_t **arrs[] = { &tag_a, &tag_b, &tag_ol, &tag_cl };
+			for (size_t k = 0; k < 4; k++) {
+				size_t *na = realloc(*arrs[k], ncap * sizeof *na);
+				if (!na) {
+					rc = KB_ENOMEM;
+					goto done;
+				}
+				*arrs[k] = na;
 			}
-			tag_a = na;
-			size_t *nb = realloc(tag_b, ncap * sizeof *nb);
-			if (!nb) {
-				rc = KB_ENOMEM;
-				goto done;
-			}
-			tag_b = nb;
 			tagcap = ncap;
 		}
 		tag_a[ntag] = a;
 		tag_b[ntag] = b;
+		tag_ol[ntag] = ol;
+		tag_cl[ntag] = cl;
 		ntag++;
 		pos = b;
+		if (s[a + ol] == '=') {
+			delims nd;
+			if (parse_set_delims(&nd, s + a, ol, cl, b - a)) {
+				*dl = nd;
+			} else {
+				kb_ctx_add_detail(ctx,
+				                  "%s, afsnit %zu: \"%.*s\" skifter ikke afgrænserne; skriv fx %s=<%% %%>=%s",
+				                  part_label(t, part), para_no, (int)(b - a), s + a, dl->open, dl->close);
+				(*bad)++;
+			}
+		}
 	}
 
 	/* right to left, so that the text before each tag is still as it was when offsets were taken */
@@ -347,7 +502,7 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		free(post);
 		if (rc)
 			goto done;
-		int idx = add_tag(t, ctx, s + a, b - a, part, para_no);
+		int idx = add_tag(t, ctx, s + a, b - a, tag_ol[i], tag_cl[i], part, para_no);
 		if (idx < 0) {
 			rc = idx;
 			goto done;
@@ -356,7 +511,7 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 			(*bad)++;
 		char num[24];
 		snprintf(num, sizeof num, "%d", idx);
-		if (!xmlSetProp(tagnode, (const xmlChar *)KB_TAG_ATTR, (const xmlChar *)num)) {
+		if (!xmlSetProp(tagnode, (const xmlChar *)KB_TAG_ATTR, (const xmlChar *)num) || split_run(tagnode)) {
 			rc = KB_ENOMEM;
 			goto done;
 		}
@@ -365,6 +520,8 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 done:
 	free(tag_a);
 	free(tag_b);
+	free(tag_ol);
+	free(tag_cl);
 	free(pt.starts);
 	kb_nodevec_free(&pt.nodes);
 	kb_buf_free(&pt.joined);
@@ -373,13 +530,86 @@ done:
 	return rc;
 }
 
+/* Checks that the sections of one part open and close in order; each problem is a detail. Tags are in the table
+ * in reverse order within a paragraph (they are registered right to left), so sort by document position first:
+ * the tag index order inside a paragraph is reversed, paragraphs are in order. */
+static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
+{
+	size_t n = t->ntags - first;
+	size_t *order = malloc((n ? n : 1) * sizeof *order);
+	size_t *stack = malloc((n ? n : 1) * sizeof *stack);
+	if (!order || !stack) {
+		free(order);
+		free(stack);
+		return;
+	}
+	/* document order: paragraphs ascending, and within a paragraph the registration order reversed */
+	size_t k = 0;
+	for (size_t i = first; i < t->ntags;) {
+		size_t j = i;
+		while (j < t->ntags && t->tags[j].paragraph == t->tags[i].paragraph)
+			j++;
+		for (size_t m = j; m-- > i;)
+			order[k++] = m;
+		i = j;
+	}
+	size_t depth = 0;
+	for (k = 0; k < n; k++) {
+		tpl_tag *tag = &t->tags[order[k]];
+		const char *where = part_label(t, tag->part);
+		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED) {
+			stack[depth++] = order[k];
+		} else if (tag->kind == TAG_CLOSE) {
+			if (!depth) {
+				kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s lukker en sektion, der aldrig er åbnet; slet det, "
+				                       "eller tilføj den åbnende %s#%s%s før det",
+				                  where, tag->paragraph, tag->raw, t->open, tag->name, t->close);
+				(*bad)++;
+				continue;
+			}
+			tpl_tag *open = &t->tags[stack[depth - 1]];
+			const char *op = open->has_expr ? open->expr.path : open->name;
+			const char *cp = tag->has_expr ? tag->expr.path : tag->name;
+			if (*tag->name && strcmp(op, cp) != 0) {
+				kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s lukker ikke %s (afsnit %zu); luk den inderste sektion "
+				                       "først",
+				                  where, tag->paragraph, tag->raw, open->raw, open->paragraph);
+				(*bad)++;
+			}
+			depth--;
+		}
+	}
+	while (depth) {
+		tpl_tag *open = &t->tags[stack[--depth]];
+		kb_ctx_add_detail(ctx, "%s, afsnit %zu: sektionen %s lukkes aldrig; tilføj %s/%s%s, hvor den skal slutte",
+		                  part_label(t, open->part), open->paragraph, open->raw, t->open,
+		                  open->has_expr ? open->expr.path : open->name, t->close);
+		(*bad)++;
+	}
+	free(order);
+	free(stack);
+}
+
+static int expand_partials(kb_template *t, kb_ctx *ctx, size_t part, int *bad);
+static int convert_mailmerge(const kb_template *t, xmlNodePtr root);
+
 static int compile_part(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 {
 	kb_nodevec paras = { 0 };
 	xmlNodePtr root = xmlDocGetRootElement(t->parts[part].doc);
-	int rc = root ? kb_w_paragraphs(&paras, root, 0) : KB_OK;
+	int rc = root ? convert_mailmerge(t, root) : KB_OK;
+	if (!rc && root)
+		rc = kb_w_paragraphs(&paras, root, 0);
+	delims dl;
+	snprintf(dl.open, sizeof dl.open, "%s", t->open);
+	snprintf(dl.close, sizeof dl.close, "%s", t->close);
+	size_t first_tag = t->ntags;
 	for (size_t i = 0; rc == KB_OK && i < paras.n; i++)
-		rc = normalize_paragraph(t, ctx, part, paras.items[i], i + 1, bad);
+		rc = normalize_paragraph(t, ctx, part, paras.items[i], i + 1, &dl, bad);
+	if (rc == KB_OK)
+		match_sections(t, ctx, first_tag, bad);
+	if (rc == KB_OK)
+		rc = expand_partials(t, ctx, part, bad);
 	kb_nodevec_free(&paras);
 	if (rc == KB_ENOMEM)
 		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
@@ -403,33 +633,6 @@ static char *path_join(const char *dir, const char *name)
 		return NULL;
 	}
 	return kb_buf_detach(&b);
-}
-
-static int load_manifest(json_t **out, kb_ctx *ctx, const char *path)
-{
-	char *data = NULL;
-	size_t len = 0;
-	*out = NULL;
-	int rc = kb_read_file(&data, &len, ctx, path, KB_MAX_CASE_BYTES);
-	if (rc)
-		return rc;
-	json_error_t err;
-	json_t *m = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-	free(data);
-	if (!m)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: linje %d, kolonne %d: manifestet er ikke gyldig JSON: %s", path,
-		                   err.line, err.column, err.text);
-	if (!json_is_object(m)) {
-		json_decref(m);
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: manifestet skal være et JSON-objekt", path);
-	}
-	json_t *fields = json_object_get(m, "fields");
-	if (fields && !json_is_object(fields)) {
-		json_decref(m);
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: \"fields\" skal være et objekt med et felt pr. nøgle", path);
-	}
-	*out = m;
-	return KB_OK;
 }
 
 static int set_delims(kb_template *t, kb_ctx *ctx, const char *open, const char *close)
@@ -477,11 +680,14 @@ void kb_template_free(kb_template *t)
 	for (size_t i = 0; i < t->ntags; i++) {
 		free(t->tags[i].raw);
 		free(t->tags[i].name);
+		if (t->tags[i].has_expr)
+			kb_expr_free(&t->tags[i].expr);
 	}
 	free(t->tags);
 	kb_package_free(t->pkg);
 	json_decref(t->manifest);
 	free(t->path);
+	free(t->partials_dir);
 	free(t->title);
 	free(t->open);
 	free(t->close);
@@ -493,7 +699,9 @@ const char *kb_template_title(const kb_template *t)
 	return t->title;
 }
 
-int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts)
+/* Opens and compiles a template; problems its author must fix are counted in *bad (each a detail on ctx) and do not
+ * fail this call, so lint can add its own. */
+static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts, int *bad_out)
 {
 	*out = NULL;
 	kb_template *t = calloc(1, sizeof *t);
@@ -518,7 +726,7 @@ int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_
 			                 path);
 			goto done;
 		}
-		if (stat(mpath, &st) == 0 && (rc = load_manifest(&t->manifest, ctx, mpath)))
+		if (stat(mpath, &st) == 0 && (rc = kb_manifest_load(&t->manifest, ctx, mpath)))
 			goto done;
 	} else {
 		docx = kb_strdup(path);
@@ -539,6 +747,10 @@ int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_
 		goto done;
 	}
 
+	if (opts && opts->partials_dir && !(t->partials_dir = kb_strdup(opts->partials_dir))) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
 	/* delimiters: the caller's choice wins over the manifest's */
 	json_t *md = t->manifest ? json_object_get(t->manifest, "delimiters") : NULL;
 	if (opts && opts->open_delim && opts->close_delim)
@@ -577,10 +789,7 @@ int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_
 			goto done;
 	for (size_t i = 0; i < t->ntags; i++)
 		t->parts[t->tags[i].part].changed = 1;
-	if (bad) {
-		rc = kb_ctx_fail_keep(ctx, KB_EINPUT, "%s: skabelonen har %d fejl, som skal rettes i Word", path, bad);
-		goto done;
-	}
+	*bad_out = bad;
 done:
 	free(docx);
 	free(mpath);
@@ -590,6 +799,969 @@ done:
 	}
 	*out = t;
 	return KB_OK;
+}
+
+/* ---- the section engine on a copied part ----
+ *
+ * Each tag of the compiled template is a marker: a w:t with the kb-tag attribute, alone in its run. Rendering
+ * walks the markers of a region (the whole part, or the copies of a section's content) in document order. A
+ * variable is replaced by its value. A section is cut out of the tree between its two markers and copied once per
+ * item, each copy rendered with the item on the context stack:
+ *  - markers in two cells of one table row: the row repeats;
+ *  - markers in different rows of one table: the rows from the first to the last repeat;
+ *  - otherwise the nodes between the markers' containers under their nearest common ancestor repeat: runs inside a
+ *    paragraph, or whole paragraphs and tables. A container that holds nothing but its marker (a paragraph with
+ *    only "{{#ydelser}}") is removed: the Mustache standalone-line rule, applied to paragraphs.
+ */
+
+#define KB_MAX_ITERATIONS 100000
+#define KB_MAX_SECTION_DEPTH 100
+
+typedef struct render_state {
+	const kb_template *t;
+	kb_letter *l;
+	kb_ctx *ctx;
+	kb_scope scope;
+	int bad;
+	size_t iterations;
+	int depth;
+	int fatal; /* a limit or out of memory: stop */
+	/* the paths of the sections being rendered, outermost first (borrowed from the template's tags), so that a
+	 * tag inside {{#ydelser}} finds the manifest's "ydelser.beløb" */
+	const char *sections[KB_MAX_SECTION_DEPTH + 1];
+	size_t nsections;
+} render_state;
+
+static long marker_index(const xmlNode *n)
+{
+	if (n->type != XML_ELEMENT_NODE || !n->properties)
+		return -1;
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)KB_TAG_ATTR);
+	long idx = v ? strtol((const char *)v, NULL, 10) : -1;
+	xmlFree(v);
+	return idx;
+}
+
+/* Pre-order walk of one subtree, without recursion. */
+static xmlNodePtr next_in(xmlNodePtr n, xmlNodePtr top)
+{
+	if (n->type == XML_ELEMENT_NODE && n->children)
+		return n->children;
+	while (n && n != top && !n->next)
+		n = n->parent;
+	return n && n != top ? n->next : NULL;
+}
+
+static int collect_markers(kb_nodevec *out, xmlNodePtr *nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (xmlNodePtr c = nodes[i]; c; c = next_in(c, nodes[i])) {
+			if (marker_index(c) >= 0) {
+				int rc = kb_nodevec_push(out, c);
+				if (rc)
+					return rc;
+			}
+		}
+	}
+	return KB_OK;
+}
+
+static void free_node(xmlNodePtr n)
+{
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+/* Removes a marker; its run goes too when nothing but run properties is left. */
+static void remove_marker(xmlNodePtr m)
+{
+	xmlNodePtr r = m->parent;
+	free_node(m);
+	if (kb_w_is(r, "r")) {
+		for (xmlNodePtr c = r->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE && !kb_w_is(c, "rPr"))
+				return;
+		free_node(r);
+	}
+}
+
+/* 1 when node holds nothing a reader would see except marker m: no other text, marker, drawing or field. */
+static int marker_only(xmlNodePtr node, xmlNodePtr m)
+{
+	for (xmlNodePtr c = node; c; c = next_in(c, node)) {
+		if (c == m || c->type != XML_ELEMENT_NODE)
+			continue;
+		if (marker_index(c) >= 0)
+			return 0;
+		if (kb_w_is(c, "drawing") || kb_w_is(c, "pict") || kb_w_is(c, "object") || kb_w_is(c, "sym") ||
+		    kb_w_is(c, "tab") || kb_w_is(c, "br") || kb_w_is(c, "fldChar") || kb_w_is(c, "fldSimple") ||
+		    kb_w_is(c, "tbl"))
+			return 0;
+		if (kb_w_is(c, "t")) {
+			xmlChar *txt = xmlNodeGetContent(c);
+			int empty = 1;
+			for (const xmlChar *p = txt; p && *p; p++)
+				if (*p != ' ' && *p != '\t')
+					empty = 0;
+			xmlFree(txt);
+			if (!empty)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* 1 when a container may be removed: not a paragraph that carries the section properties of the page. */
+static int can_drop(xmlNodePtr n)
+{
+	if (!kb_w_is(n, "p"))
+		return 1;
+	xmlNodePtr ppr = kb_w_child(n, "pPr");
+	return !(ppr && kb_w_child(ppr, "sectPr"));
+}
+
+/* The paragraph around node, or NULL. */
+static xmlNodePtr enclosing_paragraph(xmlNodePtr n)
+{
+	for (xmlNodePtr a = n->parent; a; a = a->parent)
+		if (kb_w_is(a, "p"))
+			return a;
+	return NULL;
+}
+
+/* Removes a marker that stands alone: its paragraph goes when the paragraph holds nothing else. */
+static void drop_marker(xmlNodePtr m)
+{
+	xmlNodePtr p = enclosing_paragraph(m);
+	if (p && marker_only(p, m) && can_drop(p))
+		free_node(p);
+	else
+		remove_marker(m);
+}
+
+static xmlNodePtr lca(xmlNodePtr a, xmlNodePtr b)
+{
+	for (xmlNodePtr x = a; x; x = x->parent)
+		for (xmlNodePtr y = b; y; y = y->parent)
+			if (x == y)
+				return x;
+	return NULL;
+}
+
+/* The child of ancestor on the path to n. */
+static xmlNodePtr child_toward(xmlNodePtr ancestor, xmlNodePtr n)
+{
+	while (n && n->parent != ancestor)
+		n = n->parent;
+	return n;
+}
+
+/* ---- Word mail merge: MERGEFIELD fields and content controls become tags before compiling ----
+ *
+ * Municipal templates made for Word's mail merge hold fields (w:fldSimple, or w:fldChar begin / w:instrText /
+ * separate / result / end) with instructions such as
+ *     MERGEFIELD Fornavn \* Upper \b "Kære " \f ","
+ * and content controls (w:sdt) whose tag or title names a field. Each becomes the tag an author would have typed,
+ * in the run properties of the field's result, so the rest of the engine treats them alike:
+ *     {{#Fornavn}}Kære {{/Fornavn}}{{Fornavn | store}}{{#Fornavn}},{{/Fornavn}}
+ */
+
+/* Reads the next word of a field instruction: a quoted string (straight or curly quotes) or a run of non-spaces. */
+static const char *instr_word(const char *p, char *out, size_t cap)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = 0;
+	if (*p == '"' || !strncmp(p, "\xe2\x80\x9c", 3) || !strncmp(p, "\xe2\x80\x9d", 3)) {
+		p += *p == '"' ? 1 : 3;
+		while (*p && *p != '"' && strncmp(p, "\xe2\x80\x9c", 3) && strncmp(p, "\xe2\x80\x9d", 3)) {
+			if (n + 1 < cap)
+				out[n++] = *p;
+			p++;
+		}
+		if (*p)
+			p += *p == '"' ? 1 : 3;
+	} else {
+		while (*p && *p != ' ' && *p != '\t') {
+			if (n + 1 < cap)
+				out[n++] = *p;
+			p++;
+		}
+	}
+	out[n] = '\0';
+	return p;
+}
+
+/* Builds the tag text for a MERGEFIELD instruction; returns 0 when instr is not a MERGEFIELD. */
+static int mergefield_tag(kb_buf *tag, const kb_template *t, const char *instr)
+{
+	char word[256], name[256], before[256] = "", after[256] = "", fmt[64] = "", date[64] = "";
+	const char *p = instr_word(instr, word, sizeof word);
+	if (strcmp(word, "MERGEFIELD") != 0)
+		return 0;
+	p = instr_word(p, name, sizeof name);
+	if (!*name)
+		return 0;
+	while (*p) {
+		p = instr_word(p, word, sizeof word);
+		if (!strcmp(word, "\\*")) {
+			p = instr_word(p, word, sizeof word);
+			if (!strcmp(word, "Upper"))
+				snprintf(fmt, sizeof fmt, " | store");
+			else if (!strcmp(word, "Lower"))
+				snprintf(fmt, sizeof fmt, " | små");
+			else if (!strcmp(word, "FirstCap") || !strcmp(word, "Caps"))
+				snprintf(fmt, sizeof fmt, " | stort_begyndelsesbogstav");
+		} else if (!strcmp(word, "\\b")) {
+			p = instr_word(p, before, sizeof before);
+		} else if (!strcmp(word, "\\f")) {
+			p = instr_word(p, after, sizeof after);
+		} else if (!strcmp(word, "\\@")) {
+			p = instr_word(p, word, sizeof word);
+			/* a picture with the month's name is the long form; digits only the short one */
+			snprintf(date, sizeof date, strstr(word, "MMMM") ? " | dato" : " | dato \"kort\"");
+		} else if (!*word) {
+			break;
+		}
+	}
+	if (*before)
+		kb_buf_printf(tag, "%s#%s%s%s%s/%s%s", t->open, name, t->close, before, t->open, name, t->close);
+	kb_buf_printf(tag, "%s%s%s%s%s", t->open, name, date, fmt, t->close);
+	if (*after)
+		kb_buf_printf(tag, "%s#%s%s%s%s/%s%s", t->open, name, t->close, after, t->open, name, t->close);
+	return tag->data != NULL;
+}
+
+/* A run with the given properties (copied; may be NULL) holding text, inserted before at. */
+static xmlNodePtr tag_run_before(xmlNodePtr at, xmlNodePtr rpr, const char *text)
+{
+	xmlNodePtr r = xmlNewDocNode(at->doc, NULL, (const xmlChar *)"r", NULL);
+	if (!r)
+		return NULL;
+	/* the w namespace of the document: take it from the node we stand next to */
+	xmlSetNs(r, at->ns);
+	if (rpr) {
+		xmlNodePtr c = xmlDocCopyNode(rpr, at->doc, 1);
+		if (c)
+			xmlAddChild(r, c);
+	}
+	xmlNodePtr tn = xmlNewDocNode(at->doc, at->ns, (const xmlChar *)"t", NULL);
+	if (!tn || set_text(tn, text, strlen(text))) {
+		xmlFreeNode(tn);
+		xmlFreeNode(r);
+		return NULL;
+	}
+	xmlAddChild(r, tn);
+	xmlAddPrevSibling(at, r);
+	return r;
+}
+
+/* The first run properties below n, or NULL. */
+static xmlNodePtr first_rpr(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n; c; c = next_in(c, n))
+		if (kb_w_is(c, "rPr") && kb_w_is(c->parent, "r"))
+			return c;
+	return NULL;
+}
+
+static int fldchar_type(xmlNodePtr r, const char *type)
+{
+	for (xmlNodePtr c = r ? r->children : NULL; c; c = c->next) {
+		if (kb_w_is(c, "fldChar")) {
+			xmlChar *v = kb_w_attr(c, "fldCharType");
+			int is = v && !strcmp((const char *)v, type);
+			xmlFree(v);
+			return is;
+		}
+	}
+	return 0;
+}
+
+/* Complex fields in one paragraph: begin ... instrText ... [separate ... result ...] end, all sibling runs. */
+static int convert_complex_fields(const kb_template *t, xmlNodePtr p)
+{
+	for (xmlNodePtr r = p->children; r; r = r->next) {
+		if (!kb_w_is(r, "r") || !fldchar_type(r, "begin"))
+			continue;
+		kb_buf instr;
+		kb_buf_init(&instr, 4096);
+		xmlNodePtr end = NULL, result_rpr = NULL;
+		int nested = 0, in_result = 0;
+		for (xmlNodePtr x = r->next; x; x = x->next) {
+			if (!kb_w_is(x, "r"))
+				continue;
+			if (fldchar_type(x, "begin"))
+				nested = 1;
+			if (fldchar_type(x, "end")) {
+				end = x;
+				break;
+			}
+			if (fldchar_type(x, "separate")) {
+				in_result = 1;
+				continue;
+			}
+			xmlNodePtr it = kb_w_child(x, "instrText");
+			if (it && !in_result) {
+				xmlChar *c = xmlNodeGetContent(it);
+				if (c)
+					kb_buf_adds(&instr, (const char *)c);
+				xmlFree(c);
+			}
+			if (in_result && !result_rpr)
+				result_rpr = kb_w_child(x, "rPr");
+		}
+		kb_buf tag;
+		kb_buf_init(&tag, 4096);
+		if (end && !nested && instr.data && mergefield_tag(&tag, t, instr.data)) {
+			xmlNodePtr rpr = result_rpr ? result_rpr : kb_w_child(r, "rPr");
+			xmlNodePtr nr = tag_run_before(r, rpr, tag.data);
+			if (!nr) {
+				kb_buf_free(&instr);
+				kb_buf_free(&tag);
+				return KB_ENOMEM;
+			}
+			for (xmlNodePtr x = r; x;) {
+				xmlNodePtr next = x->next;
+				free_node(x);
+				if (x == end)
+					break;
+				x = next;
+			}
+			r = nr;
+		}
+		kb_buf_free(&instr);
+		kb_buf_free(&tag);
+	}
+	return KB_OK;
+}
+
+/* 1 when s is a usable field name: letters, digits, '_', '.', '-'. */
+static int field_name_ok(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (!(*p >= 0x80 || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      *p == '_' || *p == '.' || *p == '-'))
+			return 0;
+	return 1;
+}
+
+static int has_text(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (kb_w_is(c, "t") && c->children)
+			return 1;
+		if (has_text(c))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether a content control stands for a field. Word, Google Docs and add-ins also put controls in documents for
+ * their own book-keeping (Google's "goog_rdk_0" around a comment anchor, say): with a manifest only declared fields
+ * count; without one, a control counts when its name could be a field and it shows some text (Word's placeholder
+ * "Klik eller tryk her for at skrive tekst." counts: it is what the author sees). */
+static int control_names_field(const kb_template *t, xmlNodePtr content, const char *name)
+{
+	if (!field_name_ok(name) || !strncmp(name, "goog_", 5))
+		return 0;
+	if (t->manifest && json_object_size(json_object_get(t->manifest, "fields")) > 0)
+		return kb_manifest_declares(t->manifest, name);
+	return has_text(content);
+}
+
+/* A content control tagged (or titled) with a field name: its content becomes the tag, and the control is
+ * unwrapped so Word does not keep showing the value as placeholder text. */
+static int convert_content_control(const kb_template *t, xmlNodePtr sdt)
+{
+	xmlNodePtr pr = kb_w_child(sdt, "sdtPr"), content = kb_w_child(sdt, "sdtContent");
+	if (!pr || !content || kb_w_child(pr, "docPartObj") || kb_w_child(pr, "docPartList"))
+		return KB_OK;
+	for (xmlNodePtr c = pr->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "checkbox"))
+			return KB_OK;
+	xmlNodePtr tg = kb_w_child(pr, "tag"), al = kb_w_child(pr, "alias");
+	xmlChar *name = tg ? kb_w_attr(tg, "val") : NULL;
+	if (!control_names_field(t, content, (const char *)name)) {
+		xmlFree(name);
+		name = al ? kb_w_attr(al, "val") : NULL;
+	}
+	if (!control_names_field(t, content, (const char *)name)) {
+		xmlFree(name);
+		return KB_OK;
+	}
+	kb_buf tag;
+	kb_buf_init(&tag, 4096);
+	int rc = kb_buf_printf(&tag, "%s%s%s", t->open, (const char *)name, t->close);
+	xmlFree(name);
+	xmlNodePtr rpr = first_rpr(content);
+	xmlNodePtr firstp = kb_w_child(content, "p");
+	if (!rc && firstp) {
+		/* block-level: the first paragraph keeps its properties and gets the tag; the others go */
+		for (xmlNodePtr c = firstp->children; c;) {
+			xmlNodePtr next = c->next;
+			if (!kb_w_is(c, "pPr"))
+				free_node(c);
+			c = next;
+		}
+		xmlNodePtr anchor = xmlNewDocNode(firstp->doc, firstp->ns, (const xmlChar *)"r", NULL);
+		if (!anchor) {
+			rc = KB_ENOMEM;
+		} else {
+			xmlAddChild(firstp, anchor);
+			if (!tag_run_before(anchor, rpr, tag.data))
+				rc = KB_ENOMEM;
+			free_node(anchor);
+		}
+		for (xmlNodePtr c = content->children; c;) {
+			xmlNodePtr next = c->next;
+			if (c != firstp && kb_w_is(c, "p"))
+				free_node(c);
+			c = next;
+		}
+	} else if (!rc) {
+		xmlNodePtr rpr_copy = rpr ? xmlDocCopyNode(rpr, sdt->doc, 1) : NULL;
+		for (xmlNodePtr c = content->children; c;) {
+			xmlNodePtr next = c->next;
+			free_node(c);
+			c = next;
+		}
+		xmlNodePtr anchor = xmlNewDocNode(sdt->doc, sdt->ns, (const xmlChar *)"r", NULL);
+		if (!anchor) {
+			rc = KB_ENOMEM;
+		} else {
+			xmlAddChild(content, anchor);
+			if (!tag_run_before(anchor, rpr_copy, tag.data))
+				rc = KB_ENOMEM;
+			free_node(anchor);
+		}
+		xmlFreeNode(rpr_copy);
+	}
+	kb_buf_free(&tag);
+	if (rc)
+		return rc;
+	/* unwrap: the content takes the control's place */
+	for (xmlNodePtr c = content->children; c;) {
+		xmlNodePtr next = c->next;
+		xmlUnlinkNode(c);
+		xmlAddPrevSibling(sdt, c);
+		c = next;
+	}
+	free_node(sdt);
+	return KB_OK;
+}
+
+static int convert_mailmerge(const kb_template *t, xmlNodePtr root)
+{
+	kb_nodevec simple = { 0 }, sdts = { 0 }, paras = { 0 };
+	int rc = KB_OK;
+	for (xmlNodePtr c = root; c && !rc; c = next_in(c, root)) {
+		if (kb_w_is(c, "fldSimple"))
+			rc = kb_nodevec_push(&simple, c);
+		else if (kb_w_is(c, "sdt"))
+			rc = kb_nodevec_push(&sdts, c);
+		else if (kb_w_is(c, "p"))
+			rc = kb_nodevec_push(&paras, c);
+	}
+	for (size_t i = 0; !rc && i < simple.n; i++) {
+		xmlNodePtr f = simple.items[i];
+		xmlChar *instr = kb_w_attr(f, "instr");
+		kb_buf tag;
+		kb_buf_init(&tag, 4096);
+		if (instr && mergefield_tag(&tag, t, (const char *)instr)) {
+			if (!tag_run_before(f, first_rpr(f), tag.data))
+				rc = KB_ENOMEM;
+			else
+				free_node(f);
+		}
+		xmlFree(instr);
+		kb_buf_free(&tag);
+	}
+	for (size_t i = 0; !rc && i < paras.n; i++)
+		rc = convert_complex_fields(t, paras.items[i]);
+	/* innermost controls first: a control inside another is converted before its parent is unwrapped */
+	for (size_t i = sdts.n; !rc && i-- > 0;)
+		rc = convert_content_control(t, sdts.items[i]);
+	kb_nodevec_free(&simple);
+	kb_nodevec_free(&sdts);
+	kb_nodevec_free(&paras);
+	return rc;
+}
+
+/* ---- partials: standard paragraphs, expanded when the template is compiled ----
+ *
+ * {{> klagevejledning/ankestyrelsen}} alone in a paragraph is replaced by the paragraphs of
+ * <partials>/klagevejledning/ankestyrelsen.docx (with their formatting) or .txt (a paragraph per block of lines,
+ * in the style of the tag's paragraph). Tags inside a partial are compiled with the template, so a partial can use
+ * the case's fields and sections. Every text node from a partial carries kb-origin="partial:<name>" until the
+ * letter is rendered, so findings can say the text is in the standard paragraph.
+ */
+
+#define KB_MAX_PARTIALS 200
+
+static int mark_origin(xmlNodePtr top, const char *origin)
+{
+	for (xmlNodePtr c = top; c; c = next_in(c, top))
+		if (kb_w_is(c, "t") && !xmlSetProp(c, (const xmlChar *)KB_ORIGIN_ATTR, (const xmlChar *)origin))
+			return KB_ENOMEM;
+	return KB_OK;
+}
+
+/* Appends text to run r as w:t pieces with w:br for line breaks. */
+static int append_lines(xmlNodePtr r, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i <= n) {
+		size_t j = i;
+		while (j < n && s[j] != '\n')
+			j++;
+		xmlNodePtr tn = xmlNewDocNode(r->doc, r->ns, (const xmlChar *)"t", NULL);
+		if (!tn || set_text(tn, s + i, j - i)) {
+			xmlFreeNode(tn);
+			return KB_ENOMEM;
+		}
+		xmlAddChild(r, tn);
+		if (j >= n)
+			break;
+		xmlNodePtr br = xmlNewDocNode(r->doc, r->ns, (const xmlChar *)"br", NULL);
+		if (!br)
+			return KB_ENOMEM;
+		xmlAddChild(r, br);
+		i = j + 1;
+	}
+	return KB_OK;
+}
+
+/* A new paragraph before p with p's paragraph properties (no section break) and one run with rpr, holding text. */
+static xmlNodePtr text_paragraph_before(xmlNodePtr p, xmlNodePtr rpr, const char *text, size_t n)
+{
+	xmlNodePtr np = xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"p", NULL);
+	xmlNodePtr r = np ? xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"r", NULL) : NULL;
+	if (!r) {
+		xmlFreeNode(np);
+		return NULL;
+	}
+	xmlNodePtr ppr = kb_w_child(p, "pPr");
+	if (ppr) {
+		xmlNodePtr cp = xmlDocCopyNode(ppr, p->doc, 1);
+		xmlNodePtr sect = cp ? kb_w_child(cp, "sectPr") : NULL;
+		if (sect)
+			free_node(sect);
+		if (cp)
+			xmlAddChild(np, cp);
+	}
+	if (rpr) {
+		xmlNodePtr cr = xmlDocCopyNode(rpr, p->doc, 1);
+		if (cr)
+			xmlAddChild(r, cr);
+	}
+	xmlAddChild(np, r);
+	if (append_lines(r, text, n)) {
+		xmlFreeNode(np);
+		return NULL;
+	}
+	xmlAddPrevSibling(p, np);
+	return np;
+}
+
+/* Reads a partial: *docx is the parsed main part of name.docx, or *text the content of name.txt. */
+static int load_partial(xmlDocPtr *docx, char **text, size_t *len, kb_ctx *ctx, const kb_template *t,
+                        const char *name)
+{
+	*docx = NULL;
+	*text = NULL;
+	kb_buf path;
+	kb_buf_init(&path, 16384);
+	int rc = kb_buf_printf(&path, "%s/%s.docx", t->partials_dir, name);
+	struct stat st;
+	if (!rc && stat(path.data, &st) == 0) {
+		kb_package *pkg = NULL;
+		rc = kb_package_open(&pkg, ctx, path.data);
+		if (!rc)
+			rc = kb_package_parse(docx, pkg, ctx, kb_package_main_part(pkg));
+		kb_package_free(pkg);
+	} else if (!rc) {
+		path.len = 0;
+		rc = kb_buf_printf(&path, "%s/%s.txt", t->partials_dir, name);
+		if (!rc)
+			rc = kb_read_file(text, len, ctx, path.data, KB_MAX_CASE_BYTES);
+	}
+	kb_buf_free(&path);
+	return rc;
+}
+
+/* Replaces one partial marker. New paragraphs that may hold tags are added to fresh. */
+static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *tag, kb_nodevec *fresh, int *bad)
+{
+	const char *where = part_label(t, tag->part);
+	xmlDocPtr pdoc = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	kb_ctx *sub = NULL;
+	int rc = kb_ctx_new(&sub);
+	if (rc)
+		return rc;
+	if (!t->partials_dir)
+		kb_ctx_fail(sub, KB_ENOTFOUND, "der er ingen mappe med delskabeloner");
+	else
+		rc = load_partial(&pdoc, &text, &len, sub, t, tag->name);
+	if (!t->partials_dir || rc) {
+		kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: delskabelonen \"%s\" kan ikke indsættes: %s", where,
+		                  tag->paragraph, tag->raw, tag->name, kb_ctx_errmsg(sub));
+		(*bad)++;
+		kb_ctx_free(sub);
+		remove_marker(m);
+		return rc == KB_ENOMEM ? rc : KB_OK;
+	}
+	kb_ctx_free(sub);
+	kb_buf origin;
+	kb_buf_init(&origin, 4096);
+	rc = kb_buf_printf(&origin, "partial:%s", tag->name);
+	xmlNodePtr p = enclosing_paragraph(m);
+	int standalone = p && marker_only(p, m) && can_drop(p);
+	xmlNodePtr rpr = m->parent ? kb_w_child(m->parent, "rPr") : NULL;
+	if (!rc && pdoc) {
+		xmlNodePtr root = xmlDocGetRootElement(pdoc);
+		xmlNodePtr body = root ? kb_w_child(root, "body") : NULL;
+		if (standalone) {
+			for (xmlNodePtr c = body ? body->children : NULL; c && !rc; c = c->next) {
+				if (c->type != XML_ELEMENT_NODE || kb_w_is(c, "sectPr"))
+					continue;
+				xmlNodePtr cp = xmlDocCopyNode(c, p->doc, 1);
+				if (!cp) {
+					rc = KB_ENOMEM;
+					break;
+				}
+				xmlAddPrevSibling(p, cp);
+				rc = mark_origin(cp, origin.data);
+				if (!rc)
+					rc = kb_w_paragraphs(fresh, cp, 0);
+			}
+		} else {
+			/* inline: the partial's text, paragraphs separated by line breaks */
+			kb_nodevec ps = { 0 };
+			kb_buf all;
+			kb_buf_init(&all, KB_MAX_PART_BYTES);
+			rc = body ? kb_w_paragraphs(&ps, body, 1) : KB_OK;
+			for (size_t i = 0; !rc && i < ps.n; i++) {
+				xmlChar *c = xmlNodeGetContent(ps.items[i]);
+				if (i)
+					kb_buf_addc(&all, '\n');
+				if (c)
+					rc = kb_buf_adds(&all, (const char *)c);
+				xmlFree(c);
+			}
+			text = kb_buf_detach(&all);
+			len = text ? strlen(text) : 0;
+			kb_nodevec_free(&ps);
+		}
+	}
+	if (!rc && text) {
+		if (standalone) {
+			/* a paragraph per block of lines; blank lines separate them */
+			size_t i = 0;
+			while (!rc && i < len) {
+				while (i < len && (text[i] == '\n' || text[i] == '\r'))
+					i++;
+				size_t j = i;
+				while (j < len && !(text[j] == '\n' && (j + 1 >= len || text[j + 1] == '\n' ||
+				                                         (text[j + 1] == '\r' && j + 2 < len && text[j + 2] == '\n'))))
+					j++;
+				if (j > i) {
+					/* drop carriage returns by copying the block */
+					char *blk = malloc(j - i + 1);
+					size_t bn = 0;
+					for (size_t k = i; blk && k < j; k++)
+						if (text[k] != '\r')
+							blk[bn++] = text[k];
+					xmlNodePtr np = blk ? text_paragraph_before(p, rpr, blk, bn) : NULL;
+					free(blk);
+					if (!np)
+						rc = KB_ENOMEM;
+					else if (!(rc = mark_origin(np, origin.data)))
+						rc = kb_nodevec_push(fresh, np);
+				}
+				i = j + 1;
+			}
+		} else {
+			if (strstr(text, t->open)) {
+				kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: delskabelonen bruger tags; sæt %s i et afsnit for sig "
+				                       "selv",
+				                  where, tag->paragraph, tag->raw, tag->raw);
+				(*bad)++;
+			}
+			xmlNodePtr r = m->parent;
+			xmlUnsetProp(m, (const xmlChar *)KB_TAG_ATTR);
+			if (kb_w_is(r, "r")) {
+				xmlNodePtr holder = xmlNewDocNode(r->doc, r->ns, (const xmlChar *)"r", NULL);
+				if (!holder || append_lines(holder, text, len))
+					rc = KB_ENOMEM;
+				for (xmlNodePtr c = holder ? holder->children : NULL; !rc && c;) {
+					xmlNodePtr next = c->next;
+					xmlUnlinkNode(c);
+					xmlAddPrevSibling(m, c);
+					if (kb_w_is(c, "t"))
+						xmlSetProp(c, (const xmlChar *)KB_ORIGIN_ATTR, (const xmlChar *)origin.data);
+					c = next;
+				}
+				xmlFreeNode(holder);
+			}
+			free_node(m);
+			m = NULL;
+		}
+	}
+	if (m && standalone)
+		free_node(p);
+	else if (m && !rc)
+		remove_marker(m);
+	xmlFreeDoc(pdoc);
+	free(text);
+	kb_buf_free(&origin);
+	return rc;
+}
+
+static int expand_partials(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
+{
+	int rc = KB_OK;
+	size_t expansions = 0;
+	xmlNodePtr root = xmlDocGetRootElement(t->parts[part].doc);
+	for (int round = 0; root && !rc; round++) {
+		kb_nodevec marks = { 0 }, fresh = { 0 };
+		rc = collect_markers(&marks, &root, 1);
+		size_t found = 0;
+		for (size_t i = 0; !rc && i < marks.n; i++) {
+			long idx = marker_index(marks.items[i]);
+			if (idx < 0 || t->tags[idx].kind != TAG_PARTIAL)
+				continue;
+			found++;
+			const tpl_tag *tag = &t->tags[idx];
+			if (++expansions > KB_MAX_PARTIALS || round > 20) {
+				kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: delskabelonerne indsætter hinanden i ring eller mere "
+				                       "end %d gange",
+				                  part_label(t, tag->part), tag->paragraph, tag->raw, KB_MAX_PARTIALS);
+				(*bad)++;
+				remove_marker(marks.items[i]);
+				continue;
+			}
+			size_t para = tag->paragraph;
+			size_t before = fresh.n;
+			rc = expand_one(t, ctx, marks.items[i], tag, &fresh, bad);
+			/* compile the new paragraphs: partials start with the default delimiters */
+			delims dl;
+			snprintf(dl.open, sizeof dl.open, "%s", t->open);
+			snprintf(dl.close, sizeof dl.close, "%s", t->close);
+			size_t first_tag = t->ntags;
+			for (size_t k = before; !rc && k < fresh.n; k++)
+				rc = normalize_paragraph(t, ctx, part, fresh.items[k], para, &dl, bad);
+			if (!rc)
+				match_sections(t, ctx, first_tag, bad);
+		}
+		kb_nodevec_free(&marks);
+		kb_nodevec_free(&fresh);
+		if (!found)
+			break;
+	}
+	return rc;
+}
+
+int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts)
+{
+	int bad = 0;
+	int rc = template_load(out, ctx, path, opts, &bad);
+	if (rc == KB_OK && bad) {
+		kb_template_free(*out);
+		*out = NULL;
+		return kb_ctx_fail_keep(ctx, KB_ETEMPLATE, "%s: skabelonen har %d fejl, som skal rettes i Word", path, bad);
+	}
+	return rc;
+}
+
+/* The tags of the template in document order (parts in order; within a paragraph the tags were registered right
+ * to left). Caller frees. */
+static size_t *tags_in_order(const kb_template *t)
+{
+	size_t *order = malloc((t->ntags ? t->ntags : 1) * sizeof *order);
+	if (!order)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < t->ntags;) {
+		size_t j = i;
+		while (j < t->ntags && t->tags[j].part == t->tags[i].part && t->tags[j].paragraph == t->tags[i].paragraph)
+			j++;
+		for (size_t m = j; m-- > i;)
+			order[k++] = m;
+		i = j;
+	}
+	return order;
+}
+
+/* The full path of a field used inside sections: "ydelser.beløb" for {{beløb}} inside {{#ydelser}}. */
+static void full_path(kb_buf *b, const char *const *stack, size_t depth, const char *path)
+{
+	b->len = 0;
+	for (size_t i = 0; i < depth; i++) {
+		kb_buf_adds(b, stack[i]);
+		kb_buf_addc(b, '.');
+	}
+	kb_buf_adds(b, path);
+}
+
+int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *opts)
+{
+	kb_template *t = NULL;
+	int bad = 0;
+	kb_ctx_clear(ctx);
+	int rc = template_load(&t, ctx, path, opts, &bad);
+	if (rc)
+		return rc;
+	size_t *order = tags_in_order(t);
+	const char **stack = calloc(t->ntags ? t->ntags : 1, sizeof *stack);
+	kb_buf fp;
+	kb_buf_init(&fp, 65536);
+	if (!order || !stack) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	size_t depth = 0;
+	json_t *declared = t->manifest ? json_object_get(t->manifest, "fields") : NULL;
+	for (size_t k = 0; k < t->ntags; k++) {
+		const tpl_tag *tag = &t->tags[order[k]];
+		if (tag->kind == TAG_CLOSE) {
+			if (depth)
+				depth--;
+			continue;
+		}
+		if (!tag->has_expr || (tag->kind != TAG_VAR && tag->kind != TAG_SECTION && tag->kind != TAG_INVERTED))
+			continue;
+		const char *p = tag->expr.path;
+		if (declared && strcmp(p, ".") != 0) {
+			/* a name inside a section may be the item's field or, by Mustache's rules, any outer field */
+			int found = 0;
+			for (size_t d = depth + 1; d-- > 0 && !found;) {
+				full_path(&fp, stack, d, p);
+				found = fp.data && kb_manifest_declares(t->manifest, fp.data);
+			}
+			if (!found) {
+				full_path(&fp, stack, depth, p);
+				kb_ctx_add_detail(ctx,
+				                  "%s, afsnit %zu: %s: feltet \"%s\" står ikke i manifest.json; tilføj det under "
+				                  "\"fields\" med type og beskrivelse",
+				                  part_label(t, tag->part), tag->paragraph, tag->raw, fp.data ? fp.data : p);
+				bad++;
+			}
+		}
+		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED)
+			stack[depth++] = p;
+	}
+	if (bad)
+		rc = kb_ctx_fail_keep(ctx, KB_ETEMPLATE, "%s: skabelonen har %d fejl, som skal rettes", path, bad);
+done:
+	kb_buf_free(&fp);
+	free(order);
+	free(stack);
+	kb_template_free(t);
+	return rc;
+}
+
+/* Sets a dotted path in obj to v (a new reference, stolen), creating objects on the way; keeps what is there. */
+static json_t *skeleton_set(json_t *obj, const char *path, json_t *v)
+{
+	const char *dot;
+	while ((dot = strchr(path, '.')) != NULL && dot != path) {
+		json_t *next = json_object_getn(obj, path, (size_t)(dot - path));
+		if (!next) {
+			next = json_object();
+			if (!next || json_object_setn_new(obj, path, (size_t)(dot - path), next)) {
+				json_decref(v);
+				return NULL;
+			}
+		}
+		if (!json_is_object(next)) {
+			json_decref(v);
+			return NULL;
+		}
+		obj = next;
+		path = dot + 1;
+	}
+	json_t *have = json_object_get(obj, path);
+	if (have) {
+		json_decref(v);
+		return have;
+	}
+	if (json_object_set_new(obj, path, v))
+		return NULL;
+	return v;
+}
+
+/* A placeholder for a field of the manifest's type. */
+static json_t *placeholder(const json_t *manifest, const char *path)
+{
+	const char *type = json_string_value(json_object_get(kb_manifest_field(manifest, path), "type"));
+	if (type && (!strcmp(type, "amount") || !strcmp(type, "number")))
+		return json_integer(0);
+	if (type && !strcmp(type, "bool"))
+		return json_false();
+	return json_string("");
+}
+
+int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
+{
+	*out = NULL;
+	size_t *order = tags_in_order(t);
+	json_t **objs = calloc(t->ntags + 1, sizeof *objs);
+	const char **names = calloc(t->ntags + 1, sizeof *names);
+	json_t *root = json_object();
+	int rc = KB_OK;
+	if (!order || !objs || !names || !root) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	size_t depth = 0;
+	objs[0] = root;
+	for (size_t k = 0; k < t->ntags; k++) {
+		const tpl_tag *tag = &t->tags[order[k]];
+		if (tag->kind == TAG_CLOSE && depth) {
+			/* a section with fields inside becomes a list with one item; one without, a yes/no field */
+			json_t *item = objs[depth];
+			const char *name = names[depth];
+			depth--;
+			json_t *v = json_object_size(item) ? json_pack("[O]", item) : json_false();
+			json_decref(item);
+			if (strcmp(name, ".") != 0)
+				skeleton_set(objs[depth], name, v);
+			else
+				json_decref(v);
+			continue;
+		}
+		if (!tag->has_expr || !strcmp(tag->expr.path, "."))
+			continue;
+		if (tag->kind == TAG_VAR) {
+			skeleton_set(objs[depth], tag->expr.path, placeholder(t->manifest, tag->expr.path));
+		} else if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED) {
+			objs[depth + 1] = json_object();
+			names[depth + 1] = tag->expr.path;
+			if (!objs[depth + 1]) {
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				goto done;
+			}
+			depth++;
+		}
+	}
+	while (depth)
+		json_decref(objs[depth--]);
+	*out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!*out)
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+done:
+	json_decref(root);
+	free(order);
+	free(objs);
+	free(names);
+	return rc;
 }
 
 /* ---- rendering ---- */
@@ -609,46 +1781,6 @@ static const json_t *lookup_path(const json_t *root, const char *path)
 		p = dot ? dot + 1 : p + n;
 	}
 	return cur;
-}
-
-/* The field's entry in the manifest ("fields": {"modtager.navn": {...}}), or NULL. */
-static const json_t *manifest_field(const json_t *manifest, const char *path)
-{
-	json_t *fields = manifest ? json_object_get(manifest, "fields") : NULL;
-	return fields ? json_object_get(fields, path) : NULL;
-}
-
-static unsigned field_flags(const json_t *manifest, const char *path)
-{
-	const json_t *f = manifest_field(manifest, path);
-	unsigned flags = 0;
-	if (!f)
-		return 0;
-	const char *type = json_string_value(json_object_get(f, "type"));
-	if (type && (!strcmp(type, "name") || !strcmp(type, "address") || !strcmp(type, "cpr")))
-		flags |= KB_SPAN_NOSPELL;
-	if (json_is_true(json_object_get(f, "personal")))
-		flags |= KB_SPAN_NOSPELL | KB_SPAN_PERSONAL;
-	return flags;
-}
-
-/* The value as text; NULL when it cannot be printed (object, array). Caller frees. */
-static char *value_text(const json_t *v)
-{
-	char num[64];
-	switch (json_typeof(v)) {
-	case JSON_STRING: return kb_strndup(json_string_value(v), json_string_length(v));
-	case JSON_INTEGER:
-		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return kb_strdup(num);
-	case JSON_REAL:
-		snprintf(num, sizeof num, "%.15g", json_real_value(v));
-		return kb_strdup(num);
-	case JSON_TRUE: return kb_strdup("ja");
-	case JSON_FALSE: return kb_strdup("nej");
-	case JSON_NULL: return kb_strdup("");
-	default: return NULL;
-	}
 }
 
 /* 1 when code point cp may appear in XML 1.0 text. */
@@ -706,63 +1838,371 @@ static int write_value(kb_letter *l, xmlNodePtr tnode, const char *val, const ch
 	return rc;
 }
 
-/* Finds the tag nodes of a copied part (kb-tag attribute), in document order. */
-static int find_tag_nodes(kb_nodevec *out, xmlNodePtr root)
+static int process(render_state *rs, xmlNodePtr *nodes, size_t n);
+
+static void report_place(render_state *rs, const tpl_tag *tag, const char *fmt, const char *extra)
 {
-	xmlNodePtr n = root;
-	while (n) {
-		if (n->type == XML_ELEMENT_NODE && n->properties && xmlHasProp(n, (const xmlChar *)KB_TAG_ATTR)) {
-			int rc = kb_nodevec_push(out, n);
-			if (rc)
-				return rc;
-		}
-		if (n->type == XML_ELEMENT_NODE && n->children) {
-			n = n->children;
+	kb_ctx_add_detail(rs->ctx, fmt, tag->has_expr ? tag->expr.path : tag->name, extra ? extra : "",
+	                  rs->t->parts[tag->part].name, tag->paragraph, tag->raw);
+	rs->bad++;
+}
+
+/* What the manifest says about the field a tag names: tried with the innermost section's path in front first and
+ * then outwards, as Mustache looks a name up. */
+static unsigned value_flags(const render_state *rs, const char *path)
+{
+	const json_t *m = rs->t->manifest;
+	if (!m)
+		return 0;
+	kb_buf full;
+	kb_buf_init(&full, 8192);
+	unsigned flags = 0;
+	for (size_t k = rs->nsections; k > 0 && !flags; k--) {
+		full.len = 0;
+		int rc = 0;
+		for (size_t s = 0; s < k && !rc; s++)
+			if (strcmp(rs->sections[s], ".") != 0)
+				rc = kb_buf_adds(&full, rs->sections[s]) || kb_buf_adds(&full, ".");
+		if (!rc && !kb_buf_adds(&full, path))
+			flags = kb_manifest_field_flags(m, full.data);
+	}
+	kb_buf_free(&full);
+	return flags ? flags : kb_manifest_field_flags(m, path);
+}
+
+static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
+{
+	xmlUnsetProp(m, (const xmlChar *)KB_TAG_ATTR);
+	xmlUnsetProp(m, (const xmlChar *)KB_ORIGIN_ATTR); /* a value in a partial comes from its field */
+	if (tag->kind != TAG_VAR) {
+		drop_marker(m);
+		return KB_OK;
+	}
+	json_t *v = NULL;
+	kb_ctx *sub = NULL;
+	if (kb_ctx_new(&sub))
+		return KB_ENOMEM;
+	int rc = kb_expr_eval(&v, sub, &tag->expr, &rs->scope);
+	if (rc == KB_ENOMEM) {
+		kb_ctx_free(sub);
+		return rc;
+	}
+	if (rc) {
+		report_place(rs, tag, "%.0s%s (bruges i %s, afsnit %zu: %s)", kb_ctx_errmsg(sub));
+		kb_ctx_free(sub);
+		return set_text(m, "", 0);
+	}
+	kb_ctx_free(sub);
+	if (!v) {
+		report_place(rs, tag, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", NULL);
+		return set_text(m, "", 0);
+	}
+	char *text = kb_value_text(v);
+	if (!text) {
+		report_place(rs, tag,
+		             "feltet \"%s\" er %s og kan ikke skrives direkte i brevet; brug en sektion eller formateringen "
+		             "liste (bruges i %s, afsnit %zu: %s)",
+		             json_is_object(v) ? "et objekt" : "en liste");
+		json_decref(v);
+		return set_text(m, "", 0);
+	}
+	json_decref(v);
+	kb_buf org;
+	kb_buf_init(&org, 4096);
+	rc = kb_buf_printf(&org, "field:%s", tag->expr.path);
+	if (!rc)
+		rc = write_value(rs->l, m, text, org.data, value_flags(rs, tag->expr.path));
+	kb_buf_free(&org);
+	free(text);
+	return rc;
+}
+
+/* Renders the copies of a section's content: unit[0..n) are the original nodes, copied before unit[0]. */
+static int render_copy(render_state *rs, xmlNodePtr *unit, size_t n)
+{
+	if (++rs->iterations > KB_MAX_ITERATIONS) {
+		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT, "%s: sektionerne gentages mere end %d gange i alt",
+		                        rs->t->path, KB_MAX_ITERATIONS);
+		return rs->fatal;
+	}
+	kb_nodevec copies = { 0 };
+	int rc = KB_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		/* only elements: libxml2 merges a text node added next to another text node (and frees it), and
+		 * text between WordprocessingML elements is insignificant white space anyway */
+		if (unit[i]->type != XML_ELEMENT_NODE)
 			continue;
-		}
-		while (n && n != root && !n->next)
-			n = n->parent;
-		if (!n || n == root)
+		xmlNodePtr c = xmlDocCopyNode(unit[i], unit[i]->doc, 1);
+		if (!c || !xmlAddPrevSibling(unit[0], c)) {
+			if (c)
+				xmlFreeNode(c);
+			rc = KB_ENOMEM;
 			break;
-		n = n->next;
+		}
+		rc = kb_nodevec_push(&copies, c);
+	}
+	if (!rc)
+		rc = process(rs, copies.items, copies.n);
+	kb_nodevec_free(&copies);
+	return rc;
+}
+
+/* Moves the children of paragraph p before (after = 0) or after (after = 1) its child c into a new paragraph with
+ * p's properties (less any section break), placed on that side of p. *out is the new paragraph, or NULL when there
+ * was nothing to move. */
+static int split_para(xmlNodePtr p, xmlNodePtr c, int after, xmlNodePtr *out)
+{
+	*out = NULL;
+	xmlNodePtr first = after ? c->next : p->children;
+	xmlNodePtr stop = after ? NULL : c;
+	int any = 0;
+	for (xmlNodePtr n = first; n != stop; n = n->next)
+		if (!kb_w_is(n, "pPr"))
+			any = 1;
+	if (!any)
+		return KB_OK;
+	xmlNodePtr np = xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"p", NULL);
+	if (!np)
+		return KB_ENOMEM;
+	xmlNodePtr ppr = kb_w_child(p, "pPr");
+	if (ppr) {
+		xmlNodePtr cp = xmlDocCopyNode(ppr, p->doc, 1);
+		if (!cp) {
+			xmlFreeNode(np);
+			return KB_ENOMEM;
+		}
+		xmlNodePtr sect = kb_w_child(cp, "sectPr");
+		if (sect)
+			free_node(sect);
+		xmlAddChild(np, cp);
+	}
+	for (xmlNodePtr n = first; n != stop;) {
+		xmlNodePtr next = n->next;
+		if (!kb_w_is(n, "pPr")) {
+			xmlUnlinkNode(n);
+			xmlAddChild(np, n);
+		}
+		n = next;
+	}
+	if (after)
+		xmlAddNextSibling(p, np);
+	else
+		xmlAddPrevSibling(p, np);
+	*out = np;
+	return KB_OK;
+}
+
+/* A section marker that shares its paragraph with text: the text before the marker stays where it is, the text
+ * after it (for an opening marker) or before it (for a closing one) belongs to the section. Splits the paragraph
+ * so that the marker stands in a paragraph of its own; empty pieces are removed. */
+static int isolate_marker(xmlNodePtr p, xmlNodePtr m)
+{
+	if (!kb_w_is(p, "p") || marker_only(p, m))
+		return KB_OK;
+	xmlNodePtr c = child_toward(p, m), pre = NULL, post = NULL;
+	int rc = split_para(p, c, 0, &pre);
+	if (!rc)
+		rc = split_para(p, c, 1, &post);
+	if (pre && marker_only(pre, NULL) && can_drop(pre))
+		free_node(pre);
+	if (post && marker_only(post, NULL))
+		free_node(post);
+	return rc;
+}
+
+static int inside(const xmlNode *n, const xmlNode *ancestor)
+{
+	for (; n; n = n->parent)
+		if (n == ancestor)
+			return 1;
+	return 0;
+}
+
+/* Renders the section whose markers are marks[i] and marks[j]. Markers after j that lie inside what the section
+ * removes (the rest of a repeated table row) are rendered in the copies; *next is the first marker after them. */
+static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, size_t j, const tpl_tag *tag,
+                          size_t *next)
+{
+	xmlNodePtr A = marks->items[i], B = marks->items[j];
+	xmlNodePtr L = lca(A, B);
+	xmlNodePtr start = NULL, end = NULL;
+	if (kb_w_is(L, "tr") || kb_w_is(L, "tbl")) {
+		start = kb_w_is(L, "tr") ? L : child_toward(L, A);
+		end = kb_w_is(L, "tr") ? L : child_toward(L, B);
+		drop_marker(A);
+		drop_marker(B);
+	} else {
+		xmlNodePtr a = child_toward(L, A), b = child_toward(L, B);
+		int src = isolate_marker(a, A);
+		if (!src)
+			src = isolate_marker(b, B);
+		if (src)
+			return src;
+		int drop_a = marker_only(a, A) && can_drop(a);
+		int drop_b = marker_only(b, B) && can_drop(b);
+		start = drop_a ? a->next : a;
+		end = drop_b ? b->prev : b;
+		if (drop_a && drop_b && a->next == b)
+			start = end = NULL;
+		if (drop_a)
+			free_node(a);
+		else
+			remove_marker(A);
+		if (drop_b)
+			free_node(b);
+		else
+			remove_marker(B);
+	}
+	kb_nodevec unit = { 0 };
+	int rc = KB_OK;
+	for (xmlNodePtr c = start; c && !rc; c = c->next) {
+		rc = kb_nodevec_push(&unit, c);
+		if (c == end)
+			break;
+	}
+	*next = j + 1;
+	while (*next < marks->n) {
+		int in = 0;
+		for (size_t u = 0; u < unit.n && !in; u++)
+			in = inside(marks->items[*next], unit.items[u]);
+		if (!in)
+			break;
+		(*next)++;
+	}
+	json_t *v = NULL;
+	kb_ctx *sub = NULL;
+	if (!rc && kb_ctx_new(&sub))
+		rc = KB_ENOMEM;
+	if (!rc) {
+		int erc = kb_expr_eval(&v, sub, &tag->expr, &rs->scope);
+		if (erc == KB_ENOMEM)
+			rc = erc;
+		else if (erc)
+			report_place(rs, tag, "%.0s%s (bruges i %s, afsnit %zu: %s)", kb_ctx_errmsg(sub));
+	}
+	kb_ctx_free(sub);
+	if (!rc && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH) {
+		rs->sections[rs->nsections++] = tag->expr.path;
+		int truthy = kb_value_truthy(v);
+		if (tag->kind == TAG_INVERTED) {
+			if (!truthy)
+				rc = render_copy(rs, unit.items, unit.n);
+		} else if (json_is_array(v)) {
+			size_t ix;
+			json_t *item;
+			json_array_foreach(v, ix, item) {
+				if ((rc = kb_scope_push(&rs->scope, item)))
+					break;
+				rc = render_copy(rs, unit.items, unit.n);
+				kb_scope_pop(&rs->scope);
+				if (rc)
+					break;
+			}
+		} else if (truthy) {
+			if (!(rc = kb_scope_push(&rs->scope, v))) {
+				rc = render_copy(rs, unit.items, unit.n);
+				kb_scope_pop(&rs->scope);
+			}
+		}
+		rs->nsections--;
+	}
+	for (size_t u = 0; u < unit.n; u++)
+		free_node(unit.items[u]);
+	kb_nodevec_free(&unit);
+	json_decref(v);
+	return rc;
+}
+
+static int process(render_state *rs, xmlNodePtr *nodes, size_t n)
+{
+	if (++rs->depth > KB_MAX_SECTION_DEPTH) {
+		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT, "%s: sektionerne er lagt i hinanden i mere end %d niveauer",
+		                        rs->t->path, KB_MAX_SECTION_DEPTH);
+		return rs->fatal;
+	}
+	kb_nodevec marks = { 0 };
+	int rc = collect_markers(&marks, nodes, n);
+	for (size_t i = 0; !rc && i < marks.n; i++) {
+		long idx = marker_index(marks.items[i]);
+		if (idx < 0 || (size_t)idx >= rs->t->ntags) {
+			rc = kb_ctx_fail(rs->ctx, KB_EINPUT, "internal error: unknown tag index");
+			break;
+		}
+		const tpl_tag *tag = &rs->t->tags[idx];
+		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED) {
+			size_t depth = 1, j = i + 1;
+			for (; j < marks.n; j++) {
+				long k = marker_index(marks.items[j]);
+				tag_kind kk = k >= 0 ? rs->t->tags[k].kind : TAG_VAR;
+				if (kk == TAG_SECTION || kk == TAG_INVERTED)
+					depth++;
+				else if (kk == TAG_CLOSE && --depth == 0)
+					break;
+			}
+			if (j >= marks.n) {
+				rc = kb_ctx_fail(rs->ctx, KB_EINPUT, "%s: %s lukkes ikke", rs->t->path, tag->raw);
+				break;
+			}
+			size_t next = j + 1;
+			rc = render_section(rs, &marks, i, j, tag, &next);
+			i = next - 1;
+		} else if (tag->kind == TAG_CLOSE) {
+			remove_marker(marks.items[i]); /* unreachable after compile checks; harmless */
+		} else {
+			rc = render_var(rs, marks.items[i], tag);
+		}
+	}
+	kb_nodevec_free(&marks);
+	rs->depth--;
+	if (rs->fatal)
+		return rs->fatal;
+	return rc;
+}
+
+/* A table cell and a text box must keep one paragraph, even when every paragraph in it was a section marker. */
+static int fix_empty_containers(xmlNodePtr root)
+{
+	for (xmlNodePtr c = root; c; c = next_in(c, root)) {
+		if (!kb_w_is(c, "tc") && !kb_w_is(c, "txbxContent"))
+			continue;
+		if (kb_w_child(c, "p") || kb_w_child(c, "tbl") || kb_w_child(c, "sdt"))
+			continue;
+		xmlNodePtr p = xmlNewDocNode(c->doc, c->ns, (const xmlChar *)"p", NULL);
+		if (!p)
+			return KB_ENOMEM;
+		xmlAddChild(c, p);
 	}
 	return KB_OK;
 }
 
-static const char *json_type_da(const json_t *v)
+/* Text from a partial carries kb-origin until here: record it in the letter's origin table and drop the mark. */
+static int take_partial_origins(kb_letter *l, xmlNodePtr root)
 {
-	return json_is_object(v) ? "et objekt" : json_is_array(v) ? "en liste" : "en værdi";
-}
-
-/* Every required field of the manifest that the case lacks. */
-static void check_required(const kb_template *t, kb_ctx *ctx, const json_t *data, int *bad)
-{
-	json_t *fields = t->manifest ? json_object_get(t->manifest, "fields") : NULL;
-	const char *key;
-	json_t *f;
-	json_object_foreach(fields, key, f) {
-		if (!json_is_true(json_object_get(f, "required")))
+	for (xmlNodePtr c = root; c; c = next_in(c, root)) {
+		if (c->type != XML_ELEMENT_NODE || !c->properties)
 			continue;
-		const json_t *v = lookup_path(data, key);
-		if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
-			const char *label = json_string_value(json_object_get(f, "label"));
-			kb_ctx_add_detail(ctx, "feltet \"%s\"%s%s%s mangler i sagen; det skal udfyldes", key,
-			                  label ? " (" : "", label ? label : "", label ? ")" : "");
-			(*bad)++;
-		}
+		xmlChar *o = xmlGetProp(c, (const xmlChar *)KB_ORIGIN_ATTR);
+		if (!o)
+			continue;
+		xmlUnsetProp(c, (const xmlChar *)KB_ORIGIN_ATTR);
+		int rc = kb_letter_add_origin(l, c, (const char *)o, 0);
+		xmlFree(o);
+		if (rc)
+			return rc;
 	}
+	return KB_OK;
 }
 
 int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const kb_case *c)
 {
 	*out = NULL;
 	kb_letter *l = NULL;
-	kb_nodevec tags = { 0 };
 	const json_t *data = kb_case_json(c);
+	render_state rs = { .t = t, .ctx = ctx };
 	int rc = kb_letter_alloc(&l, t->path);
-	int bad = 0;
 	if (rc)
 		return kb_ctx_fail(ctx, rc, "out of memory");
+	rs.l = l;
 	l->pkg = t->pkg;
 	l->owns_pkg = 0;
 	l->fields = json_incref((json_t *)data);
@@ -777,14 +2217,15 @@ int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const
 		rc = KB_ENOMEM;
 		goto done;
 	}
-
 	l->parts = calloc(t->nparts ? t->nparts : 1, sizeof *l->parts);
-	if (!l->parts) {
+	if (!l->parts || (rc = kb_scope_push(&rs.scope, data))) {
 		rc = KB_ENOMEM;
 		goto done;
 	}
+	/* the case against the manifest first: every problem at once, and nothing rendered from a wrong case */
+	if ((rc = kb_manifest_validate_case(ctx, t->manifest, data, kb_case_name(c))))
+		goto done;
 	kb_ctx_clear_details(ctx);
-	check_required(t, ctx, data, &bad);
 	for (size_t i = 0; i < t->nparts; i++) {
 		kb_letter_part *p = &l->parts[i];
 		p->kind = t->parts[i].kind;
@@ -796,60 +2237,21 @@ int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const
 			rc = KB_ENOMEM;
 			goto done;
 		}
-		tags.n = 0;
-		if ((rc = find_tag_nodes(&tags, xmlDocGetRootElement(p->doc))))
+		if (!p->changed)
+			continue;
+		xmlNodePtr root = xmlDocGetRootElement(p->doc);
+		if (root && ((rc = process(&rs, &root, 1)) || (rc = fix_empty_containers(root)) ||
+		             (rc = take_partial_origins(l, root))))
 			goto done;
-		for (size_t k = 0; k < tags.n; k++) {
-			xmlNodePtr tn = tags.items[k];
-			xmlChar *idxs = xmlGetProp(tn, (const xmlChar *)KB_TAG_ATTR);
-			long idx = idxs ? strtol((const char *)idxs, NULL, 10) : -1;
-			xmlFree(idxs);
-			xmlUnsetProp(tn, (const xmlChar *)KB_TAG_ATTR);
-			if (idx < 0 || (size_t)idx >= t->ntags) {
-				rc = kb_ctx_fail(ctx, KB_EINPUT, "internal error: unknown tag index");
-				goto done;
-			}
-			const tpl_tag *tag = &t->tags[idx];
-			if (tag->kind == TAG_COMMENT) {
-				if ((rc = set_text(tn, "", 0)))
-					goto done;
-				continue;
-			}
-			const json_t *v = lookup_path(data, tag->name);
-			char *text = v ? value_text(v) : NULL;
-			if (!v) {
-				kb_ctx_add_detail(ctx, "feltet \"%s\" mangler i sagen (bruges i %s, afsnit %zu: %s)", tag->name,
-				                  tag->name[0] ? t->parts[tag->part].name : "", tag->paragraph, tag->raw);
-				bad++;
-				continue;
-			}
-			if (!text) {
-				kb_ctx_add_detail(ctx,
-				                  "feltet \"%s\" er %s og kan ikke skrives direkte i brevet (bruges i %s, "
-				                  "afsnit %zu: %s)",
-				                  tag->name, json_type_da(v), t->parts[tag->part].name, tag->paragraph, tag->raw);
-				bad++;
-				continue;
-			}
-			kb_buf org;
-			kb_buf_init(&org, 4096);
-			rc = kb_buf_printf(&org, "field:%s", tag->name);
-			if (!rc)
-				rc = write_value(l, tn, text, org.data, field_flags(t->manifest, tag->name));
-			kb_buf_free(&org);
-			free(text);
-			if (rc)
-				goto done;
-		}
 	}
-	if (bad) {
+	if (rs.bad) {
 		rc = kb_ctx_fail_keep(ctx, KB_EDATA, "%s: sagen passer ikke til skabelonen (%d %s); intet er skrevet",
-		                      kb_case_name(c), bad, bad == 1 ? "problem" : "problemer");
+		                      kb_case_name(c), rs.bad, rs.bad == 1 ? "problem" : "problemer");
 		goto done;
 	}
 	rc = kb_letter_build_text(l, ctx);
 done:
-	kb_nodevec_free(&tags);
+	kb_scope_free(&rs.scope);
 	if (rc == KB_ENOMEM)
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 	if (rc) {

@@ -198,7 +198,7 @@ static void test_template__unclosed_tag_is_reported_with_place(void)
 	kb_ctx_new(&ctx);
 	kb_template *t = NULL;
 	int rc = kb_template_open(&t, ctx, TMP("open.docx"), NULL);
-	KB_CHECK_INT(rc, KB_EINPUT);
+	KB_CHECK_INT(rc, KB_ETEMPLATE);
 	KB_CHECK_INT(kb_ctx_detail_count(ctx), 1);
 	const char *d = kb_ctx_detail(ctx, 0);
 	KB_CHECK(d && strstr(d, "afsnit 2") && strstr(d, "{{navn"));
@@ -300,6 +300,312 @@ static void test_template__word_fixture_with_split_tags_and_text_box(void)
 	finish(l, ctx);
 }
 
+/* ---- sections ---- */
+
+/* Renders body with json; returns the body paragraphs joined by "|" (caller frees), or NULL with rc set. */
+static char *render_body(const char *body, const char *json, int *rc, kb_ctx *ctx)
+{
+	if (docxfix_make(TMP("sec.docx"), body, NULL, NULL) != 0)
+		return NULL;
+	kb_letter *l = render(ctx, TMP("sec.docx"), json, rc, NULL);
+	if (!l)
+		return NULL;
+	kb_buf b;
+	kb_buf_init(&b, 1 << 20);
+	const kb_text *t = kb_letter_text(l);
+	for (size_t i = 0; i < t->nparas; i++) {
+		kb_buf_adds(&b, t->paras[i].text);
+		kb_buf_adds(&b, "|");
+	}
+	kb_letter_free(l);
+	return kb_buf_detach(&b);
+}
+
+static void check_body(const char *body, const char *json, const char *want)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	char *got = render_body(body, json, &rc, ctx);
+	KB_CHECK_INT(rc, 0);
+	if (rc)
+		fprintf(stderr, "  %s (%s)\n", kb_ctx_errmsg(ctx), kb_ctx_detail_count(ctx) ? kb_ctx_detail(ctx, 0) : "");
+	KB_CHECK_STR(got, want);
+	free(got);
+	finish(NULL, ctx);
+}
+
+static void test_template__paragraph_with_only_a_section_tag_disappears(void)
+{
+	check_body(P(R("Før")) P(R("{{#ydelser}}")) P(R("Ydelse: {{navn}}")) P(R("{{/ydelser}}")) P(R("Efter")),
+	           "{\"ydelser\":[{\"navn\":\"husleje\"},{\"navn\":\"tandlæge\"}]}",
+	           "Før|Ydelse: husleje|Ydelse: tandlæge|Efter|");
+}
+
+static void test_template__false_and_empty_sections_remove_their_paragraphs(void)
+{
+	check_body(P(R("A")) P(R("{{#afslag}}")) P(R("Du får ikke hjælp.")) P(R("{{/afslag}}"))
+	                   P(R("{{#liste}}")) P(R("x")) P(R("{{/liste}}")) P(R("B")),
+	           "{\"afslag\":false,\"liste\":[]}", "A|B|");
+}
+
+static void test_template__inverted_section(void)
+{
+	check_body(P(R("{{^børn}}Du har ingen børn.{{/børn}}{{#børn}}Du har {{antal}} børn.{{/børn}}")),
+	           "{\"børn\":{\"antal\":2}}", "Du har 2 børn.|");
+	check_body(P(R("{{^børn}}Du har ingen børn.{{/børn}}{{#børn}}Du har {{antal}} børn.{{/børn}}")),
+	           "{\"børn\":null}", "Du har ingen børn.|");
+}
+
+static void test_template__inline_section_split_over_runs(void)
+{
+	check_body(P(R("Du får {{#") R("ekstra}}også ") "<w:proofErr w:type=\"spellStart\"/>" R("{{beløb}} kr. ")
+	                 R("{{/ekst") R("ra}}hjælp.")),
+	           "{\"ekstra\":{\"beløb\":500}}", "Du får også 500 kr. hjælp.|");
+}
+
+static void test_template__nested_sections_and_context_stack(void)
+{
+	check_body(P(R("{{#personer}}")) P(R("{{navn}} ({{kommune}}):")) P(R("{{#børn}}- {{.}} i {{kommune}}{{/børn}}"))
+	                   P(R("{{/personer}}")),
+	           "{\"kommune\":\"Aarhus\",\"personer\":[{\"navn\":\"Ida\",\"børn\":[\"Bo\",\"Li\"]},"
+	           "{\"navn\":\"Per\",\"kommune\":\"Odense\",\"børn\":[]}]}",
+	           "Ida (Aarhus):|- Bo i Aarhus- Li i Aarhus|Per (Odense):|");
+}
+
+#define TR(x) "<w:tr>" x "</w:tr>"
+#define TC(x) "<w:tc>" x "</w:tc>"
+
+static void test_template__section_in_one_table_row_repeats_the_row(void)
+{
+	check_body("<w:tbl>" TR(TC(P(R("Ydelse"))) TC(P(R("Beløb"))))
+	                   TR(TC(P(R("{{#ydelser}}{{navn}}"))) TC(P(R("{{beløb}}{{/ydelser}}")))) "</w:tbl>"
+	                   P(R("Slut")),
+	           "{\"ydelser\":[{\"navn\":\"Husleje\",\"beløb\":\"4.000\"},{\"navn\":\"Varme\",\"beløb\":\"500\"}]}",
+	           "Ydelse|Beløb|Husleje|4.000|Varme|500|Slut|");
+}
+
+static void test_template__empty_row_section_removes_the_row(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	char *got = render_body("<w:tbl>" TR(TC(P(R("Ydelse"))))
+	                        TR(TC(P(R("{{#ydelser}}{{navn}}{{/ydelser}}")))) "</w:tbl>",
+	                        "{\"ydelser\":[]}", &rc, ctx);
+	KB_CHECK_INT(rc, 0);
+	KB_CHECK_STR(got, "Ydelse|");
+	free(got);
+	finish(NULL, ctx);
+}
+
+static void test_template__section_around_a_whole_table(void)
+{
+	check_body(P(R("{{#vis}}")) "<w:tbl>" TR(TC(P(R("{{a}}")))) "</w:tbl>" P(R("{{/vis}}")) P(R("Slut")),
+	           "{\"vis\":true,\"a\":\"celle\"}", "celle|Slut|");
+	check_body(P(R("{{#vis}}")) "<w:tbl>" TR(TC(P(R("{{a}}")))) "</w:tbl>" P(R("{{/vis}}")) P(R("Slut")),
+	           "{\"vis\":false,\"a\":\"celle\"}", "Slut|");
+}
+
+static void test_template__formatters_in_tags_and_sections(void)
+{
+	check_body(P(R("{{beløb | kr}} fra {{dato | dato}}")) P(R("{{#udfald | eq “afslag”}}")) P(R("Afslag"))
+	                   P(R("{{/udfald}}")),
+	           "{\"beløb\":12345.5,\"dato\":\"2026-11-28\",\"udfald\":\"afslag\"}",
+	           "12.345,50 kr. fra 28. november 2026|Afslag|");
+}
+
+static void test_template__section_mistakes_are_all_listed(void)
+{
+	KB_CHECK(docxfix_make(TMP("secbad.docx"),
+	                      P(R("{{#a}}")) P(R("{{/b}}")) P(R("{{/c}}")) P(R("{{#d}}")) P(R("{{x | ukendt}}")), NULL,
+	                      NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	kb_template *t = NULL;
+	KB_CHECK_INT(kb_template_open(&t, ctx, TMP("secbad.docx"), NULL), KB_ETEMPLATE);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 4);
+	int mismatch = 0, unopened = 0, unclosed = 0, fmt = 0;
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++) {
+		const char *d = kb_ctx_detail(ctx, i);
+		mismatch |= strstr(d, "afsnit 2") && strstr(d, "{{/b}} lukker ikke {{#a}}");
+		unopened |= strstr(d, "afsnit 3") && strstr(d, "aldrig er åbnet");
+		unclosed |= strstr(d, "afsnit 4") && strstr(d, "lukkes aldrig");
+		fmt |= strstr(d, "afsnit 5") && strstr(d, "ukendt formatering \"ukendt\"");
+	}
+	KB_CHECK(mismatch && unopened && unclosed && fmt);
+	kb_template_free(t);
+	kb_ctx_free(ctx);
+}
+
+static void test_template__set_delimiters_inside_a_document(void)
+{
+	check_body(P(R("{{=[ ]=}}")) P(R("[a] og {{a}}")) P(R("[={{ }}=]{{a}}")), "{\"a\":\"x\"}",
+	           "x og {{a}}|x|");
+}
+
+static void test_template__missing_field_inside_a_loop_names_the_field(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	char *got = render_body(P(R("{{#l}}{{navn}}{{/l}}")), "{\"l\":[{\"navn\":\"a\"},{}]}", &rc, ctx);
+	KB_CHECK_INT(rc, KB_EDATA);
+	KB_CHECK(got == NULL);
+	KB_CHECK(kb_ctx_detail_count(ctx) == 1 && strstr(kb_ctx_detail(ctx, 0), "\"navn\""));
+	finish(NULL, ctx);
+}
+
+static void test_template__runaway_loops_hit_a_limit(void)
+{
+	/* 400 x 400 nested iterations: over the limit, a clear error instead of a huge letter */
+	kb_buf json;
+	kb_buf_init(&json, 1 << 20);
+	kb_buf_adds(&json, "{\"a\":[");
+	for (int i = 0; i < 400; i++)
+		kb_buf_adds(&json, i ? ",1" : "1");
+	kb_buf_adds(&json, "]}");
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	char *got = render_body(P(R("{{#a}}{{#a}}x{{/a}}{{/a}}")), json.data, &rc, ctx);
+	KB_CHECK_INT(rc, KB_ELIMIT);
+	free(got);
+	kb_buf_free(&json);
+	finish(NULL, ctx);
+}
+
+/* ---- partials ---- */
+
+#include <sys/stat.h>
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static kb_letter *render_with_partials(kb_ctx *ctx, const char *body, const char *json, int *rc)
+{
+	mkdir(TMP("partials"), 0755);
+	mkdir(TMP("partials/klagevejledning"), 0755);
+	write_file(TMP("partials/klagevejledning/ankestyrelsen.txt"),
+	           "Du kan klage til {{klageinstans}}.\n\nSend klagen til os\ninden 4 uger.\n");
+	write_file(TMP("partials/hilsen.txt"), "Med venlig hilsen");
+	write_file(TMP("partials/ring-a.txt"), "{{> ring-b}}");
+	write_file(TMP("partials/ring-b.txt"), "{{> ring-a}}");
+	KB_CHECK(docxfix_make(TMP("partials/std.docx"), P("<w:pPr><w:pStyle w:val=\"Overskrift2\"/></w:pPr>" R("Regler"))
+	                                                    P(R("Loven gælder for {{navn}}.")), NULL, NULL) == 0);
+	KB_CHECK(docxfix_make(TMP("part.docx"), body, NULL, NULL) == 0);
+	kb_template_options o = { .partials_dir = TMP("partials") };
+	return render(ctx, TMP("part.docx"), json, rc, &o);
+}
+
+static void test_template__text_partial_in_its_own_paragraph_becomes_paragraphs(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	kb_letter *l = render_with_partials(ctx,
+	                                    P(R("Før")) P("<w:pPr><w:pStyle w:val=\"Brdtekst\"/></w:pPr>"
+	                                                  R("{{> klagevejledning/ankestyrelsen}}")) P(R("Efter")),
+	                                    "{\"klageinstans\":\"Ankestyrelsen\"}", &rc);
+	KB_CHECK_INT(rc, 0);
+	if (l) {
+		const kb_text *t = kb_letter_text(l);
+		KB_CHECK_INT(t->nparas, 4);
+		KB_CHECK_STR(para_text(l, 1), "Du kan klage til Ankestyrelsen.");
+		KB_CHECK_STR(para_text(l, 2), "Send klagen til os\ninden 4 uger.");
+		KB_CHECK_STR(t->paras[1].style, "Brdtekst");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[1], 0), "partial:klagevejledning/ankestyrelsen");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[1], 18), "field:klageinstans");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[2], 0), "partial:klagevejledning/ankestyrelsen");
+		char *xml = NULL;
+		size_t len;
+		KB_CHECK_INT(kb_xml_serialize(&xml, &len, ctx, l->parts[0].doc), 0);
+		KB_CHECK(xml && !strstr(xml, "kb-origin") && !strstr(xml, "kb-tag"));
+		free(xml);
+	}
+	finish(l, ctx);
+}
+
+static void test_template__docx_partial_keeps_its_formatting_and_tags(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	kb_letter *l = render_with_partials(ctx, P(R("{{> std}}")) P(R("Slut {{> hilsen}}")), "{\"navn\":\"Ida\"}", &rc);
+	KB_CHECK_INT(rc, 0);
+	if (l) {
+		const kb_text *t = kb_letter_text(l);
+		KB_CHECK_INT(t->nparas, 3);
+		KB_CHECK_STR(para_text(l, 0), "Regler");
+		KB_CHECK_STR(t->paras[0].style, "Overskrift2");
+		KB_CHECK_STR(para_text(l, 1), "Loven gælder for Ida.");
+		/* a partial inside a line of text is put in as text */
+		KB_CHECK_STR(para_text(l, 2), "Slut Med venlig hilsen");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[2], 6), "partial:hilsen");
+	}
+	finish(l, ctx);
+}
+
+static void test_template__missing_and_circular_partials_are_reported(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	kb_letter *l = render_with_partials(ctx, P(R("{{> findes/ikke}}")) P(R("{{> ring-a}}")) P(R("{{> ../hemmelig}}")),
+	                                    "{}", &rc);
+	KB_CHECK_INT(rc, KB_ETEMPLATE);
+	KB_CHECK(l == NULL);
+	int missing = 0, ring = 0, path = 0;
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++) {
+		const char *d = kb_ctx_detail(ctx, i);
+		missing |= strstr(d, "\"findes/ikke\"") != NULL;
+		ring |= strstr(d, "i ring") != NULL;
+		path |= strstr(d, "..") && strstr(d, "afsnit 3");
+	}
+	KB_CHECK(missing && ring && path);
+	finish(l, ctx);
+}
+
+/* ---- Word mail merge ---- */
+
+#define FLD(type) "<w:r><w:fldChar w:fldCharType=\"" type "\"/></w:r>"
+#define INSTR(x) "<w:r><w:instrText xml:space=\"preserve\">" x "</w:instrText></w:r>"
+
+static void test_template__mergefields_simple_and_complex_with_switches(void)
+{
+	check_body(P(R("Kære ") "<w:fldSimple w:instr=\" MERGEFIELD Fornavn \\* MERGEFORMAT \"><w:r><w:rPr><w:b/></w:rPr>"
+	                              "<w:t>«Fornavn»</w:t></w:r></w:fldSimple>" R("!"))
+	                   P(FLD("begin") INSTR(" MERGEFIELD  Efternavn ") INSTR("\\* Upper \\b \"hr./fru \" ")
+	                         FLD("separate") "<w:r><w:rPr><w:i/></w:rPr><w:t>«Efternavn»</w:t></w:r>" FLD("end"))
+	                   P("<w:fldSimple w:instr=\"MERGEFIELD Dato \\@ &quot;d. MMMM yyyy&quot;\"><w:r><w:t>«Dato»</w:t>"
+	                     "</w:r></w:fldSimple>" R(" / ")
+	                     "<w:fldSimple w:instr=\"MERGEFIELD Dato \\@ &quot;dd.MM.yyyy&quot;\"><w:r><w:t>«Dato»</w:t>"
+	                     "</w:r></w:fldSimple>")
+	                   P(FLD("begin") INSTR(" MERGEFIELD Mellemnavn \\f \", \" ") FLD("separate")
+	                         "<w:r><w:t>«Mellemnavn»</w:t></w:r>" FLD("end") R("slut")),
+	           "{\"Fornavn\":\"Åse\",\"Efternavn\":\"Ørsted\",\"Dato\":\"2026-03-01\",\"Mellemnavn\":\"\"}",
+	           "Kære Åse!|hr./fru ØRSTED|1. marts 2026 / 01.03.2026|slut|");
+}
+
+static void test_template__content_controls_tagged_with_a_field_are_filled(void)
+{
+	check_body(P(R("Til ") "<w:sdt><w:sdtPr><w:alias w:val=\"Navn\"/><w:tag w:val=\"modtager.navn\"/><w:showingPlcHdr/>"
+	                           "</w:sdtPr><w:sdtContent><w:r><w:rPr><w:b/></w:rPr><w:t>Klik her</w:t></w:r>"
+	                           "</w:sdtContent></w:sdt>" R("."))
+	                   "<w:sdt><w:sdtPr><w:alias w:val=\"begrundelse\"/></w:sdtPr><w:sdtContent>"
+	                   P(R("Skriv begrundelsen her.")) P(R("Anden linje.")) "</w:sdtContent></w:sdt>"
+	                   "<w:sdt><w:sdtPr><w:tag w:val=\"ikke et felt!\"/></w:sdtPr><w:sdtContent>" P(R("Fast tekst"))
+	                   "</w:sdtContent></w:sdt>",
+	           "{\"modtager\":{\"navn\":\"Bo Ek\"},\"begrundelse\":\"Du har formue.\"}",
+	           "Til Bo Ek.|Du har formue.|Fast tekst|");
+}
+
 KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_formatting),
          KB_TEST(test_template__tags_split_in_header_and_footer), KB_TEST(test_template__values_are_xml_escaped),
          KB_TEST(test_template__newline_becomes_break_and_forbidden_chars_are_dropped),
@@ -307,4 +613,20 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__unclosed_tag_is_reported_with_place),
          KB_TEST(test_template__one_template_renders_many_letters), KB_TEST(test_template__numbers_null_and_comments),
          KB_TEST(test_template__list_value_is_an_error_not_a_crash),
-         KB_TEST(test_template__word_fixture_with_split_tags_and_text_box))
+         KB_TEST(test_template__word_fixture_with_split_tags_and_text_box),
+         KB_TEST(test_template__paragraph_with_only_a_section_tag_disappears),
+         KB_TEST(test_template__false_and_empty_sections_remove_their_paragraphs),
+         KB_TEST(test_template__inverted_section), KB_TEST(test_template__inline_section_split_over_runs),
+         KB_TEST(test_template__nested_sections_and_context_stack),
+         KB_TEST(test_template__section_in_one_table_row_repeats_the_row),
+         KB_TEST(test_template__empty_row_section_removes_the_row),
+         KB_TEST(test_template__section_around_a_whole_table), KB_TEST(test_template__formatters_in_tags_and_sections),
+         KB_TEST(test_template__section_mistakes_are_all_listed),
+         KB_TEST(test_template__set_delimiters_inside_a_document),
+         KB_TEST(test_template__missing_field_inside_a_loop_names_the_field),
+         KB_TEST(test_template__runaway_loops_hit_a_limit),
+         KB_TEST(test_template__text_partial_in_its_own_paragraph_becomes_paragraphs),
+         KB_TEST(test_template__docx_partial_keeps_its_formatting_and_tags),
+         KB_TEST(test_template__missing_and_circular_partials_are_reported),
+         KB_TEST(test_template__mergefields_simple_and_complex_with_switches),
+         KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled))

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# klarbrev render: a plain-text Mustache template and a case in, the text out; partials from a folder; bad input
+# is exit 2 with a message that says what and where.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$T/partials/klagevejledning"
+printf 'Du kan klage til Ankestyrelsen.\nFristen er {{frist}} uger.\n' >"$T/partials/klagevejledning/ankestyrelsen.txt"
+printf 'Med venlig hilsen\n{{afsender}}' >"$T/partials/hilsen.mustache"
+cat >"$T/brev.txt" <<'TPL'
+Kære {{modtager.navn}}
+{{! en note til skribenten }}
+{{#afslag}}
+Du får ikke {{ydelse}}.
+{{/afslag}}
+{{#grunde}}
+- {{.}}
+{{/grunde}}
+  {{> klagevejledning/ankestyrelsen}}
+{{>hilsen}}
+TPL
+cat >"$T/sag.json" <<'JSON'
+{"modtager": {"navn": "Åse & Bo"}, "afslag": true, "ydelse": "kontanthjælp", "frist": 4,
+ "grunde": ["Du har formue", "Du bor i udlandet"], "afsender": "Jobcentret"}
+JSON
+printf 'Kære Åse & Bo\nDu får ikke kontanthjælp.\n- Du har formue\n- Du bor i udlandet\n  Du kan klage til Ankestyrelsen.\n  Fristen er 4 uger.\nMed venlig hilsen\nJobcentret' >"$T/want.txt"
+
+run "$KLARBREV" render "$T/brev.txt" "$T/sag.json" --partials "$T/partials" --no-escape; expect_rc 0 "render"
+expect_same "$T/stdout" "$T/want.txt" "rendered text"
+
+run "$KLARBREV" render "$T/brev.txt" "$T/sag.json" --partials="$T/partials"; expect_rc 0 "render with escaping"
+expect_in "$T/stdout" "Kære Åse &amp; Bo" "values are HTML-escaped without --no-escape"
+
+run "$KLARBREV" render --help; expect_rc 0 "render --help"
+expect_in "$T/stdout" 'Eksempel' "render --help has an example"
+expect_in "$T/stdout" '--partials' "render --help explains --partials"
+run "$KLARBREV" --help; expect_in "$T/stdout" 'klarbrev render' "usage lists render"
+
+run "$KLARBREV" render "$T/brev.txt"; expect_rc 2 "render without case"
+run "$KLARBREV" render "$T/brev.txt" "$T/sag.json" --partials; expect_rc 2 "--partials without a value"
+run "$KLARBREV" render "$T/missing.txt" "$T/sag.json"; expect_rc 2 "missing template"
+expect_in "$T/stderr" "$T/missing.txt" "missing template is named"
+
+# a partial tag without --partials, a missing partial, and names that leave the folder
+run "$KLARBREV" render "$T/brev.txt" "$T/sag.json"; expect_rc 2 "partial without --partials"
+expect_in "$T/stderr" '--partials' "the message says to use --partials"
+printf '{{> findes/ikke}}\n' >"$T/missing-partial.txt"
+run "$KLARBREV" render "$T/missing-partial.txt" "$T/sag.json" --partials "$T/partials"; expect_rc 2 "missing partial"
+expect_in "$T/stderr" 'partial "findes/ikke" findes ikke' "missing partial is named"
+echo 'hemmelig' >"$T/secret.txt"
+printf '{{> ../secret}}\n' >"$T/escape.txt"
+run "$KLARBREV" render "$T/escape.txt" "$T/sag.json" --partials "$T/partials"; expect_rc 2 "partial name with .."
+expect_not_in "$T/stdout" 'hemmelig' "a partial name with .. reads nothing outside the folder"
+printf '{{> %s/secret}}\n' "$T" >"$T/absolute.txt"
+run "$KLARBREV" render "$T/absolute.txt" "$T/sag.json" --partials "$T/partials"; expect_rc 2 "absolute partial name"
+expect_not_in "$T/stdout" 'hemmelig' "an absolute partial name reads nothing"
+
+# template mistakes: what and where
+printf 'Hej\n{{#a}}\n{{#b}}\n{{/a}}\n' >"$T/mismatch.txt"
+run "$KLARBREV" render "$T/mismatch.txt" "$T/sag.json"; expect_rc 2 "mismatched close"
+expect_in "$T/stderr" 'mismatch.txt, linje 4: {{/a}} lukker ikke {{#b}}' "mismatched close names file, line and tags"
+printf 'Hej\n{{#a}}\n' >"$T/unclosed.txt"
+run "$KLARBREV" render "$T/unclosed.txt" "$T/sag.json"; expect_rc 2 "unclosed section"
+expect_in "$T/stderr" 'unclosed.txt, linje 2: {{#a}} lukkes aldrig' "unclosed section names file and line"
+printf '{"a": 1,}' >"$T/bad.json"
+run "$KLARBREV" render "$T/brev.txt" "$T/bad.json" --partials "$T/partials"; expect_rc 2 "malformed case"
+expect_in "$T/stderr" 'bad.json' "malformed case is named"
+
+# other delimiters
+printf 'Kære <<modtager.navn>>' >"$T/delim.txt"
+run "$KLARBREV" render "$T/delim.txt" "$T/sag.json" --delimiters "<< >>" --no-escape; expect_rc 0 "--delimiters"
+expect_in "$T/stdout" 'Kære Åse & Bo' "--delimiters fills the field"
+
+finish

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# klarbrev template lint and klarbrev template fields, for the people who keep the templates.
+. "$(dirname "$0")/lib.sh"
+SAMPLE=$KB_SRC/templates/afslag-kontanthjaelp
+FIX=$KB_SHARED/fixtures/docxtemplater
+
+run "$KLARBREV" template lint "$SAMPLE"; expect_rc 0 "the sample template is clean"
+expect_in "$T/stdout" "ingen fejl" "lint says so"
+run "$KLARBREV" template --help; expect_rc 0 "template --help"
+expect_in "$T/stdout" "Eksempler" "template --help has examples"
+run "$KLARBREV" template nope "$SAMPLE"; expect_rc 2 "unknown subcommand"
+
+# every problem at once, with part and paragraph
+run "$KLARBREV" template lint "$FIX/multi-errors.docx" --delimiters "{ }"; expect_rc 1 "a broken template"
+n=$(grep -c '^word/document.xml, afsnit' "$T/stdout")
+[ "$n" -ge 4 ] && pass || fail "multi-errors: want at least 4 problems, got $n"
+expect_in "$T/stdout" 'tagget "{firstName " lukkes ikke' "the unclosed tag is named"
+run "$KLARBREV" template lint "$FIX/errors-footer-and-header.docx" --delimiters "{ }" --format json
+expect_rc 1 "errors in header, body and footer"
+for part in word/document.xml word/header1.xml word/footer1.xml; do
+  expect_in "$T/stdout" "\"part\": \"$part\"" "a problem is reported in $part"
+done
+expect_in "$T/stdout" '"paragraph": ' "problems carry their paragraph"
+
+# a field the manifest does not declare
+mkdir -p "$T/tpl"
+cp "$KB_SRC/tests/cli/data/navn/letter.docx" "$T/tpl/"
+printf '{"title": "x", "fields": {"modtager.navn": {"type": "name", "required": true}}}' >"$T/tpl/manifest.json"
+run "$KLARBREV" template lint "$T/tpl"; expect_rc 1 "an undeclared field"
+expect_in "$T/stdout" 'feltet "tekst" står ikke i manifest.json' "the undeclared field is named"
+
+# unreadable input
+echo "ikke en docx" >"$T/bad.docx"
+run "$KLARBREV" template lint "$T/bad.docx"; expect_rc 2 "an unreadable template"
+
+# fields: a case skeleton
+run "$KLARBREV" template fields "$SAMPLE"; expect_rc 0 "fields"
+expect_in "$T/stdout" '"modtager": {' "fields nests dotted names"
+expect_in "$T/stdout" '"begrundelse": {' "fields lists the free-text field"
+run "$KLARBREV" template fields "$FIX/tag-loop-example.docx" --delimiters "{ }"; expect_rc 0 "fields of a loop"
+expect_in "$T/stdout" '"offre": [' "a loop becomes a list"
+finish
