@@ -184,19 +184,26 @@ int kb_buf_addc(kb_buf *b, char c)
 	return kb_buf_add(b, &c, 1);
 }
 
-int kb_buf_printf(kb_buf *b, const char *fmt, ...)
+int kb_buf_vprintf(kb_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap, ap2;
-	va_start(ap, fmt);
+	va_list ap2;
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	int rc = n < 0 ? KB_ENOMEM : buf_reserve(b, (size_t)n);
 	if (rc == KB_OK) {
 		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
 		b->len += (size_t)n;
 	}
 	va_end(ap2);
+	return rc;
+}
+
+int kb_buf_printf(kb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = kb_buf_vprintf(b, fmt, ap);
+	va_end(ap);
 	return rc;
 }
 

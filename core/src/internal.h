@@ -47,6 +47,7 @@ int kb_buf_add(kb_buf *b, const void *p, size_t n);
 int kb_buf_adds(kb_buf *b, const char *s);
 int kb_buf_addc(kb_buf *b, char c);
 int kb_buf_printf(kb_buf *b, const char *fmt, ...) KB_PRINTF(2, 3);
+int kb_buf_vprintf(kb_buf *b, const char *fmt, va_list ap) KB_PRINTF(2, 0);
 /* Returns the content (never NULL on success: "" for an empty buffer) and leaves b empty. Caller frees. */
 char *kb_buf_detach(kb_buf *b);
 void kb_buf_free(kb_buf *b);

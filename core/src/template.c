@@ -18,6 +18,7 @@
 #include "utf8.h"
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <libxml/tree.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +57,8 @@ typedef struct delims {
 
 struct kb_template {
 	char *path;
+	char **notes; /* what compiling repaired and lint tells the author (a tag joined over paragraphs) */
+	size_t nnotes;
 	char *partials_dir;
 	char *title;
 	kb_package *pkg;
@@ -327,6 +330,23 @@ static int split_run(xmlNodePtr tagnode)
 	return KB_OK;
 }
 
+static xmlNodePtr next_in(xmlNodePtr n, xmlNodePtr top);
+static void free_node(xmlNodePtr n);
+
+/* Removes the w:br, w:cr and w:tab elements between the text nodes a and b of paragraph p. */
+static int drop_breaks_between(xmlNodePtr p, xmlNodePtr a, xmlNodePtr b)
+{
+	kb_nodevec drop = { 0 };
+	int rc = KB_OK;
+	for (xmlNodePtr c = next_in(a, p); c && c != b && !rc; c = next_in(c, p))
+		if (kb_w_is(c, "br") || kb_w_is(c, "cr") || kb_w_is(c, "tab"))
+			rc = kb_nodevec_push(&drop, c);
+	for (size_t i = 0; !rc && i < drop.n; i++)
+		free_node(drop.items[i]);
+	kb_nodevec_free(&drop);
+	return rc;
+}
+
 /* Moves every tag of paragraph p into a w:t of its own. Problems (an unclosed tag) become details; *bad counts
  * them. */
 static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNodePtr p, size_t para_no, delims *dl,
@@ -467,6 +487,9 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 			for (size_t k = ka + 1; k < kb; k++)
 				if ((rc = set_text(pt.nodes.items[k], "", 0)))
 					break;
+			/* a line break or tab typed inside the tag ("{{navn" Shift+Enter "}}") is not part of the letter */
+			if (!rc)
+				rc = drop_breaks_between(p, pt.nodes.items[ka], pt.nodes.items[kb]);
 			xmlChar *lc = rc ? NULL : xmlNodeGetContent(pt.nodes.items[kb]);
 			if (lc) {
 				size_t off_b = b - pt.starts[kb];
@@ -590,6 +613,144 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 	free(stack);
 }
 
+/* ---- tags that someone broke with Enter ----
+ *
+ * "{{modtager." + Enter + "navn}}": the tag's pieces lie in consecutive paragraphs. When a paragraph ends inside a
+ * tag and one of the next few sibling paragraphs closes it, with nothing but the tag's own text in between, the
+ * paragraphs are joined again (what deleting the Enter would do) and the author is told in lint. Anything less clear
+ * stays as it is and is reported as an unclosed tag. */
+
+#define KB_MAX_JOIN_PARAGRAPHS 5
+
+static int paragraph_plain(kb_buf *b, xmlNodePtr p)
+{
+	para_texts pt = { 0 };
+	b->len = 0;
+	int rc = kb_w_walk_paragraph(p, collect_text, &pt);
+	for (size_t k = 0; !rc && k < pt.nodes.n; k++) {
+		xmlChar *c = xmlNodeGetContent(pt.nodes.items[k]);
+		rc = c ? kb_buf_adds(b, (const char *)c) : KB_OK;
+		xmlFree(c);
+	}
+	if (!rc && !b->data)
+		rc = kb_buf_adds(b, "");
+	kb_nodevec_free(&pt.nodes);
+	return rc;
+}
+
+/* The last occurrence of needle in s, or NULL. */
+static const char *last_of(const char *s, const char *needle)
+{
+	const char *last = NULL;
+	for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+		last = p;
+	return last;
+}
+
+/* Only markers that Word leaves between paragraphs (bookmarks, comment ranges, proofing) may stand between two
+ * paragraphs that are joined. */
+static int only_markers_between(xmlNodePtr a, xmlNodePtr b)
+{
+	for (xmlNodePtr c = a->next; c && c != b; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (!kb_w_is(c, "bookmarkStart") && !kb_w_is(c, "bookmarkEnd") && !kb_w_is(c, "commentRangeStart") &&
+		    !kb_w_is(c, "commentRangeEnd") && !kb_w_is(c, "proofErr"))
+			return 0;
+	}
+	return 1;
+}
+
+static int add_note(kb_template *t, const char *fmt, ...) KB_PRINTF(2, 3);
+static int add_note(kb_template *t, const char *fmt, ...)
+{
+	char **nn = realloc(t->notes, (t->nnotes + 1) * sizeof *nn);
+	if (!nn)
+		return KB_ENOMEM;
+	t->notes = nn;
+	kb_buf b;
+	kb_buf_init(&b, 4096);
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = kb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc) {
+		kb_buf_free(&b);
+		return rc;
+	}
+	t->notes[t->nnotes++] = kb_buf_detach(&b);
+	return KB_OK;
+}
+
+/* Joins broken tags in paras (the part's paragraphs in document order). A paragraph joined into the one before it
+ * is freed and its slot set to NULL, so the others keep the numbers the author sees in Word. */
+static int join_broken_tags(kb_template *t, size_t part, kb_nodevec *paras, const delims *dl)
+{
+	kb_buf cur, next, tag;
+	kb_buf_init(&cur, KB_MAX_PART_BYTES);
+	kb_buf_init(&next, KB_MAX_PART_BYTES);
+	kb_buf_init(&tag, 4096);
+	int rc = KB_OK;
+	for (size_t i = 0; !rc && i < paras->n; i++) {
+		xmlNodePtr p = paras->items[i];
+		if (!p || (rc = paragraph_plain(&cur, p)))
+			continue;
+		const char *lo = last_of(cur.data, dl->open), *lc = last_of(cur.data, dl->close);
+		/* an open tag at the end of the paragraph; {{=<% %>=}} is left alone */
+		if (!lo || (lc && lc > lo) || lo[strlen(dl->open)] == '=')
+			continue;
+		tag.len = 0;
+		if ((rc = kb_buf_adds(&tag, lo)))
+			break;
+		size_t j = i + 1, found = 0;
+		xmlNodePtr prev = p;
+		for (; j < paras->n && j <= i + KB_MAX_JOIN_PARAGRAPHS && !rc; j++) {
+			xmlNodePtr q = paras->items[j];
+			if (!q || q->parent != p->parent || !only_markers_between(prev, q))
+				break;
+			if ((rc = paragraph_plain(&next, q)))
+				break;
+			const char *c = strstr(next.data, dl->close), *o = strstr(next.data, dl->open);
+			if (o && (!c || o < c))
+				break;
+			size_t upto = c ? (size_t)(c - next.data) + strlen(dl->close) : next.len;
+			if (tag.len + upto > KB_MAX_TAG_BYTES)
+				break;
+			rc = kb_buf_add(&tag, next.data, upto);
+			prev = q;
+			if (c) {
+				found = j;
+				break;
+			}
+		}
+		if (rc || !found)
+			continue;
+		/* move the content of paragraphs i+1..found into p, in order */
+		for (size_t k = i + 1; k <= found; k++) {
+			xmlNodePtr q = paras->items[k];
+			for (xmlNodePtr c = q->children; c;) {
+				xmlNodePtr nx = c->next;
+				if (!kb_w_is(c, "pPr")) {
+					xmlUnlinkNode(c);
+					xmlAddChild(p, c);
+				}
+				c = nx;
+			}
+			free_node(q);
+			paras->items[k] = NULL;
+		}
+		rc = add_note(t,
+		              "%s, afsnit %zu: tagget \"%s\" var delt over afsnit %zu til %zu (der er trykket Enter inde i "
+		              "tagget); klarbrev har samlet det, men ret det i Word, så tagget står i ét afsnit",
+		              part_label(t, part), i + 1, tag.data, i + 1, found + 1);
+		i = found;
+	}
+	kb_buf_free(&cur);
+	kb_buf_free(&next);
+	kb_buf_free(&tag);
+	return rc;
+}
+
 static int expand_partials(kb_template *t, kb_ctx *ctx, size_t part, int *bad);
 static int convert_mailmerge(const kb_template *t, xmlNodePtr root);
 
@@ -604,8 +765,11 @@ static int compile_part(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 	snprintf(dl.open, sizeof dl.open, "%s", t->open);
 	snprintf(dl.close, sizeof dl.close, "%s", t->close);
 	size_t first_tag = t->ntags;
+	if (rc == KB_OK)
+		rc = join_broken_tags(t, part, &paras, &dl);
 	for (size_t i = 0; rc == KB_OK && i < paras.n; i++)
-		rc = normalize_paragraph(t, ctx, part, paras.items[i], i + 1, &dl, bad);
+		if (paras.items[i])
+			rc = normalize_paragraph(t, ctx, part, paras.items[i], i + 1, &dl, bad);
 	if (rc == KB_OK)
 		match_sections(t, ctx, first_tag, bad);
 	if (rc == KB_OK)
@@ -684,6 +848,9 @@ void kb_template_free(kb_template *t)
 			kb_expr_free(&t->tags[i].expr);
 	}
 	free(t->tags);
+	for (size_t i = 0; i < t->nnotes; i++)
+		free(t->notes[i]);
+	free(t->notes);
 	kb_package_free(t->pkg);
 	json_decref(t->manifest);
 	free(t->path);
@@ -1626,6 +1793,10 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 		goto done;
 	}
+	for (size_t i = 0; i < t->nnotes; i++) {
+		kb_ctx_add_detail(ctx, "%s", t->notes[i]);
+		bad++;
+	}
 	size_t depth = 0;
 	json_t *declared = t->manifest ? json_object_get(t->manifest, "fields") : NULL;
 	for (size_t k = 0; k < t->ntags; k++) {
@@ -1790,9 +1961,9 @@ static int xml_char_ok(uint32_t cp)
 	       (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
-/* Puts value into the tag's w:t: line breaks become w:br, tabs w:tab, characters XML forbids are dropped. Every
- * w:t that holds value text is recorded with its origin. */
-static int write_value(kb_letter *l, xmlNodePtr tnode, const char *val, const char *origin, unsigned flags)
+/* Puts one block of value text into the tag's w:t: line breaks become w:br, tabs w:tab, characters XML forbids
+ * are dropped. Every w:t that holds value text is recorded with its origin. */
+static int write_lines(kb_letter *l, xmlNodePtr tnode, const char *val, const char *origin, unsigned flags)
 {
 	kb_buf line;
 	kb_buf_init(&line, KB_MAX_PART_BYTES);
@@ -1835,6 +2006,118 @@ static int write_value(kb_letter *l, xmlNodePtr tnode, const char *val, const ch
 			break;
 	}
 	kb_buf_free(&line);
+	return rc;
+}
+
+/* The end of the first block of val: the position of the line break that starts a blank line, or strlen(val).
+ * *next is where the next block's text starts (after every blank line), or strlen(val). */
+static size_t block_end(const char *val, size_t *next)
+{
+	size_t len = strlen(val);
+	for (size_t i = 0; i < len; i++) {
+		if (val[i] != '\n')
+			continue;
+		size_t j = i + 1;
+		int blank = 0;
+		for (;;) {
+			size_t k = j;
+			while (k < len && (val[k] == ' ' || val[k] == '\t' || val[k] == '\r'))
+				k++;
+			if (k < len && val[k] == '\n') {
+				blank = 1;
+				j = k + 1;
+				continue;
+			}
+			if (k == len)
+				blank = 1, j = len;
+			break;
+		}
+		if (blank) {
+			size_t end = i;
+			if (end > 0 && val[end - 1] == '\r')
+				end--;
+			*next = j;
+			return end;
+		}
+	}
+	*next = len;
+	return len;
+}
+
+/* A new paragraph after the child c of paragraph p: it has p's properties, takes over every child of p after c, and
+ * takes p's section break, if any (the break ends the section at its last paragraph). */
+static xmlNodePtr paragraph_after(xmlNodePtr p, xmlNodePtr c)
+{
+	xmlNodePtr np = xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"p", NULL);
+	if (!np)
+		return NULL;
+	xmlNodePtr ppr = kb_w_child(p, "pPr");
+	if (ppr) {
+		xmlNodePtr cp = xmlDocCopyNode(ppr, p->doc, 1);
+		if (!cp) {
+			xmlFreeNode(np);
+			return NULL;
+		}
+		xmlNodePtr sect = kb_w_child(ppr, "sectPr"); /* the copy keeps it */
+		if (sect)
+			free_node(sect);
+		xmlAddChild(np, cp);
+	}
+	for (xmlNodePtr n = c->next; n;) {
+		xmlNodePtr next = n->next;
+		xmlUnlinkNode(n);
+		xmlAddChild(np, n);
+		n = next;
+	}
+	xmlAddNextSibling(p, np);
+	return np;
+}
+
+/* Puts a value into the tag's w:t. A blank line in the value starts a new paragraph with the same style and the same
+ * run formatting; the rest of the template's paragraph follows the value's last block. */
+static int write_value(kb_letter *l, xmlNodePtr tnode, const char *val, const char *origin, unsigned flags)
+{
+	size_t next = 0, end = block_end(val, &next);
+	xmlNodePtr run = tnode->parent, p = enclosing_paragraph(tnode);
+	if (end == strlen(val) || !p || !kb_w_is(run, "r"))
+		return write_lines(l, tnode, val, origin, flags);
+	char *first = kb_strndup(val, end);
+	if (!first)
+		return KB_ENOMEM;
+	int rc = write_lines(l, tnode, first, origin, flags);
+	free(first);
+	const char *rest = val + next;
+	while (!rc && *rest) {
+		xmlNodePtr c = child_toward(p, run);
+		xmlNodePtr np = paragraph_after(p, c);
+		xmlNodePtr nr = np ? xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"r", NULL) : NULL;
+		xmlNodePtr nt = nr ? xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"t", NULL) : NULL;
+		if (!nt) {
+			xmlFreeNode(nr);
+			return KB_ENOMEM;
+		}
+		xmlNodePtr rpr = kb_w_child(run, "rPr");
+		xmlNodePtr rpr_copy = rpr ? xmlDocCopyNode(rpr, p->doc, 1) : NULL;
+		if (rpr_copy)
+			xmlAddChild(nr, rpr_copy);
+		xmlAddChild(nr, nt);
+		xmlNodePtr pr = kb_w_child(np, "pPr");
+		if (pr)
+			xmlAddNextSibling(pr, nr);
+		else if (np->children)
+			xmlAddPrevSibling(np->children, nr);
+		else
+			xmlAddChild(np, nr);
+		size_t nx = 0, e = block_end(rest, &nx);
+		char *block = kb_strndup(rest, e);
+		if (!block)
+			return KB_ENOMEM;
+		rc = write_lines(l, nt, block, origin, flags);
+		free(block);
+		rest += nx;
+		p = np;
+		run = nr;
+	}
 	return rc;
 }
 

@@ -169,6 +169,50 @@ static void test_template__newline_becomes_break_and_forbidden_chars_are_dropped
 	finish(l, ctx);
 }
 
+/* A blank line in a value is a new paragraph with the paragraph's style and the run's formatting; the rest of the
+ * template's paragraph follows the last block, and a section break stays at the end of its section. */
+static void test_template__blank_line_in_a_value_starts_a_paragraph_with_the_same_style(void)
+{
+	KB_CHECK(docxfix_make(TMP("blank.docx"),
+	                      "<w:p><w:pPr><w:pStyle w:val=\"Citat\"/><w:sectPr/></w:pPr>"
+	                      "<w:r><w:t xml:space=\"preserve\">Før: </w:t></w:r>"
+	                      "<w:r><w:rPr><w:b/></w:rPr><w:t>{{tekst}}</w:t></w:r>"
+	                      "<w:r><w:t xml:space=\"preserve\"> :efter</w:t></w:r></w:p>" P(R("Slut")),
+	                      NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc;
+	kb_letter *l = render(ctx, TMP("blank.docx"), "{\"tekst\":\"Første\\r\\n\\r\\nAnden\\nlinje\\n \\n\\nTredje\"}", &rc,
+	                      NULL);
+	KB_CHECK_INT(rc, 0);
+	if (l) {
+		const kb_text *t = kb_letter_text(l);
+		KB_CHECK_INT(t->nparas, 4);
+		KB_CHECK_STR(para_text(l, 0), "Før: Første");
+		KB_CHECK_STR(para_text(l, 1), "Anden\nlinje");
+		KB_CHECK_STR(para_text(l, 2), "Tredje :efter");
+		KB_CHECK_STR(para_text(l, 3), "Slut");
+		for (size_t i = 0; i < 3 && i < t->nparas; i++)
+			KB_CHECK_STR(t->paras[i].style, "Citat");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[1], 0), "field:tekst");
+		char *xml = NULL;
+		size_t len;
+		KB_CHECK_INT(kb_xml_serialize(&xml, &len, ctx, l->parts[0].doc), 0);
+		/* every block keeps the bold run; only the last of the three paragraphs ends the section */
+		const char *p = xml, *sect = xml ? strstr(xml, "<w:sectPr/>") : NULL;
+		int bold = 0;
+		while (p && (p = strstr(p, "<w:b/>")) != NULL) {
+			bold++;
+			p++;
+		}
+		KB_CHECK_INT(bold, 3);
+		KB_CHECK(sect && strstr(xml, "Anden") < sect && sect < strstr(xml, "Tredje"));
+		KB_CHECK(sect && strstr(sect + 1, "<w:sectPr/>") > strstr(xml, "Slut")); /* the body's own */
+		free(xml);
+	}
+	finish(l, ctx);
+}
+
 static void test_template__every_missing_field_is_listed(void)
 {
 	KB_CHECK(docxfix_make(TMP("miss.docx"), P(R("{{a}} {{b.c}}")) P(R("{{d}}")), NULL, P(R("{{e}}"))) == 0);
@@ -609,6 +653,7 @@ static void test_template__content_controls_tagged_with_a_field_are_filled(void)
 KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_formatting),
          KB_TEST(test_template__tags_split_in_header_and_footer), KB_TEST(test_template__values_are_xml_escaped),
          KB_TEST(test_template__newline_becomes_break_and_forbidden_chars_are_dropped),
+         KB_TEST(test_template__blank_line_in_a_value_starts_a_paragraph_with_the_same_style),
          KB_TEST(test_template__every_missing_field_is_listed),
          KB_TEST(test_template__unclosed_tag_is_reported_with_place),
          KB_TEST(test_template__one_template_renders_many_letters), KB_TEST(test_template__numbers_null_and_comments),
