@@ -47,7 +47,9 @@ typedef struct tpl_tag {
 	kb_expr expr;     /* parsed name, for VAR, SECTION, INVERTED, CLOSE (path only) */
 	int has_expr;
 	size_t part;      /* index into the template's parts */
-	size_t paragraph; /* 1-based, within the part */
+	size_t paragraph; /* 1-based, within the part, as the letter's text numbers them (for messages) */
+	size_t seq;       /* which paragraph it was found in: one number per compiled paragraph, in document order */
+	int quiet;        /* in the second copy of a text box (mc:Fallback): rendered, never reported */
 } tpl_tag;
 
 /* The delimiters in force while a part is compiled: a {{=<% %>=}} tag changes them for the rest of the part. */
@@ -68,6 +70,7 @@ struct kb_template {
 	size_t nparts;
 	tpl_tag *tags;
 	size_t ntags, tags_cap;
+	size_t next_seq;
 };
 
 /* ---- small helpers ---- */
@@ -350,8 +353,18 @@ static int drop_breaks_between(xmlNodePtr p, xmlNodePtr a, xmlNodePtr b)
 /* Moves every tag of paragraph p into a w:t of its own. Problems (an unclosed tag) become details; *bad counts
  * them. */
 static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNodePtr p, size_t para_no, delims *dl,
-                               int *bad)
+                               int *bad, int quiet)
 {
+	/* the second copy of a text box: its problems are the first copy's, already reported */
+	kb_ctx *scratch = NULL, *real_ctx = ctx;
+	int scratch_bad = 0;
+	if (quiet) {
+		if (kb_ctx_new(&scratch))
+			return KB_ENOMEM;
+		ctx = scratch;
+		bad = &scratch_bad;
+	}
+	size_t seq = ++t->next_seq;
 	para_texts pt = { 0 };
 	kb_buf_init(&pt.joined, KB_MAX_PART_BYTES);
 	int rc = kb_w_walk_paragraph(p, collect_text, &pt);
@@ -530,6 +543,8 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 			rc = idx;
 			goto done;
 		}
+		t->tags[idx].seq = seq;
+		t->tags[idx].quiet = quiet;
 		if (!check_tag(t, ctx, &t->tags[idx]))
 			(*bad)++;
 		char num[24];
@@ -548,8 +563,13 @@ done:
 	free(pt.starts);
 	kb_nodevec_free(&pt.nodes);
 	kb_buf_free(&pt.joined);
+	if (scratch) {
+		if (rc && rc != KB_ENOMEM)
+			kb_ctx_fail(real_ctx, rc, "%s", kb_ctx_errmsg(scratch));
+		kb_ctx_free(scratch);
+	}
 	if (rc == KB_ENOMEM)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(real_ctx, KB_ENOMEM, "out of memory");
 	return rc;
 }
 
@@ -570,7 +590,7 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 	size_t k = 0;
 	for (size_t i = first; i < t->ntags;) {
 		size_t j = i;
-		while (j < t->ntags && t->tags[j].paragraph == t->tags[i].paragraph)
+		while (j < t->ntags && t->tags[j].seq == t->tags[i].seq)
 			j++;
 		for (size_t m = j; m-- > i;)
 			order[k++] = m;
@@ -580,6 +600,8 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 	for (k = 0; k < n; k++) {
 		tpl_tag *tag = &t->tags[order[k]];
 		const char *where = part_label(t, tag->part);
+		if (tag->quiet)
+			continue;
 		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED) {
 			stack[depth++] = order[k];
 		} else if (tag->kind == TAG_CLOSE) {
@@ -682,9 +704,18 @@ static int add_note(kb_template *t, const char *fmt, ...)
 	return KB_OK;
 }
 
+static int in_fallback(const xmlNode *n)
+{
+	for (; n; n = n->parent)
+		if (kb_mc_is(n, "Fallback"))
+			return 1;
+	return 0;
+}
+
 /* Joins broken tags in paras (the part's paragraphs in document order). A paragraph joined into the one before it
  * is freed and its slot set to NULL, so the others keep the numbers the author sees in Word. */
-static int join_broken_tags(kb_template *t, size_t part, kb_nodevec *paras, const delims *dl)
+static int join_broken_tags(kb_template *t, size_t part, kb_nodevec *paras, const delims *dl, const size_t *num,
+                            const char *quiet)
 {
 	kb_buf cur, next, tag;
 	kb_buf_init(&cur, KB_MAX_PART_BYTES);
@@ -739,10 +770,11 @@ static int join_broken_tags(kb_template *t, size_t part, kb_nodevec *paras, cons
 			free_node(q);
 			paras->items[k] = NULL;
 		}
-		rc = add_note(t,
-		              "%s, afsnit %zu: tagget \"%s\" var delt over afsnit %zu til %zu (der er trykket Enter inde i "
-		              "tagget); klarbrev har samlet det, men ret det i Word, så tagget står i ét afsnit",
-		              part_label(t, part), i + 1, tag.data, i + 1, found + 1);
+		if (!quiet[i])
+			rc = add_note(t,
+			              "%s, afsnit %zu: tagget \"%s\" var delt over afsnit %zu til %zu (der er trykket Enter inde "
+			              "i tagget); klarbrev har samlet det, men ret det i Word, så tagget står i ét afsnit",
+			              part_label(t, part), num[i], tag.data, num[i], num[found]);
 		i = found;
 	}
 	kb_buf_free(&cur);
@@ -765,11 +797,29 @@ static int compile_part(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 	snprintf(dl.open, sizeof dl.open, "%s", t->open);
 	snprintf(dl.close, sizeof dl.close, "%s", t->close);
 	size_t first_tag = t->ntags;
+	/* paragraphs are numbered as the letter's text numbers them: the second copy of a text box is not counted */
+	size_t *num = calloc(paras.n ? paras.n : 1, sizeof *num);
+	char *quiet = calloc(paras.n ? paras.n : 1, 1);
+	if (!num || !quiet)
+		rc = KB_ENOMEM;
+	kb_buf text;
+	kb_buf_init(&text, KB_MAX_PART_BYTES);
+	for (size_t i = 0, shown = 0; rc == KB_OK && i < paras.n; i++) {
+		quiet[i] = in_fallback(paras.items[i]);
+		rc = quiet[i] ? KB_OK : paragraph_plain(&text, paras.items[i]);
+		int blank = 1;
+		for (size_t k = 0; !quiet[i] && k < text.len && blank; k++)
+			blank = text.data[k] == ' ' || text.data[k] == '\t' || text.data[k] == '\n' || text.data[k] == '\r';
+		num[i] = quiet[i] || blank ? shown : ++shown;
+	}
+	kb_buf_free(&text);
 	if (rc == KB_OK)
-		rc = join_broken_tags(t, part, &paras, &dl);
+		rc = join_broken_tags(t, part, &paras, &dl, num, quiet);
 	for (size_t i = 0; rc == KB_OK && i < paras.n; i++)
 		if (paras.items[i])
-			rc = normalize_paragraph(t, ctx, part, paras.items[i], i + 1, &dl, bad);
+			rc = normalize_paragraph(t, ctx, part, paras.items[i], num[i], &dl, bad, quiet[i]);
+	free(num);
+	free(quiet);
 	if (rc == KB_OK)
 		match_sections(t, ctx, first_tag, bad);
 	if (rc == KB_OK)
@@ -983,6 +1033,7 @@ done:
 
 #define KB_MAX_ITERATIONS 100000
 #define KB_MAX_SECTION_DEPTH 100
+#define KB_MAX_OUTPUT_NODES 1000000u /* XML nodes that sections may copy into one letter */
 
 typedef struct render_state {
 	const kb_template *t;
@@ -991,6 +1042,8 @@ typedef struct render_state {
 	kb_scope scope;
 	int bad;
 	size_t iterations;
+	size_t nodes_out;  /* XML nodes copied by sections */
+	size_t bytes_out;  /* bytes of values written */
 	int depth;
 	int fatal; /* a limit or out of memory: stop */
 	/* the paths of the sections being rendered, outermost first (borrowed from the template's tags), so that a
@@ -1723,7 +1776,7 @@ static int expand_partials(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 			snprintf(dl.close, sizeof dl.close, "%s", t->close);
 			size_t first_tag = t->ntags;
 			for (size_t k = before; !rc && k < fresh.n; k++)
-				rc = normalize_paragraph(t, ctx, part, fresh.items[k], para, &dl, bad);
+				rc = normalize_paragraph(t, ctx, part, fresh.items[k], para, &dl, bad, tag->quiet);
 			if (!rc)
 				match_sections(t, ctx, first_tag, bad);
 		}
@@ -1757,7 +1810,7 @@ static size_t *tags_in_order(const kb_template *t)
 	size_t k = 0;
 	for (size_t i = 0; i < t->ntags;) {
 		size_t j = i;
-		while (j < t->ntags && t->tags[j].part == t->tags[i].part && t->tags[j].paragraph == t->tags[i].paragraph)
+		while (j < t->ntags && t->tags[j].seq == t->tags[i].seq)
 			j++;
 		for (size_t m = j; m-- > i;)
 			order[k++] = m;
@@ -1801,12 +1854,15 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 	json_t *declared = t->manifest ? json_object_get(t->manifest, "fields") : NULL;
 	for (size_t k = 0; k < t->ntags; k++) {
 		const tpl_tag *tag = &t->tags[order[k]];
+		if (tag->quiet)
+			continue;
 		if (tag->kind == TAG_CLOSE) {
 			if (depth)
 				depth--;
 			continue;
 		}
-		if (!tag->has_expr || (tag->kind != TAG_VAR && tag->kind != TAG_SECTION && tag->kind != TAG_INVERTED))
+		if (tag->quiet || !tag->has_expr ||
+		    (tag->kind != TAG_VAR && tag->kind != TAG_SECTION && tag->kind != TAG_INVERTED))
 			continue;
 		const char *p = tag->expr.path;
 		if (declared && strcmp(p, ".") != 0) {
@@ -2190,6 +2246,13 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 		return set_text(m, "", 0);
 	}
 	json_decref(v);
+	rs->bytes_out += strlen(text);
+	if (rs->bytes_out > KB_MAX_TEXT_BYTES) {
+		free(text);
+		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT, "%s: brevets felter fylder over %u byte; det er for stort til et brev",
+		                        rs->t->path, KB_MAX_TEXT_BYTES);
+		return rs->fatal;
+	}
 	kb_buf org;
 	kb_buf_init(&org, 4096);
 	rc = kb_buf_printf(&org, "field:%s", tag->expr.path);
@@ -2200,12 +2263,30 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 	return rc;
 }
 
-/* Renders the copies of a section's content: unit[0..n) are the original nodes, copied before unit[0]. */
-static int render_copy(render_state *rs, xmlNodePtr *unit, size_t n)
+static size_t count_nodes(xmlNodePtr n)
+{
+	size_t k = 0;
+	for (xmlNodePtr c = n; c; c = next_in(c, n))
+		k++;
+	return k;
+}
+
+/* Renders the copies of a section's content: unit[0..n) are the original nodes (unit_nodes XML nodes in all),
+ * copied before unit[0]. */
+static int render_copy(render_state *rs, xmlNodePtr *unit, size_t n, size_t unit_nodes)
 {
 	if (++rs->iterations > KB_MAX_ITERATIONS) {
-		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT, "%s: sektionerne gentages mere end %d gange i alt",
+		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT,
+		                        "%s: sektionerne gentages mere end %d gange i alt; er der en fejl i sagens lister?",
 		                        rs->t->path, KB_MAX_ITERATIONS);
+		return rs->fatal;
+	}
+	rs->nodes_out += unit_nodes;
+	if (rs->nodes_out > KB_MAX_OUTPUT_NODES) {
+		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT,
+		                        "%s: brevet bliver for stort (sektionerne kopierer over %u XML-elementer); er der en "
+		                        "fejl i sagens lister?",
+		                        rs->t->path, KB_MAX_OUTPUT_NODES);
 		return rs->fatal;
 	}
 	kb_nodevec copies = { 0 };
@@ -2364,26 +2445,29 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 			report_place(rs, tag, "%.0s%s (bruges i %s, afsnit %zu: %s)", kb_ctx_errmsg(sub));
 	}
 	kb_ctx_free(sub);
+	size_t unit_nodes = 0;
+	for (size_t u = 0; u < unit.n; u++)
+		unit_nodes += count_nodes(unit.items[u]);
 	if (!rc && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH) {
 		rs->sections[rs->nsections++] = tag->expr.path;
 		int truthy = kb_value_truthy(v);
 		if (tag->kind == TAG_INVERTED) {
 			if (!truthy)
-				rc = render_copy(rs, unit.items, unit.n);
+				rc = render_copy(rs, unit.items, unit.n, unit_nodes);
 		} else if (json_is_array(v)) {
 			size_t ix;
 			json_t *item;
 			json_array_foreach(v, ix, item) {
 				if ((rc = kb_scope_push(&rs->scope, item)))
 					break;
-				rc = render_copy(rs, unit.items, unit.n);
+				rc = render_copy(rs, unit.items, unit.n, unit_nodes);
 				kb_scope_pop(&rs->scope);
 				if (rc)
 					break;
 			}
 		} else if (truthy) {
 			if (!(rc = kb_scope_push(&rs->scope, v))) {
-				rc = render_copy(rs, unit.items, unit.n);
+				rc = render_copy(rs, unit.items, unit.n, unit_nodes);
 				kb_scope_pop(&rs->scope);
 			}
 		}

@@ -519,6 +519,74 @@ static void test_template__runaway_loops_hit_a_limit(void)
 	finish(NULL, ctx);
 }
 
+/* A big table row repeated many times: stopped by the output limit before memory runs out. */
+static void test_template__huge_output_hits_a_limit(void)
+{
+	kb_buf body, json;
+	kb_buf_init(&body, 1 << 24);
+	kb_buf_init(&json, 1 << 24);
+	kb_buf_adds(&body, "<w:p><w:r><w:t>{{#a}}</w:t></w:r></w:p>");
+	for (int i = 0; i < 100; i++)
+		kb_buf_adds(&body, P(R("Et afsnit med lidt tekst")));
+	kb_buf_adds(&body, "<w:p><w:r><w:t>{{/a}}</w:t></w:r></w:p>");
+	kb_buf_adds(&json, "{\"a\":[");
+	for (int i = 0; i < 90000; i++)
+		kb_buf_adds(&json, i ? ",1" : "1");
+	kb_buf_adds(&json, "]}");
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	char *got = render_body(body.data, json.data, &rc, ctx);
+	KB_CHECK_INT(rc, KB_ELIMIT);
+	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "for stort") != NULL);
+	free(got);
+	kb_buf_free(&body);
+	kb_buf_free(&json);
+	finish(NULL, ctx);
+}
+
+/* A text box that Word stores twice (mc:Choice and mc:Fallback): filled in both copies, its problems reported once,
+ * and numbered as the letter's text numbers paragraphs. */
+#define MC_BOX(x)                                                                                                      \
+	"<w:p><w:r><mc:AlternateContent xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">"       \
+	"<mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent>" x "</w:txbxContent></w:drawing></mc:Choice>"            \
+	"<mc:Fallback><w:pict><w:txbxContent>" x "</w:txbxContent></w:pict></mc:Fallback>"                                \
+	"</mc:AlternateContent></w:r></w:p>"
+
+static void test_template__text_box_stored_twice_is_filled_twice_and_linted_once(void)
+{
+	KB_CHECK(docxfix_make(TMP("box.docx"), P(R("Før")) MC_BOX(P(R("{{navn}}")) P(R("{{#liste}}{{x}}"))) P(R("Efter")),
+	                      NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("box.docx"), NULL), KB_ETEMPLATE);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 1);
+	if (kb_ctx_detail_count(ctx) >= 1)
+		KB_CHECK_STR(kb_ctx_detail(ctx, 0), "word/document.xml, afsnit 3: sektionen {{#liste}} lukkes aldrig; tilføj "
+		                                    "{{/liste}}, hvor den skal slutte");
+	finish(NULL, ctx);
+
+	KB_CHECK(docxfix_make(TMP("box.docx"), P(R("Før")) MC_BOX(P(R("{{navn}}"))) P(R("Efter")), NULL, NULL) == 0);
+	kb_ctx_new(&ctx);
+	int rc;
+	kb_letter *l = render(ctx, TMP("box.docx"), "{\"navn\":\"Jens Hansen\"}", &rc, NULL);
+	KB_CHECK_INT(rc, 0);
+	if (l) {
+		const kb_text *t = kb_letter_text(l);
+		size_t seen = 0;
+		for (size_t i = 0; i < t->nparas; i++)
+			seen += strstr(t->paras[i].text, "Jens Hansen") != NULL;
+		KB_CHECK_INT(seen, 1);
+		char *xml = NULL;
+		size_t len;
+		KB_CHECK_INT(kb_xml_serialize(&xml, &len, ctx, l->parts[0].doc), 0);
+		const char *a = xml ? strstr(xml, "Jens Hansen") : NULL;
+		KB_CHECK(a && strstr(a + 1, "Jens Hansen") && !strstr(xml, "{{"));
+		free(xml);
+	}
+	finish(l, ctx);
+}
+
 /* ---- partials ---- */
 
 #include <sys/stat.h>
@@ -670,6 +738,8 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__set_delimiters_inside_a_document),
          KB_TEST(test_template__missing_field_inside_a_loop_names_the_field),
          KB_TEST(test_template__runaway_loops_hit_a_limit),
+         KB_TEST(test_template__huge_output_hits_a_limit),
+         KB_TEST(test_template__text_box_stored_twice_is_filled_twice_and_linted_once),
          KB_TEST(test_template__text_partial_in_its_own_paragraph_becomes_paragraphs),
          KB_TEST(test_template__docx_partial_keeps_its_formatting_and_tags),
          KB_TEST(test_template__missing_and_circular_partials_are_reported),
