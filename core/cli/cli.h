@@ -23,7 +23,7 @@ typedef struct cli_opts {
 	const char *delimiters; /* --delimiters "{ }" */
 	const char *partials;   /* --partials DIR (render) */
 	kb_format format;
-	int force, all, help, no_spell, no_plugins, no_escape;
+	int force, all, help, no_spell, no_plugins, no_escape, no_check;
 } cli_opts;
 
 /* Parses argv[first..argc). Allowed is a string of the options the command takes, by name without dashes, each

@@ -6,24 +6,29 @@
 #include <string.h>
 
 static const char *template_help =
-	"Brug: klarbrev template lint SKABELON [--format text|json] [--delimiters \"{ }\"]\n"
-	"      klarbrev template fields SKABELON [--delimiters \"{ }\"]\n"
-	"\n"
-	"lint    finder alle fejl i en skabelon på én gang, ikke kun den første: sektioner, der ikke lukkes,\n"
-	"        lukkes forkert eller aldrig åbnes, ukendte formateringer, tags, der er delt over flere afsnit,\n"
-	"        og felter, som manifest.json ikke beskriver. Hver fejl nævner delen (fx word/document.xml),\n"
-	"        afsnittets nummer, tagget og hvordan den rettes.\n"
-	"fields  skriver et udkast til en sag (JSON) med alle de felter, skabelonen bruger.\n"
-	"\n"
-	"  SKABELON              en skabelonmappe (letter.docx + manifest.json) eller en .docx-fil\n"
-	"  --format text|json    lint-rapportens form\n"
-	"  --delimiters \"{ }\"    andre tag-afgrænsere end {{ }}\n"
-	"\n"
-	"Eksempler:\n"
-	"  klarbrev template lint templates/afslag-kontanthjaelp\n"
-	"  klarbrev template fields templates/afslag-kontanthjaelp > ny-sag.json\n"
-	"\n"
-	"Afslutningskoder for lint: 0 ingen fejl, 1 skabelonen har fejl, 2 skabelonen kan ikke læses.\n";
+    "Brug: klarbrev template lint SKABELON [--format text|json] [--delimiters \"{ }\"] [--no-check]\n"
+    "      klarbrev template fields SKABELON [--delimiters \"{ }\"]\n"
+    "\n"
+    "lint    finder alle fejl i en skabelon på én gang, ikke kun den første: sektioner, der ikke lukkes,\n"
+    "        lukkes forkert eller aldrig åbnes, ukendte formateringer, tags, der er delt over flere afsnit,\n"
+    "        og felter, som manifest.json ikke beskriver. Hver fejl nævner delen (fx word/document.xml),\n"
+    "        afsnittets nummer, tagget og hvordan den rettes. Derefter tjekkes skabelonens faste tekst\n"
+    "        som et brev (stavning, LIX, tone og de andre regler), så man ser de problemer, der ellers\n"
+    "        ville stå i hvert eneste brev. En fejl (ikke en advarsel) i den faste tekst tæller som en fejl.\n"
+    "fields  skriver et udkast til en sag (JSON) med alle de felter, skabelonen bruger.\n"
+    "\n"
+    "  SKABELON              en skabelonmappe (letter.docx + manifest.json) eller en .docx-fil\n"
+    "  --format text|json    lint-rapportens form\n"
+    "  --delimiters \"{ }\"    andre tag-afgrænsere end {{ }}\n"
+    "  --no-check            tjek ikke skabelonens faste tekst (kun tags og manifest)\n"
+    "  --no-spell            tjek den faste tekst uden stavekontrol\n"
+    "  --data-dir MAPPE      klarbrevs data (plugins, ordlister, delskabeloner)\n"
+    "\n"
+    "Eksempler:\n"
+    "  klarbrev template lint templates/afslag-kontanthjaelp\n"
+    "  klarbrev template fields templates/afslag-kontanthjaelp > ny-sag.json\n"
+    "\n"
+    "Afslutningskoder for lint: 0 ingen fejl, 1 skabelonen har fejl, 2 skabelonen kan ikke læses.\n";
 
 /* Splits a detail "word/document.xml, afsnit 3: message" into its parts; part and paragraph may be absent. */
 static json_t *problem_json(const char *detail)
@@ -37,6 +42,58 @@ static json_t *problem_json(const char *detail)
 	                 "message", colon + 2);
 }
 
+typedef struct static_check {
+	kb_letter *l;
+	kb_findings *fs;
+	kb_metrics m;
+	const char *skipped; /* why there is no check (the template has errors that stop it from opening) */
+	int failed;          /* bad input or setup: a message is printed, exit 2 */
+} static_check;
+
+static void static_check_free(static_check *sc)
+{
+	kb_findings_free(sc->fs);
+	kb_letter_free(sc->l);
+}
+
+/* Checks the template's static text with the letter checks (spelling, readability, plugins). */
+static void static_text_check(static_check *sc, const cli_opts *o, const kb_template_options *topts)
+{
+	kb_ctx *ctx = NULL;
+	kb_template *t = NULL;
+	kb_checker *ck = NULL;
+	char *data_dir = NULL;
+	if (kb_ctx_new(&ctx)) {
+		sc->failed = 1;
+		return;
+	}
+	if (kb_template_open(&t, ctx, o->positional[0], topts)) {
+		sc->skipped = "ret først fejlene i skabelonen";
+		goto done;
+	}
+	if (!(data_dir = cli_data_dir(o))) {
+		sc->failed = 1;
+		goto done;
+	}
+	kb_checker_options co = {.data_dir = data_dir, .no_spell = o->no_spell, .no_plugins = o->no_plugins};
+	int rc = kb_template_static_letter(&sc->l, ctx, t);
+	if (!rc)
+		rc = kb_findings_new(&sc->fs);
+	if (!rc)
+		rc = kb_checker_new(&ck, ctx, &co);
+	if (!rc)
+		rc = kb_checker_run(ck, ctx, sc->l, sc->fs, &sc->m);
+	if (rc) {
+		cli_fail(ctx, rc);
+		sc->failed = 1;
+	}
+done:
+	kb_checker_free(ck);
+	kb_template_free(t);
+	kb_ctx_free(ctx);
+	free(data_dir);
+}
+
 int cmd_template(int argc, char **argv)
 {
 	cli_opts o;
@@ -48,7 +105,8 @@ int cmd_template(int argc, char **argv)
 	int lint = !strcmp(sub, "lint"), fields = !strcmp(sub, "fields");
 	if (!lint && !fields)
 		return cli_usage_error("template", "ukendt underkommando \"%s\"; brug lint eller fields", sub);
-	int ret = cli_parse(&o, argc, argv, 3, "template", lint ? "format delimiters data-dir " : "delimiters data-dir ");
+	int ret = cli_parse(&o, argc, argv, 3, "template",
+	                    lint ? "format delimiters data-dir no-spell no-plugins no-check " : "delimiters data-dir ");
 	if (ret)
 		return ret;
 	if (o.help) {
@@ -58,7 +116,7 @@ int cmd_template(int argc, char **argv)
 	if (o.npositional != 1)
 		return cli_usage_error("template", "angiv én skabelon: klarbrev template %s SKABELON", sub);
 	char open[KB_CLI_DELIM], close[KB_CLI_DELIM];
-	kb_template_options topts = { 0 };
+	kb_template_options topts = {0};
 	if (cli_delimiters(open, close, o.delimiters, "template"))
 		return KB_EXIT_BAD;
 	if (o.delimiters) {
@@ -96,20 +154,40 @@ int cmd_template(int argc, char **argv)
 		return ret;
 	}
 	int rc = kb_template_lint(ctx, o.positional[0], &topts);
-	free(partials);
 	if (rc && rc != KB_ETEMPLATE) {
+		free(partials);
 		ret = cli_fail(ctx, rc);
 		kb_ctx_free(ctx);
 		return ret;
 	}
 	size_t n = kb_ctx_detail_count(ctx);
+	/* the template's own text, checked as a letter: what every letter from it will say */
+	static_check sc = {0};
+	if (!o.no_check)
+		static_text_check(&sc, &o, &topts);
+	free(partials);
+	if (sc.failed) {
+		kb_ctx_free(ctx);
+		static_check_free(&sc);
+		return KB_EXIT_BAD;
+	}
+	size_t errors = sc.fs ? kb_findings_count_level(sc.fs, KB_LEVEL_ERROR) : 0;
 	if (o.format == KB_FMT_JSON) {
 		json_t *arr = json_array();
 		for (size_t i = 0; arr && i < n; i++)
 			json_array_append_new(arr, problem_json(kb_ctx_detail(ctx, i)));
-		json_t *root = json_pack("{s:s, s:o, s:I}", "template", o.positional[0], "problems", arr ? arr : json_array(),
-		                         "count", (json_int_t)n);
-		char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		json_t *root = json_pack("{s:s, s:o, s:I}", "template", o.positional[0], "problems",
+		                         arr ? arr : json_array(), "count", (json_int_t)n);
+		if (root && sc.fs) {
+			char *rep = kb_report_json(sc.fs, kb_letter_text(sc.l), &sc.m);
+			json_t *r = rep ? json_loads(rep, 0, NULL) : NULL;
+			free(rep);
+			json_object_set_new(root, "static_text", r ? r : json_null());
+		} else if (root) {
+			json_object_set_new(root, "static_text", json_null());
+		}
+		char *s =
+		    root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
 		if (s)
 			printf("%s\n", s);
 		free(s);
@@ -118,10 +196,18 @@ int cmd_template(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", kb_ctx_detail(ctx, i));
 		if (n)
-			printf("%s: %zu %s\n", o.positional[0], n, n == 1 ? "fejl" : "fejl");
+			printf("%s: %zu fejl i skabelonen\n", o.positional[0], n);
 		else
-			printf("%s: ingen fejl\n", o.positional[0]);
+			printf("%s: ingen fejl i skabelonen\n", o.positional[0]);
+		if (sc.fs) {
+			char *rep = kb_report_text(sc.fs, kb_letter_text(sc.l), &sc.m);
+			printf("\nSkabelonens faste tekst, tjekket som et brev uden feltværdier:\n%s", rep ? rep : "");
+			free(rep);
+		} else if (sc.skipped) {
+			printf("\nSkabelonens faste tekst er ikke tjekket: %s\n", sc.skipped);
+		}
 	}
 	kb_ctx_free(ctx);
-	return n ? KB_EXIT_BLOCKED : KB_EXIT_OK;
+	static_check_free(&sc);
+	return n || errors ? KB_EXIT_BLOCKED : KB_EXIT_OK;
 }

@@ -123,6 +123,8 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 			o->no_plugins = 1;
 		else if (!strcmp(name, "no-escape"))
 			o->no_escape = 1;
+		else if (!strcmp(name, "no-check"))
+			o->no_check = 1;
 	}
 	return 0;
 }

@@ -211,6 +211,11 @@ const char *kb_template_title(const kb_template *t);
  * on ctx. Caller frees with kb_letter_free(). */
 int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const kb_case *c);
 
+/* The template's own text as a letter, for checking what every letter will say: each section's content once, tags
+ * left out (a paragraph that held only a tag goes). The letter has no case data. Caller frees with
+ * kb_letter_free(). */
+int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t);
+
 /* Opens an existing letter for checking: a .docx, or a .txt with one paragraph per line (UTF-8; blank lines are
  * ignored). Caller frees with kb_letter_free(). */
 int kb_letter_open(kb_letter **out, kb_ctx *ctx, const char *path);

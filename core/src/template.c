@@ -26,8 +26,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define KB_TAG_ATTR "kb-tag"
-#define KB_MAX_TAGS 100000
+#define KB_TAG_ATTR      "kb-tag"
+#define KB_MAX_TAGS      100000
 #define KB_MAX_TAG_BYTES 1000
 
 typedef enum {
@@ -41,10 +41,10 @@ typedef enum {
 } tag_kind;
 
 typedef struct tpl_tag {
-	char *raw;        /* as typed, delimiters included */
-	char *name;       /* the content after the sigil, trimmed: "beløb | kr", "ydelser" */
+	char *raw;  /* as typed, delimiters included */
+	char *name; /* the content after the sigil, trimmed: "beløb | kr", "ydelser" */
 	tag_kind kind;
-	kb_expr expr;     /* parsed name, for VAR, SECTION, INVERTED, CLOSE (path only) */
+	kb_expr expr; /* parsed name, for VAR, SECTION, INVERTED, CLOSE (path only) */
 	int has_expr;
 	size_t part;      /* index into the template's parts */
 	size_t paragraph; /* 1-based, within the part, as the letter's text numbers them (for messages) */
@@ -176,7 +176,7 @@ static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, 
 	}
 	size_t inner_len = rawlen - ol - cl;
 	const char *inner = trim(raw + ol, &inner_len);
-	tpl_tag tag = { 0 };
+	tpl_tag tag = {0};
 	tag.kind = TAG_VAR;
 	tag.part = part;
 	tag.paragraph = para;
@@ -220,8 +220,9 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 	case TAG_DELIM: return 1;
 	case TAG_PARTIAL:
 		if (!*tag->name || strstr(tag->name, "..") || tag->name[0] == '/' || strchr(tag->name, '\\')) {
-			kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: skriv delskabelonens navn som fx "
-			                       "klagevejledning/ankestyrelsen (uden \"..\" og uden en sti fra roden)",
+			kb_ctx_add_detail(ctx,
+			                  "%s, afsnit %zu: %s: skriv delskabelonens navn som fx "
+			                  "klagevejledning/ankestyrelsen (uden \"..\" og uden en sti fra roden)",
 			                  where, tag->paragraph, tag->raw);
 			return 0;
 		}
@@ -233,8 +234,8 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 	default: break;
 	}
 	if (!*tag->name) {
-		kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget %s er tomt; skriv et feltnavn i det", where, tag->paragraph,
-		                  tag->raw);
+		kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget %s er tomt; skriv et feltnavn i det", where,
+		                  tag->paragraph, tag->raw);
 		return 0;
 	}
 	kb_ctx *sub = NULL;
@@ -339,7 +340,7 @@ static void free_node(xmlNodePtr n);
 /* Removes the w:br, w:cr and w:tab elements between the text nodes a and b of paragraph p. */
 static int drop_breaks_between(xmlNodePtr p, xmlNodePtr a, xmlNodePtr b)
 {
-	kb_nodevec drop = { 0 };
+	kb_nodevec drop = {0};
 	int rc = KB_OK;
 	for (xmlNodePtr c = next_in(a, p); c && c != b && !rc; c = next_in(c, p))
 		if (kb_w_is(c, "br") || kb_w_is(c, "cr") || kb_w_is(c, "tab"))
@@ -365,7 +366,7 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		bad = &scratch_bad;
 	}
 	size_t seq = ++t->next_seq;
-	para_texts pt = { 0 };
+	para_texts pt = {0};
 	kb_buf_init(&pt.joined, KB_MAX_PART_BYTES);
 	int rc = kb_w_walk_paragraph(p, collect_text, &pt);
 	size_t *tag_a = NULL, *tag_b = NULL, *tag_ol = NULL, *tag_cl = NULL;
@@ -400,10 +401,11 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		const char *stray = strstr(s + pos, dl->close);
 		if (stray && (size_t)(stray - s) < seg_end) {
 			size_t at = (size_t)(stray - s), from = at > 20 ? at - 20 : 0;
-			kb_ctx_add_detail(ctx,
-			                  "%s, afsnit %zu: \"%s\" i \"%.*s\" lukker et tag, der ikke er åbnet; slet det, eller "
-			                  "tilføj \"%s\" foran feltnavnet",
-			                  part_label(t, part), para_no, dl->close, (int)(at + cl - from), s + from, dl->open);
+			kb_ctx_add_detail(
+			    ctx,
+			    "%s, afsnit %zu: \"%s\" i \"%.*s\" lukker et tag, der ikke er åbnet; slet det, eller "
+			    "tilføj \"%s\" foran feltnavnet",
+			    part_label(t, part), para_no, dl->close, (int)(at + cl - from), s + from, dl->open);
 			(*bad)++;
 		}
 		if (!o)
@@ -413,10 +415,11 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		const char *c = strstr(s + a + ol, dl->close);
 		if (!c) {
 			size_t show = pt.joined.len - a > 40 ? 40 : pt.joined.len - a;
-			kb_ctx_add_detail(ctx,
-			                  "%s, afsnit %zu: tagget \"%.*s\" lukkes ikke i afsnittet; tilføj \"%s\" (et tag "
-			                  "må ikke deles over flere afsnit)",
-			                  part_label(t, part), para_no, (int)show, s + a, dl->close);
+			kb_ctx_add_detail(
+			    ctx,
+			    "%s, afsnit %zu: tagget \"%.*s\" lukkes ikke i afsnittet; tilføj \"%s\" (et tag "
+			    "må ikke deles over flere afsnit)",
+			    part_label(t, part), para_no, (int)show, s + a, dl->close);
 			(*bad)++;
 			break;
 		}
@@ -441,7 +444,7 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		}
 		if (ntag == tagcap) {
 			size_t ncap = tagcap ? tagcap * 2 : 8;
-			size_t **arrs[] = { &tag_a, &tag_b, &tag_ol, &tag_cl };
+			size_t **arrs[] = {&tag_a, &tag_b, &tag_ol, &tag_cl};
 			for (size_t k = 0; k < 4; k++) {
 				size_t *na = realloc(*arrs[k], ncap * sizeof *na);
 				if (!na) {
@@ -463,9 +466,9 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 			if (parse_set_delims(&nd, s + a, ol, cl, b - a)) {
 				*dl = nd;
 			} else {
-				kb_ctx_add_detail(ctx,
-				                  "%s, afsnit %zu: \"%.*s\" skifter ikke afgrænserne; skriv fx %s=<%% %%>=%s",
-				                  part_label(t, part), para_no, (int)(b - a), s + a, dl->open, dl->close);
+				kb_ctx_add_detail(
+				    ctx, "%s, afsnit %zu: \"%.*s\" skifter ikke afgrænserne; skriv fx %s=<%% %%>=%s",
+				    part_label(t, part), para_no, (int)(b - a), s + a, dl->open, dl->close);
 				(*bad)++;
 			}
 		}
@@ -500,7 +503,8 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 			for (size_t k = ka + 1; k < kb; k++)
 				if ((rc = set_text(pt.nodes.items[k], "", 0)))
 					break;
-			/* a line break or tab typed inside the tag ("{{navn" Shift+Enter "}}") is not part of the letter */
+			/* a line break or tab typed inside the tag ("{{navn" Shift+Enter "}}") is not part of the
+			 * letter */
 			if (!rc)
 				rc = drop_breaks_between(p, pt.nodes.items[ka], pt.nodes.items[kb]);
 			xmlChar *lc = rc ? NULL : xmlNodeGetContent(pt.nodes.items[kb]);
@@ -606,9 +610,11 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 			stack[depth++] = order[k];
 		} else if (tag->kind == TAG_CLOSE) {
 			if (!depth) {
-				kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s lukker en sektion, der aldrig er åbnet; slet det, "
-				                       "eller tilføj den åbnende %s#%s%s før det",
-				                  where, tag->paragraph, tag->raw, t->open, tag->name, t->close);
+				kb_ctx_add_detail(
+				    ctx,
+				    "%s, afsnit %zu: %s lukker en sektion, der aldrig er åbnet; slet det, "
+				    "eller tilføj den åbnende %s#%s%s før det",
+				    where, tag->paragraph, tag->raw, t->open, tag->name, t->close);
 				(*bad)++;
 				continue;
 			}
@@ -616,9 +622,11 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 			const char *op = open->has_expr ? open->expr.path : open->name;
 			const char *cp = tag->has_expr ? tag->expr.path : tag->name;
 			if (*tag->name && strcmp(op, cp) != 0) {
-				kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s lukker ikke %s (afsnit %zu); luk den inderste sektion "
-				                       "først",
-				                  where, tag->paragraph, tag->raw, open->raw, open->paragraph);
+				kb_ctx_add_detail(
+				    ctx,
+				    "%s, afsnit %zu: %s lukker ikke %s (afsnit %zu); luk den inderste sektion "
+				    "først",
+				    where, tag->paragraph, tag->raw, open->raw, open->paragraph);
 				(*bad)++;
 			}
 			depth--;
@@ -626,7 +634,8 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 	}
 	while (depth) {
 		tpl_tag *open = &t->tags[stack[--depth]];
-		kb_ctx_add_detail(ctx, "%s, afsnit %zu: sektionen %s lukkes aldrig; tilføj %s/%s%s, hvor den skal slutte",
+		kb_ctx_add_detail(ctx,
+		                  "%s, afsnit %zu: sektionen %s lukkes aldrig; tilføj %s/%s%s, hvor den skal slutte",
 		                  part_label(t, open->part), open->paragraph, open->raw, t->open,
 		                  open->has_expr ? open->expr.path : open->name, t->close);
 		(*bad)++;
@@ -646,7 +655,7 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 
 static int paragraph_plain(kb_buf *b, xmlNodePtr p)
 {
-	para_texts pt = { 0 };
+	para_texts pt = {0};
 	b->len = 0;
 	int rc = kb_w_walk_paragraph(p, collect_text, &pt);
 	for (size_t k = 0; !rc && k < pt.nodes.n; k++) {
@@ -771,10 +780,11 @@ static int join_broken_tags(kb_template *t, size_t part, kb_nodevec *paras, cons
 			paras->items[k] = NULL;
 		}
 		if (!quiet[i])
-			rc = add_note(t,
-			              "%s, afsnit %zu: tagget \"%s\" var delt over afsnit %zu til %zu (der er trykket Enter inde "
-			              "i tagget); klarbrev har samlet det, men ret det i Word, så tagget står i ét afsnit",
-			              part_label(t, part), num[i], tag.data, num[i], num[found]);
+			rc = add_note(
+			    t,
+			    "%s, afsnit %zu: tagget \"%s\" var delt over afsnit %zu til %zu (der er trykket Enter inde "
+			    "i tagget); klarbrev har samlet det, men ret det i Word, så tagget står i ét afsnit",
+			    part_label(t, part), num[i], tag.data, num[i], num[found]);
 		i = found;
 	}
 	kb_buf_free(&cur);
@@ -788,7 +798,7 @@ static int convert_mailmerge(const kb_template *t, xmlNodePtr root);
 
 static int compile_part(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 {
-	kb_nodevec paras = { 0 };
+	kb_nodevec paras = {0};
 	xmlNodePtr root = xmlDocGetRootElement(t->parts[part].doc);
 	int rc = root ? convert_mailmerge(t, root) : KB_OK;
 	if (!rc && root)
@@ -809,7 +819,8 @@ static int compile_part(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 		rc = quiet[i] ? KB_OK : paragraph_plain(&text, paras.items[i]);
 		int blank = 1;
 		for (size_t k = 0; !quiet[i] && k < text.len && blank; k++)
-			blank = text.data[k] == ' ' || text.data[k] == '\t' || text.data[k] == '\n' || text.data[k] == '\r';
+			blank =
+			    text.data[k] == ' ' || text.data[k] == '\t' || text.data[k] == '\n' || text.data[k] == '\r';
 		num[i] = quiet[i] || blank ? shown : ++shown;
 	}
 	kb_buf_free(&text);
@@ -865,7 +876,8 @@ static int parse_delims(kb_template *t, kb_ctx *ctx, const char *spec)
 {
 	const char *sp = strchr(spec, ' ');
 	if (!sp)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: delimiters \"%s\" must be two strings with a space between, e.g. \"{ }\"",
+		return kb_ctx_fail(ctx, KB_EINPUT,
+		                   "%s: delimiters \"%s\" must be two strings with a space between, e.g. \"{ }\"",
 		                   t->path, spec);
 	char open[16], close[16];
 	size_t ol = (size_t)(sp - spec);
@@ -874,7 +886,8 @@ static int parse_delims(kb_template *t, kb_ctx *ctx, const char *spec)
 		c++;
 	size_t cl = strlen(c);
 	if (ol == 0 || ol >= sizeof open || cl == 0 || cl >= sizeof close || strchr(c, ' '))
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: delimiters \"%s\" must be two strings with a space between, e.g. \"{ }\"",
+		return kb_ctx_fail(ctx, KB_EINPUT,
+		                   "%s: delimiters \"%s\" must be two strings with a space between, e.g. \"{ }\"",
 		                   t->path, spec);
 	memcpy(open, spec, ol);
 	open[ol] = '\0';
@@ -918,7 +931,8 @@ const char *kb_template_title(const kb_template *t)
 
 /* Opens and compiles a template; problems its author must fix are counted in *bad (each a detail on ctx) and do not
  * fail this call, so lint can add its own. */
-static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts, int *bad_out)
+static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts,
+                         int *bad_out)
 {
 	*out = NULL;
 	kb_template *t = calloc(1, sizeof *t);
@@ -937,10 +951,11 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 		}
 		struct stat st;
 		if (stat(docx, &st) != 0) {
-			rc = kb_ctx_fail(ctx, KB_ENOTFOUND,
-			                 "%s: the template folder has no letter.docx; a template folder holds letter.docx "
-			                 "and manifest.json",
-			                 path);
+			rc = kb_ctx_fail(
+			    ctx, KB_ENOTFOUND,
+			    "%s: the template folder has no letter.docx; a template folder holds letter.docx "
+			    "and manifest.json",
+			    path);
 			goto done;
 		}
 		if (stat(mpath, &st) == 0 && (rc = kb_manifest_load(&t->manifest, ctx, mpath)))
@@ -1031,9 +1046,9 @@ done:
  *    only "{{#ydelser}}") is removed: the Mustache standalone-line rule, applied to paragraphs.
  */
 
-#define KB_MAX_ITERATIONS 100000
+#define KB_MAX_ITERATIONS    100000
 #define KB_MAX_SECTION_DEPTH 100
-#define KB_MAX_OUTPUT_NODES 1000000u /* XML nodes that sections may copy into one letter */
+#define KB_MAX_OUTPUT_NODES  1000000u /* XML nodes that sections may copy into one letter */
 
 typedef struct render_state {
 	const kb_template *t;
@@ -1042,8 +1057,8 @@ typedef struct render_state {
 	kb_scope scope;
 	int bad;
 	size_t iterations;
-	size_t nodes_out;  /* XML nodes copied by sections */
-	size_t bytes_out;  /* bytes of values written */
+	size_t nodes_out; /* XML nodes copied by sections */
+	size_t bytes_out; /* bytes of values written */
 	int depth;
 	int fatal; /* a limit or out of memory: stop */
 	/* the paths of the sections being rendered, outermost first (borrowed from the template's tags), so that a
@@ -1477,7 +1492,7 @@ static int convert_content_control(const kb_template *t, xmlNodePtr sdt)
 
 static int convert_mailmerge(const kb_template *t, xmlNodePtr root)
 {
-	kb_nodevec simple = { 0 }, sdts = { 0 }, paras = { 0 };
+	kb_nodevec simple = {0}, sdts = {0}, paras = {0};
 	int rc = KB_OK;
 	for (xmlNodePtr c = root; c && !rc; c = next_in(c, root)) {
 		if (kb_w_is(c, "fldSimple"))
@@ -1589,8 +1604,7 @@ static xmlNodePtr text_paragraph_before(xmlNodePtr p, xmlNodePtr rpr, const char
 }
 
 /* Reads a partial: *docx is the parsed main part of name.docx, or *text the content of name.txt. */
-static int load_partial(xmlDocPtr *docx, char **text, size_t *len, kb_ctx *ctx, const kb_template *t,
-                        const char *name)
+static int load_partial(xmlDocPtr *docx, char **text, size_t *len, kb_ctx *ctx, const kb_template *t, const char *name)
 {
 	*docx = NULL;
 	*text = NULL;
@@ -1663,7 +1677,7 @@ static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *
 			}
 		} else {
 			/* inline: the partial's text, paragraphs separated by line breaks */
-			kb_nodevec ps = { 0 };
+			kb_nodevec ps = {0};
 			kb_buf all;
 			kb_buf_init(&all, KB_MAX_PART_BYTES);
 			rc = body ? kb_w_paragraphs(&ps, body, 1) : KB_OK;
@@ -1688,8 +1702,9 @@ static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *
 				while (i < len && (text[i] == '\n' || text[i] == '\r'))
 					i++;
 				size_t j = i;
-				while (j < len && !(text[j] == '\n' && (j + 1 >= len || text[j + 1] == '\n' ||
-				                                         (text[j + 1] == '\r' && j + 2 < len && text[j + 2] == '\n'))))
+				while (j < len && !(text[j] == '\n' &&
+				                    (j + 1 >= len || text[j + 1] == '\n' ||
+				                     (text[j + 1] == '\r' && j + 2 < len && text[j + 2] == '\n'))))
 					j++;
 				if (j > i) {
 					/* drop carriage returns by copying the block */
@@ -1709,9 +1724,11 @@ static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *
 			}
 		} else {
 			if (strstr(text, t->open)) {
-				kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: delskabelonen bruger tags; sæt %s i et afsnit for sig "
-				                       "selv",
-				                  where, tag->paragraph, tag->raw, tag->raw);
+				kb_ctx_add_detail(
+				    ctx,
+				    "%s, afsnit %zu: %s: delskabelonen bruger tags; sæt %s i et afsnit for sig "
+				    "selv",
+				    where, tag->paragraph, tag->raw, tag->raw);
 				(*bad)++;
 			}
 			xmlNodePtr r = m->parent;
@@ -1725,7 +1742,8 @@ static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *
 					xmlUnlinkNode(c);
 					xmlAddPrevSibling(m, c);
 					if (kb_w_is(c, "t"))
-						xmlSetProp(c, (const xmlChar *)KB_ORIGIN_ATTR, (const xmlChar *)origin.data);
+						xmlSetProp(c, (const xmlChar *)KB_ORIGIN_ATTR,
+						           (const xmlChar *)origin.data);
 					c = next;
 				}
 				xmlFreeNode(holder);
@@ -1750,7 +1768,7 @@ static int expand_partials(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 	size_t expansions = 0;
 	xmlNodePtr root = xmlDocGetRootElement(t->parts[part].doc);
 	for (int round = 0; root && !rc; round++) {
-		kb_nodevec marks = { 0 }, fresh = { 0 };
+		kb_nodevec marks = {0}, fresh = {0};
 		rc = collect_markers(&marks, &root, 1);
 		size_t found = 0;
 		for (size_t i = 0; !rc && i < marks.n; i++) {
@@ -1760,9 +1778,11 @@ static int expand_partials(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 			found++;
 			const tpl_tag *tag = &t->tags[idx];
 			if (++expansions > KB_MAX_PARTIALS || round > 20) {
-				kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: delskabelonerne indsætter hinanden i ring eller mere "
-				                       "end %d gange",
-				                  part_label(t, tag->part), tag->paragraph, tag->raw, KB_MAX_PARTIALS);
+				kb_ctx_add_detail(
+				    ctx,
+				    "%s, afsnit %zu: %s: delskabelonerne indsætter hinanden i ring eller mere "
+				    "end %d gange",
+				    part_label(t, tag->part), tag->paragraph, tag->raw, KB_MAX_PARTIALS);
 				(*bad)++;
 				remove_marker(marks.items[i]);
 				continue;
@@ -1795,7 +1815,8 @@ int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_
 	if (rc == KB_OK && bad) {
 		kb_template_free(*out);
 		*out = NULL;
-		return kb_ctx_fail_keep(ctx, KB_ETEMPLATE, "%s: skabelonen har %d fejl, som skal rettes i Word", path, bad);
+		return kb_ctx_fail_keep(ctx, KB_ETEMPLATE, "%s: skabelonen har %d fejl, som skal rettes i Word", path,
+		                        bad);
 	}
 	return rc;
 }
@@ -1874,10 +1895,11 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 			}
 			if (!found) {
 				full_path(&fp, stack, depth, p);
-				kb_ctx_add_detail(ctx,
-				                  "%s, afsnit %zu: %s: feltet \"%s\" står ikke i manifest.json; tilføj det under "
-				                  "\"fields\" med type og beskrivelse",
-				                  part_label(t, tag->part), tag->paragraph, tag->raw, fp.data ? fp.data : p);
+				kb_ctx_add_detail(
+				    ctx,
+				    "%s, afsnit %zu: %s: feltet \"%s\" står ikke i manifest.json; tilføj det under "
+				    "\"fields\" med type og beskrivelse",
+				    part_label(t, tag->part), tag->paragraph, tag->raw, fp.data ? fp.data : p);
 				bad++;
 			}
 		}
@@ -2238,10 +2260,11 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 	}
 	char *text = kb_value_text(v);
 	if (!text) {
-		report_place(rs, tag,
-		             "feltet \"%s\" er %s og kan ikke skrives direkte i brevet; brug en sektion eller formateringen "
-		             "liste (bruges i %s, afsnit %zu: %s)",
-		             json_is_object(v) ? "et objekt" : "en liste");
+		report_place(
+		    rs, tag,
+		    "feltet \"%s\" er %s og kan ikke skrives direkte i brevet; brug en sektion eller formateringen "
+		    "liste (bruges i %s, afsnit %zu: %s)",
+		    json_is_object(v) ? "et objekt" : "en liste");
 		json_decref(v);
 		return set_text(m, "", 0);
 	}
@@ -2249,7 +2272,8 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 	rs->bytes_out += strlen(text);
 	if (rs->bytes_out > KB_MAX_TEXT_BYTES) {
 		free(text);
-		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT, "%s: brevets felter fylder over %u byte; det er for stort til et brev",
+		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT,
+		                        "%s: brevets felter fylder over %u byte; det er for stort til et brev",
 		                        rs->t->path, KB_MAX_TEXT_BYTES);
 		return rs->fatal;
 	}
@@ -2276,20 +2300,22 @@ static size_t count_nodes(xmlNodePtr n)
 static int render_copy(render_state *rs, xmlNodePtr *unit, size_t n, size_t unit_nodes)
 {
 	if (++rs->iterations > KB_MAX_ITERATIONS) {
-		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT,
-		                        "%s: sektionerne gentages mere end %d gange i alt; er der en fejl i sagens lister?",
-		                        rs->t->path, KB_MAX_ITERATIONS);
+		rs->fatal =
+		    kb_ctx_fail(rs->ctx, KB_ELIMIT,
+		                "%s: sektionerne gentages mere end %d gange i alt; er der en fejl i sagens lister?",
+		                rs->t->path, KB_MAX_ITERATIONS);
 		return rs->fatal;
 	}
 	rs->nodes_out += unit_nodes;
 	if (rs->nodes_out > KB_MAX_OUTPUT_NODES) {
-		rs->fatal = kb_ctx_fail(rs->ctx, KB_ELIMIT,
-		                        "%s: brevet bliver for stort (sektionerne kopierer over %u XML-elementer); er der en "
-		                        "fejl i sagens lister?",
-		                        rs->t->path, KB_MAX_OUTPUT_NODES);
+		rs->fatal =
+		    kb_ctx_fail(rs->ctx, KB_ELIMIT,
+		                "%s: brevet bliver for stort (sektionerne kopierer over %u XML-elementer); er der en "
+		                "fejl i sagens lister?",
+		                rs->t->path, KB_MAX_OUTPUT_NODES);
 		return rs->fatal;
 	}
-	kb_nodevec copies = { 0 };
+	kb_nodevec copies = {0};
 	int rc = KB_OK;
 	for (size_t i = 0; i < n && !rc; i++) {
 		/* only elements: libxml2 merges a text node added next to another text node (and frees it), and
@@ -2417,7 +2443,7 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 		else
 			remove_marker(B);
 	}
-	kb_nodevec unit = { 0 };
+	kb_nodevec unit = {0};
 	int rc = KB_OK;
 	for (xmlNodePtr c = start; c && !rc; c = c->next) {
 		rc = kb_nodevec_push(&unit, c);
@@ -2457,7 +2483,8 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 		} else if (json_is_array(v)) {
 			size_t ix;
 			json_t *item;
-			json_array_foreach(v, ix, item) {
+			json_array_foreach(v, ix, item)
+			{
 				if ((rc = kb_scope_push(&rs->scope, item)))
 					break;
 				rc = render_copy(rs, unit.items, unit.n, unit_nodes);
@@ -2487,7 +2514,7 @@ static int process(render_state *rs, xmlNodePtr *nodes, size_t n)
 		                        rs->t->path, KB_MAX_SECTION_DEPTH);
 		return rs->fatal;
 	}
-	kb_nodevec marks = { 0 };
+	kb_nodevec marks = {0};
 	int rc = collect_markers(&marks, nodes, n);
 	for (size_t i = 0; !rc && i < marks.n; i++) {
 		long idx = marker_index(marks.items[i]);
@@ -2560,12 +2587,63 @@ static int take_partial_origins(kb_letter *l, xmlNodePtr root)
 	return KB_OK;
 }
 
+int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t)
+{
+	*out = NULL;
+	kb_letter *l = NULL;
+	int rc = kb_letter_alloc(&l, t->path);
+	if (rc)
+		return kb_ctx_fail(ctx, rc, "out of memory");
+	l->pkg = t->pkg;
+	l->owns_pkg = 0;
+	l->manifest = t->manifest ? json_incref(t->manifest) : NULL;
+	const char *outcome = t->manifest ? json_string_value(json_object_get(t->manifest, "outcome")) : NULL;
+	if (outcome && !(l->outcome = kb_strdup(outcome)))
+		rc = KB_ENOMEM;
+	l->parts = rc ? NULL : calloc(t->nparts ? t->nparts : 1, sizeof *l->parts);
+	if (!l->parts)
+		rc = KB_ENOMEM;
+	for (size_t i = 0; !rc && i < t->nparts; i++) {
+		kb_letter_part *p = &l->parts[i];
+		p->kind = t->parts[i].kind;
+		p->name = kb_strdup(t->parts[i].name);
+		p->doc = xmlCopyDoc(t->parts[i].doc, 1);
+		l->nparts++;
+		if (!p->name || !p->doc) {
+			rc = KB_ENOMEM;
+			break;
+		}
+		xmlNodePtr root = xmlDocGetRootElement(p->doc);
+		kb_nodevec marks = {0};
+		if (root)
+			rc = collect_markers(&marks, &root, 1);
+		/* every section's content once; a value is left out, and a paragraph that held only a tag goes */
+		for (size_t k = 0; !rc && k < marks.n; k++) {
+			xmlUnsetProp(marks.items[k], (const xmlChar *)KB_ORIGIN_ATTR);
+			drop_marker(marks.items[k]);
+		}
+		kb_nodevec_free(&marks);
+		if (!rc && root && !(rc = fix_empty_containers(root)))
+			rc = take_partial_origins(l, root);
+	}
+	if (!rc)
+		rc = kb_letter_build_text(l, ctx);
+	else if (rc == KB_ENOMEM)
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	if (rc) {
+		kb_letter_free(l);
+		return rc;
+	}
+	*out = l;
+	return KB_OK;
+}
+
 int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const kb_case *c)
 {
 	*out = NULL;
 	kb_letter *l = NULL;
 	const json_t *data = kb_case_json(c);
-	render_state rs = { .t = t, .ctx = ctx };
+	render_state rs = {.t = t, .ctx = ctx};
 	int rc = kb_letter_alloc(&l, t->path);
 	if (rc)
 		return kb_ctx_fail(ctx, rc, "out of memory");

@@ -29,6 +29,19 @@ printf '{"title": "x", "fields": {"modtager.navn": {"type": "name", "required": 
 run "$KLARBREV" template lint "$T/tpl"; expect_rc 1 "an undeclared field"
 expect_in "$T/stdout" 'feltet "tekst" står ikke i manifest.json' "the undeclared field is named"
 
+# lint also checks the template's own text, as a letter without values
+STF=$KB_SRC/tests/cli/data/stavefejl/letter.docx
+run "$KLARBREV" template lint "$STF"
+expect_in "$T/stdout" "ingen fejl i skabelonen" "the tags of the misspelled template are fine"
+expect_in "$T/stdout" "Skabelonens faste tekst" "the static text is checked"
+expect_in "$T/stdout" "»ansøgnig«" "a typo in the static text is found"
+expect_in "$T/stdout" "»ansøgning«" "with its suggestion"
+run "$KLARBREV" template lint "$STF" --format json
+expect_in "$T/stdout" '"static_text": {' "the JSON lint report carries the static-text report"
+expect_in "$T/stdout" '"rule": "stavning"' "with the spelling finding"
+run "$KLARBREV" template lint "$STF" --no-check; expect_rc 0 "--no-check: only tags and manifest"
+expect_not_in "$T/stdout" "ansøgnig" "--no-check leaves the text alone"
+
 # unreadable input
 echo "ikke en docx" >"$T/bad.docx"
 run "$KLARBREV" template lint "$T/bad.docx"; expect_rc 2 "an unreadable template"

@@ -56,7 +56,7 @@ static int para_collect(void *ud, kb_w_item item, xmlNodePtr node)
 
 static json_t *paragraphs(xmlDocPtr doc)
 {
-	kb_nodevec ps = { 0 };
+	kb_nodevec ps = {0};
 	json_t *out = json_array();
 	kb_w_paragraphs(&ps, xmlDocGetRootElement(doc), 0);
 	for (size_t i = 0; i < ps.n; i++) {
@@ -79,7 +79,8 @@ static json_t *nonempty(json_t *a)
 	json_t *out = json_array();
 	size_t i;
 	json_t *v;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		if (json_string_length(v))
 			json_array_append(out, v);
 	}
@@ -99,7 +100,7 @@ static int render_case(const json_t *cs, kb_ctx *ctx, kb_template **t, kb_letter
 {
 	char path[1024];
 	snprintf(path, sizeof path, FIXDIR "%s", json_string_value(json_object_get(cs, "file")));
-	kb_template_options o = { .open_delim = "{", .close_delim = "}" };
+	kb_template_options o = {.open_delim = "{", .close_delim = "}"};
 	int rc = kb_template_open(t, ctx, path, &o);
 	if (rc)
 		return rc;
@@ -120,7 +121,8 @@ static void test_fixtures__templates_render_to_the_stated_text(void)
 	KB_CHECK(all != NULL);
 	size_t i, checked = 0;
 	json_t *cs;
-	json_array_foreach(all, i, cs) {
+	json_array_foreach(all, i, cs)
+	{
 		const char *file = json_string_value(json_object_get(cs, "file"));
 		json_t *expected = json_object_get(cs, "expected");
 		json_t *stated = json_object_get(expected, "stated_fulltext");
@@ -157,11 +159,12 @@ static void test_fixtures__templates_render_to_the_stated_text(void)
 			}
 			checked++;
 			free(got);
-			/* and paragraph by paragraph, where the case states them, for the body (docxtemplater reads a header's
-			 * text boxes in another order). Empty paragraphs are left out: klarbrev removes a paragraph that held
-			 * only a section tag, docxtemplater only with paragraphLoop. paragraph-loops.docx has a section that
-			 * opens after text in a paragraph ("test{#condition}test"): docxtemplater glues each repetition to the
-			 * paragraph before it ("testtest"), klarbrev gives each repetition its own paragraphs. */
+			/* and paragraph by paragraph, where the case states them, for the body (docxtemplater reads a
+			 * header's text boxes in another order). Empty paragraphs are left out: klarbrev removes a
+			 * paragraph that held only a section tag, docxtemplater only with paragraphLoop.
+			 * paragraph-loops.docx has a section that opens after text in a paragraph
+			 * ("test{#condition}test"): docxtemplater glues each repetition to the paragraph before it
+			 * ("testtest"), klarbrev gives each repetition its own paragraphs. */
 			json_t *want_paras = pt ? nonempty(json_object_get(pt, "paragraphs")) : NULL;
 			if (want_paras && !strcmp(l->parts[p].name, "word/document.xml") &&
 			    strcmp(file, "paragraph-loops.docx") != 0) {
@@ -169,8 +172,10 @@ static void test_fixtures__templates_render_to_the_stated_text(void)
 				json_t *got_paras = nonempty(all_paras);
 				json_decref(all_paras);
 				if (!json_equal(got_paras, want_paras)) {
-					char *g = json_dumps(got_paras, JSON_ENSURE_ASCII), *w = json_dumps(want_paras, JSON_ENSURE_ASCII);
-					fprintf(stderr, "  %s %s paragraphs:\n    got  %s\n    want %s\n", file, l->parts[p].name, g, w);
+					char *g = json_dumps(got_paras, JSON_ENSURE_ASCII),
+					     *w = json_dumps(want_paras, JSON_ENSURE_ASCII);
+					fprintf(stderr, "  %s %s paragraphs:\n    got  %s\n    want %s\n", file,
+					        l->parts[p].name, g, w);
 					free(g);
 					free(w);
 					KB_CHECK(0);
@@ -193,7 +198,8 @@ static void test_fixtures__broken_templates_list_every_problem(void)
 	json_t *all = cases();
 	size_t i, seen = 0;
 	json_t *cs;
-	json_array_foreach(all, i, cs) {
+	json_array_foreach(all, i, cs)
+	{
 		json_t *experr = json_object_get(cs, "expected_error");
 		if (!experr)
 			continue;
@@ -206,7 +212,8 @@ static void test_fixtures__broken_templates_list_every_problem(void)
 		KB_CHECK_INT(render_case(cs, ctx, &t, &l), KB_ETEMPLATE);
 		size_t j;
 		json_t *e;
-		json_array_foreach(json_object_get(experr, "errors"), j, e) {
+		json_array_foreach(json_object_get(experr, "errors"), j, e)
+		{
 			const char *part = json_string_value(json_object_get(json_object_get(e, "properties"), "file"));
 			int found = 0;
 			for (size_t d = 0; part && d < kb_ctx_detail_count(ctx); d++)
@@ -229,14 +236,15 @@ static void test_fixtures__tag_broken_over_paragraphs_is_joined_and_linted(void)
 {
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
-	kb_template_options o = { .open_delim = "{", .close_delim = "}" };
+	kb_template_options o = {.open_delim = "{", .close_delim = "}"};
 	KB_CHECK_INT(kb_template_lint(ctx, FIXDIR "tag-spanning-multiline.docx", &o), KB_ETEMPLATE);
 	KB_CHECK_INT(kb_ctx_detail_count(ctx), 2);
 	if (kb_ctx_detail_count(ctx) == 2) {
-		KB_CHECK_STR(kb_ctx_detail(ctx, 0),
-		             "word/document.xml, afsnit 1: tagget \"{last_name}\" var delt over afsnit 1 til 2 (der er "
-		             "trykket Enter inde i tagget); klarbrev har samlet det, men ret det i Word, så tagget står i ét "
-		             "afsnit");
+		KB_CHECK_STR(
+		    kb_ctx_detail(ctx, 0),
+		    "word/document.xml, afsnit 1: tagget \"{last_name}\" var delt over afsnit 1 til 2 (der er "
+		    "trykket Enter inde i tagget); klarbrev har samlet det, men ret det i Word, så tagget står i ét "
+		    "afsnit");
 		KB_CHECK(strstr(kb_ctx_detail(ctx, 1), "tagget \"{first_name}\" var delt over afsnit 3 til 5") != NULL);
 	}
 	kb_ctx_free(ctx);

@@ -62,11 +62,11 @@ static const char *para_text(const kb_letter *l, size_t i)
 
 static void test_template__tag_split_over_three_runs_keeps_first_run_formatting(void)
 {
-	const char *body =
-		P("<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">Kære {{mod</w:t></w:r>"
-		  "<w:proofErr w:type=\"spellStart\"/><w:r w:rsidR=\"00AB12CD\"><w:t>tag</w:t></w:r>"
-		  "<w:bookmarkStart w:id=\"0\" w:name=\"b\"/><w:proofErr w:type=\"spellEnd\"/>"
-		  "<w:ins w:id=\"1\" w:author=\"x\"><w:r><w:t>er.navn}}, tak.</w:t></w:r></w:ins><w:bookmarkEnd w:id=\"0\"/>");
+	const char *body = P("<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">Kære {{mod</w:t></w:r>"
+	                     "<w:proofErr w:type=\"spellStart\"/><w:r w:rsidR=\"00AB12CD\"><w:t>tag</w:t></w:r>"
+	                     "<w:bookmarkStart w:id=\"0\" w:name=\"b\"/><w:proofErr w:type=\"spellEnd\"/>"
+	                     "<w:ins w:id=\"1\" w:author=\"x\"><w:r><w:t>er.navn}}, "
+	                     "tak.</w:t></w:r></w:ins><w:bookmarkEnd w:id=\"0\"/>");
 	KB_CHECK(docxfix_make(TMP("split.docx"), body, NULL, NULL) == 0);
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
@@ -182,8 +182,8 @@ static void test_template__blank_line_in_a_value_starts_a_paragraph_with_the_sam
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
 	int rc;
-	kb_letter *l = render(ctx, TMP("blank.docx"), "{\"tekst\":\"Første\\r\\n\\r\\nAnden\\nlinje\\n \\n\\nTredje\"}", &rc,
-	                      NULL);
+	kb_letter *l = render(ctx, TMP("blank.docx"), "{\"tekst\":\"Første\\r\\n\\r\\nAnden\\nlinje\\n \\n\\nTredje\"}",
+	                      &rc, NULL);
 	KB_CHECK_INT(rc, 0);
 	if (l) {
 		const kb_text *t = kb_letter_text(l);
@@ -257,7 +257,7 @@ static void test_template__one_template_renders_many_letters(void)
 	kb_ctx_new(&ctx);
 	kb_template *t = NULL;
 	KB_CHECK_INT(kb_template_open(&t, ctx, TMP("many.docx"), NULL), 0);
-	const char *names[] = { "Anna", "Bo", "Ceylan" };
+	const char *names[] = {"Anna", "Bo", "Ceylan"};
 	for (int i = 0; t && i < 3; i++) {
 		char json[64];
 		snprintf(json, sizeof json, "{\"n\":\"%s\"}", names[i]);
@@ -306,7 +306,7 @@ static void test_template__word_fixture_with_split_tags_and_text_box(void)
 {
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
-	kb_template_options o = { .open_delim = "{", .close_delim = "}" };
+	kb_template_options o = {.open_delim = "{", .close_delim = "}"};
 	int rc;
 	kb_letter *l = render(ctx, KB_TEST_SHARED_DIR "/fixtures/docxtemplater/tag-example.docx",
 	                      "{\"first_name\":\"Hipp\",\"last_name\":\"Edgar\",\"phone\":\"0652455478\","
@@ -320,7 +320,9 @@ static void test_template__word_fixture_with_split_tags_and_text_box(void)
 		kb_buf_init(&header, 1 << 20);
 		kb_buf_init(&footer, 1 << 20);
 		for (size_t i = 0; i < t->nparas; i++) {
-			kb_buf *b = t->paras[i].part == KB_PART_BODY ? &body : t->paras[i].part == KB_PART_HEADER ? &header : &footer;
+			kb_buf *b = t->paras[i].part == KB_PART_BODY     ? &body
+			            : t->paras[i].part == KB_PART_HEADER ? &header
+			                                                 : &footer;
 			kb_buf_adds(b, t->paras[i].text);
 			kb_buf_adds(b, "|");
 		}
@@ -373,7 +375,8 @@ static void check_body(const char *body, const char *json, const char *want)
 	char *got = render_body(body, json, &rc, ctx);
 	KB_CHECK_INT(rc, 0);
 	if (rc)
-		fprintf(stderr, "  %s (%s)\n", kb_ctx_errmsg(ctx), kb_ctx_detail_count(ctx) ? kb_ctx_detail(ctx, 0) : "");
+		fprintf(stderr, "  %s (%s)\n", kb_ctx_errmsg(ctx),
+		        kb_ctx_detail_count(ctx) ? kb_ctx_detail(ctx, 0) : "");
 	KB_CHECK_STR(got, want);
 	free(got);
 	finish(NULL, ctx);
@@ -388,8 +391,8 @@ static void test_template__paragraph_with_only_a_section_tag_disappears(void)
 
 static void test_template__false_and_empty_sections_remove_their_paragraphs(void)
 {
-	check_body(P(R("A")) P(R("{{#afslag}}")) P(R("Du får ikke hjælp.")) P(R("{{/afslag}}"))
-	                   P(R("{{#liste}}")) P(R("x")) P(R("{{/liste}}")) P(R("B")),
+	check_body(P(R("A")) P(R("{{#afslag}}")) P(R("Du får ikke hjælp.")) P(R("{{/afslag}}")) P(R("{{#liste}}"))
+	               P(R("x")) P(R("{{/liste}}")) P(R("B")),
 	           "{\"afslag\":false,\"liste\":[]}", "A|B|");
 }
 
@@ -411,7 +414,7 @@ static void test_template__inline_section_split_over_runs(void)
 static void test_template__nested_sections_and_context_stack(void)
 {
 	check_body(P(R("{{#personer}}")) P(R("{{navn}} ({{kommune}}):")) P(R("{{#børn}}- {{.}} i {{kommune}}{{/børn}}"))
-	                   P(R("{{/personer}}")),
+	               P(R("{{/personer}}")),
 	           "{\"kommune\":\"Aarhus\",\"personer\":[{\"navn\":\"Ida\",\"børn\":[\"Bo\",\"Li\"]},"
 	           "{\"navn\":\"Per\",\"kommune\":\"Odense\",\"børn\":[]}]}",
 	           "Ida (Aarhus):|- Bo i Aarhus- Li i Aarhus|Per (Odense):|");
@@ -423,8 +426,7 @@ static void test_template__nested_sections_and_context_stack(void)
 static void test_template__section_in_one_table_row_repeats_the_row(void)
 {
 	check_body("<w:tbl>" TR(TC(P(R("Ydelse"))) TC(P(R("Beløb"))))
-	                   TR(TC(P(R("{{#ydelser}}{{navn}}"))) TC(P(R("{{beløb}}{{/ydelser}}")))) "</w:tbl>"
-	                   P(R("Slut")),
+	               TR(TC(P(R("{{#ydelser}}{{navn}}"))) TC(P(R("{{beløb}}{{/ydelser}}")))) "</w:tbl>" P(R("Slut")),
 	           "{\"ydelser\":[{\"navn\":\"Husleje\",\"beløb\":\"4.000\"},{\"navn\":\"Varme\",\"beløb\":\"500\"}]}",
 	           "Ydelse|Beløb|Husleje|4.000|Varme|500|Slut|");
 }
@@ -434,9 +436,9 @@ static void test_template__empty_row_section_removes_the_row(void)
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
 	int rc = 0;
-	char *got = render_body("<w:tbl>" TR(TC(P(R("Ydelse"))))
-	                        TR(TC(P(R("{{#ydelser}}{{navn}}{{/ydelser}}")))) "</w:tbl>",
-	                        "{\"ydelser\":[]}", &rc, ctx);
+	char *got =
+	    render_body("<w:tbl>" TR(TC(P(R("Ydelse")))) TR(TC(P(R("{{#ydelser}}{{navn}}{{/ydelser}}")))) "</w:tbl>",
+	                "{\"ydelser\":[]}", &rc, ctx);
 	KB_CHECK_INT(rc, 0);
 	KB_CHECK_STR(got, "Ydelse|");
 	free(got);
@@ -454,7 +456,7 @@ static void test_template__section_around_a_whole_table(void)
 static void test_template__formatters_in_tags_and_sections(void)
 {
 	check_body(P(R("{{beløb | kr}} fra {{dato | dato}}")) P(R("{{#udfald | eq “afslag”}}")) P(R("Afslag"))
-	                   P(R("{{/udfald}}")),
+	               P(R("{{/udfald}}")),
 	           "{\"beløb\":12345.5,\"dato\":\"2026-11-28\",\"udfald\":\"afslag\"}",
 	           "12.345,50 kr. fra 28. november 2026|Afslag|");
 }
@@ -484,8 +486,7 @@ static void test_template__section_mistakes_are_all_listed(void)
 
 static void test_template__set_delimiters_inside_a_document(void)
 {
-	check_body(P(R("{{=[ ]=}}")) P(R("[a] og {{a}}")) P(R("[={{ }}=]{{a}}")), "{\"a\":\"x\"}",
-	           "x og {{a}}|x|");
+	check_body(P(R("{{=[ ]=}}")) P(R("[a] og {{a}}")) P(R("[={{ }}=]{{a}}")), "{\"a\":\"x\"}", "x og {{a}}|x|");
 }
 
 static void test_template__missing_field_inside_a_loop_names_the_field(void)
@@ -548,22 +549,24 @@ static void test_template__huge_output_hits_a_limit(void)
 /* A text box that Word stores twice (mc:Choice and mc:Fallback): filled in both copies, its problems reported once,
  * and numbered as the letter's text numbers paragraphs. */
 #define MC_BOX(x)                                                                                                      \
-	"<w:p><w:r><mc:AlternateContent xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">"       \
-	"<mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent>" x "</w:txbxContent></w:drawing></mc:Choice>"            \
-	"<mc:Fallback><w:pict><w:txbxContent>" x "</w:txbxContent></w:pict></mc:Fallback>"                                \
+	"<w:p><w:r><mc:AlternateContent xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">"     \
+	"<mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent>" x "</w:txbxContent></w:drawing></mc:Choice>"          \
+	"<mc:Fallback><w:pict><w:txbxContent>" x "</w:txbxContent></w:pict></mc:Fallback>"                             \
 	"</mc:AlternateContent></w:r></w:p>"
 
 static void test_template__text_box_stored_twice_is_filled_twice_and_linted_once(void)
 {
-	KB_CHECK(docxfix_make(TMP("box.docx"), P(R("Før")) MC_BOX(P(R("{{navn}}")) P(R("{{#liste}}{{x}}"))) P(R("Efter")),
-	                      NULL, NULL) == 0);
+	KB_CHECK(docxfix_make(TMP("box.docx"),
+	                      P(R("Før")) MC_BOX(P(R("{{navn}}")) P(R("{{#liste}}{{x}}"))) P(R("Efter")), NULL,
+	                      NULL) == 0);
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
 	KB_CHECK_INT(kb_template_lint(ctx, TMP("box.docx"), NULL), KB_ETEMPLATE);
 	KB_CHECK_INT(kb_ctx_detail_count(ctx), 1);
 	if (kb_ctx_detail_count(ctx) >= 1)
-		KB_CHECK_STR(kb_ctx_detail(ctx, 0), "word/document.xml, afsnit 3: sektionen {{#liste}} lukkes aldrig; tilføj "
-		                                    "{{/liste}}, hvor den skal slutte");
+		KB_CHECK_STR(kb_ctx_detail(ctx, 0),
+		             "word/document.xml, afsnit 3: sektionen {{#liste}} lukkes aldrig; tilføj "
+		             "{{/liste}}, hvor den skal slutte");
 	finish(NULL, ctx);
 
 	KB_CHECK(docxfix_make(TMP("box.docx"), P(R("Før")) MC_BOX(P(R("{{navn}}"))) P(R("Efter")), NULL, NULL) == 0);
@@ -585,6 +588,48 @@ static void test_template__text_box_stored_twice_is_filled_twice_and_linted_once
 		free(xml);
 	}
 	finish(l, ctx);
+}
+
+/* What lint checks: the template's own text, each section once, values left out. */
+static void test_template__static_letter_has_every_section_once_and_no_tags(void)
+{
+	KB_CHECK(
+	    docxfix_make(
+	        TMP("static.docx"),
+	        P(R("Kære {{navn}},")) P(R("{{#bevilget}}")) P(R("Du får hjælp.")) P(R("{{/bevilget}}"))
+	            P(R("{{^bevilget}}Du får ikke hjælp.{{/bevilget}}")) "<w:tbl><w:tr><w:tc>" P(R(
+	                "{{#ydelser}}{{navn}}")) "</w:tc><w:tc>" P(R("{{beløb | kr}}{{/ydelser}}")) "</w:tc></w:tr></"
+	                                                                                            "w:tbl>" P(R("{{! "
+	                                                                                                         "en "
+	                                                                                                         "note "
+	                                                                                                         "}}"
+	                                                                                                         "Med "
+	                                                                                                         "venli"
+	                                                                                                         "g "
+	                                                                                                         "hilse"
+	                                                                                                         "n")),
+	        NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	kb_template *t = NULL;
+	kb_letter *l = NULL;
+	KB_CHECK_INT(kb_template_open(&t, ctx, TMP("static.docx"), NULL), 0);
+	if (t)
+		KB_CHECK_INT(kb_template_static_letter(&l, ctx, t), 0);
+	if (l) {
+		const kb_text *tx = kb_letter_text(l);
+		kb_buf b;
+		kb_buf_init(&b, 1 << 20);
+		for (size_t i = 0; i < tx->nparas; i++) {
+			kb_buf_adds(&b, tx->paras[i].text);
+			kb_buf_adds(&b, "|");
+		}
+		KB_CHECK_STR(b.data, "Kære ,|Du får hjælp.|Du får ikke hjælp.|Med venlig hilsen|");
+		kb_buf_free(&b);
+	}
+	kb_letter_free(l);
+	kb_template_free(t);
+	finish(NULL, ctx);
 }
 
 /* ---- partials ---- */
@@ -609,10 +654,12 @@ static kb_letter *render_with_partials(kb_ctx *ctx, const char *body, const char
 	write_file(TMP("partials/hilsen.txt"), "Med venlig hilsen");
 	write_file(TMP("partials/ring-a.txt"), "{{> ring-b}}");
 	write_file(TMP("partials/ring-b.txt"), "{{> ring-a}}");
-	KB_CHECK(docxfix_make(TMP("partials/std.docx"), P("<w:pPr><w:pStyle w:val=\"Overskrift2\"/></w:pPr>" R("Regler"))
-	                                                    P(R("Loven gælder for {{navn}}.")), NULL, NULL) == 0);
+	KB_CHECK(docxfix_make(TMP("partials/std.docx"),
+	                      P("<w:pPr><w:pStyle w:val=\"Overskrift2\"/></w:pPr>" R("Regler"))
+	                          P(R("Loven gælder for {{navn}}.")),
+	                      NULL, NULL) == 0);
 	KB_CHECK(docxfix_make(TMP("part.docx"), body, NULL, NULL) == 0);
-	kb_template_options o = { .partials_dir = TMP("partials") };
+	kb_template_options o = {.partials_dir = TMP("partials")};
 	return render(ctx, TMP("part.docx"), json, rc, &o);
 }
 
@@ -622,8 +669,8 @@ static void test_template__text_partial_in_its_own_paragraph_becomes_paragraphs(
 	kb_ctx_new(&ctx);
 	int rc = 0;
 	kb_letter *l = render_with_partials(ctx,
-	                                    P(R("Før")) P("<w:pPr><w:pStyle w:val=\"Brdtekst\"/></w:pPr>"
-	                                                  R("{{> klagevejledning/ankestyrelsen}}")) P(R("Efter")),
+	                                    P(R("Før")) P("<w:pPr><w:pStyle w:val=\"Brdtekst\"/></w:pPr>" R(
+	                                        "{{> klagevejledning/ankestyrelsen}}")) P(R("Efter")),
 	                                    "{\"klageinstans\":\"Ankestyrelsen\"}", &rc);
 	KB_CHECK_INT(rc, 0);
 	if (l) {
@@ -649,7 +696,8 @@ static void test_template__docx_partial_keeps_its_formatting_and_tags(void)
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
 	int rc = 0;
-	kb_letter *l = render_with_partials(ctx, P(R("{{> std}}")) P(R("Slut {{> hilsen}}")), "{\"navn\":\"Ida\"}", &rc);
+	kb_letter *l =
+	    render_with_partials(ctx, P(R("{{> std}}")) P(R("Slut {{> hilsen}}")), "{\"navn\":\"Ida\"}", &rc);
 	KB_CHECK_INT(rc, 0);
 	if (l) {
 		const kb_text *t = kb_letter_text(l);
@@ -669,8 +717,8 @@ static void test_template__missing_and_circular_partials_are_reported(void)
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
 	int rc = 0;
-	kb_letter *l = render_with_partials(ctx, P(R("{{> findes/ikke}}")) P(R("{{> ring-a}}")) P(R("{{> ../hemmelig}}")),
-	                                    "{}", &rc);
+	kb_letter *l = render_with_partials(
+	    ctx, P(R("{{> findes/ikke}}")) P(R("{{> ring-a}}")) P(R("{{> ../hemmelig}}")), "{}", &rc);
 	KB_CHECK_INT(rc, KB_ETEMPLATE);
 	KB_CHECK(l == NULL);
 	int missing = 0, ring = 0, path = 0;
@@ -687,33 +735,40 @@ static void test_template__missing_and_circular_partials_are_reported(void)
 /* ---- Word mail merge ---- */
 
 #define FLD(type) "<w:r><w:fldChar w:fldCharType=\"" type "\"/></w:r>"
-#define INSTR(x) "<w:r><w:instrText xml:space=\"preserve\">" x "</w:instrText></w:r>"
+#define INSTR(x)  "<w:r><w:instrText xml:space=\"preserve\">" x "</w:instrText></w:r>"
 
 static void test_template__mergefields_simple_and_complex_with_switches(void)
 {
-	check_body(P(R("Kære ") "<w:fldSimple w:instr=\" MERGEFIELD Fornavn \\* MERGEFORMAT \"><w:r><w:rPr><w:b/></w:rPr>"
-	                              "<w:t>«Fornavn»</w:t></w:r></w:fldSimple>" R("!"))
-	                   P(FLD("begin") INSTR(" MERGEFIELD  Efternavn ") INSTR("\\* Upper \\b \"hr./fru \" ")
-	                         FLD("separate") "<w:r><w:rPr><w:i/></w:rPr><w:t>«Efternavn»</w:t></w:r>" FLD("end"))
-	                   P("<w:fldSimple w:instr=\"MERGEFIELD Dato \\@ &quot;d. MMMM yyyy&quot;\"><w:r><w:t>«Dato»</w:t>"
-	                     "</w:r></w:fldSimple>" R(" / ")
-	                     "<w:fldSimple w:instr=\"MERGEFIELD Dato \\@ &quot;dd.MM.yyyy&quot;\"><w:r><w:t>«Dato»</w:t>"
-	                     "</w:r></w:fldSimple>")
-	                   P(FLD("begin") INSTR(" MERGEFIELD Mellemnavn \\f \", \" ") FLD("separate")
-	                         "<w:r><w:t>«Mellemnavn»</w:t></w:r>" FLD("end") R("slut")),
-	           "{\"Fornavn\":\"Åse\",\"Efternavn\":\"Ørsted\",\"Dato\":\"2026-03-01\",\"Mellemnavn\":\"\"}",
-	           "Kære Åse!|hr./fru ØRSTED|1. marts 2026 / 01.03.2026|slut|");
+	check_body(
+	    P(R("Kære ") "<w:fldSimple w:instr=\" MERGEFIELD Fornavn \\* MERGEFORMAT \"><w:r><w:rPr><w:b/></w:rPr>"
+	                 "<w:t>«Fornavn»</w:t></w:r></w:fldSimple>" R("!"))
+	        P(FLD("begin") INSTR(" MERGEFIELD  Efternavn ") INSTR("\\* Upper \\b \"hr./fru \" ")
+	              FLD("separate") "<w:r><w:rPr><w:i/></w:rPr><w:t>«Efternavn»</w:t></w:r>" FLD("end"))
+	            P("<w:fldSimple w:instr=\"MERGEFIELD Dato \\@ &quot;d. MMMM yyyy&quot;\"><w:r><w:t>«Dato»</w:t>"
+	              "</w:r></w:fldSimple>" R(" / ") "<w:fldSimple w:instr=\"MERGEFIELD Dato \\@ "
+	                                              "&quot;dd.MM.yyyy&quot;\"><w:r><w:t>«Dato»</w:t>"
+	                                              "</w:r></w:fldSimple>")
+	                P(FLD("begin") INSTR(" MERGEFIELD Mellemnavn \\f \", \" ")
+	                      FLD("separate") "<w:r><w:t>«Mellemnavn»</w:t></w:r>" FLD("end") R("slut")),
+	    "{\"Fornavn\":\"Åse\",\"Efternavn\":\"Ørsted\",\"Dato\":\"2026-03-01\",\"Mellemnavn\":\"\"}",
+	    "Kære Åse!|hr./fru ØRSTED|1. marts 2026 / 01.03.2026|slut|");
 }
 
 static void test_template__content_controls_tagged_with_a_field_are_filled(void)
 {
-	check_body(P(R("Til ") "<w:sdt><w:sdtPr><w:alias w:val=\"Navn\"/><w:tag w:val=\"modtager.navn\"/><w:showingPlcHdr/>"
+	check_body(P(
+	               R(
+	                   "Til ") "<w:sdt><w:sdtPr><w:alias w:val=\"Navn\"/><w:tag "
+	                           "w:val=\"modtager.navn\"/><w:showingPlcHdr/>"
 	                           "</w:sdtPr><w:sdtContent><w:r><w:rPr><w:b/></w:rPr><w:t>Klik her</w:t></w:r>"
-	                           "</w:sdtContent></w:sdt>" R("."))
-	                   "<w:sdt><w:sdtPr><w:alias w:val=\"begrundelse\"/></w:sdtPr><w:sdtContent>"
-	                   P(R("Skriv begrundelsen her.")) P(R("Anden linje.")) "</w:sdtContent></w:sdt>"
-	                   "<w:sdt><w:sdtPr><w:tag w:val=\"ikke et felt!\"/></w:sdtPr><w:sdtContent>" P(R("Fast tekst"))
-	                   "</w:sdtContent></w:sdt>",
+	                           "</w:sdtContent></w:sdt>" R(
+	                               ".")) "<w:sdt><w:sdtPr><w:alias "
+	                                     "w:val=\"begrundelse\"/></w:sdtPr><w:sdtContent>" P(R("Skriv begrundelsen "
+	                                                                                           "her."))
+	                                         P(R("Anden linje.")) "</w:sdtContent></w:sdt>"
+	                                                              "<w:sdt><w:sdtPr><w:tag w:val=\"ikke et "
+	                                                              "felt!\"/></w:sdtPr><w:sdtContent>" P(
+	                                                                  R("Fast tekst")) "</w:sdtContent></w:sdt>",
 	           "{\"modtager\":{\"navn\":\"Bo Ek\"},\"begrundelse\":\"Du har formue.\"}",
 	           "Til Bo Ek.|Du har formue.|Fast tekst|");
 }
@@ -737,8 +792,8 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__section_mistakes_are_all_listed),
          KB_TEST(test_template__set_delimiters_inside_a_document),
          KB_TEST(test_template__missing_field_inside_a_loop_names_the_field),
-         KB_TEST(test_template__runaway_loops_hit_a_limit),
-         KB_TEST(test_template__huge_output_hits_a_limit),
+         KB_TEST(test_template__runaway_loops_hit_a_limit), KB_TEST(test_template__huge_output_hits_a_limit),
+         KB_TEST(test_template__static_letter_has_every_section_once_and_no_tags),
          KB_TEST(test_template__text_box_stored_twice_is_filled_twice_and_linted_once),
          KB_TEST(test_template__text_partial_in_its_own_paragraph_becomes_paragraphs),
          KB_TEST(test_template__docx_partial_keeps_its_formatting_and_tags),
