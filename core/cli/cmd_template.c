@@ -30,16 +30,27 @@ static const char *template_help =
     "\n"
     "Afslutningskoder for lint: 0 ingen fejl, 1 skabelonen har fejl, 2 skabelonen kan ikke læses.\n";
 
-/* Splits a detail "word/document.xml, afsnit 3: message" into its parts; part and paragraph may be absent. */
+/* Splits a detail "word/document.xml, afsnit 3: message (i teksten »…«)" into part, paragraph, message and the
+ * text around the tag; part, paragraph and context may be absent (null). */
 static json_t *problem_json(const char *detail)
 {
 	const char *sep = strstr(detail, ", afsnit ");
 	const char *colon = sep ? strstr(sep, ": ") : NULL;
 	if (!sep || !colon)
-		return json_pack("{s:n, s:n, s:s}", "part", "paragraph", "message", detail);
+		return json_pack("{s:n, s:n, s:s, s:n}", "part", "paragraph", "message", detail, "context");
 	long para = strtol(sep + 9, NULL, 10);
-	return json_pack("{s:s%, s:I, s:s}", "part", detail, (size_t)(sep - detail), "paragraph", (json_int_t)para,
-	                 "message", colon + 2);
+	const char *msg = colon + 2, *around = NULL;
+	for (const char *p = msg; (p = strstr(p, " (i teksten »")) != NULL; p++)
+		around = p;
+	size_t len = strlen(msg);
+	json_t *ctx = json_null();
+	if (around && len >= 3 && !strcmp(msg + len - 3, "«)")) {
+		const char *c = around + strlen(" (i teksten »");
+		ctx = json_stringn(c, (size_t)(msg + len - 3 - c));
+		len = (size_t)(around - msg);
+	}
+	return json_pack("{s:s%, s:I, s:s%, s:o}", "part", detail, (size_t)(sep - detail), "paragraph",
+	                 (json_int_t)para, "message", msg, len, "context", ctx ? ctx : json_null());
 }
 
 typedef struct static_check {

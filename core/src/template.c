@@ -50,6 +50,7 @@ typedef struct tpl_tag {
 	size_t paragraph; /* 1-based, within the part, as the letter's text numbers them (for messages) */
 	size_t seq;       /* which paragraph it was found in: one number per compiled paragraph, in document order */
 	int quiet;        /* in the second copy of a text box (mc:Fallback): rendered, never reported */
+	char *around;     /* the paragraph's text around the tag, for messages: "Kære {{modtager.nav}}, tak for" */
 } tpl_tag;
 
 /* The delimiters in force while a part is compiled: a {{=<% %>=}} tag changes them for the rest of the part. */
@@ -211,19 +212,106 @@ static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, 
 	return (int)t->ntags++;
 }
 
+/* The text around s[a..b): up to KB_AROUND bytes on each side, cut at a word break (or a character boundary),
+ * with "…" where it was cut. */
+#define KB_AROUND 40
+static char *text_around(const char *s, size_t len, size_t a, size_t b)
+{
+	size_t from = a > KB_AROUND ? a - KB_AROUND : 0, to = len - b > KB_AROUND ? b + KB_AROUND : len;
+	while (from > 0 && from < a && ((unsigned char)s[from] & 0xC0) == 0x80)
+		from++;
+	while (to < len && to > b && ((unsigned char)s[to] & 0xC0) == 0x80)
+		to--;
+	if (from > 0) {
+		const char *sp = memchr(s + from, ' ', a - from);
+		if (sp)
+			from = (size_t)(sp - s) + 1;
+	}
+	if (to < len) {
+		for (size_t k = to; k > b; k--)
+			if (s[k - 1] == ' ') {
+				to = k - 1;
+				break;
+			}
+	}
+	kb_buf out;
+	kb_buf_init(&out, 4 * KB_AROUND + KB_MAX_TAG_BYTES);
+	int rc = kb_buf_printf(&out, "%s%.*s%s", from > 0 ? "…" : "", (int)(to - from), s + from, to < len ? "…" : "");
+	if (rc) {
+		kb_buf_free(&out);
+		return NULL;
+	}
+	return kb_buf_detach(&out);
+}
+
+/* The length of the longest prefix of s[0..n) of at most max bytes that ends at a character boundary. */
+static size_t utf8_prefix(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	size_t k = max;
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
+/* A problem in a paragraph's text at joined[a..b): "<part>, afsnit N: <message> (i teksten »…«)". */
+static int para_problem(kb_ctx *ctx, const kb_template *t, size_t part, size_t para_no, const kb_buf *joined, size_t a,
+                        size_t b, const char *fmt, ...) KB_PRINTF(8, 9);
+static int para_problem(kb_ctx *ctx, const kb_template *t, size_t part, size_t para_no, const kb_buf *joined, size_t a,
+                        size_t b, const char *fmt, ...)
+{
+	char *around = text_around(joined->data, joined->len, a, b);
+	kb_buf m;
+	kb_buf_init(&m, 65536);
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = around ? kb_buf_printf(&m, "%s, afsnit %zu: ", part_label(t, part), para_no) : KB_ENOMEM;
+	if (!rc)
+		rc = kb_buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	if (!rc)
+		rc = kb_buf_printf(&m, " (i teksten »%s«)", around);
+	if (!rc)
+		kb_ctx_add_detail(ctx, "%s", m.data);
+	kb_buf_free(&m);
+	free(around);
+	return rc;
+}
+
+/* A problem with one tag: "<part>, afsnit N: <message> (i teksten »…around…«)"; the text around is left out when
+ * the tag stands alone. */
+static void tag_problem(kb_ctx *ctx, const kb_template *t, const tpl_tag *tag, const char *fmt, ...) KB_PRINTF(4, 5);
+static void tag_problem(kb_ctx *ctx, const kb_template *t, const tpl_tag *tag, const char *fmt, ...)
+{
+	kb_buf b;
+	kb_buf_init(&b, 65536);
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = kb_buf_printf(&b, "%s, afsnit %zu: ", part_label(t, tag->part), tag->paragraph);
+	if (!rc)
+		rc = kb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (!rc && tag->around && strcmp(tag->around, tag->raw) != 0)
+		rc = kb_buf_printf(&b, " (i teksten »%s«)", tag->around);
+	if (!rc)
+		kb_ctx_add_detail(ctx, "%s", b.data);
+	kb_buf_free(&b);
+}
+
 /* Parses and checks a tag's content; each problem becomes a detail. Returns 1 when the tag is usable. */
 static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 {
-	const char *where = part_label(t, tag->part);
 	switch (tag->kind) {
 	case TAG_COMMENT:
 	case TAG_DELIM: return 1;
 	case TAG_PARTIAL:
 		if (!*tag->name || strstr(tag->name, "..") || tag->name[0] == '/' || strchr(tag->name, '\\')) {
-			kb_ctx_add_detail(ctx,
-			                  "%s, afsnit %zu: %s: skriv delskabelonens navn som fx "
-			                  "klagevejledning/ankestyrelsen (uden \"..\" og uden en sti fra roden)",
-			                  where, tag->paragraph, tag->raw);
+			tag_problem(ctx, t, tag,
+			            "%s: skriv delskabelonens navn som fx klagevejledning/ankestyrelsen (uden \"..\" "
+			            "og uden en "
+			            "sti fra roden)",
+			            tag->raw);
 			return 0;
 		}
 		return 1;
@@ -234,8 +322,7 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 	default: break;
 	}
 	if (!*tag->name) {
-		kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget %s er tomt; skriv et feltnavn i det", where,
-		                  tag->paragraph, tag->raw);
+		tag_problem(ctx, t, tag, "tagget %s er tomt; skriv et feltnavn i det", tag->raw);
 		return 0;
 	}
 	kb_ctx *sub = NULL;
@@ -243,7 +330,7 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 		return 0;
 	int rc = kb_expr_parse(&tag->expr, sub, tag->name, strlen(tag->name));
 	if (rc) {
-		kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: %s", where, tag->paragraph, tag->raw, kb_ctx_errmsg(sub));
+		tag_problem(ctx, t, tag, "%s: %s", tag->raw, kb_ctx_errmsg(sub));
 		kb_ctx_free(sub);
 		return 0;
 	}
@@ -252,8 +339,8 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 	int ok = 1;
 	for (size_t i = 0; i < tag->expr.nfmts; i++) {
 		if (!kb_format_exists(tag->expr.fmts[i].name)) {
-			kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: ukendt formatering \"%s\"; kendte er: %s", where,
-			                  tag->paragraph, tag->raw, tag->expr.fmts[i].name, kb_format_list());
+			tag_problem(ctx, t, tag, "%s: ukendt formatering \"%s\"; kendte er: %s", tag->raw,
+			            tag->expr.fmts[i].name, kb_format_list());
 			ok = 0;
 		}
 	}
@@ -400,12 +487,13 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		size_t seg_end = o ? (size_t)(o - s) : pt.joined.len;
 		const char *stray = strstr(s + pos, dl->close);
 		if (stray && (size_t)(stray - s) < seg_end) {
-			size_t at = (size_t)(stray - s), from = at > 20 ? at - 20 : 0;
-			kb_ctx_add_detail(
-			    ctx,
-			    "%s, afsnit %zu: \"%s\" i \"%.*s\" lukker et tag, der ikke er åbnet; slet det, eller "
-			    "tilføj \"%s\" foran feltnavnet",
-			    part_label(t, part), para_no, dl->close, (int)(at + cl - from), s + from, dl->open);
+			size_t at = (size_t)(stray - s);
+			rc = para_problem(
+			    ctx, t, part, para_no, &pt.joined, at, at + cl,
+			    "\"%s\" lukker et tag, der ikke er åbnet; slet det, eller tilføj \"%s\" foran feltnavnet",
+			    dl->close, dl->open);
+			if (rc)
+				goto done;
 			(*bad)++;
 		}
 		if (!o)
@@ -414,20 +502,24 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		/* a set-delimiter tag ends with "=" + close: {{=<% %>=}} */
 		const char *c = strstr(s + a + ol, dl->close);
 		if (!c) {
-			size_t show = pt.joined.len - a > 40 ? 40 : pt.joined.len - a;
-			kb_ctx_add_detail(
-			    ctx,
-			    "%s, afsnit %zu: tagget \"%.*s\" lukkes ikke i afsnittet; tilføj \"%s\" (et tag "
-			    "må ikke deles over flere afsnit)",
-			    part_label(t, part), para_no, (int)show, s + a, dl->close);
+			size_t show = utf8_prefix(s + a, pt.joined.len - a, 40);
+			rc = para_problem(
+			    ctx, t, part, para_no, &pt.joined, a, a + show,
+			    "tagget \"%.*s%s\" lukkes ikke i afsnittet; tilføj \"%s\" (et tag må ikke deles over "
+			    "flere afsnit)",
+			    (int)show, s + a, a + show < pt.joined.len ? "…" : "", dl->close);
+			if (rc)
+				goto done;
 			(*bad)++;
 			break;
 		}
 		const char *again = strstr(s + a + ol, dl->open);
 		if (again && again < c) {
 			/* "{firstName {lastName}": the first tag was never closed */
-			kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget \"%.*s\" lukkes ikke; tilføj \"%s\"",
-			                  part_label(t, part), para_no, (int)(again - o), o, dl->close);
+			rc = para_problem(ctx, t, part, para_no, &pt.joined, a, (size_t)(again - s),
+			                  "tagget \"%.*s\" lukkes ikke; tilføj \"%s\"", (int)(again - o), o, dl->close);
+			if (rc)
+				goto done;
 			(*bad)++;
 			pos = (size_t)(again - s);
 			continue;
@@ -437,8 +529,12 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		if (!strcmp(dl->open, "{{") && !strcmp(dl->close, "}}") && s[a + ol] == '{' && s[b] == '}')
 			b++;
 		if (b - a > KB_MAX_TAG_BYTES) {
-			kb_ctx_add_detail(ctx, "%s, afsnit %zu: tagget \"%.40s...\" er for langt", part_label(t, part),
-			                  para_no, s + a);
+			size_t show = utf8_prefix(s + a, b - a, 40);
+			kb_ctx_add_detail(
+			    ctx,
+			    "%s, afsnit %zu: tagget \"%.*s…\" er for langt (over %d byte); skriv et kortere "
+			    "feltnavn, eller luk tagget",
+			    part_label(t, part), para_no, (int)show, s + a, KB_MAX_TAG_BYTES);
 			(*bad)++;
 			break;
 		}
@@ -549,6 +645,10 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		}
 		t->tags[idx].seq = seq;
 		t->tags[idx].quiet = quiet;
+		if (!(t->tags[idx].around = text_around(s, pt.joined.len, a, b))) {
+			rc = KB_ENOMEM;
+			goto done;
+		}
 		if (!check_tag(t, ctx, &t->tags[idx]))
 			(*bad)++;
 		char num[24];
@@ -603,18 +703,17 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 	size_t depth = 0;
 	for (k = 0; k < n; k++) {
 		tpl_tag *tag = &t->tags[order[k]];
-		const char *where = part_label(t, tag->part);
 		if (tag->quiet)
 			continue;
 		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED) {
 			stack[depth++] = order[k];
 		} else if (tag->kind == TAG_CLOSE) {
 			if (!depth) {
-				kb_ctx_add_detail(
-				    ctx,
-				    "%s, afsnit %zu: %s lukker en sektion, der aldrig er åbnet; slet det, "
-				    "eller tilføj den åbnende %s#%s%s før det",
-				    where, tag->paragraph, tag->raw, t->open, tag->name, t->close);
+				tag_problem(ctx, t, tag,
+				            "%s lukker en sektion, der aldrig er åbnet; slet det, eller tilføj den "
+				            "åbnende %s#%s%s "
+				            "før det",
+				            tag->raw, t->open, tag->name, t->close);
 				(*bad)++;
 				continue;
 			}
@@ -622,11 +721,9 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 			const char *op = open->has_expr ? open->expr.path : open->name;
 			const char *cp = tag->has_expr ? tag->expr.path : tag->name;
 			if (*tag->name && strcmp(op, cp) != 0) {
-				kb_ctx_add_detail(
-				    ctx,
-				    "%s, afsnit %zu: %s lukker ikke %s (afsnit %zu); luk den inderste sektion "
-				    "først",
-				    where, tag->paragraph, tag->raw, open->raw, open->paragraph);
+				tag_problem(ctx, t, tag,
+				            "%s lukker ikke %s (afsnit %zu); luk den inderste sektion først", tag->raw,
+				            open->raw, open->paragraph);
 				(*bad)++;
 			}
 			depth--;
@@ -634,10 +731,8 @@ static void match_sections(kb_template *t, kb_ctx *ctx, size_t first, int *bad)
 	}
 	while (depth) {
 		tpl_tag *open = &t->tags[stack[--depth]];
-		kb_ctx_add_detail(ctx,
-		                  "%s, afsnit %zu: sektionen %s lukkes aldrig; tilføj %s/%s%s, hvor den skal slutte",
-		                  part_label(t, open->part), open->paragraph, open->raw, t->open,
-		                  open->has_expr ? open->expr.path : open->name, t->close);
+		tag_problem(ctx, t, open, "sektionen %s lukkes aldrig; tilføj %s/%s%s, hvor den skal slutte", open->raw,
+		            t->open, open->has_expr ? open->expr.path : open->name, t->close);
 		(*bad)++;
 	}
 	free(order);
@@ -907,6 +1002,7 @@ void kb_template_free(kb_template *t)
 	for (size_t i = 0; i < t->ntags; i++) {
 		free(t->tags[i].raw);
 		free(t->tags[i].name);
+		free(t->tags[i].around);
 		if (t->tags[i].has_expr)
 			kb_expr_free(&t->tags[i].expr);
 	}
@@ -1631,7 +1727,6 @@ static int load_partial(xmlDocPtr *docx, char **text, size_t *len, kb_ctx *ctx, 
 /* Replaces one partial marker. New paragraphs that may hold tags are added to fresh. */
 static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *tag, kb_nodevec *fresh, int *bad)
 {
-	const char *where = part_label(t, tag->part);
 	xmlDocPtr pdoc = NULL;
 	char *text = NULL;
 	size_t len = 0;
@@ -1644,8 +1739,8 @@ static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *
 	else
 		rc = load_partial(&pdoc, &text, &len, sub, t, tag->name);
 	if (!t->partials_dir || rc) {
-		kb_ctx_add_detail(ctx, "%s, afsnit %zu: %s: delskabelonen \"%s\" kan ikke indsættes: %s", where,
-		                  tag->paragraph, tag->raw, tag->name, kb_ctx_errmsg(sub));
+		tag_problem(ctx, t, tag, "%s: delskabelonen \"%s\" kan ikke indsættes: %s", tag->raw, tag->name,
+		            kb_ctx_errmsg(sub));
 		(*bad)++;
 		kb_ctx_free(sub);
 		remove_marker(m);
@@ -1724,11 +1819,9 @@ static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *
 			}
 		} else {
 			if (strstr(text, t->open)) {
-				kb_ctx_add_detail(
-				    ctx,
-				    "%s, afsnit %zu: %s: delskabelonen bruger tags; sæt %s i et afsnit for sig "
-				    "selv",
-				    where, tag->paragraph, tag->raw, tag->raw);
+				tag_problem(ctx, t, tag,
+				            "%s: delskabelonen bruger tags; sæt %s i et afsnit for sig selv", tag->raw,
+				            tag->raw);
 				(*bad)++;
 			}
 			xmlNodePtr r = m->parent;
@@ -1778,11 +1871,9 @@ static int expand_partials(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 			found++;
 			const tpl_tag *tag = &t->tags[idx];
 			if (++expansions > KB_MAX_PARTIALS || round > 20) {
-				kb_ctx_add_detail(
-				    ctx,
-				    "%s, afsnit %zu: %s: delskabelonerne indsætter hinanden i ring eller mere "
-				    "end %d gange",
-				    part_label(t, tag->part), tag->paragraph, tag->raw, KB_MAX_PARTIALS);
+				tag_problem(ctx, t, tag,
+				            "%s: delskabelonerne indsætter hinanden i ring eller mere end %d gange",
+				            tag->raw, KB_MAX_PARTIALS);
 				(*bad)++;
 				remove_marker(marks.items[i]);
 				continue;
@@ -1895,11 +1986,11 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 			}
 			if (!found) {
 				full_path(&fp, stack, depth, p);
-				kb_ctx_add_detail(
-				    ctx,
-				    "%s, afsnit %zu: %s: feltet \"%s\" står ikke i manifest.json; tilføj det under "
-				    "\"fields\" med type og beskrivelse",
-				    part_label(t, tag->part), tag->paragraph, tag->raw, fp.data ? fp.data : p);
+				tag_problem(ctx, t, tag,
+				            "%s: feltet \"%s\" står ikke i manifest.json; tilføj det under \"fields\" "
+				            "med type og "
+				            "beskrivelse",
+				            tag->raw, fp.data ? fp.data : p);
 				bad++;
 			}
 		}

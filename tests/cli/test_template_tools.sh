@@ -21,6 +21,7 @@ for part in word/document.xml word/header1.xml word/footer1.xml; do
   expect_in "$T/stdout" "\"part\": \"$part\"" "a problem is reported in $part"
 done
 expect_in "$T/stdout" '"paragraph": ' "problems carry their paragraph"
+expect_in "$T/stdout" '"context": "' "problems carry the text around the tag"
 
 # a field the manifest does not declare
 mkdir -p "$T/tpl"

@@ -484,6 +484,28 @@ static void test_template__section_mistakes_are_all_listed(void)
 	kb_ctx_free(ctx);
 }
 
+/* Lint shows the text around the tag, cut at word breaks, so the author finds it in a long paragraph. */
+static void test_template__problems_show_the_text_around_the_tag(void)
+{
+	KB_CHECK(
+	    docxfix_make(TMP("around.docx"),
+	                 P(R("Vi har behandlet din ansøgning om hjælp til medicin, og vi har lagt vægt på "
+	                     "{{begrundelse | ukendt}}, som står i sagen fra den første samtale med dig i efteråret.")),
+	                 NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("around.docx"), NULL), KB_ETEMPLATE);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 1);
+	if (kb_ctx_detail_count(ctx) == 1)
+		KB_CHECK_STR(
+		    kb_ctx_detail(ctx, 0),
+		    "word/document.xml, afsnit 1: {{begrundelse | ukendt}}: ukendt formatering \"ukendt\"; kendte er: "
+		    "kr, dato, cpr, tal, store, små, stort_begyndelsesbogstav, standard, liste, eq, ikke (i teksten "
+		    "»…til medicin, og vi har lagt vægt på {{begrundelse | ukendt}}, som står i sagen fra den "
+		    "første…«)");
+	finish(NULL, ctx);
+}
+
 static void test_template__set_delimiters_inside_a_document(void)
 {
 	check_body(P(R("{{=[ ]=}}")) P(R("[a] og {{a}}")) P(R("[={{ }}=]{{a}}")), "{\"a\":\"x\"}", "x og {{a}}|x|");
@@ -566,7 +588,7 @@ static void test_template__text_box_stored_twice_is_filled_twice_and_linted_once
 	if (kb_ctx_detail_count(ctx) >= 1)
 		KB_CHECK_STR(kb_ctx_detail(ctx, 0),
 		             "word/document.xml, afsnit 3: sektionen {{#liste}} lukkes aldrig; tilføj "
-		             "{{/liste}}, hvor den skal slutte");
+		             "{{/liste}}, hvor den skal slutte (i teksten »{{#liste}}{{x}}«)");
 	finish(NULL, ctx);
 
 	KB_CHECK(docxfix_make(TMP("box.docx"), P(R("Før")) MC_BOX(P(R("{{navn}}"))) P(R("Efter")), NULL, NULL) == 0);
@@ -756,19 +778,17 @@ static void test_template__mergefields_simple_and_complex_with_switches(void)
 
 static void test_template__content_controls_tagged_with_a_field_are_filled(void)
 {
-	check_body(P(
-	               R(
-	                   "Til ") "<w:sdt><w:sdtPr><w:alias w:val=\"Navn\"/><w:tag "
-	                           "w:val=\"modtager.navn\"/><w:showingPlcHdr/>"
-	                           "</w:sdtPr><w:sdtContent><w:r><w:rPr><w:b/></w:rPr><w:t>Klik her</w:t></w:r>"
-	                           "</w:sdtContent></w:sdt>" R(
-	                               ".")) "<w:sdt><w:sdtPr><w:alias "
-	                                     "w:val=\"begrundelse\"/></w:sdtPr><w:sdtContent>" P(R("Skriv begrundelsen "
-	                                                                                           "her."))
-	                                         P(R("Anden linje.")) "</w:sdtContent></w:sdt>"
-	                                                              "<w:sdt><w:sdtPr><w:tag w:val=\"ikke et "
-	                                                              "felt!\"/></w:sdtPr><w:sdtContent>" P(
-	                                                                  R("Fast tekst")) "</w:sdtContent></w:sdt>",
+	check_body(P(R("Til ") "<w:sdt><w:sdtPr><w:alias w:val=\"Navn\"/><w:tag "
+	                       "w:val=\"modtager.navn\"/><w:showingPlcHdr/>"
+	                       "</w:sdtPr><w:sdtContent><w:r><w:rPr><w:b/></w:rPr><w:t>Klik her</w:t></w:r>"
+	                       "</w:sdtContent></w:sdt>" R(
+	                           ".")) "<w:sdt><w:sdtPr><w:alias "
+	                                 "w:val=\"begrundelse\"/></w:sdtPr><w:sdtContent>" P(R("Skriv begrundelsen "
+	                                                                                       "her."))
+	                                     P(R("Anden linje.")) "</w:sdtContent></w:sdt>"
+	                                                          "<w:sdt><w:sdtPr><w:tag w:val=\"ikke et "
+	                                                          "felt!\"/></w:sdtPr><w:sdtContent>" P(
+	                                                              R("Fast tekst")) "</w:sdtContent></w:sdt>",
 	           "{\"modtager\":{\"navn\":\"Bo Ek\"},\"begrundelse\":\"Du har formue.\"}",
 	           "Til Bo Ek.|Du har formue.|Fast tekst|");
 }
@@ -790,6 +810,7 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__empty_row_section_removes_the_row),
          KB_TEST(test_template__section_around_a_whole_table), KB_TEST(test_template__formatters_in_tags_and_sections),
          KB_TEST(test_template__section_mistakes_are_all_listed),
+         KB_TEST(test_template__problems_show_the_text_around_the_tag),
          KB_TEST(test_template__set_delimiters_inside_a_document),
          KB_TEST(test_template__missing_field_inside_a_loop_names_the_field),
          KB_TEST(test_template__runaway_loops_hit_a_limit), KB_TEST(test_template__huge_output_hits_a_limit),
