@@ -188,8 +188,13 @@ typedef struct kb_template_options {
 	const char *partials_dir; /* where {{> name}} finds name.docx or name.txt; NULL: no partials */
 } kb_template_options;
 
-/* Opens and compiles a template: a folder holding letter.docx and manifest.json, or a bare .docx.
+/* Opens and compiles a template: a folder holding letter.docx and manifest.json, or a bare .docx. The compiled
+ * template holds the parsed parts with every tag found, checked and isolated in a run of its own, partials,
+ * MERGEFIELDs and content controls already turned into tags; kb_template_render() copies it for each letter and
+ * never changes it. A problem the template's author must fix is KB_ETEMPLATE with every problem as a detail.
  * opts may be NULL. Caller frees with kb_template_free(). */
+int kb_template_compile(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts);
+/* The same as kb_template_compile(). */
 int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts);
 void kb_template_free(kb_template *t);
 /* Checks a template without a case and lists every problem at once, each as a detail on ctx ("part, afsnit N: the

@@ -1901,6 +1901,11 @@ static int expand_partials(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 
 int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts)
 {
+	return kb_template_compile(out, ctx, path, opts);
+}
+
+int kb_template_compile(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts)
+{
 	int bad = 0;
 	int rc = template_load(out, ctx, path, opts, &bad);
 	if (rc == KB_OK && bad) {

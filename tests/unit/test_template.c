@@ -256,7 +256,7 @@ static void test_template__one_template_renders_many_letters(void)
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
 	kb_template *t = NULL;
-	KB_CHECK_INT(kb_template_open(&t, ctx, TMP("many.docx"), NULL), 0);
+	KB_CHECK_INT(kb_template_compile(&t, ctx, TMP("many.docx"), NULL), 0);
 	const char *names[] = {"Anna", "Bo", "Ceylan"};
 	for (int i = 0; t && i < 3; i++) {
 		char json[64];
