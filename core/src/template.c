@@ -424,6 +424,40 @@ static int split_run(xmlNodePtr tagnode)
 static xmlNodePtr next_in(xmlNodePtr n, xmlNodePtr top);
 static void free_node(xmlNodePtr n);
 
+/* A new, empty w:p with a copy of p's paragraph properties. A section break (w:sectPr) ends its section at the last
+ * paragraph: with take_break the new paragraph gets p's break and p loses it, otherwise the copy has none. NULL when
+ * out of memory. The new paragraph is not in the tree yet. */
+static xmlNodePtr paragraph_like(xmlNodePtr p, int take_break)
+{
+	xmlNodePtr np = xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"p", NULL);
+	xmlNodePtr ppr = kb_w_child(p, "pPr");
+	if (!np || !ppr)
+		return np;
+	xmlNodePtr cp = xmlDocCopyNode(ppr, p->doc, 1);
+	if (!cp) {
+		xmlFreeNode(np);
+		return NULL;
+	}
+	xmlNodePtr sect = kb_w_child(take_break ? ppr : cp, "sectPr");
+	if (sect)
+		free_node(sect);
+	xmlAddChild(np, cp);
+	return np;
+}
+
+/* Moves the siblings from first up to (not including) stop, except paragraph properties, to the end of to. */
+static void move_content(xmlNodePtr first, xmlNodePtr stop, xmlNodePtr to)
+{
+	for (xmlNodePtr n = first; n && n != stop;) {
+		xmlNodePtr next = n->next;
+		if (!kb_w_is(n, "pPr")) {
+			xmlUnlinkNode(n);
+			xmlAddChild(to, n);
+		}
+		n = next;
+	}
+}
+
 /* Removes the w:br, w:cr and w:tab elements between the text nodes a and b of paragraph p. */
 static int drop_breaks_between(xmlNodePtr p, xmlNodePtr a, xmlNodePtr b)
 {
@@ -863,14 +897,7 @@ static int join_broken_tags(kb_template *t, size_t part, kb_nodevec *paras, cons
 		/* move the content of paragraphs i+1..found into p, in order */
 		for (size_t k = i + 1; k <= found; k++) {
 			xmlNodePtr q = paras->items[k];
-			for (xmlNodePtr c = q->children; c;) {
-				xmlNodePtr nx = c->next;
-				if (!kb_w_is(c, "pPr")) {
-					xmlUnlinkNode(c);
-					xmlAddChild(p, c);
-				}
-				c = nx;
-			}
+			move_content(q->children, NULL, p);
 			free_node(q);
 			paras->items[k] = NULL;
 		}
@@ -1670,20 +1697,11 @@ static int append_lines(xmlNodePtr r, const char *s, size_t n)
 /* A new paragraph before p with p's paragraph properties (no section break) and one run with rpr, holding text. */
 static xmlNodePtr text_paragraph_before(xmlNodePtr p, xmlNodePtr rpr, const char *text, size_t n)
 {
-	xmlNodePtr np = xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"p", NULL);
+	xmlNodePtr np = paragraph_like(p, 0);
 	xmlNodePtr r = np ? xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"r", NULL) : NULL;
 	if (!r) {
 		xmlFreeNode(np);
 		return NULL;
-	}
-	xmlNodePtr ppr = kb_w_child(p, "pPr");
-	if (ppr) {
-		xmlNodePtr cp = xmlDocCopyNode(ppr, p->doc, 1);
-		xmlNodePtr sect = cp ? kb_w_child(cp, "sectPr") : NULL;
-		if (sect)
-			free_node(sect);
-		if (cp)
-			xmlAddChild(np, cp);
 	}
 	if (rpr) {
 		xmlNodePtr cr = xmlDocCopyNode(rpr, p->doc, 1);
@@ -2222,27 +2240,10 @@ static size_t block_end(const char *val, size_t *next)
  * takes p's section break, if any (the break ends the section at its last paragraph). */
 static xmlNodePtr paragraph_after(xmlNodePtr p, xmlNodePtr c)
 {
-	xmlNodePtr np = xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"p", NULL);
+	xmlNodePtr np = paragraph_like(p, 1);
 	if (!np)
 		return NULL;
-	xmlNodePtr ppr = kb_w_child(p, "pPr");
-	if (ppr) {
-		xmlNodePtr cp = xmlDocCopyNode(ppr, p->doc, 1);
-		if (!cp) {
-			xmlFreeNode(np);
-			return NULL;
-		}
-		xmlNodePtr sect = kb_w_child(ppr, "sectPr"); /* the copy keeps it */
-		if (sect)
-			free_node(sect);
-		xmlAddChild(np, cp);
-	}
-	for (xmlNodePtr n = c->next; n;) {
-		xmlNodePtr next = n->next;
-		xmlUnlinkNode(n);
-		xmlAddChild(np, n);
-		n = next;
-	}
+	move_content(c->next, NULL, np);
 	xmlAddNextSibling(p, np);
 	return np;
 }
@@ -2447,29 +2448,10 @@ static int split_para(xmlNodePtr p, xmlNodePtr c, int after, xmlNodePtr *out)
 			any = 1;
 	if (!any)
 		return KB_OK;
-	xmlNodePtr np = xmlNewDocNode(p->doc, p->ns, (const xmlChar *)"p", NULL);
+	xmlNodePtr np = paragraph_like(p, 0);
 	if (!np)
 		return KB_ENOMEM;
-	xmlNodePtr ppr = kb_w_child(p, "pPr");
-	if (ppr) {
-		xmlNodePtr cp = xmlDocCopyNode(ppr, p->doc, 1);
-		if (!cp) {
-			xmlFreeNode(np);
-			return KB_ENOMEM;
-		}
-		xmlNodePtr sect = kb_w_child(cp, "sectPr");
-		if (sect)
-			free_node(sect);
-		xmlAddChild(np, cp);
-	}
-	for (xmlNodePtr n = first; n != stop;) {
-		xmlNodePtr next = n->next;
-		if (!kb_w_is(n, "pPr")) {
-			xmlUnlinkNode(n);
-			xmlAddChild(np, n);
-		}
-		n = next;
-	}
+	move_content(first, stop, np);
 	if (after)
 		xmlAddNextSibling(p, np);
 	else
