@@ -424,6 +424,14 @@ static int split_run(xmlNodePtr tagnode)
 static xmlNodePtr next_in(xmlNodePtr n, xmlNodePtr top);
 static void free_node(xmlNodePtr n);
 
+static int inside_node(const xmlNode *n, const xmlNode *ancestor)
+{
+	for (; n; n = n->parent)
+		if (n == ancestor)
+			return 1;
+	return 0;
+}
+
 /* A new, empty w:p with a copy of p's paragraph properties. A section break (w:sectPr) ends its section at the last
  * paragraph: with take_break the new paragraph gets p's break and p loses it, otherwise the copy has none. NULL when
  * out of memory. The new paragraph is not in the tree yet. */
@@ -458,14 +466,32 @@ static void move_content(xmlNodePtr first, xmlNodePtr stop, xmlNodePtr to)
 	}
 }
 
-/* Removes the w:br, w:cr and w:tab elements between the text nodes a and b of paragraph p. */
+/* The node after n's subtree in document order, within top. */
+static xmlNodePtr next_after(xmlNodePtr n, xmlNodePtr top)
+{
+	while (n && n != top && !n->next)
+		n = n->parent;
+	return n && n != top ? n->next : NULL;
+}
+
+/* Removes what lies between the text nodes a and b of paragraph p that is not the tag's text: line breaks and tabs,
+ * and tracked deletions (w:del, w:moveFrom), which would come back if someone rejected the changes. */
 static int drop_breaks_between(xmlNodePtr p, xmlNodePtr a, xmlNodePtr b)
 {
 	kb_nodevec drop = {0};
 	int rc = KB_OK;
-	for (xmlNodePtr c = next_in(a, p); c && c != b && !rc; c = next_in(c, p))
+	for (xmlNodePtr c = next_in(a, p); c && c != b && !rc;) {
+		if (kb_w_is(c, "del") || kb_w_is(c, "moveFrom")) {
+			if (inside_node(b, c))
+				break;
+			rc = kb_nodevec_push(&drop, c);
+			c = next_after(c, p);
+			continue;
+		}
 		if (kb_w_is(c, "br") || kb_w_is(c, "cr") || kb_w_is(c, "tab"))
 			rc = kb_nodevec_push(&drop, c);
+		c = next_in(c, p);
+	}
 	for (size_t i = 0; !rc && i < drop.n; i++)
 		free_node(drop.items[i]);
 	kb_nodevec_free(&drop);
@@ -2077,9 +2103,10 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 	size_t *order = tags_in_order(t);
 	json_t **objs = calloc(t->ntags + 1, sizeof *objs);
 	const char **names = calloc(t->ntags + 1, sizeof *names);
+	char *dot = calloc(t->ntags + 1, 1), *self = calloc(t->ntags + 1, 1);
 	json_t *root = json_object();
 	int rc = KB_OK;
-	if (!order || !objs || !names || !root) {
+	if (!order || !objs || !names || !dot || !self || !root) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -2087,20 +2114,45 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 	objs[0] = root;
 	for (size_t k = 0; k < t->ntags; k++) {
 		const tpl_tag *tag = &t->tags[order[k]];
+		if (tag->quiet)
+			continue;
 		if (tag->kind == TAG_CLOSE && depth) {
-			/* a section with fields inside becomes a list with one item; one without, a yes/no field */
+			/* a section becomes what its content uses: a list of items with fields, a list of texts ({{.}}), a
+			 * text ({{#x}}...{{x}}...{{/x}}), or else a yes/no field; the manifest's type wins where declared */
 			json_t *item = objs[depth];
 			const char *name = names[depth];
-			depth--;
-			json_t *v = json_object_size(item) ? json_pack("[O]", item) : json_false();
+			json_t *v;
+			const char *type = json_string_value(json_object_get(kb_manifest_field(t->manifest, name), "type"));
+			if (json_object_size(item))
+				v = json_pack("[O]", item);
+			else if (dot[depth])
+				v = json_pack("[s]", "");
+			else if (self[depth] || (type && strcmp(type, "bool") != 0 && strcmp(type, "list") != 0))
+				v = placeholder(t->manifest, name);
+			else if (type && !strcmp(type, "list"))
+				v = json_array();
+			else
+				v = json_false();
 			json_decref(item);
+			dot[depth] = self[depth] = 0;
+			depth--;
 			if (strcmp(name, ".") != 0)
 				skeleton_set(objs[depth], name, v);
 			else
 				json_decref(v);
 			continue;
 		}
-		if (!tag->has_expr || !strcmp(tag->expr.path, "."))
+		if (!tag->has_expr)
+			continue;
+		if (tag->kind == TAG_VAR && depth && !strcmp(tag->expr.path, ".")) {
+			dot[depth] = 1;
+			continue;
+		}
+		if (tag->kind == TAG_VAR && depth && !strcmp(tag->expr.path, names[depth])) {
+			self[depth] = 1;
+			continue;
+		}
+		if (!strcmp(tag->expr.path, "."))
 			continue;
 		if (tag->kind == TAG_VAR) {
 			skeleton_set(objs[depth], tag->expr.path, placeholder(t->manifest, tag->expr.path));
@@ -2124,6 +2176,8 @@ done:
 	free(order);
 	free(objs);
 	free(names);
+	free(dot);
+	free(self);
 	return rc;
 }
 
@@ -2478,13 +2532,6 @@ static int isolate_marker(xmlNodePtr p, xmlNodePtr m)
 	return rc;
 }
 
-static int inside(const xmlNode *n, const xmlNode *ancestor)
-{
-	for (; n; n = n->parent)
-		if (n == ancestor)
-			return 1;
-	return 0;
-}
 
 /* Renders the section whose markers are marks[i] and marks[j]. Markers after j that lie inside what the section
  * removes (the rest of a repeated table row) are rendered in the copies; *next is the first marker after them. */
@@ -2532,7 +2579,7 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 	while (*next < marks->n) {
 		int in = 0;
 		for (size_t u = 0; u < unit.n && !in; u++)
-			in = inside(marks->items[*next], unit.items[u]);
+			in = inside_node(marks->items[*next], unit.items[u]);
 		if (!in)
 			break;
 		(*next)++;
@@ -2632,9 +2679,28 @@ static int process(render_state *rs, xmlNodePtr *nodes, size_t n)
 }
 
 /* A table cell and a text box must keep one paragraph, even when every paragraph in it was a section marker. */
+static xmlNodePtr next_element(xmlNodePtr n)
+{
+	for (n = n->next; n && n->type != XML_ELEMENT_NODE; n = n->next)
+		;
+	return n;
+}
+
 static int fix_empty_containers(xmlNodePtr root)
 {
 	for (xmlNodePtr c = root; c; c = next_in(c, root)) {
+		/* two tables with nothing between them become one in Word: keep them apart with an empty paragraph,
+		 * and a table cell ends with a paragraph */
+		if (kb_w_is(c, "tbl")) {
+			xmlNodePtr nx = next_element(c);
+			if ((nx && kb_w_is(nx, "tbl")) || (!nx && kb_w_is(c->parent, "tc"))) {
+				xmlNodePtr p = xmlNewDocNode(c->doc, c->ns, (const xmlChar *)"p", NULL);
+				if (!p)
+					return KB_ENOMEM;
+				xmlAddNextSibling(c, p);
+			}
+			continue;
+		}
 		if (!kb_w_is(c, "tc") && !kb_w_is(c, "txbxContent"))
 			continue;
 		if (kb_w_child(c, "p") || kb_w_child(c, "tbl") || kb_w_child(c, "sdt"))
@@ -2661,6 +2727,161 @@ static int take_partial_origins(kb_letter *l, xmlNodePtr root)
 		xmlFree(o);
 		if (rc)
 			return rc;
+	}
+	return KB_OK;
+}
+
+/* ---- after the sections: notes and drawing ids ---- */
+
+static long id_attr(xmlNodePtr n)
+{
+	xmlChar *v = kb_w_attr(n, "id");
+	long id = v ? strtol((const char *)v, NULL, 10) : -1;
+	xmlFree(v);
+	return id;
+}
+
+static int set_id_attr(xmlNodePtr n, long id)
+{
+	char num[24];
+	snprintf(num, sizeof num, "%ld", id);
+	xmlAttrPtr a = n->properties;
+	for (; a; a = a->next)
+		if (!strcmp((const char *)a->name, "id"))
+			break;
+	if (a && a->ns)
+		return xmlSetNsProp(n, a->ns, (const xmlChar *)"id", (const xmlChar *)num) ? KB_OK : KB_ENOMEM;
+	return xmlSetProp(n, (const xmlChar *)"id", (const xmlChar *)num) ? KB_OK : KB_ENOMEM;
+}
+
+/* Makes the notes part l->parts[ni] match the references the rendered letter has: a note whose reference a
+ * section removed goes (so its fields are not needed), and a note whose reference a section repeated is copied
+ * with a new id for each further reference. Separator notes (w:type) stay. */
+static int sync_notes(kb_letter *l, size_t ni)
+{
+	kb_letter_part *np = &l->parts[ni];
+	const char *ref = np->kind == KB_PART_FOOTNOTE ? "footnoteReference" : "endnoteReference";
+	const char *note = np->kind == KB_PART_FOOTNOTE ? "footnote" : "endnote";
+	xmlNodePtr nroot = xmlDocGetRootElement(np->doc);
+	if (!nroot)
+		return KB_OK;
+	long max_id = 0;
+	size_t nnotes = 0;
+	for (xmlNodePtr c = nroot->children; c; c = c->next)
+		if (kb_w_is(c, note)) {
+			long id = id_attr(c);
+			max_id = id > max_id ? id : max_id;
+			nnotes++;
+		}
+	long *seen = calloc(nnotes + 1, sizeof *seen);
+	size_t nseen = 0, cap = nnotes + 1;
+	int rc = seen ? KB_OK : KB_ENOMEM;
+	for (size_t i = 0; !rc && i < l->nparts; i++) {
+		if (l->parts[i].kind == KB_PART_FOOTNOTE || l->parts[i].kind == KB_PART_ENDNOTE)
+			continue;
+		xmlNodePtr root = xmlDocGetRootElement(l->parts[i].doc);
+		for (xmlNodePtr c = root; c && !rc; c = next_in(c, root)) {
+			if (!kb_w_is(c, ref))
+				continue;
+			long id = id_attr(c);
+			int dup = 0;
+			for (size_t k = 0; k < nseen && !dup; k++)
+				dup = seen[k] == id;
+			if (dup) {
+				/* a repeated reference: a copy of the note for it */
+				xmlNodePtr orig = NULL;
+				for (xmlNodePtr n = nroot->children; n && !orig; n = n->next)
+					if (kb_w_is(n, note) && id_attr(n) == id)
+						orig = n;
+				if (!orig)
+					continue;
+				xmlNodePtr copy = xmlDocCopyNode(orig, np->doc, 1);
+				if (!copy || !xmlAddChild(nroot, copy)) {
+					xmlFreeNode(copy);
+					rc = KB_ENOMEM;
+					break;
+				}
+				id = ++max_id;
+				if ((rc = set_id_attr(copy, id)) || (rc = set_id_attr(c, id)))
+					break;
+				l->parts[i].changed = 1;
+				np->changed = 1;
+			}
+			if (nseen == cap) {
+				long *ns = realloc(seen, 2 * cap * sizeof *ns);
+				if (!ns) {
+					rc = KB_ENOMEM;
+					break;
+				}
+				seen = ns;
+				cap *= 2;
+			}
+			seen[nseen++] = id;
+		}
+	}
+	/* notes that nothing refers to any more */
+	for (xmlNodePtr c = nroot->children; c && !rc;) {
+		xmlNodePtr next = c->next;
+		if (kb_w_is(c, note)) {
+			xmlChar *type = kb_w_attr(c, "type");
+			int normal = !type || !strcmp((const char *)type, "normal");
+			xmlFree(type);
+			long id = id_attr(c);
+			int used = 0;
+			for (size_t k = 0; k < nseen && !used; k++)
+				used = seen[k] == id;
+			if (normal && !used) {
+				free_node(c);
+				np->changed = 1;
+			}
+		}
+		c = next;
+	}
+	free(seen);
+	return rc;
+}
+
+/* A drawing (text box, picture) that a section repeated keeps its wp:docPr id; Word wants every id in the document
+ * once. Later duplicates get new ids above the highest. */
+static int unique_drawing_ids(kb_letter *l)
+{
+	long max_id = 0;
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		long *seen = NULL;
+		size_t nseen = 0;
+		if (pass == 1 && n && !(seen = calloc(n, sizeof *seen)))
+			return KB_ENOMEM;
+		for (size_t i = 0; i < l->nparts; i++) {
+			xmlNodePtr root = xmlDocGetRootElement(l->parts[i].doc);
+			for (xmlNodePtr c = root; c; c = next_in(c, root)) {
+				if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "docPr") != 0)
+					continue;
+				xmlChar *v = xmlGetProp(c, (const xmlChar *)"id");
+				long id = v ? strtol((const char *)v, NULL, 10) : 0;
+				xmlFree(v);
+				if (pass == 0) {
+					max_id = id > max_id ? id : max_id;
+					n++;
+					continue;
+				}
+				int dup = 0;
+				for (size_t k = 0; k < nseen && !dup; k++)
+					dup = seen[k] == id;
+				if (dup) {
+					char num[24];
+					id = ++max_id;
+					snprintf(num, sizeof num, "%ld", id);
+					if (!xmlSetProp(c, (const xmlChar *)"id", (const xmlChar *)num)) {
+						free(seen);
+						return KB_ENOMEM;
+					}
+					l->parts[i].changed = 1;
+				}
+				seen[nseen++] = id;
+			}
+		}
+		free(seen);
 	}
 	return KB_OK;
 }
@@ -2760,13 +2981,26 @@ int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const
 			rc = KB_ENOMEM;
 			goto done;
 		}
-		if (!p->changed)
-			continue;
-		xmlNodePtr root = xmlDocGetRootElement(p->doc);
-		if (root && ((rc = process(&rs, &root, 1)) || (rc = fix_empty_containers(root)) ||
-		             (rc = take_partial_origins(l, root))))
-			goto done;
 	}
+	/* the notes last: a section that repeats or removes a paragraph repeats or removes its notes */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < l->nparts; i++) {
+			kb_letter_part *p = &l->parts[i];
+			int notes = p->kind == KB_PART_FOOTNOTE || p->kind == KB_PART_ENDNOTE;
+			if (notes != pass)
+				continue;
+			if (notes && (rc = sync_notes(l, i)))
+				goto done;
+			if (!p->changed)
+				continue;
+			xmlNodePtr root = xmlDocGetRootElement(p->doc);
+			if (root && ((rc = process(&rs, &root, 1)) || (rc = fix_empty_containers(root)) ||
+			             (rc = take_partial_origins(l, root))))
+				goto done;
+		}
+	}
+	if ((rc = unique_drawing_ids(l)))
+		goto done;
 	if (rs.bad) {
 		rc = kb_ctx_fail_keep(ctx, KB_EDATA, "%s: sagen passer ikke til skabelonen (%d %s); intet er skrevet",
 		                      kb_case_name(c), rs.bad, rs.bad == 1 ? "problem" : "problemer");

@@ -654,6 +654,34 @@ static void test_template__static_letter_has_every_section_once_and_no_tags(void
 	finish(NULL, ctx);
 }
 
+/* The case skeleton for template authors: each section as what its content uses. */
+static void test_template__fields_skeleton_follows_what_sections_use(void)
+{
+	KB_CHECK(docxfix_make(TMP("fields.docx"),
+	                      P(R("{{modtager.navn}}")) P(R("{{#ydelser}}{{navn}}: {{beløb}}{{/ydelser}}"))
+	                          P(R("{{#bilag}}{{.}}{{/bilag}}")) P(R("{{#rep}}Repræsentant: {{rep}}{{/rep}}"))
+	                              P(R("{{#enlig}}Du er enlig.{{/enlig}}")),
+	                      NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	kb_template *t = NULL;
+	char *json = NULL;
+	KB_CHECK_INT(kb_template_compile(&t, ctx, TMP("fields.docx"), NULL), 0);
+	if (t)
+		KB_CHECK_INT(kb_template_fields(&json, ctx, t), 0);
+	json_t *got = json ? json_loads(json, 0, NULL) : NULL;
+	json_t *want = json_pack("{s:{s:s}, s:[{s:s, s:s}], s:[s], s:s, s:b}", "modtager", "navn", "", "ydelser", "navn", "",
+	                         "beløb", "", "bilag", "", "rep", "", "enlig", 0);
+	KB_CHECK(got && json_equal(got, want));
+	if (!(got && json_equal(got, want)))
+		fprintf(stderr, "  got %s\n", json ? json : "(null)");
+	json_decref(got);
+	json_decref(want);
+	free(json);
+	kb_template_free(t);
+	finish(NULL, ctx);
+}
+
 /* ---- partials ---- */
 
 #include <sys/stat.h>
@@ -811,6 +839,7 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__section_around_a_whole_table), KB_TEST(test_template__formatters_in_tags_and_sections),
          KB_TEST(test_template__section_mistakes_are_all_listed),
          KB_TEST(test_template__problems_show_the_text_around_the_tag),
+         KB_TEST(test_template__fields_skeleton_follows_what_sections_use),
          KB_TEST(test_template__set_delimiters_inside_a_document),
          KB_TEST(test_template__missing_field_inside_a_loop_names_the_field),
          KB_TEST(test_template__runaway_loops_hit_a_limit), KB_TEST(test_template__huge_output_hits_a_limit),

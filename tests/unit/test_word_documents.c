@@ -3,9 +3,6 @@
  * scripts/make-test-documents.py) and compares each letter with what a reader expects it to say. The documents, their
  * cases and the expected text are in tests/data/word/ (its README.md says what each one covers and the format of the
  * .expected.txt files). Only the public API is used, and the saved DOCX is read back as a zip of XML parts.
- *
- * Comparisons that fail today because of a known gap in the template engine are compiled only with KB_KNOWN_GAPS
- * (cmake -DCMAKE_C_FLAGS=-DKB_KNOWN_GAPS); each is marked where it stands.
  */
 #include "kbtest.h"
 #include "klarbrev.h"
@@ -346,21 +343,19 @@ static char *run_holding(const char *xml, const char *text)
 
 /* ---- the tests ------------------------------------------------------------------------------------------------ */
 
-/* Every case: the document, the case (and expectation) name, and whether its text differs today because of a known
- * gap (then only KB_KNOWN_GAPS builds compare it after saving; the tests of the gap say what differs). */
+/* Every case: the document and the case (and expectation) name. */
 static const struct {
 	const char *doc, *case_name;
-	int gap;
 } cases[] = {
-    {"tags-in-runs", "tags-in-runs", 0},
-    {"parts", "parts", 0},
-    {"sections", "sections", 0},
-    {"sections", "sections-empty", 0},
-    {"notes-in-sections", "notes-enlig", 1},
-    {"notes-in-sections", "notes-samlevende", 1},
-    {"tables-in-sections", "tables-in-sections", 1},
-    {"mergefields", "mergefields", 0},
-    {"content-controls", "content-controls", 0},
+    {"tags-in-runs", "tags-in-runs"},
+    {"parts", "parts"},
+    {"sections", "sections"},
+    {"sections", "sections-empty"},
+    {"notes-in-sections", "notes-enlig"},
+    {"notes-in-sections", "notes-samlevende"},
+    {"tables-in-sections", "tables-in-sections"},
+    {"mergefields", "mergefields"},
+    {"content-controls", "content-controls"},
 };
 
 /* Tags typed with formatting changes inside them, a bookmark and a comment on part of a tag, part of a tag typed or
@@ -408,9 +403,7 @@ static void test_word_documents__nothing_typed_inside_a_tag_is_left_behind(void)
 	KB_CHECK(xml && !strstr(xml, "tager.na") && !strstr(xml, "kommune.em") && !strstr(xml, "ail}"));
 	KB_CHECK_INT(count(xml, "<w:bookmarkStart "), count(xml, "<w:bookmarkEnd "));
 	KB_CHECK_INT(count(xml, "<w:commentRangeStart "), count(xml, "<w:commentRangeEnd "));
-#ifdef KB_KNOWN_GAPS
 	KB_CHECK_INT(count(xml, "<w:delText>x</w:delText>"), 0);
-#endif
 	free(xml);
 	unfill(&f);
 }
@@ -503,7 +496,6 @@ static void test_word_documents__repeated_text_boxes_get_their_own_ids(void)
 	char *xml = path ? zip_entry(path, "word/document.xml") : NULL;
 	KB_CHECK(xml != NULL);
 	KB_CHECK_INT(count(xml, "<wp:docPr "), 2); /* one frame, two children */
-#ifdef KB_KNOWN_GAPS
 	const char *first = xml ? strstr(xml, "<wp:docPr ") : NULL;
 	const char *second = first ? strstr(first + 1, "<wp:docPr ") : NULL;
 	KB_CHECK(first && second);
@@ -511,7 +503,6 @@ static void test_word_documents__repeated_text_boxes_get_their_own_ids(void)
 		const char *a = strstr(first, " id=\""), *b = strstr(second, " id=\"");
 		KB_CHECK(a && b && strncmp(a, b, (size_t)(strchr(a + 5, '"') - a)) != 0);
 	}
-#endif
 	free(xml);
 	unfill(&f);
 }
@@ -530,12 +521,8 @@ static void test_word_documents__notes_go_with_the_paragraphs_a_section_removes(
 		const char *path = save(&f);
 		char *notes = path ? zip_entry(path, gone_part[i]) : NULL;
 		KB_CHECK(notes != NULL);
-#ifdef KB_KNOWN_GAPS
 		check_all_parts(&f);
 		KB_CHECK_INT(count(notes, gone_text[i]), 0);
-#else
-		(void)gone_text;
-#endif
 		free(notes);
 		unfill(&f);
 	}
@@ -546,7 +533,6 @@ static void test_word_documents__notes_go_with_the_paragraphs_a_section_removes(
  * word/endnotes.xml, afsnit 1: {{vejledning}}). */
 static void test_word_documents__a_note_in_a_removed_section_needs_no_fields(void)
 {
-#ifdef KB_KNOWN_GAPS
 	const char *json = "{\"modtager\": {\"navn\": \"Mette Lund Kristiansen\"}, \"enlig\": true}";
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
@@ -565,7 +551,6 @@ static void test_word_documents__a_note_in_a_removed_section_needs_no_fields(voi
 	kb_template_free(t);
 	kb_case_free(c);
 	kb_ctx_free(ctx);
-#endif
 }
 
 /* Two tables with only a section's paragraph between them stay two tables: in Word, tables with no paragraph
@@ -583,10 +568,8 @@ static void test_word_documents__tables_stay_apart_when_the_section_paragraph_be
 	KB_CHECK(xml != NULL);
 	KB_CHECK_INT(count(xml, "<w:tbl>") + count(xml, "<w:tbl "), 2);
 	KB_CHECK_INT(count(xml, "Særlig støtte"), 1);
-#ifdef KB_KNOWN_GAPS
 	KB_CHECK_INT(count(xml, "</w:tbl><w:tbl"), 0);
 	check_all_parts(&f);
-#endif
 	free(xml);
 	unfill(&f);
 }
@@ -679,11 +662,7 @@ static void test_word_documents__saved_letters_have_no_tags_left_and_read_back_t
 			zip_close(z);
 		kb_letter *back = NULL;
 		KB_CHECK_INT(path ? kb_letter_open(&back, f.ctx, path) : KB_EUSAGE, 0);
-#ifdef KB_KNOWN_GAPS
 		int compare = 1;
-#else
-		int compare = !cases[i].gap;
-#endif
 		if (back && f.expected && compare)
 			check_text(back, f.expected, f.expected_name, NULL);
 		kb_letter_free(back);
