@@ -1,4 +1,6 @@
-/* casedata.c -- case fields: a JSON object read with jansson, looked up by dotted path. */
+/* casedata.c -- case fields: a JSON object read with jansson (from UTF-8, or through iconv from another character
+ * set), looked up by dotted path. */
+#include "encoding.h"
 #include "internal.h"
 #include "letter.h"
 
@@ -30,11 +32,46 @@ const char *kb_case_name(const kb_case *c)
 	return c ? c->name : "";
 }
 
+#define CASE_MAX_IGNORE_WORD 200u /* bytes; as long as a word the speller looks up */
+
+/* The case's own "ignore" list, when it has one, must be a list of words: the spelling rule does not report them.
+ * A wrong form is refused with a message that says where, rather than ignored. */
+static int check_ignore_list(kb_ctx *ctx, const json_t *root, const char *name)
+{
+	const json_t *list = json_object_get(root, "ignore");
+	if (!list)
+		return KB_OK;
+	if (!json_is_array(list))
+		return kb_ctx_fail(ctx, KB_EINPUT,
+		                   "%s: \"ignore\" skal være en liste af ord, som stavekontrollen ikke skal melde, fx "
+		                   "\"ignore\": [\"Xyqwerte\", \"Tjørnehøj\"]",
+		                   name);
+	size_t i;
+	const json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		const char *s = json_string_value(v);
+		if (!s)
+			return kb_ctx_fail(ctx, KB_EINPUT,
+			                   "%s: \"ignore\", element %zu er ikke en tekst; skriv ordet i anførselstegn, "
+			                   "fx \"Xyqwerte\"",
+			                   name, i + 1);
+		if (strlen(s) > CASE_MAX_IGNORE_WORD)
+			return kb_ctx_fail(ctx, KB_EINPUT,
+			                   "%s: \"ignore\", element %zu er længere end %u byte; skriv ét ord", name,
+			                   i + 1, CASE_MAX_IGNORE_WORD);
+	}
+	return KB_OK;
+}
+
 int kb_case_load_buffer(kb_case **out, kb_ctx *ctx, const char *data, size_t len, const char *name)
 {
 	*out = NULL;
 	if (len > KB_MAX_CASE_BYTES)
 		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: the case file is larger than %u bytes", name, KB_MAX_CASE_BYTES);
+	int rc = kb_encoding_check_utf8(ctx, data, len, name, "sagen");
+	if (rc)
+		return rc;
 	json_error_t err;
 	/* JSON_REJECT_DUPLICATES: a field given twice is almost always a mistake in an export; say so */
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
@@ -49,6 +86,10 @@ int kb_case_load_buffer(kb_case **out, kb_ctx *ctx, const char *data, size_t len
 		return kb_ctx_fail(ctx, KB_EINPUT,
 		                   "%s: sagen skal være et JSON-objekt med felter, fx {\"modtager\": {\"navn\": \"...\"}}",
 		                   name);
+	}
+	if ((rc = check_ignore_list(ctx, root, name))) {
+		json_decref(root);
+		return rc;
 	}
 	kb_case *c = calloc(1, sizeof *c);
 	char *nm = kb_strdup(name);
@@ -66,10 +107,15 @@ int kb_case_load_buffer(kb_case **out, kb_ctx *ctx, const char *data, size_t len
 
 int kb_case_load_file(kb_case **out, kb_ctx *ctx, const char *path)
 {
+	return kb_case_load_file_encoded(out, ctx, path, NULL);
+}
+
+int kb_case_load_file_encoded(kb_case **out, kb_ctx *ctx, const char *path, const char *encoding)
+{
 	char *data = NULL;
 	size_t len = 0;
 	*out = NULL;
-	int rc = kb_read_file(&data, &len, ctx, path, KB_MAX_CASE_BYTES);
+	int rc = kb_encoding_read_file(&data, &len, ctx, path, encoding, KB_MAX_CASE_BYTES);
 	if (rc)
 		return rc;
 	rc = kb_case_load_buffer(out, ctx, data, len, path);

@@ -2,18 +2,23 @@
  * spell.c -- Danish spelling: libhunspell with da_DK, the project's and a municipality's word lists, a per-word
  * cache, and the spelling rule that turns unknown words of a letter into findings.
  *
- * Word lists (kb_speller_add_dic) are UTF-8 text in hunspell's .dic format, read more forgivingly than hunspell does:
+ * Word lists (kb_speller_add_wordlist) are hunspell .dic text, read more forgivingly than hunspell does:
  *  - one entry per line: "word" or "word/flags", where flags are the main dictionary's affix flags written its way
  *    (da_DK has FLAG num: comma-separated numbers, so "aktivlov/5,2,10,39,31" also accepts "aktivloven",
  *    "aktivlovens", "aktivlove" like "lov" does); hunspell's morphological fields may follow after a tab;
  *  - lines whose first non-blank character is '#' are comments, blank lines are ignored, CR LF and a leading byte
  *    order mark are accepted, white space around an entry is dropped;
- *  - hunspell's count line (a first entry of digits only) may be there or not: the count is ours to make.
+ *  - hunspell's count line (a first entry of digits only) may be there or not: the count is ours to make;
+ *  - a list in another character set than UTF-8 is converted with iconv first (encoding.c).
  * Hunspell itself would take a comment line for a word and the first word for the count, so the lists are cleaned
  * here and handed to Hunspell_add_dic as one temporary file (one file also keeps clear of hunspell's limit of 20
  * added dictionaries).
+ *
+ * The cache maps each distinct word to its answer (and, once asked for, its suggestions) for the life of the
+ * speller, which the checker keeps for the life of the process: a batch of letters looks each word up once.
  */
 #include "spell.h"
+#include "encoding.h"
 #include "textmodel.h"
 #include "utf8.h"
 
@@ -23,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,6 +53,8 @@ typedef struct sp_entry {
 struct kb_speller {
 	char *aff_path, *dic_path;
 	int danish;
+	int flag_num;       /* the .aff says FLAG num: 1 yes, 0 no, -1 not read yet */
+	int no_cache;       /* kb_speller_set_cache(sp, 0) */
 	kb_buf extra;       /* cleaned word-list entries waiting for the load, one per line */
 	size_t extra_words; /* entries in extra */
 	Hunhandle *hun;
@@ -177,6 +185,7 @@ int kb_speller_new(kb_speller **out, kb_ctx *ctx, const char *hunspell_dir, cons
 		goto done;
 	}
 	sp->danish = strncmp(lang, "da", 2) == 0;
+	sp->flag_num = -1;
 	kb_buf_init(&sp->extra, SP_MAX_EXTRA_BYTES);
 	*out = sp;
 	sp = NULL;
@@ -205,6 +214,13 @@ int kb_speller_is_loaded(const kb_speller *sp)
 	return sp && sp->hun != NULL;
 }
 
+void kb_speller_set_cache(kb_speller *sp, int on)
+{
+	if (!on)
+		sp_cache_clear(sp);
+	sp->no_cache = !on;
+}
+
 static int sp_is_regular_file(const char *path)
 {
 	struct stat st;
@@ -227,27 +243,26 @@ static int sp_feed_hunspell(kb_speller *sp, kb_ctx *ctx, const char *list, size_
 	}
 	fd = mkstemp(path.data);
 	if (fd < 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot create a temporary file for the word lists: %s", tmpdir,
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke lave en midlertidig fil til ordlisterne: %s", tmpdir,
 		                 strerror(errno));
 		goto done;
 	}
 	created = 1;
 	f = fdopen(fd, "wb");
 	if (!f) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path.data, strerror(errno));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke skrive: %s", path.data, strerror(errno));
 		goto done;
 	}
 	fd = -1; /* now f's */
 	if (fprintf(f, "%zu\n", nwords) < 0 || (len && fwrite(list, 1, len, f) != len) || fclose(f) != 0) {
 		f = NULL;
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write the word lists: %s", path.data, strerror(errno));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke skrive ordlisterne: %s", path.data, strerror(errno));
 		goto done;
 	}
 	f = NULL;
 	if (Hunspell_add_dic(sp->hun, path.data) != 0) /* reads the file now */
 		rc = kb_ctx_fail(ctx, KB_ELIMIT,
-		                 "%s: hunspell takes no more word lists; load them before the first check",
-		                 sp->dic_path);
+		                 "%s: hunspell tager ikke flere ordlister; tilføj dem før første opslag", sp->dic_path);
 done:
 	if (f)
 		fclose(f);
@@ -268,11 +283,11 @@ int kb_speller_load(kb_speller *sp, kb_ctx *ctx)
 	                                                          : NULL;
 	if (missing && sp->danish)
 		return kb_ctx_fail(ctx, KB_ENOTFOUND,
-		                   "Danish dictionary not found: %s; install the package hunspell-da "
+		                   "den danske ordbog findes ikke: %s; installer pakken hunspell-da "
 		                   "(scripts/install-deps.sh)",
 		                   missing);
 	if (missing)
-		return kb_ctx_fail(ctx, KB_ENOTFOUND, "dictionary not found: %s; install the hunspell package for it",
+		return kb_ctx_fail(ctx, KB_ENOTFOUND, "ordbogen findes ikke: %s; installer hunspell-pakken med den",
 		                   missing);
 	sp->hun = Hunspell_create(sp->aff_path, sp->dic_path);
 	if (!sp->hun)
@@ -282,8 +297,8 @@ int kb_speller_load(kb_speller *sp, kb_ctx *ctx)
 		Hunspell_destroy(sp->hun);
 		sp->hun = NULL;
 		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "%s: the dictionary is in %s; klarbrev needs a UTF-8 dictionary (SET UTF-8)",
-		                   sp->aff_path, enc ? enc : "an unknown encoding");
+		                   "%s: ordbogen er i tegnsættet %s; klarbrev skal bruge en UTF-8-ordbog (SET UTF-8)",
+		                   sp->aff_path, enc ? enc : "(ukendt)");
 	}
 	if (sp->extra_words) {
 		int rc = sp_feed_hunspell(sp, ctx, sp->extra.data, sp->extra.len, sp->extra_words);
@@ -299,8 +314,71 @@ int kb_speller_load(kb_speller *sp, kb_ctx *ctx)
 	return KB_OK;
 }
 
-/* Cleans the word list text[0..len) into b (one entry a line) and counts its entries. Errors name path and line. */
-static int sp_clean_list(kb_buf *b, size_t *nwords, kb_ctx *ctx, const char *path, const char *text, size_t len)
+/* 1 when the main dictionary's .aff declares "FLAG num" (da_DK does), read once; 0 when it declares another flag
+ * type or cannot be read (loading the dictionary reports that). */
+static int sp_flag_num(kb_speller *sp)
+{
+	if (sp->flag_num >= 0)
+		return sp->flag_num;
+	sp->flag_num = 0;
+	FILE *f = fopen(sp->aff_path, "r");
+	char line[512];
+	while (f && fgets(line, sizeof line, f)) {
+		if (strncmp(line, "FLAG", 4) != 0 || (line[4] != ' ' && line[4] != '\t'))
+			continue;
+		const char *v = line + 5;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		sp->flag_num = strncmp(v, "num", 3) == 0;
+		break;
+	}
+	if (f)
+		fclose(f);
+	return sp->flag_num;
+}
+
+/* The flags of the entry e[0..len) ("aktivlov/5,2,10,39,31\tpo:noun"): *flags and *nflags, or *nflags 0 when it
+ * has none. A slash escaped as "\/" belongs to the word. */
+static void sp_entry_flags(const char **flags, size_t *nflags, const char *e, size_t len)
+{
+	*flags = NULL;
+	*nflags = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (e[i] == ' ' || e[i] == '\t')
+			return;
+		if (e[i] == '/' && (i == 0 || e[i - 1] != '\\')) {
+			size_t k = i + 1;
+			while (k < len && e[k] != ' ' && e[k] != '\t')
+				k++;
+			*flags = e + i + 1;
+			*nflags = k - i - 1;
+			return;
+		}
+	}
+}
+
+/* 1 when f[0..n) is FLAG num's form: numbers 1..65509 separated by single commas. */
+static int sp_num_flags_ok(const char *f, size_t n)
+{
+	size_t i = 0;
+	for (;;) {
+		unsigned long v = 0;
+		size_t d = i;
+		while (i < n && f[i] >= '0' && f[i] <= '9' && i - d < 6)
+			v = v * 10 + (unsigned long)(f[i++] - '0');
+		if (i == d || v == 0 || v > 65509)
+			return 0;
+		if (i == n)
+			return 1;
+		if (f[i++] != ',')
+			return 0;
+	}
+}
+
+/* Cleans the word list text[0..len) into b (one entry a line) and counts its entries. flag_num: the dictionary
+ * uses FLAG num, so flags must be numbers. Errors name path and line, in Danish. */
+static int sp_clean_list(kb_buf *b, size_t *nwords, kb_ctx *ctx, const char *path, const char *text, size_t len,
+                         int flag_num)
 {
 	size_t pos = 0, line = 0;
 	int first = 1;
@@ -319,9 +397,11 @@ static int sp_clean_list(kb_buf *b, size_t *nwords, kb_ctx *ctx, const char *pat
 		if (s == e || text[s] == '#')
 			continue;
 		if (memchr(text + s, '\0', e - s) || !kb_utf8_valid(text + s, e - s))
-			return kb_ctx_fail(ctx, KB_EINPUT,
-			                   "%s: line %zu is not valid UTF-8 text; save the word list as UTF-8", path,
-			                   line);
+			return kb_ctx_fail(
+			    ctx, KB_EINPUT,
+			    "%s: linje %zu er ikke gyldig UTF-8; gem ordlisten som UTF-8, eller angiv dens "
+			    "tegnsæt (fx windows-1252)",
+			    path, line);
 		if (first) {
 			first = 0;
 			size_t d = s;
@@ -331,15 +411,23 @@ static int sp_clean_list(kb_buf *b, size_t *nwords, kb_ctx *ctx, const char *pat
 				continue;
 		}
 		if (text[s] == '/')
-			return kb_ctx_fail(ctx, KB_EINPUT, "%s: line %zu has flags but no word; write \"word/flags\"",
+			return kb_ctx_fail(ctx, KB_EINPUT, "%s: linje %zu har flag, men intet ord; skriv »ord/flag«",
 			                   path, line);
+		const char *flags;
+		size_t nflags;
+		sp_entry_flags(&flags, &nflags, text + s, e - s);
+		if (flags && flag_num && !sp_num_flags_ok(flags, nflags))
+			return kb_ctx_fail(
+			    ctx, KB_EINPUT,
+			    "%s: linje %zu: flagene »%.*s« skal være tal adskilt af komma (ordbogen bruger "
+			    "FLAG num); kopiér dem fra et ord, der bøjes på samme måde, fx »lov/5,2,10,39,31«",
+			    path, line, (int)(nflags > 40 ? 40 : nflags), flags);
 		int rc = kb_buf_add(b, text + s, e - s);
 		if (!rc)
 			rc = kb_buf_addc(b, '\n');
 		if (rc == KB_ELIMIT)
-			return kb_ctx_fail(ctx, rc,
-			                   "%s: the word lists are larger than the limit of %zu bytes together", path,
-			                   b->max);
+			return kb_ctx_fail(ctx, rc, "%s: ordlisterne fylder tilsammen mere end grænsen på %zu byte",
+			                   path, b->max);
 		if (rc)
 			return kb_ctx_fail(ctx, rc, "%s: out of memory", path);
 		(*nwords)++;
@@ -347,16 +435,18 @@ static int sp_clean_list(kb_buf *b, size_t *nwords, kb_ctx *ctx, const char *pat
 	return KB_OK;
 }
 
-int kb_speller_add_dic(kb_speller *sp, kb_ctx *ctx, const char *dic_path)
+int kb_speller_add_wordlist(kb_speller *sp, kb_ctx *ctx, const char *path, const char *encoding)
 {
 	char *text = NULL;
 	size_t len = 0, nwords = 0;
 	kb_buf list;
 	kb_buf_init(&list, SP_MAX_EXTRA_BYTES - sp->extra.len);
-	int rc = kb_read_file(&text, &len, ctx, dic_path, SP_MAX_LIST_BYTES);
+	int rc = kb_encoding_read_file(&text, &len, ctx, path, encoding, SP_MAX_LIST_BYTES);
+	if (rc == KB_ENOTFOUND)
+		rc = kb_ctx_fail(ctx, rc, "%s: ordlisten findes ikke", path);
 	if (rc)
 		goto done;
-	if ((rc = sp_clean_list(&list, &nwords, ctx, dic_path, text, len)) || !nwords)
+	if ((rc = sp_clean_list(&list, &nwords, ctx, path, text, len, sp_flag_num(sp))) || !nwords)
 		goto done;
 	if (sp->hun) { /* loaded already: add now, and forget answers that may have changed */
 		if ((rc = sp_feed_hunspell(sp, ctx, list.data, list.len, nwords)))
@@ -364,8 +454,8 @@ int kb_speller_add_dic(kb_speller *sp, kb_ctx *ctx, const char *dic_path)
 		sp_cache_clear(sp);
 	} else {
 		if ((rc = kb_buf_add(&sp->extra, list.data, list.len))) {
-			rc = kb_ctx_fail(ctx, rc, "%s: %s", dic_path,
-			                 rc == KB_ELIMIT ? "the word lists are too large together" : "out of memory");
+			rc = kb_ctx_fail(ctx, rc, "%s: %s", path,
+			                 rc == KB_ELIMIT ? "ordlisterne fylder for meget tilsammen" : "out of memory");
 			goto done;
 		}
 		sp->extra_words += nwords;
@@ -374,6 +464,11 @@ done:
 	kb_buf_free(&list);
 	free(text);
 	return rc;
+}
+
+int kb_speller_add_dic(kb_speller *sp, kb_ctx *ctx, const char *dic_path)
+{
+	return kb_speller_add_wordlist(sp, ctx, dic_path, NULL);
 }
 
 /* ---- checking ---- */
@@ -409,7 +504,7 @@ static int sp_ok_simple(kb_speller *sp, const char *w, size_t len)
 /* The word rule: hunspell as it is or with a lower-case first letter; a hyphenated compound whose whole is unknown
  * but whose every part is known ("Klarbrev-borger"); an abbreviation on the project's list (textmodel.c knows
  * some 250 that da_DK lacks, "sagsnr.", "iflg."). */
-static int sp_word_ok(kb_speller *sp, const char *w, size_t len)
+static int sp_word_ok_plain(kb_speller *sp, const char *w, size_t len)
 {
 	if (sp_ok_simple(sp, w, len))
 		return 1;
@@ -431,11 +526,36 @@ static int sp_word_ok(kb_speller *sp, const char *w, size_t len)
 	return parts > 0;
 }
 
+#define SP_APOSTROPHE "\xE2\x80\x99" /* U+2019, the apostrophe Word's autocorrect types */
+
+/* sp_word_ok_plain with each typographic apostrophe looked up as "'": da_DK knows "A's", not "A’s". */
+static int sp_word_ok(kb_speller *sp, const char *w, size_t len)
+{
+	size_t i = 0;
+	while (i + 3 <= len && memcmp(w + i, SP_APOSTROPHE, 3) != 0)
+		i++;
+	if (i + 3 > len || len > SP_MAX_WORD)
+		return sp_word_ok_plain(sp, w, len);
+	char buf[SP_MAX_WORD];
+	size_t o = 0;
+	for (i = 0; i < len;) {
+		if (i + 3 <= len && memcmp(w + i, SP_APOSTROPHE, 3) == 0) {
+			buf[o++] = '\'';
+			i += 3;
+		} else {
+			buf[o++] = w[i++];
+		}
+	}
+	return sp_word_ok_plain(sp, buf, o);
+}
+
 int kb_speller_check(kb_speller *sp, kb_ctx *ctx, const char *w, size_t len)
 {
 	int rc = kb_speller_load(sp, ctx);
 	if (rc)
 		return rc;
+	if (sp->no_cache)
+		return sp_word_ok(sp, w, len);
 	sp_entry *e = sp_cache_find(sp, w, len);
 	if (e)
 		return e->ok;
@@ -489,9 +609,10 @@ int kb_speller_suggest(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 	int rc = kb_speller_load(sp, ctx);
 	if (rc)
 		return rc;
-	/* suggestions are slow (tens of milliseconds) and a misspelt word tends to come back, so they are cached */
-	sp_entry *e = sp_cache_find(sp, w, len);
-	if (!e)
+	/* suggestions are slow (a tenth of a second for a long Danish word) and a misspelt word tends to come back, so
+	 * they are cached */
+	sp_entry *e = NULL;
+	if (!sp->no_cache && !(e = sp_cache_find(sp, w, len)))
 		e = sp_cache_put(sp, w, len, sp_word_ok(sp, w, len));
 	if (e && !e->has_sugg) {
 		if (sp_hunspell_list(&e->sugg, &e->nsugg, sp, w, len, SP_MAX_CACHED_SUGG, Hunspell_suggest))
@@ -520,6 +641,67 @@ int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 
 /* ---- the spelling rule ---- */
 
+/* One run of the rule over a text. */
+typedef struct sp_run {
+	kb_speller *sp;
+	kb_ctx *ctx;
+	kb_findings *out;
+	int suggest;
+	char **ignore; /* opts->ignore split into words and lower-cased; NULL-terminated, or NULL */
+	size_t checked;
+} sp_run;
+
+/* Splits the entries of list at white space into lower-cased words: *out is NULL-terminated (NULL for no list);
+ * free with kb_strv_free(). */
+static int sp_ignore_build(char ***out, const char *const *list)
+{
+	*out = NULL;
+	size_t n = 0, cap = 0;
+	char **v = NULL;
+	for (const char *const *e = list; e && *e; e++) {
+		const char *s = *e;
+		while (*s) {
+			while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+				s++;
+			const char *b = s;
+			while (*s && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+				s++;
+			if (s == b)
+				continue;
+			if (n + 2 > cap) {
+				size_t ncap = cap ? cap * 2 : 8;
+				char **nv = realloc(v, ncap * sizeof *nv);
+				if (!nv)
+					goto fail;
+				v = nv;
+				cap = ncap;
+			}
+			if (!(v[n] = kb_utf8_lower(b, (size_t)(s - b), NULL)))
+				goto fail;
+			v[++n] = NULL;
+		}
+	}
+	*out = v;
+	return KB_OK;
+fail:
+	kb_strv_free(v);
+	return KB_ENOMEM;
+}
+
+/* 1 when w[0..len) is on the run's ignore list, whatever its case. */
+static int sp_ignored(const sp_run *r, const char *w, size_t len)
+{
+	if (!r->ignore)
+		return 0;
+	size_t n = 0;
+	char *low = kb_utf8_lower(w, len, &n);
+	int hit = 0;
+	for (char **p = r->ignore; low && !hit && *p; p++)
+		hit = strlen(*p) == n && memcmp(*p, low, n) == 0;
+	free(low);
+	return hit;
+}
+
 /* 1 when any span that overlaps p's bytes [start, start + len) keeps its text from the spelling check (a word may
  * start in template text and end in a name field). */
 static int sp_in_nospell(const kb_paragraph *p, size_t start, size_t len)
@@ -541,6 +723,89 @@ static int sp_has_section_sign(const char *w, size_t len)
 	return 0;
 }
 
+/* 1 when word wd of p is one of list (ASCII letters compared without case). */
+static int sp_word_in(const kb_paragraph *p, const kb_word *wd, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == wd->len && strncasecmp(p->text + wd->start, *list, wd->len) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when w[0..len) is one letter ("f"), or a range of two ("b-f", "l–q"). */
+static int sp_is_letter_suffix(const char *w, size_t len)
+{
+	uint32_t a, dash, b;
+	size_t n = kb_utf8_decode(w, len, &a);
+	if (!kb_uc_is_letter(a))
+		return 0;
+	if (n == len)
+		return 1;
+	n += kb_utf8_decode(w + n, len - n, &dash);
+	if (n == len || (dash != '-' && dash != 0x2013u))
+		return 0;
+	n += kb_utf8_decode(w + n, len - n, &b);
+	return n == len && kb_uc_is_letter(b);
+}
+
+/* 1 when word wi of p is part of a reference rather than prose: the case number after a case-number label
+ * ("Sagsnr. KS-ABC"; a plain lower-case word there is prose and is checked), a letter after a number ("§ 13 f",
+ * "§§ 69 l–q") or after "litra", "nr" in a Retsinformation citation ("LBK nr 433"). Numbers themselves have digits
+ * and are skipped anyway. */
+static int sp_is_reference(const kb_paragraph *p, size_t wi)
+{
+	static const char *const labels[] = {"sagsnr.",    "sagsnummer",    "sagsid", "j.nr.", "jnr.",
+	                                     "journalnr.", "journalnummer", "ref.",   NULL};
+	static const char *const citation_types[] = {"LBK", "BEK", "LOV", "VEJ", "CIR", NULL};
+	if (wi == 0)
+		return 0;
+	const kb_word *prev = &p->words[wi - 1], *wd = &p->words[wi];
+	const char *w = p->text + wd->start;
+	if (sp_word_in(p, prev, labels)) {
+		size_t lower = 0;
+		for (size_t i = 0; i < wd->len;) {
+			uint32_t cp;
+			i += kb_utf8_decode(w + i, wd->len - i, &cp);
+			if (kb_uc_is_lower(cp))
+				lower++;
+			if (cp == '-' || cp == '/' || cp == '_' || cp == '.')
+				return 1;
+		}
+		return lower == 0 && wd->letters >= 2;
+	}
+	if (sp_is_letter_suffix(w, wd->len)) {
+		const char *pe = p->text + prev->start + prev->len;
+		int gap_blank = 1;
+		for (const char *c = pe; c < w; c++)
+			if (*c != ' ' && *c != '\t' && (unsigned char)*c != 0xC2u && (unsigned char)*c != 0xA0u)
+				gap_blank = 0; /* spaces and no-break spaces only */
+		if (gap_blank && (prev->flags & KB_WORD_DIGIT) && pe[-1] >= '0' && pe[-1] <= '9')
+			return 1;
+		static const char *const litra[] = {"litra", NULL};
+		if (sp_word_in(p, prev, litra))
+			return 1;
+	}
+	if (wd->len == 2 && memcmp(w, "nr", 2) == 0) {
+		for (const char *const *c = citation_types; *c; c++)
+			if (strlen(*c) == prev->len && memcmp(p->text + prev->start, *c, prev->len) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* 1 when word wi of p is not looked up at all (see kb_spell_text). */
+static int sp_skip(const kb_paragraph *p, size_t wi)
+{
+	const kb_word *wd = &p->words[wi];
+	const char *w = p->text + wd->start;
+	if (!wd->len || wd->flags & (KB_WORD_DIGIT | KB_WORD_URL))
+		return 1;
+	/* e-mail addresses the tokenizer did not take for one, handles ("@kommune"), "§§" */
+	if (memchr(w, '@', wd->len) || sp_has_section_sign(w, wd->len))
+		return 1;
+	return sp_in_nospell(p, wd->start, wd->len) || sp_is_reference(p, wi);
+}
+
 /* At most max bytes of w[0..len), cut at a character boundary. */
 static size_t sp_utf8_cut(const char *w, size_t len, size_t max)
 {
@@ -551,26 +816,27 @@ static size_t sp_utf8_cut(const char *w, size_t len, size_t max)
 	return max;
 }
 
-/* Adds the finding for the unknown word p->text[start..start+len). */
-static int sp_report(kb_speller *sp, kb_ctx *ctx, const kb_paragraph *p, size_t pi, size_t start, size_t len,
-                     kb_findings *out)
+/* Adds the finding for the unknown word w[0..wlen) found at p's bytes [start, start + len) (the same bytes, or a
+ * word joined over a line break), unless the run ignores it. */
+static int sp_unknown(sp_run *r, const kb_paragraph *p, size_t pi, size_t start, size_t len, const char *w, size_t wlen)
 {
-	const char *w = p->text + start;
+	if (sp_ignored(r, w, wlen))
+		return KB_OK;
 	char **sugg = NULL;
 	size_t nsugg = 0;
 	char *text = NULL;
 	kb_buf msg;
 	kb_buf_init(&msg, 1024);
-	int rc = kb_speller_suggest(&sugg, &nsugg, sp, ctx, w, len, SP_FINDING_SUGG);
-	if (rc)
+	int rc = KB_OK;
+	if (r->suggest && (rc = kb_speller_suggest(&sugg, &nsugg, r->sp, r->ctx, w, wlen, SP_FINDING_SUGG)))
 		goto done;
-	size_t shown = sp_utf8_cut(w, len, SP_MSG_WORD);
-	text = kb_strndup(w, len);
-	if (!text || kb_buf_printf(&msg, "Ukendt ord: »%.*s%s«.", (int)shown, w, shown < len ? "…" : "")) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	size_t shown = sp_utf8_cut(w, wlen, SP_MSG_WORD);
+	text = kb_strndup(w, wlen);
+	if (!text || kb_buf_printf(&msg, "Ukendt ord: »%.*s%s«.", (int)shown, w, shown < wlen ? "…" : "")) {
+		rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "out of memory");
 		goto done;
 	}
-	kb_finding f = { 0 };
+	kb_finding f = {0};
 	f.rule = "stavning";
 	f.level = KB_LEVEL_WARNING;
 	f.message = msg.data;
@@ -582,9 +848,9 @@ static int sp_report(kb_speller *sp, kb_ctx *ctx, const kb_paragraph *p, size_t 
 	f.source = "spell";
 	f.suggestions = sugg;
 	f.nsuggestions = nsugg;
-	rc = kb_findings_add(out, &f);
+	rc = kb_findings_add(r->out, &f);
 	if (rc == KB_ENOMEM)
-		rc = kb_ctx_fail(ctx, rc, "out of memory");
+		rc = kb_ctx_fail(r->ctx, rc, "out of memory");
 	/* KB_ELIMIT (the list is full) goes back to the caller, which stops looking */
 done:
 	kb_buf_free(&msg);
@@ -593,27 +859,39 @@ done:
 	return rc;
 }
 
-/* Checks the word p->text[start..start+len) and reports it when unknown. "og/eller": when the whole is unknown,
- * each part between slashes is checked and reported on its own. */
-static int sp_check_word(kb_speller *sp, kb_ctx *ctx, const kb_paragraph *p, size_t pi, size_t start, size_t len,
-                         kb_findings *out)
+/* Looks up word wd of p: 1 known, 0 not, negative on failure. A word the tokenizer did not take for an
+ * abbreviation but that a period follows is also tried with the period: the period of an abbreviation only the
+ * dictionaries know ("sagsbeh.") or of a sentence end. */
+static int sp_lookup(sp_run *r, const kb_paragraph *p, const kb_word *wd)
 {
-	const char *w = p->text + start;
-	int ok = kb_speller_check(sp, ctx, w, len);
+	int ok = kb_speller_check(r->sp, r->ctx, p->text + wd->start, wd->len);
+	size_t e = wd->start + wd->len;
+	if (ok == 0 && !(wd->flags & KB_WORD_ABBREV) && e < p->len && p->text[e] == '.')
+		ok = kb_speller_check(r->sp, r->ctx, p->text + wd->start, wd->len + 1);
+	return ok;
+}
+
+/* Checks word wd of p and reports it when unknown. "og/eller": when the whole is unknown, each part between
+ * slashes is checked and reported on its own. */
+static int sp_check_word(sp_run *r, const kb_paragraph *p, size_t pi, const kb_word *wd)
+{
+	const char *w = p->text + wd->start;
+	r->checked++;
+	int ok = sp_lookup(r, p, wd);
 	if (ok)
 		return ok < 0 ? ok : KB_OK;
-	if (!memchr(w, '/', len))
-		return sp_report(sp, ctx, p, pi, start, len, out);
+	if (!memchr(w, '/', wd->len))
+		return sp_unknown(r, p, pi, wd->start, wd->len, w, wd->len);
 	size_t s = 0;
-	while (s <= len) {
-		const char *slash = memchr(w + s, '/', len - s);
-		size_t e = slash ? (size_t)(slash - w) : len;
+	while (s <= wd->len) {
+		const char *slash = memchr(w + s, '/', wd->len - s);
+		size_t e = slash ? (size_t)(slash - w) : wd->len;
 		if (e > s) {
-			ok = kb_speller_check(sp, ctx, w + s, e - s);
+			ok = kb_speller_check(r->sp, r->ctx, w + s, e - s);
 			if (ok < 0)
 				return ok;
 			if (!ok) {
-				int rc = sp_report(sp, ctx, p, pi, start + s, e - s, out);
+				int rc = sp_unknown(r, p, pi, wd->start + s, e - s, w + s, e - s);
 				if (rc)
 					return rc;
 			}
@@ -623,24 +901,118 @@ static int sp_check_word(kb_speller *sp, kb_ctx *ctx, const kb_paragraph *p, siz
 	return KB_OK;
 }
 
-int kb_spell_text(kb_speller *sp, kb_ctx *ctx, const kb_text *t, kb_findings *out)
+/* When word wd of p ends its line with a hyphen ("kontant-" and then a line break, or the end of the paragraph,
+ * with only spaces between): 1, and *next is where the next line's text starts in p, or p->len when the paragraph
+ * ends there. */
+static int sp_hyphen_at_line_end(const kb_paragraph *p, const kb_word *wd, size_t *next)
 {
-	int rc = kb_speller_load(sp, ctx);
+	size_t i = wd->start + wd->len;
+	if (i >= p->len || p->text[i] != '-')
+		return 0;
+	int brk = 0;
+	for (i++; i < p->len; i++) {
+		char c = p->text[i];
+		if (c == '\n' || c == '\v' || c == '\f' || c == '\r')
+			brk = 1;
+		else if (c != ' ' && c != '\t')
+			break;
+	}
+	*next = i;
+	return brk || i == p->len;
+}
+
+/* 1 when word wi of p can be the second half of a hyphenated word: it starts at byte at, with a lower-case letter,
+ * and is looked up at all. */
+static int sp_continues(const kb_paragraph *p, size_t wi, size_t at)
+{
+	if (wi >= p->nwords || p->words[wi].start != at)
+		return 0;
+	uint32_t cp;
+	kb_utf8_decode(p->text + at, p->words[wi].len, &cp);
+	return kb_uc_is_lower(cp) && !sp_skip(p, wi);
+}
+
+/* Checks a word hyphenated over a line break: a (in p, paragraph pi) and b (in q: p itself or the next paragraph)
+ * are looked up joined ("kontant" + "hjælp"). When the joined word is unknown but both halves are words, the hyphen
+ * is real ("EU-" "borger") or the first half waits for a later word ("selvforsørgelses- og"): nothing to report.
+ * Otherwise the joined word is reported, over both halves (or, when b is in the next paragraph, over a and its
+ * hyphen). */
+static int sp_check_joined(sp_run *r, const kb_paragraph *p, size_t pi, const kb_word *a, const kb_paragraph *q,
+                           const kb_word *b)
+{
+	char buf[SP_MAX_WORD]; /* the caller keeps a->len + b->len within it */
+	r->checked++;
+	memcpy(buf, p->text + a->start, a->len);
+	memcpy(buf + a->len, q->text + b->start, b->len);
+	size_t n = a->len + b->len;
+	int ok = kb_speller_check(r->sp, r->ctx, buf, n);
+	if (ok)
+		return ok < 0 ? ok : KB_OK;
+	int oka = sp_lookup(r, p, a);
+	int okb = oka > 0 ? sp_lookup(r, q, b) : oka;
+	if (okb)
+		return okb < 0 ? okb : KB_OK;
+	size_t len = q == p ? b->start + b->len - a->start : a->len + 1;
+	return sp_unknown(r, p, pi, a->start, len, buf, n);
+}
+
+/* The first word of q continues the last one of p when both are in the same part of the letter (lines of a .txt
+ * letter are paragraphs) and nothing but white space comes before it. */
+static int sp_continues_in_next(const kb_paragraph *p, const kb_paragraph *q)
+{
+	if (!q->nwords || q->part != p->part || strcmp(q->part_name, p->part_name) != 0)
+		return 0;
+	size_t at = 0;
+	while (at < q->len) {
+		uint32_t cp;
+		size_t n = kb_utf8_decode(q->text + at, q->len - at, &cp);
+		if (!(cp < 0x20u || kb_uc_is_space(cp)))
+			break;
+		at += n;
+	}
+	return sp_continues(q, 0, at);
+}
+
+int kb_spell_text(kb_speller *sp, kb_ctx *ctx, const kb_text *t, const kb_spell_options *opts, kb_findings *out,
+                  size_t *checked)
+{
+	sp_run r = {.sp = sp, .ctx = ctx, .out = out, .suggest = !(opts && opts->no_suggestions)};
+	if (checked)
+		*checked = 0;
+	if (sp_ignore_build(&r.ignore, opts ? opts->ignore : NULL))
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	int rc = KB_OK;
+	size_t first = 0; /* 1: the first word of this paragraph ended the one before, joined over its hyphen */
 	for (size_t pi = 0; !rc && t && pi < t->nparas; pi++) {
 		const kb_paragraph *p = &t->paras[pi];
-		for (size_t wi = 0; !rc && wi < p->nwords; wi++) {
+		size_t wi = first;
+		first = 0;
+		for (; !rc && wi < p->nwords; wi++) {
 			const kb_word *wd = &p->words[wi];
-			const char *w = p->text + wd->start;
-			if (wd->flags & (KB_WORD_DIGIT | KB_WORD_URL) || !wd->len)
+			if (sp_skip(p, wi))
 				continue;
-			/* e-mail addresses the tokenizer did not take for one, handles ("@kommune"), "§§" */
-			if (memchr(w, '@', wd->len) || sp_has_section_sign(w, wd->len))
-				continue;
-			if (sp_in_nospell(p, wd->start, wd->len))
-				continue;
-			/* abbreviations keep their final period: hunspell knows "f.eks." and "stk.", not "f.eks" */
-			rc = sp_check_word(sp, ctx, p, pi, wd->start, wd->len, out);
+			size_t next;
+			if (sp_hyphen_at_line_end(p, wd, &next)) {
+				if (next < p->len && sp_continues(p, wi + 1, next) &&
+				    wd->len + p->words[wi + 1].len <= SP_MAX_WORD) {
+					rc = sp_check_joined(&r, p, pi, wd, p, &p->words[wi + 1]);
+					wi++;
+					continue;
+				}
+				if (next == p->len && wi + 1 == p->nwords && pi + 1 < t->nparas &&
+				    sp_continues_in_next(p, &t->paras[pi + 1]) &&
+				    wd->len + t->paras[pi + 1].words[0].len <= SP_MAX_WORD) {
+					rc = sp_check_joined(&r, p, pi, wd, &t->paras[pi + 1],
+					                     &t->paras[pi + 1].words[0]);
+					first = 1;
+					continue;
+				}
+			}
+			rc = sp_check_word(&r, p, pi, wd);
 		}
 	}
+	kb_strv_free(r.ignore);
+	if (checked)
+		*checked = r.checked;
 	return rc == KB_ELIMIT ? KB_OK : rc; /* a letter with 100 000 findings has been told enough */
 }

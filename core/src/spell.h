@@ -1,7 +1,7 @@
 /*
  * spell.h -- Danish spelling with libhunspell: da_DK from Debian's hunspell-da plus the project's and a
- * municipality's word lists (the .dic files in dictionaries/, which use da_DK's affix flags). Results are cached per word for
- * the life of the speller. The dictionary is loaded on first use, once.
+ * municipality's word lists (the .dic files in dictionaries/, which use da_DK's affix flags). Results are cached per
+ * word for the life of the speller. The dictionary is loaded on first use, once.
  */
 #ifndef KB_SPELL_H
 #define KB_SPELL_H
@@ -15,8 +15,21 @@ typedef struct kb_speller kb_speller;
 int kb_speller_new(kb_speller **out, kb_ctx *ctx, const char *hunspell_dir, const char *lang);
 void kb_speller_free(kb_speller *sp);
 
-/* Adds a word list (hunspell .dic format: a count line, then word[/flags] lines; '#' comment lines allowed). Words
- * use the main dictionary's affix flags. Loaded together with the dictionary. */
+/* Adds a word list: the project's (the .dic files in dictionaries/) or a municipality's own (place names, local
+ * authorities), named by the config file. The file is read and checked now; its words reach hunspell with the
+ * dictionary, or at once when the dictionary is loaded already (answers cached before are then forgotten).
+ *
+ * Format: hunspell's .dic, one entry a line, "word" or "word/flags". The flags are the main dictionary's affix flags
+ * written its way: da_DK has FLAG num, so flags are numbers with commas, and "aktivlov/5,2,10,39,31" (the flags of
+ * "lov" in da_DK.dic) also accepts aktivloven, aktivlovens, aktivlove, aktivlovene. An abbreviation keeps its
+ * period ("sagsnr."). Read more forgivingly than hunspell: the count line may be missing, '#' lines are comments,
+ * blank lines, CR LF and a byte order mark are fine, hunspell's morphological fields may follow a tab.
+ *
+ * encoding: the file's character set, converted with iconv ("windows-1252", "iso-8859-1"); NULL or "utf-8" for
+ * UTF-8. Errors (KB_ENOTFOUND, KB_EINPUT, KB_ELIMIT) have a Danish message naming the file and line. */
+int kb_speller_add_wordlist(kb_speller *sp, kb_ctx *ctx, const char *path, const char *encoding);
+
+/* kb_speller_add_wordlist(sp, ctx, dic_path, NULL): a UTF-8 word list. */
 int kb_speller_add_dic(kb_speller *sp, kb_ctx *ctx, const char *dic_path);
 
 /* Loads the dictionary and word lists now (they load on first use otherwise). A missing dictionary gets
@@ -26,22 +39,44 @@ int kb_speller_load(kb_speller *sp, kb_ctx *ctx);
 /* 1 once the dictionary is loaded (a caller that times its work can load it first, outside the clock). */
 int kb_speller_is_loaded(const kb_speller *sp);
 
+/* Turns the per-word cache on (the default) or off (each answer computed again: for tests and measurements that
+ * show what the cache gives). Turning it off forgets what it holds. */
+void kb_speller_set_cache(kb_speller *sp, int on);
+
 /* 1 when the word w[0..len) (UTF-8) is correct, 0 when not, negative on failure. Correct: hunspell knows it, or
  * knows it with a lower-case first letter, or it is a hyphenated compound whose parts are all known ("EU-borger"),
- * or an abbreviation on the project's list (kb_is_abbreviation). Loads the dictionary on first use; cached. */
+ * or an abbreviation on the project's list (kb_is_abbreviation). A typographic apostrophe (U+2019, as Word types it)
+ * is looked up as "'" ("A’s"). Loads the dictionary on first use; cached. */
 int kb_speller_check(kb_speller *sp, kb_ctx *ctx, const char *w, size_t len);
 
 /* Up to max suggestions for w, best first. *out is a NULL-terminated array of strings; free with kb_strv_free(). */
-int kb_speller_suggest(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, const char *w, size_t len,
-                       size_t max);
+int kb_speller_suggest(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, const char *w, size_t len, size_t max);
 
 /* hunspell's morphological analyses of w ("st:høre po:verb ... is:PASSIV"); free with kb_strv_free(). */
 int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, const char *w, size_t len);
 
 void kb_strv_free(char **v);
 
+typedef struct kb_spell_options {
+	const char *const *ignore; /* words not to report, whatever their case (a case's "ignore" list); an entry with
+	                              spaces ignores each of its words; NULL-terminated, may be NULL */
+	int no_suggestions;        /* 1: findings carry no suggestions (suggestions are the slow part: klarbrev spell
+	                              --list) */
+} kb_spell_options;
+
 /* The spelling rule: each unknown word of t is a finding (rule "stavning", level warning, up to three suggestions,
- * source "spell"). Skips words in spans flagged KB_SPAN_NOSPELL, words with digits, URLs and e-mail addresses. */
-int kb_spell_text(kb_speller *sp, kb_ctx *ctx, const kb_text *t, kb_findings *out);
+ * source "spell"), at every place it occurs. Not looked up:
+ *  - words in spans flagged KB_SPAN_NOSPELL (fields typed name, address or cpr, or marked personal);
+ *  - tokens with digits ("83a", "BR18", dates, amounts), URLs and e-mail addresses, "§"-tokens;
+ *  - references: the case number after "sagsnr.", "j.nr.", "journalnummer", ...; a letter after a number ("§ 13 f",
+ *    "§§ 69 l–q") or after "litra"; "nr" in a Retsinformation citation ("LBK nr 433");
+ *  - words on opts->ignore.
+ * A word that ends a line with a hyphen ("kontant-" before a line break, or at the end of a .txt line) is joined
+ * with the word that starts the next line when that begins with a lower-case letter: the joined word is looked up,
+ * and it is reported as joined ("kontanthjlp") unless both halves are words ("EU-" "borger", "selvforsørgelses-"
+ * "og"). A word the tokenizer did not take for an abbreviation but that a period follows is also looked up with the
+ * period ("sagsbeh."). opts may be NULL. *checked (may be NULL) gets the number of words looked up. */
+int kb_spell_text(kb_speller *sp, kb_ctx *ctx, const kb_text *t, const kb_spell_options *opts, kb_findings *out,
+                  size_t *checked);
 
 #endif

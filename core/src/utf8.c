@@ -146,7 +146,7 @@ size_t kb_utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
-int kb_utf8_valid(const char *s, size_t len)
+size_t kb_utf8_invalid_at(const char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -154,10 +154,15 @@ int kb_utf8_valid(const char *s, size_t len)
 		size_t n = kb_utf8_decode(s + i, len - i, &cp);
 		/* a real U+FFFD in the input is 3 bytes; a 1-byte U+FFFD is the decoder's error */
 		if (cp == KB_UC_REPLACEMENT && n == 1)
-			return 0;
+			return i;
 		i += n;
 	}
-	return 1;
+	return len;
+}
+
+int kb_utf8_valid(const char *s, size_t len)
+{
+	return kb_utf8_invalid_at(s, len) == len;
 }
 
 /* ---- classes ---- */

@@ -15,6 +15,8 @@ size_t kb_utf8_decode(const char *s, size_t len, uint32_t *cp);
 size_t kb_utf8_encode(uint32_t cp, char *out);
 /* 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 int kb_utf8_valid(const char *s, size_t len);
+/* The offset of the first byte of s[0..len) that does not start a valid UTF-8 sequence, or len when all is valid. */
+size_t kb_utf8_invalid_at(const char *s, size_t len);
 
 /* Letters: Latin (ASCII, Latin-1, Extended-A/B, Extended Additional, IPA), Greek, Cyrillic, and every other code point
  * from U+0250 up that is not in a known punctuation, symbol, mark or private-use block. Combining marks are not

@@ -1,11 +1,18 @@
 /* test_spell.c -- Danish spelling: hunspell da_DK, the word lists, the cache, and the spelling rule over a letter
  * (what it skips, what it reports and with which suggestions). Needs hunspell-da (/usr/share/hunspell). */
 #include "kbtest.h"
+#include "docxfix.h"
+#include "letter.h"
 #include "spell.h"
 #include "textmodel.h"
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#ifndef KB_TEST_BINARY_DIR
+#define KB_TEST_BINARY_DIR "."
+#endif
 
 /* ---- helpers ---- */
 
@@ -41,17 +48,28 @@ static kb_text *plain(const char *s)
 	return t;
 }
 
-/* The spelling findings of t (a new list; caller frees). */
-static kb_findings *spell(const kb_text *t)
+/* The spelling findings of t with sp and opts (a new list; caller frees). */
+static kb_findings *spell_with(kb_speller *sp, const kb_text *t, const kb_spell_options *opts)
 {
 	kb_findings *fs = NULL;
-	kb_speller *sp = speller();
 	if (!sp || !t || kb_findings_new(&fs) != KB_OK)
 		return fs;
-	int rc = kb_spell_text(sp, g_ctx, t, fs);
+	int rc = kb_spell_text(sp, g_ctx, t, opts, fs, NULL);
 	if (rc)
 		fprintf(stderr, "  kb_spell_text: %d %s\n", rc, kb_ctx_errmsg(g_ctx));
 	return fs;
+}
+
+static kb_findings *spell(const kb_text *t)
+{
+	return spell_with(speller(), t, NULL);
+}
+
+/* Prints the findings of fs, for a failing count. */
+static void show(const kb_findings *fs)
+{
+	for (size_t i = 0; i < kb_findings_count(fs); i++)
+		fprintf(stderr, "    finding: %s\n", kb_findings_get(fs, i)->text);
 }
 
 static kb_findings *spell_plain(const char *s)
@@ -328,7 +346,7 @@ static void test_spell__word_list_with_bad_utf8_names_the_line(void)
 	                       "r\n");
 	if (sp && path) {
 		KB_CHECK_INT(kb_speller_add_dic(sp, ctx, path), KB_EINPUT);
-		KB_CHECK(strstr(kb_ctx_errmsg(ctx), "line 3") != NULL);
+		KB_CHECK(strstr(kb_ctx_errmsg(ctx), "linje 3") != NULL);
 		KB_CHECK(strstr(kb_ctx_errmsg(ctx), path) != NULL);
 	}
 	KB_CHECK_INT(kb_speller_add_dic(sp, ctx, "/nonexistent/words.dic"), KB_ENOTFOUND);
@@ -346,12 +364,12 @@ static void test_spell__missing_dictionary_says_which_package_to_install(void)
 	KB_CHECK_INT(kb_ctx_new(&ctx), KB_OK);
 	KB_CHECK_INT(kb_speller_new(&sp, ctx, "/nonexistent/hunspell", "da_DK"), KB_OK);
 	KB_CHECK_INT(kb_speller_check(sp, ctx, "hus", 3), KB_ENOTFOUND);
-	KB_CHECK_STR(kb_ctx_errmsg(ctx), "Danish dictionary not found: /nonexistent/hunspell/da_DK.dic; install the "
-	                                 "package hunspell-da (scripts/install-deps.sh)");
+	KB_CHECK_STR(kb_ctx_errmsg(ctx), "den danske ordbog findes ikke: /nonexistent/hunspell/da_DK.dic; installer "
+	                                 "pakken hunspell-da (scripts/install-deps.sh)");
 	kb_findings *fs = NULL;
 	kb_text *t = plain("Et hus.");
 	kb_findings_new(&fs);
-	KB_CHECK_INT(kb_spell_text(sp, ctx, t, fs), KB_ENOTFOUND);
+	KB_CHECK_INT(kb_spell_text(sp, ctx, t, NULL, fs, NULL), KB_ENOTFOUND);
 	kb_findings_free(fs);
 	kb_text_free(t);
 	kb_speller_free(sp);
@@ -371,6 +389,401 @@ static void test_spell__overlong_token_is_unknown_without_crashing(void)
 		KB_CHECK(strlen(f->message) < 200); /* the message quotes a bounded piece */
 	}
 	kb_findings_free(fs);
+}
+
+/* ---- skipping rules ---- */
+
+static void test_spell__case_numbers_after_a_label_are_skipped(void)
+{
+	kb_findings *fs = spell_plain("Sagsnr. KS-XYQW, j.nr. QZX/ØKO og journalnummer XYQWERT.\n"
+	                              "Vores sagsnr. er xyqwerte.\n"
+	                              "Se KS-XYQW.");
+	/* the code after a label is skipped; a prose word after one is not; the same code elsewhere is checked */
+	KB_CHECK_INT(kb_findings_count(fs), 2);
+	KB_CHECK_STR(kb_findings_count(fs) == 2 ? kb_findings_get(fs, 0)->text : NULL, "xyqwerte");
+	KB_CHECK_STR(kb_findings_count(fs) == 2 ? kb_findings_get(fs, 1)->text : NULL, "KS-XYQW");
+	kb_findings_free(fs);
+}
+
+static void test_spell__letters_in_section_references_are_skipped(void)
+{
+	kb_findings *fs = spell_plain("Efter § 13 f, stk. 2, og §§ 69 l–q og 42 x–z, litra q, jf. LOV nr 433 af 2014.");
+	KB_CHECK_INT(kb_findings_count(fs), 0);
+	show(fs);
+	kb_findings_free(fs);
+	/* outside a reference the same tokens are words like any other */
+	fs = spell_plain("Bogstaverne l–q. Se nr 5.");
+	KB_CHECK_INT(kb_findings_count(fs), 2);
+	KB_CHECK_STR(kb_findings_count(fs) == 2 ? kb_findings_get(fs, 0)->text : NULL, "l–q");
+	KB_CHECK_STR(kb_findings_count(fs) == 2 ? kb_findings_get(fs, 1)->text : NULL, "nr");
+	kb_findings_free(fs);
+}
+
+static void test_spell__words_on_the_case_ignore_list_are_not_reported(void)
+{
+	const char *ignore[] = { "Xyqwerte", "qzxv  Vbnmq", NULL };
+	kb_spell_options opts = { .ignore = ignore };
+	kb_text *t = plain("Xyqwerte, XYQWERTE og xyqwerte. Qzxv og vbnmq og xyqwerte/plokij. Men Plokij.");
+	kb_findings *fs = spell_with(speller(), t, &opts);
+	KB_CHECK_INT(kb_findings_count(fs), 2); /* "plokij" in the slash word, and "Plokij" */
+	for (size_t i = 0; i < kb_findings_count(fs); i++)
+		KB_CHECK(strcmp(kb_findings_get(fs, i)->text, "Plokij") == 0 ||
+		         strcmp(kb_findings_get(fs, i)->text, "plokij") == 0);
+	kb_findings_free(fs);
+	kb_text_free(t);
+}
+
+static void test_spell__word_hyphenated_over_a_line_break_is_joined(void)
+{
+	kb_text *t = NULL;
+	KB_CHECK_INT(kb_text_new(&t), KB_OK);
+	/* a line break inside a paragraph (Word's w:br) */
+	const char *s = "Du får kontant-\nhjælp og kontant-\n  hjlp, EU-\nborgere og selvforsørgelses-\n"
+	                "og hjemrejseydelse.";
+	KB_CHECK_INT(kb_text_add_paragraph(t, s, strlen(s), NULL, NULL, 0), KB_OK);
+	kb_findings *fs = spell(t);
+	KB_CHECK_INT(kb_findings_count(fs), 1);
+	const kb_finding *f = kb_findings_count(fs) ? kb_findings_get(fs, 0) : NULL;
+	if (f) {
+		KB_CHECK_STR(f->text, "kontanthjlp");
+		KB_CHECK_STR(f->message, "Ukendt ord: »kontanthjlp«.");
+		KB_CHECK_INT(f->start, strlen("Du får kontant-\nhjælp og "));
+		KB_CHECK_INT(f->len, strlen("kontant-\n  hjlp"));
+		KB_CHECK(has_suggestion(f, "kontanthjælp"));
+	}
+	kb_findings_free(fs);
+	kb_text_free(t);
+
+	/* the lines of a .txt letter are paragraphs: the word goes on in the next one */
+	fs = spell_plain("Du får kontant-\nhjælp.\nDu får kontant-\nhjlp nu.\nXyqwer-\nQzxv");
+	KB_CHECK_INT(kb_findings_count(fs), 3);
+	f = kb_findings_count(fs) ? kb_findings_get(fs, 0) : NULL;
+	if (f) {
+		KB_CHECK_STR(f->text, "kontanthjlp");
+		KB_CHECK_INT(f->paragraph, 2);
+		KB_CHECK_INT(f->start, strlen("Du får "));
+		KB_CHECK_INT(f->len, strlen("kontant-"));
+	}
+	/* a capital after the break starts a new word: "Xyqwer" and "Qzxv" are reported on their own */
+	KB_CHECK_STR(kb_findings_count(fs) == 3 ? kb_findings_get(fs, 1)->text : NULL, "Xyqwer");
+	KB_CHECK_STR(kb_findings_count(fs) == 3 ? kb_findings_get(fs, 2)->text : NULL, "Qzxv");
+	kb_findings_free(fs);
+}
+
+static void test_spell__typographic_apostrophe_is_looked_up_as_ascii(void)
+{
+	KB_CHECK_INT(check("A's"), 1);
+	KB_CHECK_INT(check("A’s"), 1); /* Word's autocorrect types U+2019 */
+	KB_CHECK_INT(check("Xyq’s"), 0);
+}
+
+/* ---- the project's and a municipality's word lists ---- */
+
+/* A speller with the repository's dictionaries/ loaded, as the checker makes it. */
+static kb_speller *project_speller(kb_ctx *ctx)
+{
+	kb_speller *sp = NULL;
+	char **paths = NULL;
+	size_t n = 0;
+	if (kb_speller_new(&sp, ctx, NULL, NULL) != KB_OK)
+		return NULL;
+	KB_CHECK_INT(kb_list_dir(&paths, &n, ctx, KB_TEST_SOURCE_DIR "/dictionaries", ".dic", 100), KB_OK);
+	KB_CHECK(n >= 3);
+	for (size_t i = 0; i < n; i++) {
+		int rc = kb_speller_add_dic(sp, ctx, paths[i]);
+		if (rc)
+			fprintf(stderr, "    %s: %s\n", paths[i], kb_ctx_errmsg(ctx));
+		KB_CHECK_INT(rc, KB_OK);
+	}
+	kb_paths_free(paths);
+	return sp;
+}
+
+static void test_spell__project_lists_give_inflected_forms_and_abbreviations(void)
+{
+	kb_ctx *ctx = NULL;
+	KB_CHECK_INT(kb_ctx_new(&ctx), KB_OK);
+	kb_speller *sp = project_speller(ctx);
+	/* forms that only the flags produce (the lists hold "aktivlov/5,2,10,39,31", "officialprincip/10,3,39,31",
+	 * ...), names, acronyms, and abbreviations with their period */
+	const char *known[] = { "aktivloven", "aktivlovens", "Aktivlovene", "officialprincippet", "officialprincipper",
+		                "fleksløntilskuddet", "dynamostolen", "kropsbårne", "oppebåret", "NemKontos",
+		                "UDK", "FVL", "kontonr.", "reg.nr.", "lovbekg.", "sagsbeh.", NULL };
+	for (const char **w = known; sp && *w; w++) {
+		int r = kb_speller_check(sp, ctx, *w, strlen(*w));
+		if (r != 1)
+			fprintf(stderr, "    %s: %d\n", *w, r);
+		KB_CHECK_INT(r, 1);
+		KB_CHECK_INT(check(*w), 0); /* da_DK alone does not know it: the list is what makes it known */
+	}
+	/* in a letter: "lovbekg." and "kontonr." are not on the tokenizer's abbreviation list, so they are looked up
+	 * with the period that follows them */
+	kb_text *t = plain("Efter aktivlovens § 34, jf. lovbekg. nr. 1160, og officialprincippet. "
+	                   "Indsæt på kontonr. 12.");
+	kb_findings *fs = spell_with(sp, t, NULL);
+	KB_CHECK_INT(kb_findings_count(fs), 0);
+	show(fs);
+	kb_findings_free(fs);
+	fs = spell(t); /* without the lists */
+	KB_CHECK_INT(kb_findings_count(fs), 4);
+	kb_findings_free(fs);
+	kb_text_free(t);
+	kb_speller_free(sp);
+	kb_ctx_free(ctx);
+}
+
+static void test_spell__municipal_list_in_windows_1252_through_the_wordlist_api(void)
+{
+	kb_ctx *ctx = NULL;
+	kb_speller *sp = NULL;
+	KB_CHECK_INT(kb_ctx_new(&ctx), KB_OK);
+	/* "Xyqwertehøj/10" (a place name with the genitive flag) and "Qzxvbrække", saved by a Windows program */
+	char *path = temp_file("# Xyqwerteh\xf8j Kommunes stednavne\n"
+	                       "Xyqwerteh\xf8j/10\r\n"
+	                       "Qzxvbr\xe6kke\r\n");
+	KB_CHECK_INT(kb_speller_new(&sp, ctx, NULL, NULL), KB_OK);
+	if (sp && path) {
+		KB_CHECK_INT(kb_speller_add_wordlist(sp, ctx, path, "windows-1252"), KB_OK);
+		KB_CHECK_INT(kb_speller_check(sp, ctx, "Xyqwertehøj", strlen("Xyqwertehøj")), 1);
+		KB_CHECK_INT(kb_speller_check(sp, ctx, "Xyqwertehøjs", strlen("Xyqwertehøjs")), 1);
+		KB_CHECK_INT(kb_speller_check(sp, ctx, "Qzxvbrække", strlen("Qzxvbrække")), 1);
+		KB_CHECK_INT(kb_speller_check(sp, ctx, "Qzxvbraekke", strlen("Qzxvbraekke")), 0);
+		/* read as UTF-8, the same file is refused with the line and a hint */
+		KB_CHECK_INT(kb_speller_add_wordlist(sp, ctx, path, NULL), KB_EINPUT);
+		KB_CHECK(strstr(kb_ctx_errmsg(ctx), ": linje 2 er ikke gyldig UTF-8") != NULL);
+		KB_CHECK(strstr(kb_ctx_errmsg(ctx), "windows-1252") != NULL);
+		KB_CHECK_INT(kb_speller_add_wordlist(sp, ctx, path, "latin-99"), KB_EINPUT);
+		KB_CHECK(strstr(kb_ctx_errmsg(ctx), "tegnsættet »latin-99« kendes ikke") != NULL);
+	}
+	if (path)
+		unlink(path);
+	free(path);
+	kb_speller_free(sp);
+	kb_ctx_free(ctx);
+}
+
+static void test_spell__word_list_flags_must_be_numbers_for_da_DK(void)
+{
+	kb_ctx *ctx = NULL;
+	kb_speller *sp = NULL;
+	KB_CHECK_INT(kb_ctx_new(&ctx), KB_OK);
+	KB_CHECK_INT(kb_speller_new(&sp, ctx, NULL, NULL), KB_OK);
+	const char *bad[] = { "ok\nxyqlov/AB\n", "ok\nxyqlov/5.2\n", "ok\nxyqlov/5,2,\n", "ok\nxyqlov/\n" };
+	for (size_t i = 0; sp && i < sizeof bad / sizeof bad[0]; i++) {
+		char *path = temp_file(bad[i]);
+		KB_CHECK_INT(kb_speller_add_wordlist(sp, ctx, path, NULL), KB_EINPUT);
+		KB_CHECK(strstr(kb_ctx_errmsg(ctx), ": linje 2: flagene »") != NULL);
+		KB_CHECK(strstr(kb_ctx_errmsg(ctx), "FLAG num") != NULL);
+		if (path)
+			unlink(path);
+		free(path);
+	}
+	char *path = temp_file("xyqlov/5,2,10,39,31\txyq:morfologi\n");
+	KB_CHECK_INT(kb_speller_add_wordlist(sp, ctx, path, NULL), KB_OK);
+	KB_CHECK_INT(kb_speller_check(sp, ctx, "xyqloven", 8), 1);
+	if (path)
+		unlink(path);
+	free(path);
+	kb_speller_free(sp);
+	kb_ctx_free(ctx);
+}
+
+/* ---- suggestions and the cache ---- */
+
+static void test_spell__suggestions_find_the_word_for_typical_typos(void)
+{
+	const char *pairs[][2] = { { "afgoerelse", "afgørelse" },        { "haandbog", "håndbog" },
+		                   { "kommunne", "kommune" },             { "ansøgnign", "ansøgning" },
+		                   { "klagevejldning", "klagevejledning" }, { "sagsbehanlder", "sagsbehandler" } };
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		char **sugg = NULL;
+		size_t n = 0;
+		KB_CHECK_INT(check(pairs[i][0]), 0);
+		const char *typo = pairs[i][0];
+		KB_CHECK_INT(kb_speller_suggest(&sugg, &n, speller(), g_ctx, typo, strlen(typo), 3), KB_OK);
+		int found = 0;
+		for (size_t k = 0; k < n; k++)
+			found |= !strcmp(sugg[k], pairs[i][1]);
+		if (!found)
+			fprintf(stderr, "    %s: %s not among the first three\n", pairs[i][0], pairs[i][1]);
+		KB_CHECK(found);
+		kb_strv_free(sugg);
+	}
+}
+
+/* The admin corpus of ../shared as one text. */
+static kb_text *corpus_text(kb_ctx *ctx)
+{
+	char **paths = NULL;
+	size_t n = 0;
+	kb_buf all;
+	kb_buf_init(&all, 1u << 24);
+	kb_text *t = NULL;
+	if (kb_list_dir(&paths, &n, ctx, KB_TEST_SHARED_DIR "/corpus/admin", ".txt", 100) != KB_OK)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char *data = NULL;
+		size_t len = 0;
+		if (kb_read_file(&data, &len, ctx, paths[i], 1u << 22) == KB_OK)
+			kb_buf_add(&all, data, len);
+		kb_buf_addc(&all, '\n');
+		free(data);
+	}
+	kb_paths_free(paths);
+	if (kb_text_from_plain(&t, ctx, all.data, all.len, "corpus") != KB_OK)
+		t = NULL;
+	kb_buf_free(&all);
+	return t;
+}
+
+static void test_spell__cache_gives_the_same_answers_as_no_cache(void)
+{
+	kb_ctx *ctx = NULL;
+	KB_CHECK_INT(kb_ctx_new(&ctx), KB_OK);
+	kb_text *t = corpus_text(ctx);
+	KB_CHECK(t != NULL && t->nparas > 100);
+	kb_speller *cached = project_speller(ctx), *uncached = project_speller(ctx);
+	kb_text *typos = plain("Kommunnen har modtaget din ansøgnign om kontanthjlp.\n"
+	                       "Kommunnen har truffet afgoerelse.");
+	if (!t || !cached || !uncached)
+		goto done;
+	kb_speller_set_cache(uncached, 0);
+	/* every word of the corpus twice: the second round comes from the cache */
+	size_t words = 0;
+	for (int round = 0; round < 2; round++)
+		for (size_t pi = 0; pi < t->nparas; pi++)
+			for (size_t wi = 0; wi < t->paras[pi].nwords; wi++) {
+				const char *w = t->paras[pi].text + t->paras[pi].words[wi].start;
+				size_t len = t->paras[pi].words[wi].len;
+				int a = kb_speller_check(cached, ctx, w, len);
+				int b = kb_speller_check(uncached, ctx, w, len);
+				if (a != b)
+					fprintf(stderr, "    %.*s: cached %d, uncached %d\n", (int)len, w, a, b);
+				KB_CHECK_INT(a, b);
+				words++;
+			}
+	KB_CHECK(words > 5000);
+	/* the rule over a letter: the same findings with the same suggestions, and the same number of look-ups */
+	for (int k = 0; k < 2; k++) {
+		const kb_text *tt = k ? typos : t;
+		kb_findings *fa = NULL, *fb = NULL;
+		size_t ca = 0, cb = 0;
+		kb_findings_new(&fa);
+		kb_findings_new(&fb);
+		KB_CHECK_INT(kb_spell_text(cached, ctx, tt, NULL, fa, &ca), KB_OK);
+		KB_CHECK_INT(kb_spell_text(uncached, ctx, tt, NULL, fb, &cb), KB_OK);
+		KB_CHECK_INT(ca, cb);
+		KB_CHECK_INT(kb_findings_count(fa), kb_findings_count(fb));
+		KB_CHECK(kb_findings_count(fa) >= (size_t)(k ? 5 : 1));
+		for (size_t i = 0; i < kb_findings_count(fa) && i < kb_findings_count(fb); i++) {
+			const kb_finding *x = kb_findings_get(fa, i), *y = kb_findings_get(fb, i);
+			KB_CHECK_STR(x->text, y->text);
+			KB_CHECK_INT(x->start, y->start);
+			KB_CHECK_INT(x->nsuggestions, y->nsuggestions);
+			for (size_t s = 0; s < x->nsuggestions && s < y->nsuggestions; s++)
+				KB_CHECK_STR(x->suggestions[s], y->suggestions[s]);
+		}
+		kb_findings_free(fa);
+		kb_findings_free(fb);
+	}
+done:
+	kb_text_free(typos);
+	kb_speller_free(cached);
+	kb_speller_free(uncached);
+	kb_text_free(t);
+	kb_ctx_free(ctx);
+}
+
+/* ---- a filled letter: which fields are checked ---- */
+
+#define TP(x) "<w:p><w:r><w:t xml:space=\"preserve\">" x "</w:t></w:r></w:p>"
+#define FIELDS_DIR KB_TEST_BINARY_DIR "/test_spell_fields"
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* Renders the fields template with case json and returns its spelling findings (no suggestions); *cpr_nospell
+ * says whether the span of the CPR field is kept from spelling. */
+static kb_findings *spell_filled(const char *json, int *cpr_nospell)
+{
+	kb_ctx *ctx = NULL;
+	kb_template *tp = NULL;
+	kb_case *c = NULL;
+	kb_letter *l = NULL;
+	kb_checker *ck = NULL;
+	kb_findings *fs = NULL;
+	kb_ctx_new(&ctx);
+	kb_findings_new(&fs);
+	kb_checker_options co = { .data_dir = KB_TEST_SOURCE_DIR, .no_plugins = 1 };
+	int rc = kb_template_open(&tp, ctx, FIELDS_DIR, NULL);
+	if (!rc)
+		rc = kb_case_load_buffer(&c, ctx, json, strlen(json), "sag.json");
+	if (!rc)
+		rc = kb_template_render(&l, ctx, tp, c);
+	if (!rc)
+		rc = kb_checker_new(&ck, ctx, &co);
+	if (!rc)
+		rc = kb_checker_spell(ck, ctx, l, 0, fs, NULL);
+	if (rc)
+		fprintf(stderr, "    %s\n", kb_ctx_errmsg(ctx));
+	KB_CHECK_INT(rc, KB_OK);
+	*cpr_nospell = -1;
+	const kb_text *t = l ? kb_letter_text(l) : NULL;
+	for (size_t pi = 0; t && pi < t->nparas; pi++)
+		for (size_t si = 0; si < t->paras[pi].nspans; si++)
+			if (!strcmp(t->paras[pi].spans[si].origin, "field:cpr"))
+				*cpr_nospell = (t->paras[pi].spans[si].flags & KB_SPAN_NOSPELL) != 0;
+	kb_checker_free(ck);
+	kb_letter_free(l);
+	kb_case_free(c);
+	kb_template_free(tp);
+	kb_ctx_free(ctx);
+	return fs;
+}
+
+static void test_spell__fields_typed_name_address_cpr_or_personal_are_not_checked(void)
+{
+	mkdir(FIELDS_DIR, 0755);
+	KB_CHECK(docxfix_make(FIELDS_DIR "/letter.docx",
+	                      TP("Kære {{navn}}") TP("{{adresse}}") TP("CPR: {{cpr}}") TP("{{note}}") TP("{{tekst}}")
+	                              TP("Xyqwertefoo står i skabelonen."),
+	                      NULL, NULL) == 0);
+	write_text(FIELDS_DIR "/manifest.json",
+	           "{\"title\": \"Felter\", \"kind\": \"bevilling\", \"outcome\": \"bevilling\", \"fields\": {"
+	           "\"navn\": {\"type\": \"name\", \"required\": true},"
+	           "\"adresse\": {\"type\": \"address\", \"required\": true},"
+	           "\"cpr\": {\"type\": \"cpr\", \"required\": true},"
+	           "\"note\": {\"type\": \"text\", \"required\": true, \"personal\": true},"
+	           "\"tekst\": {\"type\": \"text\", \"required\": true}}}");
+#define FIELDS_CASE                                                                                               \
+	"{\"navn\": \"Xyqwerte Qzxvbo\", \"adresse\": \"Xyqwertevej 1, Qzxvbo\", \"cpr\": \"010190-1234\", "       \
+	"\"note\": \"Xyqwerte og Qzxvbo\", \"tekst\": \"Vi har talt med Xyqwerte.\""
+	int cpr_nospell = -1;
+	kb_findings *fs = spell_filled(FIELDS_CASE "}", &cpr_nospell);
+	/* only the free-text field and the template's own text are checked */
+	KB_CHECK_INT(kb_findings_count(fs), 2);
+	show(fs);
+	const kb_finding *f = kb_findings_count(fs) == 2 ? kb_findings_get(fs, 0) : NULL;
+	KB_CHECK_STR(f ? f->text : NULL, "Xyqwerte");
+	KB_CHECK_STR(f ? f->origin : NULL, "field:tekst");
+	f = kb_findings_count(fs) == 2 ? kb_findings_get(fs, 1) : NULL;
+	KB_CHECK_STR(f ? f->text : NULL, "Xyqwertefoo");
+	KB_CHECK_STR(f ? f->origin : NULL, "template");
+	KB_CHECK_INT(cpr_nospell, 1); /* digits are skipped anyway; the field's span says so as well */
+	kb_findings_free(fs);
+
+	/* the case's own ignore list reaches the check */
+	fs = spell_filled(FIELDS_CASE ", \"ignore\": [\"xyqwerte\"]}", &cpr_nospell);
+	KB_CHECK_INT(kb_findings_count(fs), 1);
+	KB_CHECK_STR(kb_findings_count(fs) == 1 ? kb_findings_get(fs, 0)->text : NULL, "Xyqwertefoo");
+	kb_findings_free(fs);
+#undef FIELDS_CASE
 }
 
 static void test_spell__free_accepts_null(void)
@@ -403,5 +816,17 @@ KB_TESTS(KB_TEST(test_spell__known_word_is_correct),
          KB_TEST(test_spell__word_list_added_after_load_takes_effect),
          KB_TEST(test_spell__word_list_with_bad_utf8_names_the_line),
          KB_TEST(test_spell__missing_dictionary_says_which_package_to_install),
-         KB_TEST(test_spell__overlong_token_is_unknown_without_crashing), KB_TEST(test_spell__free_accepts_null),
+         KB_TEST(test_spell__overlong_token_is_unknown_without_crashing),
+         KB_TEST(test_spell__case_numbers_after_a_label_are_skipped),
+         KB_TEST(test_spell__letters_in_section_references_are_skipped),
+         KB_TEST(test_spell__words_on_the_case_ignore_list_are_not_reported),
+         KB_TEST(test_spell__word_hyphenated_over_a_line_break_is_joined),
+         KB_TEST(test_spell__typographic_apostrophe_is_looked_up_as_ascii),
+         KB_TEST(test_spell__project_lists_give_inflected_forms_and_abbreviations),
+         KB_TEST(test_spell__municipal_list_in_windows_1252_through_the_wordlist_api),
+         KB_TEST(test_spell__word_list_flags_must_be_numbers_for_da_DK),
+         KB_TEST(test_spell__suggestions_find_the_word_for_typical_typos),
+         KB_TEST(test_spell__cache_gives_the_same_answers_as_no_cache),
+         KB_TEST(test_spell__fields_typed_name_address_cpr_or_personal_are_not_checked),
+         KB_TEST(test_spell__free_accepts_null),
          KB_TEST(test_spell__zz_teardown))
