@@ -1,8 +1,10 @@
 /*
  * checker.c -- runs the checks over a letter: spelling, the Lua plugins, the metrics. The dictionary and the
- * plugins are loaded once per checker and reused for every letter (batch).
+ * plugins are loaded once per checker and reused for every letter (batch). The config file adds word lists and
+ * plugin folders after the bundled ones, sets plugin options and levels, and switches plugins and rules off.
  */
 #include "internal.h"
+#include "config.h"
 #include "letter.h"
 #include "plugins.h"
 #include "spell.h"
@@ -17,6 +19,7 @@ struct kb_checker {
 	char *data_dir;
 	kb_speller *speller;
 	kb_plugins *plugins;
+	kb_config *config; /* or NULL */
 };
 
 void kb_checker_free(kb_checker *ck)
@@ -25,6 +28,7 @@ void kb_checker_free(kb_checker *ck)
 		return;
 	kb_plugins_free(ck->plugins);
 	kb_speller_free(ck->speller);
+	kb_config_free(ck->config);
 	free(ck->data_dir);
 	free(ck);
 }
@@ -61,14 +65,20 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 	ck->opts = *opts;
 	ck->opts.data_dir = ck->data_dir;
 	ck->opts.hunspell_dir = NULL; /* only used below */
+	ck->opts.config_path = NULL;
+	if (opts->config_path && (rc = kb_config_load(&ck->config, ctx, opts->config_path)))
+		goto done;
 	if (!opts->no_spell || !opts->no_plugins) {
 		if ((rc = kb_speller_new(&ck->speller, ctx, opts->hunspell_dir, "da_DK")))
 			goto done;
+		kb_speller_set_cache(ck->speller, !opts->no_spell_cache);
 		if (kb_buf_printf(&path, "%s/dictionaries", ck->data_dir)) {
 			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 			goto done;
 		}
 		if ((rc = add_word_lists(ck->speller, ctx, path.data)))
+			goto done;
+		if ((rc = kb_config_add_word_lists(ck->config, ck->speller, ctx)))
 			goto done;
 	}
 	if (!opts->no_plugins) {
@@ -79,7 +89,22 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 			goto done;
 		}
+		kb_plugins_set_config(ck->plugins, ck->config);
 		if ((rc = kb_plugins_load_dir(ck->plugins, ctx, path.data)))
+			goto done;
+		for (size_t i = 0; ck->config && i < ck->config->nplugin_dirs; i++) {
+			const kb_config_path *d = &ck->config->plugin_dirs[i];
+			if ((rc = kb_plugins_load_dir(ck->plugins, ctx, d->path))) {
+				if (rc != KB_ENOMEM) {
+					char *why = kb_strdup(kb_ctx_errmsg(ctx));
+					rc = kb_ctx_fail(ctx, KB_EINPUT, "%s:%d: plugin-mappen kan ikke bruges: %s",
+					                 ck->config->path, d->line, why ? why : "");
+					free(why);
+				}
+				goto done;
+			}
+		}
+		if ((rc = kb_plugins_check_config(ck->plugins, ctx)))
 			goto done;
 	}
 done:
@@ -92,18 +117,67 @@ done:
 	return KB_OK;
 }
 
+/* The case's "ignore" list (words its letter may use that no dictionary knows) as a NULL-terminated array of
+ * borrowed strings in *out (NULL when the case has none); casedata.c has checked its form. */
+static int case_ignore_list(const char ***out, const json_t *fields)
+{
+	*out = NULL;
+	const json_t *list = fields ? json_object_get(fields, "ignore") : NULL;
+	size_t n = json_is_array(list) ? json_array_size(list) : 0;
+	if (!n)
+		return KB_OK;
+	const char **v = calloc(n + 1, sizeof *v);
+	if (!v)
+		return KB_ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_array_get(list, i));
+		if (s)
+			v[k++] = s;
+	}
+	*out = v;
+	return KB_OK;
+}
+
+int kb_checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int suggestions, kb_findings *out,
+                     size_t *checked)
+{
+	if (checked)
+		*checked = 0;
+	if (!ck->speller)
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_checker_spell: made with no_spell and no_plugins");
+	const char **ignore = NULL;
+	if (case_ignore_list(&ignore, l->fields))
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	kb_spell_options so = { .ignore = ignore, .no_suggestions = !suggestions };
+	int rc = kb_spell_text(ck->speller, ctx, l->text, &so, out, checked);
+	free(ignore);
+	return rc;
+}
+
 int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings *out, kb_metrics *metrics)
 {
 	int rc = KB_OK;
-	if (!ck->opts.no_spell && (rc = kb_spell_text(ck->speller, ctx, l->text, out)))
+	if (!ck->opts.no_spell && (rc = kb_checker_spell(ck, ctx, l, 1, out, NULL)))
 		return rc;
 	if (!ck->opts.no_plugins) {
 		kb_check_input in = { .text = l->text, .fields = l->fields, .manifest = l->manifest, .outcome = l->outcome };
 		if ((rc = kb_plugins_run(ck->plugins, ctx, &in, out)))
 			return rc;
 	}
+	kb_config_apply_rules(ck->config, out);
 	kb_findings_sort(out);
 	if (metrics)
 		kb_metrics_compute(metrics, l->text);
 	return KB_OK;
+}
+
+size_t kb_checker_plugin_count(const kb_checker *ck)
+{
+	return ck ? kb_plugins_count(ck->plugins) : 0;
+}
+
+void kb_checker_plugin_info(kb_plugin_info *out, const kb_checker *ck, size_t i)
+{
+	kb_plugins_info(ck ? ck->plugins : NULL, i, out);
 }

@@ -1,5 +1,5 @@
 /* findings.c -- the finding list, levels, and the two report writers (text for people, JSON for programs). */
-#include "internal.h"
+#include "findings.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -143,6 +143,19 @@ size_t kb_findings_count_level(const kb_findings *fs, kb_level level)
 	return n;
 }
 
+void kb_findings_filter(kb_findings *fs, kb_finding_keep_fn keep, void *ud)
+{
+	size_t k = 0;
+	for (size_t i = 0; fs && i < fs->n; i++) {
+		if (keep(ud, &fs->items[i]))
+			fs->items[k++] = fs->items[i];
+		else
+			finding_clear(&fs->items[i]);
+	}
+	if (fs)
+		fs->n = k;
+}
+
 static int finding_cmp(const kb_finding *a, const kb_finding *b)
 {
 	if (a->paragraph != b->paragraph)
@@ -196,6 +209,13 @@ static void where_text(kb_buf *b, const kb_finding *f, const kb_text *text)
 		kb_buf_printf(b, "afsnit %zu", nth);
 }
 
+/* 1 when a finding's source is a plugin file ("plugins/readability.lua"), not "spell" or "core". */
+static int is_plugin_file(const char *source)
+{
+	size_t n = source ? strlen(source) : 0;
+	return n > 4 && !strcmp(source + n - 4, ".lua");
+}
+
 char *kb_report_text(const kb_findings *fs, const kb_text *text, const kb_metrics *m)
 {
 	kb_buf b;
@@ -204,7 +224,10 @@ char *kb_report_text(const kb_findings *fs, const kb_text *text, const kb_metric
 	for (size_t i = 0; i < n; i++) {
 		const kb_finding *f = kb_findings_get(fs, i);
 		const char *lv = f->level == KB_LEVEL_ERROR ? "FEJL" : f->level == KB_LEVEL_WARNING ? "ADVARSEL" : "INFO";
-		kb_buf_printf(&b, "%s [%s] ", lv, f->rule);
+		if (is_plugin_file(f->source))
+			kb_buf_printf(&b, "%s [%s · %s] ", lv, f->rule, f->source);
+		else
+			kb_buf_printf(&b, "%s [%s] ", lv, f->rule);
 		where_text(&b, f, text);
 		kb_buf_printf(&b, ": %s", f->message);
 		if (f->nsuggestions) {

@@ -1,0 +1,683 @@
+/*
+ * plugintest.c -- `klarbrev plugin test`: each plugin on its own examples and test files (rules in plugintest.h).
+ *
+ * Two passes. The first loads every plugin and reads every case, and collects every problem with the input (a
+ * missing file, a plugin that does not load, a mark that never closes); with any problem nothing runs, so bad input
+ * never gives half a report. The second runs the cases and writes the report.
+ */
+#include "plugintest.h"
+#include "config.h"
+#include "plugins.h"
+#include "spell.h"
+#include "textmodel.h"
+#include "utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PT_MAX_FILES     1000u
+#define PT_MAX_TESTFILES 1000u      /* .txt files of one plugin */
+#define PT_MAX_TEXT      (1u << 20) /* one test file */
+#define PT_MAX_MARKS     1000u
+#define PT_MAX_PROBLEMS  100u
+#define PT_MAX_REPORT    (16u * 1024u * 1024u)
+#define PT_SHOW_CHARS    100u /* of a case's text in the report */
+#define PT_QUOTE_CHARS   60u  /* of a finding's text */
+
+typedef struct pt_mark {
+	size_t s, e;  /* bytes in the case's text without marks */
+	size_t para;  /* SIZE_MAX: spans paragraphs (only a whole-text mark may) */
+	size_t start; /* in that paragraph */
+	size_t len;
+	int whole; /* covers the whole text: a finding on the letter as a whole also counts */
+} pt_mark;
+
+typedef struct pt_case {
+	char *label;   /* "eksempel bad 2", "testfil plugins/tests/x/lang.txt" */
+	char *written; /* the text as written, marks and all */
+	kb_text *text;
+	pt_mark *marks;
+	size_t nmarks;
+	int bad;
+} pt_case;
+
+typedef struct pt_plugin {
+	const char *name; /* borrowed from the plugin list */
+	kb_plugins *ps;
+	pt_case *cases;
+	size_t ncases;
+	size_t nexamples, nfiles;
+} pt_plugin;
+
+typedef struct pt_run {
+	kb_ctx *ctx;
+	size_t problems;
+	int oom;
+} pt_run;
+
+static int pt_problem(pt_run *r, const char *fmt, ...) KB_PRINTF(2, 3);
+static int pt_problem(pt_run *r, const char *fmt, ...)
+{
+	kb_buf b;
+	va_list ap;
+	r->problems++;
+	if (r->problems > PT_MAX_PROBLEMS)
+		return KB_EINPUT;
+	kb_buf_init(&b, 8192);
+	va_start(ap, fmt);
+	kb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (!b.data || kb_ctx_add_detail(r->ctx, "%s", b.data))
+		r->oom = 1;
+	kb_buf_free(&b);
+	return KB_EINPUT;
+}
+
+static void pt_case_clear(pt_case *c)
+{
+	free(c->label);
+	free(c->written);
+	kb_text_free(c->text);
+	free(c->marks);
+}
+
+static void pt_plugin_clear(pt_plugin *p)
+{
+	for (size_t i = 0; i < p->ncases; i++)
+		pt_case_clear(&p->cases[i]);
+	free(p->cases);
+	kb_plugins_free(p->ps);
+}
+
+/* 1 when cp separates tokens as the text model says (white space, controls, DEL, zero-width space). */
+static int pt_is_sep(uint32_t cp)
+{
+	return cp < 0x20u || cp == 0x7Fu || cp == 0x200Bu || kb_uc_is_space(cp);
+}
+
+static int pt_blank(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		i += kb_utf8_decode(s + i, len - i, &cp);
+		if (!pt_is_sep(cp))
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- marks ---- */
+
+/* Takes the [[...]] marks out of src[0..len): *out is the text without them (caller frees), c->marks their places
+ * in it. Returns 0, KB_ENOMEM, or KB_EINPUT with why (one line, Danish). */
+static int pt_unmark(char **out, size_t *out_len, pt_case *c, const char *src, size_t len, char *why, size_t whysz)
+{
+	kb_buf b;
+	size_t cap = 0, open_at = 0;
+	int open = 0, rc = KB_OK;
+	kb_buf_init(&b, PT_MAX_TEXT);
+	*out = NULL;
+	for (size_t i = 0; i < len && !rc;) {
+		if (src[i] == '[' && i + 1 < len && src[i + 1] == '[') {
+			if (open) {
+				snprintf(why, whysz, "»[[« ved tegn %zu står inde i en anden markering",
+				         kb_utf8_count_chars(src, i) + 1);
+				rc = KB_EINPUT;
+				break;
+			}
+			open = 1;
+			open_at = i;
+			if (c->nmarks == cap) {
+				size_t ncap = cap ? cap * 2 : 4;
+				pt_mark *nm = ncap <= PT_MAX_MARKS ? realloc(c->marks, ncap * sizeof *nm) : NULL;
+				if (!nm) {
+					rc = ncap > PT_MAX_MARKS ? KB_EINPUT : KB_ENOMEM;
+					snprintf(why, whysz, "mere end %u markeringer", PT_MAX_MARKS);
+					break;
+				}
+				c->marks = nm;
+				cap = ncap;
+			}
+			memset(&c->marks[c->nmarks], 0, sizeof c->marks[c->nmarks]);
+			c->marks[c->nmarks].s = b.len;
+			i += 2;
+			continue;
+		}
+		if (src[i] == ']' && i + 1 < len && src[i + 1] == ']') {
+			if (!open) {
+				snprintf(why, whysz, "»]]« ved tegn %zu har ingen »[[« før sig",
+				         kb_utf8_count_chars(src, i) + 1);
+				rc = KB_EINPUT;
+				break;
+			}
+			if (b.len == c->marks[c->nmarks].s) {
+				snprintf(why, whysz, "markeringen ved tegn %zu er tom: »[[]]«",
+				         kb_utf8_count_chars(src, open_at) + 1);
+				rc = KB_EINPUT;
+				break;
+			}
+			c->marks[c->nmarks++].e = b.len;
+			open = 0;
+			i += 2;
+			continue;
+		}
+		rc = kb_buf_addc(&b, src[i]);
+		i++;
+	}
+	if (!rc && open) {
+		snprintf(why, whysz, "»[[« ved tegn %zu lukkes aldrig med »]]«", kb_utf8_count_chars(src, open_at) + 1);
+		rc = KB_EINPUT;
+	}
+	if (!rc)
+		rc = kb_buf_add(&b, "", 0);
+	if (rc == KB_ELIMIT) {
+		snprintf(why, whysz, "teksten er større end %u bytes", PT_MAX_TEXT);
+		rc = KB_EINPUT;
+	}
+	if (rc) {
+		kb_buf_free(&b);
+		return rc;
+	}
+	*out_len = b.len;
+	*out = kb_buf_detach(&b);
+	return *out ? KB_OK : KB_ENOMEM;
+}
+
+/* Finds each mark's paragraph in text[0..len) (without marks), line by line as kb_text_from_plain makes
+ * paragraphs. Returns 0 or KB_EINPUT with why. */
+static int pt_place_marks(pt_case *c, const char *text, size_t len, char *why, size_t whysz)
+{
+	size_t base = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	size_t ts = base, te = len; /* the text without blank space around it */
+	while (ts < te) {
+		uint32_t cp;
+		size_t n = kb_utf8_decode(text + ts, te - ts, &cp);
+		if (!pt_is_sep(cp))
+			break;
+		ts += n;
+	}
+	while (te > ts) {
+		size_t k = te - 1;
+		while (k > ts && ((unsigned char)text[k] & 0xC0u) == 0x80u)
+			k--;
+		uint32_t cp;
+		kb_utf8_decode(text + k, te - k, &cp);
+		if (!pt_is_sep(cp))
+			break;
+		te = k;
+	}
+	for (size_t m = 0; m < c->nmarks; m++) {
+		pt_mark *mk = &c->marks[m];
+		mk->para = SIZE_MAX;
+		mk->whole = mk->s <= ts && mk->e >= te;
+		size_t pos = base, para = 0;
+		while (pos <= len) {
+			const char *nl = memchr(text + pos, '\n', len - pos);
+			size_t end = nl ? (size_t)(nl - text) : len;
+			size_t lend = end > pos && text[end - 1] == '\r' ? end - 1 : end;
+			int blank = pt_blank(text + pos, lend - pos);
+			if (mk->s >= pos && mk->s <= lend) {
+				if (mk->e <= lend && !blank) {
+					mk->para = para;
+					mk->start = mk->s - pos;
+					mk->len = mk->e - mk->s;
+				}
+				break;
+			}
+			if (!blank)
+				para++;
+			if (!nl)
+				break;
+			pos = end + 1;
+		}
+		if (mk->para == SIZE_MAX && !mk->whole) {
+			snprintf(why, whysz,
+			         "markering %zu går over flere linjer; en markering står i ét afsnit (eller om hele "
+			         "teksten)",
+			         m + 1);
+			return KB_EINPUT;
+		}
+	}
+	return KB_OK;
+}
+
+/* Reads one case from src: marks, text model. label and written are copied. Problems go to r. */
+static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *label, const char *src, size_t len,
+                       int want)
+{
+	/* want: 1 bad (must have marks), 0 ok (must have none), -1 either (test files: marks decide) */
+	char why[512] = "";
+	char *text = NULL;
+	size_t tlen = 0;
+	pt_case c = { 0 };
+	kb_ctx *tmp = NULL;
+	int rc = pt_unmark(&text, &tlen, &c, src, len, why, sizeof why);
+	if (rc == KB_EINPUT) {
+		pt_problem(r, "%s, %s: %s", name, label, why);
+		goto done;
+	}
+	if (rc)
+		goto done;
+	c.bad = want == -1 ? c.nmarks > 0 : want;
+	if (want == 1 && !c.nmarks) {
+		pt_problem(r,
+		           "%s, %s har ingen [[...]]-markering; markér, hvor fundet skal være, fx »[[Såfremt]] du ...«",
+		           name, label);
+		goto done;
+	}
+	if (want == 0 && c.nmarks) {
+		pt_problem(r,
+		           "%s, %s har en [[...]]-markering, men et ok-eksempel må ingen fund give; flyt det til bad",
+		           name, label);
+		goto done;
+	}
+	if ((rc = pt_place_marks(&c, text, tlen, why, sizeof why))) {
+		pt_problem(r, "%s, %s: %s", name, label, why);
+		rc = KB_OK;
+		goto done;
+	}
+	if ((rc = kb_ctx_new(&tmp)))
+		goto done;
+	rc = kb_text_from_plain(&c.text, tmp, text, tlen, label);
+	if (rc == KB_ENOMEM)
+		goto done;
+	if (rc) {
+		pt_problem(r, "%s, %s: %s", name, label, kb_ctx_errmsg(tmp));
+		rc = KB_OK;
+		goto done;
+	}
+	if (!(c.label = kb_strdup(label)) || !(c.written = kb_strndup(src, len))) {
+		rc = KB_ENOMEM;
+		goto done;
+	}
+	pt_case *nc = realloc(p->cases, (p->ncases + 1) * sizeof *nc);
+	if (!nc) {
+		rc = KB_ENOMEM;
+		goto done;
+	}
+	p->cases = nc;
+	p->cases[p->ncases++] = c;
+	memset(&c, 0, sizeof c);
+done:
+	pt_case_clear(&c);
+	free(text);
+	kb_ctx_free(tmp);
+	if (rc == KB_ENOMEM)
+		r->oom = 1;
+	return rc;
+}
+
+/* The folder part of s ("plugins" for "plugins/x.lua"; "" for "x.lua"), copied. */
+static char *pt_dirname(const char *s)
+{
+	const char *slash = strrchr(s, '/');
+	return slash ? kb_strndup(s, (size_t)(slash - s)) : kb_strdup("");
+}
+
+/* The .txt files of <folder of file>/tests/<id>/. */
+static void pt_read_test_files(pt_run *r, pt_plugin *p, const char *file, const char *id)
+{
+	char *dir = pt_dirname(file), *shown_dir = pt_dirname(p->name);
+	char **paths = NULL;
+	size_t n = 0;
+	kb_buf path, shown;
+	kb_buf_init(&path, 8192);
+	kb_buf_init(&shown, 8192);
+	kb_ctx *tmp = NULL;
+	if (!dir || !shown_dir || kb_ctx_new(&tmp) || kb_buf_printf(&path, "%s%stests/%s", dir, *dir ? "/" : "", id)) {
+		r->oom = 1;
+		goto done;
+	}
+	int rc = kb_list_dir(&paths, &n, tmp, path.data, ".txt", PT_MAX_TESTFILES);
+	if (rc == KB_ENOTFOUND)
+		goto done;
+	if (rc) {
+		pt_problem(r, "%s: %s", p->name, kb_ctx_errmsg(tmp));
+		goto done;
+	}
+	for (size_t i = 0; i < n && !r->oom; i++) {
+		char *src = NULL;
+		size_t len = 0;
+		const char *base = strrchr(paths[i], '/');
+		base = base ? base + 1 : paths[i];
+		shown.len = 0;
+		if (kb_buf_printf(&shown, "testfil %s%stests/%s/%s", shown_dir, *shown_dir ? "/" : "", id, base)) {
+			r->oom = 1;
+			break;
+		}
+		rc = kb_read_file(&src, &len, tmp, paths[i], PT_MAX_TEXT);
+		if (rc == KB_ENOMEM) {
+			r->oom = 1;
+			break;
+		}
+		if (rc)
+			pt_problem(r, "%s: %s kan ikke læses: %s", p->name, shown.data + 8, kb_ctx_errmsg(tmp));
+		else
+			pt_add_case(r, p, p->name, shown.data, src, len, -1);
+		p->nfiles++;
+		free(src);
+	}
+done:
+	kb_paths_free(paths);
+	kb_ctx_free(tmp);
+	kb_buf_free(&path);
+	kb_buf_free(&shown);
+	free(dir);
+	free(shown_dir);
+}
+
+/* The message of a plugin's load error without the sentence meant for a caseworker. */
+static void pt_load_problem(pt_run *r, const char *name, const char *msg)
+{
+	static const char tail[] = " Brevet kan ikke sendes, før reglen er rettet.";
+	size_t n = strlen(msg), t = sizeof tail - 1;
+	if (n >= t && !strcmp(msg + n - t, tail))
+		n -= t;
+	(void)name; /* the message names the file and line already: "Reglen i plugins/x.lua:3 kunne ikke ..." */
+	pt_problem(r, "%.*s", (int)n, msg);
+}
+
+/* Loads one plugin file and reads its cases. */
+static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, kb_speller *sp, const char *file)
+{
+	struct stat st;
+	char **ok = NULL, **bad = NULL;
+	size_t nok = 0, nbad = 0;
+	kb_buf label;
+	kb_buf_init(&label, 256);
+	kb_ctx *tmp = NULL;
+	if (stat(file, &st) != 0) {
+		pt_problem(r, "%s findes ikke", file);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pt_problem(r, "%s er ikke en fil; angiv en .lua-fil eller en mappe med .lua-filer", file);
+		goto done;
+	}
+	if (kb_ctx_new(&tmp) || kb_plugins_new(&p->ps, tmp, sp)) {
+		r->oom = 1;
+		goto done;
+	}
+	if (opts->config)
+		kb_plugins_set_limits(p->ps, opts->config->plugin_memory, opts->config->plugin_time_ms);
+	int rc = opts->names_as_given ? kb_plugins_load_named(p->ps, tmp, file, file)
+	                              : kb_plugins_load_file(p->ps, tmp, file);
+	if (rc == KB_ENOMEM) {
+		r->oom = 1;
+		goto done;
+	}
+	if (rc) {
+		pt_problem(r, "%s kan ikke indlæses: %s", file, kb_ctx_errmsg(tmp));
+		goto done;
+	}
+	kb_plugin_info info;
+	kb_plugins_info(p->ps, 0, &info);
+	p->name = info.name;
+	if (info.problem) {
+		pt_load_problem(r, info.name, info.problem);
+		goto done;
+	}
+	if (kb_plugins_examples(&ok, &nok, &bad, &nbad, p->ps, 0)) {
+		r->oom = 1;
+		goto done;
+	}
+	for (size_t i = 0; i < nok + nbad && !r->oom; i++) {
+		int is_bad = i >= nok;
+		label.len = 0;
+		if (kb_buf_printf(&label, "eksempel %s %zu", is_bad ? "bad" : "ok", is_bad ? i - nok + 1 : i + 1)) {
+			r->oom = 1;
+			break;
+		}
+		const char *src = is_bad ? bad[i - nok] : ok[i];
+		pt_add_case(r, p, info.name, label.data, src, strlen(src), is_bad);
+	}
+	p->nexamples = nok + nbad;
+	pt_read_test_files(r, p, file, info.id);
+done:
+	kb_strv_free(ok);
+	kb_strv_free(bad);
+	kb_buf_free(&label);
+	kb_ctx_free(tmp);
+}
+
+/* ---- running and reporting ---- */
+
+/* Adds s[0..len) to b as one line of at most max characters ("…" when cut). */
+static void pt_quote(kb_buf *b, const char *s, size_t len, size_t max)
+{
+	size_t i = 0, chars = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = kb_utf8_decode(s + i, len - i, &cp);
+		if (chars == max) {
+			kb_buf_adds(b, "…");
+			return;
+		}
+		if (cp == '\n')
+			kb_buf_adds(b, " ⏎ ");
+		else if (cp < 0x20u)
+			kb_buf_addc(b, ' ');
+		else
+			kb_buf_add(b, s + i, n);
+		chars++;
+		i += n;
+	}
+}
+
+/* "»Såfremt« (tegn 1-7)", with "afsnit N, " when the text has more than one paragraph. */
+static void pt_where(kb_buf *b, const kb_text *t, size_t para, size_t start, size_t len)
+{
+	const kb_paragraph *p = &t->paras[para];
+	size_t a = kb_utf8_count_chars(p->text, start) + 1;
+	size_t n = kb_utf8_count_chars(p->text + start, len);
+	kb_buf_adds(b, "»");
+	pt_quote(b, p->text + start, len, PT_QUOTE_CHARS);
+	kb_buf_adds(b, "« (");
+	if (t->nparas > 1)
+		kb_buf_printf(b, "afsnit %zu, ", para + 1);
+	if (n <= 1)
+		kb_buf_printf(b, "tegn %zu)", a);
+	else
+		kb_buf_printf(b, "tegn %zu-%zu)", a, a + n - 1);
+}
+
+static int pt_at_mark(const kb_finding *f, const pt_mark *m)
+{
+	if (m->whole && f->paragraph < 0)
+		return 1;
+	return m->para != SIZE_MAX && f->paragraph == (long)m->para && f->start == m->start && f->len == m->len;
+}
+
+static void pt_finding_line(kb_buf *b, const kb_text *t, const kb_finding *f)
+{
+	if (f->paragraph >= 0 && (size_t)f->paragraph < t->nparas)
+		pt_where(b, t, (size_t)f->paragraph, f->start, f->len);
+	else
+		kb_buf_adds(b, "hele brevet");
+	kb_buf_printf(b, " [%s]: ", f->rule);
+	pt_quote(b, f->message, strlen(f->message), 300);
+	kb_buf_addc(b, '\n');
+}
+
+/* Runs one case; on failure writes its block to b. Returns 1 passed, 0 failed, KB_ENOMEM. */
+static int pt_run_case(kb_buf *b, kb_ctx *ctx, pt_plugin *p, const pt_case *c)
+{
+	kb_findings *fs = NULL;
+	if (kb_findings_new(&fs))
+		return KB_ENOMEM;
+	kb_check_input in = { .text = c->text };
+	int rc = kb_plugins_run(p->ps, ctx, &in, fs);
+	if (rc) {
+		kb_findings_free(fs);
+		return KB_ENOMEM;
+	}
+	kb_findings_sort(fs);
+	size_t n = kb_findings_count(fs);
+	int pass = 1;
+	for (size_t i = 0; i < n && pass; i++) { /* every finding at a mark (none in an ok case) */
+		const kb_finding *f = kb_findings_get(fs, i);
+		int at = 0;
+		for (size_t m = 0; m < c->nmarks && !at; m++)
+			at = pt_at_mark(f, &c->marks[m]);
+		pass = at;
+	}
+	for (size_t m = 0; m < c->nmarks && pass; m++) { /* every mark with a finding */
+		int hit = 0;
+		for (size_t i = 0; i < n && !hit; i++)
+			hit = pt_at_mark(kb_findings_get(fs, i), &c->marks[m]);
+		pass = hit;
+	}
+	if (!pass) {
+		size_t wl = strlen(c->written);
+		while (wl && (c->written[wl - 1] == '\n' || c->written[wl - 1] == '\r' || c->written[wl - 1] == ' '))
+			wl--;
+		kb_buf_printf(b, "FEJL %s, %s: »", p->name, c->label);
+		pt_quote(b, c->written, wl, PT_SHOW_CHARS);
+		kb_buf_adds(b, "«\n  forventet: ");
+		if (!c->nmarks)
+			kb_buf_adds(b, "intet fund\n");
+		for (size_t m = 0; m < c->nmarks; m++) {
+			const pt_mark *mk = &c->marks[m];
+			if (m)
+				kb_buf_adds(b, "             ");
+			if (mk->para != SIZE_MAX) {
+				kb_buf_adds(b, "et fund ved ");
+				pt_where(b, c->text, mk->para, mk->start, mk->len);
+			}
+			if (mk->whole)
+				kb_buf_adds(b,
+				            mk->para != SIZE_MAX ? " eller på hele brevet" : "et fund på hele brevet");
+			kb_buf_addc(b, '\n');
+		}
+		kb_buf_adds(b, "  fundet:    ");
+		if (!n)
+			kb_buf_adds(b, "intet fund\n");
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				kb_buf_adds(b, "             ");
+			pt_finding_line(b, c->text, kb_findings_get(fs, i));
+		}
+	}
+	kb_findings_free(fs);
+	return pass;
+}
+
+/* The .dic files of dir, when it exists. */
+static int pt_add_dir_lists(kb_speller *sp, kb_ctx *ctx, const char *data_dir)
+{
+	kb_buf dir;
+	char **paths = NULL;
+	size_t n = 0;
+	kb_buf_init(&dir, 8192);
+	if (kb_buf_printf(&dir, "%s/dictionaries", data_dir))
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	int rc = kb_list_dir(&paths, &n, ctx, dir.data, ".dic", 1000);
+	if (rc == KB_ENOTFOUND) {
+		kb_ctx_clear(ctx);
+		rc = KB_OK;
+	}
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = kb_speller_add_dic(sp, ctx, paths[i]);
+	kb_paths_free(paths);
+	kb_buf_free(&dir);
+	return rc;
+}
+
+int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugintest_options *opts,
+                      const char *const *files, size_t nfiles)
+{
+	pt_run r = { 0 };
+	pt_plugin *plugins = NULL;
+	kb_speller *sp = NULL;
+	kb_buf out;
+	int rc = KB_OK;
+	*report = NULL;
+	*failed = 0;
+	r.ctx = ctx;
+	kb_buf_init(&out, PT_MAX_REPORT);
+	kb_ctx_clear(ctx);
+	if (!nfiles)
+		return kb_ctx_fail(ctx, KB_EINPUT, "ingen plugins at teste");
+	if (nfiles > PT_MAX_FILES)
+		return kb_ctx_fail(ctx, KB_EINPUT, "mere end %u plugins at teste", PT_MAX_FILES);
+	if (!(plugins = calloc(nfiles, sizeof *plugins))) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = kb_speller_new(&sp, ctx, opts->hunspell_dir, "da_DK")))
+		goto done;
+	if (opts->data_dir && (rc = pt_add_dir_lists(sp, ctx, opts->data_dir)))
+		goto done;
+	if ((rc = kb_config_add_word_lists(opts->config, sp, ctx)))
+		goto done;
+
+	for (size_t i = 0; i < nfiles && !r.oom; i++)
+		pt_load(&r, &plugins[i], opts, sp, files[i]);
+	if (r.oom) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (r.problems == 1) {
+		char *only = kb_strdup(kb_ctx_detail(ctx, 0));
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s", only ? only : "fejl i input");
+		free(only);
+		goto done;
+	}
+	if (r.problems) {
+		rc = kb_ctx_fail_keep(ctx, KB_EINPUT, "%zu fejl i plugins eller deres eksempler; intet er testet%s",
+		                      r.problems, r.problems > PT_MAX_PROBLEMS ? " (de første vises)" : "");
+		goto done;
+	}
+
+	size_t ncases = 0, nfailed = 0, ncases_failed = 0; /* nfailed also counts plugins without cases */
+	for (size_t i = 0; i < nfiles; i++) {
+		pt_plugin *p = &plugins[i];
+		size_t before = nfailed;
+		if (!p->ncases) {
+			kb_buf_printf(&out,
+			              "FEJL %s: har ingen eksempler; tilføj examples = { ok = { \"...\" }, bad = { "
+			              "\"[[...]]\" } }\n",
+			              p->name);
+			nfailed++;
+			continue;
+		}
+		for (size_t k = 0; k < p->ncases; k++) {
+			int pass = pt_run_case(&out, ctx, p, &p->cases[k]);
+			if (pass < 0) {
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				goto done;
+			}
+			nfailed += !pass;
+			ncases_failed += !pass;
+			ncases++;
+		}
+		if (nfailed == before) {
+			kb_buf_printf(&out, "OK   %s: %zu tilfælde", p->name, p->ncases);
+			if (p->nfiles)
+				kb_buf_printf(&out, " (%zu %s, %zu %s)", p->nexamples,
+				              p->nexamples == 1 ? "eksempel" : "eksempler", p->nfiles,
+				              p->nfiles == 1 ? "testfil" : "testfiler");
+			kb_buf_adds(&out, " bestået\n");
+		}
+	}
+	kb_buf_printf(&out, "%zu %s, %zu tilfælde: %zu bestået, %zu fejlet\n", nfiles,
+	              nfiles == 1 ? "plugin" : "plugins", ncases, ncases - ncases_failed, nfailed);
+	if (!out.data) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	*failed = nfailed;
+	*report = kb_buf_detach(&out);
+	if (!*report)
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+done:
+	for (size_t i = 0; plugins && i < nfiles; i++)
+		pt_plugin_clear(&plugins[i]);
+	free(plugins);
+	kb_speller_free(sp);
+	kb_buf_free(&out);
+	return rc;
+}
