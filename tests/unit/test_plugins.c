@@ -723,9 +723,10 @@ static void test_plugins__frozen_class_tables_still_work(void)
 	kb_plugins_free(ps);
 }
 
-static void test_plugins__node_kept_from_an_earlier_letter_is_refused(void)
+static void test_plugins__node_kept_in_a_local_is_gone_on_the_next_letter(void)
 {
-	/* a local upvalue can still hold a node; reading it after its letter is freed must not touch freed memory */
+	/* the upvalues are put back before each letter, so a node kept in a local cannot outlive its letter (were it
+	 * kept, the node's run number would refuse it; test_sandbox.c tries the other ways to keep one) */
 	kb_plugins *ps = plugins(0, 0);
 	load(ps, "keep.lua",
 	     "local last\n"
@@ -737,7 +738,7 @@ static void test_plugins__node_kept_from_an_earlier_letter_is_refused(void)
 	KB_CHECK_INT(kb_findings_count(fs), 0);
 	kb_findings_free(fs);
 	fs = run(ps, "Andet brev.");
-	KB_CHECK(contains(nth(fs, "plugin", 0) ? nth(fs, "plugin", 0)->message : NULL, "earlier letter"));
+	KB_CHECK_INT(kb_findings_count(fs), 0);
 	kb_findings_free(fs);
 	kb_plugins_free(ps);
 }
@@ -1068,7 +1069,7 @@ KB_TESTS(KB_TEST(test_plugins__readability_loads_from_the_repository),
          KB_TEST(test_plugins__globals_are_frozen_so_nothing_carries_over),
          KB_TEST(test_plugins__deeply_nested_tables_are_frozen_too),
          KB_TEST(test_plugins__frozen_class_tables_still_work),
-         KB_TEST(test_plugins__node_kept_from_an_earlier_letter_is_refused), KB_TEST(test_plugins__node_is_read_only),
+         KB_TEST(test_plugins__node_kept_in_a_local_is_gone_on_the_next_letter), KB_TEST(test_plugins__node_is_read_only),
          KB_TEST(test_plugins__unknown_field_suggests_the_nearest_name),
          KB_TEST(test_plugins__node_type_names_read_well_in_errors), KB_TEST(test_plugins__node_fields),
          KB_TEST(test_plugins__paragraph_fields_follow_the_text_model),

@@ -1,0 +1,1279 @@
+-- plugins/forvaltningsloven.lua -- the legal elements of a written decision (shared/reference/legal-elements.md).
+--
+-- One finding per missing or wrong element, with the rule id of the checklist and the section of the law:
+--   fvl-d1  the decision stated as an outcome, not only announced          forvaltningsloven § 22 (implicit)
+--   fvl-d2  the decision early, before the reasons (recommended)           god forvaltningsskik
+--   fvl-b0  reasons                                                        forvaltningsloven § 22
+--   fvl-b1  the legal basis: law and section                               forvaltningsloven § 24, stk. 1, 1. pkt.
+--   fvl-b2  the main considerations when the rule leaves discretion        forvaltningsloven § 24, stk. 1, 2. pkt.
+--   fvl-b3  the facts given weight                                         forvaltningsloven § 24, stk. 2
+--   fvl-k0  klagevejledning                                                forvaltningsloven § 25, stk. 1
+--   fvl-k1  the appeal body (and the same one as the case's)               forvaltningsloven § 25, stk. 1
+--   fvl-k2  how to complain                                                forvaltningsloven § 25, stk. 1
+--   fvl-k3  the deadline (the case's) and when it starts                   forvaltningsloven § 25, stk. 1
+--   fvl-k4  limits of the appeal body's competence (building cases)       forvaltningsloven § 25, stk. 1, 2. pkt.
+--   fvl-k5  the deadline for going to court where a law sets one           forvaltningsloven § 26
+--   fvl-s1  social cases: the complaint goes to the municipality first     retssikkerhedsloven § 66
+--   fvl-s2  social cases: 4 weeks from the day the decision was received   retssikkerhedsloven § 67
+-- A missing mandatory element is an error, a recommended one (D2, the start of a deadline, the reconsideration
+-- step) a warning.
+--
+-- What the case says comes first. From the template's manifest (letter.template) and the case:
+--   letter.outcome (or manifest "outcome", else "kind"): a full grant ("bevilling", "bevilget", "tilladelse",
+--     "godkendt", "medhold") needs no reasons and no klagevejledning (§ 22, § 25, stk. 2); a partial grant or a
+--     refusal needs all of them; "partshøring", "varsel" and "orientering" are not decisions and are not checked;
+--   "appeal": { "body": "Ankestyrelsen", "via": "kommunen", "deadline": "4 uger", "court_deadline": "6 måneder" }:
+--     the letter must name the same appeal body and deadline; "via" = kommunen means the social route (S1, S2);
+--     "court_deadline" (optional, also at the top level) asks for K5;
+--   "law": ["aktivloven § 11", ...]: each section should be cited (a warning when one is not);
+--   "discretionary": true asks for B2.
+-- Without a manifest (a letter written by hand, `klarbrev check brev.txt`) the plugin reasons from the text: the
+-- outcome from the decision sentence ("Du får ikke ..." is a refusal; a grant and a refusal together a partial
+-- grant), the kind of case from the words (Ankestyrelsen, aktivloven, hjemmehjælp -> social; byggetilladelse,
+-- Byggeklageenheden -> building), discretion from serviceloven § 83 or a dispensation. Every finding made on such
+-- an assumption says what was assumed.
+--
+-- The text is read in parts: the klagevejledning is the section under a heading about complaints and every
+-- paragraph that speaks of "klage"; a § there (the route in retssikkerhedsloven) is not the decision's legal basis,
+-- and "Du får en ny afgørelse" there is not the decision. Sentences that start a condition ("Hvis ...", "Når ...")
+-- do not state the decision. A heading, the address block and the signature are not the letter's text (see
+-- prepare() below).
+---------------------------------------------------------------------------------------------------------------------
+-- Shared text helpers. The same block is in readability.lua, forvaltningsloven.lua, kancellisprog.lua and tone.lua:
+-- a plugin is one file and cannot require another. Change all four together.
+---------------------------------------------------------------------------------------------------------------------
+-- luacheck: push ignore 211 (not every plugin uses every helper)
+
+-- Closing quotes and brackets that may follow a sentence's final punctuation.
+local TRAILERS = { ")", "]", "\"", "'", "»", "«", "”", "’", "“" }
+
+-- True when the text ends like a sentence (. ! ? : ;), ignoring closing quotes, brackets and white space.
+local function ends_like_sentence(text)
+  local t = text
+  local changed = true
+  while changed do
+    changed = false
+    local s = t:gsub("[%s]+$", "")
+    if s:sub(-2) == "\194\160" then s = s:sub(1, -3) end
+    if s ~= t then t = s; changed = true end
+    for i = 1, #TRAILERS do
+      local q = TRAILERS[i]
+      if #t > #q and t:sub(-#q) == q then
+        t = t:sub(1, -#q - 1)
+        changed = true
+      end
+    end
+  end
+  local c = t:sub(-1)
+  return c == "." or c == "!" or c == "?" or c == ":" or c == ";"
+end
+
+local CLOSING_LINES = {
+  "med venlig hilsen", "venlig hilsen", "med venlige hilsner", "venlige hilsner", "de bedste hilsner",
+  "med de bedste hilsner", "mvh",
+}
+
+local function is_closing_line(lower)
+  local t = lower:gsub("[%s%p]+$", ""):gsub("^%s+", "")
+  for i = 1, #CLOSING_LINES do
+    if t == CLOSING_LINES[i] then return true end
+  end
+  return false
+end
+
+-- Lines that carry the letter's particulars rather than its message.
+local META_STARTS = { "sagsnr", "sagsnummer", "j.nr", "j. nr", "jnr", "journalnr", "journalnummer", "dato:",
+  "cpr", "cpr-nr", "vores ref", "deres ref", "reference:", "telefon", "tlf", "e-mail:", "mail:", "kære ", "hej ",
+  "att.", "att:" }
+
+local function is_meta_line(lower)
+  local t = lower:gsub("^%s+", "")
+  for i = 1, #META_STARTS do
+    local m = META_STARTS[i]
+    if t:sub(1, #m) == m then return true end
+  end
+  return false
+end
+
+-- "address", "signature", ... paragraph styles (Word and LibreOffice names, English and Danish).
+local function style_kind(style)
+  if not style then return nil end
+  local s = klarbrev.lower(style)
+  local function has(x) return s:find(x, 1, true) ~= nil end
+  if has("address") or has("adresse") or has("modtager") or has("recipient") then return "head" end
+  if has("signature") or has("underskrift") then return "closing" end
+  if has("date") or has("dato") then return "head" end
+  if has("header") or has("footer") or has("sidehoved") or has("sidefod") then return "part" end
+  return nil
+end
+
+-- Every word capitalised ("Mette Lund Kristiansen", "Søby Kommune"): a name line, not a title.
+local function all_capitalised(words)
+  if #words < 2 then return false end
+  for i = 1, #words do
+    local w = words[i].text
+    if klarbrev.lower(w) == w then return false end
+  end
+  return true
+end
+
+-- The topic of a heading, for the section it opens.
+local function heading_topic(lower)
+  if lower:find("klag", 1, true) then return "klage" end
+  local annex = { "regler", "lovgrundlag", "retsgrundlag", "lovtekst", "bilag", "regelgrundlag", "lovregler",
+    "retsregler", "lovhenvisning" }
+  for i = 1, #annex do
+    if lower:find(annex[i], 1, true) then return "regler" end
+  end
+  local reasons = { "begrundelse", "hvorfor", "derfor", "baggrund", "vurdering" }
+  for i = 1, #reasons do
+    if lower:find(reasons[i], 1, true) then return "begrundelse" end
+  end
+  if lower:find("afgørelse", 1, true) or lower:find("afslag", 1, true) or lower:find("bevilling", 1, true) then
+    return "afgoerelse"
+  end
+  return "andet"
+end
+
+local QUOTE_PAIRS = { { "»", "«" }, { "“", "”" }, { "„", "“" }, { "\"", "\"" } }
+
+-- Byte ranges {first, last} of the quotations in a paragraph's text (» «, “ ”, „ “, " ").
+local function quote_spans(text)
+  local spans = {}
+  for i = 1, #QUOTE_PAIRS do
+    local open, close = QUOTE_PAIRS[i][1], QUOTE_PAIRS[i][2]
+    local pos = 1
+    while true do
+      local a, b = text:find(open, pos, true)
+      if not a then break end
+      local c, d = text:find(close, b + 1, true)
+      if not c then break end
+      spans[#spans + 1] = { a, d }
+      pos = d + 1
+    end
+  end
+  return spans
+end
+
+local function in_spans(spans, a, b)
+  for i = 1, #spans do
+    if a >= spans[i][1] and b <= spans[i][2] then return true end
+  end
+  return false
+end
+
+-- The words of a sentence with their byte range in the sentence's text (1-based, inclusive).
+local function sentence_words(sentence)
+  local text = sentence.text
+  local out = {}
+  local pos = 1
+  local nodes = sentence.words
+  for i = 1, #nodes do
+    local w = nodes[i]
+    local t = w.text
+    local a, b = text:find(t, pos, true)
+    if not a then a, b = pos, pos + #t - 1 end
+    out[i] = { text = t, lower = klarbrev.lower(t), a = a, b = b, node = w }
+    pos = b + 1
+  end
+  return out
+end
+
+-- The letter as a list of paragraph records:
+--   { node, index, text, lower, part, style, heading, in_table, origin, nwords,
+--     kind = "prose" | "heading" | "head" (address, date, salutation, case number) | "closing" (greeting and
+--            signature) | "table" | "part" (header, footer, notes) | "empty",
+--     section = topic of the last heading ("klage", "regler", "begrundelse", "afgoerelse", "andet") or nil,
+--     legal = the paragraph cites a section of a law (§ and a number),
+--     quotes = quote_spans(text), quoted = the whole paragraph is a quotation,
+--     sents = { { node, text, off (byte offset in the paragraph, 0-based), words = sentence_words(...) } } }
+local function prepare(letter)
+  local paras = {}
+  local nodes = letter.paragraphs
+  for pi = 1, #nodes do
+    local p = nodes[pi]
+    local text = p.text
+    local r = {
+      node = p, index = pi, text = text, lower = klarbrev.lower(text), part = p.part, style = p.style,
+      heading = p.heading, in_table = p.in_table, origin = p.origin, sents = {}, nwords = 0,
+    }
+    local pos = 1
+    local sn = p.sentences
+    for si = 1, #sn do
+      local s = sn[si]
+      local st = s.text
+      local a, b = text:find(st, pos, true)
+      if not a then a, b = pos, pos + #st - 1 end
+      local words = sentence_words(s)
+      r.sents[si] = { node = s, text = st, lower = klarbrev.lower(st), off = a - 1, words = words }
+      r.nwords = r.nwords + #words
+      pos = b + 1
+    end
+    r.quotes = quote_spans(text)
+    local first, last = text:find("%S"), #text:gsub("%s+$", "")
+    r.quoted = false
+    for i = 1, #r.quotes do
+      if r.quotes[i][1] == first and r.quotes[i][2] >= last - 1 then r.quoted = true end
+    end
+    r.legal = text:find("§[%s\194\160]*%d") ~= nil
+    paras[pi] = r
+  end
+  -- kinds and sections
+  local seen_prose, seen_heading, closing, section = false, false, false, nil
+  for pi = 1, #paras do
+    local r = paras[pi]
+    local kind
+    local sk = style_kind(r.style)
+    local allwords = {}
+    for si = 1, #r.sents do
+      local ws = r.sents[si].words
+      for wi = 1, #ws do allwords[#allwords + 1] = ws[wi] end
+    end
+    if r.part ~= "body" then
+      kind = "part"
+    elseif r.in_table then
+      kind = "table"
+    elseif r.nwords == 0 then
+      kind = "empty"
+    elseif closing then
+      kind = "closing"
+    elseif is_closing_line(r.lower) then
+      kind = "closing"
+      closing = true
+    elseif r.heading then
+      kind = "heading"
+    elseif sk == "closing" then
+      kind = "closing"
+      closing = true
+    elseif sk then
+      kind = sk
+    elseif is_meta_line(r.lower) then
+      kind = "head"
+    elseif r.nwords <= 6 and #r.sents == 1 and r.text:gsub("%s+$", ""):sub(-1) == "?" and seen_prose then
+      kind = "heading" -- "Har du spørgsmål?" on a line of its own
+    elseif r.nwords <= 8 and #r.sents == 1 and not ends_like_sentence(r.text) then
+      if not seen_prose and not seen_heading and (all_capitalised(allwords) or r.text:find("%d")) then
+        kind = "head"
+      else
+        kind = "heading"
+      end
+    elseif not seen_prose and not seen_heading and r.nwords <= 8 and r.text:find("%d")
+      and (not ends_like_sentence(r.text) or (r.text:match("(%S+)%s*$") or ""):find("^%a%a?%.$")) then
+      kind = "head" -- "Kastanjevej 14, 2. th.", "4470 Søby" before the title
+    else
+      kind = "prose"
+      seen_prose = true
+    end
+    r.kind = kind
+    if kind == "heading" then
+      seen_heading = true
+      section = heading_topic(r.lower)
+      r.topic = section
+    elseif kind == "prose" or kind == "table" then
+      r.section = section
+    end
+  end
+  return paras
+end
+
+-- The origin's field path ("field:modtager.navn" -> "modtager.navn"), or nil.
+local function origin_field(origin)
+  if type(origin) == "string" and origin:sub(1, 6) == "field:" then return origin:sub(7) end
+  return nil
+end
+
+-- The manifest's type of a field path ("name", "address", "cpr", ...), or nil.
+local function field_type(letter, path)
+  if not path then return nil end
+  local m = letter.template
+  local fields = m and m.fields
+  local f = fields and fields[path]
+  return f and f.type or nil
+end
+
+-- luacheck: pop
+---------------------------------------------------------------------------------------------------------------------
+-- End of the shared block.
+---------------------------------------------------------------------------------------------------------------------
+---------------------------------------------------------------------------------------------------------------------
+-- Shared word patterns. The same block is in forvaltningsloven.lua, kancellisprog.lua and tone.lua.
+--
+-- A pattern is words separated by spaces, matched against the lower-case words of one sentence (punctuation is
+-- not part of a word, so "fra den dag, du fik" is matched by "fra den dag du fik"):
+--   "a|b"   one of these words             "ab*"   a word that starts with "ab"
+--   "a?"    an optional word                "*"     any one word
+--   "..."   zero to three words             "!a|b"  the next word is none of these (takes no word)
+---------------------------------------------------------------------------------------------------------------------
+-- luacheck: push ignore 211 (not every plugin uses every helper)
+
+local function compile(src)
+  local toks = {}
+  for tok in src:gmatch("%S+") do
+    local t = {}
+    if tok == "*" then
+      t.any = true
+    elseif tok == "..." then
+      t.gap = 3
+    else
+      if #tok > 1 and tok:sub(1, 1) == "!" then t.neg = true; tok = tok:sub(2) end
+      if #tok > 1 and tok:sub(-1) == "?" then t.opt = true; tok = tok:sub(1, -2) end
+      t.alts, t.prefixes = {}, {}
+      for alt in tok:gmatch("[^|]+") do
+        if #alt > 1 and alt:sub(-1) == "*" then
+          t.prefixes[#t.prefixes + 1] = alt:sub(1, -2)
+        else
+          t.alts[alt] = true
+        end
+      end
+    end
+    toks[#toks + 1] = t
+  end
+  return toks
+end
+
+-- A list of pattern sources as compiled patterns.
+local function compile_list(list)
+  local out = {}
+  for i = 1, #list do out[i] = compile(list[i]) end
+  return out
+end
+
+local function tok_ok(t, w)
+  if t.any then return true end
+  if t.alts[w] then return true end
+  local pre = t.prefixes
+  for i = 1, #pre do
+    local p = pre[i]
+    if #w >= #p and w:sub(1, #p) == p then return true end
+  end
+  return false
+end
+
+-- The index of the last word of a match of pat[pi..] starting at words[wi], or nil.
+local function match_from(pat, words, pi, wi)
+  local t = pat[pi]
+  if not t then return wi - 1 end
+  if t.gap then
+    for k = 0, t.gap do
+      if wi + k > #words + 1 then break end
+      local r = match_from(pat, words, pi + 1, wi + k)
+      if r then return r end
+    end
+    return nil
+  end
+  local w = words[wi]
+  if t.neg then
+    if w and tok_ok(t, w.lower) then return nil end
+    return match_from(pat, words, pi + 1, wi)
+  end
+  if w and tok_ok(t, w.lower) then
+    local r = match_from(pat, words, pi + 1, wi + 1)
+    if r then return r end
+  end
+  if t.opt then return match_from(pat, words, pi + 1, wi) end
+  return nil
+end
+
+-- The first match of pat in words at or after word from: first and last word index, or nil.
+local function find_pattern(pat, words, from)
+  for i = from or 1, #words do
+    local j = match_from(pat, words, 1, i)
+    if j and j >= i then return i, j end
+  end
+  return nil
+end
+
+-- The first match of any pattern of a compiled list: first, last, pattern number.
+local function find_any(list, words)
+  local best_i, best_j, best_k
+  for k = 1, #list do
+    local i, j = find_pattern(list[k], words)
+    if i and (not best_i or i < best_i) then best_i, best_j, best_k = i, j, k end
+  end
+  return best_i, best_j, best_k
+end
+
+-- luacheck: pop
+---------------------------------------------------------------------------------------------------------------------
+-- End of the shared word patterns.
+---------------------------------------------------------------------------------------------------------------------
+
+---------------------------------------------------------------------------------------------------------------------
+-- What the letter says: word patterns per element
+---------------------------------------------------------------------------------------------------------------------
+
+-- D1: sentences that state a decision. Each list is one polarity.
+local D1_REFUSAL = compile_list{
+  "du|de får ikke", "får du|de ikke", "du|de kan ikke få", "kan du|de ikke få", "du|de ikke kan få",
+  "du|de ikke får", "du|de har ikke ret til", "har du|de ikke ret til", "du|de ikke har ret til",
+  "du|de er ikke berettiget*", "du|de ikke er berettiget*",
+  "vi|kommunen afslår|afviser|afslog|afviste", "vi|kommunen har|må afslået|afvist|afslå|afvise",
+  "vi|kommunen giver|gav|har|må givet|give? dig|dem? afslag",
+  "vi|kommunen kan|vil ikke bevilge|give|godkende|imødekomme|tillade",
+  "vi|kommunen bevilger|godkender|giver|tillader|imødekommer ikke", "afslag på|om|til",
+  "er|bliver|blev afslået|afvist", "afslås|afvises", "imødekommes|imødekommet ikke", "ikke imødekomme*",
+  "vi|kommunen stopper|standser|nedsætter|reducerer|fratager|inddrager|tilbagekalder|tilbagebetaler",
+  "vi|kommunen har stoppet|standset|nedsat|reduceret|inddraget|tilbagekaldt",
+  "du|de skal betale ... tilbage", "påbud om", "vi|kommunen giver|udsteder dig|dem? et? påbud",
+  "du|de skal lovliggøre|fjerne|nedrive|standse",
+}
+local D1_PARTIAL = compile_list{
+  "delvis|delvist bevilling|bevilget|bevilge|afslag|afslået|medhold|imødekommet|godkendt",
+  "du|de får kun", "får du|de kun",
+}
+local D1_GRANT = compile_list{
+  "du|de får", "får du|de", "du|de har ret til !at|aktindsigt", "du|de er berettiget til",
+  "vi|kommunen bevilger|godkender|tillader|imødekommer|visiterer !ikke",
+  "vi|kommunen har bevilget|godkendt|imødekommet|tilladt|visiteret",
+  "vi|kommunen giver|gav dig|dem !ikke", "vi|kommunen har givet dig|dem !ikke",
+  "du|de er|bliver bevilget|godkendt|visiteret|tildelt", "du|de er blevet bevilget|godkendt|visiteret|tildelt",
+  "du|de har fået bevilget|tilladelse|godkendt|visiteret", "er bevilget|godkendt|imødekommet|visiteret|tildelt !ikke",
+  "bevilges|godkendes|imødekommes|tildeles !ikke",
+  "vi|kommunen har besluttet|besluttede",
+}
+-- After "du får" (and the other grant forms) these objects say something else than the decision.
+local NOT_DECISION_OBJECTS = {
+  svar = true, besked = true, brev = true, brevet = true, ["afgørelse"] = true, ["afgørelsen"] = true, kopi = true,
+  mulighed = true, muligheden = true, vejledning = true, information = true, oplysninger = true, ret = true,
+  ikke = true, tid = true, ["aktindsigt"] = true, svaret = true,
+}
+local ARTICLES = { en = true, et = true, den = true, det = true, din = true, dit = true, dine = true, ny = true,
+  nyt = true, nye = true, ["også"] = true, snart = true }
+-- A decision announced but not stated (legal-elements.md: the trap).
+local ANNOUNCED = compile_list{ "truffet|traf|træffer|trufne afgørelse|beslutning", "har afgjort" }
+-- Words that open a condition: such a sentence describes a rule, not the decision.
+local CONDITIONS = { hvis = true, ["når"] = true, ["såfremt"] = true, dersom = true }
+-- Letters that are not decisions: a partshøring, a notice. A heading that says so, or a sentence that says the
+-- decision is still to come.
+local NOT_DECISION_HEADING = compile_list{ "partshøring*", "varsel*", "høring*", "orientering*" }
+local NOT_DECISION = compile_list{
+  "endnu ikke truffet|taget en? afgørelse|stilling|beslutning", "vi|kommunen overvejer at",
+  "inden|før vi|kommunen træffer|tager en? afgørelse|stilling|beslutning",
+  "inden|før vi|kommunen træffer|tager endelig afgørelse|stilling|beslutning", "vil|skal gerne høre",
+}
+local MEN_IKKE = compile("men ikke")
+
+-- B0: reasons
+local B0 = compile_list{
+  "fordi", "derfor", "begrundelse*", "baggrunden", "årsagen", "grunden", "skyldes", "lagt vægt på",
+  "vurderet|vurderer|vurdering*", "på grund af", "idet", "eftersom", "opfylder ikke", "betingelse*",
+  "kan kun få", "kun får", "kravet|kravene", "ikke opfylder",
+}
+-- B2: main considerations in a discretionary decision
+local B2 = compile_list{
+  "lagt særlig|afgørende? vægt på", "vurderet|vurderer|vurdering*", "afvejet|afvejning|afveje", "taget hensyn til",
+  "hensyn*", "skøn*", "samlet set", "konkret* og? individuel*",
+}
+-- B3: the facts given weight
+local B3 = compile_list{
+  "du|de har oplyst|skrevet|fortalt|sendt|søgt|ansøgt|svaret|vist|selv",
+  "vi har modtaget|fået|set|talt|besøgt|indhentet|undersøgt|målt|lagt|spurgt",
+  "det fremgår af", "ifølge", "oplysning* fra|om", "brugt disse|de oplysninger", "lægeerklæring*", "kontoudtog*",
+  "ved besøget|samtalen|mødet|besøg", "funktionsvurdering*", "din læge", "tegning*", "vi kan se", "viser at",
+  "du bor|arbejder|har|er|fik|ejer|modtager|mangler",
+}
+local B3_GENERIC = compile_list{
+  "foreliggende oplysninger", "oplysningerne i sagen", "sagens oplysninger", "de oplysninger vi har",
+}
+local MONTHS = { "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+  "november", "december" }
+
+-- K1: appeal bodies, as (lower-case) phrases found in the text.
+local BODIES = {
+  { key = "ankestyrelsen", names = { "ankestyrelsen" }, shown = "Ankestyrelsen" },
+  { key = "byggeklageenheden", names = { "byggeklageenheden", "nævnenes hus" }, shown = "Byggeklageenheden" },
+  { key = "planklagenævnet", names = { "planklagenævnet" }, shown = "Planklagenævnet" },
+  { key = "miljø- og fødevareklagenævnet", names = { "miljø- og fødevareklagenævnet", "fødevareklagenævnet" },
+    shown = "Miljø- og Fødevareklagenævnet" },
+  { key = "beskæftigelsesudvalget", names = { "beskæftigelsesudvalget" }, shown = "Beskæftigelsesudvalget" },
+}
+local BODY_GENERIC = compile_list{ "klagenævn*", "klageinstans*" }
+-- K2: how to complain
+local K2 = compile_list{
+  "send|sende|sender|indsend|indsende|giv|give|indgiv|indgive|aflever|aflevere din|jeres? klage|klagen|klager ... til",
+  "klage|klagen skal|kan? sendes|indsendes|indgives|afleveres", "klageportalen",
+  "skriftligt|skriftlig|mundtligt|mundtlig",
+  "digital post", "e-boks", "e-mail|email|mail", "ringe|ring", "borger.dk", "klage|klager til|hos|via os|kommunen",
+  "brev",
+}
+-- S1: the complaint goes to the municipality
+local S1_ROUTE = compile_list{
+  "til|hos|via os|kommunen|jobcentret|jobcenteret|borgerservice", "til|hos * kommune", "vi skal have",
+  "ikke direkte til", "genvurder*",
+}
+-- S1: ... which looks at the case again and sends it on
+local S1_RECONSIDER = compile_list{
+  "genvurder*", "se|ser|kigge|kigger på sagen|afgørelsen igen", "se|ser på din sag igen", "vurderer * igen",
+  "fastholder|fastholde", "videresend*", "videre til", "sender vi * til", "sender vi * * til", "sendes videre",
+}
+-- K3 start point: "fra den dag, du fik afgørelsen"
+local K3_START = compile_list{
+  "fra|efter ... ... modtog|modtaget|modtager|fik|fået|får|modtagelsen|meddelelsen|underretningen|besked|"
+    .. "offentliggjort|offentliggjorde|offentliggørelsen|bekendtgjort|afsendt|sendt|dato|datoen|brevets",
+}
+-- K4: the appeal body's competence
+local K4 = compile_list{ "retlige|retlig|retslige spørgsmål*", "lovlighed*", "kan ikke * skøn*", "ikke * * skøn*",
+  "kun * retlige|retslige" }
+-- K5: going to court
+local COURT_WORDS = { "domstol", "søgsmål", "retten", "anlæg", "sag ved" }
+
+local NUMBER_WORDS = { en = 1, et = 1, to = 2, tre = 3, fire = 4, fem = 5, seks = 6, syv = 7, otte = 8, ni = 9,
+  ti = 10, tolv = 12, fjorten = 14 }
+local UNITS = { uge = "uge", uger = "uge", ugers = "uge", dag = "dag", dage = "dag", dages = "dag",
+  ["måned"] = "måned", ["måneder"] = "måned", ["måneders"] = "måned", ["år"] = "år" }
+local UNIT_SHOWN = { uge = { "uge", "uger" }, dag = { "dag", "dage" }, ["måned"] = { "måned", "måneder" },
+  ["år"] = { "år", "år" } }
+
+local function deadline_text(d)
+  local u = UNIT_SHOWN[d.unit]
+  return string.format("%d %s", d.n, d.n == 1 and u[1] or u[2])
+end
+
+-- "4 uger", "fire uger", "6 måneder" -> { n = 4, unit = "uge" }, or nil.
+local function parse_deadline(s)
+  if type(s) ~= "string" then return nil end
+  local words = {}
+  for w in klarbrev.lower(s):gmatch("[^%s%p]+") do words[#words + 1] = w end
+  for i = 1, #words - 1 do
+    local n = tonumber(words[i]) or NUMBER_WORDS[words[i]]
+    local u = UNITS[words[i + 1]]
+    if n and u then return { n = n, unit = u } end
+  end
+  return nil
+end
+
+-- Deadlines ("inden 4 uger") in a sentence's words: list of { n, unit, i, j }.
+local function deadlines_in(words)
+  local out = {}
+  for i = 1, #words - 1 do
+    local n = tonumber(words[i].lower) or NUMBER_WORDS[words[i].lower]
+    local u = UNITS[words[i + 1].lower]
+    if n and u then out[#out + 1] = { n = n, unit = u, i = i, j = i + 1 } end
+  end
+  return out
+end
+
+local function has_any(lower, list)
+  for i = 1, #list do
+    if lower:find(list[i], 1, true) then return list[i] end
+  end
+  return nil
+end
+
+local SOCIAL_WORDS = { "ankestyrelsen", "aktivlov", "servicelov", "retssikkerhedslov", "kontanthjælp",
+  "hjemmehjælp", "hjælpemiddel", "hjælpemidler", "lov om aktiv socialpolitik", "lov om social service",
+  "praktisk hjælp", "personlig pleje", "enkeltydelse", "sygedagpenge", "førtidspension", "ressourceforløb",
+  "ledighedsydelse", "merudgift", "tabt arbejdsfortjeneste", "boligindretning", "særlig støtte", "madservice" }
+local BUILDING_WORDS = { "byggetilladelse", "byggeloven", "byggelovens", "byggeklageenheden", "bygningsreglement",
+  "byggesag", "byggeri", "nævnenes hus", "planklagenævnet", "planloven", "planlovens", "lokalplan", "tilbygning",
+  "carport", "udestue", "garage" }
+
+---------------------------------------------------------------------------------------------------------------------
+-- The case
+---------------------------------------------------------------------------------------------------------------------
+
+-- "afslag", "delvis bevilling", ... -> "full" | "partial" | "adverse" | "none" (not a decision) | "unknown".
+local function outcome_class(s)
+  if type(s) ~= "string" or s == "" then return nil end
+  local t = klarbrev.lower(s)
+  local function has(x) return t:find(x, 1, true) ~= nil end
+  if has("delvis") then return "partial" end
+  if has("høring") or has("orientering") or has("varsel") or has("oplysning") then return "none" end
+  if has("afslag") or has("afslå") or has("afvis") or has("påbud") or has("forbud") or has("ophør") or has("stop")
+    or has("nedsæt") or has("tilbagebetal") or has("tilbagekald") or has("inddrag") or has("stands") then
+    return "adverse"
+  end
+  if has("bevilg") or has("bevilling") or has("medhold") or has("tilladelse") or has("godkend") or has("imødekom")
+    or has("tilkend") then
+    return "full"
+  end
+  return "unknown"
+end
+
+local function body_of(name)
+  if type(name) ~= "string" then return nil end
+  local t = klarbrev.lower(name)
+  for i = 1, #BODIES do
+    local b = BODIES[i]
+    for k = 1, #b.names do
+      if t:find(b.names[k], 1, true) then return b end
+    end
+  end
+  return { key = t, names = { t }, shown = name }
+end
+
+-- "aktivloven § 11" -> { law = "aktivlov", section = "11", shown = "aktivloven § 11" }
+local function parse_law(s)
+  if type(s) ~= "string" then return nil end
+  local t = klarbrev.lower(s)
+  local section = t:match("§%s*(%d+%s*%a?)")
+  local law = t:match("^([%wæøå%-]+)")
+  if law then
+    law = law:gsub("ens$", ""):gsub("en$", ""):gsub("s$", "")
+  end
+  if section then section = section:gsub("%s", "") end
+  return { law = law, section = section, shown = s }
+end
+
+---------------------------------------------------------------------------------------------------------------------
+-- Reading the letter
+---------------------------------------------------------------------------------------------------------------------
+
+local function has_klage_word(words)
+  for i = 1, #words do
+    if words[i].lower:find("klag", 1, true) then return true end
+  end
+  return false
+end
+
+-- True when a word that opens a condition comes before word i ("Hvis du flytter, får du ikke hjælp").
+local function conditional_before(words, i)
+  for k = 1, i - 1 do
+    if CONDITIONS[words[k].lower] then return true end
+  end
+  return false
+end
+
+-- True when a grant match ending at words[j] is about something else than the decision ("du får svar").
+local function grant_is_other(words, j)
+  local k = j + 1
+  while words[k] and ARTICLES[words[k].lower] do k = k + 1 end
+  local w = words[k]
+  if not w then return true end -- "du får." states nothing
+  return NOT_DECISION_OBJECTS[w.lower] == true
+end
+
+-- The decision sentences: { sent, para, polarity = "refusal"|"partial"|"grant"|"neutral", i, j, pos }.
+local function find_decisions(paras)
+  local out = {}
+  local pos = 0 -- words of prose before this sentence
+  local announced
+  for _, r in ipairs(paras) do
+    local usable = (r.kind == "prose" or r.kind == "heading") and not r.kscope and not r.quoted
+      and r.section ~= "regler"
+    for _, s in ipairs(r.sents) do
+      local ws = s.words
+      if usable and not has_klage_word(ws) then
+        local found
+        local i, j = find_any(D1_PARTIAL, ws)
+        if i and not conditional_before(ws, i) then found = { polarity = "partial", i = i, j = j } end
+        if not found then
+          i, j = find_any(D1_REFUSAL, ws)
+          if i and not conditional_before(ws, i) then found = { polarity = "refusal", i = i, j = j } end
+        end
+        if not found then
+          for k = 1, #D1_GRANT do
+            local a, b = find_pattern(D1_GRANT[k], ws)
+            while a do
+              local last = ws[b].lower
+              local neutral = last == "besluttet" or last == "besluttede"
+              if not conditional_before(ws, a) and (neutral or not grant_is_other(ws, b)) then
+                if not found or a < found.i then
+                  found = { polarity = neutral and "neutral" or "grant", i = a, j = b }
+                end
+                break
+              end
+              a, b = find_pattern(D1_GRANT[k], ws, a + 1)
+            end
+          end
+          -- "Du får hjælp ..., men ikke ..." : a grant with a refusal in it
+          if found and found.polarity == "grant" then
+            local m = find_pattern(MEN_IKKE, ws)
+            if m then found.polarity = "partial" end
+          end
+        end
+        if found then
+          found.sent, found.para, found.pos = s, r, pos
+          out[#out + 1] = found
+        elseif not announced and find_any(ANNOUNCED, ws) then
+          announced = { sent = s, para = r }
+        end
+      end
+      if r.kind == "prose" then pos = pos + #ws end
+    end
+  end
+  return out, announced
+end
+
+-- Marks the klagevejledning: paragraphs under a heading about complaints, and paragraphs that speak of "klage"
+-- (not in the annex of rules).
+local function mark_kscope(paras)
+  local any = false
+  for _, r in ipairs(paras) do
+    r.kscope = false
+    if r.kind == "heading" and r.topic == "klage" then
+      r.kscope = true
+    elseif (r.kind == "prose" or r.kind == "table") and not r.quoted and r.section ~= "regler" then
+      if r.section == "klage" then
+        r.kscope = true
+      else
+        for _, s in ipairs(r.sents) do
+          if has_klage_word(s.words) then r.kscope = true end
+        end
+      end
+    end
+    any = any or r.kscope
+  end
+  return any
+end
+
+-- Calls fn(sentence, paragraph) for every sentence of the letter's text (prose, headings, tables), inside or
+-- outside the klagevejledning as asked.
+local function each_sentence(paras, inside_k, fn)
+  for _, r in ipairs(paras) do
+    if (r.kind == "prose" or r.kind == "heading" or r.kind == "table") and (r.kscope == inside_k) then
+      for _, s in ipairs(r.sents) do
+        if fn(s, r) then return end
+      end
+    end
+  end
+end
+
+-- The first sentence (and match) of any pattern of list, inside or outside the klagevejledning.
+local function first_match(paras, inside_k, list, skip_quotes)
+  local hit
+  each_sentence(paras, inside_k, function(s, r)
+    if skip_quotes and (r.quoted or r.section == "regler") then return false end
+    local i, j = find_any(list, s.words)
+    if i then
+      hit = { sent = s, para = r, i = i, j = j }
+      return true
+    end
+    return false
+  end)
+  return hit
+end
+
+-- A concrete fact: an amount, a date, a number with a unit.
+local function has_concrete_fact(lower)
+  if lower:find("%d[%d%.]*,?%d*%s*kr") or lower:find("%d[%d%.]*,?%d*%s*kroner") then return true end
+  for i = 1, #MONTHS do
+    if lower:find("%d+%.%s*" .. MONTHS[i]) then return true end
+  end
+  if lower:find("%d+%s*timer") or lower:find("%d+%s*minutter") or lower:find("%d+%s*procent")
+    or lower:find("%d+%s*m2") or lower:find("%d+%s*m²") or lower:find("%d+%s*kvadratmeter")
+    or lower:find("%d+%s*meter") or lower:find("%d+%s*cm") or lower:find("%d+/%d+") then
+    return true
+  end
+  return false
+end
+
+---------------------------------------------------------------------------------------------------------------------
+-- Reporting
+---------------------------------------------------------------------------------------------------------------------
+
+-- Byte start and length of words i..j in a sentence record's text, for report{start=, length=}.
+local function span(s, i, j)
+  local a, b = s.words[i].a, s.words[j].b
+  return a - 1, b - a + 1
+end
+
+-- A sentence for a message: cut after about 60 bytes, at a word, with "…".
+local function short(text)
+  text = text:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+  if #text <= 70 then return text end
+  local cut = text:sub(1, 60):match("^(.*%S)%s") or text:sub(1, 60)
+  return cut .. " …"
+end
+
+return {
+  id = "forvaltningsloven",
+  level = "error",
+  description = "Afgørelsens lovpligtige dele: afgørelsen, begrundelse, lovgrundlag, klagevejledning og frister "
+    .. "(forvaltningsloven §§ 22-26, retssikkerhedsloven §§ 66-67).",
+
+  options = {
+    max_words_before_decision = 120, -- D2: the decision should come within this many words of body text
+  },
+
+  on_letter = function(letter, report, options)
+    local paras = prepare(letter)
+    local has_prose = false
+    for _, r in ipairs(paras) do
+      if r.kind == "prose" then has_prose = true end
+    end
+    if not has_prose then return end
+
+    local has_k = mark_kscope(paras)
+    local decisions, announced = find_decisions(paras)
+
+    -- the whole letter's text (prose and headings), for the kind of case
+    local all_lower, k_lower = {}, {}
+    for _, r in ipairs(paras) do
+      if r.kind == "prose" or r.kind == "heading" or r.kind == "table" then
+        all_lower[#all_lower + 1] = r.lower
+        if r.kscope then k_lower[#k_lower + 1] = r.lower end
+      end
+    end
+    all_lower = table.concat(all_lower, "\n")
+    k_lower = table.concat(k_lower, "\n")
+
+    -------------------------------------------------------------------------------------------------------------
+    -- The case: from the manifest, else from the text
+    -------------------------------------------------------------------------------------------------------------
+    local m = letter.template
+    local appeal = m and m.appeal
+    local cls = outcome_class(letter.outcome) or (m and (outcome_class(m.outcome) or outcome_class(m.kind)))
+    local assumptions = {}
+    local from_text = false
+    if cls == "none" then return end -- a partshøring or a notice is not a decision
+    local first = decisions[1]
+    if not cls or cls == "unknown" then
+      from_text = true
+      for _, r in ipairs(paras) do
+        if r.kind == "heading" and find_any(NOT_DECISION_HEADING, r.sents[1].words) then return end
+      end
+      if first_match(paras, false, NOT_DECISION, true) then return end
+      local g, r, d_shown = false, false, nil
+      for _, d in ipairs(decisions) do
+        if d.polarity == "grant" then g = true end
+        if d.polarity == "refusal" then r = true; d_shown = d_shown or d end
+        if d.polarity == "partial" then g, r = true, true; d_shown = d_shown or d end
+      end
+      if g and r then
+        cls = "partial"
+      elseif r then
+        cls = "adverse"
+      elseif g then
+        cls = "full"
+      else
+        cls = "adverse"
+      end
+      local shown = { full = "en fuld bevilling", partial = "en delvis bevilling", adverse = "et afslag" }
+      d_shown = d_shown or first
+      if d_shown and (g or r) then
+        assumptions[#assumptions + 1] = string.format("at afgørelsen er %s (»%s«)", shown[cls],
+          short(d_shown.sent.text))
+      else
+        assumptions[#assumptions + 1] = "at afgørelsen ikke giver fuldt medhold, fordi brevet ikke siger tydeligt, "
+          .. "hvad borgeren får"
+      end
+    end
+
+    -- the kind of case and its appeal route
+    local body = appeal and body_of(appeal.body)
+    local social, building = false, false
+    if appeal then
+      local via = type(appeal.via) == "string" and klarbrev.lower(appeal.via) or nil
+      social = (via and (via:find("kommune", 1, true) or via == "os" or via:find("myndighed", 1, true)))
+        or (not via and body and body.key == "ankestyrelsen")
+    else
+      -- from the text: the body named in the klagevejledning first, then the words of the letter
+      for _, b in ipairs(BODIES) do
+        for _, n in ipairs(b.names) do
+          if k_lower:find(n, 1, true) and not body then body = b end
+        end
+      end
+      if body and body.key == "ankestyrelsen" then
+        social = true
+      elseif body and (body.key == "byggeklageenheden" or body.key == "planklagenævnet") then
+        building = true
+      else
+        local sw, bw = has_any(all_lower, SOCIAL_WORDS), has_any(all_lower, BUILDING_WORDS)
+        social = sw ~= nil and bw == nil
+        building = bw ~= nil and sw == nil
+      end
+      if social then
+        assumptions[#assumptions + 1] = "at det er en social sag, hvor klagen går til Ankestyrelsen gennem kommunen"
+      elseif building then
+        assumptions[#assumptions + 1] = "at det er en byggesag"
+      end
+    end
+
+    local court = parse_deadline((appeal and appeal.court_deadline) or (m and m.court_deadline))
+    if not court and (all_lower:find("planlov", 1, true) or (body and body.key == "planklagenævnet")) then
+      court = { n = 6, unit = "måned" }
+      if not m then assumptions[#assumptions + 1] = "at planloven gælder (søgsmål inden 6 måneder)" end
+    end
+
+    local discretionary = m and m.discretionary
+    local disc_why
+    if discretionary == nil then
+      if all_lower:find("§ 83", 1, true) or all_lower:find("§83", 1, true) then
+        discretionary, disc_why = true, "serviceloven § 83"
+      elseif all_lower:find("dispensation", 1, true) then
+        discretionary, disc_why = true, "en dispensation"
+      end
+      if discretionary then
+        assumptions[#assumptions + 1] = "at afgørelsen bygger på et skøn (" .. disc_why .. ")"
+      end
+    elseif discretionary then
+      disc_why = "skabelonen siger, at reglen giver plads til skøn"
+    end
+
+    local note = ""
+    if #assumptions > 0 then
+      local list = assumptions[1]
+      for i = 2, #assumptions do
+        list = list .. (i == #assumptions and " og " or ", ") .. assumptions[i]
+      end
+      if m then
+        note = " (Skabelonens manifest siger ikke alt om sagen, så klarbrev har ud fra teksten antaget, " .. list
+          .. ".)"
+      else
+        note = " (Brevet har ingen sagsoplysninger, så klarbrev har ud fra teksten antaget, " .. list .. ".)"
+      end
+    end
+    local function say(at, rule, level, msg, start, length)
+      report{ at = at, rule = rule, level = level, message = msg .. note, start = start, length = length }
+    end
+
+    -------------------------------------------------------------------------------------------------------------
+    -- D1, D2: the decision, and early
+    -------------------------------------------------------------------------------------------------------------
+    if not first then
+      local level = (cls == "full" and not from_text) and "warning" or "error"
+      local msg = "Brevet siger ikke klart, hvad afgørelsen er. Skriv tidligt i brevet, hvad borgeren får eller "
+        .. "ikke får, fra hvornår og hvor meget, fx »Du får ikke kontanthjælp« eller »Vi bevilger dig hjælp til "
+        .. "rengøring hver 14. dag« (forvaltningsloven § 22: afgørelsen meddeles skriftligt)."
+      if announced then
+        msg = "Brevet siger, at der er truffet en afgørelse (»" .. short(announced.sent.text) ..
+          "«), men ikke hvad den er. Skriv selve afgørelsen: hvad borgeren får eller ikke får, fra hvornår og "
+          .. "hvor meget, fx »Du får ikke kontanthjælp« (forvaltningsloven § 22: afgørelsen meddeles skriftligt)."
+      end
+      if level == "warning" then
+        msg = msg .. " Skabelonen siger, at afgørelsen giver fuldt medhold, så brevet behøver hverken begrundelse "
+          .. "eller klagevejledning; men det skal sige, hvad borgeren får."
+      end
+      report{ at = letter, rule = "fvl-d1", level = level, message = msg }
+    else
+      local reason = first_match(paras, false, B0, true)
+      local late = first.pos > options.max_words_before_decision
+      local reason_first = reason and first.para.kind ~= "heading" and
+        (reason.para.index < first.para.index or (reason.para.index == first.para.index and
+          reason.sent.off < first.sent.off))
+      if late or reason_first then
+        local why = late and string.format("først efter %d ord", first.pos) or "først efter begrundelsen"
+        report{ at = first.sent.node, rule = "fvl-d2", level = "warning", start = 0,
+          message = "Afgørelsen står " .. why .. ". Skriv afgørelsen i starten af brevet og begrundelsen "
+            .. "bagefter: borgeren vil først vide, hvad afgørelsen er (anbefaling, ikke lovkrav: god "
+            .. "forvaltningsskik og Ankestyrelsens »At skrive en afgørelse«)." }
+      end
+    end
+
+    local needs_reasons = cls ~= "full"
+
+    -------------------------------------------------------------------------------------------------------------
+    -- B0-B3: reasons
+    -------------------------------------------------------------------------------------------------------------
+    if needs_reasons then
+      local reasons = first_match(paras, false, B0, true)
+      local reason_heading = false
+      for _, r in ipairs(paras) do
+        if r.kind == "heading" and r.topic == "begrundelse" then reason_heading = true end
+      end
+      if not reasons and not reason_heading then
+        say(letter, "fvl-b0", "error", "Brevet har ingen begrundelse. En afgørelse, der ikke giver fuldt ud "
+          .. "medhold, skal begrundes (forvaltningsloven § 22). Skriv under en overskrift »Begrundelse«, hvorfor "
+          .. "afgørelsen blev sådan: reglerne og de oplysninger, der har betydet noget.")
+      end
+
+      -- B1: a § outside the klagevejledning, with the law's name
+      local section_sent, law_named = nil, false
+      each_sentence(paras, false, function(s, r)
+        if s.text:find("§[%s\194\160]*%d") then
+          section_sent = section_sent or { sent = s, para = r }
+          for _, w in ipairs(s.words) do
+            local l = w.lower
+            if l:find("lov$") or l:find("loven$") or l:find("lovens$") or l:find("lovs$")
+              or l:find("^bekendtgørelse") or l:find("bygningsreglement") or l == "br18" then
+              law_named = true
+            end
+          end
+          if s.lower:find("lov om", 1, true) then law_named = true end
+        end
+        return false
+      end)
+      if not law_named then
+        -- "Det står i aktivloven." in one sentence, "§ 11" in the next
+        each_sentence(paras, false, function(s)
+          for _, w in ipairs(s.words) do
+            local l = w.lower
+            if (l:find("lov$") or l:find("loven$") or l:find("lovens$")) and l ~= "lov" then law_named = true end
+          end
+          return law_named
+        end)
+      end
+      if not section_sent then
+        say(letter, "fvl-b1", "error", "Brevet henviser ikke til de regler, afgørelsen er truffet efter. Skriv "
+          .. "loven og paragraffen i begrundelsen, fx »Det står i § 11 i lov om aktiv socialpolitik "
+          .. "(aktivloven)« (forvaltningsloven § 24, stk. 1, 1. pkt.). En paragraf i klagevejledningen tæller ikke.")
+      elseif not law_named then
+        say(section_sent.sent.node, "fvl-b1", "warning", "Brevet nævner en paragraf, men ikke hvilken lov den "
+          .. "står i. Skriv lovens navn ved paragraffen, fx »aktivlovens § 11« (forvaltningsloven § 24, stk. 1, "
+          .. "1. pkt.).")
+      end
+      -- the sections the manifest names
+      if m and m.law then
+        local outside = {}
+        each_sentence(paras, false, function(s) outside[#outside + 1] = s.lower; return false end)
+        outside = table.concat(outside, "\n")
+        for _, entry in ipairs(m.law) do
+          local law = parse_law(entry)
+          if law and law.section then
+            local found = false
+            local pos = 1
+            while true do
+              local a, b, num = outside:find("§[%s\194\160]*(%d+%s*%a?)", pos)
+              if not a then break end
+              num = num:gsub("%s", "")
+              if num == law.section or num:match("^%d+") == law.section then found = true end
+              pos = b + 1
+            end
+            if found and law.law and not outside:find(law.law, 1, true) then
+              -- "aktivloven" may be written out: "lov om aktiv socialpolitik"; accept any law name then
+              found = law_named
+            end
+            if not found then
+              report{ at = letter, rule = "fvl-b1", level = "warning", message = string.format(
+                "Skabelonen siger, at afgørelsen er truffet efter %s, men brevet henviser ikke til den. Nævn "
+                  .. "loven og paragraffen i begrundelsen (forvaltningsloven § 24, stk. 1, 1. pkt.).", law.shown) }
+            end
+          end
+        end
+      end
+
+      -- B2: main considerations when the rule leaves discretion
+      if discretionary and not first_match(paras, false, B2, true) then
+        say(letter, "fvl-b2", "error", "Afgørelsen bygger på et skøn (" .. (disc_why or "") .. "), men brevet "
+          .. "siger ikke, hvad der er lagt vægt på. Skriv de hovedhensyn, der har været afgørende, fx »Vi har "
+          .. "lagt vægt på, at du selv kan klare indkøb, men ikke rengøring« (forvaltningsloven § 24, stk. 1, "
+          .. "2. pkt.).")
+      end
+
+      -- B3: the facts
+      local fact = first_match(paras, false, B3, true)
+      local concrete = false
+      each_sentence(paras, false, function(s, r)
+        if r.kind == "prose" and not r.quoted and has_concrete_fact(s.lower) then concrete = true end
+        return concrete
+      end)
+      if not fact and not concrete then
+        local generic = first_match(paras, false, B3_GENERIC, true)
+        if generic then
+          say(generic.sent.node, "fvl-b3", "warning", "Brevet henviser kun generelt til oplysningerne i sagen. "
+            .. "Skriv de konkrete oplysninger, der er lagt vægt på: hvad borgeren har oplyst, beløb, datoer og "
+            .. "hvilke papirer det står i (forvaltningsloven § 24, stk. 2).")
+        else
+          say(letter, "fvl-b3", "error", "Brevet nævner ikke de oplysninger om sagen, som afgørelsen bygger på. "
+            .. "Skriv kort de konkrete oplysninger, der er lagt vægt på, fx »Du har oplyst, at …« eller »Det "
+            .. "fremgår af lægeerklæringen fra 3. marts, at …« (forvaltningsloven § 24, stk. 2).")
+        end
+      end
+    end
+
+    -------------------------------------------------------------------------------------------------------------
+    -- K0-K5, S1, S2: klagevejledning
+    -------------------------------------------------------------------------------------------------------------
+    if needs_reasons and not has_k then
+      local what = "hvem der behandler klagen, hvordan man klager og fristen"
+      if social then
+        what = "at klagen skal sendes til kommunen, at Ankestyrelsen behandler den, og at fristen er 4 uger fra "
+          .. "den dag, borgeren fik afgørelsen"
+      end
+      say(letter, "fvl-k0", "error", "Brevet har ingen klagevejledning. En afgørelse, der ikke giver fuldt ud "
+        .. "medhold, skal fortælle, hvordan man klager (forvaltningsloven § 25, stk. 1): " .. what .. ". Brug "
+        .. "kommunens standardafsnit om klage.")
+      return
+    end
+    if not has_k then return end
+
+    -- the first paragraph of the klagevejledning, where a missing part is reported
+    local kpara
+    for _, r in ipairs(paras) do
+      if r.kscope and r.kind == "prose" and not kpara then kpara = r end
+    end
+    for _, r in ipairs(paras) do
+      if r.kscope and not kpara then kpara = r end
+    end
+    local kat = kpara.node
+
+    -- K1: the appeal body
+    local named = {}
+    for _, b in ipairs(BODIES) do
+      for _, n in ipairs(b.names) do
+        if k_lower:find(n, 1, true) then named[b.key] = b end
+      end
+    end
+    local any_named = next(named) ~= nil or first_match(paras, true, BODY_GENERIC) ~= nil
+    if appeal and body and not named[body.key] and not k_lower:find(klarbrev.lower(tostring(appeal.body)), 1, true) then
+      local other
+      for _, b in ipairs(BODIES) do
+        if named[b.key] and not other then other = b end
+      end
+      if other then
+        -- report where the wrong body is named
+        local at, start, len = kat, nil, nil
+        each_sentence(paras, true, function(s)
+          for _, n in ipairs(other.names) do
+            local a, b = s.lower:find(n, 1, true)
+            if a then
+              at, start, len = s.node, a - 1, b - a + 1
+              return true
+            end
+          end
+          return false
+        end)
+        report{ at = at, rule = "fvl-k1", level = "error", start = start, length = len, message = string.format(
+          "Klagevejledningen nævner %s, men klager i denne sag behandles af %s. Ret klageinstansen "
+            .. "(forvaltningsloven § 25, stk. 1).", other.shown, tostring(appeal.body)) }
+      elseif needs_reasons then
+        report{ at = kat, rule = "fvl-k1", level = "error", message = string.format(
+          "Klagevejledningen nævner ikke klageinstansen. Skriv, at klagen behandles af %s (forvaltningsloven "
+            .. "§ 25, stk. 1).", tostring(appeal.body)) }
+      end
+    elseif not appeal and not any_named and needs_reasons then
+      say(kat, "fvl-k1", "error", "Klagevejledningen nævner ikke klageinstansen. Skriv, hvem der behandler "
+        .. "klagen, fx »Ankestyrelsen« eller »Byggeklageenheden« (forvaltningsloven § 25, stk. 1).")
+    end
+    if not body then
+      for _, b in ipairs(BODIES) do
+        if named[b.key] and not body then body = b end
+      end
+    end
+
+    -- K2: how to complain
+    if needs_reasons and not first_match(paras, true, K2) then
+      say(kat, "fvl-k2", "error", "Klagevejledningen siger ikke, hvordan man klager. Skriv, hvem klagen skal "
+        .. "sendes til, og hvordan: skriftligt (Digital Post, e-mail, brev) eller mundtligt (forvaltningsloven "
+        .. "§ 25, stk. 1).")
+    end
+
+    -- S1: social cases go through the municipality
+    if social and needs_reasons then
+      if not first_match(paras, true, S1_ROUTE) then
+        say(kat, "fvl-s1", "error", "Klagevejledningen siger ikke, at klagen skal sendes til kommunen. I en "
+          .. "social sag sendes klagen til den myndighed, der har truffet afgørelsen; den ser på sagen igen, "
+          .. "før klagen går videre til Ankestyrelsen. Skriv fx »Du skal sende klagen til os og ikke direkte "
+          .. "til Ankestyrelsen« (retssikkerhedsloven § 66).")
+      elseif not first_match(paras, true, S1_RECONSIDER) then
+        say(kat, "fvl-s1", "warning", "Skriv også, at I ser på sagen igen, når klagen kommer, og at I sender den "
+          .. "videre til Ankestyrelsen, hvis I fastholder afgørelsen (retssikkerhedsloven § 66).")
+      end
+    end
+
+    -- K3: the deadline
+    local found_deadlines = {}
+    local expected = appeal and parse_deadline(appeal.deadline)
+    local expected_from = appeal and appeal.deadline and "sagen" or nil
+    if not expected and social then
+      expected, expected_from = { n = 4, unit = "uge" }, "loven"
+    end
+    each_sentence(paras, true, function(s)
+      local court_sentence = has_any(s.lower, COURT_WORDS) ~= nil
+      if not court_sentence then
+        for _, d in ipairs(deadlines_in(s.words)) do
+          d.sent = s
+          found_deadlines[#found_deadlines + 1] = d
+        end
+        if s.lower:find("senest den %d") then
+          found_deadlines[#found_deadlines + 1] = { sent = s, date = true }
+        end
+      end
+      return false
+    end)
+    local law_ref = social and "retssikkerhedsloven § 67" or "forvaltningsloven § 25, stk. 1"
+    local dl_rule = social and "fvl-s2" or "fvl-k3"
+    if #found_deadlines == 0 then
+      if needs_reasons then
+        local example = expected and deadline_text(expected) or "4 uger"
+        say(kat, "fvl-k3", "error", string.format("Klagevejledningen nævner ikke klagefristen. Skriv fristen og "
+          .. "hvornår den begynder, fx »Vi skal have din klage inden %s fra den dag, du fik afgørelsen« (%s).",
+          example, social and "forvaltningsloven § 25, stk. 1, og retssikkerhedsloven § 67" or
+          "forvaltningsloven § 25, stk. 1"))
+      end
+    else
+      local match, first_d = nil, nil
+      for _, d in ipairs(found_deadlines) do
+        first_d = first_d or d
+        if not d.date and expected and d.n == expected.n and d.unit == expected.unit then match = d end
+      end
+      if expected and not match and not first_d.date then
+        local a, l = span(first_d.sent, first_d.i, first_d.j)
+        local msg
+        if expected_from == "sagen" then
+          msg = string.format("Klagefristen i brevet er %s, men sagens klagefrist er %s. Ret fristen (%s).",
+            deadline_text(first_d), deadline_text(expected), law_ref)
+        else
+          msg = string.format("Klagefristen i brevet er %s. I en social sag er klagefristen 4 uger fra den dag, "
+            .. "borgeren fik afgørelsen. Ret fristen (%s).", deadline_text(first_d), law_ref)
+        end
+        say(first_d.sent.node, expected_from == "sagen" and "fvl-k3" or dl_rule, "error", msg, a, l)
+      else
+        -- does the deadline say when it starts? (in the same paragraph as a deadline that is right)
+        local starts, warn_at = false, nil
+        for _, d in ipairs(found_deadlines) do
+          local right = not expected or d.date or (d.n == expected.n and d.unit == expected.unit)
+          if right then
+            warn_at = warn_at or d
+            for _, r in ipairs(paras) do
+              for _, s in ipairs(r.sents) do
+                if s == d.sent then
+                  for _, s2 in ipairs(r.sents) do
+                    if find_any(K3_START, s2.words) then starts = true end
+                  end
+                end
+              end
+            end
+          end
+        end
+        if not starts and warn_at and not warn_at.date then
+          local a, l = span(warn_at.sent, warn_at.i, warn_at.j)
+          say(warn_at.sent.node, dl_rule, "warning", string.format("Skriv, hvornår klagefristen begynder, fx "
+            .. "»inden %s fra den dag, du fik afgørelsen«. Uden startdag kan borgeren ikke regne fristen ud (%s; "
+            .. "Folketingets Ombudsmand).", deadline_text(warn_at), law_ref), a, l)
+        end
+      end
+    end
+
+    -- K4: the appeal body's limited competence (building cases)
+    if body and (body.key == "byggeklageenheden" or body.key == "planklagenævnet") and needs_reasons
+      and not first_match(paras, true, K4) then
+      say(kat, "fvl-k4", "error", string.format("%s kan kun tage stilling til retlige spørgsmål, ikke til "
+        .. "kommunens skøn. Det skal stå i klagevejledningen, fx »%s kan kun tage stilling til, om afgørelsen er "
+        .. "lovlig« (forvaltningsloven § 25, stk. 1, 2. pkt.).", body.shown, body.shown))
+    end
+
+    -- K5: the deadline for going to court
+    if court and needs_reasons then
+      local ok = false
+      each_sentence(paras, true, function(s)
+        if has_any(s.lower, COURT_WORDS) then
+          for _, d in ipairs(deadlines_in(s.words)) do
+            if d.n == court.n and d.unit == court.unit then ok = true end
+          end
+        end
+        return ok
+      end)
+      if not ok then
+        say(kat, "fvl-k5", "error", string.format("Afgørelsen kan kun prøves ved domstolene inden en frist, som "
+          .. "loven sætter (%s). Skriv det, fx »Hvis du vil gå til domstolene, skal du anlægge sag inden %s fra "
+          .. "den dag, du fik afgørelsen« (forvaltningsloven § 26).", deadline_text(court), deadline_text(court)))
+      end
+    end
+  end,
+
+  examples = {
+    ok = {
+      -- a full grant needs no reasons and no klagevejledning
+      "Du får hjælp til rengøring hver 14. dag fra 1. marts.",
+      -- a refusal with every element
+      "Afslag på kontanthjælp\nDu får ikke kontanthjælp.\nBegrundelse\nDu har oplyst, at du har 58.300 kr. på din "
+        .. "konto. Du kan kun få kontanthjælp, hvis du ikke kan forsørge dig selv. Det står i § 11 i aktivloven."
+        .. "\nSådan klager du\nDu kan klage til Ankestyrelsen. Send klagen til os inden 4 uger fra den dag, du fik "
+        .. "afgørelsen. Vi ser på sagen igen, før vi sender den til Ankestyrelsen.",
+      -- a partshøring is not a decision
+      "Partshøring\nVi har endnu ikke truffet afgørelse. Du kan komme med dine bemærkninger inden 14 dage.",
+    },
+    bad = {
+      -- no reasons, no legal basis, no klagevejledning: findings on the letter as a whole
+      "[[Du får ikke kontanthjælp.\nVi har lagt vægt på din formue på 58.300 kr.]]",
+      -- a decision announced, not stated
+      "[[Kommunen har truffet afgørelse i din sag.]]",
+      -- the wrong deadline in a social case
+      "Du får ikke kontanthjælp, fordi du har 58.300 kr. på din konto. Det står i § 11 i aktivloven.\nDu kan "
+        .. "klage til Ankestyrelsen. Send klagen til os inden [[8 uger]] fra den dag, du fik afgørelsen. Vi ser på "
+        .. "sagen igen.",
+    },
+  },
+}

@@ -1,0 +1,807 @@
+-- plugins/tone.lua -- the letter's voice: passive verbs, nominal style, and how the citizen is addressed.
+--
+-- Rules (the rule id of each finding):
+--   passiv       a passive verb: the s-passive ("behandles", "sendtes", "skal betales") and the blive-passive
+--                ("blev bevilget", "bliver sendt", "er blevet afvist"); the message gives the active form with
+--                "vi" (or "du" when it is the citizen who acts).
+--   nominalstil  a verb hidden in a noun: "foretage en vurdering af" -> "vurdere", "træffe afgørelse om" ->
+--                "afgøre", with the replacement in the verb's own tense ("har foretaget en vurdering af" -> "har
+--                vurderet"). "Tage stilling til" is not on the list: it is ordinary Danish, and it stands in the
+--                standard klagevejledning of every building case ("kan kun tage stilling til retlige spørgsmål").
+--   tiltale      "De/Dem/Deres" where the municipality writes "du" (option address = "du", the default), or
+--                "du/dig/din" where it writes "De" (address = "De"); the message says when the letter mixes both.
+--
+-- Passive voice. hunspell's da_DK dictionary (klarbrev.analyze) tags the regular s-passive "+PASSIV"
+-- ("behandles" -> "st:behandle +PASSIV", "sendtes" -> "st:sende +DATID +PASSIV") and participles "+PERF_PART"
+-- ("bevilget"). It does not tag the s-passive of strong and irregular verbs ("gives", "fås", "gøres", "træffes",
+-- "modtages", "afslås" -> a bare "st:give"): those are taken as passive when the word is the stem plus "s" and no
+-- reading is a genitive. Deponent verbs are not passive: the dictionary gives them a reading with themselves as the
+-- stem ("synes" -> "st:synes", "lykkes", "findes", "mindes", "mødes", "trives", "ses"), and a short list covers the
+-- ones it tags as passive ("skyldes", "nøjes"). A word the dictionary does not know is passive when it ends in
+-- "-eres" ("digitaliseres"). A genitive that is also a passive ("huses") is read as a genitive after "et", "den",
+-- "min", .... Passive inside a quotation or an annex of rules is the law's wording and is left alone, and so are
+-- "bedes", "meddeles", "fremsendes", "ydes" and "anses", which kancellisprog.lua already reports (option
+-- skip_kancellisprog). The blive-passive is "blive/bliver/blev/blevet" followed, within four words and no comma,
+-- by a participle ("+PERF_PART", or a bare verb stem with the word ending in -t/-et: "truffet", "gjort"); a
+-- preposition ends the search ("bliver bedre i løbet af" is not a passive).
+-- "Være" with a participle ("er modtaget") is not reported: it mostly describes a state ("Du er velkommen", "er
+-- berettiget"), and reporting it would bury the real passives.
+--
+-- Form of address. "De", "Dem" and "Deres" with a capital inside a sentence are the polite form. Lower-case "de",
+-- "dem", "deres" are the plural "they". At the start of a sentence the capital says nothing, so "De kan klage" may
+-- be "you" or "they": it counts as the polite form only when the letter also has the polite form inside a
+-- sentence; otherwise it is read as "they" and left alone. Names and addresses from the case are not read.
+---------------------------------------------------------------------------------------------------------------------
+-- Shared text helpers. The same block is in readability.lua, forvaltningsloven.lua, kancellisprog.lua and tone.lua:
+-- a plugin is one file and cannot require another. Change all four together.
+---------------------------------------------------------------------------------------------------------------------
+-- luacheck: push ignore 211 (not every plugin uses every helper)
+
+-- Closing quotes and brackets that may follow a sentence's final punctuation.
+local TRAILERS = { ")", "]", "\"", "'", "»", "«", "”", "’", "“" }
+
+-- True when the text ends like a sentence (. ! ? : ;), ignoring closing quotes, brackets and white space.
+local function ends_like_sentence(text)
+  local t = text
+  local changed = true
+  while changed do
+    changed = false
+    local s = t:gsub("[%s]+$", "")
+    if s:sub(-2) == "\194\160" then s = s:sub(1, -3) end
+    if s ~= t then t = s; changed = true end
+    for i = 1, #TRAILERS do
+      local q = TRAILERS[i]
+      if #t > #q and t:sub(-#q) == q then
+        t = t:sub(1, -#q - 1)
+        changed = true
+      end
+    end
+  end
+  local c = t:sub(-1)
+  return c == "." or c == "!" or c == "?" or c == ":" or c == ";"
+end
+
+local CLOSING_LINES = {
+  "med venlig hilsen", "venlig hilsen", "med venlige hilsner", "venlige hilsner", "de bedste hilsner",
+  "med de bedste hilsner", "mvh",
+}
+
+local function is_closing_line(lower)
+  local t = lower:gsub("[%s%p]+$", ""):gsub("^%s+", "")
+  for i = 1, #CLOSING_LINES do
+    if t == CLOSING_LINES[i] then return true end
+  end
+  return false
+end
+
+-- Lines that carry the letter's particulars rather than its message.
+local META_STARTS = { "sagsnr", "sagsnummer", "j.nr", "j. nr", "jnr", "journalnr", "journalnummer", "dato:",
+  "cpr", "cpr-nr", "vores ref", "deres ref", "reference:", "telefon", "tlf", "e-mail:", "mail:", "kære ", "hej ",
+  "att.", "att:" }
+
+local function is_meta_line(lower)
+  local t = lower:gsub("^%s+", "")
+  for i = 1, #META_STARTS do
+    local m = META_STARTS[i]
+    if t:sub(1, #m) == m then return true end
+  end
+  return false
+end
+
+-- "address", "signature", ... paragraph styles (Word and LibreOffice names, English and Danish).
+local function style_kind(style)
+  if not style then return nil end
+  local s = klarbrev.lower(style)
+  local function has(x) return s:find(x, 1, true) ~= nil end
+  if has("address") or has("adresse") or has("modtager") or has("recipient") then return "head" end
+  if has("signature") or has("underskrift") then return "closing" end
+  if has("date") or has("dato") then return "head" end
+  if has("header") or has("footer") or has("sidehoved") or has("sidefod") then return "part" end
+  return nil
+end
+
+-- Every word capitalised ("Mette Lund Kristiansen", "Søby Kommune"): a name line, not a title.
+local function all_capitalised(words)
+  if #words < 2 then return false end
+  for i = 1, #words do
+    local w = words[i].text
+    if klarbrev.lower(w) == w then return false end
+  end
+  return true
+end
+
+-- The topic of a heading, for the section it opens.
+local function heading_topic(lower)
+  if lower:find("klag", 1, true) then return "klage" end
+  local annex = { "regler", "lovgrundlag", "retsgrundlag", "lovtekst", "bilag", "regelgrundlag", "lovregler",
+    "retsregler", "lovhenvisning" }
+  for i = 1, #annex do
+    if lower:find(annex[i], 1, true) then return "regler" end
+  end
+  local reasons = { "begrundelse", "hvorfor", "derfor", "baggrund", "vurdering" }
+  for i = 1, #reasons do
+    if lower:find(reasons[i], 1, true) then return "begrundelse" end
+  end
+  if lower:find("afgørelse", 1, true) or lower:find("afslag", 1, true) or lower:find("bevilling", 1, true) then
+    return "afgoerelse"
+  end
+  return "andet"
+end
+
+local QUOTE_PAIRS = { { "»", "«" }, { "“", "”" }, { "„", "“" }, { "\"", "\"" } }
+
+-- Byte ranges {first, last} of the quotations in a paragraph's text (» «, “ ”, „ “, " ").
+local function quote_spans(text)
+  local spans = {}
+  for i = 1, #QUOTE_PAIRS do
+    local open, close = QUOTE_PAIRS[i][1], QUOTE_PAIRS[i][2]
+    local pos = 1
+    while true do
+      local a, b = text:find(open, pos, true)
+      if not a then break end
+      local c, d = text:find(close, b + 1, true)
+      if not c then break end
+      spans[#spans + 1] = { a, d }
+      pos = d + 1
+    end
+  end
+  return spans
+end
+
+local function in_spans(spans, a, b)
+  for i = 1, #spans do
+    if a >= spans[i][1] and b <= spans[i][2] then return true end
+  end
+  return false
+end
+
+-- The words of a sentence with their byte range in the sentence's text (1-based, inclusive).
+local function sentence_words(sentence)
+  local text = sentence.text
+  local out = {}
+  local pos = 1
+  local nodes = sentence.words
+  for i = 1, #nodes do
+    local w = nodes[i]
+    local t = w.text
+    local a, b = text:find(t, pos, true)
+    if not a then a, b = pos, pos + #t - 1 end
+    out[i] = { text = t, lower = klarbrev.lower(t), a = a, b = b, node = w }
+    pos = b + 1
+  end
+  return out
+end
+
+-- The letter as a list of paragraph records:
+--   { node, index, text, lower, part, style, heading, in_table, origin, nwords,
+--     kind = "prose" | "heading" | "head" (address, date, salutation, case number) | "closing" (greeting and
+--            signature) | "table" | "part" (header, footer, notes) | "empty",
+--     section = topic of the last heading ("klage", "regler", "begrundelse", "afgoerelse", "andet") or nil,
+--     legal = the paragraph cites a section of a law (§ and a number),
+--     quotes = quote_spans(text), quoted = the whole paragraph is a quotation,
+--     sents = { { node, text, off (byte offset in the paragraph, 0-based), words = sentence_words(...) } } }
+local function prepare(letter)
+  local paras = {}
+  local nodes = letter.paragraphs
+  for pi = 1, #nodes do
+    local p = nodes[pi]
+    local text = p.text
+    local r = {
+      node = p, index = pi, text = text, lower = klarbrev.lower(text), part = p.part, style = p.style,
+      heading = p.heading, in_table = p.in_table, origin = p.origin, sents = {}, nwords = 0,
+    }
+    local pos = 1
+    local sn = p.sentences
+    for si = 1, #sn do
+      local s = sn[si]
+      local st = s.text
+      local a, b = text:find(st, pos, true)
+      if not a then a, b = pos, pos + #st - 1 end
+      local words = sentence_words(s)
+      r.sents[si] = { node = s, text = st, lower = klarbrev.lower(st), off = a - 1, words = words }
+      r.nwords = r.nwords + #words
+      pos = b + 1
+    end
+    r.quotes = quote_spans(text)
+    local first, last = text:find("%S"), #text:gsub("%s+$", "")
+    r.quoted = false
+    for i = 1, #r.quotes do
+      if r.quotes[i][1] == first and r.quotes[i][2] >= last - 1 then r.quoted = true end
+    end
+    r.legal = text:find("§[%s\194\160]*%d") ~= nil
+    paras[pi] = r
+  end
+  -- kinds and sections
+  local seen_prose, seen_heading, closing, section = false, false, false, nil
+  for pi = 1, #paras do
+    local r = paras[pi]
+    local kind
+    local sk = style_kind(r.style)
+    local allwords = {}
+    for si = 1, #r.sents do
+      local ws = r.sents[si].words
+      for wi = 1, #ws do allwords[#allwords + 1] = ws[wi] end
+    end
+    if r.part ~= "body" then
+      kind = "part"
+    elseif r.in_table then
+      kind = "table"
+    elseif r.nwords == 0 then
+      kind = "empty"
+    elseif closing then
+      kind = "closing"
+    elseif is_closing_line(r.lower) then
+      kind = "closing"
+      closing = true
+    elseif r.heading then
+      kind = "heading"
+    elseif sk == "closing" then
+      kind = "closing"
+      closing = true
+    elseif sk then
+      kind = sk
+    elseif is_meta_line(r.lower) then
+      kind = "head"
+    elseif r.nwords <= 6 and #r.sents == 1 and r.text:gsub("%s+$", ""):sub(-1) == "?" and seen_prose then
+      kind = "heading" -- "Har du spørgsmål?" on a line of its own
+    elseif r.nwords <= 8 and #r.sents == 1 and not ends_like_sentence(r.text) then
+      if not seen_prose and not seen_heading and (all_capitalised(allwords) or r.text:find("%d")) then
+        kind = "head"
+      else
+        kind = "heading"
+      end
+    elseif not seen_prose and not seen_heading and r.nwords <= 8 and r.text:find("%d")
+      and (not ends_like_sentence(r.text) or (r.text:match("(%S+)%s*$") or ""):find("^%a%a?%.$")) then
+      kind = "head" -- "Kastanjevej 14, 2. th.", "4470 Søby" before the title
+    else
+      kind = "prose"
+      seen_prose = true
+    end
+    r.kind = kind
+    if kind == "heading" then
+      seen_heading = true
+      section = heading_topic(r.lower)
+      r.topic = section
+    elseif kind == "prose" or kind == "table" then
+      r.section = section
+    end
+  end
+  return paras
+end
+
+-- The origin's field path ("field:modtager.navn" -> "modtager.navn"), or nil.
+local function origin_field(origin)
+  if type(origin) == "string" and origin:sub(1, 6) == "field:" then return origin:sub(7) end
+  return nil
+end
+
+-- The manifest's type of a field path ("name", "address", "cpr", ...), or nil.
+local function field_type(letter, path)
+  if not path then return nil end
+  local m = letter.template
+  local fields = m and m.fields
+  local f = fields and fields[path]
+  return f and f.type or nil
+end
+
+-- luacheck: pop
+---------------------------------------------------------------------------------------------------------------------
+-- End of the shared block.
+---------------------------------------------------------------------------------------------------------------------
+---------------------------------------------------------------------------------------------------------------------
+-- Shared word patterns. The same block is in forvaltningsloven.lua, kancellisprog.lua and tone.lua.
+--
+-- A pattern is words separated by spaces, matched against the lower-case words of one sentence (punctuation is
+-- not part of a word, so "fra den dag, du fik" is matched by "fra den dag du fik"):
+--   "a|b"   one of these words             "ab*"   a word that starts with "ab"
+--   "a?"    an optional word                "*"     any one word
+--   "..."   zero to three words             "!a|b"  the next word is none of these (takes no word)
+---------------------------------------------------------------------------------------------------------------------
+-- luacheck: push ignore 211 (not every plugin uses every helper)
+
+local function compile(src)
+  local toks = {}
+  for tok in src:gmatch("%S+") do
+    local t = {}
+    if tok == "*" then
+      t.any = true
+    elseif tok == "..." then
+      t.gap = 3
+    else
+      if #tok > 1 and tok:sub(1, 1) == "!" then t.neg = true; tok = tok:sub(2) end
+      if #tok > 1 and tok:sub(-1) == "?" then t.opt = true; tok = tok:sub(1, -2) end
+      t.alts, t.prefixes = {}, {}
+      for alt in tok:gmatch("[^|]+") do
+        if #alt > 1 and alt:sub(-1) == "*" then
+          t.prefixes[#t.prefixes + 1] = alt:sub(1, -2)
+        else
+          t.alts[alt] = true
+        end
+      end
+    end
+    toks[#toks + 1] = t
+  end
+  return toks
+end
+
+-- A list of pattern sources as compiled patterns.
+local function compile_list(list)
+  local out = {}
+  for i = 1, #list do out[i] = compile(list[i]) end
+  return out
+end
+
+local function tok_ok(t, w)
+  if t.any then return true end
+  if t.alts[w] then return true end
+  local pre = t.prefixes
+  for i = 1, #pre do
+    local p = pre[i]
+    if #w >= #p and w:sub(1, #p) == p then return true end
+  end
+  return false
+end
+
+-- The index of the last word of a match of pat[pi..] starting at words[wi], or nil.
+local function match_from(pat, words, pi, wi)
+  local t = pat[pi]
+  if not t then return wi - 1 end
+  if t.gap then
+    for k = 0, t.gap do
+      if wi + k > #words + 1 then break end
+      local r = match_from(pat, words, pi + 1, wi + k)
+      if r then return r end
+    end
+    return nil
+  end
+  local w = words[wi]
+  if t.neg then
+    if w and tok_ok(t, w.lower) then return nil end
+    return match_from(pat, words, pi + 1, wi)
+  end
+  if w and tok_ok(t, w.lower) then
+    local r = match_from(pat, words, pi + 1, wi + 1)
+    if r then return r end
+  end
+  if t.opt then return match_from(pat, words, pi + 1, wi) end
+  return nil
+end
+
+-- The first match of pat in words at or after word from: first and last word index, or nil.
+local function find_pattern(pat, words, from)
+  for i = from or 1, #words do
+    local j = match_from(pat, words, 1, i)
+    if j and j >= i then return i, j end
+  end
+  return nil
+end
+
+-- The first match of any pattern of a compiled list: first, last, pattern number.
+local function find_any(list, words)
+  local best_i, best_j, best_k
+  for k = 1, #list do
+    local i, j = find_pattern(list[k], words)
+    if i and (not best_i or i < best_i) then best_i, best_j, best_k = i, j, k end
+  end
+  return best_i, best_j, best_k
+end
+
+-- luacheck: pop
+---------------------------------------------------------------------------------------------------------------------
+-- End of the shared word patterns.
+---------------------------------------------------------------------------------------------------------------------
+
+local function set(list)
+  local t = {}
+  for i = 1, #list do t[list[i]] = true end
+  return t
+end
+
+---------------------------------------------------------------------------------------------------------------------
+-- Passive
+---------------------------------------------------------------------------------------------------------------------
+
+-- Deponent and reciprocal verbs the dictionary tags as passive or does not give a reading of their own.
+local DEPONENTS = set{ "synes", "syntes", "lykkes", "lykkedes", "findes", "fandtes", "mindes", "mindedes", "ses",
+  "sås", "skyldes", "skyldtes", "nøjes", "nøjedes", "længes", "længtes", "færdes", "færdedes", "omgås", "undres",
+  "undredes", "enes", "enedes", "væmmes", "trives", "trivedes", "mødes", "mødtes", "slås", "sloges", "kappes",
+  "brydes", "følges", "ældes", "blues", "behøves" }
+-- Genitives of pronouns, which look like the s-passive of a verb stem ("dennes": "denne" + s).
+local PRONOUN_GENITIVES = set{ "dennes", "dettes", "disses", "alles", "andres", "begges", "hinandens", "ingens",
+  "nogens", "enhvers", "hvems", "ens" }
+-- Words kancellisprog.lua already reports.
+local KANCELLI = set{ "bedes", "meddeles", "fremsendes", "ydes", "anses" }
+local DETERMINERS = set{ "en", "et", "den", "det", "de", "dette", "denne", "disse", "min", "din", "sin", "mit",
+  "dit", "sit", "vores", "jeres", "hans", "hendes", "deres", "dens", "dets", "hele", "hver", "hvert" }
+local MODALS = set{ "skal", "kan", "vil", "må", "bør", "skulle", "kunne", "ville", "måtte", "burde" }
+local BLIVE = { blive = "inf", bliver = "pres", blev = "past", blevet = "perf" }
+-- What ends the search for a participle after a form of "blive".
+local CLAUSE_WORDS = set{ "at", "og", "eller", "men", "som", "hvis", "når", "fordi", "så", "i", "på", "af", "til",
+  "med", "for", "om", "fra", "efter", "ved", "under", "over", "hos", "mod", "uden", "end" }
+local VOWELS = set{ "a", "e", "i", "o", "u", "y", "æ", "ø", "å" }
+
+-- Present tense of a verb stem: "behandle" -> "behandler", "få" -> "får", "afgøre" -> "afgør".
+local function present(stem)
+  if stem:sub(-4) == "gøre" then return stem:sub(1, -2) end
+  if stem == "vide" then return "ved" end
+  if stem == "være" then return "er" end
+  if stem == "have" then return "har" end
+  return stem .. "r"
+end
+
+-- The readings of a word: list of { st = stem, tags = { PASSIV = true, ... }, bare = no tags }. A compound the
+-- dictionary splits ("kilometervis" -> "pa:vis ( st:vis | st:vi +PASSIV ... )") gives no reading: its parts'
+-- tags say nothing about the whole word.
+local function readings(cache, word)
+  local r = cache[word]
+  if r then return r end
+  r = {}
+  local ok, list = pcall(klarbrev.analyze, word)
+  if ok then
+    for _, an in ipairs(list) do
+      if not an:find("pa:", 1, true) then
+        local tags, n = {}, 0
+        for t in an:gmatch("%+([%u_]+)") do
+          tags[t] = true
+          n = n + 1
+        end
+        r[#r + 1] = { st = an:match("st:(%S+)"), tags = tags, bare = n == 0 and not an:find("al:", 1, true) }
+      end
+    end
+  end
+  cache[word] = r
+  return r
+end
+
+-- True when a verb's infinitive can be this stem: it ends in a vowel ("give", "få", "modtage").
+local function verb_like(st)
+  local last = st:match("[\192-\255][\128-\191]*$") or st:sub(-1)
+  return VOWELS[last] == true
+end
+
+-- The stem of an s-passive ("behandles" -> "behandle"), or nil.
+--   evidence: a reading tagged +PASSIV (not the genitive of a participle, "landets" -> "lande +PERF_PART
+--     +PASSIV"; not a three-letter word, "vis" -> "vi +PASSIV"), or a bare verb stem that is the word without its
+--     "s" ("gives" -> "give", "fås" -> "få": untagged);
+--   against: a deponent; a genitive after a determiner ("et huses"); a genitive of the very stem the bare reading
+--     has ("alles" -> "alle").
+local function s_passive(cache, w, prev)
+  if #w < 3 or w:sub(-1) ~= "s" or DEPONENTS[w] or PRONOUN_GENITIVES[w] then return nil end
+  local rs = readings(cache, w)
+  local passive, bare, genitive = nil, nil, {}
+  local any_genitive = false
+  for _, r in ipairs(rs) do
+    if r.tags.PASSIV and not r.tags.PERF_PART and klarbrev.len(w) >= 4 then passive = passive or r.st end
+    if r.tags.GENITIV and r.st then
+      genitive[r.st] = true
+      any_genitive = true
+    end
+    if r.bare and r.st and r.st .. "s" == w and verb_like(r.st) then bare = r.st end
+  end
+  local stem = passive or bare
+  if stem then
+    if any_genitive and prev and DETERMINERS[prev] then return nil end
+    if not passive and genitive[bare] then return nil end
+    return stem
+  end
+  if #rs == 0 and #w >= 7 and w:sub(-4) == "eres" then return w:sub(1, -2) end -- "digitaliseres"
+  return nil
+end
+
+-- True when a reading of the word is past tense ("sendtes": +DATID).
+local function is_past(cache, w)
+  for _, r in ipairs(readings(cache, w)) do
+    if r.tags.DATID then return true end
+  end
+  return false
+end
+
+-- The stem of a participle ("bevilget" -> "bevilge", "truffet" -> "træffe", "optaget" -> "optage"), or nil. A
+-- word that is only an adjective or a noun of its own ("nødt", "træt") is not one.
+local function participle(cache, w)
+  local rs = readings(cache, w)
+  for _, r in ipairs(rs) do
+    if r.tags.PERF_PART then return r.st end
+  end
+  if w:sub(-1) ~= "t" then return nil end
+  for _, r in ipairs(rs) do
+    local st = r.st
+    if r.bare and st and st ~= w and #st >= 2 and verb_like(st) then return st end
+  end
+  return nil
+end
+
+---------------------------------------------------------------------------------------------------------------------
+-- Nominal style
+---------------------------------------------------------------------------------------------------------------------
+
+-- The forms of the verbs that carry a noun, by tense: inf, pres, past, perf, pass.
+local CARRIERS = {
+  foretage = { "foretage", "foretager", "foretog", "foretaget", "foretages" },
+  ["træffe"] = { "træffe", "træffer", "traf", "truffet", "træffes" },
+  tage = { "tage", "tager", "tog", "taget", "tages" },
+  give = { "give", "giver", "gav", "givet", "gives" },
+  yde = { "yde", "yder", "ydede", "ydet", "ydes" },
+  afgive = { "afgive", "afgiver", "afgav", "afgivet", "afgives" },
+  ["fremsætte"] = { "fremsætte", "fremsætter", "fremsatte", "fremsat", "fremsættes" },
+  finde = { "finde", "finder", "fandt", "fundet", "findes" },
+  ["gøre"] = { "gøre", "gør", "gjorde", "gjort", "gøres" },
+  have = { "have", "har", "havde", "haft", "haves" },
+  ["være"] = { "være", "er", "var", "været", "" },
+  bringe = { "bringe", "bringer", "bragte", "bragt", "bringes" },
+}
+local TENSES = { "inf", "pres", "past", "perf", "pass" }
+-- The plain verbs, by tense.
+local VERBS = {
+  vurdere = { "vurdere", "vurderer", "vurderede", "vurderet", "vurderes" },
+  ["undersøge"] = { "undersøge", "undersøger", "undersøgte", "undersøgt", "undersøges" },
+  beregne = { "beregne", "beregner", "beregnede", "beregnet", "beregnes" },
+  ["gennemgå"] = { "gennemgå", "gennemgår", "gennemgik", "gennemgået", "gennemgås" },
+  ["ændre"] = { "ændre", "ændrer", "ændrede", "ændret", "ændres" },
+  behandle = { "behandle", "behandler", "behandlede", "behandlet", "behandles" },
+  kontrollere = { "kontrollere", "kontrollerer", "kontrollerede", "kontrolleret", "kontrolleres" },
+  ["afgøre"] = { "afgøre", "afgør", "afgjorde", "afgjort", "afgøres" },
+  beslutte = { "beslutte", "beslutter", "besluttede", "besluttet", "besluttes" },
+  tillade = { "tillade", "tillader", "tillod", "tilladt", "tillades" },
+  ["hjælpe"] = { "hjælpe", "hjælper", "hjalp", "hjulpet", "hjælpes" },
+  ["støtte"] = { "støtte", "støtter", "støttede", "støttet", "støttes" },
+  ["udtale sig"] = { "udtale sig", "udtaler sig", "udtalte sig", "udtalt sig", "" },
+  ["bede om"] = { "bede om", "beder om", "bad om", "bedt om", "" },
+  ske = { "ske", "sker", "skete", "sket", "" },
+  bruge = { "bruge", "bruger", "brugte", "brugt", "bruges" },
+  kontakte = { "kontakte", "kontakter", "kontaktede", "kontaktet", "kontaktes" },
+  ["fortælle"] = { "fortælle", "fortæller", "fortalte", "fortalt", "fortælles" },
+  ["fortælle om"] = { "fortælle om", "fortæller om", "fortalte om", "fortalt om", "" },
+  ["hjælpe med"] = { "hjælpe med", "hjælper med", "hjalp med", "hjulpet med", "" },
+  stoppe = { "stoppe", "stopper", "stoppede", "stoppet", "stoppes" },
+  betale = { "betale", "betaler", "betalte", "betalt", "betales" },
+  have = { "have", "har", "havde", "haft", "" },
+}
+
+-- carrier verb, the rest of the phrase (a word pattern), plain verbs
+local NOMINAL_SRC = {
+  { "foretage", "en|et? ADJ? vurdering|vurderingen af?", { "vurdere" } },
+  { "foretage", "en|et? ADJ? undersøgelse|undersøgelsen af?", { "undersøge" } },
+  { "foretage", "en|et? ADJ? beregning|beregningen af?", { "beregne" } },
+  { "foretage", "en|et? ADJ? gennemgang|gennemgangen af?", { "gennemgå" } },
+  { "foretage", "en|et? ADJ? ændring|ændringen af?", { "ændre" } },
+  { "foretage", "en|et? ADJ? behandling|behandlingen af?", { "behandle" } },
+  { "foretage", "en|et? ADJ? kontrol|kontrollen af?", { "kontrollere" } },
+  { "foretage", "en|et? ADJ? betaling|indbetaling|betalingen af?", { "betale" } },
+  { "træffe", "en? ADJ? afgørelse|afgørelsen om|i", { "afgøre" } },
+  { "træffe", "en? beslutning|beslutningen om?", { "beslutte" } },
+  { "tage", "kontakt til", { "kontakte" } },
+  { "give", "tilladelse til", { "tillade" } },
+  { "give", "meddelelse om", { "fortælle om" } },
+  { "give", "meddelelse", { "fortælle" } },
+  { "yde", "hjælp til", { "hjælpe med" } },
+  { "yde", "hjælp", { "hjælpe" } },
+  { "yde", "støtte til?", { "støtte" } },
+  { "afgive", "en? udtalelse|erklæring", { "udtale sig" } },
+  { "fremsætte", "en? anmodning|begæring om?", { "bede om" } },
+  { "finde", "sted", { "ske" } },
+  { "gøre", "brug af", { "bruge" } },
+  { "være", "i besiddelse af", { "have" } },
+  { "bringe", "til ophør", { "stoppe" } },
+}
+-- Adjectives that may stand in the phrase ("foretage en ny vurdering af"): then there is no word-for-word
+-- replacement, only the verb to use.
+local ADJECTIVES = { "ny", "nyt", "fornyet", "konkret", "samlet", "individuel", "grundig", "endelig", "egentlig" }
+local ADJ_SET = set(ADJECTIVES)
+local ADJ_ALTS = table.concat(ADJECTIVES, "|")
+local NOMINAL = {}
+for _, e in ipairs(NOMINAL_SRC) do
+  local forms = CARRIERS[e[1]]
+  for t = 1, #TENSES do
+    if forms[t] ~= "" then
+      local plain = {}
+      for _, v in ipairs(e[3]) do
+        local f = VERBS[v][t]
+        if f and f ~= "" then plain[#plain + 1] = f end
+      end
+      local rest = e[2]:gsub("ADJ%?", ADJ_ALTS .. "?")
+      NOMINAL[#NOMINAL + 1] = { pat = compile(forms[t] .. " " .. rest), to = plain, verb = e[3][1] }
+    end
+  end
+end
+
+---------------------------------------------------------------------------------------------------------------------
+-- Form of address
+---------------------------------------------------------------------------------------------------------------------
+
+local POLITE = { De = { "du" }, Dem = { "dig" }, Deres = { "din", "dit", "dine" } }
+local FAMILIAR = { du = { "De" }, dig = { "Dem" }, din = { "Deres" }, dit = { "Deres" }, dine = { "Deres" } }
+
+local function capitalise(s)
+  local first = s:match("^[\0-\127\194-\244][\128-\191]*")
+  return klarbrev.upper(first) .. s:sub(#first + 1)
+end
+
+local function skip_origin(letter, origin)
+  local ty = field_type(letter, origin_field(origin))
+  return ty == "name" or ty == "address" or ty == "cpr"
+end
+
+return {
+  id = "tone",
+  level = "warning",
+  description = "Skriv aktivt og direkte: hvem gør hvad, med udsagnsord frem for navneord, og med samme tiltale "
+    .. "hele vejen.",
+
+  options = {
+    address = "du",             -- how the municipality addresses citizens: "du" or "De"
+    passive = true,             -- report passive verbs
+    nominal = true,             -- report nominal style
+    skip_kancellisprog = true,  -- leave "bedes", "meddeles", "fremsendes", "ydes", "anses" to kancellisprog.lua
+    all_text = false,           -- look for passives in quotations, headings and annexes too (bench/ddt.py uses it
+                                -- to measure the detection itself on the treebank)
+  },
+
+  on_letter = function(letter, report, options)
+    local paras = prepare(letter)
+    local cache = {}
+    local polite_word = klarbrev.lower(options.address) == "de"
+
+    -- form of address: collect first, decide after (sentence-initial "De" depends on the rest)
+    local polite, familiar, polite_inside = {}, {}, false
+
+    for _, r in ipairs(paras) do
+      local prose = r.kind == "prose" or r.kind == "table" or r.kind == "heading"
+      local own_words = prose and not r.quoted and r.section ~= "regler"
+      for _, s in ipairs(r.sents) do
+        local ws = s.words
+        local inside = own_words and not in_spans(r.quotes, s.off + 1, s.off + #s.text)
+        for i, w in ipairs(ws) do
+          local quoted = in_spans(r.quotes, s.off + w.a, s.off + w.b)
+          local usable = own_words and not quoted and not skip_origin(letter, w.node.origin)
+
+          -- tiltale
+          if usable and (r.kind ~= "head" and r.kind ~= "closing") then
+            if POLITE[w.text] then
+              polite[#polite + 1] = { s = s, w = w, first = i == 1 }
+              if i > 1 then polite_inside = true end
+            elseif FAMILIAR[w.lower] and (w.text == w.lower or i == 1) then
+              familiar[#familiar + 1] = { s = s, w = w, first = i == 1 }
+            end
+          end
+
+          -- passive (in the letter's own prose, not in headings)
+          local passive_here = (usable and inside and r.kind ~= "heading")
+            or (options.all_text and r.part == "body" and not skip_origin(letter, w.node.origin))
+          if options.passive and passive_here then
+            local prev = ws[i - 1] and ws[i - 1].lower or nil
+            local skip = options.skip_kancellisprog and KANCELLI[w.lower]
+            local capital_inside = i > 1 and w.text ~= w.lower
+            local stem = not skip and not capital_inside and s_passive(cache, w.lower, prev)
+            if stem then
+              local active
+              if prev and MODALS[prev] then
+                active = "vi " .. prev .. " " .. stem
+              elseif is_past(cache, w.lower) then
+                active = "vi " .. w.lower:sub(1, -2)
+              else
+                active = "vi " .. present(stem)
+              end
+              report{ at = s.node, rule = "passiv", start = w.a - 1, length = w.b - w.a + 1,
+                message = string.format("»%s« er passiv, så det står ikke, hvem der gør det. Skriv aktivt, fx "
+                  .. "»%s« (eller »du …«, hvis det er borgeren, der skal gøre det).", w.text, active) }
+            end
+            local tense = BLIVE[w.lower]
+            if tense then
+              -- a participle within four words, before a comma or a preposition
+              for k = i + 1, math.min(i + 5, #ws) do
+                local x = ws[k]
+                if s.text:sub(ws[k - 1].b + 1, x.a - 1):find(",", 1, true) or CLAUSE_WORDS[x.lower]
+                  or BLIVE[x.lower] then
+                  break
+                end
+                local pst = participle(cache, x.lower)
+                if pst then
+                  local active
+                  if tense == "past" or tense == "perf" then
+                    active = "vi har " .. x.lower
+                  else
+                    active = "vi " .. present(pst)
+                  end
+                  report{ at = s.node, rule = "passiv", start = w.a - 1, length = x.b - w.a + 1,
+                    message = string.format("»%s« er passiv, så det står ikke, hvem der gør det. Skriv aktivt, "
+                      .. "fx »%s« (eller »du …«, hvis det er borgeren).", s.text:sub(w.a, x.b), active) }
+                  break
+                end
+              end
+            end
+          end
+        end
+
+        -- nominal style
+        if options.nominal and own_words and inside and r.kind ~= "heading" then
+          local i = 1
+          while i <= #ws do
+            local hit, last
+            for _, n in ipairs(NOMINAL) do
+              local j = match_from(n.pat, ws, 1, i)
+              if j and j > i then
+                if not last or j > last then hit, last = n, j end
+              end
+            end
+            local kancelli = hit and options.skip_kancellisprog and KANCELLI[ws[i].lower]
+            if hit and not kancelli and not in_spans(r.quotes, s.off + ws[i].a, s.off + ws[last].b) then
+              local found = s.text:sub(ws[i].a, ws[last].b)
+              local adjective
+              for k = i, last do
+                if ADJ_SET[ws[k].lower] then adjective = ws[k].text end
+              end
+              local msg, sugg
+              if adjective then
+                msg = string.format("»%s« gemmer udsagnsordet i et navneord. Skriv med udsagnsordet »%s«, fx "
+                  .. "»%s … %s«: det er kortere og mere direkte.", found, hit.to[1] or hit.verb, hit.to[1] or hit.verb,
+                  adjective == "ny" and "igen" or adjective)
+              else
+                msg = string.format("»%s« gemmer udsagnsordet i et navneord. Skriv »%s«: det er kortere og "
+                  .. "mere direkte.", found, hit.to[1] or hit.verb)
+                sugg = #hit.to > 0 and hit.to or nil
+              end
+              report{ at = s.node, rule = "nominalstil", start = ws[i].a - 1, length = ws[last].b - ws[i].a + 1,
+                message = msg, suggestion = sugg }
+              i = last + 1
+            else
+              i = i + 1
+            end
+          end
+        end
+      end
+    end
+
+    -- form of address
+    local wrong, right_count, want
+    if polite_word then
+      wrong, right_count, want = familiar, 0, "De"
+      for _, p in ipairs(polite) do
+        if not p.first or polite_inside then right_count = right_count + 1 end
+      end
+    else
+      wrong, right_count, want = {}, #familiar, "du"
+      for _, p in ipairs(polite) do
+        if not p.first or polite_inside then wrong[#wrong + 1] = p end
+      end
+    end
+    for _, x in ipairs(wrong) do
+      local sugg = {}
+      local src = polite_word and FAMILIAR[x.w.lower] or POLITE[x.w.text]
+      for k, v in ipairs(src) do sugg[k] = x.first and capitalise(v) or v end
+      local alts = "»" .. table.concat(sugg, "« eller »") .. "«"
+      local msg
+      if right_count > 0 then
+        msg = string.format("Brevet skriver både »du« og »De« til borgeren. Skriv »%s« hele vejen: %s i stedet "
+          .. "for »%s«.", want, alts, x.w.text)
+      else
+        msg = string.format("Kommunen skriver »%s« til borgerne. Skriv %s i stedet for »%s«.", want, alts, x.w.text)
+      end
+      report{ at = x.s.node, rule = "tiltale", start = x.w.a - 1, length = x.w.b - x.w.a + 1, message = msg,
+        suggestion = sugg }
+    end
+  end,
+
+  examples = {
+    ok = {
+      "Vi behandler din ansøgning. Du hører fra os inden fire uger.",
+      -- deponent verbs are not passive
+      "Der findes regler om det. Det lykkes nok, synes vi. Det skyldes din indkomst.",
+      -- "De" at the start of a sentence is "they" when the letter has no polite form inside a sentence
+      "Du har to børn. De bor hos dig.",
+      -- a genitive is not a passive
+      "Sagens papirer ligger hos os.",
+      -- the law's own words
+      "Loven siger: »Hjælpen ydes efter en vurdering.«",
+    },
+    bad = {
+      "Din ansøgning [[behandles]] nu.",
+      "Hjælpen [[blev bevilget]] i marts.",
+      "Beløbet [[gives]] kun én gang.",
+      "Vi har [[foretaget en vurdering af]] din sag.",
+      "Vi har [[truffet afgørelse om]] din ansøgning.",
+      "Vi har set på [[Deres]] ansøgning.",
+      "Du får hjælp. Vi sender [[Dem]] et brev om det.",
+    },
+  },
+}
