@@ -6,6 +6,7 @@
  * so one package must not be read from several threads at once.
  */
 #include "package.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -699,90 +701,47 @@ done:
 	return rc;
 }
 
-/* ---- saving ---- */
+/* ---- relationships ---- */
 
-/* A hard-to-guess suffix for a temporary file name. O_EXCL makes a collision harmless, so this needs no more than
- * a fresh value per call. */
-static void temp_suffix(char out[7], unsigned attempt)
+#define CT_NS             "http://schemas.openxmlformats.org/package/2006/content-types"
+#define REL_NS            "http://schemas.openxmlformats.org/package/2006/relationships"
+#define RELS_CONTENT_TYPE "application/vnd.openxmlformats-package.relationships+xml"
+
+int kb_package_related(char **out, const kb_package *pkg, kb_ctx *ctx, const char *source, const char *type_suffix)
 {
-	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 16) ^
-	             ((uint64_t)(uintptr_t)out << 7) ^ attempt;
-	/* splitmix64 finaliser: spreads the bits so nearby inputs give unrelated names */
-	x += 0x9e3779b97f4a7c15u;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	x ^= x >> 31;
-	for (int i = 0; i < 6; i++) {
-		out[i] = digits[x % (sizeof digits - 1)];
-		x /= sizeof digits - 1;
-	}
-	out[6] = '\0';
-}
-
-/* Creates "<dir>/.<basename>.XXXXXX" next to path, mode 0666 less the umask (or the mode of the file it will
- * replace). *out_name is the caller's to free, and to unlink once the file exists. */
-static int make_temp(char **out_name, int *out_fd, kb_ctx *ctx, const char *path, const struct stat *old)
-{
-	*out_name = NULL;
-	*out_fd = -1;
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	if (!*base)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: not a file name", path);
-	/* the folder as people read it, for messages */
-	char shown[1024];
-	if (!slash)
-		snprintf(shown, sizeof shown, ".");
-	else
-		snprintf(shown, sizeof shown, "%.*s", dirlen > 1 ? (int)(dirlen - 1) : 1, path);
-
+	*out = NULL;
+	xmlDocPtr rels = NULL;
 	kb_buf name;
-	kb_buf_init(&name, 16384);
+	kb_buf_init(&name, MAX_PART_NAME + 16);
 	int rc = KB_OK;
-	for (unsigned attempt = 0; attempt < 100; attempt++) {
-		char sfx[7];
-		temp_suffix(sfx, attempt);
-		name.len = 0;
-		if (kb_buf_add(&name, path, dirlen) || kb_buf_printf(&name, ".%s.%s", base, sfx)) {
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: the path is too long", path);
-			goto done;
-		}
-		int fd = open(name.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0) {
-			if (old && S_ISREG(old->st_mode))
-				(void)fchmod(fd, old->st_mode & 07777);
-			*out_fd = fd;
-			*out_name = kb_buf_detach(&name);
-			if (!*out_name) {
-				close(fd);
-				*out_fd = -1;
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-			}
-			goto done;
-		}
-		if (errno == EEXIST || errno == EINTR)
-			continue;
-		if (errno == ENOENT)
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: the folder %s does not exist", path, shown);
-		else if (errno == ENOTDIR)
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s is not a folder", path, shown);
-		else if (errno == EACCES || errno == EPERM || errno == EROFS)
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: the folder %s is not writable (%s)", path,
-			                 shown, strerror(errno));
-		else
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write in the folder %s: %s", path, shown,
-			                 strerror(errno));
+	if (rels_name(&name, source)) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 		goto done;
 	}
-	rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: no free temporary file name in %s", path, shown);
+	if (locate(pkg->zip, name.data) < 0) {
+		rc = kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s has no relationships", pkg->path, source);
+		goto done;
+	}
+	if ((rc = kb_package_parse(&rels, pkg, ctx, name.data)))
+		goto done;
+	xmlNodePtr root = xmlDocGetRootElement(rels);
+	for (xmlNodePtr r = root ? root->children : NULL; r; r = r->next) {
+		zip_int64_t idx = rel_part(pkg, r, source, type_suffix);
+		const char *found = idx >= 0 ? zip_get_name(pkg->zip, (zip_uint64_t)idx, 0) : NULL;
+		if (found) {
+			if (!(*out = kb_strdup(found)))
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	rc = kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s has no relationship of type …%s", pkg->path, source, type_suffix);
 done:
+	xmlFreeDoc(rels);
 	kb_buf_free(&name);
 	return rc;
 }
+
+/* ---- saving ---- */
 
 /* Copies all bytes of from into to. Returns 0, or -1 with errno set. */
 static int copy_bytes(int to, int from)
@@ -809,60 +768,343 @@ static int copy_bytes(int to, int from)
 	}
 }
 
-/* Checks the replacement list before anything is written: every name is a part of the package, once. */
-static int check_replacements(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *const *names,
-                              const char *const *data, const size_t *lens, size_t n)
+/* A name a new part may have: relative to the package root, '/'-separated, no empty, "." or ".." segment, no
+ * backslash, and short enough to resolve as a relationship target. */
+static int valid_new_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n >= MAX_PART_NAME || strchr(name, '\\'))
+		return 0;
+	const char *seg = name;
+	for (;;) {
+		const char *end = strchr(seg, '/');
+		size_t len = end ? (size_t)(end - seg) : strlen(seg);
+		if (len == 0 || (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+		if (!end)
+			return 1;
+		seg = end + 1;
+	}
+}
+
+/* Checks the entries before anything is written: names exist (to replace) or are new and well-formed with a content
+ * type, an existing source part and a relationship type (to add); each name once. */
+static int check_entries_to_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const kb_package_entry *e,
+                                  size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!names[i] || (!data[i] && lens[i]))
-			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: replacement %zu has no name or no data", path, i);
-		if (locate(pkg->zip, names[i]) < 0)
-			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: cannot replace %s: %s has no such part", path, names[i],
-			                   pkg->path);
-		if (lens[i] > KB_MAX_PART_BYTES)
+		if (!e[i].name || !e[i].name[0] || (!e[i].data && e[i].len))
+			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: part %zu has no name or no data", path, i);
+		if (e[i].len > KB_MAX_PART_BYTES)
 			return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %s is %zu bytes, more than the limit of %u bytes", path,
-			                   names[i], lens[i], KB_MAX_PART_BYTES);
+			                   e[i].name, e[i].len, KB_MAX_PART_BYTES);
+		int adds = e[i].content_type || e[i].source || e[i].rel_type;
+		if (locate(pkg->zip, e[i].name) >= 0) {
+			if (adds)
+				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: cannot add %s: %s has that part already", path,
+				                   e[i].name, pkg->path);
+		} else if (!adds) {
+			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: cannot replace %s: %s has no such part", path,
+			                   e[i].name, pkg->path);
+		} else if (!e[i].content_type || !e[i].source || !e[i].rel_type || !valid_new_name(e[i].name)) {
+			return kb_ctx_fail(
+			    ctx, KB_EUSAGE,
+			    "%s: cannot add %s: a new part needs a valid name, a content type, a source part "
+			    "and a relationship type",
+			    path, e[i].name);
+		} else if (locate(pkg->zip, e[i].source) < 0) {
+			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: cannot add %s: %s has no part %s to relate it to", path,
+			                   e[i].name, pkg->path, e[i].source);
+		}
 		for (size_t j = 0; j < i; j++)
-			if (locate(pkg->zip, names[j]) == locate(pkg->zip, names[i]))
-				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s is replaced twice", path, names[i]);
+			if (strcasecmp(e[j].name, e[i].name) == 0)
+				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s is written twice", path, e[i].name);
 	}
 	return KB_OK;
 }
 
-int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *const *names,
-                    const char *const *data, const size_t *lens, size_t n)
+/* What a save writes: the caller's entries, and the [Content_Types].xml and relationship parts that adding parts
+ * changes. Buffers made here are owned (owned[i] is freed); the caller's are borrowed. */
+typedef struct write_plan {
+	kb_package_entry *items;
+	char **owned;
+	size_t n, cap;
+} write_plan;
+
+static void plan_free(write_plan *wp)
 {
-	char *tmp = NULL;
-	int fd = -1;
+	for (size_t i = 0; i < wp->n; i++)
+		free(wp->owned[i]);
+	free(wp->owned);
+	free(wp->items);
+}
+
+static kb_package_entry *plan_find(write_plan *wp, const char *name)
+{
+	for (size_t i = 0; i < wp->n; i++)
+		if (strcasecmp(wp->items[i].name, name) == 0)
+			return &wp->items[i];
+	return NULL;
+}
+
+/* Sets name's bytes to data (owned from now on, also on failure): replaces an entry of the plan or appends one. */
+static int plan_put(write_plan *wp, const char *name, char *data, size_t len)
+{
+	kb_package_entry *e = plan_find(wp, name);
+	if (e) {
+		size_t i = (size_t)(e - wp->items);
+		free(wp->owned[i]);
+		wp->owned[i] = data;
+		e->data = data;
+		e->len = len;
+		return KB_OK;
+	}
+	if (wp->n == wp->cap) {
+		size_t ncap = wp->cap ? wp->cap * 2 : 8;
+		kb_package_entry *ni = realloc(wp->items, ncap * sizeof *ni);
+		if (ni)
+			wp->items = ni;
+		char **no = ni ? realloc(wp->owned, ncap * sizeof *no) : NULL;
+		if (!no) {
+			free(data);
+			return KB_ENOMEM;
+		}
+		wp->owned = no;
+		wp->cap = ncap;
+	}
+	wp->items[wp->n] = (kb_package_entry){.name = name, .data = data, .len = len};
+	wp->owned[wp->n] = data;
+	wp->n++;
+	return KB_OK;
+}
+
+/* Parses the current bytes of entry name: the plan's when it has them, else the package's. */
+static int plan_parse(xmlDocPtr *out, write_plan *wp, const kb_package *pkg, kb_ctx *ctx, const char *name)
+{
+	kb_package_entry *e = plan_find(wp, name);
+	if (!e)
+		return kb_package_parse(out, pkg, ctx, name);
+	kb_buf label;
+	kb_buf_init(&label, MAX_LABEL);
+	const char *shown = kb_buf_printf(&label, "%s: %s", pkg->path, name) == KB_OK ? label.data : name;
+	int rc = kb_xml_parse(out, ctx, e->data, e->len, shown);
+	kb_buf_free(&label);
+	return rc;
+}
+
+static int plan_serialize(write_plan *wp, kb_ctx *ctx, const char *name, xmlDocPtr doc)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = kb_xml_serialize(&data, &len, ctx, doc);
+	if (!rc && plan_put(wp, name, data, len))
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	return rc;
+}
+
+/* 1 when element n has the local name and its attribute attr equals value, ignoring case. */
+static int elem_attr_is(const xmlNode *n, const char *local, const char *attr, const char *value)
+{
+	if (n->type != XML_ELEMENT_NODE || !xmlStrEqual(n->name, BAD_CAST local))
+		return 0;
+	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST attr);
+	int same = v && strcasecmp((const char *)v, value) == 0;
+	xmlFree(v);
+	return same;
+}
+
+/* Adds to the relationships of e->source one of type e->rel_type to e->name, with an Id the part does not use yet.
+ * Makes the relationships part when the source has none; *made_rels is then set. */
+static int add_relationship(write_plan *wp, const kb_package *pkg, kb_ctx *ctx, const kb_package_entry *e,
+                            char **rels_out, int *made_rels)
+{
+	xmlDocPtr doc = NULL;
+	kb_buf rels, target, id;
+	kb_buf_init(&rels, MAX_PART_NAME + 16);
+	kb_buf_init(&target, MAX_PART_NAME + 2);
+	kb_buf_init(&id, 32);
+	int rc = KB_OK;
+	if (rels_name(&rels, e->source)) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (plan_find(wp, rels.data) || locate(pkg->zip, rels.data) >= 0) {
+		if ((rc = plan_parse(&doc, wp, pkg, ctx, rels.data)))
+			goto done;
+	} else {
+		*made_rels = 1;
+		doc = xmlNewDoc(BAD_CAST "1.0");
+		xmlNodePtr root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST "Relationships", NULL) : NULL;
+		if (!root || !xmlNewNs(root, BAD_CAST REL_NS, NULL)) {
+			xmlFreeNode(root);
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			goto done;
+		}
+		xmlSetNs(root, root->nsDef);
+		xmlDocSetRootElement(doc, root);
+	}
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || !xmlStrEqual(root->name, BAD_CAST "Relationships")) {
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: %s is not a relationships part", pkg->path, rels.data);
+		goto done;
+	}
+	/* the target relative to the source's folder when it lies below it, else from the package root */
+	const char *slash = strrchr(e->source, '/');
+	size_t dirlen = slash ? (size_t)(slash - e->source) + 1 : 0;
+	if (strncmp(e->name, e->source, dirlen) == 0)
+		rc = kb_buf_adds(&target, e->name + dirlen);
+	else
+		rc = kb_buf_printf(&target, "/%s", e->name);
+	/* a fresh Id: rId<N> for the first N from the count of relationships up that no relationship uses */
+	size_t count = 0;
+	for (xmlNodePtr r = root->children; r; r = r->next)
+		count += r->type == XML_ELEMENT_NODE;
+	for (size_t k = count + 1; !rc; k++) {
+		id.len = 0;
+		if ((rc = kb_buf_printf(&id, "rId%zu", k)))
+			break;
+		int used = 0;
+		for (xmlNodePtr r = root->children; r && !used; r = r->next)
+			used = elem_attr_is(r, "Relationship", "Id", id.data);
+		if (!used)
+			break;
+	}
+	xmlNodePtr rel = rc ? NULL : xmlNewChild(root, root->ns, BAD_CAST "Relationship", NULL);
+	if (!rel || !xmlNewProp(rel, BAD_CAST "Id", BAD_CAST id.data) ||
+	    !xmlNewProp(rel, BAD_CAST "Type", BAD_CAST e->rel_type) ||
+	    !xmlNewProp(rel, BAD_CAST "Target", BAD_CAST target.data)) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = plan_serialize(wp, ctx, rels.data, doc)))
+		goto done;
+	*rels_out = kb_buf_detach(&rels);
+	if (!*rels_out)
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+done:
+	xmlFreeDoc(doc);
+	kb_buf_free(&rels);
+	kb_buf_free(&target);
+	kb_buf_free(&id);
+	return rc;
+}
+
+/* Declares the content type of each new part in [Content_Types].xml (an Override), and the one of relationship
+ * parts (a Default for "rels") when a new relationships part was made and the file has no such Default. */
+static int add_content_types(write_plan *wp, const kb_package *pkg, kb_ctx *ctx, const kb_package_entry *e, size_t n,
+                             int made_rels)
+{
+	static const char *ct = "[Content_Types].xml";
+	xmlDocPtr doc = NULL;
+	kb_buf part;
+	kb_buf_init(&part, MAX_PART_NAME + 2);
+	int rc = plan_parse(&doc, wp, pkg, ctx, ct);
+	if (rc)
+		goto done;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || !xmlStrEqual(root->name, BAD_CAST "Types")) {
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: %s has no <Types> element", pkg->path, ct);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!e[i].content_type)
+			continue;
+		part.len = 0;
+		if (kb_buf_printf(&part, "/%s", e[i].name)) {
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			goto done;
+		}
+		xmlNodePtr ov = NULL;
+		for (xmlNodePtr c = root->children; c && !ov; c = c->next)
+			if (elem_attr_is(c, "Override", "PartName", part.data))
+				ov = c;
+		if (!ov && (ov = xmlNewChild(root, root->ns, BAD_CAST "Override", NULL)) &&
+		    !xmlSetProp(ov, BAD_CAST "PartName", BAD_CAST part.data))
+			ov = NULL;
+		if (!ov || !xmlSetProp(ov, BAD_CAST "ContentType", BAD_CAST e[i].content_type)) {
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	int have_rels = 0;
+	for (xmlNodePtr c = root->children; c && !have_rels; c = c->next)
+		have_rels = elem_attr_is(c, "Default", "Extension", "rels");
+	if (made_rels && !have_rels) {
+		/* Defaults come before Overrides in the files Word writes; keep that order */
+		xmlNodePtr d = xmlNewDocNode(doc, root->ns, BAD_CAST "Default", NULL);
+		if (!d || !xmlSetProp(d, BAD_CAST "Extension", BAD_CAST "rels") ||
+		    !xmlSetProp(d, BAD_CAST "ContentType", BAD_CAST RELS_CONTENT_TYPE)) {
+			xmlFreeNode(d);
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (root->children)
+			xmlAddPrevSibling(root->children, d);
+		else
+			xmlAddChild(root, d);
+	}
+	rc = plan_serialize(wp, ctx, ct, doc);
+done:
+	xmlFreeDoc(doc);
+	kb_buf_free(&part);
+	return rc;
+}
+
+int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const kb_package_entry *entries, size_t n)
+{
+	write_plan wp = {0};
+	kb_outfile out = {.fd = -1};
 	zip_t *za = NULL;
-	int rc = check_replacements(pkg, ctx, path, names, data, lens, n);
+	char **made = NULL; /* names of relationship parts made for new parts; the plan borrows them */
+	size_t nmade = 0;
+	int rc = check_entries_to_write(pkg, ctx, path, entries, n);
 	if (rc)
 		return rc;
 
 	/* Writing onto the file we read would replace the input (often a template); inputs are never modified. */
 	struct stat in_st, old_st;
-	int have_old = stat(path, &old_st) == 0;
-	if (have_old && fstat(pkg->fd, &in_st) == 0 && in_st.st_dev == old_st.st_dev && in_st.st_ino == old_st.st_ino)
+	if (stat(path, &old_st) == 0 && fstat(pkg->fd, &in_st) == 0 && in_st.st_dev == old_st.st_dev &&
+	    in_st.st_ino == old_st.st_ino)
 		return kb_ctx_fail(ctx, KB_EUSAGE,
 		                   "%s: refusing to overwrite the input file; choose another output path", path);
 
-	if ((rc = make_temp(&tmp, &fd, ctx, path, have_old ? &old_st : NULL)))
+	/* the plan: the caller's bytes (borrowed), then the relationships and content types new parts need */
+	for (size_t i = 0; i < n; i++) {
+		if (plan_put(&wp, entries[i].name, NULL, 0)) {
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			goto done;
+		}
+		wp.items[wp.n - 1].data = entries[i].data;
+		wp.items[wp.n - 1].len = entries[i].len;
+	}
+	int made_rels = 0, adds = 0;
+	if (n && !(made = calloc(n, sizeof *made))) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!entries[i].content_type)
+			continue;
+		adds = 1;
+		if ((rc = add_relationship(&wp, pkg, ctx, &entries[i], &made[nmade], &made_rels)))
+			goto done;
+		nmade++;
+	}
+	if (adds && (rc = add_content_types(&wp, pkg, ctx, entries, n, made_rels)))
 		goto done;
 
-	/* Start from an exact copy of the input, then let libzip replace entries in it: zip_close copies every entry
-	 * that was not replaced as it is, compressed bytes, CRC and headers unchanged. */
-	if (copy_bytes(fd, pkg->fd) != 0) {
+	if ((rc = kb_outfile_open(&out, ctx, path)))
+		goto done;
+	/* Start from an exact copy of the input, then let libzip replace and add entries in it: zip_close copies every
+	 * entry that was not replaced as it is, compressed bytes, CRC and headers unchanged. */
+	if (copy_bytes(out.fd, pkg->fd) != 0) {
 		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
 		goto done;
 	}
-	int cerr = close(fd);
-	fd = -1;
-	if (cerr != 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
+	if ((rc = kb_outfile_close_fd(&out, ctx)))
 		goto done;
-	}
 	int zerr = 0;
-	za = zip_open(tmp, 0, &zerr);
+	za = zip_open(out.tmp, 0, &zerr);
 	if (!za) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, zerr);
@@ -870,21 +1112,38 @@ int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const 
 		zip_error_fini(&ze);
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++) {
-		/* the copy has the input's bytes, so its entries have the input's indices */
-		zip_int64_t idx = locate(pkg->zip, names[i]);
-		const char *want = zip_get_name(pkg->zip, (zip_uint64_t)idx, 0);
-		const char *have = zip_get_name(za, (zip_uint64_t)idx, 0);
-		if (!want || !have || strcmp(want, have) != 0) {
-			rc =
-			    kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s changed while it was open", path, pkg->path);
+	for (size_t i = 0; i < wp.n; i++) {
+		const kb_package_entry *e = &wp.items[i];
+		zip_source_t *src = zip_source_buffer(za, e->data, e->len, 0);
+		if (!src) {
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, e->name, zip_strerror(za));
 			goto done;
 		}
-		zip_source_t *src = zip_source_buffer(za, data[i], lens[i], 0);
-		if (!src || zip_file_replace(za, (zip_uint64_t)idx, src, 0) < 0) {
-			zip_source_free(src);
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, names[i], zip_strerror(za));
-			goto done;
+		/* the copy has the input's bytes, so an existing entry has the input's index */
+		zip_int64_t idx = locate(pkg->zip, e->name);
+		if (idx >= 0) {
+			const char *want = zip_get_name(pkg->zip, (zip_uint64_t)idx, 0);
+			const char *have = zip_get_name(za, (zip_uint64_t)idx, 0);
+			if (!want || !have || strcmp(want, have) != 0) {
+				zip_source_free(src);
+				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s changed while it was open", path,
+				                 pkg->path);
+				goto done;
+			}
+			if (zip_file_replace(za, (zip_uint64_t)idx, src, 0) < 0) {
+				zip_source_free(src);
+				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, e->name,
+				                 zip_strerror(za));
+				goto done;
+			}
+		} else {
+			zip_int64_t added = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8);
+			if (added < 0) {
+				zip_source_free(src);
+				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot add %s: %s", path, e->name, zip_strerror(za));
+				goto done;
+			}
+			(void)zip_set_file_compression(za, (zip_uint64_t)added, ZIP_CM_DEFLATE, 0);
 		}
 	}
 	if (zip_close(za) < 0) {
@@ -892,24 +1151,34 @@ int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const 
 		goto done;
 	}
 	za = NULL;
-
-	/* the data reaches the disk before the name points at it, so a crash leaves the old file or the new one */
-	fd = open(tmp, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
-		goto done;
-	}
-	if (rename(tmp, path) != 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
-		goto done;
-	}
+	rc = kb_outfile_commit(&out, ctx);
 done:
-	if (fd >= 0)
-		close(fd);
 	if (za)
 		zip_discard(za);
-	if (rc && tmp)
-		unlink(tmp);
-	free(tmp);
+	kb_outfile_abort(&out);
+	plan_free(&wp);
+	for (size_t i = 0; i < nmade; i++)
+		free(made[i]);
+	free(made);
+	return rc;
+}
+
+int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *const *names,
+                    const char *const *data, const size_t *lens, size_t n)
+{
+	kb_package_entry *e = calloc(n ? n : 1, sizeof *e);
+	if (!e)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	int rc = KB_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (!names[i] || (!data[i] && lens[i])) {
+			rc = kb_ctx_fail(ctx, KB_EUSAGE, "%s: replacement %zu has no name or no data", path, i);
+			break;
+		}
+		e[i] = (kb_package_entry){.name = names[i], .data = data[i], .len = lens[i]};
+	}
+	if (!rc)
+		rc = kb_package_write(pkg, ctx, path, e, n);
+	free(e);
 	return rc;
 }

@@ -6,7 +6,8 @@
  * without entity expansion and without DTD loading.
  *
  * Saving writes to a temporary file in the target folder and renames it into place; parts that were not replaced are
- * copied without being decompressed. The input file is never modified.
+ * copied without being decompressed; new parts (word/comments.xml) come with their content type and relationship.
+ * The input file is never modified.
  */
 #ifndef KB_PACKAGE_H
 #define KB_PACKAGE_H
@@ -56,11 +57,36 @@ int kb_xml_parse(xmlDocPtr *out, kb_ctx *ctx, const char *data, size_t len, cons
 /* Serialises doc (UTF-8, with the XML declaration, standalone="yes" as Word writes it). Caller frees *out. */
 int kb_xml_serialize(char **out, size_t *out_len, kb_ctx *ctx, xmlDocPtr doc);
 
-/* Writes a copy of the package to path, with the given parts replaced (names[i] gets data[i], lens[i] bytes; the
- * buffers stay the caller's). Other entries are copied raw. Temporary file in the target folder, renamed into place;
- * on failure nothing is left at path and no temporary file remains. Each name must be an existing entry, given once,
- * and path must not be the file the package was opened from (KB_EUSAGE); a folder that is missing or not writable,
- * or any write failure: KB_EIO. */
+/* The first part that source relates to with a relationship type ending in type_suffix ("/comments"), as a zip
+ * entry name; KB_ENOTFOUND when there is none. *out is the caller's to free. */
+int kb_package_related(char **out, const kb_package *pkg, kb_ctx *ctx, const char *source, const char *type_suffix);
+
+/* One part for kb_package_write(): its bytes, and for a part the package does not have yet, what makes it part of
+ * the document. */
+typedef struct kb_package_entry {
+	const char *name; /* zip entry name, "word/comments.xml"; relative to the package root */
+	const char *data; /* len bytes; the caller's */
+	size_t len;
+	/* NULL to replace an existing part. For a new part all three are set: it gets an Override with content_type
+	 * in [Content_Types].xml and a relationship of rel_type from the existing part source (its .rels part is
+	 * made when it has none). */
+	const char *content_type; /* "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml" */
+	const char *source;       /* "word/document.xml" */
+	const char *rel_type;     /* "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" */
+} kb_package_entry;
+
+/* Writes a copy of the package to path with the given parts replaced or added. Other entries are copied raw
+ * (compressed bytes, CRC and headers unchanged). The content types and relationships a new part needs are added to
+ * [Content_Types].xml and the source's .rels, also when the caller replaces those parts (the caller's bytes are the
+ * base then). Temporary file in the target folder, renamed into place; on failure nothing is left at path and no
+ * temporary file remains. A name is given once; a part to replace must exist, a part to add must not; path must not
+ * be the file the package was opened from (all KB_EUSAGE). A folder that is missing or not writable, or any write
+ * failure: KB_EIO. */
+int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const kb_package_entry *entries,
+                     size_t n);
+
+/* kb_package_write() with existing parts replaced only: names[i] gets data[i], lens[i] bytes (the buffers stay the
+ * caller's). Each name must be an existing entry (KB_EUSAGE). */
 int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *const *names,
                     const char *const *data, const size_t *lens, size_t n);
 

@@ -1013,6 +1013,205 @@ static void test_package__save_of_unknown_part_is_eusage_and_writes_nothing(void
 	kb_ctx_free(ctx);
 }
 
+#define COMMENTS_XML XML_DECL "<w:comments " W_NS "/>"
+#define COMMENTS_CT  "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+#define COMMENTS_REL T_OFFICE "comments"
+
+/* Reads entry name of the package at path, or NULL. Caller frees. */
+static char *read_entry(const char *path, const char *name)
+{
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	char *data = NULL;
+	kb_ctx_new(&ctx);
+	if (kb_package_open(&pkg, ctx, path) == KB_OK && kb_package_read(&data, NULL, pkg, ctx, name) != KB_OK)
+		data = NULL;
+	kb_package_free(pkg);
+	kb_ctx_free(ctx);
+	return data;
+}
+
+static void test_package__write_adds_a_part_with_its_content_type_and_relationship(void)
+{
+	scratch();
+	const char *out = TMP("added.docx");
+	remove(out);
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
+	if (pkg) {
+		const kb_package_entry e[] = {
+		    {.name = "word/document.xml", .data = NEW_DOC, .len = strlen(NEW_DOC)},
+		    {.name = "word/comments.xml",
+		     .data = COMMENTS_XML,
+		     .len = strlen(COMMENTS_XML),
+		     .content_type = COMMENTS_CT,
+		     .source = "word/document.xml",
+		     .rel_type = COMMENTS_REL},
+		};
+		int rc = kb_package_write(pkg, ctx, out, e, 2);
+		KB_CHECK_INT(rc, KB_OK);
+		if (rc)
+			fprintf(stderr, "  %s\n", kb_ctx_errmsg(ctx));
+	}
+	kb_package_free(pkg);
+	pkg = NULL;
+	/* the new part, found as Word finds it: through the main document's relationships */
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, out), KB_OK);
+	if (pkg) {
+		char *name = NULL, *data = NULL;
+		KB_CHECK_INT(kb_package_related(&name, pkg, ctx, "word/document.xml", "/comments"), KB_OK);
+		KB_CHECK_STR(name, "word/comments.xml");
+		KB_CHECK_INT(kb_package_read(&data, NULL, pkg, ctx, "word/comments.xml"), KB_OK);
+		KB_CHECK_STR(data, COMMENTS_XML);
+		free(name);
+		free(data);
+		KB_CHECK_INT(kb_package_related(&name, pkg, ctx, "word/document.xml", "/nothing"), KB_ENOTFOUND);
+		free(name);
+	}
+	kb_package_free(pkg);
+	char *ct = read_entry(out, "[Content_Types].xml");
+	KB_CHECK(contains(ct, "<Override PartName=\"/word/comments.xml\" ContentType=\"" COMMENTS_CT "\"/>"));
+	free(ct);
+	KB_CHECK_INT(count_prefixed(TMPDIR, ".added.docx."), 0);
+	kb_ctx_free(ctx);
+}
+
+static void test_package__write_makes_the_relationships_part_a_source_lacks(void)
+{
+	scratch();
+	const char *in = TMP("no-rels.docx"), *out = TMP("no-rels.out.docx");
+	/* clang-format off */
+	const entry e[] = {
+		{"[Content_Types].xml", XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+		                        "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>", 0, 0},
+		{"_rels/.rels", RELS(REL("rId1", T_OFFICE "officeDocument", "word/document.xml")), 0, 0},
+		{"word/document.xml", DOC("brev"), 0, 0},
+	};
+	/* clang-format on */
+	KB_CHECK_INT(make_zip(in, e, sizeof e / sizeof e[0]), 0);
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, in), KB_OK);
+	if (pkg) {
+		const kb_package_entry add = {.name = "word/comments.xml",
+		                              .data = COMMENTS_XML,
+		                              .len = strlen(COMMENTS_XML),
+		                              .content_type = COMMENTS_CT,
+		                              .source = "word/document.xml",
+		                              .rel_type = COMMENTS_REL};
+		KB_CHECK_INT(kb_package_write(pkg, ctx, out, &add, 1), KB_OK);
+	}
+	kb_package_free(pkg);
+	char *rels = read_entry(out, "word/_rels/document.xml.rels");
+	KB_CHECK(contains(rels, "Id=\"rId1\" Type=\"" COMMENTS_REL "\" Target=\"comments.xml\""));
+	char *ct = read_entry(out, "[Content_Types].xml");
+	/* relationship parts need their content type too: a Default, before the other declarations */
+	KB_CHECK(contains(ct, "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	                      "<Default Extension=\"rels\""));
+	KB_CHECK(contains(ct, "PartName=\"/word/comments.xml\""));
+	free(rels);
+	free(ct);
+	kb_ctx_free(ctx);
+}
+
+static void test_package__write_picks_a_relationship_id_no_relationship_uses(void)
+{
+	scratch();
+	const char *in = TMP("ids.docx"), *out = TMP("ids.out.docx");
+	/* clang-format off */
+	const entry e[] = {
+		{"[Content_Types].xml", CONTENT_TYPES, 0, 0},
+		{"_rels/.rels", RELS(REL("rId1", T_OFFICE "officeDocument", "word/document.xml")), 0, 0},
+		{"word/document.xml", DOC("brev"), 0, 0},
+		{"word/_rels/document.xml.rels",
+		 RELS(REL("rId1", T_OFFICE "styles", "styles.xml") REL("rId3", T_OFFICE "settings", "settings.xml")), 0, 0},
+	};
+	/* clang-format on */
+	KB_CHECK_INT(make_zip(in, e, sizeof e / sizeof e[0]), 0);
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, in), KB_OK);
+	if (pkg) {
+		const kb_package_entry add[] = {
+		    {.name = "word/comments.xml",
+		     .data = COMMENTS_XML,
+		     .len = strlen(COMMENTS_XML),
+		     .content_type = COMMENTS_CT,
+		     .source = "word/document.xml",
+		     .rel_type = COMMENTS_REL},
+		    {.name = "custom/notes.xml",
+		     .data = "<x/>",
+		     .len = 4,
+		     .content_type = "application/xml",
+		     .source = "word/document.xml",
+		     .rel_type = "urn:x"},
+		};
+		KB_CHECK_INT(kb_package_write(pkg, ctx, out, add, 2), KB_OK);
+	}
+	kb_package_free(pkg);
+	char *rels = read_entry(out, "word/_rels/document.xml.rels");
+	KB_CHECK(contains(rels, "Id=\"rId4\" Type=\"" COMMENTS_REL "\" Target=\"comments.xml\""));
+	/* a part outside the source's folder is named from the package root */
+	KB_CHECK(contains(rels, "Id=\"rId5\" Type=\"urn:x\" Target=\"/custom/notes.xml\""));
+	free(rels);
+	kb_ctx_free(ctx);
+}
+
+static void test_package__write_refuses_bad_new_parts_and_writes_nothing(void)
+{
+	scratch();
+	const char *out = TMP("bad-add.docx");
+	remove(out);
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
+	if (pkg) {
+		const kb_package_entry cases[] = {
+		    /* a part the package has already */
+		    {.name = "word/styles.xml",
+		     .data = "<x/>",
+		     .len = 4,
+		     .content_type = "application/xml",
+		     .source = "word/document.xml",
+		     .rel_type = "urn:x"},
+		    /* a name that leaves the package */
+		    {.name = "../evil.xml",
+		     .data = "<x/>",
+		     .len = 4,
+		     .content_type = "application/xml",
+		     .source = "word/document.xml",
+		     .rel_type = "urn:x"},
+		    /* no relationship type */
+		    {.name = "word/new.xml",
+		     .data = "<x/>",
+		     .len = 4,
+		     .content_type = "application/xml",
+		     .source = "word/document.xml"},
+		    /* a source that does not exist */
+		    {.name = "word/new.xml",
+		     .data = "<x/>",
+		     .len = 4,
+		     .content_type = "application/xml",
+		     .source = "word/none.xml",
+		     .rel_type = "urn:x"},
+		};
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			KB_CHECK_INT(kb_package_write(pkg, ctx, out, &cases[i], 1), KB_EUSAGE);
+			KB_CHECK(contains(kb_ctx_errmsg(ctx), cases[i].name));
+		}
+	}
+	struct stat st;
+	KB_CHECK(stat(out, &st) != 0);
+	KB_CHECK_INT(count_prefixed(TMPDIR, ".bad-add.docx."), 0);
+	kb_package_free(pkg);
+	kb_ctx_free(ctx);
+}
+
 KB_TESTS(KB_TEST(test_package__finds_parts_of_real_word_file_through_rels),
          KB_TEST(test_package__main_part_found_through_rels_not_by_name),
          KB_TEST(test_package__strict_ooxml_relationship_types),
@@ -1029,6 +1228,10 @@ KB_TESTS(KB_TEST(test_package__finds_parts_of_real_word_file_through_rels),
          KB_TEST(test_package__serialize_writes_standalone_declaration),
          KB_TEST(test_package__save_replaces_one_part_and_copies_the_others_raw),
          KB_TEST(test_package__save_leaves_the_input_unchanged), KB_TEST(test_package__save_into_missing_folder_is_eio),
+         KB_TEST(test_package__write_adds_a_part_with_its_content_type_and_relationship),
+         KB_TEST(test_package__write_makes_the_relationships_part_a_source_lacks),
+         KB_TEST(test_package__write_picks_a_relationship_id_no_relationship_uses),
+         KB_TEST(test_package__write_refuses_bad_new_parts_and_writes_nothing),
          KB_TEST(test_package__failed_save_leaves_no_temporary_file),
          KB_TEST(test_package__save_refuses_to_overwrite_its_input),
          KB_TEST(test_package__save_of_unknown_part_is_eusage_and_writes_nothing))
