@@ -36,6 +36,7 @@
 #define SP_MAX_EXTRA_BYTES (64u * 1024u * 1024u) /* all word lists together */
 #define SP_CACHE_MAX       200000u               /* words cached; past this, answers are computed, not kept */
 #define SP_MAX_WORD        200u                  /* bytes; a longer token is not a word hunspell can judge */
+#define SP_MAX_ANALYSES    64u                   /* morphological analyses of one word */
 #define SP_MAX_CACHED_SUGG 10u                   /* suggestions kept per cached word */
 #define SP_FINDING_SUGG    3u                    /* suggestions on a spelling finding */
 #define SP_MSG_WORD        120u                  /* bytes of the word quoted in a finding's message */
@@ -48,6 +49,9 @@ typedef struct sp_entry {
 	int has_sugg; /* sugg holds hunspell's suggestions (maybe none) */
 	char **sugg;  /* NULL-terminated */
 	size_t nsugg;
+	int has_ana; /* ana holds hunspell's morphological analyses (maybe none) */
+	char **ana;  /* NULL-terminated */
+	size_t nana;
 } sp_entry;
 
 struct kb_speller {
@@ -88,6 +92,7 @@ static void sp_cache_clear(kb_speller *sp)
 	for (size_t i = 0; i < sp->nslots; i++) {
 		free(sp->slots[i].word);
 		kb_strv_free(sp->slots[i].sugg);
+		kb_strv_free(sp->slots[i].ana);
 	}
 	free(sp->slots);
 	sp->slots = NULL;
@@ -634,9 +639,20 @@ int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 	int rc = kb_speller_load(sp, ctx);
 	if (rc)
 		return rc;
-	if (sp_hunspell_list(out, count, sp, w, len, 64, Hunspell_analyze))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-	return KB_OK;
+	/* plugins ask for the analysis of every word of a letter (tone.lua's passive rule): cached like suggestions */
+	sp_entry *e = NULL;
+	if (!sp->no_cache && !(e = sp_cache_find(sp, w, len)))
+		e = sp_cache_put(sp, w, len, sp_word_ok(sp, w, len));
+	if (e && !e->has_ana) {
+		if (sp_hunspell_list(&e->ana, &e->nana, sp, w, len, SP_MAX_ANALYSES, Hunspell_analyze))
+			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		e->has_ana = 1;
+	}
+	if (e)
+		rc = sp_strv_copy(out, count, e->ana, e->nana, SP_MAX_ANALYSES);
+	else
+		rc = sp_hunspell_list(out, count, sp, w, len, SP_MAX_ANALYSES, Hunspell_analyze);
+	return rc ? kb_ctx_fail(ctx, rc, "out of memory") : KB_OK;
 }
 
 /* ---- the spelling rule ---- */
