@@ -5,12 +5,17 @@
  *  - libraries: base, string, table, math, utf8 and four functions of os (time, date, clock, difftime); no io,
  *    debug, package/require, coroutine, load/loadfile/dofile, string.dump, collectgarbage, raw access or warn;
  *    print does nothing (the library never prints); setmetatable refuses __gc (finalizers run without hooks, so a
- *    finalizer could spin outside the time budget); the string metatable and node metatables are protected;
- *  - a memory cap (the state's allocator counts every byte) and a time budget (a count hook looks at a monotonic
- *    clock every PL_HOOK_COUNT instructions);
+ *    finalizer could spin outside the time budget) and xpcall skips its handler after a limit (pl_xpcall_handler);
+ *    the string metatable and node metatables are protected;
+ *  - a memory cap (the state's allocator counts every byte) and a time budget (a hook looks at a monotonic clock
+ *    every PL_HOOK_COUNT instructions and every PL_HOOK_CALLS calls of any function); string.find, match, gmatch
+ *    and gsub are klarbrev's own (luapattern.c) and string.rep and table.insert, remove, move and sort are guarded
+ *    (luabudget.c), because their loops run where no hook does; once a limit is hit, every instruction and every
+ *    call raises it again, so pcall cannot swallow it;
  *  - the file is loaded as text only and runs once; then the globals, the plugin's table and every table reachable
- *    from them or from the upvalues of its functions are frozen in place, so a rule keeps no state in tables from
- *    one letter to the next (local scalars in upvalues still can: the later sandbox work closes that);
+ *    from them, from their metatables or from the upvalues of its functions are frozen in place, and the upvalues
+ *    of its functions (local scalars) are put back before every letter, as is the seed of math.random, so a rule
+ *    carries nothing from one letter to the next;
  *  - the letter is shown as read-only userdata nodes (klarbrev.Letter/Paragraph/Sentence/Word) that hold the
  *    kb_text, the indexes and the number of the run they belong to, so a node kept past its letter is refused
  *    instead of reading freed memory.
@@ -21,6 +26,10 @@
  * before the next letter.
  */
 #include "plugins.h"
+#include "config.h"
+#include "luabudget.h"
+#include "luapattern.h"
+#include "phrases.h"
 #include "textmodel.h"
 #include "utf8.h"
 
@@ -34,6 +43,7 @@
 #define PL_DEFAULT_MEM    (64u * 1024u * 1024u)
 #define PL_DEFAULT_MS     2000u
 #define PL_HOOK_COUNT     1000       /* VM instructions between two looks at the clock */
+#define PL_HOOK_CALLS     64u        /* calls between two looks at the clock */
 #define PL_MAX_FILE_BYTES (1u << 20) /* a plugin file */
 #define PL_MAX_PLUGINS    1000u
 #define PL_MAX_REPORTS    1000u /* findings one plugin may make on one letter; more are dropped */
@@ -57,10 +67,9 @@ enum { PL_ON_LETTER, PL_ON_PARAGRAPH, PL_ON_SENTENCE, PL_ON_WORD, PL_NVISITORS }
 static const char *const pl_visitor_names[PL_NVISITORS] = { "on_letter", "on_paragraph", "on_sentence", "on_word" };
 
 /* The keys a plugin's table may have; anything else is a typo worth telling ("on_sentense"). */
-static const char *const pl_table_keys[] = { "id",        "level",   "description", "options",
-	                                     "examples",  "on_word", "on_sentence", "on_paragraph",
-	                                     "on_letter", "replace", "avoid",       "message",
-	                                     NULL };
+static const char *const pl_table_keys[] = { "id",      "level",       "description",  "options",   "examples",
+	                                     "on_word", "on_sentence", "on_paragraph", "on_letter", "replace",
+	                                     "avoid",   "message",     "link",         NULL };
 
 /* One letter being checked by one plugin. */
 typedef struct pl_run {
@@ -79,6 +88,7 @@ typedef struct kb_plugin {
 	kb_level level;
 	lua_State *L;
 	int ref_table, ref_options, ref_visitor[PL_NVISITORS];
+	int ref_upvalues; /* pl_freeze's snapshot of the upvalues of the plugin's functions */
 	char *broken; /* NULL, or the message of the finding a plugin that cannot run makes on every letter */
 	int reset;    /* the state hit a limit: make it again before the next letter */
 	size_t mem_used, mem_cap;
@@ -86,9 +96,19 @@ typedef struct kb_plugin {
 	struct timespec deadline;
 	unsigned budget_ms;
 	int budget_armed, timed_out;
+	unsigned calls; /* calls the hook saw since the clock started */
 	int last_line; /* the line the hook last saw: where a memory error most likely was */
 	unsigned gen;  /* number of the current run; nodes carry it */
 	pl_run run;
+	/* taken from the plugin's table and the config file each time the state is made (pl_apply_config) */
+	kb_phrases *phrases;           /* the replace and avoid lists, or NULL */
+	char *msg_replace, *msg_avoid; /* their message formats */
+	char **ex_ok, **ex_bad;        /* the examples (NULL-terminated, or NULL) */
+	size_t nex_ok, nex_bad;
+	char *description, *options_text;
+	char visitors[80]; /* "on_sentence, on_letter" */
+	int enabled, configured;
+	kb_buf cfg_problems; /* problems with its [plugin id] section, one per line */
 } kb_plugin;
 
 struct kb_plugins {
@@ -98,6 +118,7 @@ struct kb_plugins {
 	kb_ctx *hctx; /* messages of helper calls (klarbrev.spell, ...), kept off the caller's context */
 	size_t mem_cap;
 	unsigned time_ms;
+	const kb_config *config; /* borrowed, or NULL */
 };
 
 /* A node: one piece of the letter, read-only. text is valid while gen is the plugin's current run. */
@@ -210,8 +231,8 @@ static void pl_add_ms(struct timespec *ts, long ms)
 /* ---- limits: memory ---- */
 
 /* The state's allocator: every byte the plugin's state holds counts against its cap. Shrinking and freeing never
- * fail. A refusal makes Lua raise "not enough memory" (which the plugin may catch with pcall; mem_exceeded
- * remembers it all the same). */
+ * fail. A refusal makes Lua raise "not enough memory"; the plugin may catch that with pcall, but mem_exceeded stays
+ * set and the hook raises it again at the next call or within PL_HOOK_COUNT instructions (pl_check_limits). */
 static void *pl_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	kb_plugin *pl = ud;
@@ -234,45 +255,78 @@ static void *pl_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 /* ---- limits: time ---- */
 
-/* [-0, +0, e] (raises the time error)
- * The count hook. Past the deadline it raises the time error, and from then on it runs after every instruction,
- * so a plugin that catches the error with pcall cannot go on: the next instruction outside pcall raises it again. */
-static void pl_hook(lua_State *L, lua_Debug *ar)
+static void pl_hook(lua_State *L, lua_Debug *ar);
+static int pl_msgh(lua_State *L);
+static int pl_xpcall_handler(lua_State *L);
+
+/* [-0, +0, e] Raises the limit error once the plugin is past its deadline or has hit its memory cap, and from then
+ * on makes the hook run before every instruction and every call, so that a plugin that catches the error with pcall
+ * (or retries the allocation that failed) cannot go on: its next instruction, or its next call of any function, C
+ * ones included, raises the error again. The hook, the pattern functions (luapattern.h) and the table functions
+ * (luabudget.h) come here; the message handler adds the file and line. */
+static void pl_check_limits(lua_State *L)
 {
 	kb_plugin *pl = pl_of(L);
-	if (lua_getinfo(L, "l", ar) && ar->currentline > 0)
-		pl->last_line = ar->currentline;
-	if (!pl->budget_armed || !(pl->timed_out || pl_past(&pl->deadline)))
+	if (!pl->budget_armed)
 		return;
-	lua_getinfo(L, "S", ar);
-	if (!pl->timed_out) {
+	if (!pl->timed_out && !pl->mem_exceeded) {
+		if (!pl_past(&pl->deadline))
+			return;
 		pl->timed_out = 1;
-		lua_sethook(L, pl_hook, LUA_MASKCOUNT, 1);
 	}
-	if (ar->currentline > 0)
-		lua_pushfstring(L, "%s:%d: tidsgrænsen på %d ms er overskredet", ar->short_src, ar->currentline,
-		                (int)pl->budget_ms);
-	else
+	if (lua_gethookcount(L) != 1)
+		lua_sethook(L, pl_hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
+	if (pl->timed_out)
 		lua_pushfstring(L, "tidsgrænsen på %d ms er overskredet", (int)pl->budget_ms);
+	else
+		lua_pushliteral(L, "hukommelsesgrænsen er overskredet");
 	lua_error(L);
 }
 
-/* Starts the clock for one letter (or for running the file).
- *
- * Lua's count hook never fires inside a C function, so a pattern such as string.find(("a"):rep(200),
- * "a*a*a*a*b") runs for as long as it runs. The later watchdog goes here: a timer (a thread, or timer_create) that
- * at the deadline sets the hook to fire at once (lua_sethook is safe to call from another thread or a signal
- * handler) and, for the pattern functions, a string library whose matcher counts its steps against the same
- * deadline. Everything else already reads the deadline from the plugin, so only this function and
- * pl_disarm_budget change. */
+/* The epoch of the pattern functions: a gmatch iterator made for one letter (or while loading) refuses to run in
+ * another, so it cannot carry its position from letter to letter. */
+static unsigned long pl_epoch(lua_State *L)
+{
+	return pl_of(L)->gen;
+}
+
+static const kb_luapattern_hooks pl_lua_hooks = { pl_check_limits, pl_epoch };
+
+/* [-0, +0, e] (raises the limit errors)
+ * The hook runs every PL_HOOK_COUNT instructions and at every call, C functions included: a C function that calls
+ * other C functions (table.sort(t, pcall), string.gsub(s, ".", pcall)) runs no instruction at all. A call looks at
+ * the clock only every PL_HOOK_CALLS calls, until a limit is hit. The message handlers are let through: pl_msgh
+ * makes the text of the finding, and xpcall's hands the error on as it is once a limit is hit. */
+static void pl_hook(lua_State *L, lua_Debug *ar)
+{
+	kb_plugin *pl = pl_of(L);
+	if (ar->event == LUA_HOOKCOUNT) {
+		if (lua_getinfo(L, "l", ar) && ar->currentline > 0)
+			pl->last_line = ar->currentline;
+	} else {
+		if (!pl->timed_out && !pl->mem_exceeded && ++pl->calls % PL_HOOK_CALLS != 0)
+			return;
+		lua_getinfo(L, "f", ar);
+		lua_CFunction fn = lua_tocfunction(L, -1);
+		int handler = fn == pl_msgh || fn == pl_xpcall_handler;
+		lua_pop(L, 1);
+		if (handler)
+			return;
+	}
+	pl_check_limits(L);
+}
+
+/* Starts the clock for one letter (or for running the file). Lua's hooks never run inside a C function; the C
+ * functions that could run long without calling anything check the budget themselves (luapattern.h, luabudget.h). */
 static void pl_arm_budget(kb_plugin *pl)
 {
 	pl->budget_ms = pl->ps->time_ms;
 	pl->deadline = pl_now();
 	pl_add_ms(&pl->deadline, (long)pl->budget_ms);
 	pl->timed_out = 0;
+	pl->calls = 0;
 	pl->budget_armed = 1;
-	lua_sethook(pl->L, pl_hook, LUA_MASKCOUNT, PL_HOOK_COUNT);
+	lua_sethook(pl->L, pl_hook, LUA_MASKCOUNT | LUA_MASKCALL, PL_HOOK_COUNT);
 }
 
 static void pl_disarm_budget(kb_plugin *pl)
@@ -1264,6 +1318,39 @@ static int pl_setmetatable(lua_State *L)
 	return 1;
 }
 
+/* [-(0|1), +1, e] The message handler xpcall runs: the plugin's own (upvalue 1), except once a limit was hit. Lua
+ * runs a message handler where the error was raised, and the limit errors are raised inside the hook, where hooks
+ * are off: a handler that loops there would never be stopped. Then the error goes on as it is. */
+static int pl_xpcall_handler(lua_State *L)
+{
+	kb_plugin *pl = pl_of(L);
+	if (pl->timed_out || pl->mem_exceeded)
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+/* [-n, +(1|n), e] xpcall(f, msgh, ...) as Lua's, with msgh behind pl_xpcall_handler. */
+static int pl_xpcall(lua_State *L)
+{
+	int n = lua_gettop(L);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, pl_xpcall_handler, 1);
+	lua_replace(L, 2);     /* f, handler, args */
+	lua_pushboolean(L, 1); /* the first result when f returns */
+	lua_pushvalue(L, 1);
+	lua_rotate(L, 3, 2); /* f, handler, true, f, args */
+	if (lua_pcall(L, n - 2, LUA_MULTRET, 2) != LUA_OK) {
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L) - 2;
+}
+
 static const luaL_Reg pl_helpers[] = { { "lix", pl_lix },
 	                               { "lower", pl_lower },
 	                               { "upper", pl_upper },
@@ -1301,7 +1388,7 @@ static void pl_freeze_push(lua_State *L, int idx, int work, lua_Integer *n)
 
 /* [-1, +0, m] Freezes the table on top of the stack in place (popped): its content moves to a hidden backing table
  * and the table becomes a read-only view of it, so every reference to it sees the change. The backing table's
- * keys and values go onto the work list. */
+ * keys and values, and the table's own metatable, go onto the work list. */
 static void pl_freeze_table(lua_State *L, int work, lua_Integer *n)
 {
 	int t = lua_gettop(L);
@@ -1324,23 +1411,30 @@ static void pl_freeze_table(lua_State *L, int work, lua_Integer *n)
 			lua_rawset(L, t);
 		}
 	}
-	if (lua_getmetatable(L, t)) /* a plugin's own metatable keeps serving lookups, behind the view */
+	if (lua_getmetatable(L, t)) { /* a plugin's own metatable keeps serving lookups, behind the view */
+		pl_freeze_push(L, -1, work, n);
 		lua_setmetatable(L, backing);
+	}
 	pl_seal(L, t, backing);
 	lua_settop(L, t - 1);
 }
 
-/* [-n, +0, m] Freezes the n values on top of the stack and every table reachable from them through tables and
- * through the upvalues of functions (popped). A work list, not recursion: nesting has no limit but memory. */
+/* [-n, +1, m] Freezes the n values on top of the stack (popped) and every table reachable from them through tables,
+ * their metatables and the upvalues of functions, and pushes a snapshot of what freezing cannot hold still: the
+ * upvalues of every Lua function reached, as (function, index, value) triples in an array whose length is in field
+ * n (a value may be nil). pl_restore_state puts them back before each letter. A work list, not recursion: nesting
+ * has no limit but memory. */
 static void pl_freeze(lua_State *L, int nroots)
 {
 	int roots = lua_gettop(L) - nroots + 1;
 	luaL_checkstack(L, 16, "freezing the plugin's tables");
 	lua_newtable(L);
+	int snap = lua_gettop(L);
+	lua_newtable(L);
 	int seen = lua_gettop(L);
 	lua_newtable(L);
 	int work = lua_gettop(L);
-	lua_Integer n = 0;
+	lua_Integer n = 0, nsnap = 0;
 	for (int i = 0; i < nroots; i++)
 		pl_freeze_push(L, roots + i, work, &n);
 	while (n > 0) {
@@ -1358,9 +1452,18 @@ static void pl_freeze(lua_State *L, int nroots)
 		lua_pushboolean(L, 1);
 		lua_rawset(L, seen);
 		if (lua_type(L, v) == LUA_TFUNCTION) {
+			int in_lua = !lua_iscfunction(L, v);
 			for (int i = 1; lua_getupvalue(L, v, i); i++) {
 				pl_freeze_push(L, -1, work, &n);
-				lua_pop(L, 1);
+				if (!in_lua) {
+					lua_pop(L, 1);
+					continue;
+				}
+				lua_pushvalue(L, v);
+				lua_rawseti(L, snap, ++nsnap);
+				lua_pushinteger(L, i);
+				lua_rawseti(L, snap, ++nsnap);
+				lua_rawseti(L, snap, ++nsnap); /* the value */
 			}
 			lua_pop(L, 1);
 		} else if (pl_is_frozen(L, v)) {
@@ -1369,17 +1472,554 @@ static void pl_freeze(lua_State *L, int nroots)
 			pl_freeze_table(L, work, &n);
 		}
 	}
-	lua_settop(L, roots - 1);
+	lua_pushinteger(L, nsnap);
+	lua_setfield(L, snap, "n");
+	lua_copy(L, snap, roots);
+	lua_settop(L, roots);
+}
+
+static const char pl_seed_key = 0; /* the registry key of math.randomseed */
+
+/* [-0, +0, e] Puts the plugin's state back where it was when its file had run: the upvalues of its functions from
+ * pl_freeze's snapshot (a local that a visitor changes, "count = count + 1", starts every letter where it started
+ * the first) and the random numbers, which start from one seed. Tables are frozen already, so nothing else a rule
+ * can reach changes between letters. */
+static void pl_restore_state(lua_State *L, kb_plugin *pl)
+{
+	luaL_checkstack(L, 4, "restoring the plugin's state");
+	if (pl->ref_upvalues != LUA_NOREF) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, pl->ref_upvalues);
+		int snap = lua_gettop(L);
+		lua_getfield(L, snap, "n");
+		lua_Integer n = lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		for (lua_Integer k = 1; k + 2 <= n; k += 3) {
+			lua_rawgeti(L, snap, k);
+			lua_rawgeti(L, snap, k + 1);
+			int up = (int)lua_tointeger(L, -1);
+			lua_pop(L, 1);
+			lua_rawgeti(L, snap, k + 2);
+			lua_setupvalue(L, -2, up);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &pl_seed_key);
+	lua_pushinteger(L, 0x6B6C6172); /* "klar" */
+	lua_call(L, 1, 0);
 }
 
 /* ---- loading ---- */
 
-/* The place where a config file's options and levels for this plugin will be applied (plugin table on top of the
- * stack, not yet frozen). Nothing to apply yet. */
+/* ---- declarative rules, examples and the config file ----
+ *
+ * All of this runs once when the plugin's state is made (pl_setup, before the freeze): the replace and avoid lists
+ * become a C phrase list the core searches without calling Lua, the examples are copied out for `klarbrev plugin
+ * test`, and the config file's level, options and ignored phrases for this plugin are applied. Problems with the
+ * plugin's own tables are Lua errors (the plugin is broken); problems with the config file are kept in
+ * pl->cfg_problems for kb_plugins_check_config, because a wrong config file is bad input, not a broken rule. */
+
+#define PL_MAX_EXAMPLES 1000u
+
+/* [-0, +0, e] Adds the phrase at key (a string) with the suggestions at val (a string, a list of strings, or nil for
+ * an avoid phrase) to pl->phrases. */
+static void pl_add_phrase(lua_State *L, kb_plugin *pl, int key, int val, const char *list)
+{
+	const char *sugg[PL_MAX_SUGG];
+	size_t nsugg = 0;
+	luaL_checkstack(L, PL_MAX_SUGG + 8, "replace");
+	if (lua_type(L, key) != LUA_TSTRING && val)
+		luaL_error(L,
+		           "'replace': nøglerne skal være fraser, fx replace = { [\"såfremt\"] = \"hvis\" }, ikke %s "
+		           "(en liste af fraser uden forslag hører til i 'avoid')",
+		           luaL_typename(L, key));
+	if (lua_type(L, key) != LUA_TSTRING)
+		luaL_error(L, "'%s': hvert punkt skal være en tekst, ikke %s", list, luaL_typename(L, key));
+	size_t len;
+	const char *phrase = lua_tolstring(L, key, &len);
+	if (val && lua_type(L, val) == LUA_TSTRING) {
+		sugg[nsugg++] = lua_tostring(L, val);
+	} else if (val && lua_type(L, val) == LUA_TTABLE) {
+		for (lua_Integer i = 1; nsugg < PL_MAX_SUGG; i++) {
+			int ty = lua_rawgeti(L, val, i); /* stays on the stack while sugg points into it */
+			if (ty == LUA_TNIL)
+				break;
+			if (ty != LUA_TSTRING)
+				luaL_error(L, "'%s': forslag %d til »%s« skal være en tekst, ikke %s", list, (int)i,
+				           phrase, luaL_typename(L, -1));
+			sugg[nsugg++] = lua_tostring(L, -1);
+		}
+		if (!nsugg)
+			luaL_error(L, "'%s': »%s« har ingen forslag", list, phrase);
+	} else if (val) {
+		luaL_error(L, "'%s': forslaget til »%s« skal være en tekst eller en liste af tekster, ikke %s", list,
+		           phrase, luaL_typename(L, val));
+	}
+	kb_ctx *hctx = pl->ps->hctx;
+	int rc = kb_phrases_add(pl->phrases, hctx, phrase, len, sugg, nsugg, val == 0);
+	if (rc == KB_ENOMEM)
+		luaL_error(L, "out of memory");
+	if (rc)
+		luaL_error(L, "'%s': %s", list, kb_ctx_errmsg(hctx));
+}
+
+/* [-0, +0, e] A message format for one of the lists: the string at idx, or dflt when idx is 0 or nil there. */
+static char *pl_take_format(lua_State *L, int idx, const char *key, const char *dflt, size_t max_args)
+{
+	const char *fmt = dflt;
+	if (idx && !lua_isnil(L, idx)) {
+		if (lua_type(L, idx) != LUA_TSTRING)
+			luaL_error(L, "'%s' skal være en tekst, ikke %s", key, luaL_typename(L, idx));
+		fmt = lua_tostring(L, idx);
+	}
+	kb_ctx *hctx = pl_of(L)->ps->hctx;
+	if (kb_phrases_check_format(hctx, key, fmt, max_args))
+		luaL_error(L, "%s", kb_ctx_errmsg(hctx));
+	char *s = kb_strdup(fmt);
+	if (!s)
+		luaL_error(L, "out of memory");
+	return s;
+}
+
+/* [-0, +0, e] replace, avoid and message of the plugin's table (at tbl) into pl->phrases and its formats. */
+static void pl_take_phrases(lua_State *L, kb_plugin *pl, int tbl)
+{
+	lua_getfield(L, tbl, "replace");
+	lua_getfield(L, tbl, "avoid");
+	lua_getfield(L, tbl, "message");
+	int rep = lua_gettop(L) - 2, avo = rep + 1, msg = rep + 2;
+	if (!lua_isnil(L, rep) && !lua_istable(L, rep))
+		luaL_error(L, "'replace' skal være en tabel { [\"frase\"] = \"forslag\", ... }, ikke %s",
+		           luaL_typename(L, rep));
+	if (!lua_isnil(L, avo) && !lua_istable(L, avo))
+		luaL_error(L, "'avoid' skal være en liste { \"frase\", ... }, ikke %s", luaL_typename(L, avo));
+	if (lua_isnil(L, rep) && lua_isnil(L, avo)) {
+		if (!lua_isnil(L, msg))
+			luaL_error(L, "'message' bruges kun sammen med 'replace' eller 'avoid'");
+		lua_pop(L, 3);
+		return;
+	}
+	if (!pl->phrases && kb_phrases_new(&pl->phrases))
+		luaL_error(L, "out of memory");
+	if (lua_istable(L, rep)) {
+		lua_pushnil(L);
+		while (lua_next(L, rep)) {
+			pl_add_phrase(L, pl, lua_gettop(L) - 1, lua_gettop(L), "replace");
+			lua_settop(L, msg + 1);
+		}
+	}
+	if (lua_istable(L, avo)) {
+		lua_pushnil(L);
+		while (lua_next(L, avo)) {
+			if (!lua_isinteger(L, -2))
+				luaL_error(
+				    L, "'avoid' skal være en liste { \"frase\", ... }; brug 'replace' for fraser med "
+				       "forslag");
+			pl_add_phrase(L, pl, lua_gettop(L), 0, "avoid");
+			lua_settop(L, msg + 1);
+		}
+	}
+	/* message = "..." for the lists there are, or message = { replace = "...", avoid = "..." } */
+	int has_rep = lua_istable(L, rep), has_avo = lua_istable(L, avo);
+	int mrep = has_rep ? msg : 0, mavo = has_avo ? msg : 0;
+	if (lua_istable(L, msg)) {
+		lua_pushnil(L);
+		while (lua_next(L, msg)) {
+			const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+			if (strcmp(k, "replace") != 0 && strcmp(k, "avoid") != 0)
+				luaL_error(L, "'message' som tabel har kun nøglerne replace og avoid");
+			lua_pop(L, 1);
+		}
+		lua_getfield(L, msg, "replace");
+		lua_getfield(L, msg, "avoid");
+		mrep = lua_gettop(L) - 1;
+		mavo = mrep + 1;
+	} else if (!lua_isnil(L, msg) && !lua_isstring(L, msg)) {
+		luaL_error(L, "'message' skal være en tekst, ikke %s", luaL_typename(L, msg));
+	} else if (has_rep && has_avo && !lua_isnil(L, msg)) {
+		luaL_error(L, "med både 'replace' og 'avoid' skal 'message' være en tabel { replace = \"...\", avoid = "
+		              "\"...\" }");
+	}
+	free(pl->msg_replace);
+	pl->msg_replace = NULL;
+	free(pl->msg_avoid);
+	pl->msg_avoid = NULL;
+	pl->msg_replace = pl_take_format(L, mrep, "message", "Skriv »%s« i stedet for »%s«.", 2);
+	pl->msg_avoid = pl_take_format(L, mavo, "message", "Undgå »%s«.", 1);
+	kb_ctx *hctx = pl->ps->hctx;
+	if (kb_phrases_prepare(pl->phrases, hctx))
+		luaL_error(L, "%s", kb_ctx_errmsg(hctx));
+	lua_settop(L, rep - 1);
+}
+
+/* [-0, +0, e] Copies the list examples[key] (at idx) into *out (NULL-terminated, owned by pl). */
+static void pl_take_example_list(lua_State *L, int idx, const char *key, char ***out, size_t *n)
+{
+	if (lua_isnil(L, idx))
+		return;
+	if (!lua_istable(L, idx))
+		luaL_error(L, "examples.%s skal være en liste af tekster, ikke %s", key, luaL_typename(L, idx));
+	size_t count = lua_rawlen(L, idx);
+	if (count > PL_MAX_EXAMPLES)
+		luaL_error(L, "examples.%s har mere end %u eksempler", key, PL_MAX_EXAMPLES);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 || (size_t)lua_tointeger(L, -2) > count)
+			luaL_error(L, "examples.%s skal være en liste { \"tekst\", ... } uden nøgler", key);
+		lua_pop(L, 1);
+	}
+	if (!(*out = calloc(count + 1, sizeof **out)))
+		luaL_error(L, "out of memory");
+	for (size_t i = 0; i < count; i++) {
+		if (lua_rawgeti(L, idx, (lua_Integer)i + 1) != LUA_TSTRING)
+			luaL_error(L, "examples.%s[%d] skal være en tekst, ikke %s", key, (int)i + 1,
+			           luaL_typename(L, -1));
+		size_t len;
+		const char *s = lua_tolstring(L, -1, &len);
+		if (!((*out)[i] = kb_strndup(s, len)))
+			luaL_error(L, "out of memory");
+		*n = i + 1;
+		lua_pop(L, 1);
+	}
+}
+
+/* [-0, +0, e] examples = { ok = {...}, bad = {...} } into pl->ex_ok and pl->ex_bad. */
+static void pl_take_examples(lua_State *L, kb_plugin *pl, int tbl)
+{
+	lua_getfield(L, tbl, "examples");
+	int ex = lua_gettop(L);
+	if (lua_istable(L, ex)) {
+		lua_pushnil(L);
+		while (lua_next(L, ex)) {
+			const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+			if (!k || (strcmp(k, "ok") != 0 && strcmp(k, "bad") != 0))
+				luaL_error(L, "examples har kun nøglerne ok og bad, ikke %s",
+				           k ? k : luaL_typename(L, -2));
+			lua_pop(L, 1);
+		}
+		lua_getfield(L, ex, "ok");
+		pl_take_example_list(L, lua_gettop(L), "ok", &pl->ex_ok, &pl->nex_ok);
+		lua_getfield(L, ex, "bad");
+		pl_take_example_list(L, lua_gettop(L), "bad", &pl->ex_bad, &pl->nex_bad);
+	}
+	lua_settop(L, ex - 1);
+}
+
+/* Records a problem with this plugin's part of the config file, at line. */
+static void pl_cfg_problem(kb_plugin *pl, int line, const char *fmt, ...) KB_PRINTF(3, 4);
+static void pl_cfg_problem(kb_plugin *pl, int line, const char *fmt, ...)
+{
+	va_list ap;
+	kb_buf one;
+	kb_buf_init(&one, 8u << 20);
+	kb_buf_printf(&one, "%s:%d: ", pl->ps->config->path, line);
+	va_start(ap, fmt);
+	kb_buf_vprintf(&one, fmt, ap);
+	va_end(ap);
+	if (!one.data)
+		return;
+	size_t n = one.len;
+	if (n > 600) { /* a value quoted from a very long line: cut at a character */
+		n = 600;
+		while (n > 0 && ((unsigned char)one.data[n] & 0xC0u) == 0x80u)
+			n--;
+	}
+	kb_buf *b = &pl->cfg_problems;
+	if (b->len)
+		kb_buf_addc(b, '\n');
+	pl_clean_text(b, one.data, n, b->max); /* one line: a newline in a value would split the problem */
+	if (n < one.len)
+		kb_buf_adds(b, "…");
+	kb_buf_free(&one);
+}
+
+/* The string keys of the table at idx, sorted (borrowed from the table: valid while it is not changed). *out is
+ * malloc'd (NULL when the table has none); caller frees. Calls nothing that can raise an error. Returns 0 or
+ * KB_ENOMEM. */
+static int pl_table_keys_sorted(lua_State *L, int idx, const char ***out, size_t *n)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	idx = lua_absindex(L, idx);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			continue;
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			const char **nk = realloc((void *)*out, ncap * sizeof *nk);
+			if (!nk) {
+				lua_pop(L, 1);
+				free((void *)*out);
+				*out = NULL;
+				return KB_ENOMEM;
+			}
+			*out = nk;
+			cap = ncap;
+		}
+		(*out)[(*n)++] = lua_tostring(L, -1);
+	}
+	for (size_t i = 1; i < *n; i++) { /* insertion sort: option lists are short */
+		const char *k = (*out)[i];
+		size_t j = i;
+		for (; j > 0 && strcmp((*out)[j - 1], k) > 0; j--)
+			(*out)[j] = (*out)[j - 1];
+		(*out)[j] = k;
+	}
+	return KB_OK;
+}
+
+/* Appends the value at idx to b as Lua source: 40, 2.5, "tekst", true, { "a", "b" }; anything else by its type
+ * name. Calls nothing that can raise an error. */
+static void pl_value_text(kb_buf *b, lua_State *L, int idx, int depth)
+{
+	idx = lua_absindex(L, idx);
+	switch (lua_type(L, idx)) {
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx))
+			kb_buf_printf(b, "%lld", (long long)lua_tointeger(L, idx));
+		else
+			kb_buf_printf(b, "%.14g", (double)lua_tonumber(L, idx));
+		break;
+	case LUA_TBOOLEAN: kb_buf_adds(b, lua_toboolean(L, idx) ? "true" : "false"); break;
+	case LUA_TSTRING: {
+		size_t len;
+		const char *s = lua_tolstring(L, idx, &len);
+		kb_buf_addc(b, '"');
+		for (size_t i = 0; i < len && i < 200; i++) {
+			if (s[i] == '"' || s[i] == '\\')
+				kb_buf_addc(b, '\\');
+			kb_buf_addc(b, (unsigned char)s[i] < 0x20u ? ' ' : s[i]);
+		}
+		kb_buf_addc(b, '"');
+		break;
+	}
+	case LUA_TTABLE:
+		if (depth >= 2) {
+			kb_buf_adds(b, "{ ... }");
+			break;
+		}
+		if (lua_rawlen(L, idx) == 0) {
+			kb_buf_adds(b, "{}");
+			break;
+		}
+		kb_buf_adds(b, "{ ");
+		for (lua_Integer i = 1; i <= 100; i++) {
+			if (lua_rawgeti(L, idx, i) == LUA_TNIL) {
+				lua_pop(L, 1);
+				break;
+			}
+			if (i > 1)
+				kb_buf_adds(b, ", ");
+			pl_value_text(b, L, -1, depth + 1);
+			lua_pop(L, 1);
+		}
+		kb_buf_adds(b, " }");
+		break;
+	default: kb_buf_adds(b, lua_typename(L, lua_type(L, idx))); break;
+	}
+}
+
+/* Makes pl->options_text from the options table at opts: "{ error_lix = 50, max_lix = 40 }". Returns 0 or
+ * KB_ENOMEM. */
+static int pl_make_options_text(lua_State *L, kb_plugin *pl, int opts)
+{
+	const char **keys = NULL;
+	size_t n = 0;
+	kb_buf b;
+	kb_buf_init(&b, 8192);
+	opts = lua_absindex(L, opts);
+	if (pl_table_keys_sorted(L, opts, &keys, &n))
+		return KB_ENOMEM;
+	kb_buf_adds(&b, n ? "{ " : "{}");
+	for (size_t i = 0; i < n; i++) {
+		kb_buf_printf(&b, "%s%s = ", i ? ", " : "", keys[i]);
+		lua_pushnil(L); /* find the value without a call that could raise: walk the table again */
+		while (lua_next(L, opts)) {
+			if (lua_type(L, -2) == LUA_TSTRING && lua_tostring(L, -2) == keys[i])
+				pl_value_text(&b, L, -1, 0);
+			lua_pop(L, 1);
+		}
+	}
+	if (n)
+		kb_buf_adds(&b, " }");
+	free((void *)keys);
+	free(pl->options_text);
+	pl->options_text = b.data ? kb_buf_detach(&b) : NULL;
+	return pl->options_text ? KB_OK : KB_ENOMEM;
+}
+
+/* [-0, +1, e] The config file's value for an option, converted to the type of its default (at def). Returns 0
+ * and pushes nothing when the value does not fit, after recording why. */
+static int pl_push_option_value(lua_State *L, kb_plugin *pl, int def, const kb_config_value *o)
+{
+	const char *v = o->value;
+	switch (lua_type(L, def)) {
+	case LUA_TNUMBER:
+		if (!lua_stringtonumber(L, v)) {
+			pl_cfg_problem(pl, o->line, "%s.%s skal være et tal (standarden er %s), ikke »%s«", pl->id,
+			               o->key, lua_tostring(L, def), v);
+			return 0;
+		}
+		if (lua_isinteger(L, def) && !lua_isinteger(L, -1)) {
+			lua_pop(L, 1);
+			pl_cfg_problem(pl, o->line, "%s.%s skal være et helt tal (standarden er %s), ikke »%s«", pl->id,
+			               o->key, lua_tostring(L, def), v);
+			return 0;
+		}
+		return 1;
+	case LUA_TBOOLEAN: {
+		int b = kb_config_bool(v);
+		if (b < 0) {
+			pl_cfg_problem(pl, o->line, "%s.%s skal være yes eller no, ikke »%s«", pl->id, o->key, v);
+			return 0;
+		}
+		lua_pushboolean(L, b);
+		return 1;
+	}
+	case LUA_TSTRING: lua_pushstring(L, v); return 1;
+	case LUA_TTABLE: {
+		/* a list: "a, b, c"; numbers when the default list holds numbers */
+		int numbers = lua_rawgeti(L, def, 1) == LUA_TNUMBER;
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_Integer n = 0;
+		for (const char *s = v; *s;) {
+			const char *comma = strchr(s, ',');
+			size_t len = comma ? (size_t)(comma - s) : strlen(s);
+			while (len && (*s == ' ' || *s == '\t')) {
+				s++;
+				len--;
+			}
+			while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+				len--;
+			lua_pushlstring(L, s, len);
+			if (numbers) {
+				if (!lua_stringtonumber(L, lua_tostring(L, -1))) {
+					pl_cfg_problem(pl, o->line, "%s.%s er en liste af tal; »%.*s« er ikke et tal",
+					               pl->id, o->key, (int)len, s);
+					lua_pop(L, 2);
+					return 0;
+				}
+				lua_remove(L, -2);
+			}
+			lua_rawseti(L, -2, ++n);
+			if (!comma)
+				break;
+			s = comma + 1;
+		}
+		return 1;
+	}
+	default:
+		pl_cfg_problem(pl, o->line, "%s.%s er en %s og kan ikke sættes i opsætningsfilen", pl->id, o->key,
+		               luaL_typename(L, def));
+		return 0;
+	}
+}
+
+/* Records that the plugin has no option key, with the nearest name or the names it has. */
+static void pl_no_option(lua_State *L, kb_plugin *pl, int opts, const kb_config_value *o)
+{
+	const char **keys = NULL;
+	size_t n = 0;
+	if (pl_table_keys_sorted(L, opts, &keys, &n)) {
+		pl_cfg_problem(pl, o->line, "%s har ingen indstilling »%s«", pl->id, o->key);
+		return;
+	}
+	const char *near = NULL;
+	size_t bestd = SIZE_MAX, klen = strlen(o->key), limit = klen <= 4 ? 1 : klen <= 8 ? 2 : 3;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = pl_distance(o->key, keys[i]);
+		if (d < bestd) {
+			bestd = d;
+			near = keys[i];
+		}
+	}
+	if (near && bestd <= limit) {
+		pl_cfg_problem(pl, o->line, "%s har ingen indstilling »%s«; mente du »%s«?", pl->id, o->key, near);
+	} else if (n) {
+		kb_buf names;
+		kb_buf_init(&names, 4096);
+		for (size_t i = 0; i < n; i++)
+			kb_buf_printf(&names, "%s%s", i ? ", " : "", keys[i]);
+		pl_cfg_problem(pl, o->line, "%s har ingen indstilling »%s«; dens indstillinger er %s", pl->id, o->key,
+		               names.data ? names.data : "");
+		kb_buf_free(&names);
+	} else {
+		pl_cfg_problem(pl, o->line, "%s har ingen indstillinger, og derfor heller ingen »%s«", pl->id, o->key);
+	}
+	free((void *)keys);
+}
+
+/* [-0, +0, e] Applies the plugin's [plugin id] section: level, enabled, options (into the options table, at opts),
+ * ignored phrases. */
+static void pl_apply_section(lua_State *L, kb_plugin *pl, const kb_config_plugin *c, int opts)
+{
+	pl->configured = 1;
+	pl->enabled = c->enabled;
+	if (c->has_level)
+		pl->level = c->level;
+	for (size_t i = 0; i < c->noptions; i++) {
+		const kb_config_value *o = &c->options[i];
+		lua_pushstring(L, o->key);
+		if (lua_rawget(L, opts) == LUA_TNIL) {
+			lua_pop(L, 1);
+			pl_no_option(L, pl, opts, o);
+			continue;
+		}
+		if (pl_push_option_value(L, pl, lua_gettop(L), o)) {
+			lua_pushstring(L, o->key);
+			lua_insert(L, -2);
+			lua_rawset(L, opts);
+		}
+		lua_pop(L, 1);
+	}
+	for (size_t i = 0; i < c->nignore; i++) {
+		int rc = pl->phrases ? kb_phrases_remove(pl->phrases, c->ignore[i], strlen(c->ignore[i])) : 0;
+		if (rc == KB_ENOMEM)
+			luaL_error(L, "out of memory");
+		if (rc == 0)
+			pl_cfg_problem(pl, c->ignore_line, "%s har ingen frase »%s« i replace eller avoid", pl->id,
+			               c->ignore[i]);
+	}
+}
+
+/* [-0, +0, e] Everything about the plugin's table that the core keeps in C, and the config file's section for it
+ * (plugin table on top of the stack, options set, not yet frozen). */
 static void pl_apply_config(lua_State *L, kb_plugin *pl)
 {
-	(void)L;
-	(void)pl;
+	int tbl = lua_gettop(L);
+	luaL_checkstack(L, 24, "the plugin's table");
+	pl_take_phrases(L, pl, tbl);
+	pl_take_examples(L, pl, tbl);
+	lua_getfield(L, tbl, "description");
+	if (lua_type(L, -1) == LUA_TSTRING && !(pl->description = kb_strdup(lua_tostring(L, -1))))
+		luaL_error(L, "out of memory");
+	lua_pop(L, 1);
+	size_t nv = 0;
+	pl->visitors[0] = '\0';
+	for (int v = PL_NVISITORS - 1; v >= 0; v--) { /* on_word first: the order a reader thinks in */
+		lua_getfield(L, tbl, pl_visitor_names[v]);
+		if (lua_isfunction(L, -1)) {
+			size_t at = strlen(pl->visitors);
+			snprintf(pl->visitors + at, sizeof pl->visitors - at, "%s%s", nv++ ? ", " : "",
+			         pl_visitor_names[v]);
+		}
+		lua_pop(L, 1);
+	}
+	lua_getfield(L, tbl, "options");
+	int opts = lua_gettop(L);
+	const kb_config_plugin *c = pl->ps->config ? kb_config_plugin_find(pl->ps->config, pl->id) : NULL;
+	pl->enabled = 1;
+	pl->configured = 0;
+	pl->cfg_problems.len = 0;
+	if (c)
+		pl_apply_section(L, pl, c, opts);
+	if (pl_make_options_text(L, pl, opts))
+		luaL_error(L, "out of memory");
+	lua_settop(L, tbl);
 }
 
 /* [-0, +0, m] Sets global name to nil. */
@@ -1422,12 +2062,22 @@ static void pl_open_libs(lua_State *L)
 	lua_setglobal(L, "print");
 	lua_pushcfunction(L, pl_setmetatable);
 	lua_setglobal(L, "setmetatable");
+	lua_pushcfunction(L, pl_xpcall);
+	lua_setglobal(L, "xpcall");
 
 	lua_getglobal(L, LUA_STRLIBNAME);
 	lua_getfield(L, -1, "format");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, (void *)pl_report); /* for report() and log() */
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
+	/* the functions whose loops no hook sees, remade to check the budget */
+	kb_luapattern_register(L, -1, &pl_lua_hooks);
+	lua_getglobal(L, LUA_TABLIBNAME);
+	kb_luabudget_register(L, -2, -1, &pl_lua_hooks);
+	lua_pop(L, 2);
+	lua_getglobal(L, LUA_MATHLIBNAME);
+	lua_getfield(L, -1, "randomseed");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, (void *)&pl_seed_key); /* for pl_restore_state */
 	lua_pop(L, 1);
 
 	lua_pushliteral(L, "");
@@ -1529,6 +2179,7 @@ static int pl_setup(lua_State *L)
 	kb_plugin *pl = pl_of(L);
 	pl_open_libs(L);
 	lua_settop(L, 0);
+	pl_restore_state(L, pl);
 
 	/* "@plugins/x.lua": error messages then read "plugins/x.lua:12: ..." */
 	const char *chunkname = lua_pushfstring(L, "@%s", pl->display);
@@ -1552,6 +2203,7 @@ static int pl_setup(lua_State *L)
 	lua_pushglobaltable(L);
 	lua_pushvalue(L, tbl);
 	pl_freeze(L, 2);
+	pl->ref_upvalues = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	lua_pushvalue(L, tbl);
 	pl->ref_table = luaL_ref(L, LUA_REGISTRYINDEX); /* the examples and data rules will be read from it */
@@ -1570,7 +2222,20 @@ static void pl_close_state(kb_plugin *pl)
 	if (pl->L)
 		lua_close(pl->L);
 	pl->L = NULL;
-	pl->ref_table = pl->ref_options = LUA_NOREF;
+	kb_phrases_free(pl->phrases);
+	pl->phrases = NULL;
+	free(pl->msg_replace);
+	free(pl->msg_avoid);
+	pl->msg_replace = pl->msg_avoid = NULL;
+	kb_strv_free(pl->ex_ok);
+	kb_strv_free(pl->ex_bad);
+	pl->ex_ok = pl->ex_bad = NULL;
+	pl->nex_ok = pl->nex_bad = 0;
+	free(pl->description);
+	free(pl->options_text);
+	pl->description = pl->options_text = NULL;
+	pl->visitors[0] = '\0';
+	pl->ref_table = pl->ref_options = pl->ref_upvalues = LUA_NOREF;
 	for (int v = 0; v < PL_NVISITORS; v++)
 		pl->ref_visitor[v] = LUA_NOREF;
 }
@@ -1591,7 +2256,8 @@ static char *pl_failure_text(kb_plugin *pl, int st)
 	} else if (st != LUA_OK && lua_type(pl->L, -1) == LUA_TSTRING) {
 		size_t len;
 		const char *s = lua_tolstring(pl->L, -1, &len);
-		kb_buf_add(&b, s, len);
+		/* a long message is cut rather than lost, so the finding still says where */
+		kb_buf_add(&b, s, len < PL_MAX_MESSAGE ? len : PL_MAX_MESSAGE - 1);
 	} else {
 		kb_buf_adds(&b, st == LUA_ERRERR ? "fejl under fejlhåndteringen" : "ukendt fejl");
 	}
@@ -1649,12 +2315,13 @@ static void pl_visit(lua_State *L, kb_plugin *pl, int v)
 	lua_call(L, 3, 0);
 }
 
-/* [-0, +0, e] One letter: on_letter, then for each paragraph on_paragraph, its sentences, its words. Runs under
- * lua_pcall with the time budget armed; the first error ends the walk. */
+/* [-0, +0, e] One letter: the state as it was after loading, then on_letter, then for each paragraph on_paragraph,
+ * its sentences, its words. Runs under lua_pcall with the time budget armed; the first error ends the walk. */
 static int pl_walk(lua_State *L)
 {
 	kb_plugin *pl = pl_of(L);
 	const kb_text *t = pl->run.in->text;
+	pl_restore_state(L, pl);
 	if (pl->ref_visitor[PL_ON_LETTER] != LUA_NOREF) {
 		pl_push_node(L, PL_LETTER, 0, 0, 0);
 		pl_visit(L, pl, PL_ON_LETTER);
@@ -1677,6 +2344,121 @@ static int pl_walk(lua_State *L)
 		}
 	}
 	return 0;
+}
+
+/* ---- running the declarative rules ---- */
+
+/* sugg with its first letter made upper case when found starts with a capital and sugg with a small letter
+ * ("Såfremt" -> "Hvis"). Returns a new string or NULL. */
+static char *pl_match_case(const char *sugg, const char *found, size_t found_len)
+{
+	uint32_t f, s;
+	size_t slen = strlen(sugg);
+	if (!found_len || !slen)
+		return kb_strdup(sugg);
+	kb_utf8_decode(found, found_len, &f);
+	size_t n = kb_utf8_decode(sugg, slen, &s);
+	if (!kb_uc_is_upper(f) || !kb_uc_is_lower(s))
+		return kb_strdup(sugg);
+	char enc[4];
+	size_t m = kb_utf8_encode(kb_uc_toupper(s), enc);
+	char *out = malloc(slen - n + m + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, enc, m);
+	memcpy(out + m, sugg + n, slen - n + 1);
+	return out;
+}
+
+/* Called by kb_phrases_match for each match: one finding, made without Lua. */
+static int pl_phrase_found(void *ud, size_t para, size_t start, size_t len, size_t i)
+{
+	kb_plugin *pl = ud;
+	if (pl->run.nreports >= PL_MAX_REPORTS)
+		return 1; /* stop: the plugin has made as many findings as one letter may get */
+	pl->run.nreports++;
+	const kb_paragraph *p = &pl->run.in->text->paras[para];
+	size_t nsugg = 0;
+	const char *const *sugg = kb_phrases_suggestions(pl->phrases, i, &nsugg);
+	int avoid = kb_phrases_is_avoid(pl->phrases, i);
+	kb_buf found, msg, sb[PL_MAX_SUGG];
+	char *cased[PL_MAX_SUGG] = { 0 }, *sv[PL_MAX_SUGG], *fmt_out = NULL, *text = NULL;
+	int rc = KB_OK;
+	kb_buf_init(&found, PL_MAX_MESSAGE);
+	kb_buf_init(&msg, PL_MAX_MESSAGE);
+	for (size_t k = 0; k < PL_MAX_SUGG; k++)
+		kb_buf_init(&sb[k], PL_MAX_SUGG_BYTES);
+	if (nsugg > PL_MAX_SUGG)
+		nsugg = PL_MAX_SUGG;
+	/* the text as one line: a line break or a run of spaces between the words becomes one space */
+	for (size_t k = 0; !rc && k < len;) {
+		uint32_t cp;
+		size_t n = kb_utf8_decode(p->text + start + k, len - k, &cp);
+		if (cp < 0x20u || kb_uc_is_space(cp)) {
+			if (found.len && found.data[found.len - 1] != ' ')
+				rc = kb_buf_addc(&found, ' ');
+		} else {
+			rc = kb_buf_add(&found, p->text + start + k, n);
+		}
+		k += n;
+	}
+	if (rc == KB_ELIMIT) /* a very long match: its text in the message is cut */
+		rc = KB_OK;
+	if (!rc)
+		rc = kb_buf_add(&found, "", 0) == KB_ENOMEM ? KB_ENOMEM : KB_OK;
+	for (size_t k = 0; !rc && k < nsugg; k++) {
+		if (!(cased[k] = pl_match_case(sugg[k], p->text + start, len)))
+			rc = KB_ENOMEM;
+		else
+			rc = pl_clean_text(&sb[k], cased[k], strlen(cased[k]), PL_MAX_SUGG_BYTES);
+		sv[k] = sb[k].data;
+	}
+	if (!rc) {
+		const char *args[2] = { nsugg ? sv[0] : "", found.data ? found.data : "" };
+		fmt_out =
+		    avoid ? kb_phrases_format(pl->msg_avoid, args + 1, 1) : kb_phrases_format(pl->msg_replace, args, 2);
+		if (!fmt_out)
+			rc = KB_ENOMEM;
+	}
+	if (!rc)
+		rc = pl_clean_text(&msg, fmt_out, strlen(fmt_out), PL_MAX_MESSAGE);
+	if (!rc && !(text = kb_strndup(p->text + start, len)))
+		rc = KB_ENOMEM;
+	if (!rc) {
+		kb_finding f = { 0 };
+		f.rule = pl->id;
+		f.level = pl->level;
+		f.message = msg.data;
+		f.paragraph = (long)para;
+		f.start = start;
+		f.len = len;
+		f.text = text;
+		f.origin = (char *)kb_paragraph_origin_at(p, start);
+		f.source = pl->display;
+		f.suggestions = nsugg ? sv : NULL;
+		f.nsuggestions = nsugg;
+		rc = kb_findings_add(pl->run.out, &f);
+		if (rc == KB_ELIMIT)
+			rc = KB_OK;
+	}
+	free(text);
+	free(fmt_out);
+	for (size_t k = 0; k < PL_MAX_SUGG; k++) {
+		free(cased[k]);
+		kb_buf_free(&sb[k]);
+	}
+	kb_buf_free(&found);
+	kb_buf_free(&msg);
+	return rc;
+}
+
+/* Runs the plugin's replace and avoid lists over the letter. Returns 0 or KB_ENOMEM. */
+static int pl_run_phrases(kb_plugin *pl)
+{
+	if (!pl->phrases || !kb_phrases_count(pl->phrases))
+		return KB_OK;
+	int rc = kb_phrases_match(pl->phrases, pl->run.in->text, pl_phrase_found, pl);
+	return rc == 1 ? KB_OK : rc ? KB_ENOMEM : KB_OK;
 }
 
 /* Runs one plugin over one letter. Returns 0 or KB_ENOMEM. */
@@ -1716,6 +2498,8 @@ static int pl_run_letter(kb_plugin *pl, kb_ctx *ctx, const kb_check_input *in, k
 			pl->reset = 1; /* interrupted anywhere: start clean */
 	}
 	lua_settop(L, 0);
+	if (!rc && pl_run_phrases(pl))
+		pl->run.oom = 1;
 	pl->run.in = NULL;
 	pl->run.out = NULL;
 	if (rc || pl->run.oom)
@@ -1728,6 +2512,8 @@ int kb_plugins_run(kb_plugins *ps, kb_ctx *ctx, const kb_check_input *in, kb_fin
 	if (!in || !out)
 		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_run: no letter or no finding list");
 	for (size_t i = 0; i < ps->n; i++) {
+		if (!ps->items[i]->enabled && !ps->items[i]->broken) /* a broken rule set always stops the letter */
+			continue;
 		int rc = pl_run_letter(ps->items[i], ctx, in, out);
 		if (rc)
 			return rc;
@@ -1762,6 +2548,7 @@ static void pl_free(kb_plugin *pl)
 	free(pl->source);
 	free(pl->id);
 	free(pl->broken);
+	kb_buf_free(&pl->cfg_problems);
 	free(pl);
 }
 
@@ -1807,6 +2594,8 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 	if (!pl)
 		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 	pl->ps = ps;
+	pl->enabled = 1;
+	kb_buf_init(&pl->cfg_problems, 64u * 1024u);
 	pl_close_state(pl); /* sets the references to LUA_NOREF */
 	int rc = KB_OK;
 	char *why = NULL;
@@ -1894,4 +2683,133 @@ int kb_plugins_load_dir(kb_plugins *ps, kb_ctx *ctx, const char *dir)
 		rc = kb_plugins_load_file(ps, ctx, paths[i]);
 	kb_paths_free(paths);
 	return rc;
+}
+
+/* ---- the config file, plugin list, examples ---- */
+
+void kb_plugins_set_config(kb_plugins *ps, const kb_config *cfg)
+{
+	ps->config = cfg;
+	if (cfg && (cfg->plugin_memory || cfg->plugin_time_ms))
+		kb_plugins_set_limits(ps, cfg->plugin_memory, cfg->plugin_time_ms);
+}
+
+/* The file name of path without its folder and ".lua". */
+static int pl_file_is_id(const char *path, const char *id)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(id);
+	return !strncmp(base, id, n) && !strcmp(base + n, ".lua");
+}
+
+int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
+{
+	const kb_config *cfg = ps->config;
+	size_t problems = 0;
+	int oom = 0;
+	kb_ctx_clear(ctx);
+	if (!cfg)
+		return KB_OK;
+	for (size_t i = 0; i < ps->n; i++) {
+		const kb_plugin *pl = ps->items[i];
+		if (pl->broken || !pl->cfg_problems.len)
+			continue;
+		for (const char *s = pl->cfg_problems.data; s && *s;) {
+			const char *nl = strchr(s, '\n');
+			int n = nl ? (int)(nl - s) : (int)strlen(s);
+			oom |= kb_ctx_add_detail(ctx, "%.*s", n, s) != KB_OK;
+			problems++;
+			s = nl ? nl + 1 : s + n;
+		}
+	}
+	const char **ids = calloc(ps->n + 1, sizeof *ids);
+	size_t nids = 0;
+	if (!ids)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	for (size_t i = 0; i < ps->n; i++)
+		if (!ps->items[i]->broken && ps->items[i]->id)
+			ids[nids++] = ps->items[i]->id;
+	for (size_t c = 0; c < cfg->nplugins; c++) {
+		const kb_config_plugin *cp = &cfg->plugins[c];
+		int found = 0;
+		for (size_t i = 0; i < ps->n && !found; i++) {
+			const kb_plugin *pl = ps->items[i];
+			/* a plugin that could not load has no id; its error finding tells what is wrong with it */
+			found = pl->broken ? pl_file_is_id(pl->path, cp->id) : pl->id && !strcmp(pl->id, cp->id);
+		}
+		if (found)
+			continue;
+		const char *near = pl_nearest(cp->id, ids);
+		if (near)
+			oom |= kb_ctx_add_detail(ctx, "%s:%d: der er intet plugin med id »%s«; mente du »%s«?",
+			                         cfg->path, cp->line, cp->id, near) != KB_OK;
+		else
+			oom |= kb_ctx_add_detail(ctx,
+			                         "%s:%d: der er intet plugin med id »%s«; klarbrev plugin list viser "
+			                         "pluginnernes id",
+			                         cfg->path, cp->line, cp->id) != KB_OK;
+		problems++;
+	}
+	free((void *)ids);
+	if (oom)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	if (problems == 1) {
+		char *only = kb_strdup(kb_ctx_detail(ctx, 0));
+		int rc = only ? kb_ctx_fail(ctx, KB_EINPUT, "%s", only) : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		free(only);
+		return rc;
+	}
+	if (problems)
+		return kb_ctx_fail_keep(ctx, KB_EINPUT, "%s: %zu fejl i opsætningen af plugins", cfg->path, problems);
+	return KB_OK;
+}
+
+void kb_plugins_info(const kb_plugins *ps, size_t i, kb_plugin_info *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!ps || i >= ps->n)
+		return;
+	const kb_plugin *pl = ps->items[i];
+	out->id = pl->broken ? NULL : pl->id;
+	out->file = pl->path;
+	out->name = pl->display;
+	out->description = pl->broken ? NULL : pl->description;
+	out->options = !pl->broken && pl->options_text ? pl->options_text : "{}";
+	out->visitors = pl->broken ? "" : pl->visitors;
+	out->problem = pl->broken;
+	out->level = pl->broken ? KB_LEVEL_ERROR : pl->level;
+	out->enabled = pl->enabled;
+	out->configured = pl->configured;
+	out->phrases = pl->broken ? 0 : kb_phrases_count(pl->phrases);
+}
+
+/* A copy of n strings as a NULL-terminated array; NULL when out of memory. */
+static char **pl_copy_strv(char *const *v, size_t n)
+{
+	char **c = calloc(n + 1, sizeof *c);
+	for (size_t i = 0; c && i < n; i++) {
+		if (!(c[i] = kb_strdup(v[i]))) {
+			kb_strv_free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+int kb_plugins_examples(char ***ok, size_t *nok, char ***bad, size_t *nbad, const kb_plugins *ps, size_t i)
+{
+	*ok = *bad = NULL;
+	*nok = *nbad = 0;
+	if (!ps || i >= ps->n)
+		return KB_EUSAGE;
+	const kb_plugin *pl = ps->items[i];
+	if (!(*ok = pl_copy_strv(pl->ex_ok, pl->nex_ok)) || !(*bad = pl_copy_strv(pl->ex_bad, pl->nex_bad))) {
+		kb_strv_free(*ok);
+		*ok = NULL;
+		return KB_ENOMEM;
+	}
+	*nok = pl->nex_ok;
+	*nbad = pl->nex_bad;
+	return KB_OK;
 }

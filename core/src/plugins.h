@@ -19,6 +19,7 @@ typedef struct kb_check_input {
 } kb_check_input;
 
 typedef struct kb_plugins kb_plugins;
+typedef struct kb_config kb_config;
 
 /* speller is borrowed (it must outlive the plugins) and may be NULL: then klarbrev.spell and friends fail with a
  * clear Lua error. Caller frees with kb_plugins_free(). */
@@ -40,8 +41,29 @@ void kb_plugins_set_limits(kb_plugins *ps, size_t mem_bytes, unsigned time_ms);
 
 size_t kb_plugins_count(const kb_plugins *ps);
 
-/* Runs every plugin over one letter, appending findings. A plugin that errors or exceeds a limit becomes one error
- * finding with its file and line; the others still run. Fails only for out of memory. */
+/* The config file (borrowed: it must outlive the plugins), or NULL. Set it before loading: a plugin takes its level,
+ * options, ignored phrases and whether it is switched on from its [plugin id] section each time its state is made;
+ * the limits come from [klarbrev]. */
+void kb_plugins_set_config(kb_plugins *ps, const kb_config *cfg);
+
+/* After loading: the problems of the config file that only the loaded plugins show (an option a plugin does not
+ * have or of the wrong type, an ignored phrase it does not have, a [plugin id] for no plugin), each a detail on ctx
+ * ("kommune.ini:12: ..."), KB_EINPUT; one problem is the message itself. KB_OK when there are none. */
+int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx);
+
+/* What `klarbrev plugin list` shows of plugin i (after the config file). Borrowed; valid until the plugins are
+ * freed or run (a run may make a plugin's state again). */
+void kb_plugins_info(const kb_plugins *ps, size_t i, kb_plugin_info *out);
+
+/* Copies of the examples of plugin i: its ok and bad texts as NULL-terminated arrays; free both with
+ * kb_strv_free(). A plugin without examples gives two empty arrays. Returns 0, KB_EUSAGE (no such plugin) or
+ * KB_ENOMEM. */
+int kb_plugins_examples(char ***ok, size_t *nok, char ***bad, size_t *nbad, const kb_plugins *ps, size_t i);
+
+/* Runs every plugin over one letter, appending findings: its visitors, and its replace and avoid lists (searched by
+ * the core, see phrases.h). A plugin that errors or exceeds a limit becomes one error finding with its file and
+ * line; the others still run. A plugin the config file switched off does not run, unless it could not load (a
+ * broken rule set always stops the letter). Fails only for out of memory. */
 int kb_plugins_run(kb_plugins *ps, kb_ctx *ctx, const kb_check_input *in, kb_findings *out);
 
 #endif
