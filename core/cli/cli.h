@@ -16,14 +16,21 @@ typedef enum { KB_FMT_TEXT, KB_FMT_JSON } kb_format;
 
 /* The options every command understands; each command uses the ones that apply. */
 typedef struct cli_opts {
-	const char *positional[8];
+	const char *positional[256]; /* spell takes many words */
 	int npositional;
 	const char *output;     /* -o, --output */
 	const char *data_dir;   /* --data-dir */
 	const char *delimiters; /* --delimiters "{ }" */
 	const char *partials;   /* --partials DIR (render) */
+	const char *encoding;   /* --encoding windows-1252 (case data, a .txt letter, standard input) */
+	const char *config;     /* --config FILE (the config file; else $KLARBREV_CONFIG) */
+	const char *annotate;   /* --annotate OUT.docx (check): the letter with the findings as Word comments */
+	const char *draft;      /* --draft OUT.docx (fill): the same for a filled letter */
+	const char *pdf;        /* --pdf OUT.pdf (fill): the letter as PDF/A */
+	const char *txt;        /* --txt OUT.txt (fill): the letter as plain text */
 	kb_format format;
 	int force, all, help, no_spell, no_plugins, no_escape, no_check;
+	int list, no_cache; /* spell: --list (-l), --no-cache */
 } cli_opts;
 
 /* Parses argv[first..argc). Allowed is a string of the options the command takes, by name without dashes, each
@@ -41,9 +48,25 @@ int cli_fail(const kb_ctx *ctx, int rc);
 /* Prints a usage error and a hint to --help. Returns KB_EXIT_BAD. */
 int cli_usage_error(const char *cmd, const char *fmt, ...);
 
+/* The checker options the command line gives (data folder, --no-spell, --no-plugins): one place for every command
+ * that makes a checker (check, fill, spell). */
+void cli_checker_options(kb_checker_options *out, const cli_opts *o, const char *data_dir);
+
+/* Releases a checker at the end of a command, when the process is about to exit. A checker holds the loaded
+ * dictionary, some 150 000 hunspell entries that take 50 ms to free one by one and that the operating system takes
+ * back at no cost when the process ends; so an ordinary build keeps the checker (reachable, not leaked) until exit.
+ * A sanitizer build frees it, so that LeakSanitizer still checks everything the checker owns. Accepts NULL. */
+void cli_checker_done(kb_checker *ck);
+
+/* The config file: --config, else $KLARBREV_CONFIG when set and not empty, else NULL. */
+const char *cli_config_path(const cli_opts *o);
+
 /* Checks a letter with a new checker and prints the report to stdout. On success *errors is the number of error
  * findings. Returns 0, or KB_EXIT_BAD after printing why. */
 int cli_check_and_report(const cli_opts *o, const char *data_dir, const kb_letter *l, size_t *errors);
+/* The same, keeping the findings for what is written next (an annotated draft): *out is the caller's to free with
+ * kb_findings_free(). */
+int cli_check_findings(const cli_opts *o, const char *data_dir, const kb_letter *l, kb_findings **out);
 
 /* Parses a --delimiters value such as "{ }" into open and close (each KB_CLI_DELIM bytes). A NULL spec leaves
  * them as they are. Returns 0, or KB_EXIT_BAD after printing why. */
@@ -54,11 +77,22 @@ int cli_delimiters(char *open, char *close, const char *spec, const char *cmd);
  * for templates/afslag), else <data>/templates/partials. malloc'd, or NULL when neither exists. */
 char *cli_partials_dir(const char *template_path, const char *data_dir);
 
+/* What fill, check and export write besides the letter (cmd_export.c). cli_export_names() checks the names given to
+ * --annotate/--draft (.docx), --pdf (.pdf) against the letter (NULL: not known yet) before any work is done;
+ * cli_write_draft() writes the annotated copy --annotate or --draft asks for (whatever the findings);
+ * cli_write_exports() writes --pdf, then --txt. Each returns 0, or KB_EXIT_BAD after printing why. */
+int cli_export_names(const cli_opts *o, const char *cmd, const char *letter);
+int cli_write_draft(const cli_opts *o, const kb_letter *l, const kb_findings *fs);
+int cli_write_exports(const cli_opts *o, const kb_letter *l);
+
 int cmd_fill(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_text(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_spell(int argc, char **argv);
+int cmd_plugin(int argc, char **argv);
 
 #endif

@@ -4,25 +4,34 @@
 #include <stdlib.h>
 
 static const char *check_help =
-	"Brug: klarbrev check BREV.docx|BREV.txt [--format text|json] [--data-dir MAPPE]\n"
+	"Brug: klarbrev check BREV.docx|BREV.txt [--format text|json] [--annotate KOPI.docx] [--encoding TEGNSÆT]\n"
+	"                      [--data-dir MAPPE]\n"
 	"\n"
 	"Tjekker et brev, som en person har skrevet, eller som klarbrev har udfyldt tidligere: stavning,\n"
 	"læsbarhed (LIX, lange sætninger) og reglerne i plugins/. En .txt-fil er UTF-8 med et afsnit pr. linje;\n"
 	"tomme linjer springes over.\n"
 	"\n"
 	"  --format text|json    rapportens form (json er til programmer, fx Word-makroen; se docs/report.md)\n"
+	"  --annotate KOPI.docx  gem en kopi af brevet med hvert fund som en Word-kommentar på de ord, det gælder\n"
+	"                        (kun for .docx; kopien gemmes også, når brevet har fejl)\n"
+	"  --encoding TEGNSÆT    tegnsættet i en .txt-fil, der ikke er UTF-8: windows-1252 eller iso-8859-1\n"
 	"  --no-spell            spring stavekontrollen over\n"
 	"  --data-dir MAPPE      klarbrevs data (plugins, ordlister); ellers KLARBREV_DATA eller ved programmet\n"
+	"  --config FIL          kommunens opsætning (plugins, ordlister, niveauer); ellers KLARBREV_CONFIG\n"
+	"                        (se docs/plugins.md)\n"
 	"\n"
 	"Eksempel:\n"
 	"  klarbrev check brev.docx --format json\n"
+	"  klarbrev check brev.docx --annotate brev-med-kommentarer.docx\n"
+	"  klarbrev check gammelt-brev.txt --encoding windows-1252\n"
 	"\n"
 	"Afslutningskoder: 0 ingen fejl (advarsler er tilladt), 1 brevet har fejl, 2 forkert brug eller ugyldige input.\n";
 
 int cmd_check(int argc, char **argv)
 {
 	cli_opts o;
-	int ret = cli_parse(&o, argc, argv, 2, "check", "format data-dir no-spell no-plugins ");
+	int ret =
+	    cli_parse(&o, argc, argv, 2, "check", "format data-dir no-spell no-plugins encoding config annotate ");
 	if (ret)
 		return ret;
 	if (o.help) {
@@ -31,7 +40,10 @@ int cmd_check(int argc, char **argv)
 	}
 	if (o.npositional != 1)
 		return cli_usage_error("check", "angiv ét brev: klarbrev check BREV.docx");
+	if ((ret = cli_export_names(&o, "check", o.positional[0])))
+		return ret;
 	kb_ctx *ctx = NULL;
+	kb_findings *fs = NULL;
 	kb_letter *l = NULL;
 	char *data_dir = NULL;
 	ret = KB_EXIT_BAD;
@@ -41,16 +53,16 @@ int cmd_check(int argc, char **argv)
 	}
 	if (!(data_dir = cli_data_dir(&o)))
 		goto done;
-	int rc = kb_letter_open(&l, ctx, o.positional[0]);
+	int rc = kb_letter_open_encoded(&l, ctx, o.positional[0], o.encoding);
 	if (rc) {
 		ret = cli_fail(ctx, rc);
 		goto done;
 	}
-	size_t errors = 0;
-	if ((ret = cli_check_and_report(&o, data_dir, l, &errors)))
+	if ((ret = cli_check_findings(&o, data_dir, l, &fs)) || (ret = cli_write_draft(&o, l, fs)))
 		goto done;
-	ret = errors ? KB_EXIT_BLOCKED : KB_EXIT_OK;
+	ret = kb_findings_count_level(fs, KB_LEVEL_ERROR) ? KB_EXIT_BLOCKED : KB_EXIT_OK;
 done:
+	kb_findings_free(fs);
 	kb_letter_free(l);
 	kb_ctx_free(ctx);
 	free(data_dir);

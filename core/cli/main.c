@@ -16,13 +16,19 @@ static const char *usage_text =
 	"klarbrev " KB_VERSION " -- skriver og tjekker afgørelsesbreve\n"
 	"\n"
 	"Brug:\n"
-	"  klarbrev fill SKABELON SAG.json -o BREV.docx   udfyld en skabelon, tjek brevet, gem det\n"
-	"  klarbrev check BREV.docx|BREV.txt              tjek et eksisterende brev\n"
+	"  klarbrev fill SKABELON SAG.json -o BREV.docx   udfyld en skabelon, tjek brevet, gem det (også --pdf, --txt,\n"
+	"                                                 --draft UDKAST.docx med fundene som kommentarer)\n"
+	"  klarbrev check BREV.docx|BREV.txt              tjek et eksisterende brev (--annotate KOPI.docx: fundene\n"
+	"                                                 som Word-kommentarer i en kopi)\n"
+	"  klarbrev export BREV.docx BREV.pdf|BREV.txt    tjek brevet og gem det som PDF/A eller ren tekst\n"
 	"  klarbrev text BREV.docx                        vis brevets tekst, et afsnit pr. linje\n"
 	"  klarbrev inspect BREV.docx|BREV.txt            vis afsnit og sætninger, som klarbrev ser dem\n"
 	"  klarbrev render SKABELON.txt SAG.json          udfyld en tekstskabelon (Mustache), skriv teksten\n"
 	"  klarbrev template lint SKABELON                find alle fejl i en skabelon\n"
 	"  klarbrev template fields SKABELON              skriv et udkast til en sag med skabelonens felter\n"
+	"  klarbrev spell [ORD...]                        vis ukendte ord med forslag (ellers tekst fra standard-input)\n"
+	"  klarbrev plugin list                           vis alle plugins med fil, niveau og indstillinger\n"
+	"  klarbrev plugin test [FIL...]                  kør pluginnernes eksempler og testfiler\n"
 	"\n"
 	"  klarbrev KOMMANDO --help                       hjælp til en kommando\n"
 	"\n"
@@ -40,7 +46,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "klarbrev%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nSe: klarbrev %s--help\n", cmd ? cmd : "");
+	fprintf(stderr, "\nSe: klarbrev %s%s--help\n", cmd ? cmd : "", cmd ? " " : "");
 	return KB_EXIT_BAD;
 }
 
@@ -87,10 +93,14 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 		}
 		if (!strcmp(name, "output"))
 			memcpy(name, "o", 2);
+		if (!strcmp(name, "l"))
+			memcpy(name, "list", 5);
 		if (!opt_allowed(allowed, name))
 			return cli_usage_error(cmd, "ukendt tilvalg %s", a);
 		int takes_value = !strcmp(name, "o") || !strcmp(name, "format") || !strcmp(name, "data-dir") ||
-		                  !strcmp(name, "delimiters") || !strcmp(name, "partials");
+		                  !strcmp(name, "delimiters") || !strcmp(name, "partials") ||
+		                  !strcmp(name, "encoding") || !strcmp(name, "config") || !strcmp(name, "annotate") ||
+		                  !strcmp(name, "draft") || !strcmp(name, "pdf") || !strcmp(name, "txt");
 		if (takes_value && !value) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cmd, "tilvalget %s mangler en værdi", a);
@@ -106,6 +116,18 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 			o->delimiters = value;
 		else if (!strcmp(name, "partials"))
 			o->partials = value;
+		else if (!strcmp(name, "encoding"))
+			o->encoding = value;
+		else if (!strcmp(name, "config"))
+			o->config = value;
+		else if (!strcmp(name, "annotate"))
+			o->annotate = value;
+		else if (!strcmp(name, "draft"))
+			o->draft = value;
+		else if (!strcmp(name, "pdf"))
+			o->pdf = value;
+		else if (!strcmp(name, "txt"))
+			o->txt = value;
 		else if (!strcmp(name, "format")) {
 			if (!strcmp(value, "text"))
 				o->format = KB_FMT_TEXT;
@@ -125,6 +147,10 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 			o->no_escape = 1;
 		else if (!strcmp(name, "no-check"))
 			o->no_check = 1;
+		else if (!strcmp(name, "list"))
+			o->list = 1;
+		else if (!strcmp(name, "no-cache"))
+			o->no_cache = 1;
 	}
 	return 0;
 }
@@ -224,8 +250,54 @@ int cli_fail(const kb_ctx *ctx, int rc)
 	return KB_EXIT_BAD;
 }
 
+void cli_checker_options(kb_checker_options *out, const cli_opts *o, const char *data_dir)
+{
+	memset(out, 0, sizeof *out);
+	out->data_dir = data_dir;
+	out->no_spell = o->no_spell;
+	out->no_plugins = o->no_plugins;
+	out->no_spell_cache = o->no_cache;
+	out->config_path = cli_config_path(o);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CLI_FREE_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CLI_FREE_AT_EXIT 1
+#endif
+#endif
+
+void cli_checker_done(kb_checker *ck)
+{
+#ifdef CLI_FREE_AT_EXIT
+	kb_checker_free(ck);
+#else
+	static kb_checker *kept; /* one per command; the process ends after it */
+	kb_checker_free(kept);
+	kept = ck;
+#endif
+}
+
+const char *cli_config_path(const cli_opts *o)
+{
+	const char *env = getenv("KLARBREV_CONFIG");
+	return o->config ? o->config : env && *env ? env : NULL;
+}
+
 int cli_check_and_report(const cli_opts *o, const char *data_dir, const kb_letter *l, size_t *errors)
 {
+	kb_findings *fs = NULL;
+	int ret = cli_check_findings(o, data_dir, l, &fs);
+	if (!ret)
+		*errors = kb_findings_count_level(fs, KB_LEVEL_ERROR);
+	kb_findings_free(fs);
+	return ret;
+}
+
+int cli_check_findings(const cli_opts *o, const char *data_dir, const kb_letter *l, kb_findings **out)
+{
+	*out = NULL;
 	kb_ctx *ctx = NULL;
 	kb_checker *ck = NULL;
 	kb_findings *fs = NULL;
@@ -235,7 +307,8 @@ int cli_check_and_report(const cli_opts *o, const char *data_dir, const kb_lette
 		fprintf(stderr, "klarbrev: out of memory\n");
 		goto done;
 	}
-	kb_checker_options co = { .data_dir = data_dir, .no_spell = o->no_spell, .no_plugins = o->no_plugins };
+	kb_checker_options co;
+	cli_checker_options(&co, o, data_dir);
 	int rc = kb_checker_new(&ck, ctx, &co);
 	if (!rc)
 		rc = kb_checker_run(ck, ctx, l, fs, &m);
@@ -253,11 +326,12 @@ int cli_check_and_report(const cli_opts *o, const char *data_dir, const kb_lette
 	if (o->format == KB_FMT_JSON)
 		fputc('\n', stdout);
 	free(report);
-	*errors = kb_findings_count_level(fs, KB_LEVEL_ERROR);
+	*out = fs;
+	fs = NULL;
 	ret = 0;
 done:
 	kb_findings_free(fs);
-	kb_checker_free(ck);
+	cli_checker_done(ck);
 	kb_ctx_free(ctx);
 	return ret;
 }
@@ -281,6 +355,8 @@ int main(int argc, char **argv)
 		return cmd_fill(argc, argv);
 	if (!strcmp(cmd, "check"))
 		return cmd_check(argc, argv);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(argc, argv);
 	if (!strcmp(cmd, "text"))
 		return cmd_text(argc, argv);
 	if (!strcmp(cmd, "inspect"))
@@ -289,6 +365,10 @@ int main(int argc, char **argv)
 		return cmd_render(argc, argv);
 	if (!strcmp(cmd, "template"))
 		return cmd_template(argc, argv);
+	if (!strcmp(cmd, "plugin"))
+		return cmd_plugin(argc, argv);
+	if (!strcmp(cmd, "spell"))
+		return cmd_spell(argc, argv);
 	fprintf(stderr, "klarbrev: ukendt kommando \"%s\"\n\n", cmd);
 	fputs(usage_text, stderr);
 	return KB_EXIT_BAD;

@@ -33,7 +33,8 @@ enum {
 	KB_EUSAGE = -6,  /* the caller passed an invalid argument */
 	KB_EPLUGIN = -7, /* a plugin could not be loaded or run */
 	KB_ENOTFOUND = -8, /* a named thing (file, part, dictionary) does not exist */
-	KB_ETEMPLATE = -9  /* the template has problems its author must fix; each one is a detail */
+	KB_ETEMPLATE = -9, /* the template has problems its author must fix; each one is a detail */
+	KB_EEXTERNAL = -10 /* an outside program (LibreOffice) is missing, failed or took too long */
 };
 
 /* ---------------------------------------------------------------------------------------------------------------
@@ -176,8 +177,13 @@ typedef struct kb_case kb_case;
 typedef struct kb_template kb_template;
 typedef struct kb_letter kb_letter;
 
-/* Reads a JSON case file (UTF-8). A syntax error names file, line and column. Caller frees with kb_case_free(). */
+/* Reads a JSON case file (UTF-8). A syntax error names file, line and column. Caller frees with kb_case_free().
+ * A top-level "ignore" must be a list of words: the spelling rule does not report them in this case's letter
+ * (a name or a term no dictionary knows). */
 int kb_case_load_file(kb_case **out, kb_ctx *ctx, const char *path);
+/* The same for a file in another character set, converted with iconv: encoding "windows-1252", "iso-8859-1", ...;
+ * NULL or "utf-8" for UTF-8. */
+int kb_case_load_file_encoded(kb_case **out, kb_ctx *ctx, const char *path, const char *encoding);
 /* Same from memory; name is used in messages. */
 int kb_case_load_buffer(kb_case **out, kb_ctx *ctx, const char *data, size_t len, const char *name);
 void kb_case_free(kb_case *c);
@@ -224,6 +230,13 @@ int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t
 /* Opens an existing letter for checking: a .docx, or a .txt with one paragraph per line (UTF-8; blank lines are
  * ignored). Caller frees with kb_letter_free(). */
 int kb_letter_open(kb_letter **out, kb_ctx *ctx, const char *path);
+/* The same with the character set of a .txt letter (converted with iconv; NULL or "utf-8" for UTF-8). A .docx
+ * declares its own encoding: another encoding than UTF-8 for one is KB_EINPUT. */
+int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const char *encoding);
+/* A plain-text letter from text in memory (one paragraph a line, as a .txt letter), in encoding (NULL: UTF-8);
+ * name stands for the file in messages and as the paragraphs' part name. Caller frees with kb_letter_free(). */
+int kb_letter_from_text(kb_letter **out, kb_ctx *ctx, const char *text, size_t len, const char *name,
+                        const char *encoding);
 void kb_letter_free(kb_letter *l);
 /* The letter's text model. Borrowed; valid until the letter is freed. */
 const kb_text *kb_letter_text(const kb_letter *l);
@@ -232,6 +245,48 @@ int kb_letter_is_docx(const kb_letter *l);
 /* Writes the letter as DOCX: to a temporary file in the target folder, renamed into place; on failure nothing is
  * left at path. Parts the letter did not change are copied without being decompressed. */
 int kb_letter_save(const kb_letter *l, kb_ctx *ctx, const char *path);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Export: the letter as an annotated draft, as plain text, as PDF/A. Each writes to a temporary file in the target
+ * folder and renames it into place; on failure nothing is left at path. None of them checks the letter: the caller
+ * applies the gate (DESIGN.md) first.
+ */
+typedef struct kb_annotate_options {
+	const char *author;   /* the comments' author; NULL: "klarbrev" */
+	const char *initials; /* NULL: "KB" */
+	const char *date;     /* the comments' date as Word writes it, "2026-05-04T09:30:00Z"; NULL: now (UTC) */
+} kb_annotate_options;
+
+/* Writes a copy of a DOCX letter with each finding of fs as a Word comment: the level, rule and Danish message, the
+ * suggestions, and where the text came from when the letter was filled. A finding in the body or a table cell is
+ * anchored on exactly its words (runs are split at its byte offsets, keeping their formatting). Word shows no
+ * comments in headers, footers, notes and text boxes, so a finding there is anchored on the nearest place in the body
+ * (the first paragraph for a header, the last for a footer, the reference mark of a note, the run that holds a text
+ * box) and the comment quotes the text it is about. A finding about the whole letter (paragraph -1) is a comment on
+ * the first paragraph. The document's own comments are kept; the new ones get ids after theirs. fs may be empty (a
+ * plain copy). A .txt letter is KB_EUSAGE. opts may be NULL. */
+int kb_letter_save_annotated(const kb_letter *l, kb_ctx *ctx, const char *path, const kb_findings *fs,
+                             const kb_annotate_options *opts);
+
+/* Writes the letter as plain UTF-8 text: the paragraphs of the body (tables and text boxes included), then those of
+ * the footnotes and endnotes, separated by blank lines; a line break inside a paragraph stays a line break, a tab a
+ * tab. Headers and footers (the letterhead) are left out. Works for DOCX and .txt letters. */
+int kb_letter_save_text(const kb_letter *l, kb_ctx *ctx, const char *path);
+
+typedef struct kb_pdf_options {
+	const char *soffice; /* the LibreOffice program; NULL: $KLARBREV_SOFFICE, else soffice or libreoffice on PATH */
+	unsigned timeout;    /* seconds the conversion may take; 0: $KLARBREV_PDF_TIMEOUT, else KB_PDF_TIMEOUT */
+} kb_pdf_options;
+
+#define KB_PDF_TIMEOUT 120
+
+/* Writes a DOCX letter as PDF/A-2b (the archival PDF that Digital Post and journal systems take), converted by
+ * LibreOffice in headless mode with a profile folder of its own (so it works while LibreOffice is open and when
+ * several conversions run at once), under a time limit (the conversion is stopped when it runs over). The PDF is
+ * checked to be a PDF that declares PDF/A-2b before it is renamed into place. A missing LibreOffice, a failed or
+ * stopped conversion: KB_EEXTERNAL with a Danish message that says what to do; a .txt letter: KB_EUSAGE. opts may be
+ * NULL. */
+int kb_letter_save_pdf(const kb_letter *l, kb_ctx *ctx, const char *path, const kb_pdf_options *opts);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Checking: spelling, Lua plugins, metrics. A checker loads its dictionary and plugins once and checks any number
@@ -244,14 +299,46 @@ typedef struct kb_checker_options {
 	const char *hunspell_dir;  /* where da_DK.aff/.dic are; NULL: KLARBREV_HUNSPELL_DIR or /usr/share/hunspell */
 	int no_spell;              /* 1: skip spelling */
 	int no_plugins;            /* 1: skip plugins */
+	int no_spell_cache;        /* 1: look every word up again instead of caching answers (to measure the cache) */
+	const char *config_path;   /* a config file (docs/plugins.md): plugin folders, word lists, plugin options and
+	                              levels, plugins and rules switched off; NULL: none */
 } kb_checker_options;
 
-/* Caller frees with kb_checker_free(). */
+/* Loads the word lists and plugins: <data_dir>/dictionaries and <data_dir>/plugins, then what the config file adds.
+ * A config file with problems is KB_EINPUT with every problem as a detail ("kommune.ini:7: ..."). Caller frees with
+ * kb_checker_free(). */
 int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts);
 void kb_checker_free(kb_checker *ck);
 /* Checks a letter: appends findings to out and fills metrics (metrics may be NULL). A plugin that fails becomes an
- * error finding, not a failure of this call; failures are for the checker itself (out of memory). */
+ * error finding, not a failure of this call; failures are for the checker itself (out of memory). The config
+ * file's [rules] apply to every finding. */
 int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings *out, kb_metrics *metrics);
+/* The spelling rule alone, as kb_checker_run runs it (the same dictionaries, word lists and skipping rules, the case's
+ * "ignore" list): appends a "stavning" finding for each unknown word at each place. suggestions 0 leaves the
+ * findings without suggestions, which are the slow part (klarbrev spell --list). *checked (may be NULL) gets the
+ * number of words looked up. Needs a checker made with spelling or plugins on. */
+int kb_checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int suggestions, kb_findings *out,
+                     size_t *checked);
+
+/* One plugin as the checker loaded it, after the config file (what `klarbrev plugin list` shows). */
+typedef struct kb_plugin_info {
+	const char *id;          /* NULL when the plugin could not be loaded */
+	const char *file;        /* the file it was loaded from */
+	const char *name;        /* how findings name it (their "source"): "plugins/readability.lua" */
+	const char *description; /* NULL when it has none */
+	const char *options;     /* its options as Lua: "{ max_lix = 40, max_words = 25 }", or "{}" */
+	const char *visitors;    /* the visitors it defines: "on_sentence, on_letter", or "" */
+	const char *problem;     /* why it cannot run (the message of its error finding), or NULL */
+	kb_level level;          /* the level of its findings, unless a finding says otherwise */
+	int enabled;             /* 0 when the config file switched it off */
+	int configured;          /* 1 when the config file has a section for it */
+	size_t phrases;          /* entries of its replace and avoid lists */
+} kb_plugin_info;
+
+/* The plugins of a checker made without no_plugins, in the order they run. Strings are borrowed; valid until the
+ * checker is freed or checks a letter. */
+size_t kb_checker_plugin_count(const kb_checker *ck);
+void kb_checker_plugin_info(kb_plugin_info *out, const kb_checker *ck, size_t i);
 
 /* Computes LIX (convention K) over a text model. */
 void kb_metrics_compute(kb_metrics *out, const kb_text *text);

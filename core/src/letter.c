@@ -4,6 +4,7 @@
  */
 #include "letter.h"
 #include "docx.h"
+#include "encoding.h"
 #include "textmodel.h"
 
 #include <ctype.h>
@@ -328,23 +329,18 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && !strcasecmp(s + n - m, suffix);
 }
 
-static int open_txt(kb_letter **out, kb_ctx *ctx, const char *path)
+/* A plain-text letter from UTF-8 text (one paragraph a line); name is its file, or what stands for one. */
+static int letter_from_utf8(kb_letter **out, kb_ctx *ctx, const char *utf8, size_t len, const char *name)
 {
-	char *data = NULL;
-	size_t len = 0;
-	kb_letter *l = NULL;
-	int rc = kb_read_file(&data, &len, ctx, path, KB_MAX_TEXT_BYTES);
+	int rc = kb_encoding_check_utf8(ctx, utf8, len, name, "brevet");
 	if (rc)
 		return rc;
-	if ((rc = kb_letter_alloc(&l, path))) {
-		free(data);
+	kb_letter *l = NULL;
+	if ((rc = kb_letter_alloc(&l, name)))
 		return kb_ctx_fail(ctx, rc, "out of memory");
-	}
 	kb_text_free(l->text);
 	l->text = NULL;
-	rc = kb_text_from_plain(&l->text, ctx, data, len, path);
-	free(data);
-	if (rc) {
+	if ((rc = kb_text_from_plain(&l->text, ctx, utf8, len, name))) {
 		kb_letter_free(l);
 		return rc;
 	}
@@ -352,11 +348,53 @@ static int open_txt(kb_letter **out, kb_ctx *ctx, const char *path)
 	return KB_OK;
 }
 
+int kb_letter_from_text(kb_letter **out, kb_ctx *ctx, const char *text, size_t len, const char *name,
+                        const char *encoding)
+{
+	*out = NULL;
+	if (!name)
+		name = "tekst";
+	if (!text && len)
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_letter_from_text: no text given");
+	if (len > KB_MAX_TEXT_BYTES)
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: teksten er større end grænsen på %u byte; del brevet op", name,
+		                   KB_MAX_TEXT_BYTES);
+	if (kb_encoding_is_utf8(encoding))
+		return letter_from_utf8(out, ctx, text ? text : "", len, name);
+	char *utf8 = NULL;
+	size_t n = 0;
+	int rc = kb_encoding_to_utf8(&utf8, &n, ctx, text, len, encoding, name, KB_MAX_TEXT_BYTES);
+	if (!rc)
+		rc = letter_from_utf8(out, ctx, utf8, n, name);
+	free(utf8);
+	return rc;
+}
+
+static int open_txt(kb_letter **out, kb_ctx *ctx, const char *path, const char *encoding)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = kb_encoding_read_file(&data, &len, ctx, path, encoding, KB_MAX_TEXT_BYTES);
+	if (rc)
+		return rc;
+	rc = letter_from_utf8(out, ctx, data, len, path);
+	free(data);
+	return rc;
+}
+
 int kb_letter_open(kb_letter **out, kb_ctx *ctx, const char *path)
+{
+	return kb_letter_open_encoded(out, ctx, path, NULL);
+}
+
+int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const char *encoding)
 {
 	*out = NULL;
 	if (ends_with(path, ".txt") || ends_with(path, ".text"))
-		return open_txt(out, ctx, path);
+		return open_txt(out, ctx, path, encoding);
+	if (!kb_encoding_is_utf8(encoding))
+		return kb_ctx_fail(ctx, KB_EINPUT,
+		                   "%s: --encoding gælder kun et .txt-brev; en .docx-fil angiver selv sit tegnsæt", path);
 	kb_letter *l = NULL;
 	int rc = kb_letter_alloc(&l, path);
 	if (rc)

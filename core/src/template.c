@@ -2117,12 +2117,14 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 		if (tag->quiet)
 			continue;
 		if (tag->kind == TAG_CLOSE && depth) {
-			/* a section becomes what its content uses: a list of items with fields, a list of texts ({{.}}), a
-			 * text ({{#x}}...{{x}}...{{/x}}), or else a yes/no field; the manifest's type wins where declared */
+			/* a section becomes what its content uses: a list of items with fields, a list of texts
+			 * ({{.}}), a text ({{#x}}...{{x}}...{{/x}}), or else a yes/no field; the manifest's type wins
+			 * where declared */
 			json_t *item = objs[depth];
 			const char *name = names[depth];
 			json_t *v;
-			const char *type = json_string_value(json_object_get(kb_manifest_field(t->manifest, name), "type"));
+			const char *type =
+			    json_string_value(json_object_get(kb_manifest_field(t->manifest, name), "type"));
 			if (json_object_size(item))
 				v = json_pack("[O]", item);
 			else if (dot[depth])
@@ -2531,7 +2533,6 @@ static int isolate_marker(xmlNodePtr p, xmlNodePtr m)
 		free_node(post);
 	return rc;
 }
-
 
 /* Renders the section whose markers are marks[i] and marks[j]. Markers after j that lie inside what the section
  * removes (the rest of a repeated table row) are rendered in the copies; *next is the first marker after them. */

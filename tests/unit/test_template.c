@@ -670,8 +670,8 @@ static void test_template__fields_skeleton_follows_what_sections_use(void)
 	if (t)
 		KB_CHECK_INT(kb_template_fields(&json, ctx, t), 0);
 	json_t *got = json ? json_loads(json, 0, NULL) : NULL;
-	json_t *want = json_pack("{s:{s:s}, s:[{s:s, s:s}], s:[s], s:s, s:b}", "modtager", "navn", "", "ydelser", "navn", "",
-	                         "beløb", "", "bilag", "", "rep", "", "enlig", 0);
+	json_t *want = json_pack("{s:{s:s}, s:[{s:s, s:s}], s:[s], s:s, s:b}", "modtager", "navn", "", "ydelser",
+	                         "navn", "", "beløb", "", "bilag", "", "rep", "", "enlig", 0);
 	KB_CHECK(got && json_equal(got, want));
 	if (!(got && json_equal(got, want)))
 		fprintf(stderr, "  got %s\n", json ? json : "(null)");
