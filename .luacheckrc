@@ -31,6 +31,8 @@ stds.klarbrev_sandbox = {
     klarbrev = {
       fields = {
         "analyze", "len", "lix", "log", "lower", "sentences", "spell", "suggest", "upper", "version", "words",
+        -- the shared helper libraries of plugins/lib (klarbrev.lib.tekst, ...)
+        lib = { other_fields = true },
       },
     },
   },

@@ -115,6 +115,7 @@ if [ -n "$data_dir" ] && [ -d "$data_dir/plugins" ]; then
     mkdir -p "$one/plugins"
     [ -d "$data_dir/dictionaries" ] && cp -r "$data_dir/dictionaries" "$one/"
     cp "$f" "$one/plugins/"
+    [ -d "$data_dir/plugins/lib" ] && cp -r "$data_dir/plugins/lib" "$one/plugins/"
     for _ in $(seq "$REPS"); do
       time_ms "$KLARBREV" check "$work/letter.txt" --no-spell --data-dir "$one" >>"$one.ms"
     done

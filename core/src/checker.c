@@ -90,6 +90,13 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 			goto done;
 		}
 		kb_plugins_set_config(ck->plugins, ck->config);
+		if ((rc = kb_buf_adds(&path, "/lib")) || (rc = kb_plugins_load_libs(ck->plugins, ctx, path.data))) {
+			if (rc == KB_ENOMEM)
+				kb_ctx_fail(ctx, rc, "out of memory");
+			goto done;
+		}
+		path.len -= 4;
+		path.data[path.len] = '\0';
 		if ((rc = kb_plugins_load_dir(ck->plugins, ctx, path.data)))
 			goto done;
 		for (size_t i = 0; ck->config && i < ck->config->nplugin_dirs; i++) {

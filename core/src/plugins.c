@@ -111,9 +111,18 @@ typedef struct kb_plugin {
 	kb_buf cfg_problems; /* problems with its [plugin id] section, one per line */
 } kb_plugin;
 
+/* A shared library of Lua helpers (plugins/lib/<name>.lua): run in every plugin's state before the plugin, its
+ * table is klarbrev.lib.<name>. */
+typedef struct pl_lib {
+	char *name, *display, *source;
+	size_t len;
+} pl_lib;
+
 struct kb_plugins {
 	kb_plugin **items;
 	size_t n, cap;
+	pl_lib *libs;
+	size_t nlibs;
 	kb_speller *speller;
 	kb_ctx *hctx; /* messages of helper calls (klarbrev.spell, ...), kept off the caller's context */
 	size_t mem_cap;
@@ -2181,6 +2190,25 @@ static int pl_setup(lua_State *L)
 	lua_settop(L, 0);
 	pl_restore_state(L, pl);
 
+	/* the shared libraries first: klarbrev.lib.<name> = what plugins/lib/<name>.lua returns */
+	if (pl->ps->nlibs) {
+		lua_getglobal(L, "klarbrev");
+		lua_newtable(L);
+		for (size_t i = 0; i < pl->ps->nlibs; i++) {
+			const pl_lib *lib = &pl->ps->libs[i];
+			const char *libchunk = lua_pushfstring(L, "@%s", lib->display);
+			if (luaL_loadbufferx(L, lib->source, lib->len, libchunk, "t") != LUA_OK)
+				return lua_error(L);
+			lua_remove(L, -2);
+			lua_call(L, 0, 1);
+			if (!lua_istable(L, -1))
+				return luaL_error(L, "%s skal returnere en tabel med sine hjælpefunktioner", lib->display);
+			lua_setfield(L, -2, lib->name);
+		}
+		lua_setfield(L, -2, "lib");
+		lua_settop(L, 0);
+	}
+
 	/* "@plugins/x.lua": error messages then read "plugins/x.lua:12: ..." */
 	const char *chunkname = lua_pushfstring(L, "@%s", pl->display);
 	int st = luaL_loadbufferx(L, pl->source, pl->source_len, chunkname, "t");
@@ -2559,6 +2587,12 @@ void kb_plugins_free(kb_plugins *ps)
 	for (size_t i = 0; i < ps->n; i++)
 		pl_free(ps->items[i]);
 	free(ps->items);
+	for (size_t i = 0; i < ps->nlibs; i++) {
+		free(ps->libs[i].name);
+		free(ps->libs[i].display);
+		free(ps->libs[i].source);
+	}
+	free(ps->libs);
 	kb_ctx_free(ps->hctx);
 	free(ps);
 }
@@ -2671,6 +2705,51 @@ int kb_plugins_load_file(kb_plugins *ps, kb_ctx *ctx, const char *path)
 		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 	int rc = kb_plugins_load_named(ps, ctx, path, display);
 	free(display);
+	return rc;
+}
+
+int kb_plugins_load_libs(kb_plugins *ps, kb_ctx *ctx, const char *dir)
+{
+	char **paths = NULL;
+	size_t n = 0;
+	int rc = kb_list_dir(&paths, &n, ctx, dir, ".lua", PL_MAX_PLUGINS);
+	if (rc == KB_ENOTFOUND) {
+		kb_ctx_clear(ctx);
+		return KB_OK;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *base = strrchr(paths[i], '/');
+		base = base ? base + 1 : paths[i];
+		size_t blen = strlen(base) - 4; /* less ".lua" */
+		int ascii = blen > 0;
+		for (size_t k = 0; k < blen; k++)
+			ascii &= (base[k] >= 'a' && base[k] <= 'z') || (base[k] >= '0' && base[k] <= '9') || base[k] == '_';
+		if (!ascii) {
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: et biblioteks navn må kun have a-z, 0-9 og _", paths[i]);
+			break;
+		}
+		pl_lib *nl = realloc(ps->libs, (ps->nlibs + 1) * sizeof *nl);
+		if (!nl) {
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			break;
+		}
+		ps->libs = nl;
+		pl_lib *lib = &ps->libs[ps->nlibs];
+		memset(lib, 0, sizeof *lib);
+		if ((rc = kb_read_file(&lib->source, &lib->len, ctx, paths[i], PL_MAX_FILE_BYTES)))
+			break;
+		lib->name = kb_strndup(base, blen);
+		char *disp = NULL;
+		if (!lib->name || pl_display_name(&disp, paths[i])) {
+			free(lib->name);
+			free(lib->source);
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			break;
+		}
+		lib->display = disp;
+		ps->nlibs++;
+	}
+	kb_paths_free(paths);
 	return rc;
 }
 

@@ -26,6 +26,11 @@ typedef struct kb_config kb_config;
 int kb_plugins_new(kb_plugins **out, kb_ctx *ctx, kb_speller *speller);
 void kb_plugins_free(kb_plugins *ps);
 
+/* Reads the shared helper libraries in dir (the .lua files of plugins/lib; a missing dir is fine). Each runs in every plugin's
+ * state before the plugin's own file, with the same sandbox and budget, and the table it returns is
+ * klarbrev.lib.<file name>: `local tekst = klarbrev.lib.tekst`. Call before loading plugins. */
+int kb_plugins_load_libs(kb_plugins *ps, kb_ctx *ctx, const char *dir);
+
 /* Loads every *.lua file of dir in name order. A plugin that fails to load does not fail this call: it is kept as a
  * broken plugin and becomes an error finding (rule "plugin") on every run. A missing dir is KB_ENOTFOUND. */
 int kb_plugins_load_dir(kb_plugins *ps, kb_ctx *ctx, const char *dir);

@@ -403,6 +403,23 @@ static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, 
 	}
 	if (opts->config)
 		kb_plugins_set_limits(p->ps, opts->config->plugin_memory, opts->config->plugin_time_ms);
+	if (opts->data_dir) {
+		/* the bundled helper libraries (klarbrev.lib.*), for a plugin tested from anywhere */
+		kb_buf lib;
+		kb_buf_init(&lib, 8192);
+		int lrc = kb_buf_printf(&lib, "%s/plugins/lib", opts->data_dir);
+		if (!lrc)
+			lrc = kb_plugins_load_libs(p->ps, tmp, lib.data);
+		kb_buf_free(&lib);
+		if (lrc == KB_ENOMEM) {
+			r->oom = 1;
+			goto done;
+		}
+		if (lrc) {
+			pt_problem(r, "%s", kb_ctx_errmsg(tmp));
+			goto done;
+		}
+	}
 	int rc = opts->names_as_given ? kb_plugins_load_named(p->ps, tmp, file, file)
 	                              : kb_plugins_load_file(p->ps, tmp, file);
 	if (rc == KB_ENOMEM) {

@@ -13,7 +13,7 @@ command -v soffice >/dev/null || { echo "soffice missing: run scripts/install-de
 # kancellisprog plugin and the klagevejledning rule from docs/plugins.md (a finding about the whole letter).
 mkdir -p "$T/data/plugins"
 ln -s "$KB_SRC/dictionaries" "$T/data/dictionaries"
-cp "$KB_SRC/plugins/kancellisprog.lua" "$T/data/plugins/"
+cp -r "$KB_SRC/plugins/kancellisprog.lua" "$KB_SRC/plugins/lib" "$T/data/plugins/"
 cat >"$T/data/plugins/klagevejledning.lua" <<'EOF'
 return {
   id = "klagevejledning", level = "error",

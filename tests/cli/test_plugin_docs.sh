@@ -54,7 +54,7 @@ done
 # so the other bundled plugins do not change what this test sees
 mkdir -p "$T/data/plugins"
 cp -r "$KB_SRC/dictionaries" "$T/data/"
-cp "$KB_SRC/plugins/readability.lua" "$T/data/plugins/"
+cp -r "$KB_SRC/plugins/readability.lua" "$KB_SRC/plugins/lib" "$T/data/plugins/"
 export KLARBREV_DATA=$T/data
 mkdir -p "$D/regler" "$D/ordlister"
 cp "$D/mit-foerste.lua" "$D/kancellisprog.lua" "$D/cpr.lua" "$D/klagevejledning.lua" "$D/regler/"

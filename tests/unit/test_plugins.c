@@ -156,11 +156,53 @@ static const char *long_sentence =
     "Du har søgt om hjælp til husleje og vi har set på din sag og de papirer du har sendt til os og vi har talt "
     "med dig om det i går.";
 
+/* plugins/lib: a helper library runs in each plugin's state and is shared read-only as klarbrev.lib.<name>; a
+ * library that does not return a table stops the plugins that would use it, with a clear message. */
+static void test_plugins__shared_library_is_klarbrev_lib_and_read_only(void)
+{
+	setup();
+	char libdir[300];
+	snprintf(libdir, sizeof libdir, "%s/lib", g_dir);
+	mkdir(libdir, 0755);
+	write_plugin("lib/hjaelp.lua", "local n = 0\nreturn { ord = function(s) n = n + 1; return #s .. ':' .. n end }\n");
+	kb_plugins *ps = plugins(0, 0);
+	KB_CHECK_INT(kb_plugins_load_libs(ps, g_ctx, libdir), KB_OK);
+	KB_CHECK_INT(load(ps, "bruger.lua",
+	                  "local h = klarbrev.lib.hjaelp\n"
+	                  "return { id = 'bruger', level = 'info', description = 'x',\n"
+	                  "  on_letter = function(l, report) report(l, h.ord(l.text)) end }\n"),
+	             KB_OK);
+	KB_CHECK_INT(load(ps, "skriver.lua",
+	                  "return { id = 'skriver', level = 'info', description = 'x',\n"
+	                  "  on_letter = function(l, report) klarbrev.lib.hjaelp.ord = nil end }\n"),
+	             KB_OK);
+	for (int round = 0; round < 2; round++) {
+		kb_findings *fs = run(ps, "Hej");
+		const kb_finding *f = nth(fs, "bruger", 0);
+		/* the library's upvalue starts over for each letter, like the plugin's own */
+		KB_CHECK_STR(f ? f->message : "", "3:1");
+		KB_CHECK_INT(count_rule(fs, "plugin"), 1); /* skriver.lua tried to change the library */
+		kb_findings_free(fs);
+	}
+	kb_plugins_free(ps);
+	write_plugin("lib/hjaelp.lua", "return 42\n");
+	ps = plugins(0, 0);
+	KB_CHECK_INT(kb_plugins_load_libs(ps, g_ctx, libdir), KB_OK);
+	load(ps, "bruger2.lua", "return { id = 'bruger2', level = 'info', description = 'x' }\n");
+	kb_findings *fs = run(ps, "Hej");
+	const kb_finding *f = nth(fs, "plugin", 0);
+	KB_CHECK(f && strstr(f->message, "skal returnere en tabel"));
+	kb_findings_free(fs);
+	kb_plugins_free(ps);
+}
+
 /* ---- the bundled readability plugin ---- */
 
 static kb_plugins *readability(void)
 {
 	kb_plugins *ps = plugins(0, 0);
+	if (ps && kb_plugins_load_libs(ps, g_ctx, KB_TEST_SOURCE_DIR "/plugins/lib") != KB_OK)
+		fprintf(stderr, "  load plugins/lib: %s\n", kb_ctx_errmsg(g_ctx));
 	if (ps && kb_plugins_load_file(ps, g_ctx, KB_TEST_SOURCE_DIR "/plugins/readability.lua") != KB_OK)
 		fprintf(stderr, "  load readability.lua: %s\n", kb_ctx_errmsg(g_ctx));
 	return ps;
@@ -251,6 +293,15 @@ static size_t read_examples(const char *path, const char *kind, char list[][1024
 	size_t n = 0;
 	lua_State *L = luaL_newstate();
 	luaL_openlibs(L);
+	/* klarbrev.lib.tekst, as the host provides it */
+	lua_newtable(L);
+	lua_newtable(L);
+	if (luaL_dofile(L, KB_TEST_SOURCE_DIR "/plugins/lib/tekst.lua") == LUA_OK)
+		lua_setfield(L, -2, "tekst");
+	else
+		lua_pop(L, 1);
+	lua_setfield(L, -2, "lib");
+	lua_setglobal(L, "klarbrev");
 	if (luaL_dofile(L, path) != LUA_OK) {
 		fprintf(stderr, "  %s: %s\n", path, lua_tostring(L, -1));
 	} else if (lua_getfield(L, -1, "examples") == LUA_TTABLE && lua_getfield(L, -1, kind) == LUA_TTABLE) {
@@ -1028,12 +1079,14 @@ static void test_plugins__zz_teardown(void)
 			                "top.lua",  "rep.lua",    "grow.lua", "catch.lua", "bin.lua",  "count.lua",
 			                "upv.lua",  "opts.lua",   "cls.lua",  "keep.lua",  "para.lua", "all.lua",
 			                "f.lua",    "tbl.lua",    "utf.lua",  "bad.lua",   "sp.lua",   "o.lua",
-			                "deep.lua" };
+			                "deep.lua", "bruger.lua", "skriver.lua", "bruger2.lua", "lib/hjaelp.lua" };
 		char path[256];
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			snprintf(path, sizeof path, "%s/%s", g_dir, names[i]);
 			unlink(path);
 		}
+		snprintf(path, sizeof path, "%s/lib", g_dir);
+		rmdir(path);
 		KB_CHECK_INT(rmdir(g_dir), 0);
 		g_dir[0] = '\0';
 	}
@@ -1041,7 +1094,7 @@ static void test_plugins__zz_teardown(void)
 	g_ctx = NULL;
 }
 
-KB_TESTS(KB_TEST(test_plugins__readability_loads_from_the_repository),
+KB_TESTS(KB_TEST(test_plugins__shared_library_is_klarbrev_lib_and_read_only), KB_TEST(test_plugins__readability_loads_from_the_repository),
          KB_TEST(test_plugins__long_sentence_gives_one_finding_with_its_offsets),
          KB_TEST(test_plugins__short_clean_text_gives_no_finding),
          KB_TEST(test_plugins__high_lix_is_an_error_on_the_letter),

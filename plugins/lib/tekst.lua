@@ -1,0 +1,376 @@
+-- plugins/lib/tekst.lua -- text helpers shared by the bundled plugins, as klarbrev.lib.tekst.
+--
+-- klarbrev runs every file in plugins/lib/ in each plugin's sandbox before the plugin itself; the table a file
+-- returns is klarbrev.lib.<file name>, read-only like everything else. A plugin takes what it needs:
+--   local tekst = klarbrev.lib.tekst
+--   local prepare, quote_spans = tekst.prepare, tekst.quote_spans
+--
+-- Word patterns (compile, find_pattern, find_any):
+-- A pattern is words separated by spaces, matched against the lower-case words of one sentence (punctuation is
+-- not part of a word, so "fra den dag, du fik" is matched by "fra den dag du fik"):
+--   "a|b"   one of these words             "ab*"   a word that starts with "ab"
+--   "a?"    an optional word                "*"     any one word
+--   "..."   zero to three words             "!a|b"  the next word is none of these (takes no word)
+
+
+-- Closing quotes and brackets that may follow a sentence's final punctuation.
+local TRAILERS = { ")", "]", "\"", "'", "»", "«", "”", "’", "“" }
+
+-- True when the text ends like a sentence (. ! ? : ;), ignoring closing quotes, brackets and white space.
+local function ends_like_sentence(text)
+  local t = text
+  local changed = true
+  while changed do
+    changed = false
+    local s = t:gsub("[%s]+$", "")
+    if s:sub(-2) == "\194\160" then s = s:sub(1, -3) end
+    if s ~= t then t = s; changed = true end
+    for i = 1, #TRAILERS do
+      local q = TRAILERS[i]
+      if #t > #q and t:sub(-#q) == q then
+        t = t:sub(1, -#q - 1)
+        changed = true
+      end
+    end
+  end
+  local c = t:sub(-1)
+  return c == "." or c == "!" or c == "?" or c == ":" or c == ";"
+end
+
+local CLOSING_LINES = {
+  "med venlig hilsen", "venlig hilsen", "med venlige hilsner", "venlige hilsner", "de bedste hilsner",
+  "med de bedste hilsner", "mvh",
+}
+
+local function is_closing_line(lower)
+  local t = lower:gsub("[%s%p]+$", ""):gsub("^%s+", "")
+  for i = 1, #CLOSING_LINES do
+    if t == CLOSING_LINES[i] then return true end
+  end
+  return false
+end
+
+-- Lines that carry the letter's particulars rather than its message.
+local META_STARTS = { "sagsnr", "sagsnummer", "j.nr", "j. nr", "jnr", "journalnr", "journalnummer", "dato:",
+  "cpr", "cpr-nr", "vores ref", "deres ref", "reference:", "telefon", "tlf", "e-mail:", "mail:", "kære ", "hej ",
+  "att.", "att:" }
+
+local function is_meta_line(lower)
+  local t = lower:gsub("^%s+", "")
+  for i = 1, #META_STARTS do
+    local m = META_STARTS[i]
+    if t:sub(1, #m) == m then return true end
+  end
+  return false
+end
+
+-- "address", "signature", ... paragraph styles (Word and LibreOffice names, English and Danish).
+local function style_kind(style)
+  if not style then return nil end
+  local s = klarbrev.lower(style)
+  local function has(x) return s:find(x, 1, true) ~= nil end
+  if has("address") or has("adresse") or has("modtager") or has("recipient") then return "head" end
+  if has("signature") or has("underskrift") then return "closing" end
+  if has("date") or has("dato") then return "head" end
+  if has("header") or has("footer") or has("sidehoved") or has("sidefod") then return "part" end
+  return nil
+end
+
+-- Every word capitalised ("Mette Lund Kristiansen", "Søby Kommune"): a name line, not a title.
+local function all_capitalised(words)
+  if #words < 2 then return false end
+  for i = 1, #words do
+    local w = words[i].text
+    if klarbrev.lower(w) == w then return false end
+  end
+  return true
+end
+
+-- The topic of a heading, for the section it opens.
+local function heading_topic(lower)
+  if lower:find("klag", 1, true) then return "klage" end
+  local annex = { "regler", "lovgrundlag", "retsgrundlag", "lovtekst", "bilag", "regelgrundlag", "lovregler",
+    "retsregler", "lovhenvisning" }
+  for i = 1, #annex do
+    if lower:find(annex[i], 1, true) then return "regler" end
+  end
+  local reasons = { "begrundelse", "hvorfor", "derfor", "baggrund", "vurdering" }
+  for i = 1, #reasons do
+    if lower:find(reasons[i], 1, true) then return "begrundelse" end
+  end
+  if lower:find("afgørelse", 1, true) or lower:find("afslag", 1, true) or lower:find("bevilling", 1, true) then
+    return "afgoerelse"
+  end
+  return "andet"
+end
+
+local QUOTE_PAIRS = { { "»", "«" }, { "“", "”" }, { "„", "“" }, { "\"", "\"" } }
+
+-- Byte ranges {first, last} of the quotations in a paragraph's text (» «, “ ”, „ “, " ").
+local function quote_spans(text)
+  local spans = {}
+  for i = 1, #QUOTE_PAIRS do
+    local open, close = QUOTE_PAIRS[i][1], QUOTE_PAIRS[i][2]
+    local pos = 1
+    while true do
+      local a, b = text:find(open, pos, true)
+      if not a then break end
+      local c, d = text:find(close, b + 1, true)
+      if not c then break end
+      spans[#spans + 1] = { a, d }
+      pos = d + 1
+    end
+  end
+  return spans
+end
+
+local function in_spans(spans, a, b)
+  for i = 1, #spans do
+    if a >= spans[i][1] and b <= spans[i][2] then return true end
+  end
+  return false
+end
+
+-- The words of a sentence with their byte range in the sentence's text (1-based, inclusive).
+local function sentence_words(sentence)
+  local text = sentence.text
+  local out = {}
+  local pos = 1
+  local nodes = sentence.words
+  for i = 1, #nodes do
+    local w = nodes[i]
+    local t = w.text
+    local a, b = text:find(t, pos, true)
+    if not a then a, b = pos, pos + #t - 1 end
+    out[i] = { text = t, lower = klarbrev.lower(t), a = a, b = b, node = w }
+    pos = b + 1
+  end
+  return out
+end
+
+-- The letter as a list of paragraph records:
+--   { node, index, text, lower, part, style, heading, in_table, origin, nwords,
+--     kind = "prose" | "heading" | "head" (address, date, salutation, case number) | "closing" (greeting and
+--            signature) | "table" | "part" (header, footer, notes) | "empty",
+--     section = topic of the last heading ("klage", "regler", "begrundelse", "afgoerelse", "andet") or nil,
+--     legal = the paragraph cites a section of a law (§ and a number),
+--     quotes = quote_spans(text), quoted = the whole paragraph is a quotation,
+--     sents = { { node, text, off (byte offset in the paragraph, 0-based), words = sentence_words(...) } } }
+local function prepare(letter)
+  local paras = {}
+  local nodes = letter.paragraphs
+  for pi = 1, #nodes do
+    local p = nodes[pi]
+    local text = p.text
+    local r = {
+      node = p, index = pi, text = text, lower = klarbrev.lower(text), part = p.part, style = p.style,
+      heading = p.heading, in_table = p.in_table, origin = p.origin, sents = {}, nwords = 0,
+    }
+    local pos = 1
+    local sn = p.sentences
+    for si = 1, #sn do
+      local s = sn[si]
+      local st = s.text
+      local a, b = text:find(st, pos, true)
+      if not a then a, b = pos, pos + #st - 1 end
+      local words = sentence_words(s)
+      r.sents[si] = { node = s, text = st, lower = klarbrev.lower(st), off = a - 1, words = words }
+      r.nwords = r.nwords + #words
+      pos = b + 1
+    end
+    r.quotes = quote_spans(text)
+    local first, last = text:find("%S"), #text:gsub("%s+$", "")
+    r.quoted = false
+    for i = 1, #r.quotes do
+      if r.quotes[i][1] == first and r.quotes[i][2] >= last - 1 then r.quoted = true end
+    end
+    r.legal = text:find("§[%s\194\160]*%d") ~= nil
+    paras[pi] = r
+  end
+  -- kinds and sections
+  local seen_prose, seen_heading, closing, section = false, false, false, nil
+  for pi = 1, #paras do
+    local r = paras[pi]
+    local kind
+    local sk = style_kind(r.style)
+    local allwords = {}
+    for si = 1, #r.sents do
+      local ws = r.sents[si].words
+      for wi = 1, #ws do allwords[#allwords + 1] = ws[wi] end
+    end
+    if r.part ~= "body" then
+      kind = "part"
+    elseif r.in_table then
+      kind = "table"
+    elseif r.nwords == 0 then
+      kind = "empty"
+    elseif closing then
+      kind = "closing"
+    elseif is_closing_line(r.lower) then
+      kind = "closing"
+      closing = true
+    elseif r.heading then
+      kind = "heading"
+    elseif sk == "closing" then
+      kind = "closing"
+      closing = true
+    elseif sk then
+      kind = sk
+    elseif is_meta_line(r.lower) then
+      kind = "head"
+    elseif r.nwords <= 6 and #r.sents == 1 and r.text:gsub("%s+$", ""):sub(-1) == "?" and seen_prose then
+      kind = "heading" -- "Har du spørgsmål?" on a line of its own
+    elseif r.nwords <= 8 and #r.sents == 1 and not ends_like_sentence(r.text) then
+      if not seen_prose and not seen_heading and (all_capitalised(allwords) or r.text:find("%d")) then
+        kind = "head"
+      else
+        kind = "heading"
+      end
+    elseif not seen_prose and not seen_heading and r.nwords <= 8 and r.text:find("%d")
+      and (not ends_like_sentence(r.text) or (r.text:match("(%S+)%s*$") or ""):find("^%a%a?%.$")) then
+      kind = "head" -- "Kastanjevej 14, 2. th.", "4470 Søby" before the title
+    else
+      kind = "prose"
+      seen_prose = true
+    end
+    r.kind = kind
+    if kind == "heading" then
+      seen_heading = true
+      section = heading_topic(r.lower)
+      r.topic = section
+    elseif kind == "prose" or kind == "table" then
+      r.section = section
+    end
+  end
+  return paras
+end
+
+-- The origin's field path ("field:modtager.navn" -> "modtager.navn"), or nil.
+local function origin_field(origin)
+  if type(origin) == "string" and origin:sub(1, 6) == "field:" then return origin:sub(7) end
+  return nil
+end
+
+-- The manifest's type of a field path ("name", "address", "cpr", ...), or nil.
+local function field_type(letter, path)
+  if not path then return nil end
+  local m = letter.template
+  local fields = m and m.fields
+  local f = fields and fields[path]
+  return f and f.type or nil
+end
+
+
+
+local function compile(src)
+  local toks = {}
+  for tok in src:gmatch("%S+") do
+    local t = {}
+    if tok == "*" then
+      t.any = true
+    elseif tok == "..." then
+      t.gap = 3
+    else
+      if #tok > 1 and tok:sub(1, 1) == "!" then t.neg = true; tok = tok:sub(2) end
+      if #tok > 1 and tok:sub(-1) == "?" then t.opt = true; tok = tok:sub(1, -2) end
+      t.alts, t.prefixes = {}, {}
+      for alt in tok:gmatch("[^|]+") do
+        if #alt > 1 and alt:sub(-1) == "*" then
+          t.prefixes[#t.prefixes + 1] = alt:sub(1, -2)
+        else
+          t.alts[alt] = true
+        end
+      end
+    end
+    toks[#toks + 1] = t
+  end
+  return toks
+end
+
+-- A list of pattern sources as compiled patterns.
+local function compile_list(list)
+  local out = {}
+  for i = 1, #list do out[i] = compile(list[i]) end
+  return out
+end
+
+local function tok_ok(t, w)
+  if t.any then return true end
+  if t.alts[w] then return true end
+  local pre = t.prefixes
+  for i = 1, #pre do
+    local p = pre[i]
+    if #w >= #p and w:sub(1, #p) == p then return true end
+  end
+  return false
+end
+
+-- The index of the last word of a match of pat[pi..] starting at words[wi], or nil.
+local function match_from(pat, words, pi, wi)
+  local t = pat[pi]
+  if not t then return wi - 1 end
+  if t.gap then
+    for k = 0, t.gap do
+      if wi + k > #words + 1 then break end
+      local r = match_from(pat, words, pi + 1, wi + k)
+      if r then return r end
+    end
+    return nil
+  end
+  local w = words[wi]
+  if t.neg then
+    if w and tok_ok(t, w.lower) then return nil end
+    return match_from(pat, words, pi + 1, wi)
+  end
+  if w and tok_ok(t, w.lower) then
+    local r = match_from(pat, words, pi + 1, wi + 1)
+    if r then return r end
+  end
+  if t.opt then return match_from(pat, words, pi + 1, wi) end
+  return nil
+end
+
+-- The first match of pat in words at or after word from: first and last word index, or nil.
+local function find_pattern(pat, words, from)
+  for i = from or 1, #words do
+    local j = match_from(pat, words, 1, i)
+    if j and j >= i then return i, j end
+  end
+  return nil
+end
+
+-- The first match of any pattern of a compiled list: first, last, pattern number.
+local function find_any(list, words)
+  local best_i, best_j, best_k
+  for k = 1, #list do
+    local i, j = find_pattern(list[k], words)
+    if i and (not best_i or i < best_i) then best_i, best_j, best_k = i, j, k end
+  end
+  return best_i, best_j, best_k
+end
+
+
+return {
+  TRAILERS = TRAILERS,
+  ends_like_sentence = ends_like_sentence,
+  CLOSING_LINES = CLOSING_LINES,
+  is_closing_line = is_closing_line,
+  META_STARTS = META_STARTS,
+  is_meta_line = is_meta_line,
+  style_kind = style_kind,
+  all_capitalised = all_capitalised,
+  heading_topic = heading_topic,
+  QUOTE_PAIRS = QUOTE_PAIRS,
+  quote_spans = quote_spans,
+  in_spans = in_spans,
+  sentence_words = sentence_words,
+  prepare = prepare,
+  origin_field = origin_field,
+  field_type = field_type,
+  compile = compile,
+  compile_list = compile_list,
+  tok_ok = tok_ok,
+  match_from = match_from,
+  find_pattern = find_pattern,
+  find_any = find_any,
+}
