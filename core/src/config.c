@@ -44,44 +44,7 @@ typedef struct cf_parser {
 
 /* ---- small helpers ---- */
 
-/* Levenshtein distance of two short strings; SIZE_MAX past 64 bytes. */
-static size_t cf_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[65];
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
 
-static const char *cf_nearest(const char *key, const char *const *names)
-{
-	const char *best = NULL;
-	size_t bestd = SIZE_MAX, klen = strlen(key);
-	size_t limit = klen <= 4 ? 1 : klen <= 8 ? 2 : 3;
-	for (size_t i = 0; names[i]; i++) {
-		size_t d = cf_distance(key, names[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = names[i];
-		}
-	}
-	return bestd <= limit ? best : NULL;
-}
 
 /* Records one problem at line (0: the file as a whole). Always returns KB_EINPUT. */
 static int cf_problem(cf_parser *p, int line, const char *fmt, ...) KB_PRINTF(3, 4);
@@ -248,7 +211,7 @@ static void cf_section(cf_parser *p, int line, const char *s, size_t len)
 	}
 	char word[CF_MAX_ID + 1];
 	snprintf(word, sizeof word, "%.*s", (int)(wl < CF_MAX_ID ? wl : CF_MAX_ID), s);
-	const char *near = cf_nearest(word, cf_sections);
+	const char *near = kb_nearest_name(word, cf_sections);
 	cf_problem(p, line, "ukendt afsnit [%.*s]%s%s%s; et afsnit er [klarbrev], [plugin ID] eller [rules]", (int)len,
 	           s, near ? "; mente du [" : "", near ? near : "", near ? "]" : "");
 }
@@ -318,7 +281,7 @@ static void cf_klarbrev_key(cf_parser *p, int line, const char *key, const char 
 			p->cfg->plugin_time_ms = (unsigned)n;
 		p->line_time = line;
 	} else {
-		const char *near = cf_nearest(key, cf_klarbrev_keys);
+		const char *near = kb_nearest_name(key, cf_klarbrev_keys);
 		if (near)
 			cf_problem(p, line, "ukendt nøgle »%s« i [klarbrev]; mente du »%s«?", key, near);
 		else

@@ -347,3 +347,41 @@ int kb_list_dir(char ***out, size_t *count, kb_ctx *ctx, const char *dir, const 
 	*count = n;
 	return KB_OK;
 }
+
+size_t kb_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[65];
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *kb_nearest_name(const char *key, const char *const *names)
+{
+	const char *best = NULL;
+	size_t bestd = SIZE_MAX, klen = strlen(key);
+	size_t limit = klen <= 4 ? 1 : klen <= 8 ? 2 : 3;
+	for (size_t i = 0; names[i]; i++) {
+		size_t d = kb_edit_distance(key, names[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = names[i];
+		}
+	}
+	return bestd <= limit ? best : NULL;
+}

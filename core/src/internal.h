@@ -16,6 +16,12 @@
 #define KB_PRINTF(f, a)
 #endif
 
+/* Levenshtein distance of two short strings, in bytes; SIZE_MAX when one is over 64 bytes. */
+size_t kb_edit_distance(const char *a, const char *b);
+/* The name in names (NULL-terminated) nearest to key, or NULL when none is near enough to be a typo (1 edit for
+ * names up to 4 bytes, 2 up to 8, else 3): for "did you mean" messages. */
+const char *kb_nearest_name(const char *key, const char *const *names);
+
 /* Limits against hostile input. Each is enforced where the input is read. */
 #define KB_MAX_PART_BYTES (64u * 1024u * 1024u)   /* one uncompressed zip entry */
 #define KB_MAX_PACKAGE_BYTES (256u * 1024u * 1024u) /* all uncompressed entries together */

@@ -151,47 +151,7 @@ static kb_plugin *pl_of(lua_State *L)
 
 /* ---- small helpers ---- */
 
-/* Levenshtein distance of two short strings (bytes); SIZE_MAX for strings over 64 bytes. */
-static size_t pl_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[65];
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
 
-/* The name in names (NULL-terminated) nearest to key, or NULL when none is near enough to be a typo. */
-static const char *pl_nearest(const char *key, const char *const *names)
-{
-	const char *best = NULL;
-	size_t bestd = SIZE_MAX, klen = strlen(key);
-	size_t limit = klen <= 4 ? 1 : klen <= 8 ? 2 : 3;
-	for (size_t i = 0; names[i]; i++) {
-		size_t d = pl_distance(key, names[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = names[i];
-		}
-	}
-	return bestd <= limit ? best : NULL;
-}
 
 /* Copies s[0..len) into b as one line of valid UTF-8: invalid bytes become U+FFFD, control characters a space,
  * and the copy stops at a character boundary before max bytes. Returns 0 or KB_ENOMEM. */
@@ -690,7 +650,7 @@ static const char *const *const pl_fields_of[PL_NKINDS] = { pl_letter_fields, pl
 /* [-0, +0, v] The error for a field a node does not have, with the nearest name when there is one. */
 static int pl_no_field(lua_State *L, int kind, const char *key)
 {
-	const char *near = key ? pl_nearest(key, pl_fields_of[kind]) : NULL;
+	const char *near = key ? kb_nearest_name(key, pl_fields_of[kind]) : NULL;
 	if (!key)
 		return luaL_error(L, "%s fields are read by name (node.text), not by %s", pl_type_names[kind],
 		                  luaL_typename(L, 2));
@@ -986,7 +946,7 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 		for (size_t i = 0; key && pl_report_keys[i]; i++)
 			known |= !strcmp(key, pl_report_keys[i]);
 		if (!known) {
-			const char *near = key ? pl_nearest(key, pl_report_keys) : NULL;
+			const char *near = key ? kb_nearest_name(key, pl_report_keys) : NULL;
 			if (near)
 				luaL_error(L, "report: unknown key '%s'; did you mean '%s'?", key, near);
 			luaL_error(L, "report: unknown key %s; use at, message, suggestion, start, length, level, rule",
@@ -1940,7 +1900,7 @@ static void pl_no_option(lua_State *L, kb_plugin *pl, int opts, const kb_config_
 	const char *near = NULL;
 	size_t bestd = SIZE_MAX, klen = strlen(o->key), limit = klen <= 4 ? 1 : klen <= 8 ? 2 : 3;
 	for (size_t i = 0; i < n; i++) {
-		size_t d = pl_distance(o->key, keys[i]);
+		size_t d = kb_edit_distance(o->key, keys[i]);
 		if (d < bestd) {
 			bestd = d;
 			near = keys[i];
@@ -2134,7 +2094,7 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 		for (size_t i = 0; key && pl_table_keys[i]; i++)
 			known |= !strcmp(key, pl_table_keys[i]);
 		if (!known) {
-			const char *near = key ? pl_nearest(key, pl_table_keys) : NULL;
+			const char *near = key ? kb_nearest_name(key, pl_table_keys) : NULL;
 			if (near)
 				luaL_error(L, "unknown key '%s' in the plugin's table; did you mean '%s'?", key, near);
 			luaL_error(L, "unknown key %s in the plugin's table", key ? key : luaL_typename(L, -2));
@@ -2819,7 +2779,7 @@ int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
 		}
 		if (found)
 			continue;
-		const char *near = pl_nearest(cp->id, ids);
+		const char *near = kb_nearest_name(cp->id, ids);
 		if (near)
 			oom |= kb_ctx_add_detail(ctx, "%s:%d: der er intet plugin med id »%s«; mente du »%s«?",
 			                         cfg->path, cp->line, cp->id, near) != KB_OK;
