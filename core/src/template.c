@@ -1558,6 +1558,25 @@ static int control_names_field(const kb_template *t, xmlNodePtr content, const c
 	return has_text(content);
 }
 
+/* Empties container (keeping paragraph properties) and gives it one run with rpr (copied; may be NULL) holding
+ * text. */
+static int replace_with_tag(xmlNodePtr container, xmlNodePtr rpr, const char *text)
+{
+	for (xmlNodePtr c = container->children; c;) {
+		xmlNodePtr next = c->next;
+		if (!kb_w_is(c, "pPr"))
+			free_node(c);
+		c = next;
+	}
+	xmlNodePtr anchor = xmlNewDocNode(container->doc, container->ns, (const xmlChar *)"r", NULL);
+	if (!anchor)
+		return KB_ENOMEM;
+	xmlAddChild(container, anchor);
+	int rc = tag_run_before(anchor, rpr, text) ? KB_OK : KB_ENOMEM;
+	free_node(anchor);
+	return rc;
+}
+
 /* A content control tagged (or titled) with a field name: its content becomes the tag, and the control is
  * unwrapped so Word does not keep showing the value as placeholder text. */
 static int convert_content_control(const kb_template *t, xmlNodePtr sdt)
@@ -1582,49 +1601,25 @@ static int convert_content_control(const kb_template *t, xmlNodePtr sdt)
 	kb_buf_init(&tag, 4096);
 	int rc = kb_buf_printf(&tag, "%s%s%s", t->open, (const char *)name, t->close);
 	xmlFree(name);
+	/* the content's first run formatting, copied before the content goes */
 	xmlNodePtr rpr = first_rpr(content);
+	xmlNodePtr rpr_copy = rpr ? xmlDocCopyNode(rpr, sdt->doc, 1) : NULL;
 	xmlNodePtr firstp = kb_w_child(content, "p");
+	if (rpr && !rpr_copy)
+		rc = KB_ENOMEM;
 	if (!rc && firstp) {
 		/* block-level: the first paragraph keeps its properties and gets the tag; the others go */
-		for (xmlNodePtr c = firstp->children; c;) {
-			xmlNodePtr next = c->next;
-			if (!kb_w_is(c, "pPr"))
-				free_node(c);
-			c = next;
-		}
-		xmlNodePtr anchor = xmlNewDocNode(firstp->doc, firstp->ns, (const xmlChar *)"r", NULL);
-		if (!anchor) {
-			rc = KB_ENOMEM;
-		} else {
-			xmlAddChild(firstp, anchor);
-			if (!tag_run_before(anchor, rpr, tag.data))
-				rc = KB_ENOMEM;
-			free_node(anchor);
-		}
 		for (xmlNodePtr c = content->children; c;) {
 			xmlNodePtr next = c->next;
 			if (c != firstp && kb_w_is(c, "p"))
 				free_node(c);
 			c = next;
 		}
+		rc = replace_with_tag(firstp, rpr_copy, tag.data);
 	} else if (!rc) {
-		xmlNodePtr rpr_copy = rpr ? xmlDocCopyNode(rpr, sdt->doc, 1) : NULL;
-		for (xmlNodePtr c = content->children; c;) {
-			xmlNodePtr next = c->next;
-			free_node(c);
-			c = next;
-		}
-		xmlNodePtr anchor = xmlNewDocNode(sdt->doc, sdt->ns, (const xmlChar *)"r", NULL);
-		if (!anchor) {
-			rc = KB_ENOMEM;
-		} else {
-			xmlAddChild(content, anchor);
-			if (!tag_run_before(anchor, rpr_copy, tag.data))
-				rc = KB_ENOMEM;
-			free_node(anchor);
-		}
-		xmlFreeNode(rpr_copy);
+		rc = replace_with_tag(content, rpr_copy, tag.data);
 	}
+	xmlFreeNode(rpr_copy);
 	kb_buf_free(&tag);
 	if (rc)
 		return rc;

@@ -819,6 +819,11 @@ static void test_template__content_controls_tagged_with_a_field_are_filled(void)
 	                                                              R("Fast tekst")) "</w:sdtContent></w:sdt>",
 	           "{\"modtager\":{\"navn\":\"Bo Ek\"},\"begrundelse\":\"Du har formue.\"}",
 	           "Til Bo Ek.|Du har formue.|Fast tekst|");
+	/* a block-level control whose placeholder is formatted: the value keeps the formatting */
+	check_body("<w:sdt><w:sdtPr><w:tag w:val=\"begrundelse\"/></w:sdtPr><w:sdtContent>"
+	           "<w:p><w:pPr><w:pStyle w:val=\"Citat\"/></w:pPr><w:r><w:rPr><w:i/></w:rPr><w:t>Skriv her.</w:t></w:r>"
+	           "</w:p>" P(R("Og her.")) "</w:sdtContent></w:sdt>",
+	           "{\"begrundelse\":\"Du har formue.\"}", "Du har formue.|");
 }
 
 KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_formatting),
