@@ -793,3 +793,13 @@ int kb_manifest_validate_case(kb_ctx *ctx, const json_t *manifest, const json_t 
 		                        case_name ? case_name : "sagen", bad, bad == 1 ? "problem" : "problemer");
 	return KB_OK;
 }
+
+const char *kb_manifest_outcome(const json_t *manifest, const json_t *case_data)
+{
+	if (!manifest)
+		return NULL;
+	const char *of = json_string_value(json_object_get(manifest, "outcome_field"));
+	size_t blocked;
+	const json_t *v = of && case_data ? lookup(case_data, of, &blocked) : NULL;
+	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(manifest, "outcome"));
+}

@@ -69,4 +69,9 @@ int kb_manifest_declares(const json_t *manifest, const char *path);
  * not declared. path as for kb_manifest_field (the full path: "ydelser.beløb" inside {{#ydelser}}). */
 unsigned kb_manifest_field_flags(const json_t *manifest, const char *path);
 
+/* The letter's outcome ("afslag", ...): the case's value of the manifest's "outcome_field" when it is a text, else
+ * the manifest's fixed "outcome"; NULL when neither says. case_data may be NULL (a template without a case).
+ * Borrowed from the manifest or the case. */
+const char *kb_manifest_outcome(const json_t *manifest, const json_t *case_data);
+
 #endif

@@ -2180,22 +2180,6 @@ done:
 
 /* ---- rendering ---- */
 
-static const json_t *lookup_path(const json_t *root, const char *path)
-{
-	if (!strcmp(path, "."))
-		return root;
-	const json_t *cur = root;
-	const char *p = path;
-	while (cur && *p) {
-		const char *dot = strchr(p, '.');
-		size_t n = dot ? (size_t)(dot - p) : strlen(p);
-		if (!json_is_object(cur) || n == 0)
-			return NULL;
-		cur = json_object_getn(cur, p, n);
-		p = dot ? dot + 1 : p + n;
-	}
-	return cur;
-}
 
 /* 1 when code point cp may appear in XML 1.0 text. */
 static int xml_char_ok(uint32_t cp)
@@ -2892,7 +2876,7 @@ int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t
 	l->pkg = t->pkg;
 	l->owns_pkg = 0;
 	l->manifest = t->manifest ? json_incref(t->manifest) : NULL;
-	const char *outcome = t->manifest ? json_string_value(json_object_get(t->manifest, "outcome")) : NULL;
+	const char *outcome = kb_manifest_outcome(t->manifest, NULL);
 	if (outcome && !(l->outcome = kb_strdup(outcome)))
 		rc = KB_ENOMEM;
 	l->parts = rc ? NULL : calloc(t->nparts ? t->nparts : 1, sizeof *l->parts);
@@ -2947,12 +2931,7 @@ int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const
 	l->owns_pkg = 0;
 	l->fields = json_incref((json_t *)data);
 	l->manifest = t->manifest ? json_incref(t->manifest) : NULL;
-	const char *outcome = NULL;
-	if (t->manifest) {
-		const char *of = json_string_value(json_object_get(t->manifest, "outcome_field"));
-		const json_t *ov = of ? lookup_path(data, of) : NULL;
-		outcome = ov ? json_string_value(ov) : json_string_value(json_object_get(t->manifest, "outcome"));
-	}
+	const char *outcome = kb_manifest_outcome(t->manifest, data);
 	if (outcome && !(l->outcome = kb_strdup(outcome))) {
 		rc = KB_ENOMEM;
 		goto done;

@@ -592,7 +592,22 @@ static void test_manifest__field_flags(void)
 	json_decref(m);
 }
 
-KB_TESTS(KB_TEST(test_manifest__sample_manifest_and_example_are_clean),
+/* The outcome: the case's outcome field when it holds a text, else the manifest's fixed outcome. */
+static void test_manifest__outcome_from_the_case_or_the_manifest(void)
+{
+	json_t *m = parse("{\"title\": \"x\", \"outcome\": \"afslag\", \"outcome_field\": \"sag.udfald\"}");
+	json_t *c = parse("{\"sag\": {\"udfald\": \"delvis\"}}");
+	json_t *no = parse("{\"sag\": {\"udfald\": 3}}");
+	KB_CHECK_STR(kb_manifest_outcome(m, c), "delvis");
+	KB_CHECK_STR(kb_manifest_outcome(m, no), "afslag");
+	KB_CHECK_STR(kb_manifest_outcome(m, NULL), "afslag");
+	KB_CHECK(kb_manifest_outcome(NULL, c) == NULL);
+	json_decref(m);
+	json_decref(c);
+	json_decref(no);
+}
+
+KB_TESTS(KB_TEST(test_manifest__outcome_from_the_case_or_the_manifest), KB_TEST(test_manifest__sample_manifest_and_example_are_clean),
          KB_TEST(test_manifest__cli_test_manifest_is_clean), KB_TEST(test_manifest__test_manifest_passes_its_own_check),
          KB_TEST(test_manifest__good_case_with_extra_fields_is_clean),
          KB_TEST(test_manifest__each_type_right_and_wrong),
