@@ -61,11 +61,9 @@ void cli_checker_done(kb_checker *ck);
 /* The config file: --config, else $KLARBREV_CONFIG when set and not empty, else NULL. */
 const char *cli_config_path(const cli_opts *o);
 
-/* Checks a letter with a new checker and prints the report to stdout. On success *errors is the number of error
- * findings. Returns 0, or KB_EXIT_BAD after printing why. */
-int cli_check_and_report(const cli_opts *o, const char *data_dir, const kb_letter *l, size_t *errors);
-/* The same, keeping the findings for what is written next (an annotated draft): *out is the caller's to free with
- * kb_findings_free(). */
+/* Checks a letter with a new checker and prints the report to stdout, keeping the findings for what is written next
+ * (an annotated draft, the gate): *out is the caller's to free with kb_findings_free(). Returns 0, or KB_EXIT_BAD
+ * after printing why. */
 int cli_check_findings(const cli_opts *o, const char *data_dir, const kb_letter *l, kb_findings **out);
 
 /* Parses a --delimiters value such as "{ }" into open and close (each KB_CLI_DELIM bytes). A NULL spec leaves

@@ -285,16 +285,6 @@ const char *cli_config_path(const cli_opts *o)
 	return o->config ? o->config : env && *env ? env : NULL;
 }
 
-int cli_check_and_report(const cli_opts *o, const char *data_dir, const kb_letter *l, size_t *errors)
-{
-	kb_findings *fs = NULL;
-	int ret = cli_check_findings(o, data_dir, l, &fs);
-	if (!ret)
-		*errors = kb_findings_count_level(fs, KB_LEVEL_ERROR);
-	kb_findings_free(fs);
-	return ret;
-}
-
 int cli_check_findings(const cli_opts *o, const char *data_dir, const kb_letter *l, kb_findings **out)
 {
 	*out = NULL;
