@@ -22,6 +22,7 @@ static const char *template_help =
     "  --delimiters \"{ }\"    andre tag-afgrænsere end {{ }}\n"
     "  --no-check            tjek ikke skabelonens faste tekst (kun tags og manifest)\n"
     "  --no-spell            tjek den faste tekst uden stavekontrol\n"
+    "  --config FIL          kommunens opsætningsfil (plugins, ordlister), som ved check og fill\n"
     "  --data-dir MAPPE      klarbrevs data (plugins, ordlister, delskabeloner)\n"
     "\n"
     "Eksempler:\n"
@@ -86,7 +87,8 @@ static void static_text_check(static_check *sc, const cli_opts *o, const kb_temp
 		sc->failed = 1;
 		goto done;
 	}
-	kb_checker_options co = {.data_dir = data_dir, .no_spell = o->no_spell, .no_plugins = o->no_plugins};
+	kb_checker_options co;
+	cli_checker_options(&co, o, data_dir); /* the same checks as check and fill, config file included */
 	int rc = kb_template_static_letter(&sc->l, ctx, t);
 	if (!rc)
 		rc = kb_findings_new(&sc->fs);
@@ -99,7 +101,7 @@ static void static_text_check(static_check *sc, const cli_opts *o, const kb_temp
 		sc->failed = 1;
 	}
 done:
-	kb_checker_free(ck);
+	cli_checker_done(ck);
 	kb_template_free(t);
 	kb_ctx_free(ctx);
 	free(data_dir);
@@ -117,7 +119,7 @@ int cmd_template(int argc, char **argv)
 	if (!lint && !fields)
 		return cli_usage_error("template", "ukendt underkommando \"%s\"; brug lint eller fields", sub);
 	int ret = cli_parse(&o, argc, argv, 3, "template",
-	                    lint ? "format delimiters data-dir no-spell no-plugins no-check " : "delimiters data-dir ");
+	                    lint ? "format delimiters data-dir no-spell no-plugins no-check config " : "delimiters data-dir ");
 	if (ret)
 		return ret;
 	if (o.help) {

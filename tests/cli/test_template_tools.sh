@@ -43,6 +43,12 @@ expect_in "$T/stdout" '"rule": "stavning"' "with the spelling finding"
 run "$KLARBREV" template lint "$STF" --no-check; expect_rc 0 "--no-check: only tags and manifest"
 expect_not_in "$T/stdout" "ansøgnig" "--no-check leaves the text alone"
 
+# the static-text check reads the config file like check and fill: a [rules] line turns spelling off
+printf '[rules]\nstavning = off\n' >"$T/kommune.ini"
+run "$KLARBREV" template lint "$STF" --config "$T/kommune.ini"
+expect_not_in "$T/stdout" "ansøgnig" "lint's static-text check follows the config file"
+run "$KLARBREV" template lint "$STF" --config "$T/findes-ikke.ini"; expect_rc 2 "lint with a config file that is not there"
+
 # unreadable input
 echo "ikke en docx" >"$T/bad.docx"
 run "$KLARBREV" template lint "$T/bad.docx"; expect_rc 2 "an unreadable template"
