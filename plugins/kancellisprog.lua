@@ -16,13 +16,6 @@
 local tekst = klarbrev.lib.tekst
 local in_spans, prepare, origin_field = tekst.in_spans, tekst.prepare, tekst.origin_field
 local field_type, compile, match_from = tekst.field_type, tekst.compile, tekst.match_from
----------------------------------------------------------------------------------------------------------------------
--- End of the shared block.
----------------------------------------------------------------------------------------------------------------------
----------------------------------------------------------------------------------------------------------------------
----------------------------------------------------------------------------------------------------------------------
--- End of the shared word patterns.
----------------------------------------------------------------------------------------------------------------------
 
 -- The list, curated from shared/reference/kancellisprog.tsv. Each entry: the phrase (lower case, as words), and
 -- either `to` (what to write instead: the suggestions, best first, each one a word-for-word replacement that keeps

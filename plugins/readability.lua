@@ -25,9 +25,6 @@
 local tekst = klarbrev.lib.tekst
 local in_spans, prepare, origin_field = tekst.in_spans, tekst.prepare, tekst.origin_field
 local field_type = tekst.field_type
----------------------------------------------------------------------------------------------------------------------
--- End of the shared block.
----------------------------------------------------------------------------------------------------------------------
 
 -- Danish LIX scale (dansksproghistorie.dk; lix-cases.md section E).
 local function band(lix)

@@ -42,10 +42,6 @@ typedef struct cf_parser {
 	int line_memory, line_time;
 } cf_parser;
 
-/* ---- small helpers ---- */
-
-
-
 /* Records one problem at line (0: the file as a whole). Always returns KB_EINPUT. */
 static int cf_problem(cf_parser *p, int line, const char *fmt, ...) KB_PRINTF(3, 4);
 static int cf_problem(cf_parser *p, int line, const char *fmt, ...)

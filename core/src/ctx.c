@@ -348,7 +348,8 @@ int kb_list_dir(char ***out, size_t *count, kb_ctx *ctx, const char *dir, const 
 	return KB_OK;
 }
 
-size_t kb_edit_distance(const char *a, const char *b)
+/* Levenshtein distance of two short strings, in bytes; SIZE_MAX when one is over 64 bytes. */
+static size_t kb_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), row[65];
 	if (la > 64 || lb > 64)

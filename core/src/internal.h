@@ -16,8 +16,6 @@
 #define KB_PRINTF(f, a)
 #endif
 
-/* Levenshtein distance of two short strings, in bytes; SIZE_MAX when one is over 64 bytes. */
-size_t kb_edit_distance(const char *a, const char *b);
 /* The name in names (NULL-terminated) nearest to key, or NULL when none is near enough to be a typo (1 edit for
  * names up to 4 bytes, 2 up to 8, else 3): for "did you mean" messages. */
 const char *kb_nearest_name(const char *key, const char *const *names);

@@ -149,10 +149,6 @@ static kb_plugin *pl_of(lua_State *L)
 	return *(kb_plugin **)lua_getextraspace(L);
 }
 
-/* ---- small helpers ---- */
-
-
-
 /* Copies s[0..len) into b as one line of valid UTF-8: invalid bytes become U+FFFD, control characters a space,
  * and the copy stops at a character boundary before max bytes. Returns 0 or KB_ENOMEM. */
 static int pl_clean_text(kb_buf *b, const char *s, size_t len, size_t max)
@@ -1703,7 +1699,7 @@ static void pl_cfg_problem(kb_plugin *pl, int line, const char *fmt, ...)
 }
 
 /* The string keys of the table at idx, sorted (borrowed from the table: valid while it is not changed). *out is
- * malloc'd (NULL when the table has none); caller frees. Calls nothing that can raise an error. Returns 0 or
+ * malloc'd and NULL-terminated (NULL when the table has none); caller frees. Calls nothing that can raise an error. Returns 0 or
  * KB_ENOMEM. */
 static int pl_table_keys_sorted(lua_State *L, int idx, const char ***out, size_t *n)
 {
@@ -1718,7 +1714,7 @@ static int pl_table_keys_sorted(lua_State *L, int idx, const char ***out, size_t
 			continue;
 		if (*n == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
-			const char **nk = realloc((void *)*out, ncap * sizeof *nk);
+			const char **nk = realloc((void *)*out, (ncap + 1) * sizeof *nk);
 			if (!nk) {
 				lua_pop(L, 1);
 				free((void *)*out);
@@ -1737,6 +1733,8 @@ static int pl_table_keys_sorted(lua_State *L, int idx, const char ***out, size_t
 			(*out)[j] = (*out)[j - 1];
 		(*out)[j] = k;
 	}
+	if (*out)
+		(*out)[*n] = NULL;
 	return KB_OK;
 }
 
@@ -1897,16 +1895,8 @@ static void pl_no_option(lua_State *L, kb_plugin *pl, int opts, const kb_config_
 		pl_cfg_problem(pl, o->line, "%s har ingen indstilling »%s«", pl->id, o->key);
 		return;
 	}
-	const char *near = NULL;
-	size_t bestd = SIZE_MAX, klen = strlen(o->key), limit = klen <= 4 ? 1 : klen <= 8 ? 2 : 3;
-	for (size_t i = 0; i < n; i++) {
-		size_t d = kb_edit_distance(o->key, keys[i]);
-		if (d < bestd) {
-			bestd = d;
-			near = keys[i];
-		}
-	}
-	if (near && bestd <= limit) {
+	const char *near = keys ? kb_nearest_name(o->key, keys) : NULL;
+	if (near) {
 		pl_cfg_problem(pl, o->line, "%s har ingen indstilling »%s«; mente du »%s«?", pl->id, o->key, near);
 	} else if (n) {
 		kb_buf names;

@@ -61,6 +61,17 @@ run "$KLARBREV" plugin test "$T/regler/fejl.lua"; expect_rc 1 "failing test file
 expect_in "$T/stdout" "testfil $T/regler/tests/fejl/forkert.txt" "the test file is named"
 expect_in "$T/stdout" "et fund ved »sag« (afsnit 2, tegn 21-23)" "paragraph and characters of the mark"
 
+# a plugin that fails on its example does not pass it, not even where the mark covers the whole text
+cat >"$T/crash.lua" <<'EOF'
+return {
+  id = "crash", level = "warning", description = "fejler altid",
+  examples = { bad = { "[[Et helt brev.]]" } },
+  on_letter = function(letter, report) error("boom") end,
+}
+EOF
+run "$KLARBREV" plugin test "$T/crash.lua"; expect_rc 1 "a plugin that errors fails its whole-letter example"
+expect_in "$T/stdout" "FEJL" "the failing example is reported"
+
 # a plugin without examples fails
 printf 'return { id = "tom", avoid = { "x" } }\n' >"$T/tom.lua"
 run "$KLARBREV" plugin test "$T/tom.lua"; expect_rc 1 "no examples"
