@@ -9,9 +9,11 @@
  * its spaces and its ';' and '#'. No escapes, no multi-line values, no includes.
  */
 #include "config.h"
+#include "encoding.h"
 #include "findings.h"
 #include "utf8.h"
 
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +27,7 @@
 
 enum { CF_NONE, CF_SKIP, CF_KLARBREV, CF_PLUGIN, CF_RULES }; /* CF_SKIP: under a section line with a problem */
 
-static const char *const cf_klarbrev_keys[] = { "plugin_folder", "word_list", "plugin_memory_mb", "plugin_time_ms",
+static const char *const cf_klarbrev_keys[] = { "plugin_folder", "word_list", "word_list_encoding", "plugin_memory_mb", "plugin_time_ms",
 	                                        NULL };
 static const char *const cf_sections[] = { "klarbrev", "plugin", "rules", NULL };
 
@@ -40,6 +42,7 @@ typedef struct cf_parser {
 	kb_config_plugin *plugin; /* the current [plugin id] */
 	int seen_klarbrev, seen_rules;
 	int line_memory, line_time;
+	char *list_encoding; /* word_list_encoding in force; NULL: UTF-8 */
 } cf_parser;
 
 /* Records one problem at line (0: the file as a whole). Always returns KB_EINPUT. */
@@ -261,7 +264,22 @@ static void cf_klarbrev_key(cf_parser *p, int line, const char *key, const char 
 	if (!strcmp(key, "plugin_folder")) {
 		cf_add_path(p, line, &p->cfg->plugin_dirs, &p->cfg->nplugin_dirs, v, 1);
 	} else if (!strcmp(key, "word_list")) {
+		size_t before = p->cfg->nword_lists;
 		cf_add_path(p, line, &p->cfg->word_lists, &p->cfg->nword_lists, v, 0);
+		if (p->cfg->nword_lists > before && p->list_encoding &&
+		    !(p->cfg->word_lists[before].encoding = kb_strdup(p->list_encoding)))
+			p->oom = 1;
+	} else if (!strcmp(key, "word_list_encoding")) {
+		/* checked here, so a misspelt character set is named with its line */
+		iconv_t cd = kb_encoding_is_utf8(v) ? (iconv_t)0 : iconv_open("UTF-8", v);
+		if (cd == (iconv_t)-1) {
+			cf_problem(p, line, "tegnsættet »%s« kendes ikke; skriv fx windows-1252, iso-8859-1 eller utf-8", v);
+		} else {
+			if (cd != (iconv_t)0)
+				iconv_close(cd);
+			free(p->list_encoding);
+			p->list_encoding = kb_encoding_is_utf8(v) ? NULL : kb_strdup(v);
+		}
 	} else if (!strcmp(key, "plugin_memory_mb")) {
 		if (p->line_memory)
 			cf_problem(p, line, "plugin_memory_mb står også i linje %d", p->line_memory);
@@ -282,7 +300,7 @@ static void cf_klarbrev_key(cf_parser *p, int line, const char *key, const char 
 			cf_problem(p, line, "ukendt nøgle »%s« i [klarbrev]; mente du »%s«?", key, near);
 		else
 			cf_problem(p, line,
-			           "ukendt nøgle »%s« i [klarbrev]; her kan stå plugin_folder, word_list, "
+			           "ukendt nøgle »%s« i [klarbrev]; her kan stå plugin_folder, word_list, word_list_encoding, "
 			           "plugin_memory_mb og plugin_time_ms (et plugins indstillinger hører til under "
 			           "[plugin ID])",
 			           key);
@@ -533,6 +551,7 @@ int kb_config_parse(kb_config **out, kb_ctx *ctx, const char *text, size_t len, 
 		pos = end + 1;
 	}
 	free(p.dir);
+	free(p.list_encoding);
 	if (p.oom) {
 		kb_config_free(p.cfg);
 		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
@@ -587,8 +606,10 @@ void kb_config_free(kb_config *cfg)
 	for (size_t i = 0; i < cfg->nplugin_dirs; i++)
 		free(cfg->plugin_dirs[i].path);
 	free(cfg->plugin_dirs);
-	for (size_t i = 0; i < cfg->nword_lists; i++)
+	for (size_t i = 0; i < cfg->nword_lists; i++) {
 		free(cfg->word_lists[i].path);
+		free(cfg->word_lists[i].encoding);
+	}
 	free(cfg->word_lists);
 	for (size_t i = 0; i < cfg->nplugins; i++) {
 		kb_config_plugin *pl = &cfg->plugins[i];
@@ -631,10 +652,10 @@ int kb_config_add_word_lists(const kb_config *cfg, kb_speller *sp, kb_ctx *ctx)
 			size_t n = 0;
 			rc = kb_list_dir(&paths, &n, ctx, path, ".dic", 1000);
 			for (size_t k = 0; !rc && k < n; k++)
-				rc = kb_speller_add_dic(sp, ctx, paths[k]);
+				rc = kb_speller_add_wordlist(sp, ctx, paths[k], cfg->word_lists[i].encoding);
 			kb_paths_free(paths);
 		} else {
-			rc = kb_speller_add_dic(sp, ctx, path);
+			rc = kb_speller_add_wordlist(sp, ctx, path, cfg->word_lists[i].encoding);
 		}
 		if (rc && rc != KB_ENOMEM) {
 			char *why = kb_strdup(kb_ctx_errmsg(ctx));

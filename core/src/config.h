@@ -6,6 +6,7 @@
  *   [klarbrev]
  *   plugin_folder = regler            ; repeatable; relative to the config file's folder
  *   word_list = ordlister/kommune.dic ; repeatable; a .dic file or a folder of them
+ *   word_list_encoding = windows-1252 ; the character set of the word_list lines after it (default utf-8)
  *   plugin_memory_mb = 64
  *   plugin_time_ms = 2000
  *
@@ -53,7 +54,8 @@ typedef struct kb_config_rule {
 } kb_config_rule;
 
 typedef struct kb_config_path {
-	char *path; /* relative paths are made relative to the config file's folder */
+	char *path;     /* relative paths are made relative to the config file's folder */
+	char *encoding; /* a word list's character set (word_list_encoding); NULL: UTF-8 */
 	int line;
 } kb_config_path;
 

@@ -41,6 +41,19 @@ expect_not_in "$T/stdout" '"rule": "stavning"' "converted words are spelt right"
 "$KLARBREV" text "$T/out.docx" >"$T/text" 2>&1
 expect_in "$T/text" 'Vi har modtaget din ansøgning om kontanthjælp.' "the letter holds the text as UTF-8"
 
+# a municipality's word list saved in windows-1252, named in the config file with its character set
+mkdir -p "$T/kommune"
+printf 'Sk\346lsk\370r\nH\370jbjerggaard\n' >"$T/kommune/steder.dic"
+printf '[klarbrev]\nword_list_encoding = windows-1252\nword_list = kommune/steder.dic\n' >"$T/kommune.ini"
+run "$KLARBREV" spell Skælskør Højbjerggaard; expect_rc 1 "the place names are unknown without the list"
+run "$KLARBREV" spell Skælskør Højbjerggaard --config "$T/kommune.ini"; expect_rc 0 "a windows-1252 list through the config"
+printf '[klarbrev]\nword_list = kommune/steder.dic\n' >"$T/utf8.ini"
+run "$KLARBREV" spell Skælskør --config "$T/utf8.ini"; expect_rc 2 "the same list read as UTF-8"
+expect_in "$T/stderr" 'steder.dic' "the message names the list"
+printf '[klarbrev]\nword_list_encoding = windows-9999\nword_list = kommune/steder.dic\n' >"$T/bad.ini"
+run "$KLARBREV" spell Skælskør --config "$T/bad.ini"; expect_rc 2 "an unknown character set"
+expect_in "$T/stderr" 'bad.ini:2: tegnsættet »windows-9999« kendes ikke' "named with file and line"
+
 printf 'Afg\370relse\r\nDu f\345r ikke kontanthj\346lp fra den 1. marts.\r\n' >"$T/brev.txt"
 run "$KLARBREV" check "$T/brev.txt" --encoding windows-1252 --no-plugins --format json; expect_rc 0 "check --encoding windows-1252"
 expect_not_in "$T/stdout" '"rule": "stavning"' "no spelling finding in the converted letter"
