@@ -182,9 +182,6 @@ int cmd_export(int argc, char **argv)
 	else
 		return cli_usage_error("export", "%s: skriv .pdf (PDF/A) eller .txt (ren tekst) til sidst i navnet",
 		                       target);
-	if (o.encoding && !is_text_letter(letter))
-		return cli_usage_error("export",
-		                       "--encoding gælder kun et .txt-brev; en .docx-fil angiver selv sit tegnsæt");
 	if ((ret = cli_export_names(&o, "export", letter)))
 		return ret;
 

@@ -10,20 +10,13 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define ENC_MAX_NAME 64 /* longer than any charset name iconv knows */
 
 int kb_encoding_is_utf8(const char *encoding)
 {
-	if (!encoding || !*encoding)
-		return 1;
-	char low[8];
-	size_t n = strlen(encoding);
-	if (n >= sizeof low)
-		return 0;
-	for (size_t i = 0; i <= n; i++)
-		low[i] = (char)tolower((unsigned char)encoding[i]);
-	return !strcmp(low, "utf-8") || !strcmp(low, "utf8");
+	return !encoding || !*encoding || !strcasecmp(encoding, "utf-8") || !strcasecmp(encoding, "utf8");
 }
 
 /* A charset name as iconv takes it: letters, digits and "-_.:" only (no option suffixes such as "//IGNORE"). */

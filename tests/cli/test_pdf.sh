@@ -3,6 +3,9 @@
 # and a text file that is the letter's text; a missing or hanging LibreOffice, a blocked letter and bad names give
 # exit codes 2, 2, 1, 2 and leave no file; two exports run at once, also while another LibreOffice is running.
 . "$(dirname "$0")/lib.sh"
+# klarbrev's work folders go here, so the end of the test can see that none is left behind
+export TMPDIR=$T/tmp
+mkdir -p "$TMPDIR"
 SAMPLE=$KB_SRC/templates/afslag-kontanthjaelp
 command -v soffice >/dev/null || { echo "soffice missing: run scripts/install-deps.sh"; exit 1; }
 command -v pdfinfo >/dev/null || { echo "pdfinfo missing: run scripts/install-deps.sh"; exit 1; }
@@ -151,5 +154,6 @@ run "$KLARBREV" export "$T/kort.txt" "$T/kort.txt"; expect_rc 2 "export onto the
 run "$KLARBREV" export "$T/brev.docx"; expect_rc 2 "export without a target"
 run "$KLARBREV" export --help; expect_rc 0 "export --help"
 expect_in "$T/stdout" "Eksempel" "export --help has an example"
-ls /tmp "${TMPDIR:-/tmp}" 2>/dev/null | grep -q "^klarbrev-pdf\.$" && fail "a work folder is left" || pass
+left=$(ls -A "$TMPDIR" | grep '^klarbrev-pdf\.' || true)
+[ -z "$left" ] && pass || fail "work folders are left: $left"
 finish
