@@ -59,6 +59,7 @@ struct kb_speller {
 	int danish;
 	int flag_num;       /* the .aff says FLAG num: 1 yes, 0 no, -1 not read yet */
 	int no_cache;       /* kb_speller_set_cache(sp, 0) */
+	size_t computed;    /* answers worked out (not taken from the cache): kb_speller_computed() */
 	kb_buf extra;       /* cleaned word-list entries waiting for the load, one per line */
 	size_t extra_words; /* entries in extra */
 	Hunhandle *hun;
@@ -217,6 +218,11 @@ void kb_speller_free(kb_speller *sp)
 int kb_speller_is_loaded(const kb_speller *sp)
 {
 	return sp && sp->hun != NULL;
+}
+
+size_t kb_speller_computed(const kb_speller *sp)
+{
+	return sp->computed;
 }
 
 void kb_speller_set_cache(kb_speller *sp, int on)
@@ -536,6 +542,7 @@ static int sp_word_ok_plain(kb_speller *sp, const char *w, size_t len)
 /* sp_word_ok_plain with each typographic apostrophe looked up as "'": da_DK knows "A's", not "A’s". */
 static int sp_word_ok(kb_speller *sp, const char *w, size_t len)
 {
+	sp->computed++;
 	size_t i = 0;
 	while (i + 3 <= len && memcmp(w + i, SP_APOSTROPHE, 3) != 0)
 		i++;

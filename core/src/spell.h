@@ -42,6 +42,8 @@ int kb_speller_is_loaded(const kb_speller *sp);
 /* Turns the per-word cache on (the default) or off (each answer computed again: for tests and measurements that
  * show what the cache gives). Turning it off forgets what it holds. */
 void kb_speller_set_cache(kb_speller *sp, int on);
+/* How many answers the speller has worked out with hunspell so far, rather than taken from its cache (tests). */
+size_t kb_speller_computed(const kb_speller *sp);
 
 /* 1 when the word w[0..len) (UTF-8) is correct, 0 when not, negative on failure. Correct: hunspell knows it, or
  * knows it with a lower-case first letter, or it is a hyphenated compound whose parts are all known ("EU-borger"),

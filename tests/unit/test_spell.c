@@ -663,6 +663,10 @@ static void test_spell__cache_gives_the_same_answers_as_no_cache(void)
 				words++;
 			}
 	KB_CHECK(words > 5000);
+	/* the cache is used: the second round asked hunspell nothing, the uncached speller asked for every word */
+	KB_CHECK(kb_speller_computed(cached) <= words / 2);
+	KB_CHECK(kb_speller_computed(cached) < words / 4); /* a corpus repeats its words */
+	KB_CHECK_INT(kb_speller_computed(uncached), words);
 	/* the rule over a letter: the same findings with the same suggestions, and the same number of look-ups */
 	for (int k = 0; k < 2; k++) {
 		const kb_text *tt = k ? typos : t;
