@@ -14,8 +14,9 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local in_spans, prepare, origin_field = tekst.in_spans, tekst.prepare, tekst.origin_field
-local field_type, compile, match_from = tekst.field_type, tekst.compile, tekst.match_from
+local in_spans, prepare = tekst.in_spans, tekst.prepare
+local compile, match_from = tekst.compile, tekst.match_from
+local capitalise, skip_origin = tekst.capitalise, tekst.skip_origin
 
 -- The list, curated from shared/reference/kancellisprog.tsv. Each entry: the phrase (lower case, as words), and
 -- either `to` (what to write instead: the suggestions, best first, each one a word-for-word replacement that keeps
@@ -203,16 +204,7 @@ end
 -- "hvis" -> "Hvis" when the text found starts with a capital.
 local function match_case(sugg, found)
   local f = found:match("^[\0-\127\194-\244][\128-\191]*")
-  if f and klarbrev.lower(f) ~= f then
-    local s1 = sugg:match("^[\0-\127\194-\244][\128-\191]*")
-    return klarbrev.upper(s1) .. sugg:sub(#s1 + 1)
-  end
-  return sugg
-end
-
-local function skip_origin(letter, origin)
-  local ty = field_type(letter, origin_field(origin))
-  return ty == "name" or ty == "address" or ty == "cpr"
+  return f and klarbrev.lower(f) ~= f and capitalise(sugg) or sugg
 end
 
 return {

@@ -34,8 +34,9 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local in_spans, prepare, origin_field = tekst.in_spans, tekst.prepare, tekst.origin_field
-local field_type, compile, match_from = tekst.field_type, tekst.compile, tekst.match_from
+local in_spans, prepare = tekst.in_spans, tekst.prepare
+local compile, match_from = tekst.compile, tekst.match_from
+local capitalise, skip_origin = tekst.capitalise, tekst.skip_origin
 
 local function set(list)
   local t = {}
@@ -258,15 +259,6 @@ end
 local POLITE = { De = { "du" }, Dem = { "dig" }, Deres = { "din", "dit", "dine" } }
 local FAMILIAR = { du = { "De" }, dig = { "Dem" }, din = { "Deres" }, dit = { "Deres" }, dine = { "Deres" } }
 
-local function capitalise(s)
-  local first = s:match("^[\0-\127\194-\244][\128-\191]*")
-  return klarbrev.upper(first) .. s:sub(#first + 1)
-end
-
-local function skip_origin(letter, origin)
-  local ty = field_type(letter, origin_field(origin))
-  return ty == "name" or ty == "address" or ty == "cpr"
-end
 
 return {
   id = "tone",

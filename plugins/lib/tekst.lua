@@ -350,7 +350,24 @@ local function find_any(list, words)
 end
 
 
+
+-- "hvis" -> "Hvis": the first character in upper case (UTF-8-aware, "ændring" -> "Ændring").
+local function capitalise(s)
+  local first = s:match("^[\0-\127\194-\244][\128-\191]*")
+  if not first then return s end
+  return klarbrev.upper(first) .. s:sub(#first + 1)
+end
+
+-- True when text from this origin is a name, an address or a CPR number (by the manifest's field types): tone and
+-- wording rules leave such values alone.
+local function skip_origin(letter, origin)
+  local ty = field_type(letter, origin_field(origin))
+  return ty == "name" or ty == "address" or ty == "cpr"
+end
+
 return {
+  capitalise = capitalise,
+  skip_origin = skip_origin,
   TRAILERS = TRAILERS,
   ends_like_sentence = ends_like_sentence,
   CLOSING_LINES = CLOSING_LINES,

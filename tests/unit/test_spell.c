@@ -636,6 +636,47 @@ static kb_text *corpus_text(kb_ctx *ctx)
 	return t;
 }
 
+/* hunspell gives up on a compound after a twentieth of a second of CPU time (its TIMELIMIT), so in a slow build
+ * (sanitizers, -O0) a long compound can come back unknown one time and known the next. True when asking the
+ * uncached speller again gives another answer than first: then a difference from the cache is hunspell's, not the
+ * cache's. */
+static int hunspell_unstable(kb_speller *uncached, kb_ctx *ctx, const char *w, size_t len, int first)
+{
+	for (int i = 0; i < 5; i++)
+		if (kb_speller_check(uncached, ctx, w, len) != first)
+			return 1;
+	return 0;
+}
+
+/* Findings of a and b agree, except for a word hunspell itself answers both ways. */
+static void same_findings(kb_findings *fa, kb_findings *fb, kb_speller *uncached, kb_ctx *ctx, size_t *unstable)
+{
+	size_t i = 0, j = 0, na = kb_findings_count(fa), nb = kb_findings_count(fb);
+	while (i < na || j < nb) {
+		const kb_finding *x = i < na ? kb_findings_get(fa, i) : NULL, *y = j < nb ? kb_findings_get(fb, j) : NULL;
+		if (x && y && x->paragraph == y->paragraph && x->start == y->start) {
+			KB_CHECK_STR(x->text, y->text);
+			KB_CHECK_INT(x->nsuggestions, y->nsuggestions);
+			for (size_t s = 0; s < x->nsuggestions && s < y->nsuggestions; s++)
+				KB_CHECK_STR(x->suggestions[s], y->suggestions[s]);
+			i++, j++;
+			continue;
+		}
+		/* a finding only one of them has: the one that comes first in the letter */
+		int take_x = x && (!y || x->paragraph < y->paragraph || (x->paragraph == y->paragraph && x->start < y->start));
+		const kb_finding *only = take_x ? x : y;
+		int ok = hunspell_unstable(uncached, ctx, only->text, strlen(only->text), 0);
+		if (!ok)
+			fprintf(stderr, "    only %s has a finding for %s\n", take_x ? "the cached" : "the uncached", only->text);
+		KB_CHECK(ok);
+		(*unstable)++;
+		if (take_x)
+			i++;
+		else
+			j++;
+	}
+}
+
 static void test_spell__cache_gives_the_same_answers_as_no_cache(void)
 {
 	kb_ctx *ctx = NULL;
@@ -649,7 +690,7 @@ static void test_spell__cache_gives_the_same_answers_as_no_cache(void)
 		goto done;
 	kb_speller_set_cache(uncached, 0);
 	/* every word of the corpus twice: the second round comes from the cache */
-	size_t words = 0;
+	size_t words = 0, unstable = 0;
 	for (int round = 0; round < 2; round++)
 		for (size_t pi = 0; pi < t->nparas; pi++)
 			for (size_t wi = 0; wi < t->paras[pi].nwords; wi++) {
@@ -657,16 +698,24 @@ static void test_spell__cache_gives_the_same_answers_as_no_cache(void)
 				size_t len = t->paras[pi].words[wi].len;
 				int a = kb_speller_check(cached, ctx, w, len);
 				int b = kb_speller_check(uncached, ctx, w, len);
-				if (a != b)
-					fprintf(stderr, "    %.*s: cached %d, uncached %d\n", (int)len, w, a, b);
-				KB_CHECK_INT(a, b);
 				words++;
+				if (a == b)
+					continue;
+				if (hunspell_unstable(uncached, ctx, w, len, b)) {
+					unstable++;
+					continue;
+				}
+				fprintf(stderr, "    %.*s: cached %d, uncached %d\n", (int)len, w, a, b);
+				KB_CHECK_INT(a, b);
 			}
 	KB_CHECK(words > 5000);
 	/* the cache is used: the second round asked hunspell nothing, the uncached speller asked for every word */
 	KB_CHECK(kb_speller_computed(cached) <= words / 2);
 	KB_CHECK(kb_speller_computed(cached) < words / 4); /* a corpus repeats its words */
-	KB_CHECK_INT(kb_speller_computed(uncached), words);
+	if (!unstable)
+		KB_CHECK_INT(kb_speller_computed(uncached), words);
+	else
+		KB_CHECK(kb_speller_computed(uncached) > words); /* the words asked again, above */
 	/* the rule over a letter: the same findings with the same suggestions, and the same number of look-ups */
 	for (int k = 0; k < 2; k++) {
 		const kb_text *tt = k ? typos : t;
@@ -677,19 +726,13 @@ static void test_spell__cache_gives_the_same_answers_as_no_cache(void)
 		KB_CHECK_INT(kb_spell_text(cached, ctx, tt, NULL, fa, &ca), KB_OK);
 		KB_CHECK_INT(kb_spell_text(uncached, ctx, tt, NULL, fb, &cb), KB_OK);
 		KB_CHECK_INT(ca, cb);
-		KB_CHECK_INT(kb_findings_count(fa), kb_findings_count(fb));
 		KB_CHECK(kb_findings_count(fa) >= (size_t)(k ? 5 : 1));
-		for (size_t i = 0; i < kb_findings_count(fa) && i < kb_findings_count(fb); i++) {
-			const kb_finding *x = kb_findings_get(fa, i), *y = kb_findings_get(fb, i);
-			KB_CHECK_STR(x->text, y->text);
-			KB_CHECK_INT(x->start, y->start);
-			KB_CHECK_INT(x->nsuggestions, y->nsuggestions);
-			for (size_t s = 0; s < x->nsuggestions && s < y->nsuggestions; s++)
-				KB_CHECK_STR(x->suggestions[s], y->suggestions[s]);
-		}
+		same_findings(fa, fb, uncached, ctx, &unstable);
 		kb_findings_free(fa);
 		kb_findings_free(fb);
 	}
+	/* hunspell's time limit may bite in a slow build, but only on a few long compounds */
+	KB_CHECK(unstable * 200 <= words);
 done:
 	kb_text_free(typos);
 	kb_speller_free(cached);
