@@ -377,6 +377,8 @@ static int parse_set_delims(delims *d, const char *raw, size_t ol, size_t cl, si
 /* Gives the tag's w:t a run of its own: what stood before it in the run moves to a new run before it, what stood
  * after it to a new run after it, both with the run's properties. Sections then find their markers as whole runs
  * (or whole paragraphs), never mixed with text that must not repeat. */
+static xmlNodePtr copy_node(xmlNodePtr n, xmlDocPtr doc);
+
 static int split_run(xmlNodePtr tagnode)
 {
 	xmlNodePtr r = tagnode->parent;
@@ -397,7 +399,7 @@ static int split_run(xmlNodePtr tagnode)
 		if (!nr)
 			return KB_ENOMEM;
 		if (rpr) {
-			xmlNodePtr rc = xmlDocCopyNode(rpr, r->doc, 1);
+			xmlNodePtr rc = copy_node(rpr, r->doc);
 			if (!rc) {
 				xmlFreeNode(nr);
 				return KB_ENOMEM;
@@ -424,6 +426,77 @@ static int split_run(xmlNodePtr tagnode)
 static xmlNodePtr next_in(xmlNodePtr n, xmlNodePtr top);
 static void free_node(xmlNodePtr n);
 
+/* Namespace declarations live on the document element and nowhere else, so that no node can outlive the one that
+ * declares its prefix. xmlDocCopyNode() declares on each copy the prefixes it cannot see in scope (a copy has no
+ * parent yet), and the nodes inside point at those declarations: when a later step moves them out of the copy (a
+ * paragraph split in two, a section's content) and frees the copy, their prefixes point at freed memory and the
+ * letter is written with garbage names. So every declaration below sub (sub included) is moved to the document
+ * element: the elements and attributes that used it point at the declaration there with the same prefix and URI
+ * (added when the prefix is free). A prefix that the document element binds to another URI keeps its local
+ * declaration; no Word document does that. Three walks of sub, whatever the number of declarations (each moved
+ * declaration holds its new home in _private meanwhile). KB_ENOMEM when a declaration cannot be added. */
+static int anchor_namespaces(xmlNodePtr sub)
+{
+	xmlNodePtr root = sub ? xmlDocGetRootElement(sub->doc) : NULL;
+	if (!root || sub->type != XML_ELEMENT_NODE)
+		return KB_OK;
+	int rc = KB_OK, any = 0;
+	for (xmlNodePtr c = sub; c; c = next_in(c, sub)) {
+		if (c->type != XML_ELEMENT_NODE || c == root)
+			continue;
+		for (xmlNsPtr d = c->nsDef; d; d = d->next) {
+			xmlNsPtr at = NULL;
+			for (xmlNsPtr r = root->nsDef; r && !at; r = r->next)
+				if (xmlStrEqual(r->prefix, d->prefix))
+					at = r;
+			if (at && !xmlStrEqual(at->href, d->href))
+				at = NULL; /* the prefix means something else there: it stays here */
+			else if (!at && rc == KB_OK && !(at = xmlNewNs(root, d->href, d->prefix)))
+				rc = KB_ENOMEM; /* finish the walks with what was mapped; nothing dangles */
+			d->_private = at;
+			any |= at != NULL;
+		}
+	}
+	if (!any)
+		return rc;
+	for (xmlNodePtr c = sub; c; c = next_in(c, sub)) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (c->ns && c->ns->_private)
+			c->ns = c->ns->_private;
+		for (xmlAttrPtr a = c->properties; a; a = a->next)
+			if (a->ns && a->ns->_private)
+				a->ns = a->ns->_private;
+	}
+	for (xmlNodePtr c = sub; c; c = next_in(c, sub)) {
+		if (c->type != XML_ELEMENT_NODE || c == root)
+			continue;
+		for (xmlNsPtr *d = &c->nsDef; *d;) {
+			xmlNsPtr gone = *d;
+			if (gone->_private) {
+				*d = gone->next;
+				gone->next = NULL;
+				xmlFreeNs(gone);
+			} else {
+				d = &gone->next;
+			}
+		}
+	}
+	return rc;
+}
+
+/* A deep copy of n for doc whose namespaces are the document element's (anchor_namespaces); NULL when out of
+ * memory. Every copy in the template engine goes through here. */
+static xmlNodePtr copy_node(xmlNodePtr n, xmlDocPtr doc)
+{
+	xmlNodePtr c = xmlDocCopyNode(n, doc, 1);
+	if (c && anchor_namespaces(c)) {
+		xmlFreeNode(c);
+		c = NULL;
+	}
+	return c;
+}
+
 static int inside_node(const xmlNode *n, const xmlNode *ancestor)
 {
 	for (; n; n = n->parent)
@@ -441,7 +514,7 @@ static xmlNodePtr paragraph_like(xmlNodePtr p, int take_break)
 	xmlNodePtr ppr = kb_w_child(p, "pPr");
 	if (!np || !ppr)
 		return np;
-	xmlNodePtr cp = xmlDocCopyNode(ppr, p->doc, 1);
+	xmlNodePtr cp = copy_node(ppr, p->doc);
 	if (!cp) {
 		xmlFreeNode(np);
 		return NULL;
@@ -596,7 +669,8 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 			    "feltnavn, eller luk tagget",
 			    part_label(t, part), para_no, (int)show, s + a, KB_MAX_TAG_BYTES);
 			(*bad)++;
-			break;
+			pos = b; /* the rest of the paragraph may hold real tags: they are reported or read too */
+			continue;
 		}
 		if (ntag == tagcap) {
 			size_t ncap = tagcap ? tagcap * 2 : 8;
@@ -894,6 +968,9 @@ static int join_broken_tags(kb_template *t, size_t part, kb_nodevec *paras, cons
 		/* an open tag at the end of the paragraph; {{=<% %>=}} is left alone */
 		if (!lo || (lc && lc > lo) || lo[strlen(dl->open)] == '=')
 			continue;
+		/* too long to be a tag broken by Enter: the paragraph's own check reports it as not closed */
+		if (strlen(lo) > KB_MAX_TAG_BYTES)
+			continue;
 		tag.len = 0;
 		if ((rc = kb_buf_adds(&tag, lo)))
 			break;
@@ -948,7 +1025,10 @@ static int compile_part(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 {
 	kb_nodevec paras = {0};
 	xmlNodePtr root = xmlDocGetRootElement(t->parts[part].doc);
-	int rc = root ? convert_mailmerge(t, root) : KB_OK;
+	/* declarations below the document element move up before any paragraph is split or copied */
+	int rc = root ? anchor_namespaces(root) : KB_OK;
+	if (!rc && root)
+		rc = convert_mailmerge(t, root);
 	if (!rc && root)
 		rc = kb_w_paragraphs(&paras, root, 0);
 	delims dl;
@@ -1425,7 +1505,7 @@ static xmlNodePtr tag_run_before(xmlNodePtr at, xmlNodePtr rpr, const char *text
 	/* the w namespace of the document: take it from the node we stand next to */
 	xmlSetNs(r, at->ns);
 	if (rpr) {
-		xmlNodePtr c = xmlDocCopyNode(rpr, at->doc, 1);
+		xmlNodePtr c = copy_node(rpr, at->doc);
 		if (c)
 			xmlAddChild(r, c);
 	}
@@ -1521,15 +1601,38 @@ static int convert_complex_fields(const kb_template *t, xmlNodePtr p)
 }
 
 /* 1 when s is a usable field name: letters, digits, '_', '.', '-'. */
+/* 1 when s could name a field: dot-separated names, each starting with a letter or '_' and holding letters
+ * (Danish too), digits, '_' and '-'. Other tools keep their own data in a control's tag: a GUID, a number, or
+ * base64 ("eyJpZCI6MTJ9", "AQIDBA==") that may look like a name; a long word mixing upper case, lower case and
+ * digits with no separator is taken for such data, never for a field. */
 static int field_name_ok(const char *s)
 {
-	if (!s || !*s)
+	if (!s || !*s || strlen(s) > 200)
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (!(*p >= 0x80 || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      *p == '_' || *p == '.' || *p == '-'))
+	const unsigned char *seg = (const unsigned char *)s;
+	for (;;) {
+		const unsigned char *e = seg;
+		int upper = 0, lower = 0, digit = 0, sep = 0;
+		if (!(*e >= 0x80 || (*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e == '_'))
 			return 0;
-	return 1;
+		for (; *e && *e != '.'; e++) {
+			if (*e >= 'a' && *e <= 'z')
+				lower = 1;
+			else if (*e >= 'A' && *e <= 'Z')
+				upper = 1;
+			else if (*e >= '0' && *e <= '9')
+				digit = 1;
+			else if (*e == '_' || *e == '-')
+				sep = 1;
+			else if (*e < 0x80)
+				return 0;
+		}
+		if (e - seg > 64 || (e - seg >= 16 && upper && lower && digit && !sep))
+			return 0;
+		if (!*e)
+			return 1;
+		seg = e + 1;
+	}
 }
 
 static int has_text(xmlNodePtr n)
@@ -1582,7 +1685,10 @@ static int replace_with_tag(xmlNodePtr container, xmlNodePtr rpr, const char *te
 static int convert_content_control(const kb_template *t, xmlNodePtr sdt)
 {
 	xmlNodePtr pr = kb_w_child(sdt, "sdtPr"), content = kb_w_child(sdt, "sdtContent");
-	if (!pr || !content || kb_w_child(pr, "docPartObj") || kb_w_child(pr, "docPartList"))
+	/* building blocks (a cover page, a table of contents) and controls bound to the document's own data (the
+	 * cover page's date and title, w:dataBinding into customXml) belong to Word, not to the case */
+	if (!pr || !content || kb_w_child(pr, "docPartObj") || kb_w_child(pr, "docPartList") ||
+	    kb_w_child(pr, "dataBinding"))
 		return KB_OK;
 	for (xmlNodePtr c = pr->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "checkbox"))
@@ -1603,7 +1709,7 @@ static int convert_content_control(const kb_template *t, xmlNodePtr sdt)
 	xmlFree(name);
 	/* the content's first run formatting, copied before the content goes */
 	xmlNodePtr rpr = first_rpr(content);
-	xmlNodePtr rpr_copy = rpr ? xmlDocCopyNode(rpr, sdt->doc, 1) : NULL;
+	xmlNodePtr rpr_copy = rpr ? copy_node(rpr, sdt->doc) : NULL;
 	xmlNodePtr firstp = kb_w_child(content, "p");
 	if (rpr && !rpr_copy)
 		rc = KB_ENOMEM;
@@ -1725,7 +1831,7 @@ static xmlNodePtr text_paragraph_before(xmlNodePtr p, xmlNodePtr rpr, const char
 		return NULL;
 	}
 	if (rpr) {
-		xmlNodePtr cr = xmlDocCopyNode(rpr, p->doc, 1);
+		xmlNodePtr cr = copy_node(rpr, p->doc);
 		if (cr)
 			xmlAddChild(r, cr);
 	}
@@ -1799,7 +1905,7 @@ static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *
 			for (xmlNodePtr c = body ? body->children : NULL; c && !rc; c = c->next) {
 				if (c->type != XML_ELEMENT_NODE || kb_w_is(c, "sectPr"))
 					continue;
-				xmlNodePtr cp = xmlDocCopyNode(c, p->doc, 1);
+				xmlNodePtr cp = copy_node(c, p->doc);
 				if (!cp) {
 					rc = KB_ENOMEM;
 					break;
@@ -1917,16 +2023,20 @@ static int expand_partials(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 				remove_marker(marks.items[i]);
 				continue;
 			}
+			/* normalize_paragraph() below adds the partial's tags and may move t->tags: tag is not used
+			 * after expand_one() */
 			size_t para = tag->paragraph;
+			int quiet = tag->quiet;
 			size_t before = fresh.n;
 			rc = expand_one(t, ctx, marks.items[i], tag, &fresh, bad);
+			tag = NULL;
 			/* compile the new paragraphs: partials start with the default delimiters */
 			delims dl;
 			snprintf(dl.open, sizeof dl.open, "%s", t->open);
 			snprintf(dl.close, sizeof dl.close, "%s", t->close);
 			size_t first_tag = t->ntags;
 			for (size_t k = before; !rc && k < fresh.n; k++)
-				rc = normalize_paragraph(t, ctx, part, fresh.items[k], para, &dl, bad, tag->quiet);
+				rc = normalize_paragraph(t, ctx, part, fresh.items[k], para, &dl, bad, quiet);
 			if (!rc)
 				match_sections(t, ctx, first_tag, bad);
 		}
@@ -2052,6 +2162,36 @@ done:
 }
 
 /* Sets a dotted path in obj to v (a new reference, stolen), creating objects on the way; keeps what is there. */
+/* A field used twice (a list section in two places, with other fields in each): the skeleton holds what both
+ * uses need. Objects and the items of lists of objects are merged key by key; a richer shape (a list or an object)
+ * wins over a yes/no or a text placeholder; otherwise the first use stands. Takes v's reference. */
+static void skeleton_merge(json_t *obj, const char *key, json_t *have, json_t *v)
+{
+	if (json_is_object(have) && json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x)
+		{
+			json_t *h = json_object_get(have, k);
+			if (h)
+				skeleton_merge(have, k, h, json_incref(x));
+			else
+				json_object_set(have, k, x);
+		}
+	} else if (json_is_array(have) && json_is_array(v)) {
+		json_t *hi = json_array_get(have, 0), *vi = json_array_get(v, 0);
+		if (!hi && vi)
+			json_array_append(have, vi);
+		else if (json_is_object(hi) && json_is_object(vi))
+			skeleton_merge(NULL, NULL, hi, json_incref(vi));
+		else if (!json_is_object(hi) && json_is_object(vi))
+			json_array_set(have, 0, vi);
+	} else if (obj && !json_is_array(have) && !json_is_object(have) && (json_is_array(v) || json_is_object(v))) {
+		json_object_set(obj, key, v);
+	}
+	json_decref(v);
+}
+
 static json_t *skeleton_set(json_t *obj, const char *path, json_t *v)
 {
 	const char *dot;
@@ -2073,8 +2213,8 @@ static json_t *skeleton_set(json_t *obj, const char *path, json_t *v)
 	}
 	json_t *have = json_object_get(obj, path);
 	if (have) {
-		json_decref(v);
-		return have;
+		skeleton_merge(obj, path, have, v);
+		return json_object_get(obj, path);
 	}
 	if (json_object_set_new(obj, path, v))
 		return NULL;
@@ -2179,7 +2319,6 @@ done:
 }
 
 /* ---- rendering ---- */
-
 
 /* 1 when code point cp may appear in XML 1.0 text. */
 static int xml_char_ok(uint32_t cp)
@@ -2307,7 +2446,7 @@ static int write_value(kb_letter *l, xmlNodePtr tnode, const char *val, const ch
 			return KB_ENOMEM;
 		}
 		xmlNodePtr rpr = kb_w_child(run, "rPr");
-		xmlNodePtr rpr_copy = rpr ? xmlDocCopyNode(rpr, p->doc, 1) : NULL;
+		xmlNodePtr rpr_copy = rpr ? copy_node(rpr, p->doc) : NULL;
 		if (rpr_copy)
 			xmlAddChild(nr, rpr_copy);
 		xmlAddChild(nr, nt);
@@ -2454,7 +2593,7 @@ static int render_copy(render_state *rs, xmlNodePtr *unit, size_t n, size_t unit
 		 * text between WordprocessingML elements is insignificant white space anyway */
 		if (unit[i]->type != XML_ELEMENT_NODE)
 			continue;
-		xmlNodePtr c = xmlDocCopyNode(unit[i], unit[i]->doc, 1);
+		xmlNodePtr c = copy_node(unit[i], unit[i]->doc);
 		if (!c || !xmlAddPrevSibling(unit[0], c)) {
 			if (c)
 				xmlFreeNode(c);
@@ -2775,7 +2914,7 @@ static int sync_notes(kb_letter *l, size_t ni)
 						orig = n;
 				if (!orig)
 					continue;
-				xmlNodePtr copy = xmlDocCopyNode(orig, np->doc, 1);
+				xmlNodePtr copy = copy_node(orig, np->doc);
 				if (!copy || !xmlAddChild(nroot, copy)) {
 					xmlFreeNode(copy);
 					rc = KB_ENOMEM;

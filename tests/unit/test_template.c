@@ -5,6 +5,7 @@
 #include "package.h"
 #include "textmodel.h"
 
+#include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -349,13 +350,45 @@ static void test_template__word_fixture_with_split_tags_and_text_box(void)
 /* ---- sections ---- */
 
 /* Renders body with json; returns the body paragraphs joined by "|" (caller frees), or NULL with rc set. */
-static char *render_body(const char *body, const char *json, int *rc, kb_ctx *ctx)
+/* 1 when every part of the letter serializes to XML that parses again with every namespace prefix declared: what
+ * Word needs to open the letter. Counts a failure otherwise. */
+static int letter_parts_are_sound(const kb_letter *l)
+{
+	int ok = 1;
+	for (size_t i = 0; i < l->nparts; i++) {
+		char *xml = NULL;
+		size_t len = 0;
+		kb_ctx *c = NULL;
+		kb_ctx_new(&c);
+		if (kb_xml_serialize(&xml, &len, c, l->parts[i].doc) != 0) {
+			ok = 0;
+		} else {
+			xmlParserCtxtPtr pc = xmlNewParserCtxt();
+			xmlDocPtr d = pc ? xmlCtxtReadMemory(pc, xml, (int)len, "part.xml", NULL,
+			                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+			                 : NULL;
+			if (!d || !pc->wellFormed || !pc->nsWellFormed) {
+				fprintf(stderr, "  part %zu does not parse again with its namespaces\n", i);
+				ok = 0;
+			}
+			xmlFreeDoc(d);
+			xmlFreeParserCtxt(pc);
+		}
+		free(xml);
+		kb_ctx_free(c);
+	}
+	KB_CHECK(ok);
+	return ok;
+}
+
+static char *render_body_with(const char *body, const char *json, int *rc, kb_ctx *ctx, const kb_template_options *o)
 {
 	if (docxfix_make(TMP("sec.docx"), body, NULL, NULL) != 0)
 		return NULL;
-	kb_letter *l = render(ctx, TMP("sec.docx"), json, rc, NULL);
+	kb_letter *l = render(ctx, TMP("sec.docx"), json, rc, o);
 	if (!l)
 		return NULL;
+	letter_parts_are_sound(l);
 	kb_buf b;
 	kb_buf_init(&b, 1 << 20);
 	const kb_text *t = kb_letter_text(l);
@@ -365,6 +398,11 @@ static char *render_body(const char *body, const char *json, int *rc, kb_ctx *ct
 	}
 	kb_letter_free(l);
 	return kb_buf_detach(&b);
+}
+
+static char *render_body(const char *body, const char *json, int *rc, kb_ctx *ctx)
+{
+	return render_body_with(body, json, rc, ctx, NULL);
 }
 
 static void check_body(const char *body, const char *json, const char *want)
@@ -418,6 +456,44 @@ static void test_template__nested_sections_and_context_stack(void)
 	           "{\"kommune\":\"Aarhus\",\"personer\":[{\"navn\":\"Ida\",\"børn\":[\"Bo\",\"Li\"]},"
 	           "{\"navn\":\"Per\",\"kommune\":\"Odense\",\"børn\":[]}]}",
 	           "Ida (Aarhus):|- Bo i Aarhus- Li i Aarhus|Per (Odense):|");
+}
+
+/* A numbered-list paragraph at level lvl, as Word writes one. */
+#define NUM(lvl, x)                                                                                               \
+	"<w:p><w:pPr><w:pStyle w:val=\"Listeafsnit\"/><w:numPr><w:ilvl w:val=\"" lvl "\"/><w:numId w:val=\"1\"/>"      \
+	"</w:numPr></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">" x "</w:t></w:r></w:p>"
+
+/* A Word template with three nested loops over numbered-list paragraphs (products > advantages > proofs, in the
+ * "{ }" delimiters of docxtemplater) once wrote a document.xml with freed namespace prefixes and exited 0. */
+static void test_template__three_nested_loops_over_numbered_paragraphs_write_sound_xml(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	kb_template_options o = {.open_delim = "{", .close_delim = "}"};
+	char *got = render_body_with(
+	    NUM("0", "{#products}{name}") NUM("1", "{#advantages}{title}") NUM("2", "{#proofs}{reason}")
+	        NUM("2", "{/proofs}") NUM("1", "{/advantages}") NUM("0", "{/products}") P(R("Slut")),
+	    "{\"products\":[{\"name\":\"A\",\"advantages\":[{\"title\":\"a1\",\"proofs\":[{\"reason\":\"r1\"},"
+	    "{\"reason\":\"r2\"}]},{\"title\":\"a2\",\"proofs\":[{\"reason\":\"r3\"}]}]},"
+	    "{\"name\":\"B\",\"advantages\":[{\"title\":\"b1\",\"proofs\":[{\"reason\":\"r4\"},{\"reason\":\"r5\"}]}]}]}",
+	    &rc, ctx, &o);
+	KB_CHECK_INT(rc, 0);
+	KB_CHECK_STR(got, "A|a1|r1|r2|a2|r3|B|b1|r4|r5|Slut|");
+	free(got);
+	finish(NULL, ctx);
+}
+
+/* The smallest form of the same defect, found by fuzzing: the inner opening tag shares its paragraph with text. */
+static void test_template__nested_list_sections_with_text_beside_the_inner_tag(void)
+{
+	check_body(P(R("{{#a}}")) P(R("{{#b}} x {{v}}")) P(R("{{/b}}")) P(R("{{/a}}")),
+	           "{\"a\":[{\"b\":[{\"v\":1},{\"v\":2}]},{\"b\":[{\"v\":3},{\"v\":4}]}]}", " x 1| x 2| x 3| x 4|");
+	check_body(P(R("{{#a}}")) P(R("før {{#b}} x {{v}}")) P(R("{{/b}} efter")) P(R("{{/a}}")),
+	           "{\"a\":[{\"b\":[{\"v\":1},{\"v\":2}]},{\"b\":[{\"v\":3}]}]}",
+	           "før | x 1| x 2| efter|før | x 3| efter|");
+	check_body(P(R("{{#a}}{{#b}}[{{v}}]{{/b}}")) P(R("{{/a}}")), "{\"a\":[{\"b\":[{\"v\":1},{\"v\":2}]},{\"b\":[]}]}",
+	           "[1][2]|");
 }
 
 #define TR(x) "<w:tr>" x "</w:tr>"
@@ -682,6 +758,35 @@ static void test_template__fields_skeleton_follows_what_sections_use(void)
 	finish(NULL, ctx);
 }
 
+/* A list section used twice with different fields: the skeleton's items have the fields of both uses, so a case
+ * made from it fills both places. */
+static void test_template__fields_skeleton_merges_a_section_used_twice(void)
+{
+	KB_CHECK(docxfix_make(TMP("fields2.docx"),
+	                      P(R("{{#ydelser}}{{navn}}{{/ydelser}}")) P(R("{{#flag}}x{{/flag}}"))
+	                          P(R("{{#ydelser}}{{beløb}} ({{#perioder}}{{fra}}{{/perioder}}){{/ydelser}}"))
+	                              P(R("{{#flag}}{{#perioder}}{{til}}{{/perioder}}{{/flag}}")),
+	                      NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	kb_template *t = NULL;
+	char *json = NULL;
+	KB_CHECK_INT(kb_template_compile(&t, ctx, TMP("fields2.docx"), NULL), 0);
+	if (t)
+		KB_CHECK_INT(kb_template_fields(&json, ctx, t), 0);
+	json_t *got = json ? json_loads(json, 0, NULL) : NULL;
+	json_t *want = json_pack("{s:[{s:s, s:s, s:[{s:s}]}], s:[{s:[{s:s}]}]}", "ydelser", "navn", "", "beløb", "",
+	                         "perioder", "fra", "", "flag", "perioder", "til", "");
+	KB_CHECK(got && json_equal(got, want));
+	if (!(got && json_equal(got, want)))
+		fprintf(stderr, "  got %s\n", json ? json : "(null)");
+	json_decref(got);
+	json_decref(want);
+	free(json);
+	kb_template_free(t);
+	finish(NULL, ctx);
+}
+
 /* ---- partials ---- */
 
 #include <sys/stat.h>
@@ -782,6 +887,78 @@ static void test_template__missing_and_circular_partials_are_reported(void)
 	finish(l, ctx);
 }
 
+/* A .docx partial that itself includes a partial once read freed memory (fill, template lint, template fields). */
+static void test_template__docx_partial_that_includes_a_partial(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	mkdir(TMP("partials"), 0755);
+	KB_CHECK(docxfix_make(TMP("partials/ydre.docx"),
+	                      P("<w:pPr><w:pStyle w:val=\"Overskrift2\"/></w:pPr>" R("Klagevejledning"))
+	                          P(R("{{> std}}")) P(R("Før {{> hilsen}} efter, {{navn}}.")),
+	                      NULL, NULL) == 0);
+	kb_letter *l = render_with_partials(ctx, P(R("Start")) P(R("{{> ydre}}")) P(R("Slut")), "{\"navn\":\"Ida\"}",
+	                                    &rc);
+	KB_CHECK_INT(rc, 0);
+	if (l) {
+		letter_parts_are_sound(l);
+		const kb_text *t = kb_letter_text(l);
+		KB_CHECK_INT(t->nparas, 6);
+		KB_CHECK_STR(para_text(l, 1), "Klagevejledning");
+		KB_CHECK_STR(para_text(l, 2), "Regler");
+		KB_CHECK_STR(para_text(l, 3), "Loven gælder for Ida.");
+		KB_CHECK_STR(para_text(l, 4), "Før Med venlig hilsen efter, Ida.");
+	}
+	finish(l, ctx);
+	/* lint and fields go through the same expansion */
+	kb_ctx_new(&ctx);
+	kb_template_options o = {.partials_dir = TMP("partials")};
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("part.docx"), &o), 0);
+	kb_template *t = NULL;
+	char *json = NULL;
+	KB_CHECK_INT(kb_template_compile(&t, ctx, TMP("part.docx"), &o), 0);
+	if (t)
+		KB_CHECK_INT(kb_template_fields(&json, ctx, t), 0);
+	KB_CHECK(json && strstr(json, "\"navn\""));
+	free(json);
+	kb_template_free(t);
+	kb_ctx_free(ctx);
+}
+
+/* A letter with a partial and 31 other tags: the tag table grows while the partial is put in. */
+static void test_template__partial_among_many_tags(void)
+{
+	kb_buf body;
+	kb_buf_init(&body, 1 << 20);
+	mkdir(TMP("partials"), 0755);
+	KB_CHECK(docxfix_make(TMP("partials/to.docx"), P(R("Kære {{navn}}")) P(R("Tak.")), NULL, NULL) == 0);
+	kb_buf_adds(&body, P(R("{{> to}}")));
+	kb_buf_adds(&body, "<w:p><w:r><w:t xml:space=\"preserve\">");
+	for (int i = 0; i < 31; i++)
+		kb_buf_adds(&body, "{{navn}} ");
+	kb_buf_adds(&body, "</w:t></w:r></w:p>");
+	for (int extra = 0; extra < 3; extra++) {
+		kb_ctx *ctx;
+		kb_ctx_new(&ctx);
+		int rc = 0;
+		/* 31, then 63 and 95 tags around it: the table is reallocated at 32 and 64 */
+		kb_letter *l = render_with_partials(ctx, body.data, "{\"navn\":\"Ida\"}", &rc);
+		KB_CHECK_INT(rc, 0);
+		if (l) {
+			letter_parts_are_sound(l);
+			KB_CHECK_STR(para_text(l, 0), "Kære Ida");
+			KB_CHECK_STR(para_text(l, 1), "Tak.");
+		}
+		finish(l, ctx);
+		body.len -= strlen("</w:t></w:r></w:p>");
+		for (int i = 0; i < 32; i++)
+			kb_buf_adds(&body, "{{navn}} ");
+		kb_buf_adds(&body, "</w:t></w:r></w:p>");
+	}
+	kb_buf_free(&body);
+}
+
 /* ---- Word mail merge ---- */
 
 #define FLD(type) "<w:r><w:fldChar w:fldCharType=\"" type "\"/></w:r>"
@@ -826,6 +1003,52 @@ static void test_template__content_controls_tagged_with_a_field_are_filled(void)
 	           "{\"begrundelse\":\"Du har formue.\"}", "Du har formue.|");
 }
 
+/* Controls that belong to Word or to other tools are left as they are: a cover page's date bound to the document's
+ * own properties (w:dataBinding) and a control whose tag holds another tool's data (base64, a GUID). */
+static void test_template__controls_bound_to_document_data_or_tagged_with_data_are_not_fields(void)
+{
+	check_body("<w:sdt><w:sdtPr><w:alias w:val=\"Dato\"/><w:tag w:val=\"dato\"/><w:dataBinding "
+	           "w:prefixMappings=\"xmlns:ns0='http://schemas.microsoft.com/office/2006/coverPageProps'\" "
+	           "w:xpath=\"/ns0:CoverPageProperties[1]/ns0:PublishDate[1]\" w:storeItemID=\"{55AF091B-3C7A-41E3-B477-"
+	           "F2FDAA23CFDA}\"/><w:date/></w:sdtPr><w:sdtContent>" P(R("1. maj 2026")) "</w:sdtContent></w:sdt>"
+	           "<w:sdt><w:sdtPr><w:tag w:val=\"eyJpZCI6MTIzNDUsInR5cGUiOiJ4In0\"/></w:sdtPr><w:sdtContent>" P(
+	               R("Data A")) "</w:sdtContent></w:sdt>"
+	           "<w:sdt><w:sdtPr><w:tag w:val=\"AQIDBAUGBwgJCgsMDQ4PEA==\"/></w:sdtPr><w:sdtContent>" P(R("Data B"))
+	           "</w:sdtContent></w:sdt>"
+	           "<w:sdt><w:sdtPr><w:tag w:val=\"3f2504e0-4f89-11d3-9a0c-0305e82c3301\"/></w:sdtPr><w:sdtContent>" P(
+	               R("Data C")) "</w:sdtContent></w:sdt>"
+	           "<w:sdt><w:sdtPr><w:tag w:val=\"modtager.navn\"/></w:sdtPr><w:sdtContent>" P(R("Navn"))
+	           "</w:sdtContent></w:sdt>",
+	           "{\"modtager\":{\"navn\":\"Bo Ek\"}}", "1. maj 2026|Data A|Data B|Data C|Bo Ek|");
+}
+
+/* Text with a brace far from its partner is not a tag: it is a lint problem, and the real tags after it are read. */
+static void test_template__overlong_tag_in_ordinary_text_is_a_problem_not_a_failure(void)
+{
+	kb_buf words;
+	kb_buf_init(&words, 1 << 20);
+	for (int i = 0; i < 1500; i++)
+		kb_buf_adds(&words, "ord ");
+	kb_buf body;
+	kb_buf_init(&body, 1 << 20);
+	kb_buf_printf(&body, P(R("Se {bilag %s")) P(R("slut} her {navn}")) P(R("Se {bilag %s} og {navn}")), words.data,
+	              words.data);
+	KB_CHECK(docxfix_make(TMP("long.docx"), body.data, NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	kb_template_options o = {.open_delim = "{", .close_delim = "}"};
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("long.docx"), &o), KB_ETEMPLATE);
+	int unclosed = 0, toolong = 0;
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++) {
+		unclosed |= strstr(kb_ctx_detail(ctx, i), "afsnit 1: tagget \"{bilag") && strstr(kb_ctx_detail(ctx, i), "lukkes ikke");
+		toolong |= strstr(kb_ctx_detail(ctx, i), "afsnit 3: tagget \"{bilag") && strstr(kb_ctx_detail(ctx, i), "for langt");
+	}
+	KB_CHECK(unclosed && toolong);
+	kb_ctx_free(ctx);
+	kb_buf_free(&body);
+	kb_buf_free(&words);
+}
+
 KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_formatting),
          KB_TEST(test_template__tags_split_in_header_and_footer), KB_TEST(test_template__values_are_xml_escaped),
          KB_TEST(test_template__newline_becomes_break_and_forbidden_chars_are_dropped),
@@ -839,12 +1062,16 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__false_and_empty_sections_remove_their_paragraphs),
          KB_TEST(test_template__inverted_section), KB_TEST(test_template__inline_section_split_over_runs),
          KB_TEST(test_template__nested_sections_and_context_stack),
+         KB_TEST(test_template__three_nested_loops_over_numbered_paragraphs_write_sound_xml),
+         KB_TEST(test_template__nested_list_sections_with_text_beside_the_inner_tag),
+         KB_TEST(test_template__docx_partial_that_includes_a_partial), KB_TEST(test_template__partial_among_many_tags),
          KB_TEST(test_template__section_in_one_table_row_repeats_the_row),
          KB_TEST(test_template__empty_row_section_removes_the_row),
          KB_TEST(test_template__section_around_a_whole_table), KB_TEST(test_template__formatters_in_tags_and_sections),
          KB_TEST(test_template__section_mistakes_are_all_listed),
          KB_TEST(test_template__problems_show_the_text_around_the_tag),
          KB_TEST(test_template__fields_skeleton_follows_what_sections_use),
+         KB_TEST(test_template__fields_skeleton_merges_a_section_used_twice),
          KB_TEST(test_template__set_delimiters_inside_a_document),
          KB_TEST(test_template__missing_field_inside_a_loop_names_the_field),
          KB_TEST(test_template__runaway_loops_hit_a_limit), KB_TEST(test_template__huge_output_hits_a_limit),
@@ -854,4 +1081,6 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__docx_partial_keeps_its_formatting_and_tags),
          KB_TEST(test_template__missing_and_circular_partials_are_reported),
          KB_TEST(test_template__mergefields_simple_and_complex_with_switches),
-         KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled))
+         KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled),
+         KB_TEST(test_template__controls_bound_to_document_data_or_tagged_with_data_are_not_fields),
+         KB_TEST(test_template__overlong_tag_in_ordinary_text_is_a_problem_not_a_failure))
