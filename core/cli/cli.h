@@ -9,8 +9,9 @@
 
 #include <stdio.h>
 
-/* Exit codes (DESIGN.md): 0 clean or only warnings, 1 blocked by errors, 2 bad usage or bad input. */
-enum { KB_EXIT_OK = 0, KB_EXIT_BLOCKED = 1, KB_EXIT_BAD = 2 };
+/* Exit codes (DESIGN.md): 0 clean or only warnings, 1 blocked by errors, 2 bad usage or bad input, 3 internal error
+ * (klarbrev made an invalid document, KB_EINTERNAL; nothing was written; a bug to report). */
+enum { KB_EXIT_OK = 0, KB_EXIT_BLOCKED = 1, KB_EXIT_BAD = 2, KB_EXIT_INTERNAL = 3 };
 
 typedef enum { KB_FMT_TEXT, KB_FMT_JSON } kb_format;
 
@@ -43,7 +44,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 char *cli_data_dir(const cli_opts *o);
 
 /* Prints ctx's message and details to stderr as "klarbrev: <message>" and "  - <detail>" lines. Returns the exit
- * code for rc: KB_EXIT_BAD. */
+ * code for rc: KB_EXIT_INTERNAL for KB_EINTERNAL, else KB_EXIT_BAD. */
 int cli_fail(const kb_ctx *ctx, int rc);
 /* Prints a usage error and a hint to --help. Returns KB_EXIT_BAD. */
 int cli_usage_error(const char *cmd, const char *fmt, ...);

@@ -38,7 +38,9 @@ static const char *fill_help =
 	"En sag kan have en liste \"ignore\" med ord, som stavekontrollen ikke skal melde i netop dette brev,\n"
 	"fx \"ignore\": [\"Tjørnehøj\", \"Xyqwerte\"].\n"
 	"\n"
-	"Afslutningskoder: 0 brevet er gemt, 1 fejl i brevet (intet gemt), 2 forkert brug eller ugyldige input.\n";
+	"Afslutningskoder: 0 brevet er gemt, 1 fejl i brevet (intet gemt), 2 forkert brug eller ugyldige input,\n"
+	"3 intern fejl: klarbrev lavede et ugyldigt dokument (intet gemt; send skabelonen og sagen til den, der\n"
+	"driver klarbrev).\n";
 
 int cmd_fill(int argc, char **argv)
 {

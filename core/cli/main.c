@@ -1,5 +1,6 @@
 /* main.c -- the klarbrev program: dispatches to the subcommands and holds their shared helpers. */
 #include "cli.h"
+#include "package.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -35,7 +36,8 @@ static const char *usage_text =
 	"Eksempel:\n"
 	"  klarbrev fill templates/afslag-kontanthjaelp templates/afslag-kontanthjaelp/example.json -o brev.docx\n"
 	"\n"
-	"Afslutningskoder: 0 ingen fejl, 1 fejl i brevet (intet gemt), 2 forkert brug eller ugyldige input.\n"
+	"Afslutningskoder: 0 ingen fejl, 1 fejl i brevet (intet gemt), 2 forkert brug eller ugyldige input,\n"
+	"3 intern fejl i klarbrev (intet gemt; meld fejlen).\n"
 	"Data (plugins, ordlister, skabeloner) findes ved siden af programmet; --data-dir eller KLARBREV_DATA\n"
 	"peger et andet sted hen.\n";
 
@@ -242,12 +244,11 @@ char *cli_partials_dir(const char *template_path, const char *data_dir)
 
 int cli_fail(const kb_ctx *ctx, int rc)
 {
-	(void)rc;
 	const char *m = kb_ctx_errmsg(ctx);
 	fprintf(stderr, "klarbrev: %s\n", m && *m ? m : "ukendt fejl");
 	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++)
 		fprintf(stderr, "  - %s\n", kb_ctx_detail(ctx, i));
-	return KB_EXIT_BAD;
+	return rc == KB_EINTERNAL ? KB_EXIT_INTERNAL : KB_EXIT_BAD;
 }
 
 void cli_checker_options(kb_checker_options *out, const cli_opts *o, const char *data_dir)
@@ -332,6 +333,11 @@ int main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return KB_EXIT_BAD;
 	}
+	/* Test hook (tests/cli/test_corrupt_output.sh): damage this part in every DOCX written, to show that the check
+	 * before saving refuses it (exit 3, nothing written). It cannot make klarbrev save a damaged document. */
+	const char *damage = getenv("KLARBREV_TEST_CORRUPT_PART");
+	if (damage && *damage)
+		kb_package_test_damage(damage);
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);

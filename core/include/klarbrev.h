@@ -34,7 +34,9 @@ enum {
 	KB_EPLUGIN = -7, /* a plugin could not be loaded or run */
 	KB_ENOTFOUND = -8, /* a named thing (file, part, dictionary) does not exist */
 	KB_ETEMPLATE = -9, /* the template has problems its author must fix; each one is a detail */
-	KB_EEXTERNAL = -10 /* an outside program (LibreOffice) is missing, failed or took too long */
+	KB_EEXTERNAL = -10, /* an outside program (LibreOffice) is missing, failed or took too long */
+	KB_EINTERNAL = -11  /* klarbrev itself made something invalid (a DOCX that fails its own re-read); a bug to
+	                       report with the input that caused it; nothing was written */
 };
 
 /* ---------------------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ const char *kb_nearest_name(const char *key, const char *const *names);
 /* Limits against hostile input. Each is enforced where the input is read. */
 #define KB_MAX_PART_BYTES (64u * 1024u * 1024u)   /* one uncompressed zip entry */
 #define KB_MAX_PACKAGE_BYTES (256u * 1024u * 1024u) /* all uncompressed entries together */
-#define KB_MAX_ZIP_RATIO 200u                     /* uncompressed / compressed, for entries over 1 MiB */
+#define KB_MAX_ZIP_RATIO 200u                     /* uncompressed / compressed, for entries over 8 MiB */
 #define KB_MAX_ZIP_ENTRIES 10000u
 #define KB_MAX_CASE_BYTES (16u * 1024u * 1024u)
 #define KB_MAX_TEXT_BYTES (64u * 1024u * 1024u)   /* a .txt letter, or all paragraph text of a letter */

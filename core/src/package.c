@@ -7,6 +7,7 @@
  */
 #include "package.h"
 #include "outfile.h"
+#include "verify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,10 +25,13 @@
 #include <libxml/xmlerror.h>
 #include <zip.h>
 
-#define NOT_DOCX      "not a Word document (.docx)"
-#define RATIO_FLOOR   (1024u * 1024u) /* KB_MAX_ZIP_RATIO applies to entries larger than this */
-#define MAX_PART_NAME 1024            /* a relationship target that resolves to a longer name is ignored */
-#define MAX_LABEL     8192            /* "file: part" labels used in messages */
+#define NOT_DOCX "not a Word document (.docx)"
+/* KB_MAX_ZIP_RATIO applies to entries larger than this. Below it, an entry may compress as well as deflate can
+ * (about 1000:1): a letter with a long run of one character is ordinary, and the size caps (KB_MAX_PART_BYTES,
+ * KB_MAX_PACKAGE_BYTES) bound what a hostile file can make us decompress whatever the ratio. */
+#define RATIO_FLOOR   (8u * 1024u * 1024u)
+#define MAX_PART_NAME 1024 /* a relationship target that resolves to a longer name is ignored */
+#define MAX_LABEL     8192 /* "file: part" labels used in messages */
 
 struct kb_package {
 	char *path;
@@ -98,6 +102,13 @@ static int fail_entry(kb_ctx *ctx, const kb_package *pkg, const char *name, zip_
 	}
 }
 
+/* 1 when an entry of size bytes stored in comp bytes is over the ratio limit: size > comp * ratio, written so that
+ * a hostile comp cannot overflow. The writer asks the same question of what it wrote (store_if_too_compressed). */
+static int too_compressed(zip_uint64_t size, zip_uint64_t comp)
+{
+	return size > RATIO_FLOOR && (size - 1) / KB_MAX_ZIP_RATIO >= comp;
+}
+
 /* The limits on one entry, checked against the sizes its zip headers declare. Reading then never accepts more bytes
  * than declared, so these checks also bound what is really decompressed (see kb_package_read). */
 static int check_sizes(kb_ctx *ctx, const char *path, const char *name, zip_uint64_t size, zip_uint64_t comp)
@@ -105,8 +116,7 @@ static int check_sizes(kb_ctx *ctx, const char *path, const char *name, zip_uint
 	if (size > KB_MAX_PART_BYTES)
 		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %s is %llu bytes uncompressed, more than the limit of %u bytes",
 		                   path, name, (unsigned long long)size, KB_MAX_PART_BYTES);
-	/* size > comp * ratio, written so that a hostile comp cannot overflow */
-	if (size > RATIO_FLOOR && (size - 1) / KB_MAX_ZIP_RATIO >= comp)
+	if (too_compressed(size, comp))
 		return kb_ctx_fail(
 		    ctx, KB_ELIMIT,
 		    "%s: %s expands from %llu to %llu bytes, more than %u times; refusing a possible zip bomb", path,
@@ -270,10 +280,7 @@ static int push_segments(char *out, size_t outsz, size_t *len, const char *s, si
 	return 0;
 }
 
-/* Resolves a relationship target against the folder of its source part, giving a zip entry name. source is "" for
- * the package's own relationships (_rels/.rels). A target starting with '/' is relative to the package root.
- * Returns 0, or -1 when the target leaves the package or the name is too long. */
-static int resolve_target(char *out, size_t outsz, const char *source, const char *target)
+int kb_package_resolve_target(char *out, size_t outsz, const char *source, const char *target)
 {
 	size_t len = 0;
 	out[0] = '\0';
@@ -305,7 +312,7 @@ static zip_int64_t rel_part(const kb_package *pkg, xmlNodePtr rel, const char *s
 	char name[MAX_PART_NAME];
 	if (type && target && ends_with((const char *)type, type_suffix) &&
 	    !(mode && xmlStrEqual(mode, BAD_CAST "External")) &&
-	    resolve_target(name, sizeof name, source, (const char *)target) == 0 && name[0])
+	    kb_package_resolve_target(name, sizeof name, source, (const char *)target) == 0 && name[0])
 		idx = locate(pkg->zip, name);
 	xmlFree(type);
 	xmlFree(target);
@@ -451,6 +458,17 @@ const char *kb_package_main_part(const kb_package *pkg)
 int kb_package_has(const kb_package *pkg, const char *name)
 {
 	return pkg && name && locate(pkg->zip, name) >= 0;
+}
+
+size_t kb_package_entry_count(const kb_package *pkg)
+{
+	zip_int64_t n = zip_get_num_entries(pkg->zip, 0);
+	return n > 0 ? (size_t)n : 0;
+}
+
+const char *kb_package_entry_name(const kb_package *pkg, size_t i)
+{
+	return i < kb_package_entry_count(pkg) ? zip_get_name(pkg->zip, (zip_uint64_t)i, 0) : NULL;
 }
 
 /* ---- reading ---- */
@@ -1050,12 +1068,200 @@ done:
 	return rc;
 }
 
+/* ---- the test hook ---- */
+
+static char test_damage_part[MAX_PART_NAME];
+
+void kb_package_test_damage(const char *part)
+{
+	snprintf(test_damage_part, sizeof test_damage_part, "%s", part ? part : "");
+}
+
+/* What the test hook does to a part: an element with an undeclared prefix holding a byte that is not UTF-8, before
+ * the last end tag (or at the end when there is none). A part the save would copy is written damaged, so that every
+ * save of a package that has the part is refused. */
+static int damage(write_plan *wp, const kb_package *pkg, kb_ctx *ctx)
+{
+	if (!test_damage_part[0] || (!plan_find(wp, test_damage_part) && locate(pkg->zip, test_damage_part) < 0))
+		return KB_OK;
+	if (!plan_find(wp, test_damage_part)) {
+		char *orig = NULL;
+		size_t olen = 0;
+		int rc = kb_package_read(&orig, &olen, pkg, ctx, test_damage_part);
+		/* the name is the hook's own static copy, which outlives the plan */
+		if (rc || (rc = plan_put(wp, test_damage_part, orig, olen)))
+			return rc == KB_ENOMEM ? kb_ctx_fail(ctx, KB_ENOMEM, "out of memory") : rc;
+	}
+	kb_package_entry *e = plan_find(wp, test_damage_part);
+	static const char junk[] = "<ns0:p>\xC3\x28</ns0:p>";
+	size_t at = e->len;
+	for (size_t i = e->len; i >= 2; i--)
+		if (e->data[i - 2] == '<' && e->data[i - 1] == '/') {
+			at = i - 2;
+			break;
+		}
+	kb_buf b;
+	kb_buf_init(&b, e->len + sizeof junk);
+	if ((at && kb_buf_add(&b, e->data, at)) || kb_buf_adds(&b, junk) ||
+	    (at < e->len && kb_buf_add(&b, e->data + at, e->len - at))) {
+		kb_buf_free(&b);
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	}
+	size_t len = b.len;
+	char *data = kb_buf_detach(&b);
+	if (!data || plan_put(wp, e->name, data, len))
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	return KB_OK;
+}
+
+/* ---- writing the zip ---- */
+
+/* The reader refuses a package with more entries or more bytes than its limits; a copy that would be one is refused
+ * before anything is written (KB_ELIMIT), rather than written and then found unreadable. */
+static int check_copy_limits(const kb_package *pkg, kb_ctx *ctx, const char *path, const write_plan *wp)
+{
+	zip_int64_t n = zip_get_num_entries(pkg->zip, 0);
+	zip_uint64_t total = 0, count = n > 0 ? (zip_uint64_t)n : 0;
+	for (zip_uint64_t i = 0; i < count; i++) {
+		const char *name = zip_get_name(pkg->zip, i, 0);
+		int replaced = 0;
+		for (size_t k = 0; name && k < wp->n && !replaced; k++)
+			replaced = strcasecmp(wp->items[k].name, name) == 0;
+		zip_stat_t st;
+		zip_stat_init(&st);
+		if (!replaced && zip_stat_index(pkg->zip, i, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
+			total += st.size;
+	}
+	for (size_t k = 0; k < wp->n; k++) {
+		total += wp->items[k].len;
+		count += locate(pkg->zip, wp->items[k].name) < 0;
+	}
+	if (count > KB_MAX_ZIP_ENTRIES)
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: the copy would have %llu entries, more than the limit of %u",
+		                   path, (unsigned long long)count, KB_MAX_ZIP_ENTRIES);
+	if (total > KB_MAX_PACKAGE_BYTES)
+		return kb_ctx_fail(ctx, KB_ELIMIT,
+		                   "%s: the copy would hold %llu bytes uncompressed, more than the limit of %u bytes",
+		                   path, (unsigned long long)total, KB_MAX_PACKAGE_BYTES);
+	return KB_OK;
+}
+
+/* Writes the copy into the temporary file tmp (which exists): the input's exact bytes, then libzip replaces and adds
+ * the plan's entries in it. zip_close copies every entry that was not replaced as it is, compressed bytes, CRC and
+ * headers unchanged. store[i] (may be NULL) makes plan entry i stored uncompressed. path is for messages. */
+static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *tmp, const write_plan *wp,
+                     const unsigned char *store)
+{
+	int fd = open(tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
+	int failed = copy_bytes(fd, pkg->fd);
+	int err = errno;
+	if (close(fd) != 0 && !failed) {
+		failed = 1;
+		err = errno;
+	}
+	if (failed)
+		return kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(err));
+	int zerr = 0;
+	zip_t *za = zip_open(tmp, 0, &zerr);
+	if (!za) {
+		zip_error_t ze;
+		zip_error_init_with_code(&ze, zerr);
+		int rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return rc;
+	}
+	int rc = KB_OK;
+	for (size_t i = 0; i < wp->n; i++) {
+		const kb_package_entry *e = &wp->items[i];
+		zip_source_t *src = zip_source_buffer(za, e->data, e->len, 0);
+		if (!src) {
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, e->name, zip_strerror(za));
+			goto done;
+		}
+		/* the copy has the input's bytes, so an existing entry has the input's index */
+		zip_int64_t idx = locate(pkg->zip, e->name);
+		if (idx >= 0) {
+			const char *want = zip_get_name(pkg->zip, (zip_uint64_t)idx, 0);
+			const char *have = zip_get_name(za, (zip_uint64_t)idx, 0);
+			if (!want || !have || strcmp(want, have) != 0) {
+				zip_source_free(src);
+				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s changed while it was open", path,
+				                 pkg->path);
+				goto done;
+			}
+			if (zip_file_replace(za, (zip_uint64_t)idx, src, 0) < 0) {
+				zip_source_free(src);
+				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, e->name,
+				                 zip_strerror(za));
+				goto done;
+			}
+		} else {
+			idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8);
+			if (idx < 0) {
+				zip_source_free(src);
+				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot add %s: %s", path, e->name, zip_strerror(za));
+				goto done;
+			}
+		}
+		zip_int32_t method = store && store[i] ? ZIP_CM_STORE : ZIP_CM_DEFLATE;
+		(void)zip_set_file_compression(za, (zip_uint64_t)idx, method, 0);
+	}
+	if (zip_close(za) < 0) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, zip_strerror(za));
+		goto done;
+	}
+	za = NULL;
+done:
+	if (za)
+		zip_discard(za);
+	return rc;
+}
+
+/* The reader refuses an entry over RATIO_FLOOR that compresses more than KB_MAX_ZIP_RATIO times (a possible zip
+ * bomb), and a letter can be one: a field value that repeats one character. Such a written entry is stored
+ * uncompressed instead, so that the reader accepts what the writer wrote. Only entries over the floor are looked
+ * at, so an ordinary letter pays nothing here. */
+static int store_if_too_compressed(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *tmp,
+                                   const write_plan *wp)
+{
+	int big = 0;
+	for (size_t i = 0; i < wp->n && !big; i++)
+		big = wp->items[i].len > RATIO_FLOOR;
+	if (!big)
+		return KB_OK;
+	unsigned char *store = calloc(wp->n, 1);
+	if (!store)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	int zerr = 0, any = 0, rc = KB_OK;
+	zip_t *z = zip_open(tmp, ZIP_RDONLY, &zerr);
+	if (!z) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot read back what was written", path);
+		goto done;
+	}
+	for (size_t i = 0; i < wp->n; i++) {
+		zip_stat_t st;
+		zip_stat_init(&st);
+		zip_int64_t idx = wp->items[i].len > RATIO_FLOOR ? locate(z, wp->items[i].name) : -1;
+		if (idx >= 0 && zip_stat_index(z, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
+		    (st.valid & ZIP_STAT_COMP_SIZE) && too_compressed(st.size, st.comp_size))
+			any = store[i] = 1;
+	}
+	zip_discard(z);
+	if (any)
+		rc = write_zip(pkg, ctx, path, tmp, wp, store);
+done:
+	free(store);
+	return rc;
+}
+
 int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const kb_package_entry *entries, size_t n)
 {
 	write_plan wp = {0};
 	kb_outfile out = {.fd = -1};
-	zip_t *za = NULL;
 	char **made = NULL; /* names of relationship parts made for new parts; the plan borrows them */
+	const char **written = NULL;
 	size_t nmade = 0;
 	int rc = check_entries_to_write(pkg, ctx, path, entries, n);
 	if (rc)
@@ -1092,74 +1298,30 @@ int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 	}
 	if (adds && (rc = add_content_types(&wp, pkg, ctx, entries, n, made_rels)))
 		goto done;
+	if ((rc = damage(&wp, pkg, ctx)) || (rc = check_copy_limits(pkg, ctx, path, &wp)))
+		goto done;
+	if (!(written = calloc(wp.n ? wp.n : 1, sizeof *written))) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < wp.n; i++)
+		written[i] = wp.items[i].name;
 
-	if ((rc = kb_outfile_open(&out, ctx, path)))
+	if ((rc = kb_outfile_open(&out, ctx, path)) || (rc = kb_outfile_close_fd(&out, ctx)) ||
+	    (rc = write_zip(pkg, ctx, path, out.tmp, &wp, NULL)) ||
+	    (rc = store_if_too_compressed(pkg, ctx, path, out.tmp, &wp)))
 		goto done;
-	/* Start from an exact copy of the input, then let libzip replace and add entries in it: zip_close copies every
-	 * entry that was not replaced as it is, compressed bytes, CRC and headers unchanged. */
-	if (copy_bytes(out.fd, pkg->fd) != 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
+	/* the net: nothing reaches path that klarbrev (and Word) could not read */
+	if ((rc = kb_verify_written(ctx, out.tmp, path, pkg, written, wp.n)))
 		goto done;
-	}
-	if ((rc = kb_outfile_close_fd(&out, ctx)))
-		goto done;
-	int zerr = 0;
-	za = zip_open(out.tmp, 0, &zerr);
-	if (!za) {
-		zip_error_t ze;
-		zip_error_init_with_code(&ze, zerr);
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		goto done;
-	}
-	for (size_t i = 0; i < wp.n; i++) {
-		const kb_package_entry *e = &wp.items[i];
-		zip_source_t *src = zip_source_buffer(za, e->data, e->len, 0);
-		if (!src) {
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, e->name, zip_strerror(za));
-			goto done;
-		}
-		/* the copy has the input's bytes, so an existing entry has the input's index */
-		zip_int64_t idx = locate(pkg->zip, e->name);
-		if (idx >= 0) {
-			const char *want = zip_get_name(pkg->zip, (zip_uint64_t)idx, 0);
-			const char *have = zip_get_name(za, (zip_uint64_t)idx, 0);
-			if (!want || !have || strcmp(want, have) != 0) {
-				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s changed while it was open", path,
-				                 pkg->path);
-				goto done;
-			}
-			if (zip_file_replace(za, (zip_uint64_t)idx, src, 0) < 0) {
-				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, e->name,
-				                 zip_strerror(za));
-				goto done;
-			}
-		} else {
-			zip_int64_t added = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8);
-			if (added < 0) {
-				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot add %s: %s", path, e->name, zip_strerror(za));
-				goto done;
-			}
-			(void)zip_set_file_compression(za, (zip_uint64_t)added, ZIP_CM_DEFLATE, 0);
-		}
-	}
-	if (zip_close(za) < 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, zip_strerror(za));
-		goto done;
-	}
-	za = NULL;
 	rc = kb_outfile_commit(&out, ctx);
 done:
-	if (za)
-		zip_discard(za);
 	kb_outfile_abort(&out);
 	plan_free(&wp);
 	for (size_t i = 0; i < nmade; i++)
 		free(made[i]);
 	free(made);
+	free(written);
 	return rc;
 }
 

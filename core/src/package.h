@@ -7,7 +7,8 @@
  *
  * Saving writes to a temporary file in the target folder and renames it into place; parts that were not replaced are
  * copied without being decompressed; new parts (word/comments.xml) come with their content type and relationship.
- * The input file is never modified.
+ * The input file is never modified. Before the rename, the temporary file is read back through kb_package_open() and
+ * every part that was written is checked (verify.h): what klarbrev writes, klarbrev must read, and so must Word.
  */
 #ifndef KB_PACKAGE_H
 #define KB_PACKAGE_H
@@ -57,6 +58,16 @@ int kb_xml_parse(xmlDocPtr *out, kb_ctx *ctx, const char *data, size_t len, cons
 /* Serialises doc (UTF-8, with the XML declaration, standalone="yes" as Word writes it). Caller frees *out. */
 int kb_xml_serialize(char **out, size_t *out_len, kb_ctx *ctx, xmlDocPtr doc);
 
+/* The number of zip entries, and the name of entry i (borrowed; NULL when i is out of range). Every entry, not only
+ * the text parts: for checks over the whole package (verify.c). */
+size_t kb_package_entry_count(const kb_package *pkg);
+const char *kb_package_entry_name(const kb_package *pkg, size_t i);
+
+/* Resolves a relationship target against the folder of its source part into a zip entry name, as the reader does:
+ * source is "" for the package's own relationships (_rels/.rels); a target starting with '/' is relative to the
+ * package root. Returns 0, or -1 when the target leaves the package or the name does not fit outsz. */
+int kb_package_resolve_target(char *out, size_t outsz, const char *source, const char *target);
+
 /* The first part that source relates to with a relationship type ending in type_suffix ("/comments"), as a zip
  * entry name; KB_ENOTFOUND when there is none. *out is the caller's to free. */
 int kb_package_related(char **out, const kb_package *pkg, kb_ctx *ctx, const char *source, const char *type_suffix);
@@ -81,7 +92,14 @@ typedef struct kb_package_entry {
  * base then). Temporary file in the target folder, renamed into place; on failure nothing is left at path and no
  * temporary file remains. A name is given once; a part to replace must exist, a part to add must not; path must not
  * be the file the package was opened from (all KB_EUSAGE). A folder that is missing or not writable, or any write
- * failure: KB_EIO. */
+ * failure: KB_EIO. A copy that would hold more than the reader accepts (KB_MAX_PACKAGE_BYTES, KB_MAX_ZIP_ENTRIES):
+ * KB_ELIMIT, before anything is written.
+ *
+ * Before the rename the written file is verified (kb_verify_written): read back through kb_package_open(), and each
+ * written part checked (well-formed UTF-8 XML, namespace prefixes declared, relationships that point at parts that
+ * exist, a content type for every part). A failure is KB_EINTERNAL with a Danish message that names the part and
+ * what is wrong; nothing is written. A written part larger than the ratio floor that compresses so well that the
+ * reader would take it for a zip bomb is stored uncompressed instead, so the reader's limits always pass. */
 int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const kb_package_entry *entries,
                      size_t n);
 
@@ -89,5 +107,14 @@ int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const
  * caller's). Each name must be an existing entry (KB_EUSAGE). */
 int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *const *names,
                     const char *const *data, const size_t *lens, size_t n);
+
+/* Test hook: from now on, every save of a package that has the part named part (a zip entry name,
+ * "word/document.xml") writes that part damaged, as a broken template engine would: an element with an undeclared
+ * namespace prefix and a byte that is not UTF-8, inserted before the part's last end tag (a part the save would
+ * copy is damaged too). NULL or "" turns the hook off. The damage is done before the
+ * verification, so the hook can only make a save fail with KB_EINTERNAL, never write a damaged document. For tests
+ * only: the command-line program sets it from the environment variable KLARBREV_TEST_CORRUPT_PART
+ * (tests/cli/test_corrupt_output.sh). Process-wide; not thread-safe (set it before any save runs). */
+void kb_package_test_damage(const char *part);
 
 #endif

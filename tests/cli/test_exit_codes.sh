@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Exit codes 0, 1 and 2, and that bad input never leaves a partial output file.
+# Exit codes 0, 1 and 2, and that bad input never leaves a partial output file. (Exit code 3, an internal error:
+# test_corrupt_output.sh.)
 . "$(dirname "$0")/lib.sh"
 SAMPLE=$KB_SRC/templates/afslag-kontanthjaelp
 NAVN=$KB_SRC/tests/cli/data/navn

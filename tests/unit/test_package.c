@@ -1212,6 +1212,362 @@ static void test_package__write_refuses_bad_new_parts_and_writes_nothing(void)
 	kb_ctx_free(ctx);
 }
 
+/* ---- the check before saving: what klarbrev writes, klarbrev (and Word) must read ---- */
+
+/* Saves the fixture with one part replaced by data into a fresh folder; expects the save to be refused as an
+ * internal error with nothing written: no target, no temporary file. Copies the message into msg. */
+static void write_is_refused(const char *dir, const char *part, const char *data, size_t len, char *msg, size_t msgsz)
+{
+	scratch();
+	mkdir(dir, 0777);
+	remove_files(dir);
+	char out[4096];
+	snprintf(out, sizeof out, "%s/letter.docx", dir);
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	msg[0] = '\0';
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
+	if (pkg) {
+		const char *names[] = {part};
+		const char *datas[] = {data};
+		size_t lens[] = {len ? len : strlen(data)};
+		KB_CHECK_INT(kb_package_save(pkg, ctx, out, names, datas, lens, 1), KB_EINTERNAL);
+		snprintf(msg, msgsz, "%s", kb_ctx_errmsg(ctx));
+		KB_CHECK(contains(msg, "intern fejl"));
+		KB_CHECK(contains(msg, part));
+		KB_CHECK(contains(msg, out)); /* the target, not the temporary file */
+		KB_CHECK(!contains(msg, "/.letter.docx."));
+	}
+	KB_CHECK_INT(count_dir_entries(dir), 0);
+	kb_package_free(pkg);
+	kb_ctx_free(ctx);
+}
+
+static void test_package__write_with_an_undeclared_namespace_prefix_is_einternal_and_writes_nothing(void)
+{
+	char msg[2048];
+	const char *doc = XML_DECL "<w:document " W_NS "><w:body><ns0:p><w:r><w:t>x</w:t></w:r></ns0:p></w:body>"
+	                           "</w:document>";
+	write_is_refused(TMP("verify-prefix"), "word/document.xml", doc, 0, msg, sizeof msg);
+	KB_CHECK(contains(msg, "\"ns0\""));
+	KB_CHECK(contains(msg, "ikke erklæret"));
+}
+
+static void test_package__write_with_an_undeclared_prefix_on_an_attribute_is_einternal(void)
+{
+	char msg[2048];
+	const char *doc = XML_DECL "<w:document " W_NS "><w:body><w:p w14:paraId=\"1\"><w:r><w:t>x</w:t></w:r></w:p>"
+	                           "</w:body></w:document>";
+	write_is_refused(TMP("verify-attr-prefix"), "word/document.xml", doc, 0, msg, sizeof msg);
+	KB_CHECK(contains(msg, "w14:paraId"));
+}
+
+static void test_package__write_with_mc_ignorable_naming_an_undeclared_prefix_is_einternal(void)
+{
+	char msg[2048];
+	const char *doc =
+	    XML_DECL "<w:document " W_NS " xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "
+	             "mc:Ignorable=\"w14\"><w:body><w:p/></w:body></w:document>";
+	write_is_refused(TMP("verify-ignorable"), "word/document.xml", doc, 0, msg, sizeof msg);
+	KB_CHECK(contains(msg, "mc:Ignorable"));
+	KB_CHECK(contains(msg, "\"w14\""));
+}
+
+static void test_package__write_with_invalid_utf8_is_einternal_and_writes_nothing(void)
+{
+	char msg[2048];
+	/* "Kære" in windows-1252: 0xE6 starts no UTF-8 sequence here */
+	write_is_refused(TMP("verify-utf8"), "word/document.xml", DOC("K\xE6re Jens"), 0, msg, sizeof msg);
+	KB_CHECK(contains(msg, "UTF-8"));
+	KB_CHECK(contains(msg, "0xE6"));
+}
+
+static void test_package__write_with_a_non_utf8_encoding_declaration_is_einternal(void)
+{
+	char msg[2048];
+	const char *doc = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<w:document " W_NS
+	                  "><w:body><w:p/></w:body></w:document>";
+	write_is_refused(TMP("verify-encoding"), "word/document.xml", doc, 0, msg, sizeof msg);
+	KB_CHECK(contains(msg, "ISO-8859-1"));
+}
+
+static void test_package__write_of_xml_that_is_not_well_formed_is_einternal_and_writes_nothing(void)
+{
+	char msg[2048];
+	const char *doc = XML_DECL "<w:document " W_NS "><w:body><w:p><w:r><w:t>x</w:r></w:p></w:body></w:document>";
+	write_is_refused(TMP("verify-malformed"), "word/document.xml", doc, 0, msg, sizeof msg);
+	KB_CHECK(contains(msg, "velformet"));
+	KB_CHECK(contains(msg, "line 2"));
+}
+
+static void test_package__write_of_a_relationship_to_a_missing_part_is_einternal_and_writes_nothing(void)
+{
+	char msg[2048];
+	const char *rels = RELS(REL("rId1", T_OFFICE "styles", "styles.xml")
+	                            REL("rId2", T_OFFICE "hyperlink", "https://www.borger.dk\" TargetMode=\"External")
+	                                REL("rId99", T_OFFICE "comments", "comments.xml"));
+	write_is_refused(TMP("verify-rels"), "word/_rels/document.xml.rels", rels, 0, msg, sizeof msg);
+	KB_CHECK(contains(msg, "rId99"));
+	KB_CHECK(contains(msg, "comments.xml"));
+	KB_CHECK(!contains(msg, "rId2 ")); /* an external target is not a part */
+}
+
+static void test_package__write_that_leaves_a_part_without_content_type_is_einternal_and_writes_nothing(void)
+{
+	char msg[2048];
+	/* only the main document and relationship parts keep a content type */
+	const char *ct = XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	                          "<Default Extension=\"rels\" "
+	                          "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+	                          "<Override PartName=\"/word/document.xml\" ContentType=\"application/"
+	                          "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+	write_is_refused(TMP("verify-types"), "[Content_Types].xml", ct, 0, msg, sizeof msg);
+	KB_CHECK(contains(msg, "indholdstype"));
+	KB_CHECK(contains(msg, "word/footnotes.xml") || contains(msg, "word/styles.xml") ||
+	         contains(msg, "word/settings.xml"));
+}
+
+static void test_package__refused_write_leaves_an_existing_target_unchanged(void)
+{
+	scratch();
+	const char *dir = TMP("verify-existing");
+	const char *out = TMP("verify-existing/letter.docx");
+	mkdir(dir, 0777);
+	remove_files(dir);
+	KB_CHECK_INT(write_file(out, "old content", 11), 0);
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
+	if (pkg) {
+		const char *names[] = {"word/document.xml"};
+		const char *data[] = {DOC("K\xE6re")};
+		size_t lens[] = {strlen(DOC("K\xE6re"))};
+		KB_CHECK_INT(kb_package_save(pkg, ctx, out, names, data, lens, 1), KB_EINTERNAL);
+	}
+	size_t len = 0;
+	char *now_bytes = slurp(out, &len);
+	KB_CHECK(now_bytes && len == 11 && memcmp(now_bytes, "old content", 11) == 0);
+	free(now_bytes);
+	KB_CHECK_INT(count_dir_entries(dir), 1);
+	kb_package_free(pkg);
+	kb_ctx_free(ctx);
+}
+
+/* The input's own problems are not ours: a dangling relationship copied unchanged from the input, and a part the
+ * input gave no content type either, do not stop a save (Word opened the input, so it opens the copy). */
+static void test_package__write_lets_through_problems_the_input_already_had(void)
+{
+	scratch();
+	const char *in = TMP("verify-input-gaps.docx");
+	const char *out = TMP("verify-input-gaps-out.docx");
+	remove(out);
+	const char *rels =
+	    RELS(REL("rId1", T_OFFICE "header", "header1.xml") REL("rId2", T_OFFICE "image", "media/gone.png"));
+	const char *ct = XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	                          "<Default Extension=\"rels\" "
+	                          "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+	                          "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>";
+	const entry e[] = {
+	    {"[Content_Types].xml", ct, 0, 0},
+	    {"_rels/.rels", RELS(REL("rId1", T_OFFICE "officeDocument", "word/document.xml")), 0, 0},
+	    {"word/document.xml", DOC("x"), 0, 0},
+	    {"word/_rels/document.xml.rels", rels, 0, 0},
+	    {"word/header1.xml", HDR("h"), 0, 0},
+	    {"word/media/logo.emf", "not xml and no content type", 0, 0},
+	};
+	KB_CHECK_INT(make_zip(in, e, 6), 0);
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, in), KB_OK);
+	if (pkg) {
+		/* the relationships and content types are rewritten (a part is added), the gaps come along */
+		kb_package_entry add[] = {{.name = "word/comments.xml",
+		                           .data = COMMENTS_XML,
+		                           .len = strlen(COMMENTS_XML),
+		                           .content_type = COMMENTS_CT,
+		                           .source = "word/document.xml",
+		                           .rel_type = COMMENTS_REL}};
+		int rc = kb_package_write(pkg, ctx, out, add, 1);
+		KB_CHECK_INT(rc, KB_OK);
+		if (rc)
+			fprintf(stderr, "  %s\n", kb_ctx_errmsg(ctx));
+	}
+	kb_package_free(pkg);
+	kb_ctx_free(ctx);
+}
+
+static void test_package__test_hook_damages_the_named_part_and_the_save_is_refused(void)
+{
+	scratch();
+	const char *dir = TMP("verify-hook");
+	const char *out = TMP("verify-hook/letter.docx");
+	mkdir(dir, 0777);
+	remove_files(dir);
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
+	if (pkg) {
+		const char *names[] = {"word/document.xml"};
+		const char *data[] = {NEW_DOC};
+		size_t lens[] = {strlen(NEW_DOC)};
+		kb_package_test_damage("word/document.xml");
+		KB_CHECK_INT(kb_package_save(pkg, ctx, out, names, data, lens, 1), KB_EINTERNAL);
+		KB_CHECK(contains(kb_ctx_errmsg(ctx), "word/document.xml"));
+		KB_CHECK_INT(count_dir_entries(dir), 0);
+		/* a part the save would only copy is damaged as well */
+		kb_package_test_damage("word/header1.xml");
+		KB_CHECK_INT(kb_package_save(pkg, ctx, out, names, data, lens, 1), KB_EINTERNAL);
+		KB_CHECK(contains(kb_ctx_errmsg(ctx), "word/header1.xml"));
+		KB_CHECK_INT(count_dir_entries(dir), 0);
+		/* a part the package does not have: nothing to damage */
+		kb_package_test_damage("word/no-such-part.xml");
+		KB_CHECK_INT(kb_package_save(pkg, ctx, out, names, data, lens, 1), KB_OK);
+		kb_package_test_damage(NULL);
+		KB_CHECK_INT(kb_package_save(pkg, ctx, out, names, data, lens, 1), KB_OK);
+		KB_CHECK_INT(count_dir_entries(dir), 1);
+	}
+	kb_package_test_damage(NULL);
+	kb_package_free(pkg);
+	kb_ctx_free(ctx);
+}
+
+/* ---- what klarbrev writes, klarbrev must read: highly compressible letters ---- */
+
+/* A document.xml with a paragraph of n copies of one letter: about as compressible as a text can be. */
+static char *one_letter_doc(size_t n, size_t *len)
+{
+	kb_buf b;
+	kb_buf_init(&b, n + 4096);
+	int rc = kb_buf_adds(&b, XML_DECL "<w:document " W_NS "><w:body><w:p><w:r><w:t>");
+	for (size_t i = 0; !rc && i < n; i += 4096) {
+		char chunk[4096];
+		size_t k = n - i < sizeof chunk ? n - i : sizeof chunk;
+		memset(chunk, 'a', k);
+		rc = kb_buf_add(&b, chunk, k);
+	}
+	if (!rc)
+		rc = kb_buf_adds(&b, "</w:t></w:r></w:p></w:body></w:document>");
+	*len = b.len;
+	if (rc) {
+		kb_buf_free(&b);
+		return NULL;
+	}
+	return kb_buf_detach(&b);
+}
+
+/* The user filled a letter with a field value of 1.2 MB of one repeated letter; fill wrote it, then text and check
+ * refused it as a possible zip bomb. The letter compresses about 600:1, and the reader now accepts it. */
+static void test_package__letter_with_a_1_2_mb_value_of_one_repeated_letter_is_read_back(void)
+{
+	scratch();
+	const char *out = TMP("one-letter.docx");
+	remove(out);
+	size_t len = 0;
+	char *doc = one_letter_doc(1200u * 1000u, &len);
+	KB_CHECK(doc != NULL);
+	if (!doc)
+		return;
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
+	if (pkg) {
+		const char *names[] = {"word/document.xml"};
+		const char *data[] = {doc};
+		int rc = kb_package_save(pkg, ctx, out, names, data, &len, 1);
+		KB_CHECK_INT(rc, KB_OK);
+		if (rc)
+			fprintf(stderr, "  %s\n", kb_ctx_errmsg(ctx));
+	}
+	kb_package_free(pkg);
+	pkg = NULL;
+	/* deflated, as any letter: far more than 200:1 */
+	int err = 0;
+	zip_t *z = zip_open(out, ZIP_RDONLY, &err);
+	zip_stat_t st;
+	KB_CHECK(z && zip_stat(z, "word/document.xml", 0, &st) == 0 && st.comp_method == ZIP_CM_DEFLATE &&
+	         st.size / st.comp_size > KB_MAX_ZIP_RATIO);
+	if (z)
+		zip_discard(z);
+	int rc = kb_package_open(&pkg, ctx, out);
+	KB_CHECK_INT(rc, KB_OK);
+	if (rc)
+		fprintf(stderr, "  %s\n", kb_ctx_errmsg(ctx));
+	if (pkg) {
+		xmlDocPtr parsed = NULL;
+		KB_CHECK_INT(kb_package_parse(&parsed, pkg, ctx, "word/document.xml"), KB_OK);
+		xmlFreeDoc(parsed);
+	}
+	kb_package_free(pkg);
+	kb_ctx_free(ctx);
+	free(doc);
+}
+
+/* Above the ratio floor the reader still refuses what compresses too well; a part of klarbrev's own that large is
+ * stored uncompressed, so the writer's output always passes the reader's limits. */
+static void test_package__written_part_too_compressible_for_the_reader_is_stored_and_reads_back(void)
+{
+	scratch();
+	const char *out = TMP("one-letter-9mb.docx");
+	remove(out);
+	size_t len = 0;
+	char *doc = one_letter_doc(9u * 1024u * 1024u, &len);
+	KB_CHECK(doc != NULL);
+	if (!doc)
+		return;
+	kb_ctx *ctx = NULL;
+	kb_package *pkg = NULL;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
+	if (pkg) {
+		const char *names[] = {"word/document.xml"};
+		const char *data[] = {doc};
+		int rc = kb_package_save(pkg, ctx, out, names, data, &len, 1);
+		KB_CHECK_INT(rc, KB_OK);
+		if (rc)
+			fprintf(stderr, "  %s\n", kb_ctx_errmsg(ctx));
+	}
+	kb_package_free(pkg);
+	pkg = NULL;
+	int err = 0;
+	zip_t *z = zip_open(out, ZIP_RDONLY, &err);
+	zip_stat_t st;
+	KB_CHECK(z && zip_stat(z, "word/document.xml", 0, &st) == 0 && st.comp_method == ZIP_CM_STORE);
+	if (z)
+		zip_discard(z);
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, out), KB_OK);
+	kb_package_free(pkg);
+	kb_ctx_free(ctx);
+	free(doc);
+}
+
+/* The floor is per entry: 9 MiB of zeros in 9 KiB is refused as before. */
+static void test_package__entry_over_the_ratio_floor_that_compresses_too_well_is_elimit(void)
+{
+	scratch();
+	const char *path = TMP("bomb-9mb.docx");
+	size_t big = 9u * 1024u * 1024u;
+	char *zeros = calloc(1, big);
+	KB_CHECK(zeros != NULL);
+	if (!zeros)
+		return;
+	const entry e[] = {
+	    {"[Content_Types].xml", CONTENT_TYPES, 0, 0},
+	    {"_rels/.rels", RELS(REL("rId1", T_OFFICE "officeDocument", "word/document.xml")), 0, 0},
+	    {"word/document.xml", DOC("x"), 0, 0},
+	    {"word/media/image1.bin", zeros, big, 0},
+	};
+	KB_CHECK_INT(make_zip(path, e, 4), 0);
+	free(zeros);
+	char msg[1024];
+	KB_CHECK_INT(open_fails(path, msg, sizeof msg), KB_ELIMIT);
+	KB_CHECK(contains(msg, "zip bomb"));
+}
+
 KB_TESTS(KB_TEST(test_package__finds_parts_of_real_word_file_through_rels),
          KB_TEST(test_package__main_part_found_through_rels_not_by_name),
          KB_TEST(test_package__strict_ooxml_relationship_types),
@@ -1234,4 +1590,18 @@ KB_TESTS(KB_TEST(test_package__finds_parts_of_real_word_file_through_rels),
          KB_TEST(test_package__write_refuses_bad_new_parts_and_writes_nothing),
          KB_TEST(test_package__failed_save_leaves_no_temporary_file),
          KB_TEST(test_package__save_refuses_to_overwrite_its_input),
-         KB_TEST(test_package__save_of_unknown_part_is_eusage_and_writes_nothing))
+         KB_TEST(test_package__save_of_unknown_part_is_eusage_and_writes_nothing),
+         KB_TEST(test_package__write_with_an_undeclared_namespace_prefix_is_einternal_and_writes_nothing),
+         KB_TEST(test_package__write_with_an_undeclared_prefix_on_an_attribute_is_einternal),
+         KB_TEST(test_package__write_with_mc_ignorable_naming_an_undeclared_prefix_is_einternal),
+         KB_TEST(test_package__write_with_invalid_utf8_is_einternal_and_writes_nothing),
+         KB_TEST(test_package__write_with_a_non_utf8_encoding_declaration_is_einternal),
+         KB_TEST(test_package__write_of_xml_that_is_not_well_formed_is_einternal_and_writes_nothing),
+         KB_TEST(test_package__write_of_a_relationship_to_a_missing_part_is_einternal_and_writes_nothing),
+         KB_TEST(test_package__write_that_leaves_a_part_without_content_type_is_einternal_and_writes_nothing),
+         KB_TEST(test_package__refused_write_leaves_an_existing_target_unchanged),
+         KB_TEST(test_package__write_lets_through_problems_the_input_already_had),
+         KB_TEST(test_package__test_hook_damages_the_named_part_and_the_save_is_refused),
+         KB_TEST(test_package__letter_with_a_1_2_mb_value_of_one_repeated_letter_is_read_back),
+         KB_TEST(test_package__written_part_too_compressible_for_the_reader_is_stored_and_reads_back),
+         KB_TEST(test_package__entry_over_the_ratio_floor_that_compresses_too_well_is_elimit))
