@@ -1160,6 +1160,8 @@ const char *kb_template_title(const kb_template *t)
 
 /* Opens and compiles a template; problems its author must fix are counted in *bad (each a detail on ctx) and do not
  * fail this call, so lint can add its own. */
+static int shape_check(const kb_template *t, kb_ctx *ctx, size_t part, int *bad);
+
 static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts,
                          int *bad_out)
 {
@@ -1250,6 +1252,9 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 			goto done;
 	for (size_t i = 0; i < t->ntags; i++)
 		t->parts[t->tags[i].part].changed = 1;
+	for (size_t i = 0; !bad && i < t->nparts; i++)
+		if (t->parts[i].changed && (rc = shape_check(t, ctx, i, &bad)))
+			goto done;
 	*bad_out = bad;
 done:
 	free(docx);
@@ -1290,6 +1295,7 @@ typedef struct render_state {
 	size_t bytes_out; /* bytes of values written */
 	int depth;
 	int fatal; /* a limit or out of memory: stop */
+	int dry;   /* the compile-time trial: every section once, no values (shape_check) */
 	/* the paths of the sections being rendered, outermost first (borrowed from the template's tags), so that a
 	 * tag inside {{#ydelser}} finds the manifest's "ydelser.beløb" */
 	const char *sections[KB_MAX_SECTION_DEPTH + 1];
@@ -2506,7 +2512,7 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 {
 	xmlUnsetProp(m, (const xmlChar *)KB_TAG_ATTR);
 	xmlUnsetProp(m, (const xmlChar *)KB_ORIGIN_ATTR); /* a value in a partial comes from its field */
-	if (tag->kind != TAG_VAR) {
+	if (tag->kind != TAG_VAR || rs->dry) {
 		drop_marker(m);
 		return KB_OK;
 	}
@@ -2658,6 +2664,7 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
                           size_t *next)
 {
 	xmlNodePtr A = marks->items[i], B = marks->items[j];
+	long close_idx = marker_index(B); /* B goes before the section is copied */
 	xmlNodePtr L = lca(A, B);
 	xmlNodePtr start = NULL, end = NULL;
 	if (kb_w_is(L, "tr") || kb_w_is(L, "tbl")) {
@@ -2703,11 +2710,53 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 			break;
 		(*next)++;
 	}
+	/* the tags after the closing one that the section repeats with it (the rest of a table row, or of the table
+	 * or control the closing tag stands in) must be whole: a section that begins there and ends outside, or ends
+	 * there and began outside, cannot be repeated with it */
+	if (!rc && *next > j + 1) {
+		long depth = 0;
+		size_t stray = 0;
+		for (size_t k = j + 1; k < *next && !stray; k++) {
+			long x = marker_index(marks->items[k]);
+			tag_kind kk = x >= 0 && (size_t)x < rs->t->ntags ? rs->t->tags[x].kind : TAG_VAR;
+			if (kk == TAG_SECTION || kk == TAG_INVERTED)
+				depth++;
+			else if (kk == TAG_CLOSE && --depth < 0)
+				stray = k;
+		}
+		for (size_t k = *next; depth > 0 && !stray && k-- > j + 1;) {
+			long x = marker_index(marks->items[k]);
+			tag_kind kk = x >= 0 && (size_t)x < rs->t->ntags ? rs->t->tags[x].kind : TAG_VAR;
+			if ((kk == TAG_SECTION || kk == TAG_INVERTED) && depth-- == 1)
+				stray = k;
+		}
+		if (stray) {
+			const tpl_tag *close = &rs->t->tags[close_idx];
+			const tpl_tag *other = &rs->t->tags[marker_index(marks->items[stray])];
+			xmlNodePtr holder = unit.n ? unit.items[unit.n - 1] : NULL;
+			int h = kb_w_is(holder, "tr") ? 0 : kb_w_is(holder, "tbl") ? 1 : kb_w_is(holder, "sdt") ? 2 : 3;
+			static const char *const what_the[] = {"tabelrækken", "tabellen", "indholdskontrollen",
+			                                       "afsnittet"};
+			static const char *const what_a[] = {"tabelrække", "tabel", "indholdskontrol", "afsnit"};
+			const char *what = what_the[h];
+			kb_ctx_fail(
+			    rs->ctx, KB_ETEMPLATE,
+			    "%s, afsnit %zu: %s gentager hele %s, som %s står i, men %s (afsnit %zu) i samme %s hører "
+			    "til uden for sektionen; sæt %s i et afsnit for sig efter %s, eller flyt %s ud af %s",
+			    part_label(rs->t, close->part), close->paragraph, tag->raw, what, close->raw, other->raw,
+			    other->paragraph, what_a[h], close->raw, what, other->raw, what);
+			rs->fatal = KB_ETEMPLATE;
+			rc = KB_ETEMPLATE;
+		}
+	}
 	json_t *v = NULL;
 	kb_ctx *sub = NULL;
-	if (!rc && kb_ctx_new(&sub))
+	if (!rc && !rs->dry && kb_ctx_new(&sub))
 		rc = KB_ENOMEM;
-	if (!rc) {
+	if (!rc && rs->dry) {
+		if (unit.n)
+			rc = render_copy(rs, unit.items, unit.n, 0);
+	} else if (!rc) {
 		int erc = kb_expr_eval(&v, sub, &tag->expr, &rs->scope);
 		if (erc == KB_ENOMEM)
 			rc = erc;
@@ -2718,7 +2767,7 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 	size_t unit_nodes = 0;
 	for (size_t u = 0; u < unit.n; u++)
 		unit_nodes += count_nodes(unit.items[u]);
-	if (!rc && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH) {
+	if (!rc && !rs->dry && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH) {
 		rs->sections[rs->nsections++] = tag->expr.path;
 		int truthy = kb_value_truthy(v);
 		if (tag->kind == TAG_INVERTED) {
@@ -3003,6 +3052,33 @@ static int unique_drawing_ids(kb_letter *l)
 		free(seen);
 	}
 	return KB_OK;
+}
+
+/* Renders a copy of part once the way every letter will be rendered, with every section shown once and no values,
+ * so that a section whose shape cannot be repeated (it ends inside a table that also holds the start of another
+ * section) is a problem of the template, found by template lint, and not a failure of the first letter. Each
+ * problem is a detail on ctx and counted in *bad; only KB_ENOMEM is returned. */
+static int shape_check(const kb_template *t, kb_ctx *ctx, size_t part, int *bad)
+{
+	xmlDocPtr doc = xmlCopyDoc(t->parts[part].doc, 1);
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	kb_ctx *sub = NULL;
+	if (!doc || kb_ctx_new(&sub)) {
+		xmlFreeDoc(doc);
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	}
+	render_state rs = {.t = t, .ctx = sub, .dry = 1};
+	int rc = root ? process(&rs, &root, 1) : KB_OK;
+	if (rc == KB_ENOMEM) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	} else if (rc) {
+		kb_ctx_add_detail(ctx, "%s", kb_ctx_errmsg(sub));
+		(*bad)++;
+		rc = KB_OK;
+	}
+	kb_ctx_free(sub);
+	xmlFreeDoc(doc);
+	return rc;
 }
 
 int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t)

@@ -1049,6 +1049,28 @@ static void test_template__overlong_tag_in_ordinary_text_is_a_problem_not_a_fail
 	kb_buf_free(&words);
 }
 
+/* A section that ends inside a table which also holds the start of the next section cannot be repeated: the
+ * whole table would go with it. Lint says so with both tags, and fill refuses with the same words, instead of
+ * failing on the first letter with "lukkes ikke". Found by a grammar fuzzer over Word structures. */
+static void test_template__section_ending_in_a_table_that_opens_another_is_a_lint_problem(void)
+{
+	const char *body = "<w:tbl><w:tr><w:tc>" P(R("{{#a}}")) "</w:tc></w:tr><w:tr><w:tc>" P(R("hjælp{{#flag}}"))
+	    "</w:tc></w:tr></w:tbl>" P(R("x")) "<w:tbl><w:tr><w:tc>" P(R("hjælp{{/flag}} {{#a}}"))
+	        "</w:tc></w:tr></w:tbl>" P(R("{{v}}")) P(R("{{/a}}")) P(R("{{/a}}"));
+	KB_CHECK(docxfix_make(TMP("shape.docx"), body, NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("shape.docx"), NULL), KB_ETEMPLATE);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 1);
+	KB_CHECK(kb_ctx_detail_count(ctx) && strstr(kb_ctx_detail(ctx, 0), "{{#flag}} gentager hele tabellen") &&
+	         strstr(kb_ctx_detail(ctx, 0), "{{#a}} (afsnit 4)"));
+	kb_ctx_free(ctx);
+	/* the same section closed in a paragraph of its own after the table is fine */
+	check_body("<w:tbl><w:tr><w:tc>" P(R("{{#flag}}hjælp")) "</w:tc></w:tr></w:tbl>" P(R("{{/flag}}"))
+	               P(R("{{#a}}{{v}}")) P(R("{{/a}}")),
+	           "{\"flag\":true,\"a\":[{\"v\":1},{\"v\":2}]}", "hjælp|1|2|");
+}
+
 KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_formatting),
          KB_TEST(test_template__tags_split_in_header_and_footer), KB_TEST(test_template__values_are_xml_escaped),
          KB_TEST(test_template__newline_becomes_break_and_forbidden_chars_are_dropped),
@@ -1083,4 +1105,5 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__mergefields_simple_and_complex_with_switches),
          KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled),
          KB_TEST(test_template__controls_bound_to_document_data_or_tagged_with_data_are_not_fields),
-         KB_TEST(test_template__overlong_tag_in_ordinary_text_is_a_problem_not_a_failure))
+         KB_TEST(test_template__overlong_tag_in_ordinary_text_is_a_problem_not_a_failure),
+         KB_TEST(test_template__section_ending_in_a_table_that_opens_another_is_a_lint_problem))
