@@ -26,9 +26,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define KB_TAG_ATTR      "kb-tag"
-#define KB_MAX_TAGS      100000
-#define KB_MAX_TAG_BYTES 1000
+#define KB_TAG_ATTR        "kb-tag"
+#define KB_MAX_TAGS        100000
+#define KB_MAX_TAG_BYTES   1000
+#define KB_MAX_VALUE_BYTES (8u * 1024u * 1024u) /* one field value */
 
 typedef enum {
 	TAG_VAR,      /* {{x}}, {{&x}}, {{{x}}} */
@@ -2546,6 +2547,16 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 		return set_text(m, "", 0);
 	}
 	json_decref(v);
+	/* a value is written as one XML text node a line, and the reader that opens the letter again takes no text node
+	 * over 10 MB (libxml2's limit for a document that is not trusted) */
+	if (strlen(text) > KB_MAX_VALUE_BYTES) {
+		free(text);
+		report_place(rs, tag,
+		             "feltet \"%s\" fylder over 8 MB%s; det er for meget til et brev (bruges i %s, afsnit %zu: "
+		             "%s)",
+		             NULL);
+		return set_text(m, "", 0);
+	}
 	rs->bytes_out += strlen(text);
 	if (rs->bytes_out > KB_MAX_TEXT_BYTES) {
 		free(text);

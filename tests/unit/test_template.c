@@ -1071,6 +1071,29 @@ static void test_template__section_ending_in_a_table_that_opens_another_is_a_lin
 	           "{\"flag\":true,\"a\":[{\"v\":1},{\"v\":2}]}", "hjælp|1|2|");
 }
 
+/* A value too large for one text node of a letter the reader can open again is a problem of the case (exit 2),
+ * not an internal error when the written letter is checked. */
+static void test_template__field_value_over_8_mb_is_a_case_problem(void)
+{
+	size_t n = 9u * 1024u * 1024u;
+	char *json = malloc(n + 32);
+	KB_CHECK(json != NULL);
+	if (!json)
+		return;
+	memcpy(json, "{\"navn\":\"", 9);
+	memset(json + 9, 'a', n);
+	memcpy(json + 9 + n, "\"}", 3);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	char *got = render_body(P(R("{{navn}}")), json, &rc, ctx);
+	KB_CHECK_INT(rc, KB_EDATA);
+	KB_CHECK(kb_ctx_detail_count(ctx) == 1 && strstr(kb_ctx_detail(ctx, 0), "fylder over 8 MB"));
+	free(got);
+	free(json);
+	finish(NULL, ctx);
+}
+
 KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_formatting),
          KB_TEST(test_template__tags_split_in_header_and_footer), KB_TEST(test_template__values_are_xml_escaped),
          KB_TEST(test_template__newline_becomes_break_and_forbidden_chars_are_dropped),
@@ -1106,4 +1129,5 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled),
          KB_TEST(test_template__controls_bound_to_document_data_or_tagged_with_data_are_not_fields),
          KB_TEST(test_template__overlong_tag_in_ordinary_text_is_a_problem_not_a_failure),
-         KB_TEST(test_template__section_ending_in_a_table_that_opens_another_is_a_lint_problem))
+         KB_TEST(test_template__section_ending_in_a_table_that_opens_another_is_a_lint_problem),
+         KB_TEST(test_template__field_value_over_8_mb_is_a_case_problem))
