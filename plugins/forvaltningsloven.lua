@@ -272,12 +272,13 @@ local function has_klage_word(words)
   return false
 end
 
--- True when a word that opens a condition comes before word i ("Hvis du flytter, får du ikke hjælp").
-local function conditional_before(words, i)
-  for k = 1, i - 1 do
-    if CONDITIONS[words[k].lower] then return true end
+-- The index of the first word that opens a condition ("Hvis du flytter, får du ikke hjælp"), or #words + 1. Found
+-- once per sentence: asking "is there one before word i" for each match would cost the sentence's length each time.
+local function first_condition(words)
+  for k = 1, #words do
+    if CONDITIONS[words[k].lower] then return k end
   end
-  return false
+  return #words + 1
 end
 
 -- True when a grant match ending at words[j] is about something else than the decision ("du får svar").
@@ -300,12 +301,13 @@ local function find_decisions(paras)
     for _, s in ipairs(r.sents) do
       local ws = s.words
       if usable and not has_klage_word(ws) then
+        local cond = first_condition(ws) -- a match after it is conditional
         local found
         local i, j = find_any(D1_PARTIAL, ws)
-        if i and not conditional_before(ws, i) then found = { polarity = "partial", i = i, j = j } end
+        if i and i <= cond then found = { polarity = "partial", i = i, j = j } end
         if not found then
           i, j = find_any(D1_REFUSAL, ws)
-          if i and not conditional_before(ws, i) then found = { polarity = "refusal", i = i, j = j } end
+          if i and i <= cond then found = { polarity = "refusal", i = i, j = j } end
         end
         if not found then
           for k = 1, #D1_GRANT do
@@ -313,7 +315,7 @@ local function find_decisions(paras)
             while a do
               local last = ws[b].lower
               local neutral = last == "besluttet" or last == "besluttede"
-              if not conditional_before(ws, a) and (neutral or not grant_is_other(ws, b)) then
+              if a <= cond and (neutral or not grant_is_other(ws, b)) then
                 if not found or a < found.i then
                   found = { polarity = neutral and "neutral" or "grant", i = a, j = b }
                 end

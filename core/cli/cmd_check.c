@@ -25,7 +25,9 @@ static const char *check_help =
 	"  klarbrev check brev.docx --annotate brev-med-kommentarer.docx\n"
 	"  klarbrev check gammelt-brev.txt --encoding windows-1252\n"
 	"\n"
-	"Afslutningskoder: 0 ingen fejl (advarsler er tilladt), 1 brevet har fejl, 2 forkert brug eller ugyldige input.\n";
+	"Afslutningskoder: 0 ingen fejl (advarsler er tilladt), 1 brevet har fejl, 2 forkert brug eller ugyldige input,\n"
+	"3 intern fejl: klarbrev lavede en ugyldig kopi til --annotate (intet gemt; send brevet til den, der driver\n"
+	"klarbrev).\n";
 
 int cmd_check(int argc, char **argv)
 {

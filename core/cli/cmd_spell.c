@@ -11,7 +11,8 @@
 static const char *spell_help =
 	"Brug: klarbrev spell [ORD...] [--list] [--format text|json] [--encoding TEGNSÆT] [--config FIL]\n"
 	"\n"
-	"Viser de ord, som stavekontrollen ikke kender, med op til tre rettelsesforslag, bedste først. Ordbøgerne og\n"
+	"Viser de ord, som stavekontrollen ikke kender, med op til tre rettelsesforslag, bedste først (til de første 20\n"
+	"forskellige ord; forslag tager tid, se docs/spelling.md). Ordbøgerne og\n"
 	"reglerne er de samme som i klarbrev check: da_DK, ordlisterne i dictionaries/ og kommunens egne lister.\n"
 	"Et værktøj til dem, der vedligeholder ordlister: kender klarbrev et nyt ord, og dets bøjninger?\n"
 	"\n"
@@ -132,11 +133,15 @@ static spell_word *distinct_words(const kb_findings *fs, size_t *n, int *oom)
 		*oom = 1;
 		return NULL;
 	}
-	for (size_t i = 0; i < total; i++)
-		v[i] = (spell_word){.f = kb_findings_get(fs, i), .first = i, .count = 1};
-	qsort(v, total, sizeof *v, by_text_then_place);
-	size_t k = 0;
+	size_t m = 0; /* the words: findings about the text as a whole (the note on suggestions) have none */
 	for (size_t i = 0; i < total; i++) {
+		const kb_finding *f = kb_findings_get(fs, i);
+		if (f->text)
+			v[m++] = (spell_word){ .f = f, .first = i, .count = 1 };
+	}
+	qsort(v, m, sizeof *v, by_text_then_place);
+	size_t k = 0;
+	for (size_t i = 0; i < m; i++) {
 		if (k && !strcmp(v[k - 1].f->text, v[i].f->text))
 			v[k - 1].count++;
 		else
@@ -245,6 +250,11 @@ int cmd_spell(int argc, char **argv)
 	kb_metrics_compute(&m, kb_letter_text(l));
 	if ((ret = print_words(&o, words, nwords, m.words, checked)))
 		goto done;
+	for (size_t i = 0; i < kb_findings_count(fs); i++) { /* the note when some words went without suggestions */
+		const kb_finding *f = kb_findings_get(fs, i);
+		if (!f->text)
+			fprintf(stderr, "klarbrev spell: %s\n", f->message);
+	}
 	ret = nwords ? KB_EXIT_BLOCKED : KB_EXIT_OK;
 done:
 	free(words);

@@ -146,8 +146,10 @@ static int case_ignore_list(const char ***out, const json_t *fields)
 	return KB_OK;
 }
 
-int kb_checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int suggestions, kb_findings *out,
-                     size_t *checked)
+/* The spelling rule over l: suggestions only when the report shows them (suggestions), the judgement of a text
+ * that is mostly not Danish only for a letter's check (judge). */
+static int checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int suggestions, int judge,
+                         kb_findings *out, size_t *checked)
 {
 	if (checked)
 		*checked = 0;
@@ -156,16 +158,25 @@ int kb_checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int sugges
 	const char **ignore = NULL;
 	if (case_ignore_list(&ignore, l->fields))
 		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-	kb_spell_options so = { .ignore = ignore, .no_suggestions = !suggestions };
+	kb_spell_options so = { .ignore = ignore, .no_suggestions = !suggestions, .judge_language = judge };
 	int rc = kb_spell_text(ck->speller, ctx, l->text, &so, out, checked);
 	free(ignore);
 	return rc;
 }
 
+/* The word-list tool (klarbrev spell) wants every unknown word, even of an English text: no judgement here. */
+int kb_checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int suggestions, kb_findings *out,
+                     size_t *checked)
+{
+	return checker_spell(ck, ctx, l, suggestions, 0, out, checked);
+}
+
+/* Every report of a letter's check (text, JSON, the comments of an annotated copy) shows suggestions, so they are
+ * asked for here; the spelling rule keeps their cost bounded (spell.h). */
 int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings *out, kb_metrics *metrics)
 {
 	int rc = KB_OK;
-	if (!ck->opts.no_spell && (rc = kb_checker_spell(ck, ctx, l, 1, out, NULL)))
+	if (!ck->opts.no_spell && (rc = checker_spell(ck, ctx, l, 1, 1, out, NULL)))
 		return rc;
 	if (!ck->opts.no_plugins) {
 		kb_check_input in = { .text = l->text, .fields = l->fields, .manifest = l->manifest, .outcome = l->outcome };

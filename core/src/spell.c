@@ -14,8 +14,16 @@
  * here and handed to Hunspell_add_dic as one temporary file (one file also keeps clear of hunspell's limit of 20
  * added dictionaries).
  *
- * The cache maps each distinct word to its answer (and, once asked for, its suggestions) for the life of the
- * speller, which the checker keeps for the life of the process: a batch of letters looks each word up once.
+ * The cache maps each distinct word to its answer (and, once asked for, its suggestions and analyses) for the life
+ * of the speller, which the checker keeps for the life of the process: a batch of letters looks each word up once.
+ * It is bounded (SP_CACHE_MAX words, SP_CACHE_MAX_BYTES of strings): when it is full it is emptied and fills again,
+ * so a long-running service keeps the words its recent letters use.
+ *
+ * Time: looking a word up is bounded (a word is at most SP_MAX_WORD bytes), so the rule costs time in proportion
+ * to the letter. Suggestions are the slow part (about 0.1 s per word for hunspell), so a letter gets them for its
+ * first SP_SUGGEST_WORDS distinct unknown words only, and for the words after the first SP_SUGGEST_SURE only while
+ * SP_SUGGEST_MS of suggestion time last; a note says so. A letter that is mostly not Danish gets one finding instead
+ * of one per word, and is judged on its first SP_LANG_SAMPLE words when it is long (the rest is not looked up).
  */
 #include "spell.h"
 #include "encoding.h"
@@ -30,16 +38,24 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SP_MAX_LIST_BYTES  (16u * 1024u * 1024u) /* one word list file */
 #define SP_MAX_EXTRA_BYTES (64u * 1024u * 1024u) /* all word lists together */
-#define SP_CACHE_MAX       200000u               /* words cached; past this, answers are computed, not kept */
+#define SP_CACHE_MAX       200000u               /* words cached; past this the cache is emptied and fills again */
+#define SP_CACHE_MAX_BYTES (32u * 1024u * 1024u) /* bytes of words, suggestions and analyses the cache holds */
 #define SP_MAX_WORD        200u                  /* bytes; a longer token is not a word hunspell can judge */
 #define SP_MAX_ANALYSES    64u                   /* morphological analyses of one word */
 #define SP_MAX_CACHED_SUGG 10u                   /* suggestions kept per cached word */
 #define SP_FINDING_SUGG    3u                    /* suggestions on a spelling finding */
 #define SP_MSG_WORD        120u                  /* bytes of the word quoted in a finding's message */
+#define SP_SUGGEST_WORDS   20u   /* distinct unknown words of one letter that get suggestions (default) */
+#define SP_SUGGEST_SURE    5u    /* ... of which these always do; the others only within SP_SUGGEST_MS */
+#define SP_SUGGEST_MS      1000u /* suggestion time of one letter (default) */
+#define SP_LANG_MIN_WORDS  20u   /* a text is judged not Danish (over a quarter unknown) only from this many words */
+#define SP_LANG_SAMPLE     2000u /* a longer text is judged on these first, and not looked up further if not Danish */
+#define SP_MAX_HIT_BYTES   (256u * 1024u * 1024u) /* the unknown words of one text, kept until the findings */
 
 typedef struct sp_entry {
 	char *word; /* NULL: free slot */
@@ -60,11 +76,14 @@ struct kb_speller {
 	int flag_num;       /* the .aff says FLAG num: 1 yes, 0 no, -1 not read yet */
 	int no_cache;       /* kb_speller_set_cache(sp, 0) */
 	size_t computed;    /* answers worked out (not taken from the cache): kb_speller_computed() */
+	size_t suggested;   /* suggestion lists asked of hunspell: kb_speller_suggested() */
 	kb_buf extra;       /* cleaned word-list entries waiting for the load, one per line */
 	size_t extra_words; /* entries in extra */
 	Hunhandle *hun;
 	sp_entry *slots; /* open addressing, power-of-two size */
 	size_t nslots, nused;
+	size_t cache_bytes; /* bytes of the strings the cache holds (words, suggestions, analyses) */
+	size_t flushes;     /* times the full cache was emptied: kb_speller_cache_stats() */
 };
 
 void kb_strv_free(char **v)
@@ -98,6 +117,16 @@ static void sp_cache_clear(kb_speller *sp)
 	free(sp->slots);
 	sp->slots = NULL;
 	sp->nslots = sp->nused = 0;
+	sp->cache_bytes = 0;
+}
+
+/* The bytes of the strings of v[0..n) and their pointers, as the cache counts them. */
+static size_t sp_strv_bytes(char *const *v, size_t n)
+{
+	size_t b = (n + 1) * sizeof *v;
+	for (size_t i = 0; i < n; i++)
+		b += strlen(v[i]) + 1;
+	return b;
 }
 
 /* The slot of w, or the free slot where it would go; NULL when there are no slots yet. */
@@ -137,17 +166,21 @@ static int sp_cache_grow(kb_speller *sp)
 	return KB_OK;
 }
 
-/* Adds w with its answer. NULL when the cache is full or memory is short: the answer is then simply not kept. */
+/* Adds w with its answer. A full cache (SP_CACHE_MAX words or SP_CACHE_MAX_BYTES) is emptied first, so entries
+ * returned before are gone. NULL when memory is short: the answer is then simply not kept. */
 static sp_entry *sp_cache_put(kb_speller *sp, const char *w, size_t len, int ok)
 {
-	if (sp->nused >= SP_CACHE_MAX)
-		return NULL;
-	if ((sp->nused + 1) * 10 > sp->nslots * 7 && sp_cache_grow(sp))
-		return NULL;
 	uint64_t h = sp_hash(w, len);
 	sp_entry *e = sp_cache_slot(sp, w, len, h);
-	if (e->word) /* already there */
+	if (e && e->word) /* already there */
 		return e;
+	if (sp->nused >= SP_CACHE_MAX || sp->cache_bytes >= SP_CACHE_MAX_BYTES) {
+		sp_cache_clear(sp);
+		sp->flushes++;
+	}
+	if ((sp->nused + 1) * 10 > sp->nslots * 7 && sp_cache_grow(sp))
+		return NULL;
+	e = sp_cache_slot(sp, w, len, h);
 	char *copy = kb_strndup(w, len);
 	if (!copy)
 		return NULL;
@@ -156,6 +189,7 @@ static sp_entry *sp_cache_put(kb_speller *sp, const char *w, size_t len, int ok)
 	e->hash = h;
 	e->ok = ok;
 	sp->nused++;
+	sp->cache_bytes += len + 1;
 	return e;
 }
 
@@ -223,6 +257,21 @@ int kb_speller_is_loaded(const kb_speller *sp)
 size_t kb_speller_computed(const kb_speller *sp)
 {
 	return sp->computed;
+}
+
+size_t kb_speller_suggested(const kb_speller *sp)
+{
+	return sp->suggested;
+}
+
+void kb_speller_cache_stats(const kb_speller *sp, size_t *words, size_t *bytes, size_t *flushes)
+{
+	if (words)
+		*words = sp->nused;
+	if (bytes)
+		*bytes = sp->cache_bytes + sp->nslots * sizeof *sp->slots;
+	if (flushes)
+		*flushes = sp->flushes;
 }
 
 void kb_speller_set_cache(kb_speller *sp, int on)
@@ -627,14 +676,18 @@ int kb_speller_suggest(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 	if (!sp->no_cache && !(e = sp_cache_find(sp, w, len)))
 		e = sp_cache_put(sp, w, len, sp_word_ok(sp, w, len));
 	if (e && !e->has_sugg) {
+		sp->suggested++;
 		if (sp_hunspell_list(&e->sugg, &e->nsugg, sp, w, len, SP_MAX_CACHED_SUGG, Hunspell_suggest))
 			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 		e->has_sugg = 1;
+		sp->cache_bytes += sp_strv_bytes(e->sugg, e->nsugg);
 	}
-	if (e)
+	if (e) {
 		rc = sp_strv_copy(out, count, e->sugg, e->nsugg, max);
-	else
+	} else {
+		sp->suggested++;
 		rc = sp_hunspell_list(out, count, sp, w, len, max, Hunspell_suggest);
+	}
 	return rc ? kb_ctx_fail(ctx, rc, "out of memory") : KB_OK;
 }
 
@@ -654,6 +707,7 @@ int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 		if (sp_hunspell_list(&e->ana, &e->nana, sp, w, len, SP_MAX_ANALYSES, Hunspell_analyze))
 			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 		e->has_ana = 1;
+		sp->cache_bytes += sp_strv_bytes(e->ana, e->nana);
 	}
 	if (e)
 		rc = sp_strv_copy(out, count, e->ana, e->nana, SP_MAX_ANALYSES);
@@ -664,14 +718,43 @@ int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 
 /* ---- the spelling rule ---- */
 
-/* One run of the rule over a text. */
+/* An unknown word where it stands: paragraph pi, bytes [start, start + len) there; its text (maybe joined over a
+ * line break) is sp_run.words[woff .. woff + wlen). */
+typedef struct sp_hit {
+	size_t pi, start, len;
+	size_t woff, wlen;
+} sp_hit;
+
+/* One of the first distinct unknown words of a run, with the suggestions its findings carry. */
+typedef struct sp_sugg_word {
+	size_t woff, wlen;
+	char **sugg; /* NULL-terminated, or NULL: none (hunspell had none, or the time was up) */
+	size_t nsugg;
+} sp_sugg_word;
+
+/* One run of the rule over a text. Unknown words are collected first (hits) and turned into findings at the end,
+ * when it is known whether the text is Danish at all and which words get suggestions. */
 typedef struct sp_run {
 	kb_speller *sp;
 	kb_ctx *ctx;
 	kb_findings *out;
 	int suggest;
+	int judge;     /* opts->judge_language */
 	char **ignore; /* opts->ignore split into words and lower-cased; NULL-terminated, or NULL */
 	size_t checked;
+	size_t unknown;      /* looked-up words found unknown (a word on the ignore list is not) */
+	size_t last_counted; /* the value of checked when unknown was last counted: "x/y" counts once */
+	int stopped;         /* the first SP_LANG_SAMPLE words were mostly unknown: the rest was not looked up */
+	sp_hit *hits;
+	size_t nhits, caphits;
+	kb_buf words; /* the text of the hits */
+	size_t max_sugg_words;
+	size_t sure_sugg_words;
+	unsigned sugg_ms;
+	sp_sugg_word *sw; /* the first max_sugg_words distinct unknown words */
+	size_t nsw;
+	int denied;      /* a word got no suggestions because of the limits: 1 the count, 2 the time */
+	size_t sw_timed; /* distinct words that had suggestions when the time ran out */
 } sp_run;
 
 /* Splits the entries of list at white space into lower-cased words: *out is NULL-terminated (NULL for no list);
@@ -839,23 +922,90 @@ static size_t sp_utf8_cut(const char *w, size_t len, size_t max)
 	return max;
 }
 
-/* Adds the finding for the unknown word w[0..wlen) found at p's bytes [start, start + len) (the same bytes, or a
- * word joined over a line break), unless the run ignores it. */
-static int sp_unknown(sp_run *r, const kb_paragraph *p, size_t pi, size_t start, size_t len, const char *w, size_t wlen)
+/* Notes the unknown word w[0..wlen) found at paragraph pi's bytes [start, start + len) (the same bytes, or a word
+ * joined over a line break), unless the run ignores it. The finding is made at the end (sp_finish). */
+static int sp_unknown(sp_run *r, size_t pi, size_t start, size_t len, const char *w, size_t wlen)
 {
 	if (sp_ignored(r, w, wlen))
 		return KB_OK;
-	char **sugg = NULL;
-	size_t nsugg = 0;
+	if (r->last_counted != r->checked) {
+		r->unknown++;
+		r->last_counted = r->checked;
+	}
+	if (r->nhits == r->caphits) {
+		size_t ncap = r->caphits ? r->caphits * 2 : 64;
+		sp_hit *nh = realloc(r->hits, ncap * sizeof *nh);
+		if (!nh)
+			return kb_ctx_fail(r->ctx, KB_ENOMEM, "out of memory");
+		r->hits = nh;
+		r->caphits = ncap;
+	}
+	sp_hit *h = &r->hits[r->nhits];
+	*h = (sp_hit){.pi = pi, .start = start, .len = len, .woff = r->words.len, .wlen = wlen};
+	int rc = kb_buf_add(&r->words, w, wlen);
+	if (rc)
+		return kb_ctx_fail(r->ctx, rc, "out of memory");
+	r->nhits++;
+	return KB_OK;
+}
+
+static struct timespec sp_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts;
+}
+
+static long sp_ms_since(const struct timespec *t0)
+{
+	struct timespec t = sp_now();
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* The suggestions for the unknown word of hit h: *out (borrowed from the run; NULL for none). The first
+ * max_sugg_words distinct words get them, in the order they first stand in the text; after the first
+ * sure_sugg_words of them only while the run's suggestion time (from *t0, started at the first word asked) lasts. */
+static int sp_hit_suggestions(sp_run *r, const sp_hit *h, sp_sugg_word **out, struct timespec *t0, int *started)
+{
+	const char *w = r->words.data + h->woff;
+	*out = NULL;
+	for (size_t i = 0; i < r->nsw; i++)
+		if (r->sw[i].wlen == h->wlen && memcmp(r->words.data + r->sw[i].woff, w, h->wlen) == 0) {
+			*out = &r->sw[i];
+			return KB_OK;
+		}
+	if (r->nsw >= r->max_sugg_words) {
+		if (!r->denied)
+			r->denied = 1;
+		return KB_OK;
+	}
+	sp_sugg_word *e = &r->sw[r->nsw++];
+	*e = (sp_sugg_word){.woff = h->woff, .wlen = h->wlen};
+	*out = e;
+	if (!*started) {
+		*t0 = sp_now();
+		*started = 1;
+	}
+	if (r->nsw > r->sure_sugg_words && sp_ms_since(t0) >= (long)r->sugg_ms) {
+		if (r->denied != 2)
+			r->sw_timed = r->nsw - 1;
+		r->denied = 2;
+		return KB_OK;
+	}
+	return kb_speller_suggest(&e->sugg, &e->nsugg, r->sp, r->ctx, w, h->wlen, SP_FINDING_SUGG);
+}
+
+/* Adds the finding for hit h with suggestions sugg (may be NULL). */
+static int sp_add_word_finding(sp_run *r, const kb_text *t, const sp_hit *h, const sp_sugg_word *sugg)
+{
+	const char *w = r->words.data + h->woff;
 	char *text = NULL;
 	kb_buf msg;
 	kb_buf_init(&msg, 1024);
 	int rc = KB_OK;
-	if (r->suggest && (rc = kb_speller_suggest(&sugg, &nsugg, r->sp, r->ctx, w, wlen, SP_FINDING_SUGG)))
-		goto done;
-	size_t shown = sp_utf8_cut(w, wlen, SP_MSG_WORD);
-	text = kb_strndup(w, wlen);
-	if (!text || kb_buf_printf(&msg, "Ukendt ord: »%.*s%s«.", (int)shown, w, shown < wlen ? "…" : "")) {
+	size_t shown = sp_utf8_cut(w, h->wlen, SP_MSG_WORD);
+	text = kb_strndup(w, h->wlen);
+	if (!text || kb_buf_printf(&msg, "Ukendt ord: »%.*s%s«.", (int)shown, w, shown < h->wlen ? "…" : "")) {
 		rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -863,22 +1013,91 @@ static int sp_unknown(sp_run *r, const kb_paragraph *p, size_t pi, size_t start,
 	f.rule = "stavning";
 	f.level = KB_LEVEL_WARNING;
 	f.message = msg.data;
-	f.paragraph = (long)pi;
-	f.start = start;
-	f.len = len;
+	f.paragraph = (long)h->pi;
+	f.start = h->start;
+	f.len = h->len;
 	f.text = text;
-	f.origin = (char *)kb_paragraph_origin_at(p, start);
+	f.origin = (char *)kb_paragraph_origin_at(&t->paras[h->pi], h->start);
 	f.source = "spell";
-	f.suggestions = sugg;
-	f.nsuggestions = nsugg;
+	f.suggestions = sugg && sugg->nsugg ? sugg->sugg : NULL;
+	f.nsuggestions = sugg ? sugg->nsugg : 0;
 	rc = kb_findings_add(r->out, &f);
 	if (rc == KB_ENOMEM)
 		rc = kb_ctx_fail(r->ctx, rc, "out of memory");
-	/* KB_ELIMIT (the list is full) goes back to the caller, which stops looking */
+	/* KB_ELIMIT (the list is full) goes back to the caller, which stops */
 done:
 	kb_buf_free(&msg);
 	free(text);
-	kb_strv_free(sugg);
+	return rc;
+}
+
+/* Adds a finding about the letter as a whole: rule, level and message. */
+static int sp_add_letter_finding(sp_run *r, const char *rule, kb_level level, const char *message)
+{
+	kb_finding f = {0};
+	f.rule = (char *)rule;
+	f.level = level;
+	f.message = (char *)message;
+	f.paragraph = -1;
+	f.source = "spell";
+	int rc = kb_findings_add(r->out, &f);
+	return rc == KB_ENOMEM ? kb_ctx_fail(r->ctx, rc, "out of memory") : rc;
+}
+
+/* 1 when the run's text is mostly not Danish (see kb_spell_options.judge_language). */
+static int sp_not_danish(const sp_run *r)
+{
+	return r->judge && (r->stopped || (r->checked >= SP_LANG_MIN_WORDS && r->unknown * 4 > r->checked));
+}
+
+/* Turns the run's hits into findings: one "ikke-dansk" finding when the text is mostly not Danish, else a finding
+ * per unknown word where it stands, with suggestions within the limits, and a note when some went without. */
+static int sp_finish(sp_run *r, const kb_text *t)
+{
+	kb_buf msg;
+	kb_buf_init(&msg, 2048);
+	int rc = KB_OK;
+	if (sp_not_danish(r)) {
+		unsigned pct = (unsigned)(r->unknown * 100 / r->checked);
+		if (kb_buf_printf(&msg,
+		                  "Teksten ser ikke ud til at være dansk: %zu af de %s%zu ord, der er slået op, står "
+		                  "ikke i den danske ordbog (%u %%). Derfor er de ukendte ord ikke meldt hver for sig. "
+		                  "Tjek, at det er det rigtige brev, og at det er skrevet på dansk.",
+		                  r->unknown, r->stopped ? "første " : "", r->checked, pct)) {
+			rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "out of memory");
+			goto done;
+		}
+		rc = sp_add_letter_finding(r, "ikke-dansk", KB_LEVEL_WARNING, msg.data);
+		goto done;
+	}
+	struct timespec t0 = {0};
+	int started = 0;
+	for (size_t i = 0; !rc && i < r->nhits; i++) {
+		sp_sugg_word *sugg = NULL;
+		if (r->suggest && (rc = sp_hit_suggestions(r, &r->hits[i], &sugg, &t0, &started)))
+			break;
+		rc = sp_add_word_finding(r, t, &r->hits[i], sugg);
+	}
+	if (rc || !r->denied)
+		goto done;
+	size_t n = r->denied == 2 ? r->sw_timed : r->max_sugg_words;
+	if (r->denied == 2
+	        ? kb_buf_printf(&msg,
+	                        "Der var kun tid til at finde rettelsesforslag til de første %zu forskellige "
+	                        "ukendte ord; de andre ukendte ord er meldt uden forslag. Ret de første, og "
+	                        "tjek brevet igen for at få forslag til resten.",
+	                        n)
+	        : kb_buf_printf(&msg,
+	                        "Der er kun rettelsesforslag til de første %zu forskellige ukendte ord; de "
+	                        "andre ukendte ord er meldt uden forslag. Ret de første, og tjek brevet igen "
+	                        "for at få forslag til resten.",
+	                        n)) {
+		rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	rc = sp_add_letter_finding(r, "stavning-forslag", KB_LEVEL_INFO, msg.data);
+done:
+	kb_buf_free(&msg);
 	return rc;
 }
 
@@ -904,7 +1123,7 @@ static int sp_check_word(sp_run *r, const kb_paragraph *p, size_t pi, const kb_w
 	if (ok)
 		return ok < 0 ? ok : KB_OK;
 	if (!memchr(w, '/', wd->len))
-		return sp_unknown(r, p, pi, wd->start, wd->len, w, wd->len);
+		return sp_unknown(r, pi, wd->start, wd->len, w, wd->len);
 	size_t s = 0;
 	while (s <= wd->len) {
 		const char *slash = memchr(w + s, '/', wd->len - s);
@@ -914,7 +1133,7 @@ static int sp_check_word(sp_run *r, const kb_paragraph *p, size_t pi, const kb_w
 			if (ok < 0)
 				return ok;
 			if (!ok) {
-				int rc = sp_unknown(r, p, pi, wd->start + s, e - s, w + s, e - s);
+				int rc = sp_unknown(r, pi, wd->start + s, e - s, w + s, e - s);
 				if (rc)
 					return rc;
 			}
@@ -976,7 +1195,7 @@ static int sp_check_joined(sp_run *r, const kb_paragraph *p, size_t pi, const kb
 	if (okb)
 		return okb < 0 ? okb : KB_OK;
 	size_t len = q == p ? b->start + b->len - a->start : a->len + 1;
-	return sp_unknown(r, p, pi, a->start, len, buf, n);
+	return sp_unknown(r, pi, a->start, len, buf, n);
 }
 
 /* The first word of q continues the last one of p when both are in the same part of the letter (lines of a .txt
@@ -999,18 +1218,38 @@ static int sp_continues_in_next(const kb_paragraph *p, const kb_paragraph *q)
 int kb_spell_text(kb_speller *sp, kb_ctx *ctx, const kb_text *t, const kb_spell_options *opts, kb_findings *out,
                   size_t *checked)
 {
-	sp_run r = {.sp = sp, .ctx = ctx, .out = out, .suggest = !(opts && opts->no_suggestions)};
+	sp_run r = {.sp = sp,
+	            .ctx = ctx,
+	            .out = out,
+	            .suggest = !(opts && opts->no_suggestions),
+	            .judge = opts && opts->judge_language,
+	            .max_sugg_words = opts && opts->max_suggested ? opts->max_suggested : SP_SUGGEST_WORDS,
+	            .sure_sugg_words = SP_SUGGEST_SURE,
+	            .sugg_ms = opts && opts->suggest_ms ? opts->suggest_ms : SP_SUGGEST_MS};
 	if (checked)
 		*checked = 0;
-	if (sp_ignore_build(&r.ignore, opts ? opts->ignore : NULL))
+	kb_buf_init(&r.words, SP_MAX_HIT_BYTES);
+	if (r.sure_sugg_words > r.max_sugg_words)
+		r.sure_sugg_words = r.max_sugg_words;
+	if (sp_ignore_build(&r.ignore, opts ? opts->ignore : NULL) ||
+	    (r.suggest && !(r.sw = calloc(r.max_sugg_words, sizeof *r.sw)))) {
+		kb_strv_free(r.ignore);
 		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-	int rc = KB_OK;
+	}
+	int rc = KB_OK, sampled = 0;
 	size_t first = 0; /* 1: the first word of this paragraph ended the one before, joined over its hyphen */
 	for (size_t pi = 0; !rc && t && pi < t->nparas; pi++) {
 		const kb_paragraph *p = &t->paras[pi];
 		size_t wi = first;
 		first = 0;
 		for (; !rc && wi < p->nwords; wi++) {
+			if (r.judge && !sampled && r.checked >= SP_LANG_SAMPLE) {
+				sampled = 1;
+				if (r.unknown * 4 > r.checked) { /* not Danish: the rest need not be looked up */
+					r.stopped = 1;
+					goto walked;
+				}
+			}
 			const kb_word *wd = &p->words[wi];
 			if (sp_skip(p, wi))
 				continue;
@@ -1034,7 +1273,15 @@ int kb_spell_text(kb_speller *sp, kb_ctx *ctx, const kb_text *t, const kb_spell_
 			rc = sp_check_word(&r, p, pi, wd);
 		}
 	}
+walked:
+	if (!rc)
+		rc = sp_finish(&r, t);
 	kb_strv_free(r.ignore);
+	for (size_t i = 0; r.sw && i < r.nsw; i++)
+		kb_strv_free(r.sw[i].sugg);
+	free(r.sw);
+	free(r.hits);
+	kb_buf_free(&r.words);
 	if (checked)
 		*checked = r.checked;
 	return rc == KB_ELIMIT ? KB_OK : rc; /* a letter with 100 000 findings has been told enough */

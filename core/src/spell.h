@@ -1,7 +1,8 @@
 /*
  * spell.h -- Danish spelling with libhunspell: da_DK from Debian's hunspell-da plus the project's and a
  * municipality's word lists (the .dic files in dictionaries/, which use da_DK's affix flags). Results are cached per
- * word for the life of the speller. The dictionary is loaded on first use, once.
+ * word for the life of the speller, in a cache of bounded size (about 32 MiB of strings and 200 000 words; when it
+ * is full it is emptied and fills again). The dictionary is loaded on first use, once.
  */
 #ifndef KB_SPELL_H
 #define KB_SPELL_H
@@ -44,6 +45,11 @@ int kb_speller_is_loaded(const kb_speller *sp);
 void kb_speller_set_cache(kb_speller *sp, int on);
 /* How many answers the speller has worked out with hunspell so far, rather than taken from its cache (tests). */
 size_t kb_speller_computed(const kb_speller *sp);
+/* How many suggestion lists the speller has asked hunspell for so far, rather than taken from its cache (tests). */
+size_t kb_speller_suggested(const kb_speller *sp);
+/* What the cache holds: words, bytes (strings and the table), and how often it was full and emptied (tests). Each
+ * out may be NULL. */
+void kb_speller_cache_stats(const kb_speller *sp, size_t *words, size_t *bytes, size_t *flushes);
 
 /* 1 when the word w[0..len) (UTF-8) is correct, 0 when not, negative on failure. Correct: hunspell knows it, or
  * knows it with a lower-case first letter, or it is a hyphenated compound whose parts are all known ("EU-borger"),
@@ -62,12 +68,16 @@ void kb_strv_free(char **v);
 typedef struct kb_spell_options {
 	const char *const *ignore; /* words not to report, whatever their case (a case's "ignore" list); an entry with
 	                              spaces ignores each of its words; NULL-terminated, may be NULL */
-	int no_suggestions;        /* 1: findings carry no suggestions (suggestions are the slow part: klarbrev spell
-	                              --list) */
+	int no_suggestions;        /* 1: findings carry no suggestions and none are computed (suggestions are the slow
+	                              part: klarbrev spell --list, and any caller whose report does not show them) */
+	int judge_language;        /* 1: a text that is mostly not Danish gets one "ikke-dansk" finding instead of one
+	                              per word (klarbrev check); 0: every unknown word is reported (klarbrev spell) */
+	size_t max_suggested;      /* distinct unknown words that get suggestions; 0: 20 */
+	unsigned suggest_ms;       /* suggestion time for the words after the first 5; 0: 1000 ms */
 } kb_spell_options;
 
-/* The spelling rule: each unknown word of t is a finding (rule "stavning", level warning, up to three suggestions,
- * source "spell"), at every place it occurs. Not looked up:
+/* The spelling rule: each unknown word of t is a finding (rule "stavning", level warning, source "spell"), at every
+ * place it occurs. Not looked up:
  *  - words in spans flagged KB_SPAN_NOSPELL (fields typed name, address or cpr, or marked personal);
  *  - tokens with digits ("83a", "BR18", dates, amounts), URLs and e-mail addresses, "§"-tokens;
  *  - references: the case number after "sagsnr.", "j.nr.", "journalnummer", ...; a letter after a number ("§ 13 f",
@@ -77,7 +87,21 @@ typedef struct kb_spell_options {
  * with the word that starts the next line when that begins with a lower-case letter: the joined word is looked up,
  * and it is reported as joined ("kontanthjlp") unless both halves are words ("EU-" "borger", "selvforsørgelses-"
  * "og"). A word the tokenizer did not take for an abbreviation but that a period follows is also looked up with the
- * period ("sagsbeh."). opts may be NULL. *checked (may be NULL) gets the number of words looked up. */
+ * period ("sagsbeh.").
+ *
+ * Bounded time: a look-up is bounded, so the rule costs time in proportion to the text. Suggestions (up to three,
+ * best first; about 0.1 s each) go to the first opts->max_suggested (20) distinct unknown words in the order they
+ * first stand; the first 5 always get them, the others while opts->suggest_ms (1000 ms) of suggestion time last.
+ * When a word goes without because of this, one info finding (rule "stavning-forslag", the letter as a whole) says
+ * so. Suggestions come from the speller's cache when it has them (a batch asks once per word).
+ *
+ * Not Danish (opts->judge_language): when at least 20 words were looked up and more than a quarter of them are
+ * unknown, the text gets one warning (rule "ikke-dansk", the letter as a whole) that gives the count, and no finding
+ * per word. (Danish letters and the corpus have 0-2 % unknown words; English text 43-57 %, because da_DK knows
+ * "the", "of", "software".) A text with more than 2000 words to look up is first judged on its first 2000: when
+ * more than a quarter of them are unknown, the rest is not looked up; otherwise all are, and the whole is judged.
+ *
+ * opts may be NULL. *checked (may be NULL) gets the number of words looked up. */
 int kb_spell_text(kb_speller *sp, kb_ctx *ctx, const kb_text *t, const kb_spell_options *opts, kb_findings *out,
                   size_t *checked);
 

@@ -2745,10 +2745,16 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 			const tpl_tag *close = &rs->t->tags[close_idx];
 			const tpl_tag *other = &rs->t->tags[marker_index(marks->items[stray])];
 			xmlNodePtr holder = unit.n ? unit.items[unit.n - 1] : NULL;
-			int h = kb_w_is(holder, "tr") ? 0 : kb_w_is(holder, "tbl") ? 1 : kb_w_is(holder, "sdt") ? 2 : 3;
+			int h = kb_w_is(holder, "tr")          ? 0
+			        : kb_w_is(holder, "tbl")       ? 1
+			        : kb_w_is(holder, "sdt")       ? 2
+			        : kb_w_is(holder, "p")         ? 3
+			        : kb_w_is(holder, "hyperlink") ? 4
+			                                       : 5;
 			static const char *const what_the[] = {"tabelrækken", "tabellen", "indholdskontrollen",
-			                                       "afsnittet"};
-			static const char *const what_a[] = {"tabelrække", "tabel", "indholdskontrol", "afsnit"};
+			                                       "afsnittet",   "linket",   "Word-elementet"};
+			static const char *const what_a[] = {"tabelrække", "tabel", "indholdskontrol",
+			                                     "afsnit",     "link",  "Word-element"};
 			const char *what = what_the[h];
 			kb_ctx_fail(
 			    rs->ctx, KB_ETEMPLATE,

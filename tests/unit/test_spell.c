@@ -833,6 +833,217 @@ static void test_spell__fields_typed_name_address_cpr_or_personal_are_not_checke
 #undef FIELDS_CASE
 }
 
+/* ---- bounded time: suggestions, the cache across letters, text that is not Danish ---- */
+
+/* The first finding of fs with rule, or NULL. */
+static const kb_finding *find_rule(const kb_findings *fs, const char *rule)
+{
+	for (size_t i = 0; i < kb_findings_count(fs); i++)
+		if (!strcmp(kb_findings_get(fs, i)->rule, rule))
+			return kb_findings_get(fs, i);
+	return NULL;
+}
+
+/* The first finding of fs about word w, or NULL. */
+static const kb_finding *find_word(const kb_findings *fs, const char *w)
+{
+	for (size_t i = 0; i < kb_findings_count(fs); i++) {
+		const kb_finding *f = kb_findings_get(fs, i);
+		if (f->text && !strcmp(f->text, w))
+			return f;
+	}
+	return NULL;
+}
+
+/* n made-up words ("qza qzb ..."), none of them Danish, after danish sentences of 7 Danish words. */
+static char *made_up_words(size_t n, size_t danish)
+{
+	kb_buf b;
+	kb_buf_init(&b, 1u << 24);
+	for (size_t i = 0; i < danish; i++)
+		kb_buf_adds(&b, "Kommunen har truffet afgørelse om din hjælp.\n");
+	for (size_t i = 0; i < n; i++) {
+		char w[16];
+		size_t k = i;
+		int o = 0;
+		w[o++] = 'q';
+		w[o++] = 'z';
+		do {
+			w[o++] = (char)('a' + k % 26);
+			k /= 26;
+		} while (k);
+		w[o++] = i % 12 == 11 ? '\n' : ' ';
+		kb_buf_add(&b, w, (size_t)o);
+	}
+	return kb_buf_detach(&b);
+}
+
+static void test_spell__only_the_first_distinct_unknown_words_get_suggestions(void)
+{
+	kb_text *t = plain("Du søger kontanthjlp og afgørrelse. Kommmunen har fået din ansøgnnig. Igen kontanthjlp.");
+	kb_spell_options o = { .max_suggested = 3, .suggest_ms = 600000 };
+	kb_findings *fs = spell_with(speller(), t, &o);
+	/* the first three distinct words have suggestions, the fourth has none */
+	KB_CHECK(has_suggestion(find_word(fs, "kontanthjlp"), "kontanthjælp"));
+	KB_CHECK(has_suggestion(find_word(fs, "afgørrelse"), "afgørelse"));
+	KB_CHECK(find_word(fs, "Kommmunen") && find_word(fs, "Kommmunen")->nsuggestions > 0);
+	const kb_finding *fourth = find_word(fs, "ansøgnnig");
+	KB_CHECK(fourth != NULL);
+	KB_CHECK_INT(fourth ? (long)fourth->nsuggestions : -1, 0);
+	/* a word among the first three keeps its suggestions where it comes back after the fourth */
+	const kb_finding *last = kb_findings_count(fs) >= 2 ? kb_findings_get(fs, kb_findings_count(fs) - 2) : NULL;
+	KB_CHECK_STR(last ? last->text : NULL, "kontanthjlp");
+	KB_CHECK(has_suggestion(last, "kontanthjælp"));
+	/* and the report says that some words went without */
+	const kb_finding *note = find_rule(fs, "stavning-forslag");
+	KB_CHECK(note != NULL);
+	KB_CHECK_INT(note ? (long)note->level : -1, KB_LEVEL_INFO);
+	KB_CHECK_INT(note ? note->paragraph : 0, -1);
+	KB_CHECK(note && strstr(note->message, "de første 3 forskellige ukendte ord"));
+	KB_CHECK_INT(kb_findings_count(fs), 6); /* five words and the note */
+	kb_findings_free(fs);
+
+	/* within the limit: every word has its suggestions and there is no note */
+	o.max_suggested = 4;
+	fs = spell_with(speller(), t, &o);
+	KB_CHECK(has_suggestion(find_word(fs, "ansøgnnig"), "ansøgning"));
+	KB_CHECK(find_rule(fs, "stavning-forslag") == NULL);
+	kb_findings_free(fs);
+	kb_text_free(t);
+}
+
+static void test_spell__suggestions_are_cached_across_letters(void)
+{
+	kb_speller *sp = NULL;
+	KB_CHECK_INT(kb_speller_new(&sp, g_ctx, NULL, "da_DK"), KB_OK);
+	kb_text *a = plain("Vi har modtaget din ansøgnnig om kontanthjlp.");
+	kb_text *b = plain("Din ansøgnnig er behandlet.");
+	kb_findings *fs = spell_with(sp, a, NULL);
+	size_t asked = sp ? kb_speller_suggested(sp) : 0;
+	KB_CHECK_INT((long)asked, 2);
+	KB_CHECK(has_suggestion(find_word(fs, "ansøgnnig"), "ansøgning"));
+	kb_findings_free(fs);
+	/* the next letter gets the same suggestions without asking hunspell again */
+	fs = spell_with(sp, b, NULL);
+	KB_CHECK(has_suggestion(find_word(fs, "ansøgnnig"), "ansøgning"));
+	KB_CHECK_INT(sp ? (long)kb_speller_suggested(sp) : -1, (long)asked);
+	kb_findings_free(fs);
+	size_t words = 0, bytes = 0, flushes = 9;
+	if (sp)
+		kb_speller_cache_stats(sp, &words, &bytes, &flushes);
+	KB_CHECK(words > 0 && bytes > 0);
+	KB_CHECK_INT((long)flushes, 0);
+	kb_text_free(a);
+	kb_text_free(b);
+	kb_speller_free(sp);
+}
+
+static void test_spell__no_suggestions_asks_hunspell_for_none(void)
+{
+	kb_speller *sp = NULL;
+	KB_CHECK_INT(kb_speller_new(&sp, g_ctx, NULL, "da_DK"), KB_OK);
+	kb_text *t = plain("Vi har modtaget din ansøgnnig om kontanthjlp.");
+	kb_spell_options o = { .no_suggestions = 1 };
+	kb_findings *fs = spell_with(sp, t, &o);
+	KB_CHECK_INT(kb_findings_count(fs), 2);
+	KB_CHECK_INT(sp ? (long)kb_speller_suggested(sp) : -1, 0);
+	kb_findings_free(fs);
+	kb_text_free(t);
+	kb_speller_free(sp);
+}
+
+#define ENGLISH_TEXT                                                                                              \
+	"This is an ordinary letter written in English. We have received your application and we will reply "      \
+	"within four weeks. Please contact the office if you have any questions about the decision, the payment " \
+	"or the documents we need from you."
+
+static void test_spell__text_that_is_mostly_not_danish_gets_one_finding_instead_of_one_per_word(void)
+{
+	kb_text *t = plain(ENGLISH_TEXT);
+	kb_spell_options o = { .judge_language = 1 };
+	kb_findings *fs = spell_with(speller(), t, &o);
+	KB_CHECK_INT(kb_findings_count(fs), 1);
+	const kb_finding *f = find_rule(fs, "ikke-dansk");
+	KB_CHECK(f != NULL);
+	KB_CHECK_INT(f ? (long)f->level : -1, KB_LEVEL_WARNING);
+	KB_CHECK_INT(f ? f->paragraph : 0, -1);
+	KB_CHECK(f && strstr(f->message, "ikke ud til at være dansk"));
+	kb_findings_free(fs);
+	/* klarbrev spell (no judgement) lists every unknown word */
+	fs = spell(t);
+	KB_CHECK(kb_findings_count(fs) > 10);
+	KB_CHECK(find_rule(fs, "ikke-dansk") == NULL);
+	kb_findings_free(fs);
+	kb_text_free(t);
+}
+
+static void test_spell__danish_letter_with_some_unknown_words_is_judged_danish(void)
+{
+	/* 24 words, 2 unknown: each is reported */
+	kb_text *t = plain("Kommunen har behandlet din ansøgnnig om kontanthjlp. Vi har lagt vægt på, at du har "
+	                   "en indtægt, og at du kan forsørge dig selv. Du kan klage.");
+	kb_spell_options o = { .judge_language = 1 };
+	kb_findings *fs = spell_with(speller(), t, &o);
+	KB_CHECK(find_rule(fs, "ikke-dansk") == NULL);
+	KB_CHECK(find_word(fs, "ansøgnnig") != NULL && find_word(fs, "kontanthjlp") != NULL);
+	kb_findings_free(fs);
+	kb_text_free(t);
+	/* a short text is not judged at all: fewer than 20 words looked up */
+	t = plain("This is short.");
+	fs = spell_with(speller(), t, &o);
+	KB_CHECK(find_rule(fs, "ikke-dansk") == NULL);
+	kb_findings_free(fs);
+	kb_text_free(t);
+}
+
+static void test_spell__long_foreign_text_is_judged_on_its_first_2000_words_and_not_looked_up_further(void)
+{
+	char *s = made_up_words(5000, 0);
+	kb_text *t = plain(s);
+	kb_spell_options o = { .judge_language = 1 };
+	kb_findings *fs = NULL;
+	size_t checked = 0;
+	KB_CHECK_INT(kb_findings_new(&fs), KB_OK);
+	KB_CHECK_INT(kb_spell_text(speller(), g_ctx, t, &o, fs, &checked), KB_OK);
+	KB_CHECK_INT((long)checked, 2000);
+	KB_CHECK_INT(kb_findings_count(fs), 1);
+	const kb_finding *f = find_rule(fs, "ikke-dansk");
+	KB_CHECK(f && strstr(f->message, "første 2000 ord"));
+	kb_findings_free(fs);
+	kb_text_free(t);
+	free(s);
+
+	/* 1,750 Danish words first (the first 2,000 are Danish), then mostly foreign: all of it is looked up, and the
+	 * whole is judged */
+	s = made_up_words(3000, 250);
+	t = plain(s);
+	KB_CHECK_INT(kb_findings_new(&fs), KB_OK);
+	KB_CHECK_INT(kb_spell_text(speller(), g_ctx, t, &o, fs, &checked), KB_OK);
+	KB_CHECK_INT((long)checked, 4750);
+	KB_CHECK_INT(kb_findings_count(fs), 1);
+	KB_CHECK(find_rule(fs, "ikke-dansk") != NULL);
+	kb_findings_free(fs);
+	kb_text_free(t);
+	free(s);
+}
+
+static void test_spell__many_unknown_words_are_all_reported_with_suggestions_for_the_first_only(void)
+{
+	/* klarbrev spell's case: every word reported, suggestions bounded whatever the length */
+	char *s = made_up_words(300, 0);
+	kb_text *t = plain(s);
+	kb_speller *sp = NULL;
+	KB_CHECK_INT(kb_speller_new(&sp, g_ctx, NULL, "da_DK"), KB_OK);
+	kb_findings *fs = spell_with(sp, t, NULL);
+	KB_CHECK_INT(kb_findings_count(fs), 301); /* 300 words and the note */
+	KB_CHECK(find_rule(fs, "stavning-forslag") != NULL);
+	KB_CHECK(sp && kb_speller_suggested(sp) <= 20);
+	kb_findings_free(fs);
+	kb_speller_free(sp);
+	kb_text_free(t);
+	free(s);
+}
+
 static void test_spell__free_accepts_null(void)
 {
 	kb_speller_free(NULL);
@@ -875,5 +1086,12 @@ KB_TESTS(KB_TEST(test_spell__known_word_is_correct),
          KB_TEST(test_spell__suggestions_find_the_word_for_typical_typos),
          KB_TEST(test_spell__cache_gives_the_same_answers_as_no_cache),
          KB_TEST(test_spell__fields_typed_name_address_cpr_or_personal_are_not_checked),
+         KB_TEST(test_spell__only_the_first_distinct_unknown_words_get_suggestions),
+         KB_TEST(test_spell__suggestions_are_cached_across_letters),
+         KB_TEST(test_spell__no_suggestions_asks_hunspell_for_none),
+         KB_TEST(test_spell__text_that_is_mostly_not_danish_gets_one_finding_instead_of_one_per_word),
+         KB_TEST(test_spell__danish_letter_with_some_unknown_words_is_judged_danish),
+         KB_TEST(test_spell__long_foreign_text_is_judged_on_its_first_2000_words_and_not_looked_up_further),
+         KB_TEST(test_spell__many_unknown_words_are_all_reported_with_suggestions_for_the_first_only),
          KB_TEST(test_spell__free_accepts_null),
          KB_TEST(test_spell__zz_teardown))
