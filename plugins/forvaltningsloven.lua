@@ -435,6 +435,7 @@ return {
   },
 
   on_letter = function(letter, report, options)
+    if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
     local paras = prepare(letter)
     local has_prose = false
     for _, r in ipairs(paras) do

@@ -217,6 +217,7 @@ return {
   },
 
   on_letter = function(letter, report, options)
+    if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
     local allowed = {}
     for _, a in ipairs(options.allow) do allowed[klarbrev.lower(a)] = true end
     for _, r in ipairs(prepare(letter)) do

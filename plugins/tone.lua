@@ -276,6 +276,7 @@ return {
   },
 
   on_letter = function(letter, report, options)
+    if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
     local paras = prepare(letter)
     local cache = {}
     local polite_word = klarbrev.lower(options.address) == "de"

@@ -148,8 +148,8 @@ static int case_ignore_list(const char ***out, const json_t *fields)
 
 /* The spelling rule over l: suggestions only when the report shows them (suggestions), the judgement of a text
  * that is mostly not Danish only for a letter's check (judge). */
-static int checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int suggestions, int judge,
-                         kb_findings *out, size_t *checked)
+static int checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int suggestions, int judge, kb_findings *out,
+                         size_t *checked)
 {
 	if (checked)
 		*checked = 0;
@@ -158,7 +158,7 @@ static int checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int su
 	const char **ignore = NULL;
 	if (case_ignore_list(&ignore, l->fields))
 		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-	kb_spell_options so = { .ignore = ignore, .no_suggestions = !suggestions, .judge_language = judge };
+	kb_spell_options so = {.ignore = ignore, .no_suggestions = !suggestions, .judge_language = judge};
 	int rc = kb_spell_text(ck->speller, ctx, l->text, &so, out, checked);
 	free(ignore);
 	return rc;
@@ -176,10 +176,21 @@ int kb_checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int sugges
 int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings *out, kb_metrics *metrics)
 {
 	int rc = KB_OK;
+	size_t before = kb_findings_count(out);
 	if (!ck->opts.no_spell && (rc = checker_spell(ck, ctx, l, 1, 1, out, NULL)))
 		return rc;
 	if (!ck->opts.no_plugins) {
-		kb_check_input in = { .text = l->text, .fields = l->fields, .manifest = l->manifest, .outcome = l->outcome };
+		/* the spelling's judgement that the text is not Danish reaches the plugins as letter.danish = false:
+		 * the bundled checks of Danish language and law then leave the letter alone, and cost nothing */
+		int not_danish = 0;
+		for (size_t i = before; i < kb_findings_count(out); i++)
+			if (!strcmp(kb_findings_get(out, i)->rule, "ikke-dansk"))
+				not_danish = 1;
+		kb_check_input in = {.text = l->text,
+		                     .fields = l->fields,
+		                     .manifest = l->manifest,
+		                     .outcome = l->outcome,
+		                     .not_danish = not_danish};
 		if ((rc = kb_plugins_run(ck->plugins, ctx, &in, out)))
 			return rc;
 	}

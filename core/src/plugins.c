@@ -634,8 +634,8 @@ static void pl_push_letter_json(lua_State *L, int node_idx, int slot, const json
 	lua_setiuservalue(L, node_idx, slot);
 }
 
-static const char *const pl_letter_fields[] = { "text",  "lower",  "index",    "paragraphs", "sentences",
-	                                        "words", "fields", "template", "outcome",    NULL };
+static const char *const pl_letter_fields[] = { "text",  "lower",  "index",    "paragraphs", "sentences", "words",
+	                                        "fields", "template", "outcome", "danish",  NULL };
 static const char *const pl_paragraph_fields[] = { "text",    "lower", "index",    "sentences", "words", "style",
 	                                           "heading", "part",  "in_table", "origin",    NULL };
 static const char *const pl_sentence_fields[] = { "text", "lower", "index", "words", "paragraph", "origin", NULL };
@@ -725,6 +725,10 @@ static int pl_node_index(lua_State *L)
 		}
 		if (!strcmp(key, "template")) {
 			pl_push_letter_json(L, 1, 2, in->manifest);
+			return 1;
+		}
+		if (!strcmp(key, "danish")) {
+			lua_pushboolean(L, !in->not_danish);
 			return 1;
 		}
 		if (!strcmp(key, "outcome")) {

@@ -16,6 +16,8 @@ typedef struct kb_check_input {
 	const json_t *fields;   /* the case data (an object), or NULL for a letter without a case */
 	const json_t *manifest; /* the template manifest, or NULL */
 	const char *outcome;    /* the outcome field's value ("afslag", ...), or NULL */
+	int not_danish;         /* 1 when the spelling judged the text not Danish ("ikke-dansk"): letter.danish is
+	                           false; 0 (the default) when it is Danish or was not judged */
 } kb_check_input;
 
 typedef struct kb_plugins kb_plugins;
@@ -26,8 +28,8 @@ typedef struct kb_config kb_config;
 int kb_plugins_new(kb_plugins **out, kb_ctx *ctx, kb_speller *speller);
 void kb_plugins_free(kb_plugins *ps);
 
-/* Reads the shared helper libraries in dir (the .lua files of plugins/lib; a missing dir is fine). Each runs in every plugin's
- * state before the plugin's own file, with the same sandbox and budget, and the table it returns is
+/* Reads the shared helper libraries in dir (the .lua files of plugins/lib; a missing dir is fine). Each runs in every
+ * plugin's state before the plugin's own file, with the same sandbox and budget, and the table it returns is
  * klarbrev.lib.<file name>: `local tekst = klarbrev.lib.tekst`. Call before loading plugins. */
 int kb_plugins_load_libs(kb_plugins *ps, kb_ctx *ctx, const char *dir);
 

@@ -35,6 +35,9 @@ n=$(grep -c '"rule": "stavning"' "$T/stdout")
 [ "$n" -eq 0 ] && pass || fail "no finding per unknown word in a text that is not Danish (got $n)"
 python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$T/stdout" 2>/dev/null && pass ||
   fail "the JSON report of the big letter is valid JSON"
+# the checks of Danish language and law leave a text that is not Danish alone: no plugin error, no LIX or tone noise
+n=$(grep -c '"source": "plugins/' "$T/stdout" || true)
+[ "$n" -eq 0 ] && pass || fail "no plugin finding on a text that is not Danish (got $n)"
 
 # the text report: the same one finding, in Danish
 run "$KLARBREV" check "$T/big.txt" --no-plugins
