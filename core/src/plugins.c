@@ -853,7 +853,7 @@ static kb_level pl_check_level(lua_State *L, int idx, kb_level dflt, const char 
 {
 	if (lua_isnoneornil(L, idx))
 		return dflt;
-	kb_level lv;
+	kb_level lv = dflt;
 	const char *name = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
 	if (!name || kb_level_parse(&lv, name) != KB_OK)
 		luaL_error(L, "%s: level must be \"error\", \"warning\" or \"info\", not %s", fn,
