@@ -57,5 +57,5 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fuzz_seconds=${KB_FUZZ_SECONDS:-20}
 if [ "$fuzz_seconds" -gt 0 ]; then
   echo "== fuzz every target for ${fuzz_seconds}s (libFuzzer + AddressSanitizer + UBSan)"
-  ASAN_OPTIONS= UBSAN_OPTIONS= bash scripts/fuzz.sh all "$fuzz_seconds"
+  ASAN_OPTIONS="" UBSAN_OPTIONS="" bash scripts/fuzz.sh all "$fuzz_seconds"
 fi
