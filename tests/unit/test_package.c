@@ -1438,6 +1438,22 @@ static void test_package__test_hook_damages_the_named_part_and_the_save_is_refus
 /* ---- what klarbrev writes, klarbrev must read: highly compressible letters ---- */
 
 /* A document.xml with a paragraph of n copies of one letter: about as compressible as a text can be. */
+/* Saves FIXTURE to out with word/document.xml replaced by doc[0..len); counts a failure when that fails. */
+static void save_with_document(kb_ctx *ctx, const char *out, const char *doc, size_t len)
+{
+	kb_package *pkg = NULL;
+	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
+	if (pkg) {
+		const char *names[] = {"word/document.xml"};
+		const char *data[] = {doc};
+		int rc = kb_package_save(pkg, ctx, out, names, data, &len, 1);
+		KB_CHECK_INT(rc, KB_OK);
+		if (rc)
+			fprintf(stderr, "  %s\n", kb_ctx_errmsg(ctx));
+	}
+	kb_package_free(pkg);
+}
+
 static char *one_letter_doc(size_t n, size_t *len)
 {
 	kb_buf b;
@@ -1474,17 +1490,7 @@ static void test_package__letter_with_a_1_2_mb_value_of_one_repeated_letter_is_r
 	kb_ctx *ctx = NULL;
 	kb_package *pkg = NULL;
 	kb_ctx_new(&ctx);
-	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
-	if (pkg) {
-		const char *names[] = {"word/document.xml"};
-		const char *data[] = {doc};
-		int rc = kb_package_save(pkg, ctx, out, names, data, &len, 1);
-		KB_CHECK_INT(rc, KB_OK);
-		if (rc)
-			fprintf(stderr, "  %s\n", kb_ctx_errmsg(ctx));
-	}
-	kb_package_free(pkg);
-	pkg = NULL;
+	save_with_document(ctx, out, doc, len);
 	/* deflated, as any letter: far more than 200:1 */
 	int err = 0;
 	zip_t *z = zip_open(out, ZIP_RDONLY, &err);
@@ -1522,17 +1528,7 @@ static void test_package__written_part_too_compressible_for_the_reader_is_stored
 	kb_ctx *ctx = NULL;
 	kb_package *pkg = NULL;
 	kb_ctx_new(&ctx);
-	KB_CHECK_INT(kb_package_open(&pkg, ctx, FIXTURE), KB_OK);
-	if (pkg) {
-		const char *names[] = {"word/document.xml"};
-		const char *data[] = {doc};
-		int rc = kb_package_save(pkg, ctx, out, names, data, &len, 1);
-		KB_CHECK_INT(rc, KB_OK);
-		if (rc)
-			fprintf(stderr, "  %s\n", kb_ctx_errmsg(ctx));
-	}
-	kb_package_free(pkg);
-	pkg = NULL;
+	save_with_document(ctx, out, doc, len);
 	int err = 0;
 	zip_t *z = zip_open(out, ZIP_RDONLY, &err);
 	zip_stat_t st;
