@@ -9,7 +9,8 @@
 # libFuzzer's options.
 # The working corpus of each target is build-fuzz/corpus/<target>/ (kept between runs, filled from the seeds below
 # each time); a crash, leak or timeout leaves its input in build-fuzz/crashes/<target>/ and makes the script exit 1
-# after the summary. Each run is appended to build-fuzz/fuzz-log.tsv (target, seconds, runs, exec/s, crashes).
+# after the summary. Each run is appended to build-fuzz/fuzz-log.tsv (date, target, wall seconds, runs, exec/s,
+# crashes, CPU seconds of the fuzzer processes: the goal of 30 CPU minutes per target is counted in that column).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -133,6 +134,8 @@ for t in "${targets[@]}"; do
   echo "== fuzz: $t for ${seconds}s (log: build-fuzz/fuzz-$t.log)"
   : >"$log"
   rc=0
+  cpu=0
+  cpu_file=$(mktemp)
   start=$(date +%s)
   # With FUZZ_KEEP_GOING=1 a crash is saved and the fuzzer started again until the time is spent (for long runs
   # past a known bug); otherwise the first crash ends the target's run.
@@ -140,21 +143,26 @@ for t in "${targets[@]}"; do
     left=$((seconds - ($(date +%s) - start)))
     [ "$left" -gt 0 ] || break
     one=0
-    (cd "$build" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:quarantine_size_mb=16} \
+    # bash's time keyword reports the user + system CPU seconds of the subshell and its children.
+    { TIMEFORMAT='%U %S'; time (cd "$build" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:quarantine_size_mb=16} \
       UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-      "$exe" "${opts[@]}" -max_total_time="$left" "$build/corpus/$t" >>"$log" 2>&1) || one=$?
+      "$exe" "${opts[@]}" -max_total_time="$left" "$build/corpus/$t" >>"$log" 2>&1) || one=$?; } 2>"$cpu_file"
+    cpu=$(awk -v c="$cpu" '{c += $1 + $2} END {printf "%d", c}' "$cpu_file")
     [ "$one" -eq 0 ] && break
     rc=$one
     [ "${FUZZ_KEEP_GOING:-0}" = 1 ] || break
   done
   elapsed=$(($(date +%s) - start))
+  rm -f "$cpu_file"
   runs=$( (grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" || true) | awk '{s += $2} END {print s + 0}')
   speed=$((runs / (elapsed > 0 ? elapsed : 1)))
   after=$(find "$crashes" -type f | wc -l)
   new=$((after - before))
   corpus=$(find "$build/corpus/$t" -type f | wc -l)
-  summary+=("$(printf '%-11s %6ss %10s runs %7s exec/s  corpus %5s  crashes %s' "$t" "$elapsed" "$runs" "$speed" "$corpus" "$new")")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$elapsed" "$runs" "$speed" "$new" >>"$build/fuzz-log.tsv"
+  summary+=("$(printf '%-11s %6ss (CPU %6ss) %10s runs %7s exec/s  corpus %5s  crashes %s' "$t" "$elapsed" "$cpu" "$runs" \
+    "$speed" "$corpus" "$new")")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$elapsed" "$runs" "$speed" "$new" "$cpu" \
+    >>"$build/fuzz-log.tsv"
   if [ "$rc" -ne 0 ] || [ "$new" -gt 0 ]; then
     failed+=("$t")
     echo "fuzz: $t failed (exit $rc); the report:" >&2
