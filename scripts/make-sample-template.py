@@ -6,7 +6,8 @@
 Writer itself makes the document: A4 page with a header and a footer, Writer's built-in paragraph styles (Title,
 Heading 1, Text body, Addressee, Signature, Header right, Footer) set up for a Danish letter, one paragraph per source
 line; then Writer saves it with its "MS Word 2007 XML" filter. The source format is described at the top of
-templates/afslag-kontanthjaelp/source/letter.txt. Needs /usr/bin/python3 with the uno module (Debian: python3-uno).
+templates/afslag-kontanthjaelp/source/letter.txt; consecutive "row: cell | cell" lines make one table (cells are
+split at " | " outside tags, so {{beløb | kr}} stays one cell). Needs /usr/bin/python3 with the uno module (Debian: python3-uno).
 scripts/make-sample-template.sh is the usual way to run it (temporary LibreOffice profile, checks afterwards).
 """
 import argparse
@@ -66,8 +67,8 @@ def parse(path):
                 continue
             style, sep, text = line.partition(":")
             style = style.strip()
-            if not sep or style not in STYLES:
-                fail(f"{path}:{n}: write STYLE: text, where STYLE is one of {', '.join(STYLES)}")
+            if not sep or (style not in STYLES and style != "row"):
+                fail(f"{path}:{n}: write STYLE: text, where STYLE is one of {', '.join(STYLES)} or row")
             if section is None:
                 fail(f"{path}:{n}: a paragraph before @header, @footer or @body")
             out[section].append((style, text.strip()))
@@ -152,15 +153,61 @@ def setup_page(doc):
     return page
 
 
-def write_paragraphs(text, paragraphs):
-    """Replaces the content of the Writer text (body, header or footer) with the paragraphs."""
+def split_cells(line):
+    """Splits a "row:" line at " | " outside {{ }} tags."""
+    cells, depth, start, i = [], 0, 0, 0
+    while i < len(line):
+        if line.startswith("{{", i):
+            depth, i = depth + 1, i + 2
+        elif line.startswith("}}", i) and depth:
+            depth, i = depth - 1, i + 2
+        elif depth == 0 and line.startswith(" | ", i):
+            cells.append(line[start:i].strip())
+            start = i = i + 3
+        else:
+            i += 1
+    cells.append(line[start:].strip())
+    return cells
+
+
+def write_table(doc, text, cur, rows):
+    """Inserts a table at the cursor, one row per "row:" line; the first row gets the table heading style."""
+    cols = max(len(r) for r in rows)
+    table = doc.createInstance("com.sun.star.text.TextTable")
+    table.initialize(len(rows), cols)
+    text.insertTextContent(cur, table, False)
+    for r, row in enumerate(rows):
+        for c in range(cols):
+            cell = table.getCellByPosition(c, r)
+            cell.createTextCursor().ParaStyleName = "Table Heading" if r == 0 else "Table Contents"
+            cell.setString(row[c] if c < len(row) else "")
+
+
+def write_paragraphs(doc, text, paragraphs):
+    """Replaces the content of the Writer text (body, header or footer) with the paragraphs and tables."""
     cur = text.createTextCursor()
     cur.gotoStart(False)
     cur.gotoEnd(True)
     cur.setString("")
-    for i, (short, content) in enumerate(paragraphs):
-        if i:
+    need_break = False
+    i = 0
+    while i < len(paragraphs):
+        short, content = paragraphs[i]
+        if short == "row":
+            rows = []
+            while i < len(paragraphs) and paragraphs[i][0] == "row":
+                rows.append(split_cells(paragraphs[i][1]))
+                i += 1
+            if need_break:
+                text.insertControlCharacter(cur, PARAGRAPH_BREAK, False)
+            # Writer puts the table before the cursor's paragraph, which becomes the next paragraph after the table
+            write_table(doc, text, cur, rows)
+            need_break = False
+            continue
+        i += 1
+        if need_break:
             text.insertControlCharacter(cur, PARAGRAPH_BREAK, False)
+        need_break = True
         name, direct = STYLES[short]
         cur.setPropertiesToDefault(DIRECT)
         cur.ParaStyleName = name
@@ -198,9 +245,9 @@ def main():
         doc = desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, (prop("Hidden", True),))
         setup_styles(doc)
         page = setup_page(doc)
-        write_paragraphs(page.HeaderText, content["header"])
-        write_paragraphs(page.FooterText, content["footer"])
-        write_paragraphs(doc.Text, content["body"])
+        write_paragraphs(doc, page.HeaderText, content["header"])
+        write_paragraphs(doc, page.FooterText, content["footer"])
+        write_paragraphs(doc, doc.Text, content["body"])
         set_properties(doc, a.title)
         # Writer counts words in the background; ask for the counts now so every run saves the same statistics
         doc.CurrentController.PageCount, doc.WordCount, doc.CharacterCount, doc.ParagraphCount
