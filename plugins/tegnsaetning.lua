@@ -33,6 +33,7 @@ for _, a in ipairs{ "kr.", "f.eks.", "bl.a.", "jf.", "jfr.", "stk.", "nr.", "ca.
 end
 
 local SPACE = { [" "] = true, ["\194\160"] = true } -- a space or a no-break space (U+00A0)
+local MAX_FINDINGS = 1000 -- the core keeps no more from one plugin on one letter
 
 -- The UTF-8 character that starts at byte i of s (a single byte for ASCII), or "" past the end.
 local function char_at(s, i)
@@ -44,7 +45,7 @@ end
 local function char_before(s, i)
   if i < 1 then return "", i end
   local a = i
-  while a > 1 and s:byte(a) >= 128 and s:byte(a) < 192 do a = a - 1 end
+  while a > 1 and i - a < 3 and s:byte(a) >= 128 and s:byte(a) < 192 do a = a - 1 end
   return s:sub(a, i), a
 end
 
@@ -129,9 +130,35 @@ local function quotations(text)
   return spans
 end
 
+-- The spans sorted and merged where they overlap, so that `inside` can search them by halves: a long paragraph
+-- with many quotations and many marks stays linear-logarithmic, not quadratic.
+local function merge(spans)
+  table.sort(spans, function(x, y) return x[1] < y[1] end)
+  local out = {}
+  for _, sp in ipairs(spans) do
+    local last = out[#out]
+    if last and sp[1] <= last[2] + 1 then
+      if sp[2] > last[2] then last[2] = sp[2] end
+    else
+      out[#out + 1] = { sp[1], sp[2] }
+    end
+  end
+  return out
+end
+
+-- True when bytes a..b lie in one of the merged spans.
 local function inside(spans, a, b)
-  for i = 1, #spans do
-    if a >= spans[i][1] and b <= spans[i][2] then return true end
+  local lo, hi = 1, #spans
+  while lo <= hi do
+    local mid = (lo + hi) // 2
+    local sp = spans[mid]
+    if a < sp[1] then
+      hi = mid - 1
+    elseif a > sp[2] then
+      lo = mid + 1
+    else
+      return b <= sp[2]
+    end
   end
   return false
 end
@@ -150,36 +177,61 @@ local function addresses(text)
   return spans
 end
 
--- The word (letters, digits and inner full stops, as in "kr." or "f.eks.") that ends at byte i: its first byte.
+-- Words longer than this (in bytes) are shown by their last or first MAX_WORD bytes: the walks stay short on any
+-- input.
+local MAX_WORD = 64
+
+-- Bytes of a word: ASCII letters and digits, the lead bytes of the Latin-1 and Latin Extended-A letters (195-197)
+-- and UTF-8 continuation bytes (128-191). Byte tests, not characters, keep the walks cheap on long words.
+local function word_byte(c)
+  return (c >= 48 and c <= 57) or (c >= 65 and c <= 90) or (c >= 97 and c <= 122) or (c >= 128 and c <= 191)
+    or (c >= 195 and c <= 197)
+end
+
+-- The word (letters, digits and inner full stops, as in "kr." or "f.eks.") that ends at byte i: its first byte
+-- (i + 1 when no word ends there).
 local function word_start(text, i)
-  local a = i + 1
-  while a > 1 do
-    local c, ca = char_before(text, a - 1)
-    if is_alnum(c) or (c == "." and ca > 1 and is_alnum((char_before(text, ca - 1)))) then
-      a = ca
-    else
-      break
-    end
+  local stop = math.max(1, i - MAX_WORD)
+  local a = i
+  while a >= stop do
+    local c = text:byte(a)
+    if c == 46 or word_byte(c) then a = a - 1 else break end
   end
+  a = a + 1
+  -- not from a full stop or the middle of a character (the tail of "»" or "…")
+  while a <= i do
+    local c = text:byte(a)
+    if c == 46 or (c >= 128 and c <= 191) then a = a + 1 else break end
+  end
+  return a
+end
+
+-- The run of word bytes (no full stop) that ends at byte i: its first byte ("eks" of "f.eks").
+local function part_start(text, i)
+  local stop = math.max(1, i - MAX_WORD)
+  local a = i
+  while a >= stop and word_byte(text:byte(a)) do a = a - 1 end
+  a = a + 1
+  while a <= i and text:byte(a) >= 128 and text:byte(a) <= 191 do a = a + 1 end
   return a
 end
 
 -- The word that starts at byte i: its last byte.
 local function word_end(text, i)
-  local b = i - 1
-  while b < #text do
-    local c = char_at(text, b + 1)
-    if not is_alnum(c) then break end
-    b = b + #c
-  end
-  return b
+  local stop = math.min(#text, i + MAX_WORD)
+  local b = i
+  while b <= stop and word_byte(text:byte(b)) do b = b + 1 end
+  return b - 1
 end
 
-local function check_paragraph(p, report)
+-- Checks one paragraph; `say` reports a finding and returns true when no more findings are wanted (the core keeps
+-- at most 1000 a plugin and letter), and then this returns true too.
+local function check_paragraph(p, say)
   local text = p.text
   if not text:find("[%.,;:!?]") then return end
   local skip = quotations(text)
   for _, s in ipairs(addresses(text)) do skip[#skip + 1] = s end
+  skip = merge(skip)
 
   -- tegnsaetning: ".." and ",," (a run of exactly two: three or more full stops are an ellipsis)
   for a, run, b in text:gmatch("()([%.,]+)()") do
@@ -197,28 +249,33 @@ local function check_paragraph(p, report)
       else
         msg = string.format("Der står to kommaer: »%s«. Skriv »%s«.", found, sugg)
       end
-      report{ at = p, rule = "tegnsaetning", start = ws - 1, length = b - ws, suggestion = sugg, message = msg }
+      if say{ at = p, rule = "tegnsaetning", start = ws - 1, length = b - ws, suggestion = sugg, message = msg } then
+        return true
+      end
     end
   end
 
   -- mellemrum-foer-tegn: spaces, then a mark that ends something
   for b in text:gmatch("()[%.,;:!?]") do
-    -- back over the spaces before the mark
+    -- back over the spaces before the mark (most marks have none: the first test is cheap)
     local a = b
-    while true do
-      if text:sub(a - 1, a - 1) == " " then
-        a = a - 1
-      elseif a > 2 and text:sub(a - 2, a - 1) == "\194\160" then
-        a = a - 2
-      else
-        break
+    local pb = b > 1 and text:byte(b - 1)
+    if pb == 32 or pb == 160 then
+      while true do
+        if text:sub(a - 1, a - 1) == " " then
+          a = a - 1
+        elseif a > 2 and text:sub(a - 2, a - 1) == "\194\160" then
+          a = a - 2
+        else
+          break
+        end
       end
     end
     local mark = text:sub(b, b)
     local after = char_at(text, b + 1)
     local before = char_before(text, a - 1)
     local ok = a < b
-      and text:sub(1, a - 1):find("%S") ~= nil               -- not the paragraph's first character
+      and a > 1 and not text:sub(a - 1, a - 1):find("%s")   -- not at the start of the paragraph or a line
       and (after == "" or SPACE[after] or after:find("^%s$") or AFTER_MARK[after])
       and not (mark == "." and after == ".")                  -- " ..." leaves words out
       and not (mark == "." and text:sub(b + 1, b + 2) == " .") -- ". . ."
@@ -233,21 +290,23 @@ local function check_paragraph(p, report)
       end
       local found = text:sub(ws, b)
       local sugg = text:sub(ws, a - 1) .. mark
-      report{ at = p, rule = "mellemrum-foer-tegn", start = ws - 1, length = b - ws + 1, suggestion = sugg,
+      if say{ at = p, rule = "mellemrum-foer-tegn", start = ws - 1, length = b - ws + 1, suggestion = sugg,
         message = string.format("Der står et mellemrum før %s: »%s«. Slet mellemrummet, så der står »%s«.",
-          MARK_NAME[mark], found, sugg) }
+          MARK_NAME[mark], found, sugg) } then
+        return true
+      end
     end
   end
 
   -- mellemrum-efter-punktum: "marts.Du"
   for i in text:gmatch("()[%.!?]") do
-    local before, ba = char_before(text, i - 1)
-    local next1 = char_at(text, i + 1)
+    -- a capital letter must follow (the first test is cheap: A-Z or the lead byte of À-Þ, Ā-ž)
+    local nb = text:byte(i + 1)
+    local next1 = nb and ((nb >= 65 and nb <= 90) or (nb >= 195 and nb <= 197)) and char_at(text, i + 1) or ""
     local next2 = char_at(text, i + 1 + #next1)
-    if is_upper(next1) and not is_upper(next2) and not inside(skip, i, i) then
-      local ws = word_start(text, i - 1)
-      local part = text:sub(ws, i - 1)
-      local last_part = part:match("([^%.]*)$")
+    if next1 ~= "" and is_upper(next1) and not is_upper(next2) and not inside(skip, i, i) then
+      local before, ba = char_before(text, i - 1)
+      local last_part = text:sub(part_start(text, i - 1), i - 1)
       local letters = 0
       for _ in last_part:gmatch("[\0-\127\194-\244][\128-\191]*") do letters = letters + 1 end
       local we = word_end(text, i + 1)
@@ -258,12 +317,15 @@ local function check_paragraph(p, report)
       -- "Ph.D.", "e.Kr.": a short part closed by a full stop is an abbreviation
       local abbreviation = text:sub(we + 1, we + 1) == "." and klarbrev.len(after_word) <= 2
       if (word_before or closer_before) and not abbreviation then
-        local found_start = word_before and ws or ba
+        local found_start = word_before and word_start(text, i - 1) or ba
         local found = text:sub(found_start, we)
         local sugg = text:sub(found_start, i) .. " " .. after_word
-        report{ at = p, rule = "mellemrum-efter-punktum", start = found_start - 1, length = we - found_start + 1,
-          suggestion = sugg, message = string.format("Der mangler et mellemrum efter %s: »%s«. Skriv »%s«.",
-            MARK_NAME[text:sub(i, i)], found, sugg) }
+        if say{ at = p, rule = "mellemrum-efter-punktum", start = found_start - 1,
+          length = we - found_start + 1, suggestion = sugg,
+          message = string.format("Der mangler et mellemrum efter %s: »%s«. Skriv »%s«.", MARK_NAME[text:sub(i, i)],
+            found, sugg) } then
+          return true
+        end
       end
     end
   end
@@ -276,8 +338,14 @@ return {
 
   on_letter = function(letter, report)
     if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
+    local n = 0
+    local function say(finding)
+      report(finding)
+      n = n + 1
+      return n >= MAX_FINDINGS
+    end
     for _, p in ipairs(letter.paragraphs) do
-      check_paragraph(p, report)
+      if check_paragraph(p, say) then return end
     end
   end,
 
@@ -286,6 +354,8 @@ return {
       -- an abbreviation that ends a sentence has one full stop
       "Du får 500,00 kr. Pengene kommer den 1. marts.",
       "Du kan fx søge om hjælp til tandpleje, briller m.v. Vi ser på det, jf. aktivlovens § 81.",
+      "Du kan få hjælp til medicin, briller o.l. Du kan også få hjælp til tandpleje, f.eks. Du får 300 kr., og "
+        .. "vi betaler resten.",
       -- numbers, dates, amounts and § references
       "Du får 12.500,00 kr. fra den 1.1.2026, jf. § 11, stk. 2, nr. 3. Kl. 10.30 er vi klar.",
       -- web and e-mail addresses
