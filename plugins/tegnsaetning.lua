@@ -280,6 +280,7 @@ local function check_paragraph(p, say)
       and not (mark == "." and after == ".")                  -- " ..." leaves words out
       and not (mark == "." and text:sub(b + 1, b + 2) == " .") -- ". . ."
       and not (before == "." or before == "…")                -- ". . ." and "… ."
+      and not (mark == ":" and (after == ")" or after == "("))  -- a smiley ":)"
       and not inside(skip, a, b)
     if ok then
       local ws = word_start(text, a - 1)
