@@ -209,7 +209,8 @@ local ENTRIES = {
 -- name a source: "Det fremgår af lægeerklæringen"), "formentlig", "ligesom", "samtidig med at", "i øvrigt",
 -- "hvorfor" (also a plain question word), "ansøger" (also the verb: "du ansøger"), "udøve", "i det omfang",
 -- "forudsat at"; "De/Dem/Deres" (tone.lua: tiltale); "foretage en vurdering", "tage stilling til", "træffe
--- afgørelse om", "give tilladelse til", "yde hjælp", "afgive en udtalelse", "afgivelse af" (tone.lua: nominalstil).
+-- afgørelse om", "give tilladelse til", "yde hjælp", "yde", "afgive en udtalelse", "afgivelse af", "fremsætte en
+-- udtalelse", "foretage en undersøgelse", "foretage en beregning" (tone.lua: nominalstil).
 
 -- Compiled: by the phrase's first word (each of "a|b"), longest phrases first.
 local BY_FIRST = {}

@@ -9,7 +9,7 @@
 --                            is not flagged
 --   mellemrum-foer-tegn      a space before . , ; : ! ? ("hjælp ." , "§ 11 , stk. 2"); not before an ellipsis
 --                            (" ..." is right where words are left out), nor before a mark that starts a word
---                            (" .docx", " :-)")
+--                            (" .docx", " :-)"), nor in a smiley (" :)")
 --   mellemrum-efter-punktum  no space after a full stop, ! or ? before a new sentence ("marts.Du"); not in
 --                            numbers and dates ("12.500,00", "1.1.2026"), abbreviations ("f.eks.", "Ph.D."),
 --                            initials ("H.C.Andersen"), acronyms and file types ("bilag.PDF")
