@@ -61,74 +61,12 @@ local function is_upper(c)
   return is_letter(c) and klarbrev.lower(c) ~= c
 end
 
-local function is_lower(c)
-  return is_letter(c) and klarbrev.upper(c) ~= c
-end
-
-local function is_alnum(c)
-  return is_letter(c) or c:find("^%d$") ~= nil
-end
-
 -- Closing quotes and brackets after which a full stop or a new sentence may follow.
 local CLOSERS = { [")"] = true, ["]"] = true, ["«"] = true, ["”"] = true, ["’"] = true, ["\""] = true }
 -- Marks that may stand right after a punctuation mark: the end of a quotation or bracket, more punctuation.
 local AFTER_MARK = { [")"] = true, ["]"] = true, ["«"] = true, ["”"] = true, ["“"] = true, ["’"] = true,
   ["\""] = true, ["'"] = true, ["."] = true, [","] = true, [";"] = true, [":"] = true, ["!"] = true,
   ["?"] = true, ["…"] = true }
-
--- Byte ranges {first, last} of the quotations in a paragraph. Pairs of different marks (» «, “ ”, „ “) are found
--- as tekst.quote_spans does; a quotation left open runs to the paragraph's end, and a closing mark with no opening
--- one before it closes a quotation that started before the paragraph. ” ” and " " are paired in order.
-local function quotations(text)
-  local spans = {}
-  local pairs_ = { { "»", "«" }, { "“", "”" }, { "„", "“" } }
-  for _, q in ipairs(pairs_) do
-    local open, close = q[1], q[2]
-    local pos = 1
-    local first_open = text:find(open, 1, true)
-    local first_close = text:find(close, 1, true)
-    if first_close and (not first_open or first_close < first_open) then
-      spans[#spans + 1] = { 1, first_close + #close - 1 }
-      pos = first_close + #close
-    end
-    while true do
-      local a, b = text:find(open, pos, true)
-      if not a then break end
-      local c, d = text:find(close, b + 1, true)
-      if not c then
-        spans[#spans + 1] = { a, #text }
-        break
-      end
-      spans[#spans + 1] = { a, d }
-      pos = d + 1
-    end
-  end
-  for _, q in ipairs{ "”", "\"" } do
-    local marks = {}
-    local pos = 1
-    while true do
-      local a, b = text:find(q, pos, true)
-      if not a then break end
-      marks[#marks + 1] = { a, b }
-      pos = b + 1
-    end
-    local k = 1
-    if #marks % 2 == 1 and q == "”" then
-      -- an odd number of ”: the first closes a quotation from an earlier paragraph when it follows a word
-      local before = char_before(text, marks[1][1] - 1)
-      if marks[1][1] > 1 and not SPACE[before] then
-        spans[#spans + 1] = { 1, marks[1][2] }
-        k = 2
-      end
-    end
-    while k <= #marks do
-      local last = marks[k + 1] and marks[k + 1][2] or #text
-      spans[#spans + 1] = { marks[k][1], last }
-      k = k + 2
-    end
-  end
-  return spans
-end
 
 -- The spans sorted and merged where they overlap, so that `inside` can search them by halves: a long paragraph
 -- with many quotations and many marks stays linear-logarithmic, not quadratic.
@@ -161,6 +99,62 @@ local function inside(spans, a, b)
     end
   end
   return false
+end
+
+-- Byte ranges {first, last} of the quotations in a paragraph. Pairs of different marks (» «, “ ”, „ “) are found
+-- as tekst.quote_spans does; a quotation left open runs to the paragraph's end, and a closing mark with no opening
+-- one before it closes a quotation that started before the paragraph. ” ” and " " are paired in order.
+local function quotations(text)
+  local spans = {}
+  local pairs_ = { { "»", "«" }, { "“", "”" }, { "„", "“" } }
+  for _, q in ipairs(pairs_) do
+    local open, close = q[1], q[2]
+    local pos = 1
+    local first_open = text:find(open, 1, true)
+    local first_close = text:find(close, 1, true)
+    if first_close and (not first_open or first_close < first_open) then
+      spans[#spans + 1] = { 1, first_close + #close - 1 }
+      pos = first_close + #close
+    end
+    while true do
+      local a, b = text:find(open, pos, true)
+      if not a then break end
+      local c, d = text:find(close, b + 1, true)
+      if not c then
+        spans[#spans + 1] = { a, #text }
+        break
+      end
+      spans[#spans + 1] = { a, d }
+      pos = d + 1
+    end
+  end
+  local paired = merge(spans)
+  for _, q in ipairs{ "”", "\"" } do
+    local marks = {}
+    local pos = 1
+    while true do
+      local a, b = text:find(q, pos, true)
+      if not a then break end
+      -- a ” that closes a “ is taken
+      if not inside(paired, a, b) then marks[#marks + 1] = { a, b } end
+      pos = b + 1
+    end
+    local k = 1
+    if #marks % 2 == 1 and q == "”" then
+      -- an odd number of ”: the first closes a quotation from an earlier paragraph when it follows a word
+      local before = char_before(text, marks[1][1] - 1)
+      if marks[1][1] > 1 and not SPACE[before] then
+        spans[#spans + 1] = { 1, marks[1][2] }
+        k = 2
+      end
+    end
+    while k <= #marks do
+      local last = marks[k + 1] and marks[k + 1][2] or #text
+      spans[#spans + 1] = { marks[k][1], last }
+      k = k + 2
+    end
+  end
+  return spans
 end
 
 -- Byte ranges of the web and e-mail addresses (and paths) in a paragraph: the words that hold "@", "://", "www."
