@@ -176,9 +176,9 @@ local ENTRIES = {
   { "være berettiget til", to = { "have ret til" } },
   { "ikke berettiget til", hint = "Skriv »har ikke ret til«." },
   -- old phrasing seen in real letters (issue 12, point 14)
-  { "skal|bør|kan|må dette ske", hint = "Skriv, hvem der skal gøre hvad, fx »Du skal klage skriftligt« eller »Skriv "
+  { "skal|bør dette ske", hint = "Skriv, hvem der skal gøre hvad, fx »Du skal klage skriftligt« eller »Skriv "
     .. "til os«." },
-  { "dette skal|bør|kan|må ske", hint = "Skriv, hvem der skal gøre hvad, fx »Du skal klage skriftligt« eller »Skriv "
+  { "dette skal|bør ske", hint = "Skriv, hvem der skal gøre hvad, fx »Du skal klage skriftligt« eller »Skriv "
     .. "til os«." },
   { "være|er|været * i hænde", hint = "Skriv, hvem der skal have hvad, fx »Vi skal have din klage senest 1. maj«." },
   { "være|er|været * * i hænde", hint = "Skriv, hvem der skal have hvad, fx »Vi skal have din klage senest 1. maj«." },
