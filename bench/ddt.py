@@ -10,9 +10,9 @@ newspaper, magazine and book text).
 Python 3 standard library only. It runs the real program on the treebank's text and reads its JSON report:
 
 Passive. Each treebank sentence is one paragraph of a .txt letter, checked with a data folder that holds only
-tone.lua (and the project's word lists), with the options all_text = yes (also quotations and headings, which the
-letter rule leaves alone), skip_kancellisprog = no, nominal = no. Every "passiv" finding is mapped to the
-treebank tokens it covers.
+tone.lua (with plugins/lib/ and the project's word lists), with the options all_text = yes (also quotations and
+headings, which the letter rule leaves alone), skip_kancellisprog = no, nominal = no. Every "passiv" finding is
+mapped to the treebank tokens it covers.
   - s-passive: a one-word finding against the tokens marked Voice=Pass (the treebank marks only the s-passive);
   - blive-passive: a finding from a form of "blive" to a participle against the treebank's pairs of an auxiliary
     with lemma "blive" (deprel aux) and its head, a participle (VerbForm=Part). The treebank has no Voice mark for
@@ -38,7 +38,8 @@ from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-CONLLU = os.path.join(ROOT, "..", "shared", "corpus", "ddt", "da_ddt-ud-dev.conllu")
+SHARED = os.environ.get("KLARBREV_SHARED", os.path.join(ROOT, "..", "shared"))
+CONLLU = os.path.join(SHARED, "corpus", "ddt", "da_ddt-ud-dev.conllu")
 CHUNK = 50  # paragraphs per letter: the plugin's time budget and report cap are per letter
 
 PROBE = """return { id = "probe", level = "info",
@@ -84,12 +85,14 @@ def read_conllu(path):
 
 
 def make_data(tmp, plugins):
-    """A data folder with the given plugins (name -> source text) and the project's word lists."""
+    """A data folder with the given plugins (name -> source text), the bundled plugins' shared helpers
+    (plugins/lib/, which tone.lua reads as klarbrev.lib.tekst) and the project's word lists."""
     data = os.path.join(tmp, "data")
     os.makedirs(os.path.join(data, "plugins"))
     for name, src in plugins.items():
         with open(os.path.join(data, "plugins", name), "w", encoding="utf-8") as f:
             f.write(src)
+    shutil.copytree(os.path.join(ROOT, "plugins", "lib"), os.path.join(data, "plugins", "lib"))
     shutil.copytree(os.path.join(ROOT, "dictionaries"), os.path.join(data, "dictionaries"))
     return data
 

@@ -4,8 +4,9 @@
 -- The list is curated from shared/reference/kancellisprog.tsv: only what a Danish editor would flag in a letter to
 -- a citizen, each with its plain replacement (a suggestion that can replace the words as they stand) or, where no
 -- replacement fits every sentence, a short hint in the message. Entries that are correct where the law is cited
--- ("jf.", "i henhold til", "pågældende") are not flagged in a paragraph with a § reference; nothing is flagged in a
--- quotation or in an annex of rules, because quoted law must stay as it is.
+-- ("jf.", "pågældende") are not flagged in a paragraph with a § reference; "i henhold til § 11" is flagged all the
+-- same, because "efter § 11" says it plainly. Nothing is flagged in a quotation or in an annex of rules, because
+-- quoted law must stay as it is.
 --
 -- This is a visitor, not a declarative `replace` list: the core's phrase lists cannot skip a quotation or a
 -- paragraph that cites the law. A municipality that accepts a phrase lists it in the option `allow`
@@ -20,7 +21,8 @@ local capitalise, skip_origin = tekst.capitalise, tekst.skip_origin
 
 -- The list, curated from shared/reference/kancellisprog.tsv. Each entry: the phrase (lower case, as words), and
 -- either `to` (what to write instead: the suggestions, best first, each one a word-for-word replacement that keeps
--- the sentence grammatical) or `hint` (how to rewrite, when no replacement fits every sentence). `legal = true`
+-- the sentence grammatical) or `hint` (how to rewrite, when no replacement fits every sentence). The phrase is a
+-- word pattern of plugins/lib/tekst.lua ("a|b" one of these words, "*" any one word). `legal = true`
 -- marks an expression that is right in a paragraph that cites the law (a § and a number): it is not flagged there.
 -- Nothing is flagged inside a quotation (» «, " ", “ ”) or in an annex of rules ("Regler", "Lovgrundlag").
 local ENTRIES = {
@@ -30,9 +32,10 @@ local ENTRIES = {
   { "jf.", to = { "se", "efter" }, legal = true },
   { "jfr.", to = { "se", "efter" }, legal = true },
   { "jævnfør", to = { "se", "efter" }, legal = true },
-  { "iht.", to = { "efter", "ifølge" }, legal = true },
-  { "i henhold til", to = { "efter", "ifølge" }, legal = true },
-  { "i medfør af", to = { "efter", "ifølge" }, legal = true },
+  -- "i henhold til § 11" is old phrasing also where the law is cited: "efter § 11"
+  { "iht.", to = { "efter", "ifølge" } },
+  { "i henhold til", to = { "efter", "ifølge" } },
+  { "i medfør af", to = { "efter", "ifølge" } },
   { "vedrørende", to = { "om" } },
   { "vedr.", to = { "om" } },
   { "angående", to = { "om" } },
@@ -172,15 +175,44 @@ local ENTRIES = {
   { "er berettiget til", to = { "har ret til" } },
   { "være berettiget til", to = { "have ret til" } },
   { "ikke berettiget til", hint = "Skriv »har ikke ret til«." },
+  -- old phrasing seen in real letters (issue 12, point 14)
+  { "skal|bør dette ske", hint = "Skriv, hvem der skal gøre hvad, fx »Du skal klage skriftligt« eller »Skriv "
+    .. "til os«." },
+  { "dette skal|bør ske", hint = "Skriv, hvem der skal gøre hvad, fx »Du skal klage skriftligt« eller »Skriv "
+    .. "til os«." },
+  { "være|er|været * i hænde", hint = "Skriv, hvem der skal have hvad, fx »Vi skal have din klage senest 1. maj«." },
+  { "være|er|været * * i hænde", hint = "Skriv, hvem der skal have hvad, fx »Vi skal have din klage senest 1. maj«." },
+  { "i hænde", hint = "Skriv, hvem der har eller skal have hvad, fx »når vi har fået din klage«." },
+  { "førend", to = { "før" } },
+  { "hvorvidt", to = { "om" } },
+  { "hvorledes", to = { "hvordan" } },
+  { "dersom", to = { "hvis" } },
+  { "medens", to = { "mens" } },
+  { "ydermere", to = { "desuden", "også" } },
+  { "snarest muligt", to = { "så hurtigt som muligt" } },
+  { "snarest", to = { "så hurtigt som muligt", "så snart du kan" } },
+  { "fornøden", to = { "nødvendig" } },
+  { "fornødent", to = { "nødvendigt" } },
+  { "fornødne", to = { "nødvendige" } },
+  { "ovenstående", hint = "Skriv, hvad det er, fx »de oplysninger, vi har skrevet ovenfor«." },
+  { "nedenstående", to = { "følgende" } },
+  { "tilsende", to = { "sende" } },
+  { "tilsendt", to = { "sendt" } },
+  { "dags dato", to = { "i dag" } },
+  { "påhvile", hint = "Skriv, hvem der skal gøre hvad: »det vil påhvile dig at« bliver »du skal«." },
+  { "tilkendegive", to = { "sige", "give udtryk for" } },
+  { "tilkendegiver", to = { "siger", "giver udtryk for" } },
+  { "tilkendegivet", to = { "sagt", "givet udtryk for" } },
 }
 -- Left out of the tsv on purpose (a Danish editor would not flag them in a letter, or another plugin does):
 -- "man", "samt", "dog", "modtage", "afgive", "foretage", "herunder", "yderligere", "fremgår af" (a normal way to
 -- name a source: "Det fremgår af lægeerklæringen"), "formentlig", "ligesom", "samtidig med at", "i øvrigt",
 -- "hvorfor" (also a plain question word), "ansøger" (also the verb: "du ansøger"), "udøve", "i det omfang",
 -- "forudsat at"; "De/Dem/Deres" (tone.lua: tiltale); "foretage en vurdering", "tage stilling til", "træffe
--- afgørelse om", "give tilladelse til", "yde hjælp", "afgive en udtalelse", "afgivelse af" (tone.lua: nominalstil).
+-- afgørelse om", "give tilladelse til", "yde hjælp", "yde", "afgive en udtalelse", "afgivelse af", "fremsætte en
+-- udtalelse", "foretage en undersøgelse", "foretage en beregning" (tone.lua: nominalstil).
 
--- Compiled: by the phrase's first word, longest phrases first.
+-- Compiled: by the phrase's first word (each of "a|b"), longest phrases first.
 local BY_FIRST = {}
 do
   local byfirst = {}
@@ -188,12 +220,14 @@ do
     local words = {}
     for w in e[1]:gmatch("%S+") do words[#words + 1] = w end
     local c = { pat = compile(e[1]), n = #words, phrase = e[1], to = e.to, hint = e.hint, legal = e.legal }
-    local list = byfirst[words[1]]
-    if not list then
-      list = {}
-      byfirst[words[1]] = list
+    for first in words[1]:gmatch("[^|]+") do
+      local list = byfirst[first]
+      if not list then
+        list = {}
+        byfirst[first] = list
+      end
+      list[#list + 1] = c
     end
-    list[#list + 1] = c
   end
   for first, list in pairs(byfirst) do
     table.sort(list, function(a, b) return a.n > b.n end)
@@ -243,7 +277,7 @@ return {
             if hit then
               local a, b = ws[i].a, ws[last].b
               local pa, pb = s.off + a, s.off + b
-              local skip = allowed[hit.phrase] or in_spans(r.quotes, pa, pb) or (hit.legal and r.legal)
+              local skip = allowed[hit.phrase] or allowed[klarbrev.lower(s.text:sub(a, b))] or in_spans(r.quotes, pa, pb) or (hit.legal and r.legal)
                 or skip_origin(letter, ws[i].node.origin)
               if not skip then
                 local found = s.text:sub(a, b)
@@ -280,6 +314,10 @@ return {
       "Loven siger: »Såfremt ansøgeren har formue, skal denne anvendes først.«",
       -- "fremgår af" is a plain way to name a source
       "Det fremgår af dit kontoudtog, at du har 58.300 kr.",
+      -- the plain forms of the old phrasing below
+      "Vil du klage, skal du skrive til os. Vi skal have din klage senest 1. maj.",
+      "Du skal svare, før vi kan hjælpe dig. Du får hjælp efter aktivlovens § 11.",
+      "Dette sker hver måned. Du har brevet i hænderne nu.",
     },
     bad = {
       "[[Såfremt]] du flytter, skal du give os besked.",
@@ -287,6 +325,11 @@ return {
       "Du har ret til hjælp, [[jf.]] aktivloven.",
       "Du [[bedes]] sende kontoudtogene, [[hvilket]] er nødvendigt.",
       "Vi skal [[i henhold til]] loven se på din formue.",
+      -- caught also where the law is cited: "efter § 11" says it plainly
+      "Du får hjælp [[i henhold til]] aktivlovens § 11.",
+      "Vil du klage, [[skal dette ske]] skriftligt.",
+      "Klagen skal [[være kommunen i hænde]] senest 1. maj.",
+      "Du skal svare, [[førend]] vi kan hjælpe dig.",
     },
   },
 }

@@ -8,7 +8,8 @@
 -- can differ from the report's LIX, which counts all the text; the message says so.
 --
 -- Rules (the rule id of each finding):
---   lix            the body text's LIX: over max_lix a warning, over error_lix an error
+--   lix            the body text's LIX: over max_lix a warning, over error_lix an error. The LIX is judged as it is
+--                  shown, rounded to a whole number, so "LIX 50" is never reported as over a limit of 50
 --   lix-afsnit     a paragraph of at least paragraph_min_words words: over paragraph_max_lix a warning, over
 --                  paragraph_error_lix an error. The bands are higher than the letter's because LIX of a short
 --                  text swings widely: one paragraph of LIX 45 in a plain letter is normal, one of 60 is not.
@@ -37,6 +38,13 @@ end
 
 local function round(x)
   return math.floor(x + 0.5)
+end
+
+-- What a LIX is made of, for the message: "Sætningerne har i snit 22 ord, og 31 % af ordene er lange (mere end
+-- seks bogstaver)." LIX is the two numbers added, so the reader sees which one to bring down.
+local function parts(words, sentences, long)
+  return string.format("Sætningerne har i snit %d ord, og %d %% af ordene er lange (mere end seks bogstaver).",
+    round(words / math.max(sentences, 1)), round(100 * long / math.max(words, 1)))
 end
 
 -- A paragraph that is scored as prose: body text, not in a quotation or in the annex of rules.
@@ -88,14 +96,15 @@ return {
         local lix, pw, ps, pl = klarbrev.lix(r.node)
         words, sentences, long = words + pw, sentences + ps, long + pl
 
-        -- the paragraph's own LIX
-        if pw >= options.paragraph_min_words and lix > options.paragraph_max_lix then
+        -- the paragraph's own LIX, judged as shown (rounded): "LIX 50" is not over a limit of 50
+        local shown = round(lix)
+        if pw >= options.paragraph_min_words and shown > options.paragraph_max_lix then
           report{
             at = r.node, rule = "lix-afsnit",
-            level = lix > options.paragraph_error_lix and "error" or "warning",
-            message = string.format("Afsnittet har LIX %d (%s). Del de lange sætninger op, og skift lange "
-              .. "ord ud med kortere, almindelige ord. Sigt efter højst %d.", round(lix), band(lix),
-              options.paragraph_max_lix),
+            level = shown > options.paragraph_error_lix and "error" or "warning",
+            message = string.format("Afsnittet har LIX %d (%s), og et afsnit bør højst have LIX %d. %s Del de "
+              .. "lange sætninger op, og skift lange ord ud med kortere, almindelige ord.", shown, band(shown),
+              options.paragraph_max_lix, parts(pw, ps, pl)),
           }
         end
 
@@ -137,14 +146,14 @@ return {
 
     -- the body text's LIX
     if words > 0 then
-      local lix = words / sentences + 100 * long / words
-      if lix > options.max_lix then
+      local shown = round(words / sentences + 100 * long / words)
+      if shown > options.max_lix then
         report{
           at = letter, rule = "lix",
-          level = lix > options.error_lix and "error" or "warning",
-          message = string.format("Brødteksten har LIX %d (%s). Sigt efter %d eller derunder: skriv kortere "
+          level = shown > options.error_lix and "error" or "warning",
+          message = string.format("Brødteksten har LIX %d (%s), og den bør højst have LIX %d. %s Skriv kortere "
             .. "sætninger, og brug korte, almindelige ord. (Overskrifter, adresse, underskrift og tabeller er "
-            .. "ikke regnet med.)", round(lix), band(lix), options.max_lix),
+            .. "ikke regnet med.)", shown, band(shown), options.max_lix, parts(words, sentences, long)),
         }
       end
     end

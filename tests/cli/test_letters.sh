@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test letters in tests/letters/ (see its README.md): each letter is checked with the bundled plugins, and the
-# findings of the Danish letter plugins (readability, forvaltningsloven, kancellisprog, tone, persondata) must be
-# exactly those in its .expect file: rule, paragraph and level, no more and no fewer. So a good letter gets no
-# error, and every missing mandatory element of a defective letter is found, at the place named.
+# findings of the Danish letter plugins (readability, forvaltningsloven, kancellisprog, tone, persondata,
+# tegnsaetning) must be exactly those in its .expect file: rule, paragraph and level, no more and no fewer. So a
+# good letter gets no error, and every missing mandatory element of a defective letter is found, at the place named.
 #
 # A letter with a NAME.manifest.json and NAME.case.json beside it is checked as a filled letter: klarbrev fill
 # with a template whose only paragraph is {{tekst}} (tests/letters/template/), the manifest as the template's, and
@@ -13,7 +13,7 @@
 # To see what a letter gets: KB_LETTERS_SHOW=1 bash tests/cli/test_letters.sh (through ctest -V).
 . "$(dirname "$0")/lib.sh"
 L=$KB_SRC/tests/letters
-PLUGINS='plugins/(readability|forvaltningsloven|kancellisprog|tone|persondata)\.lua'
+PLUGINS='plugins/(readability|forvaltningsloven|kancellisprog|tone|persondata|tegnsaetning)\.lua'
 
 # json_text FILE: the non-blank lines of FILE as the inside of a JSON string, joined by a blank line.
 json_text() {
