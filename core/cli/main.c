@@ -1,5 +1,6 @@
 /* main.c -- the klarbrev program: dispatches to the subcommands and holds their shared helpers. */
 #include "cli.h"
+#include "internal.h"
 #include "package.h"
 
 #include <limits.h>
@@ -174,6 +175,11 @@ static char *join2(const char *a, const char *b)
 
 char *cli_data_dir(const cli_opts *o)
 {
+	return cli_find_data_dir(o, 1);
+}
+
+char *cli_find_data_dir(const cli_opts *o, int required)
+{
 	const char *given = o->data_dir ? o->data_dir : getenv("KLARBREV_DATA");
 	if (given && *given) {
 		if (!is_dir(given)) {
@@ -199,8 +205,9 @@ char *cli_data_dir(const cli_opts *o)
 			free(rel);
 		}
 	}
-	fprintf(stderr, "klarbrev: kan ikke finde klarbrevs datamappe (plugins, ordlister, skabeloner) ved siden af "
-	                "programmet; angiv den med --data-dir MAPPE eller KLARBREV_DATA=MAPPE\n");
+	if (required)
+		fprintf(stderr, "klarbrev: kan ikke finde klarbrevs datamappe (plugins, ordlister, skabeloner) ved siden af "
+		                "programmet; angiv den med --data-dir MAPPE eller KLARBREV_DATA=MAPPE\n");
 	return NULL;
 }
 
@@ -222,24 +229,79 @@ int cli_delimiters(char *open, char *close, const char *spec, const char *cmd)
 	return 0;
 }
 
-char *cli_partials_dir(const char *template_path, const char *data_dir)
+const char *const cli_partials_hint =
+	"Peg på en anden mappe med --partials MAPPE, eller på klarbrevs datamappe med --data-dir MAPPE eller "
+	"KLARBREV_DATA=MAPPE (se docs/templates.md).";
+
+/* The folder that holds path: its parent for a folder, its own folder for a file; "." for a bare name. */
+static char *holder_of(const char *path)
 {
 	char buf[PATH_MAX];
-	if (is_dir(template_path) && realpath(template_path, buf)) {
-		char *slash = strrchr(buf, '/');
-		if (slash) {
-			*slash = '\0';
-			char *beside = join2(buf, "partials");
-			if (beside && is_dir(beside))
-				return beside;
-			free(beside);
-		}
+	const char *p = realpath(path, buf) ? buf : path;
+	const char *slash = strrchr(p, '/');
+	if (!slash)
+		return join2(".", ".");
+	size_t n = slash == p ? 1 : (size_t)(slash - p);
+	char *s = malloc(n + 1);
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
 	}
-	char *in_data = data_dir ? join2(data_dir, "templates/partials") : NULL;
-	if (in_data && is_dir(in_data))
-		return in_data;
-	free(in_data);
+	return s;
+}
+
+char **cli_partials_dirs(const cli_opts *o, const char *template_path, const char *data_dir)
+{
+	char **dirs = calloc(4, sizeof *dirs);
+	size_t n = 0;
+	if (!dirs)
+		return NULL;
+	if (o->partials && !(dirs[n++] = kb_strdup(o->partials)))
+		goto oom;
+	char *holder = template_path ? holder_of(template_path) : NULL;
+	if (template_path && !holder)
+		goto oom;
+	if (holder) {
+		dirs[n] = join2(holder, "partials");
+		free(holder);
+		if (!dirs[n++])
+			goto oom;
+	}
+	if (data_dir) {
+		size_t dl = strlen(data_dir); /* cli_data_dir() ends its path in "/." */
+		char *d = dl >= 2 && !strcmp(data_dir + dl - 2, "/.") ? kb_strndup(data_dir, dl - 2) : kb_strdup(data_dir);
+		dirs[n] = d ? join2(d, "templates/partials") : NULL;
+		free(d);
+		if (!dirs[n++])
+			goto oom;
+	}
+	/* the same folder twice (a template inside the data folder, --partials naming the folder beside it) is searched
+	 * and named once */
+	for (size_t j = 1; j < n; j++) {
+		char a[PATH_MAX], b[PATH_MAX];
+		int same = 0;
+		for (size_t i = 0; i < j && !same; i++)
+			same = !strcmp(dirs[i], dirs[j]) ||
+			       (realpath(dirs[i], a) && realpath(dirs[j], b) && !strcmp(a, b));
+		if (!same)
+			continue;
+		free(dirs[j]);
+		memmove(dirs + j, dirs + j + 1, (n - j) * sizeof *dirs);
+		n--;
+		j--;
+	}
+	return dirs;
+oom:
+	fprintf(stderr, "klarbrev: out of memory\n");
+	cli_strv_free(dirs);
 	return NULL;
+}
+
+void cli_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 int cli_fail(const kb_ctx *ctx, int rc)

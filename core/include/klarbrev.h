@@ -194,6 +194,11 @@ typedef struct kb_template_options {
 	const char *open_delim;  /* NULL: "{{" */
 	const char *close_delim; /* NULL: "}}" */
 	const char *partials_dir; /* where {{> name}} finds name.docx or name.txt; NULL: no partials */
+	/* The folders {{> name}} searches, in order (NULL-terminated; a folder that does not exist is skipped); when set,
+	 * partials_dir is not used. A partial found in none of them is a template problem that names every folder,
+	 * the partials that exist, and then partials_hint (how to point elsewhere; may be NULL). */
+	const char *const *partials_dirs;
+	const char *partials_hint;
 } kb_template_options;
 
 /* Opens and compiles a template: a folder holding letter.docx and manifest.json, or a bare .docx. The compiled
