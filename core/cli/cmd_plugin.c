@@ -243,7 +243,12 @@ int cmd_plugin(int argc, char **argv)
 	const char *sub = o.positional[0];
 	int is_list = !strcmp(sub, "list"), is_test = !strcmp(sub, "test");
 	if (!is_list && !is_test)
-		return cli_usage_error("plugin", "ukendt underkommando \"%s\"; brug list eller test", sub);
+	{
+		static const char *const subs[] = { "list", "test", NULL };
+		const char *near = kb_nearest_name(sub, subs);
+		return cli_usage_error("plugin", "ukendt underkommando \"%s\"; %s%s%s", sub,
+		                       near ? "mente du »" : "brug list eller test", near ? near : "", near ? "«?" : "");
+	}
 	if (is_list && o.npositional > 1)
 		return cli_usage_error("plugin", "plugin list tager ingen filer");
 	char *data_dir = cli_data_dir(&o);

@@ -1,5 +1,6 @@
 /* cmd_template.c -- klarbrev template lint|fields: tools for the people who write templates. */
 #include "cli.h"
+#include "internal.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -119,7 +120,12 @@ int cmd_template(int argc, char **argv)
 	const char *sub = argv[2];
 	int lint = !strcmp(sub, "lint"), fields = !strcmp(sub, "fields");
 	if (!lint && !fields)
-		return cli_usage_error("template", "ukendt underkommando \"%s\"; brug lint eller fields", sub);
+	{
+		static const char *const subs[] = { "lint", "fields", NULL };
+		const char *near = kb_nearest_name(sub, subs);
+		return cli_usage_error("template", "ukendt underkommando \"%s\"; %s%s%s", sub,
+		                       near ? "mente du »" : "brug lint eller fields", near ? near : "", near ? "«?" : "");
+	}
 	int ret = cli_parse(&o, argc, argv, 3, "template",
 	                    lint ? "format delimiters data-dir partials no-spell no-plugins no-check config "
 	                         : "delimiters data-dir partials ");

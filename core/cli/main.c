@@ -62,6 +62,54 @@ static int opt_allowed(const char *allowed, const char *name)
 	return 0;
 }
 
+/* Options that take no value: the rest take one. */
+static int opt_takes_value(const char *name)
+{
+	static const char *const with_value[] = { "o",      "format",   "data-dir", "delimiters", "partials", "encoding",
+		                                  "config", "annotate", "draft",    "pdf",        "txt",      NULL };
+	for (size_t i = 0; with_value[i]; i++)
+		if (!strcmp(name, with_value[i]))
+			return 1;
+	return 0;
+}
+
+/* The message for an option the command does not take (a as typed, name without dashes and value): the nearest
+ * option the command does take ("--delimiter": mente du »--delimiters«?), else the list of them. */
+static int unknown_option(const char *cmd, const char *a, const char *name, const char *allowed)
+{
+	char buf[512];
+	const char *opts[40];
+	size_t n = 0, used = 0;
+	snprintf(buf, sizeof buf, "%s", allowed);
+	for (char *tok = buf; *tok && n + 2 < sizeof opts / sizeof opts[0];) {
+		char *sp = strchr(tok, ' ');
+		if (sp)
+			*sp = '\0';
+		if (*tok)
+			opts[n++] = tok;
+		if (!sp)
+			break;
+		tok = sp + 1;
+	}
+	opts[n++] = "help";
+	opts[n] = NULL;
+	const char *near = kb_nearest_name(name, opts);
+	if (near)
+		return cli_usage_error(cmd, "ukendt tilvalg %s; mente du »%s%s«?", a, strlen(near) == 1 ? "-" : "--",
+		                       near);
+	char list[1024];
+	list[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(list + used, sizeof list - used, "%s%s%s", i ? ", " : "",
+		                 strlen(opts[i]) == 1 ? "-" : "--", opts[i]);
+		if (w < 0 || (size_t)w >= sizeof list - used)
+			break;
+		used += (size_t)w;
+	}
+	return cli_usage_error(cmd, "ukendt tilvalg %s; klarbrev%s%s kender %s", a, cmd ? " " : "", cmd ? cmd : "",
+	                       list);
+}
+
 int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, const char *allowed)
 {
 	memset(o, 0, sizeof *o);
@@ -99,11 +147,8 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 		if (!strcmp(name, "l"))
 			memcpy(name, "list", 5);
 		if (!opt_allowed(allowed, name))
-			return cli_usage_error(cmd, "ukendt tilvalg %s", a);
-		int takes_value = !strcmp(name, "o") || !strcmp(name, "format") || !strcmp(name, "data-dir") ||
-		                  !strcmp(name, "delimiters") || !strcmp(name, "partials") ||
-		                  !strcmp(name, "encoding") || !strcmp(name, "config") || !strcmp(name, "annotate") ||
-		                  !strcmp(name, "draft") || !strcmp(name, "pdf") || !strcmp(name, "txt");
+			return unknown_option(cmd, a, name, allowed);
+		int takes_value = opt_takes_value(name);
 		if (takes_value && !value) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cmd, "tilvalget %s mangler en værdi", a);
@@ -427,6 +472,16 @@ int main(int argc, char **argv)
 		return cmd_plugin(argc, argv);
 	if (!strcmp(cmd, "spell"))
 		return cmd_spell(argc, argv);
+	static const char *const commands[] = { "fill",   "check",    "export", "text",  "inspect", "render",
+		                                 "template", "spell", "plugin", "help", NULL };
+	static const char *const dashed[] = { "help", "version", NULL };
+	int dash = cmd[0] == '-';
+	const char *near = kb_nearest_name(cmd + strspn(cmd, "-"), dash ? dashed : commands);
+	if (near) {
+		fprintf(stderr, "klarbrev: ukendt kommando \"%s\"; mente du »%s%s«?\nSe: klarbrev --help\n", cmd,
+		        dash ? "--" : "", near);
+		return KB_EXIT_BAD;
+	}
 	fprintf(stderr, "klarbrev: ukendt kommando \"%s\"\n\n", cmd);
 	fputs(usage_text, stderr);
 	return KB_EXIT_BAD;
