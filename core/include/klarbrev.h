@@ -339,7 +339,10 @@ typedef struct kb_plugin_info {
 	kb_level level;          /* the level of its findings, unless a finding says otherwise */
 	int enabled;             /* 0 when the config file switched it off */
 	int configured;          /* 1 when the config file has a section for it */
-	size_t phrases;          /* entries of its replace and avoid lists */
+	int level_configured;    /* 1 when the config file set its level */
+	const char *options_configured; /* the options the config file set, "max_words, max_lix", or NULL */
+	size_t phrases;          /* entries of its replace and avoid lists (after the config file's ignore) */
+	size_t phrases_ignored;  /* entries the config file's ignore took out */
 } kb_plugin_info;
 
 /* The plugins of a checker made without no_plugins, in the order they run. Strings are borrowed; valid until the
