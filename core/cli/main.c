@@ -87,6 +87,8 @@ static int unknown_option(const char *cmd, const char *a, const char *name, cons
 			*sp = '\0';
 		if (*tok)
 			opts[n++] = tok;
+		if (!strcmp(tok, "o") && n + 2 < sizeof opts / sizeof opts[0])
+			opts[n++] = "output";
 		if (!sp)
 			break;
 		tok = sp + 1;
