@@ -83,7 +83,7 @@ int cli_delimiters(char *open, char *close, const char *spec, const char *cmd);
  *      templates/afslag.docx; the template's own folder for render's SKABELON.txt);
  *   3. <data folder>/templates/partials (data_dir: see cli_data_dir(); NULL: skipped).
  * A folder that does not exist stays in the list, so a message can name it. NULL-terminated, malloc'd: free with
- * cli_strv_free(); NULL after printing "out of memory". */
+ * cli_strv_free(); NULL after printing why (a --partials folder that does not exist, out of memory). */
 char **cli_partials_dirs(const cli_opts *o, const char *template_path, const char *data_dir);
 void cli_strv_free(char **v);
 /* The last sentence of the message about a partial that is not found: how to point elsewhere. */

@@ -299,10 +299,17 @@ static char *holder_of(const char *path)
 
 char **cli_partials_dirs(const cli_opts *o, const char *template_path, const char *data_dir)
 {
+	if (o->partials && !is_dir(o->partials)) {
+		fprintf(stderr, "klarbrev: mappen %s findes ikke (fra --partials); angiv mappen med delskabeloner\n",
+		        o->partials);
+		return NULL;
+	}
 	char **dirs = calloc(4, sizeof *dirs);
 	size_t n = 0;
-	if (!dirs)
+	if (!dirs) {
+		fprintf(stderr, "klarbrev: out of memory\n");
 		return NULL;
+	}
 	if (o->partials && !(dirs[n++] = kb_strdup(o->partials)))
 		goto oom;
 	char *holder = template_path ? holder_of(template_path) : NULL;

@@ -33,6 +33,13 @@ expect_rc 0 "fill --partials"
 expect_in "$T/brev3.txt" "Klagevejledning fra --partials." "--partials is searched first"
 run "$KLARBREV" template fields afslag --partials "$T/andre"; expect_rc 0 "template fields --partials"
 expect_in "$T/stdout" '"klage_ekstra"' "fields reads the partial --partials gives"
+# a --partials folder that does not exist is bad usage, before anything is done
+for cmd in "template lint afslag" "template fields afslag" "fill afslag afslag/example.json -o $T/y.docx"; do
+  # shellcheck disable=SC2086
+  run "$KLARBREV" $cmd --partials "$T/findes-ikke"; expect_rc 2 "$cmd --partials that does not exist"
+  expect_in "$T/stderr" "mappen $T/findes-ikke findes ikke (fra --partials)" "$cmd: the folder is named"
+done
+[ ! -e "$T/y.docx" ] && pass || fail "fill writes nothing with a --partials that does not exist"
 rm -rf "$T/kommune/partials"
 
 # a partial that is not found: the same message from lint, fields and fill
