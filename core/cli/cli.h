@@ -22,7 +22,7 @@ typedef struct cli_opts {
 	const char *output;     /* -o, --output */
 	const char *data_dir;   /* --data-dir */
 	const char *delimiters; /* --delimiters "{ }" */
-	const char *partials;   /* --partials DIR (render) */
+	const char *partials;   /* --partials DIR: searched first for {{> name}} (fill, template, render) */
 	const char *encoding;   /* --encoding windows-1252 (case data, a .txt letter, standard input) */
 	const char *config;     /* --config FILE (the config file; else $KLARBREV_CONFIG) */
 	const char *annotate;   /* --annotate OUT.docx (check): the letter with the findings as Word comments */
@@ -42,6 +42,10 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 /* Finds the data folder (plugins/, dictionaries/, templates/): --data-dir, then $KLARBREV_DATA, then
  * <program folder>/../share/klarbrev. Returns a malloc'd path or NULL after printing why. */
 char *cli_data_dir(const cli_opts *o);
+/* The same; when required is 0 and nothing was given, a missing data folder is NULL without a message (template
+ * fields needs the data folder only for the bundled partials). A --data-dir or KLARBREV_DATA that does not exist
+ * is always an error, printed. */
+char *cli_find_data_dir(const cli_opts *o, int required);
 
 /* Prints ctx's message and details to stderr as "klarbrev: <message>" and "  - <detail>" lines. Returns the exit
  * code for rc: KB_EXIT_INTERNAL for KB_EINTERNAL, else KB_EXIT_BAD. */
@@ -72,9 +76,18 @@ int cli_check_findings(const cli_opts *o, const char *data_dir, const kb_letter 
 #define KB_CLI_DELIM 16
 int cli_delimiters(char *open, char *close, const char *spec, const char *cmd);
 
-/* The folder of standard paragraphs for a template: "partials" beside the template's folder (templates/partials
- * for templates/afslag), else <data>/templates/partials. malloc'd, or NULL when neither exists. */
-char *cli_partials_dir(const char *template_path, const char *data_dir);
+/* The folders where {{> name}} finds a standard paragraph (partial), in the order searched; one search for every
+ * command (fill, template lint, template fields, render), described in docs/templates.md:
+ *   1. --partials MAPPE, when given;
+ *   2. "partials" in the folder that holds the template (templates/partials for templates/afslag, or for
+ *      templates/afslag.docx; the template's own folder for render's SKABELON.txt);
+ *   3. <data folder>/templates/partials (data_dir: see cli_data_dir(); NULL: skipped).
+ * A folder that does not exist stays in the list, so a message can name it. NULL-terminated, malloc'd: free with
+ * cli_strv_free(); NULL after printing why (a --partials folder that does not exist, out of memory). */
+char **cli_partials_dirs(const cli_opts *o, const char *template_path, const char *data_dir);
+void cli_strv_free(char **v);
+/* The last sentence of the message about a partial that is not found: how to point elsewhere. */
+extern const char *const cli_partials_hint;
 
 /* What fill, check and export write besides the letter (cmd_export.c). cli_export_names() checks the names given to
  * --annotate/--draft (.docx), --pdf (.pdf) against the letter (NULL: not known yet) before any work is done;

@@ -26,7 +26,9 @@ static const char *fill_help =
 	"  --delimiters \"{ }\"    andre tag-afgrænsere end {{ }} (fx skabeloner fra docxtemplater)\n"
 	"  --encoding TEGNSÆT    sagens tegnsæt, når den ikke er UTF-8: windows-1252 eller iso-8859-1\n"
 	"  --no-spell            spring stavekontrollen over\n"
-	"  --data-dir MAPPE      klarbrevs data (plugins, ordlister); ellers KLARBREV_DATA eller ved programmet\n"
+	"  --data-dir MAPPE      klarbrevs data (plugins, ordlister, delskabeloner); ellers KLARBREV_DATA eller ved\n"
+	"                        programmet\n"
+	"  --partials MAPPE      søg først her efter delskabeloner ({{> navn}}); se docs/templates.md\n"
 	"  --config FIL          kommunens opsætning (plugins, ordlister, niveauer); ellers KLARBREV_CONFIG\n"
 	"                        (se docs/plugins.md)\n"
 	"\n"
@@ -46,7 +48,7 @@ int cmd_fill(int argc, char **argv)
 {
 	cli_opts o;
 	int ret = cli_parse(&o, argc, argv, 2, "fill",
-	                    "o format force data-dir delimiters no-spell no-plugins encoding config draft pdf txt ");
+	                    "o format force data-dir delimiters no-spell no-plugins encoding config draft pdf txt partials ");
 	if (ret)
 		return ret;
 	if (o.help) {
@@ -68,7 +70,7 @@ int cmd_fill(int argc, char **argv)
 	kb_findings *fs = NULL;
 	char *data_dir = NULL;
 	char open[KB_CLI_DELIM] = "", close[KB_CLI_DELIM] = "";
-	char *partials = NULL;
+	char **partials = NULL;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
 		fprintf(stderr, "klarbrev: out of memory\n");
@@ -83,8 +85,10 @@ int cmd_fill(int argc, char **argv)
 	}
 	if (!(data_dir = cli_data_dir(&o)))
 		goto done;
-	partials = cli_partials_dir(o.positional[0], data_dir);
-	topts.partials_dir = partials;
+	if (!(partials = cli_partials_dirs(&o, o.positional[0], data_dir)))
+		goto done;
+	topts.partials_dirs = (const char *const *)partials;
+	topts.partials_hint = cli_partials_hint;
 	int rc = kb_template_open(&t, ctx, o.positional[0], &topts);
 	if (!rc)
 		rc = kb_case_load_file_encoded(&c, ctx, o.positional[1], o.encoding);
@@ -121,6 +125,6 @@ done:
 	kb_template_free(t);
 	kb_ctx_free(ctx);
 	free(data_dir);
-	free(partials);
+	cli_strv_free(partials);
 	return ret;
 }

@@ -82,8 +82,9 @@ static int plugin_list(const cli_opts *o, const char *data_dir)
 			printf("  fejl:           %s\n", in.problem);
 			continue;
 		}
+		/* "(ændret af opsætningsfilen)" goes on what the file changed: the level, the options, the phrases */
 		printf("%s: %s%s\n", in.id, in.enabled ? level_da(in.level) : "slået fra",
-		       in.configured ? " (ændret af opsætningsfilen)" : "");
+		       in.enabled && in.level_configured ? " (ændret af opsætningsfilen)" : "");
 		print_path("  fil:            ", in.file);
 		printf("  kilde i fund:   %s\n", in.name);
 		if (in.description)
@@ -93,9 +94,14 @@ static int plugin_list(const cli_opts *o, const char *data_dir)
 			if (in.phrases)
 				printf("%s%zu %s i replace/avoid", in.visitors[0] ? ", " : "", in.phrases,
 				       in.phrases == 1 ? "frase" : "fraser");
+			if (in.phrases_ignored)
+				printf(" (%zu fjernet af opsætningsfilen)", in.phrases_ignored);
 			putchar('\n');
 		}
-		printf("  indstillinger:  %s\n", in.options);
+		printf("  indstillinger:  %s", in.options);
+		if (in.options_configured)
+			printf(" (ændret af opsætningsfilen: %s)", in.options_configured);
+		putchar('\n');
 	}
 	if (!n)
 		printf("Ingen plugins fundet.\n");
@@ -243,7 +249,12 @@ int cmd_plugin(int argc, char **argv)
 	const char *sub = o.positional[0];
 	int is_list = !strcmp(sub, "list"), is_test = !strcmp(sub, "test");
 	if (!is_list && !is_test)
-		return cli_usage_error("plugin", "ukendt underkommando \"%s\"; brug list eller test", sub);
+	{
+		static const char *const subs[] = { "list", "test", NULL };
+		const char *near = kb_nearest_name(sub, subs);
+		return cli_usage_error("plugin", "ukendt underkommando \"%s\"; %s%s%s", sub,
+		                       near ? "mente du »" : "brug list eller test", near ? near : "", near ? "«?" : "");
+	}
 	if (is_list && o.npositional > 1)
 		return cli_usage_error("plugin", "plugin list tager ingen filer");
 	char *data_dir = cli_data_dir(&o);

@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "letter.h"
 #include "mustache.h"
+#include "partials.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,10 @@ static const char *render_help =
 	"  SKABELON.txt          tekst med tags: {{modtager.navn}}, {{#afslag}}...{{/afslag}},\n"
 	"                        {{> klage/ankestyrelsen}}\n"
 	"  SAG.json              sagens felter som JSON, fx {\"modtager\": {\"navn\": \"Jens Hansen\"}}\n"
-	"  --partials MAPPE      hvor standardafsnit ligger: {{> klage/ankestyrelsen}} er\n"
-	"                        MAPPE/klage/ankestyrelsen.txt (eller .mustache)\n"
+	"  --partials MAPPE      søg først her efter standardafsnit: {{> klage/ankestyrelsen}} er\n"
+	"                        MAPPE/klage/ankestyrelsen.txt (eller .mustache); derefter i partials/ ved siden\n"
+	"                        af skabelonen og i klarbrevs templates/partials (se docs/templates.md)\n"
+	"  --data-dir MAPPE      klarbrevs data; ellers KLARBREV_DATA eller ved programmet\n"
 	"  --no-escape           skriv værdier, som de er; ellers bliver & < > \" til &amp; &lt; &gt; &quot;\n"
 	"  --delimiters \"{ }\"    andre tag-afgrænsere end {{ }}\n"
 	"\n"
@@ -26,45 +29,32 @@ static const char *render_help =
 	"\n"
 	"Afslutningskoder: 0 teksten er skrevet, 2 forkert brug eller ugyldige input (fejlen siger hvad og hvor).\n";
 
-/* A partial name may name files below the partials folder only: no absolute path, no "..", no backslash. */
-static int partial_name_ok(const char *name)
-{
-	return name[0] && name[0] != '/' && !strstr(name, "..") && !strchr(name, '\\');
-}
-
-/* kb_mustache_loader over a folder (ud; NULL when --partials is not given): name -> DIR/name.txt or .mustache.
- * A partial that does not exist is an error: a letter without its standard paragraph must not go out. */
+/* kb_mustache_loader over the partials folders (ud: cli_partials_dirs()): name -> the first DIR/name.txt or
+ * DIR/name.mustache. A partial that does not exist is an error: a letter without its standard paragraph must not go
+ * out. */
 static int load_partial_file(char **out, size_t *len, kb_ctx *ctx, const char *name, void *ud)
 {
-	static const char *const exts[] = { ".txt", ".mustache" };
-	const char *dir = ud;
-	char path[4096];
+	static const char *const exts[] = { ".txt", ".mustache", NULL };
+	char *path = NULL;
 	*out = NULL;
 	*len = 0;
-	if (!dir)
-		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "skabelonen bruger partial \"%s\"; angiv dens mappe med --partials MAPPE", name);
-	if (!partial_name_ok(name))
-		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "partial \"%s\": navnet skal være en sti inde i partialmappen (uden \"..\" og uden \"/\" "
-		                   "forrest)",
-		                   name);
-	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-		int n = snprintf(path, sizeof path, "%s/%s%s", dir, name, exts[i]);
-		if (n < 0 || (size_t)n >= sizeof path)
-			return kb_ctx_fail(ctx, KB_EINPUT, "partial \"%s\": stien er for lang", name);
-		int rc = kb_read_file(out, len, ctx, path, KB_MAX_TEXT_BYTES);
-		if (rc != KB_ENOTFOUND)
-			return rc;
+	int rc = kb_partial_find(&path, ctx, ud, name, exts, cli_partials_hint);
+	if (rc) {
+		char *why = kb_strdup(kb_ctx_errmsg(ctx));
+		rc = kb_ctx_fail(ctx, rc == KB_ENOMEM ? rc : KB_EINPUT, "delskabelonen \"%s\" kan ikke indsættes: %s",
+		                 name, why ? why : "");
+		free(why);
+		return rc;
 	}
-	return kb_ctx_fail(ctx, KB_ENOTFOUND, "partial \"%s\" findes ikke: hverken %s/%s.txt eller %s/%s.mustache",
-	                   name, dir, name, dir, name);
+	rc = kb_read_file(out, len, ctx, path, KB_MAX_TEXT_BYTES);
+	free(path);
+	return rc;
 }
 
 int cmd_render(int argc, char **argv)
 {
 	cli_opts o;
-	int ret = cli_parse(&o, argc, argv, 2, "render", "partials no-escape delimiters ");
+	int ret = cli_parse(&o, argc, argv, 2, "render", "partials no-escape delimiters data-dir ");
 	if (ret)
 		return ret;
 	if (o.help) {
@@ -80,15 +70,23 @@ int cmd_render(int argc, char **argv)
 	kb_ctx *ctx = NULL;
 	kb_case *c = NULL;
 	kb_mustache *m = NULL;
-	char *src = NULL, *text = NULL;
+	char *src = NULL, *text = NULL, *data_dir = NULL;
+	char **partials = NULL;
 	size_t len = 0, text_len = 0;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
 		fprintf(stderr, "klarbrev: out of memory\n");
 		goto done;
 	}
+	/* partials are found as fill finds them: --partials, "partials" beside the template, the data folder's */
+	const char *env_data = getenv("KLARBREV_DATA");
+	data_dir = cli_find_data_dir(&o, 0);
+	if (!data_dir && (o.data_dir || (env_data && *env_data)))
+		goto done;
+	if (!(partials = cli_partials_dirs(&o, o.positional[0], data_dir)))
+		goto done;
 	kb_mustache_options mo = { .open = open, .close = close, .no_escape = o.no_escape,
-		                   .load_partial = load_partial_file, .ud = (void *)o.partials };
+		                   .load_partial = load_partial_file, .ud = partials };
 	int rc = kb_read_file(&src, &len, ctx, o.positional[0], KB_MAX_TEXT_BYTES);
 	if (!rc)
 		rc = kb_mustache_compile(&m, ctx, src, len, o.positional[0], &mo);
@@ -106,6 +104,8 @@ int cmd_render(int argc, char **argv)
 	}
 	ret = KB_EXIT_OK;
 done:
+	cli_strv_free(partials);
+	free(data_dir);
 	free(text);
 	free(src);
 	kb_mustache_free(m);

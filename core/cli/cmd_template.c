@@ -1,5 +1,6 @@
 /* cmd_template.c -- klarbrev template lint|fields: tools for the people who write templates. */
 #include "cli.h"
+#include "internal.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -7,7 +8,7 @@
 
 static const char *template_help =
     "Brug: klarbrev template lint SKABELON [--format text|json] [--delimiters \"{ }\"] [--no-check]\n"
-    "      klarbrev template fields SKABELON [--delimiters \"{ }\"]\n"
+    "      klarbrev template fields SKABELON [--delimiters \"{ }\"] [--partials MAPPE]\n"
     "\n"
     "lint    finder alle fejl i en skabelon på én gang, ikke kun den første: sektioner, der ikke lukkes,\n"
     "        lukkes forkert eller aldrig åbnes, ukendte formateringer, tags, der er delt over flere afsnit,\n"
@@ -23,7 +24,9 @@ static const char *template_help =
     "  --no-check            tjek ikke skabelonens faste tekst (kun tags og manifest)\n"
     "  --no-spell            tjek den faste tekst uden stavekontrol\n"
     "  --config FIL          kommunens opsætningsfil (plugins, ordlister), som ved check og fill\n"
-    "  --data-dir MAPPE      klarbrevs data (plugins, ordlister, delskabeloner)\n"
+    "  --data-dir MAPPE      klarbrevs data (plugins, ordlister, delskabeloner); ellers KLARBREV_DATA eller\n"
+    "                        ved programmet\n"
+    "  --partials MAPPE      søg først her efter delskabeloner ({{> navn}}); se docs/templates.md\n"
     "\n"
     "Eksempler:\n"
     "  klarbrev template lint templates/afslag-kontanthjaelp\n"
@@ -117,9 +120,15 @@ int cmd_template(int argc, char **argv)
 	const char *sub = argv[2];
 	int lint = !strcmp(sub, "lint"), fields = !strcmp(sub, "fields");
 	if (!lint && !fields)
-		return cli_usage_error("template", "ukendt underkommando \"%s\"; brug lint eller fields", sub);
+	{
+		static const char *const subs[] = { "lint", "fields", NULL };
+		const char *near = kb_nearest_name(sub, subs);
+		return cli_usage_error("template", "ukendt underkommando \"%s\"; %s%s%s", sub,
+		                       near ? "mente du »" : "brug lint eller fields", near ? near : "", near ? "«?" : "");
+	}
 	int ret = cli_parse(&o, argc, argv, 3, "template",
-	                    lint ? "format delimiters data-dir no-spell no-plugins no-check config " : "delimiters data-dir ");
+	                    lint ? "format delimiters data-dir partials no-spell no-plugins no-check config "
+	                         : "delimiters data-dir partials ");
 	if (ret)
 		return ret;
 	if (o.help) {
@@ -136,15 +145,21 @@ int cmd_template(int argc, char **argv)
 		topts.open_delim = open;
 		topts.close_delim = close;
 	}
-	/* the data folder is optional here: without it, only partials beside the template are found */
-	char *data_dir = (o.data_dir || getenv("KLARBREV_DATA")) ? cli_data_dir(&o) : NULL;
-	char *partials = cli_partials_dir(o.positional[0], data_dir);
-	topts.partials_dir = partials;
+	/* partials are found as fill finds them; fields needs the data folder only for the bundled partials */
+	const char *env_data = getenv("KLARBREV_DATA");
+	char *data_dir = cli_find_data_dir(&o, 0);
+	if (!data_dir && (o.data_dir || (env_data && *env_data)))
+		return KB_EXIT_BAD; /* a --data-dir or KLARBREV_DATA that does not exist: said why */
+	char **partials = cli_partials_dirs(&o, o.positional[0], data_dir);
 	free(data_dir);
+	if (!partials)
+		return KB_EXIT_BAD;
+	topts.partials_dirs = (const char *const *)partials;
+	topts.partials_hint = cli_partials_hint;
 	kb_ctx *ctx = NULL;
 	if (kb_ctx_new(&ctx)) {
 		fprintf(stderr, "klarbrev: out of memory\n");
-		free(partials);
+		cli_strv_free(partials);
 		return KB_EXIT_BAD;
 	}
 	ret = KB_EXIT_BAD;
@@ -161,14 +176,14 @@ int cmd_template(int argc, char **argv)
 			ret = KB_EXIT_OK;
 		}
 		free(json);
-		free(partials);
+		cli_strv_free(partials);
 		kb_template_free(t);
 		kb_ctx_free(ctx);
 		return ret;
 	}
 	int rc = kb_template_lint(ctx, o.positional[0], &topts);
 	if (rc && rc != KB_ETEMPLATE) {
-		free(partials);
+		cli_strv_free(partials);
 		ret = cli_fail(ctx, rc);
 		kb_ctx_free(ctx);
 		return ret;
@@ -178,7 +193,7 @@ int cmd_template(int argc, char **argv)
 	static_check sc = {0};
 	if (!o.no_check)
 		static_text_check(&sc, &o, &topts);
-	free(partials);
+	cli_strv_free(partials);
 	if (sc.failed) {
 		kb_ctx_free(ctx);
 		static_check_free(&sc);

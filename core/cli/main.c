@@ -1,5 +1,6 @@
 /* main.c -- the klarbrev program: dispatches to the subcommands and holds their shared helpers. */
 #include "cli.h"
+#include "internal.h"
 #include "package.h"
 
 #include <limits.h>
@@ -61,6 +62,56 @@ static int opt_allowed(const char *allowed, const char *name)
 	return 0;
 }
 
+/* Options that take no value: the rest take one. */
+static int opt_takes_value(const char *name)
+{
+	static const char *const with_value[] = { "o",      "format",   "data-dir", "delimiters", "partials", "encoding",
+		                                  "config", "annotate", "draft",    "pdf",        "txt",      NULL };
+	for (size_t i = 0; with_value[i]; i++)
+		if (!strcmp(name, with_value[i]))
+			return 1;
+	return 0;
+}
+
+/* The message for an option the command does not take (a as typed, name without dashes and value): the nearest
+ * option the command does take ("--delimiter": mente du »--delimiters«?), else the list of them. */
+static int unknown_option(const char *cmd, const char *a, const char *name, const char *allowed)
+{
+	char buf[512];
+	const char *opts[40];
+	size_t n = 0, used = 0;
+	snprintf(buf, sizeof buf, "%s", allowed);
+	for (char *tok = buf; *tok && n + 2 < sizeof opts / sizeof opts[0];) {
+		char *sp = strchr(tok, ' ');
+		if (sp)
+			*sp = '\0';
+		if (*tok)
+			opts[n++] = tok;
+		if (!strcmp(tok, "o") && n + 2 < sizeof opts / sizeof opts[0])
+			opts[n++] = "output";
+		if (!sp)
+			break;
+		tok = sp + 1;
+	}
+	opts[n++] = "help";
+	opts[n] = NULL;
+	const char *near = kb_nearest_name(name, opts);
+	if (near)
+		return cli_usage_error(cmd, "ukendt tilvalg %s; mente du »%s%s«?", a, strlen(near) == 1 ? "-" : "--",
+		                       near);
+	char list[1024];
+	list[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(list + used, sizeof list - used, "%s%s%s", i ? ", " : "",
+		                 strlen(opts[i]) == 1 ? "-" : "--", opts[i]);
+		if (w < 0 || (size_t)w >= sizeof list - used)
+			break;
+		used += (size_t)w;
+	}
+	return cli_usage_error(cmd, "ukendt tilvalg %s; klarbrev%s%s kender %s", a, cmd ? " " : "", cmd ? cmd : "",
+	                       list);
+}
+
 int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, const char *allowed)
 {
 	memset(o, 0, sizeof *o);
@@ -98,11 +149,8 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 		if (!strcmp(name, "l"))
 			memcpy(name, "list", 5);
 		if (!opt_allowed(allowed, name))
-			return cli_usage_error(cmd, "ukendt tilvalg %s", a);
-		int takes_value = !strcmp(name, "o") || !strcmp(name, "format") || !strcmp(name, "data-dir") ||
-		                  !strcmp(name, "delimiters") || !strcmp(name, "partials") ||
-		                  !strcmp(name, "encoding") || !strcmp(name, "config") || !strcmp(name, "annotate") ||
-		                  !strcmp(name, "draft") || !strcmp(name, "pdf") || !strcmp(name, "txt");
+			return unknown_option(cmd, a, name, allowed);
+		int takes_value = opt_takes_value(name);
 		if (takes_value && !value) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cmd, "tilvalget %s mangler en værdi", a);
@@ -174,6 +222,11 @@ static char *join2(const char *a, const char *b)
 
 char *cli_data_dir(const cli_opts *o)
 {
+	return cli_find_data_dir(o, 1);
+}
+
+char *cli_find_data_dir(const cli_opts *o, int required)
+{
 	const char *given = o->data_dir ? o->data_dir : getenv("KLARBREV_DATA");
 	if (given && *given) {
 		if (!is_dir(given)) {
@@ -199,8 +252,9 @@ char *cli_data_dir(const cli_opts *o)
 			free(rel);
 		}
 	}
-	fprintf(stderr, "klarbrev: kan ikke finde klarbrevs datamappe (plugins, ordlister, skabeloner) ved siden af "
-	                "programmet; angiv den med --data-dir MAPPE eller KLARBREV_DATA=MAPPE\n");
+	if (required)
+		fprintf(stderr, "klarbrev: kan ikke finde klarbrevs datamappe (plugins, ordlister, skabeloner) ved siden af "
+		                "programmet; angiv den med --data-dir MAPPE eller KLARBREV_DATA=MAPPE\n");
 	return NULL;
 }
 
@@ -222,24 +276,86 @@ int cli_delimiters(char *open, char *close, const char *spec, const char *cmd)
 	return 0;
 }
 
-char *cli_partials_dir(const char *template_path, const char *data_dir)
+const char *const cli_partials_hint =
+	"Peg på en anden mappe med --partials MAPPE, eller på klarbrevs datamappe med --data-dir MAPPE eller "
+	"KLARBREV_DATA=MAPPE (se docs/templates.md).";
+
+/* The folder that holds path: its parent for a folder, its own folder for a file; "." for a bare name. */
+static char *holder_of(const char *path)
 {
 	char buf[PATH_MAX];
-	if (is_dir(template_path) && realpath(template_path, buf)) {
-		char *slash = strrchr(buf, '/');
-		if (slash) {
-			*slash = '\0';
-			char *beside = join2(buf, "partials");
-			if (beside && is_dir(beside))
-				return beside;
-			free(beside);
-		}
+	const char *p = realpath(path, buf) ? buf : path;
+	const char *slash = strrchr(p, '/');
+	if (!slash)
+		return join2(".", ".");
+	size_t n = slash == p ? 1 : (size_t)(slash - p);
+	char *s = malloc(n + 1);
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
 	}
-	char *in_data = data_dir ? join2(data_dir, "templates/partials") : NULL;
-	if (in_data && is_dir(in_data))
-		return in_data;
-	free(in_data);
+	return s;
+}
+
+char **cli_partials_dirs(const cli_opts *o, const char *template_path, const char *data_dir)
+{
+	if (o->partials && !is_dir(o->partials)) {
+		fprintf(stderr, "klarbrev: mappen %s findes ikke (fra --partials); angiv mappen med delskabeloner\n",
+		        o->partials);
+		return NULL;
+	}
+	char **dirs = calloc(4, sizeof *dirs);
+	size_t n = 0;
+	if (!dirs) {
+		fprintf(stderr, "klarbrev: out of memory\n");
+		return NULL;
+	}
+	if (o->partials && !(dirs[n++] = kb_strdup(o->partials)))
+		goto oom;
+	char *holder = template_path ? holder_of(template_path) : NULL;
+	if (template_path && !holder)
+		goto oom;
+	if (holder) {
+		dirs[n] = join2(holder, "partials");
+		free(holder);
+		if (!dirs[n++])
+			goto oom;
+	}
+	if (data_dir) {
+		size_t dl = strlen(data_dir); /* cli_data_dir() ends its path in "/." */
+		char *d = dl >= 2 && !strcmp(data_dir + dl - 2, "/.") ? kb_strndup(data_dir, dl - 2) : kb_strdup(data_dir);
+		dirs[n] = d ? join2(d, "templates/partials") : NULL;
+		free(d);
+		if (!dirs[n++])
+			goto oom;
+	}
+	/* the same folder twice (a template inside the data folder, --partials naming the folder beside it) is searched
+	 * and named once */
+	for (size_t j = 1; j < n; j++) {
+		char a[PATH_MAX], b[PATH_MAX];
+		int same = 0;
+		for (size_t i = 0; i < j && !same; i++)
+			same = !strcmp(dirs[i], dirs[j]) ||
+			       (realpath(dirs[i], a) && realpath(dirs[j], b) && !strcmp(a, b));
+		if (!same)
+			continue;
+		free(dirs[j]);
+		memmove(dirs + j, dirs + j + 1, (n - j) * sizeof *dirs);
+		n--;
+		j--;
+	}
+	return dirs;
+oom:
+	fprintf(stderr, "klarbrev: out of memory\n");
+	cli_strv_free(dirs);
 	return NULL;
+}
+
+void cli_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 int cli_fail(const kb_ctx *ctx, int rc)
@@ -365,6 +481,16 @@ int main(int argc, char **argv)
 		return cmd_plugin(argc, argv);
 	if (!strcmp(cmd, "spell"))
 		return cmd_spell(argc, argv);
+	static const char *const commands[] = { "fill",   "check",    "export", "text",  "inspect", "render",
+		                                 "template", "spell", "plugin", "help", NULL };
+	static const char *const dashed[] = { "help", "version", NULL };
+	int dash = cmd[0] == '-';
+	const char *near = kb_nearest_name(cmd + strspn(cmd, "-"), dash ? dashed : commands);
+	if (near) {
+		fprintf(stderr, "klarbrev: ukendt kommando \"%s\"; mente du »%s%s«?\nSe: klarbrev --help\n", cmd,
+		        dash ? "--" : "", near);
+		return KB_EXIT_BAD;
+	}
 	fprintf(stderr, "klarbrev: ukendt kommando \"%s\"\n\n", cmd);
 	fputs(usage_text, stderr);
 	return KB_EXIT_BAD;

@@ -194,6 +194,11 @@ typedef struct kb_template_options {
 	const char *open_delim;  /* NULL: "{{" */
 	const char *close_delim; /* NULL: "}}" */
 	const char *partials_dir; /* where {{> name}} finds name.docx or name.txt; NULL: no partials */
+	/* The folders {{> name}} searches, in order (NULL-terminated; a folder that does not exist is skipped); when set,
+	 * partials_dir is not used. A partial found in none of them is a template problem that names every folder,
+	 * the partials that exist, and then partials_hint (how to point elsewhere; may be NULL). */
+	const char *const *partials_dirs;
+	const char *partials_hint;
 } kb_template_options;
 
 /* Opens and compiles a template: a folder holding letter.docx and manifest.json, or a bare .docx. The compiled
@@ -334,7 +339,10 @@ typedef struct kb_plugin_info {
 	kb_level level;          /* the level of its findings, unless a finding says otherwise */
 	int enabled;             /* 0 when the config file switched it off */
 	int configured;          /* 1 when the config file has a section for it */
-	size_t phrases;          /* entries of its replace and avoid lists */
+	int level_configured;    /* 1 when the config file set its level */
+	const char *options_configured; /* the options the config file set, "max_words, max_lix", or NULL */
+	size_t phrases;          /* entries of its replace and avoid lists (after the config file's ignore) */
+	size_t phrases_ignored;  /* entries the config file's ignore took out */
 } kb_plugin_info;
 
 /* The plugins of a checker made without no_plugins, in the order they run. Strings are borrowed; valid until the

@@ -66,7 +66,11 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 	ck->opts.data_dir = ck->data_dir;
 	ck->opts.hunspell_dir = NULL; /* only used below */
 	ck->opts.config_path = NULL;
-	if (opts->config_path && (rc = kb_config_load(&ck->config, ctx, opts->config_path)))
+	/* a config file with problems is read whole, so that its plugin sections and rules are checked against the
+	 * plugins too and every problem is told at once (kb_plugins_check_config, or kb_config_report below) */
+	if (opts->config_path && (rc = kb_config_read(&ck->config, ctx, opts->config_path)))
+		goto done;
+	if (opts->no_plugins && (rc = kb_config_report(ck->config, ctx, NULL)))
 		goto done;
 	if (!opts->no_spell || !opts->no_plugins) {
 		if ((rc = kb_speller_new(&ck->speller, ctx, opts->hunspell_dir, "da_DK")))

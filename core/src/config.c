@@ -45,20 +45,17 @@ typedef struct cf_parser {
 	char *list_encoding; /* word_list_encoding in force; NULL: UTF-8 */
 } cf_parser;
 
-/* Records one problem at line (0: the file as a whole). Always returns KB_EINPUT. */
-static int cf_problem(cf_parser *p, int line, const char *fmt, ...) KB_PRINTF(3, 4);
-static int cf_problem(cf_parser *p, int line, const char *fmt, ...)
+/* ---- problems ---- */
+
+#define CF_MAX_KEPT 1000u /* problems kept per list; the report shows the first CF_MAX_PROBLEMS by line */
+
+void kb_config_problems_add(kb_config_problems *ps, int line, const char *fmt, ...)
 {
 	kb_buf b;
 	va_list ap;
-	p->problems++;
-	if (p->problems > CF_MAX_PROBLEMS)
-		return KB_EINPUT;
+	if (ps->n >= CF_MAX_KEPT)
+		return;
 	kb_buf_init(&b, 4u * CF_MAX_FILE_BYTES);
-	if (line > 0)
-		kb_buf_printf(&b, "%s:%d: ", p->name, line);
-	else
-		kb_buf_printf(&b, "%s: ", p->name);
 	va_start(ap, fmt);
 	kb_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
@@ -69,10 +66,89 @@ static int cf_problem(cf_parser *p, int line, const char *fmt, ...)
 		b.len = n;
 		kb_buf_adds(&b, "…");
 	}
-	if (!b.data || kb_ctx_add_detail(p->ctx, "%s", b.data))
+	kb_config_problem *ni = b.data ? realloc(ps->items, (ps->n + 1) * sizeof *ni) : NULL;
+	if (!ni) {
+		kb_buf_free(&b);
+		ps->oom = 1;
+		return;
+	}
+	ps->items = ni;
+	ni[ps->n].line = line;
+	ni[ps->n].text = kb_buf_detach(&b);
+	ps->n++;
+}
+
+void kb_config_problems_free(kb_config_problems *ps)
+{
+	for (size_t i = 0; ps && i < ps->n; i++)
+		free(ps->items[i].text);
+	if (ps) {
+		free(ps->items);
+		ps->items = NULL;
+		ps->n = 0;
+	}
+}
+
+/* Records one problem at line (0: the file as a whole). Always returns KB_EINPUT. */
+static int cf_problem(cf_parser *p, int line, const char *fmt, ...) KB_PRINTF(3, 4);
+static int cf_problem(cf_parser *p, int line, const char *fmt, ...)
+{
+	kb_buf b;
+	va_list ap;
+	p->problems++;
+	kb_buf_init(&b, 4u * CF_MAX_FILE_BYTES);
+	if (line > 0)
+		kb_buf_printf(&b, "%s:%d: ", p->name, line);
+	else
+		kb_buf_printf(&b, "%s: ", p->name);
+	va_start(ap, fmt);
+	kb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (!b.data)
 		p->oom = 1;
+	else
+		kb_config_problems_add(&p->cfg->problems, line, "%s", b.data);
 	kb_buf_free(&b);
 	return KB_EINPUT;
+}
+
+int kb_config_report(const kb_config *cfg, kb_ctx *ctx, const kb_config_problems *more)
+{
+	size_t n1 = cfg ? cfg->problems.n : 0, n2 = more ? more->n : 0, n = n1 + n2;
+	if ((cfg && cfg->problems.oom) || (more && more->oom))
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	if (!n)
+		return KB_OK;
+	const kb_config_problem **all = calloc(n, sizeof *all);
+	if (!all)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n1; i++)
+		all[i] = &cfg->problems.items[i];
+	for (size_t i = 0; i < n2; i++)
+		all[n1 + i] = &more->items[i];
+	for (size_t i = 1; i < n; i++) { /* insertion sort: stable, and the lists are short (capped) */
+		const kb_config_problem *x = all[i];
+		size_t j = i;
+		while (j > 0 && all[j - 1]->line > x->line) {
+			all[j] = all[j - 1];
+			j--;
+		}
+		all[j] = x;
+	}
+	kb_ctx_clear(ctx);
+	int oom = 0;
+	for (size_t i = 0; i < n && i < CF_MAX_PROBLEMS; i++)
+		oom |= kb_ctx_add_detail(ctx, "%s", all[i]->text) != KB_OK;
+	int rc;
+	if (oom)
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	else if (n == 1)
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s", all[0]->text);
+	else
+		rc = kb_ctx_fail_keep(ctx, KB_EINPUT, "%s: %zu fejl i opsætningsfilen%s", cfg ? cfg->path : "opsætning",
+		                      n, n > CF_MAX_PROBLEMS ? " (de første vises)" : "");
+	free((void *)all);
+	return rc;
 }
 
 static int cf_is_blank(char c)
@@ -211,8 +287,13 @@ static void cf_section(cf_parser *p, int line, const char *s, size_t len)
 	char word[CF_MAX_ID + 1];
 	snprintf(word, sizeof word, "%.*s", (int)(wl < CF_MAX_ID ? wl : CF_MAX_ID), s);
 	const char *near = kb_nearest_name(word, cf_sections);
-	cf_problem(p, line, "ukendt afsnit [%.*s]%s%s%s; et afsnit er [klarbrev], [plugin ID] eller [rules]", (int)len,
-	           s, near ? "; mente du [" : "", near ? near : "", near ? "]" : "");
+	if (!near && !strcmp(word, "regler")) /* the Danish word for the section */
+		near = "rules";
+	if (near)
+		cf_problem(p, line, "ukendt afsnit [%.*s]; mente du [%s]? Et afsnit er [klarbrev], [plugin ID] eller [rules]",
+		           (int)len, s, near);
+	else
+		cf_problem(p, line, "ukendt afsnit [%.*s]; et afsnit er [klarbrev], [plugin ID] eller [rules]", (int)len, s);
 }
 
 /* plugin_memory_mb and plugin_time_ms: a whole number in [lo, hi]. Returns -1 after a problem. */
@@ -525,7 +606,7 @@ static char *cf_dir_of(const char *path)
 	return kb_strndup(path, (size_t)(slash - path));
 }
 
-int kb_config_parse(kb_config **out, kb_ctx *ctx, const char *text, size_t len, const char *path)
+int kb_config_read_buffer(kb_config **out, kb_ctx *ctx, const char *text, size_t len, const char *path)
 {
 	*out = NULL;
 	cf_parser p = { 0 };
@@ -552,35 +633,34 @@ int kb_config_parse(kb_config **out, kb_ctx *ctx, const char *text, size_t len, 
 	}
 	free(p.dir);
 	free(p.list_encoding);
-	if (p.oom) {
+	if (p.oom || p.cfg->problems.oom) {
 		kb_config_free(p.cfg);
 		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-	}
-	if (p.problems) {
-		kb_config_free(p.cfg);
-		if (p.problems == 1) {
-			char *only = kb_strdup(kb_ctx_detail(ctx, 0));
-			int rc = kb_ctx_fail(ctx, KB_EINPUT, "%s", only ? only : "fejl i opsætningsfilen");
-			free(only);
-			return rc;
-		}
-		return kb_ctx_fail_keep(ctx, KB_EINPUT, "%s: %zu fejl i opsætningsfilen%s", p.name, p.problems,
-		                        p.problems > CF_MAX_PROBLEMS ? " (de første vises)" : "");
 	}
 	*out = p.cfg;
 	return KB_OK;
 }
 
-int kb_config_load(kb_config **out, kb_ctx *ctx, const char *path)
+int kb_config_parse(kb_config **out, kb_ctx *ctx, const char *text, size_t len, const char *path)
 {
-	char *text = NULL;
-	size_t len = 0;
+	kb_config *cfg = NULL;
+	int rc = kb_config_read_buffer(&cfg, ctx, text, len, path);
+	if (!rc && (rc = kb_config_report(cfg, ctx, NULL)) != KB_OK) {
+		kb_config_free(cfg);
+		cfg = NULL;
+	}
+	*out = cfg;
+	return rc;
+}
+
+/* Reads the file at path (the messages for a file that cannot be read are the same for every caller). */
+static int cf_read_file(char **text, size_t *len, kb_ctx *ctx, const char *path)
+{
 	struct stat st;
-	*out = NULL;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return kb_ctx_fail(ctx, KB_EINPUT, "opsætningsfilen %s er en mappe; angiv filen, fx %s/kommune.ini",
 		                   path, path);
-	int rc = kb_read_file(&text, &len, ctx, path, CF_MAX_FILE_BYTES);
+	int rc = kb_read_file(text, len, ctx, path, CF_MAX_FILE_BYTES);
 	if (rc == KB_ENOTFOUND)
 		return kb_ctx_fail(ctx, rc, "opsætningsfilen %s findes ikke", path);
 	if (rc == KB_ELIMIT)
@@ -590,11 +670,30 @@ int kb_config_load(kb_config **out, kb_ctx *ctx, const char *path)
 		char *why = kb_strdup(kb_ctx_errmsg(ctx)); /* the message is about to be replaced */
 		rc = kb_ctx_fail(ctx, rc, "opsætningsfilen %s kan ikke læses (%s)", path, why ? why : "");
 		free(why);
-		return rc;
 	}
-	if (rc)
-		return rc;
-	rc = kb_config_parse(out, ctx, text, len, path);
+	return rc;
+}
+
+int kb_config_read(kb_config **out, kb_ctx *ctx, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	*out = NULL;
+	int rc = cf_read_file(&text, &len, ctx, path);
+	if (!rc)
+		rc = kb_config_read_buffer(out, ctx, text, len, path);
+	free(text);
+	return rc;
+}
+
+int kb_config_load(kb_config **out, kb_ctx *ctx, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	*out = NULL;
+	int rc = cf_read_file(&text, &len, ctx, path);
+	if (!rc)
+		rc = kb_config_parse(out, ctx, text, len, path);
 	free(text);
 	return rc;
 }
@@ -627,6 +726,7 @@ void kb_config_free(kb_config *cfg)
 	for (size_t i = 0; i < cfg->nrules; i++)
 		free(cfg->rules[i].id);
 	free(cfg->rules);
+	kb_config_problems_free(&cfg->problems);
 	free(cfg->path);
 	free(cfg);
 }
@@ -637,6 +737,19 @@ const kb_config_plugin *kb_config_plugin_find(const kb_config *cfg, const char *
 		if (!strcmp(cfg->plugins[i].id, id))
 			return &cfg->plugins[i];
 	return NULL;
+}
+
+/* ---- rules ---- */
+
+/* The rules spell.c reports besides the plugins' (keep in step with spell.c and docs/report.md). */
+const char *const kb_config_builtin_rules[] = { "stavning", "stavning-forslag", "ikke-dansk", NULL };
+
+int kb_config_rule_is_builtin(const char *id)
+{
+	for (size_t i = 0; kb_config_builtin_rules[i]; i++)
+		if (!strcmp(id, kb_config_builtin_rules[i]))
+			return 1;
+	return 0;
 }
 
 /* ---- applying ---- */

@@ -59,8 +59,26 @@ typedef struct kb_config_path {
 	int line;
 } kb_config_path;
 
+/* A problem with a config file: its line (0: the file as a whole) and the message, "kommune.ini:7: ...". */
+typedef struct kb_config_problem {
+	int line;
+	char *text;
+} kb_config_problem;
+
+/* A list of problems, gathered from the reader and from the plugins (options, plugin ids, rule names). */
+typedef struct kb_config_problems {
+	kb_config_problem *items;
+	size_t n;
+	int oom;
+} kb_config_problems;
+
+/* Adds a problem at line; text is printf-style and should start with "file:line: ". Out of memory sets ps->oom. */
+void kb_config_problems_add(kb_config_problems *ps, int line, const char *fmt, ...) KB_PRINTF(3, 4);
+void kb_config_problems_free(kb_config_problems *ps);
+
 typedef struct kb_config {
 	char *path; /* the file, as given; messages name it */
+	kb_config_problems problems; /* what the reader found (kb_config_read() keeps them; kb_config_load() fails) */
 	kb_config_path *plugin_dirs;
 	size_t nplugin_dirs;
 	kb_config_path *word_lists;
@@ -79,6 +97,22 @@ typedef struct kb_config {
 int kb_config_load(kb_config **out, kb_ctx *ctx, const char *path);
 /* The same from memory; path is the name used in messages and the folder relative paths start from. */
 int kb_config_parse(kb_config **out, kb_ctx *ctx, const char *text, size_t len, const char *path);
+/* Like kb_config_load() and kb_config_parse(), but a file with problems is still returned (KB_OK), its problems in
+ * cfg->problems and the parts with problems left out, so that the plugins can be loaded and their part of the file
+ * checked too: every problem of the file is then told in one run with kb_config_report(). A file that cannot be
+ * read at all fails as with kb_config_load(). */
+int kb_config_read(kb_config **out, kb_ctx *ctx, const char *path);
+int kb_config_read_buffer(kb_config **out, kb_ctx *ctx, const char *text, size_t len, const char *path);
+/* Tells every problem of the file: cfg's own and more (may be NULL), by line, as details on ctx; one problem is the
+ * message itself, several are "kommune.ini: N fejl i opsætningsfilen". Returns KB_OK when there are none (ctx
+ * untouched), else KB_EINPUT (KB_ENOMEM when a list ran out of memory). cfg may be NULL. */
+int kb_config_report(const kb_config *cfg, kb_ctx *ctx, const kb_config_problems *more);
+
+/* Whether a [rules] name is a rule of the core itself (stavning and the other spelling rules): those are known
+ * without any plugin. */
+int kb_config_rule_is_builtin(const char *id);
+/* The core's own rule names, NULL-terminated: for "did you mean". */
+extern const char *const kb_config_builtin_rules[];
 void kb_config_free(kb_config *cfg);
 
 /* The [plugin id] section, or NULL. Borrowed. */

@@ -16,9 +16,14 @@
 #define KB_PRINTF(f, a)
 #endif
 
-/* The name in names (NULL-terminated) nearest to key, or NULL when none is near enough to be a typo (1 edit for
- * names up to 4 bytes, 2 up to 8, else 3): for "did you mean" messages. */
+/* nearest.c: "did you mean" for messages. The name in names (NULL-terminated; names may be NULL) nearest to key, or
+ * NULL when none is near enough to be a typo. Distance is counted in characters, not bytes (»stavnig« is one edit from
+ * »stavning«, »grundlg« one from »grundlåg«), ignoring case; a swap of two neighbouring characters is one edit. Near
+ * enough: 1 edit for keys up to 4 characters, 2 up to 8, else 3, and never more than half the key. Ties go to the
+ * first name in the list. Borrowed: the result is one of names. */
 const char *kb_nearest_name(const char *key, const char *const *names);
+/* The edit distance above between a and b, or SIZE_MAX when either is longer than 64 characters. */
+size_t kb_nearest_distance(const char *a, const char *b);
 
 /* Limits against hostile input. Each is enforced where the input is read. */
 #define KB_MAX_PART_BYTES (64u * 1024u * 1024u)   /* one uncompressed zip entry */

@@ -108,6 +108,9 @@ typedef struct kb_plugin {
 	char *description, *options_text;
 	char visitors[80]; /* "on_sentence, on_letter" */
 	int enabled, configured;
+	int level_set;            /* the config file set its level */
+	size_t phrases_ignored;   /* phrases its ignore line took out */
+	kb_buf options_set;       /* the option keys the config file set, "a, b" */
 	kb_buf cfg_problems; /* problems with its [plugin id] section, one per line */
 } kb_plugin;
 
@@ -1922,6 +1925,7 @@ static void pl_apply_section(lua_State *L, kb_plugin *pl, const kb_config_plugin
 {
 	pl->configured = 1;
 	pl->enabled = c->enabled;
+	pl->level_set = c->has_level;
 	if (c->has_level)
 		pl->level = c->level;
 	for (size_t i = 0; i < c->noptions; i++) {
@@ -1936,6 +1940,8 @@ static void pl_apply_section(lua_State *L, kb_plugin *pl, const kb_config_plugin
 			lua_pushstring(L, o->key);
 			lua_insert(L, -2);
 			lua_rawset(L, opts);
+			if (kb_buf_printf(&pl->options_set, "%s%s", pl->options_set.len ? ", " : "", o->key) == KB_ENOMEM)
+				luaL_error(L, "out of memory");
 		}
 		lua_pop(L, 1);
 	}
@@ -1946,6 +1952,8 @@ static void pl_apply_section(lua_State *L, kb_plugin *pl, const kb_config_plugin
 		if (rc == 0)
 			pl_cfg_problem(pl, c->ignore_line, "%s har ingen frase »%s« i replace eller avoid", pl->id,
 			               c->ignore[i]);
+		else
+			pl->phrases_ignored++;
 	}
 }
 
@@ -1977,6 +1985,11 @@ static void pl_apply_config(lua_State *L, kb_plugin *pl)
 	const kb_config_plugin *c = pl->ps->config ? kb_config_plugin_find(pl->ps->config, pl->id) : NULL;
 	pl->enabled = 1;
 	pl->configured = 0;
+	pl->level_set = 0;
+	pl->phrases_ignored = 0;
+	pl->options_set.len = 0;
+	if (pl->options_set.data)
+		pl->options_set.data[0] = '\0';
 	pl->cfg_problems.len = 0;
 	if (c)
 		pl_apply_section(L, pl, c, opts);
@@ -2531,6 +2544,7 @@ static void pl_free(kb_plugin *pl)
 	free(pl->id);
 	free(pl->broken);
 	kb_buf_free(&pl->cfg_problems);
+	kb_buf_free(&pl->options_set);
 	free(pl);
 }
 
@@ -2584,6 +2598,7 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 	pl->ps = ps;
 	pl->enabled = 1;
 	kb_buf_init(&pl->cfg_problems, 64u * 1024u);
+	kb_buf_init(&pl->options_set, 64u * 1024u);
 	pl_close_state(pl); /* sets the references to LUA_NOREF */
 	int rc = KB_OK;
 	char *why = NULL;
@@ -2736,14 +2751,91 @@ static int pl_file_is_id(const char *path, const char *id)
 	return !strncmp(base, id, n) && !strcmp(base + n, ".lua");
 }
 
+/* Rule names a plugin may give its findings (report{ rule = "..." }): the string literals of its source that look like
+ * one (a-z, 0-9, - and _; 2 to 64 bytes). A rule name is only ever known from the source, since a plugin reports it
+ * while it runs; a literal that is no rule can only make a mistyped [rules] name pass, never refuse a good one. */
+#define PL_MAX_RULE_NAMES 20000u
+
+static void pl_rule_literals(const char *src, size_t len, char ***names, size_t *n, size_t *cap, int *oom)
+{
+	for (size_t i = 0; i < len && !*oom; i++) {
+		char q = src[i];
+		if (q != '"' && q != '\'')
+			continue;
+		size_t j = i + 1;
+		while (j < len && j - i <= 65 &&
+		       ((src[j] >= 'a' && src[j] <= 'z') || (src[j] >= '0' && src[j] <= '9') || src[j] == '-' ||
+		        src[j] == '_'))
+			j++;
+		if (j < len && src[j] == q && j - i - 1 >= 2 && j - i - 1 <= 64 && *n < PL_MAX_RULE_NAMES) {
+			if (*n + 2 > *cap) {
+				size_t nc = *cap ? *cap * 2 : 64;
+				char **nn = realloc(*names, nc * sizeof *nn);
+				if (!nn) {
+					*oom = 1;
+					return;
+				}
+				*names = nn;
+				*cap = nc;
+			}
+			if (!((*names)[*n] = kb_strndup(src + i + 1, j - i - 1))) {
+				*oom = 1;
+				return;
+			}
+			(*names)[++*n] = NULL;
+			i = j;
+		} else if (j < len && src[j] == q) {
+			i = j; /* a string that is no name: skip it whole, so its closing quote opens nothing */
+		}
+	}
+}
+
+/* Every name a [rules] line may use: the core's rules, the plugins' ids, and the names in their sources and the
+ * shared libraries. NULL-terminated, caller frees with kb_strv_free(); NULL when out of memory. */
+static char **pl_known_rules(const kb_plugins *ps)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int oom = 0;
+	const char *const *builtin = kb_config_builtin_rules;
+	size_t nb = 0;
+	while (builtin[nb])
+		nb++;
+	cap = nb + ps->n + 1;
+	if (!(names = calloc(cap, sizeof *names)))
+		return NULL;
+	for (size_t i = 0; i < nb && !oom; i++)
+		oom = !(names[n++] = kb_strdup(builtin[i]));
+	for (size_t i = 0; i < ps->n && !oom; i++)
+		if (!ps->items[i]->broken && ps->items[i]->id)
+			oom = !(names[n++] = kb_strdup(ps->items[i]->id));
+	for (size_t i = 0; i < ps->nlibs && !oom; i++)
+		pl_rule_literals(ps->libs[i].source, ps->libs[i].len, &names, &n, &cap, &oom);
+	for (size_t i = 0; i < ps->n && !oom; i++) {
+		char *src = NULL;
+		size_t len = 0;
+		kb_ctx *quiet = NULL;
+		if (ps->items[i]->broken || kb_ctx_new(&quiet))
+			continue;
+		if (kb_read_file(&src, &len, quiet, ps->items[i]->path, 16u << 20) == KB_OK)
+			pl_rule_literals(src, len, &names, &n, &cap, &oom);
+		free(src);
+		kb_ctx_free(quiet);
+	}
+	if (oom) {
+		kb_strv_free(names);
+		return NULL;
+	}
+	return names;
+}
+
 int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
 {
 	const kb_config *cfg = ps->config;
-	size_t problems = 0;
-	int oom = 0;
-	kb_ctx_clear(ctx);
+	kb_config_problems more = { 0 };
 	if (!cfg)
 		return KB_OK;
+	size_t plen = strlen(cfg->path);
 	for (size_t i = 0; i < ps->n; i++) {
 		const kb_plugin *pl = ps->items[i];
 		if (pl->broken || !pl->cfg_problems.len)
@@ -2751,8 +2843,9 @@ int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
 		for (const char *s = pl->cfg_problems.data; s && *s;) {
 			const char *nl = strchr(s, '\n');
 			int n = nl ? (int)(nl - s) : (int)strlen(s);
-			oom |= kb_ctx_add_detail(ctx, "%.*s", n, s) != KB_OK;
-			problems++;
+			/* each starts with "<config path>:<line>: " (pl_cfg_problem) */
+			int line = !strncmp(s, cfg->path, plen) && s[plen] == ':' ? (int)strtol(s + plen + 1, NULL, 10) : 0;
+			kb_config_problems_add(&more, line, "%.*s", n, s);
 			s = nl ? nl + 1 : s + n;
 		}
 	}
@@ -2775,27 +2868,42 @@ int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
 			continue;
 		const char *near = kb_nearest_name(cp->id, ids);
 		if (near)
-			oom |= kb_ctx_add_detail(ctx, "%s:%d: der er intet plugin med id »%s«; mente du »%s«?",
-			                         cfg->path, cp->line, cp->id, near) != KB_OK;
+			kb_config_problems_add(&more, cp->line, "%s:%d: der er intet plugin med id »%s«; mente du »%s«?",
+			                       cfg->path, cp->line, cp->id, near);
 		else
-			oom |= kb_ctx_add_detail(ctx,
-			                         "%s:%d: der er intet plugin med id »%s«; klarbrev plugin list viser "
-			                         "pluginnernes id",
-			                         cfg->path, cp->line, cp->id) != KB_OK;
-		problems++;
+			kb_config_problems_add(&more, cp->line,
+			                       "%s:%d: der er intet plugin med id »%s«; klarbrev plugin list viser "
+			                       "pluginnernes id",
+			                       cfg->path, cp->line, cp->id);
 	}
 	free((void *)ids);
-	if (oom)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-	if (problems == 1) {
-		char *only = kb_strdup(kb_ctx_detail(ctx, 0));
-		int rc = only ? kb_ctx_fail(ctx, KB_EINPUT, "%s", only) : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
-		free(only);
-		return rc;
+	/* [rules]: a rule of the core, a plugin's id, or a name a plugin gives its findings */
+	char **known = cfg->nrules ? pl_known_rules(ps) : NULL;
+	if (cfg->nrules && !known)
+		more.oom = 1;
+	for (size_t r = 0; known && r < cfg->nrules; r++) {
+		const kb_config_rule *rule = &cfg->rules[r];
+		int found = 0;
+		for (size_t k = 0; known[k] && !found; k++)
+			found = !strcmp(known[k], rule->id);
+		for (size_t i = 0; i < ps->n && !found; i++) /* a rule of a plugin that could not load: its finding says why */
+			found = ps->items[i]->broken && pl_file_is_id(ps->items[i]->path, rule->id);
+		if (found)
+			continue;
+		const char *near = kb_nearest_name(rule->id, (const char *const *)known);
+		if (near)
+			kb_config_problems_add(&more, rule->line, "%s:%d: der er ingen regel »%s«; mente du »%s«?", cfg->path,
+			                       rule->line, rule->id, near);
+		else
+			kb_config_problems_add(&more, rule->line,
+			                       "%s:%d: der er ingen regel »%s«; en regel er stavning, et plugins id eller "
+			                       "det navn, der står først i rapportens [...]",
+			                       cfg->path, rule->line, rule->id);
 	}
-	if (problems)
-		return kb_ctx_fail_keep(ctx, KB_EINPUT, "%s: %zu fejl i opsætningen af plugins", cfg->path, problems);
-	return KB_OK;
+	kb_strv_free(known);
+	int rc = kb_config_report(cfg, ctx, &more);
+	kb_config_problems_free(&more);
+	return rc;
 }
 
 void kb_plugins_info(const kb_plugins *ps, size_t i, kb_plugin_info *out)
@@ -2814,6 +2922,9 @@ void kb_plugins_info(const kb_plugins *ps, size_t i, kb_plugin_info *out)
 	out->level = pl->broken ? KB_LEVEL_ERROR : pl->level;
 	out->enabled = pl->enabled;
 	out->configured = pl->configured;
+	out->level_configured = !pl->broken && pl->level_set;
+	out->options_configured = !pl->broken && pl->options_set.len ? pl->options_set.data : NULL;
+	out->phrases_ignored = pl->broken ? 0 : pl->phrases_ignored;
 	out->phrases = pl->broken ? 0 : kb_phrases_count(pl->phrases);
 }
 

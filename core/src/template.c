@@ -14,6 +14,7 @@
 #include "manifest.h"
 #include "letter.h"
 #include "package.h"
+#include "partials.h"
 #include "textmodel.h"
 #include "utf8.h"
 
@@ -63,7 +64,8 @@ struct kb_template {
 	char *path;
 	char **notes; /* what compiling repaired and lint tells the author (a tag joined over paragraphs) */
 	size_t nnotes;
-	char *partials_dir;
+	char **partials_dirs; /* NULL-terminated; NULL: no partials */
+	char *partials_hint;
 	char *title;
 	kb_package *pkg;
 	json_t *manifest;
@@ -1147,7 +1149,10 @@ void kb_template_free(kb_template *t)
 	kb_package_free(t->pkg);
 	json_decref(t->manifest);
 	free(t->path);
-	free(t->partials_dir);
+	for (size_t i = 0; t->partials_dirs && t->partials_dirs[i]; i++)
+		free(t->partials_dirs[i]);
+	free(t->partials_dirs);
+	free(t->partials_hint);
 	free(t->title);
 	free(t->open);
 	free(t->close);
@@ -1157,6 +1162,24 @@ void kb_template_free(kb_template *t)
 const char *kb_template_title(const kb_template *t)
 {
 	return t->title;
+}
+
+/* The folders {{> name}} searches (opts->partials_dirs, else opts->partials_dir) and the hint, copied. */
+static int copy_partials_dirs(kb_template *t, kb_ctx *ctx, const kb_template_options *opts)
+{
+	const char *one[2] = { opts->partials_dir, NULL };
+	const char *const *dirs = opts->partials_dirs ? opts->partials_dirs : opts->partials_dir ? one : NULL;
+	size_t n = 0;
+	while (dirs && dirs[n])
+		n++;
+	if (n && !(t->partials_dirs = calloc(n + 1, sizeof *t->partials_dirs)))
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (!(t->partials_dirs[i] = kb_strdup(dirs[i])))
+			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	if (opts->partials_hint && !(t->partials_hint = kb_strdup(opts->partials_hint)))
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	return KB_OK;
 }
 
 /* Opens and compiles a template; problems its author must fix are counted in *bad (each a detail on ctx) and do not
@@ -1211,10 +1234,8 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 		goto done;
 	}
 
-	if (opts && opts->partials_dir && !(t->partials_dir = kb_strdup(opts->partials_dir))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	if (opts && (rc = copy_partials_dirs(t, ctx, opts)))
 		goto done;
-	}
 	/* delimiters: the caller's choice wins over the manifest's */
 	json_t *md = t->manifest ? json_object_get(t->manifest, "delimiters") : NULL;
 	if (opts && opts->open_delim && opts->close_delim)
@@ -1851,28 +1872,26 @@ static xmlNodePtr text_paragraph_before(xmlNodePtr p, xmlNodePtr rpr, const char
 	return np;
 }
 
-/* Reads a partial: *docx is the parsed main part of name.docx, or *text the content of name.txt. */
+/* Reads a partial, found in the template's partials folders: *docx is the parsed main part of name.docx, or *text
+ * the content of name.txt (the first folder that has either wins; .docx before .txt in one folder). */
 static int load_partial(xmlDocPtr *docx, char **text, size_t *len, kb_ctx *ctx, const kb_template *t, const char *name)
 {
+	static const char *const exts[] = { ".docx", ".txt", NULL };
 	*docx = NULL;
 	*text = NULL;
-	kb_buf path;
-	kb_buf_init(&path, 16384);
-	int rc = kb_buf_printf(&path, "%s/%s.docx", t->partials_dir, name);
-	struct stat st;
-	if (!rc && stat(path.data, &st) == 0) {
+	char *path = NULL;
+	int rc = kb_partial_find(&path, ctx, (const char *const *)t->partials_dirs, name, exts, t->partials_hint);
+	size_t pl = path ? strlen(path) : 0;
+	if (!rc && pl > 5 && !strcmp(path + pl - 5, ".docx")) {
 		kb_package *pkg = NULL;
-		rc = kb_package_open(&pkg, ctx, path.data);
+		rc = kb_package_open(&pkg, ctx, path);
 		if (!rc)
 			rc = kb_package_parse(docx, pkg, ctx, kb_package_main_part(pkg));
 		kb_package_free(pkg);
 	} else if (!rc) {
-		path.len = 0;
-		rc = kb_buf_printf(&path, "%s/%s.txt", t->partials_dir, name);
-		if (!rc)
-			rc = kb_read_file(text, len, ctx, path.data, KB_MAX_CASE_BYTES);
+		rc = kb_read_file(text, len, ctx, path, KB_MAX_CASE_BYTES);
 	}
-	kb_buf_free(&path);
+	free(path);
 	return rc;
 }
 
@@ -1886,11 +1905,8 @@ static int expand_one(kb_template *t, kb_ctx *ctx, xmlNodePtr m, const tpl_tag *
 	int rc = kb_ctx_new(&sub);
 	if (rc)
 		return rc;
-	if (!t->partials_dir)
-		kb_ctx_fail(sub, KB_ENOTFOUND, "der er ingen mappe med delskabeloner");
-	else
-		rc = load_partial(&pdoc, &text, &len, sub, t, tag->name);
-	if (!t->partials_dir || rc) {
+	rc = load_partial(&pdoc, &text, &len, sub, t, tag->name);
+	if (rc) {
 		tag_problem(ctx, t, tag, "%s: delskabelonen \"%s\" kan ikke indsættes: %s", tag->raw, tag->name,
 		            kb_ctx_errmsg(sub));
 		(*bad)++;

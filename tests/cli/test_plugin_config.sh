@@ -119,6 +119,33 @@ bad_config utf8 '[plugin laengde]\nmax_words = \xe6\n' "$T/utf8.ini:2: linjen er
 bad_config many '[klarbrev]\nx = 1\n[rules]\ny = maybe\n' "$T/many.ini: 2 fejl i opsætningsfilen"
 printf 'ord\nS\xf8ren\n' >"$T/latin1.dic"
 bad_config list "[klarbrev]\nword_list = $T/latin1.dic\n" "$T/list.ini:2: ordlisten kan ikke bruges"
+bad_config stavnig '[rules]\nstavnig = off\n' "$T/stavnig.ini:2: der er ingen regel »stavnig«; mente du »stavning«?"
+bad_config unknown_rule '[rules]\nhelt-ukendt = warning\n' "$T/unknown_rule.ini:2: der er ingen regel »helt-ukendt«"
+bad_config regler '[regler]\nstavning = off\n' "$T/regler.ini:1: ukendt afsnit [regler]; mente du [rules]?"
+
+# every mistake of a file in one run, in the order of its lines: the reader's, the plugins' and the rules'
+printf '[klarbrev]\nplugin_foldr = regler\n[plugin laengd]\n[plugin laengde]\nmax_wrds = 3\nlevel = høj\n[rules]\nstavnig = off\nlaengde = off\n[regler]\n' \
+  >"$T/alle.ini"
+for cmd in check plugin; do
+  if [ $cmd = check ]; then run "$KLARBREV" check "$T/brev.txt" --config "$T/alle.ini"
+  else run "$KLARBREV" plugin list --config "$T/alle.ini"; fi
+  expect_rc 2 "$cmd: a config with mistakes at every level"
+  [ ! -s "$T/stdout" ] && pass || fail "$cmd: a report was printed"
+  expect_in "$T/stderr" "$T/alle.ini: 6 fejl i opsætningsfilen" "$cmd: all six problems are counted"
+  grep '^  - ' "$T/stderr" | sed "s|$T/||" >"$T/alle.got"
+  printf '%s\n' \
+    "  - alle.ini:2: ukendt nøgle »plugin_foldr« i [klarbrev]; mente du »plugin_folder«?" \
+    "  - alle.ini:3: der er intet plugin med id »laengd«; mente du »laengde«?" \
+    "  - alle.ini:5: laengde har ingen indstilling »max_wrds«; mente du »max_words«?" \
+    "  - alle.ini:6: level skal være error, warning eller info, ikke »høj«" \
+    "  - alle.ini:8: der er ingen regel »stavnig«; mente du »stavning«?" \
+    "  - alle.ini:10: ukendt afsnit [regler]; mente du [rules]? Et afsnit er [klarbrev], [plugin ID] eller [rules]" \
+    >"$T/alle.want"
+  expect_same "$T/alle.got" "$T/alle.want" "$cmd: every problem at once, by line, with the nearest name"
+done
+# a rule a plugin gives its findings (report{ rule = ... }) is a known rule
+printf '[rules]\nlaengde = info\nstavning-forslag = off\n' >"$T/kendt.ini"
+run "$KLARBREV" check "$T/brev.txt" --config "$T/kendt.ini"; [ "$rc" -le 1 ] && pass || fail "known rules: exit $rc"
 run "$KLARBREV" check "$T/brev.txt" --config "$T/findes-ikke.ini"; expect_rc 2 "missing config"
 expect_in "$T/stderr" "opsætningsfilen $T/findes-ikke.ini findes ikke" "missing config is named"
 KLARBREV_CONFIG="$T/findes-ikke.ini" run "$KLARBREV" check "$T/brev.txt"; expect_rc 2 "missing KLARBREV_CONFIG"
@@ -126,12 +153,16 @@ run "$KLARBREV" check "$T/brev.txt" --config; expect_rc 2 "--config without a fi
 
 # plugin list after the config
 run "$KLARBREV" plugin list --config "$T/kommune/kommune.ini"; expect_rc 0 "plugin list"
-expect_in "$T/stdout" "laengde: advarsel (ændret af opsætningsfilen)" "a bundled plugin with its level"
-expect_in "$T/stdout" "indstillinger:  { error_words = 60, max_words = 8 }" "its options after the config"
-expect_in "$T/stdout" "indstillinger:  { max_words = 5 }" "the municipality's plugin's options after the config"
+# only what the file changed is marked: laengde's option, not its level; kancelli's level, option and phrase
+grep -qx "laengde: advarsel" "$T/stdout" && pass || fail "a level the config file leaves alone is not marked as changed"
+expect_in "$T/stdout" "indstillinger:  { error_words = 60, max_words = 8 } (ændret af opsætningsfilen: max_words)" \
+  "its options after the config, the changed one named"
+expect_in "$T/stdout" "indstillinger:  { max_words = 5 } (ændret af opsætningsfilen: max_words)" \
+  "the municipality's plugin's options after the config"
 expect_in "$T/stdout" "kancelli: fejl (ændret af opsætningsfilen)" "the municipality's plugin with its level"
 expect_in "$T/stdout" "fil:            $T/kommune/regler/kancelli.lua" "its file"
-expect_in "$T/stdout" "dele:           on_sentence, 1 frase i replace/avoid" "its parts: a visitor and its phrases, after ignore"
+expect_in "$T/stdout" "dele:           on_sentence, 1 frase i replace/avoid (1 fjernet af opsætningsfilen)" \
+  "its parts: a visitor and its phrases, after ignore"
 expect_in "$T/stdout" "stavning: info" "the rules section"
 run "$KLARBREV" plugin list --config "$T/fra.ini"; expect_rc 0 "plugin list with plugins off"
 expect_in "$T/stdout" "kancelli: slået fra" "a plugin switched off is shown as such"

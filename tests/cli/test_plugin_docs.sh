@@ -50,23 +50,34 @@ for line in 'FEJL mit-foerste.lua, eksempel bad 1: »Den [[pågældende]] får h
   expect_in "$T/fail.out" "$line" "plugin test prints what the guide shows"
 done
 
-# the guide's config file, with the folders it names; a data folder with readability.lua as the one bundled plugin,
-# so the other bundled plugins do not change what this test sees
-mkdir -p "$T/data/plugins"
-cp -r "$KB_SRC/dictionaries" "$T/data/"
-cp -r "$KB_SRC/plugins/readability.lua" "$KB_SRC/plugins/lib" "$T/data/plugins/"
+# the guide's config file, as printed, against klarbrev's bundled plugins: every plugin and option it names is one
+# of theirs; the municipality's folder holds the guide's own plugins (not its kancellisprog example: that id is taken
+# by the bundled plugin)
+mkdir -p "$T/data"
+cp -r "$KB_SRC/dictionaries" "$KB_SRC/plugins" "$T/data/"
 export KLARBREV_DATA=$T/data
 mkdir -p "$D/regler" "$D/ordlister"
-cp "$D/mit-foerste.lua" "$D/kancellisprog.lua" "$D/cpr.lua" "$D/klagevejledning.lua" "$D/regler/"
+cp "$D/mit-foerste.lua" "$D/cpr.lua" "$D/klagevejledning.lua" "$D/regler/"
 printf 'Xyqwerte\n' >"$D/ordlister/kommune.dic"
 run "$KLARBREV" plugin list --config "$D/kommune.ini"; expect_rc 0 "the guide's config file is read"
-expect_in "$T/stdout" "mit-foerste: slået fra" "enabled = no"
-expect_in "$T/stdout" "kancellisprog: advarsel (ændret af opsætningsfilen)" "the section for kancellisprog"
+for id in $(sed -n 's/^\[plugin \([a-z0-9_-]*\)\].*/\1/p' "$D/kommune.ini"); do
+  [ -e "$KB_SRC/plugins/$id.lua" ] && pass || fail "the guide's config names $id, which is not a bundled plugin"
+done
+expect_in "$T/stdout" "tone: slået fra" "enabled = no"
+expect_in "$T/stdout" 'indstillinger:  { allow = { "endvidere", "jf." } } (ændret af opsætningsfilen: allow)' \
+  "the section for kancellisprog sets its option"
+grep -qx "kancellisprog: advarsel" "$T/stdout" && pass || fail "kancellisprog's level is not marked as changed"
+expect_in "$T/stdout" "readability: advarsel (ændret af opsætningsfilen)" "level = warning for readability"
 expect_in "$T/stdout" "max_words = 20" "max_words = 20 with a comment after the value"
-printf 'Endvidere har Xyqwerte fået brevet i henhold til loven. Du kan klage.\n' >"$T/brev.txt"
+printf 'Endvidere har Xyqwerte fået brevet. Den pågældende borger kan klage. Ansøgningen blev afvist af kommunen.\n' \
+  >"$T/brev.txt"
 run "$KLARBREV" check "$T/brev.txt" --config "$D/kommune.ini" --format json
 [ "$rc" -le 1 ] && pass || fail "check with the guide's config: exit code $rc"
-expect_in "$T/stdout" '"text": "i henhold til"' "the config's plugin folder is used"
-expect_not_in "$T/stdout" '"text": "Endvidere"' "ignore = endvidere"
+expect_in "$T/stdout" '"source": "regler/mit-foerste.lua"' "the config's plugin folder is used"
+expect_not_in "$T/stdout" '"text": "Endvidere"' "allow = endvidere"
 expect_not_in "$T/stdout" '"text": "Xyqwerte"' "the config's word list is used"
+run "$KLARBREV" check "$T/brev.txt" --format json --no-spell
+expect_in "$T/stdout" '"rule": "passiv"' "without the config, tone finds the passive sentence"
+run "$KLARBREV" check "$T/brev.txt" --config "$D/kommune.ini" --format json --no-spell
+expect_not_in "$T/stdout" '"rule": "passiv"' "tone is switched off"
 finish

@@ -40,12 +40,25 @@ run "$KLARBREV" render "$T/brev.txt" "$T/sag.json" --partials; expect_rc 2 "--pa
 run "$KLARBREV" render "$T/missing.txt" "$T/sag.json"; expect_rc 2 "missing template"
 expect_in "$T/stderr" "$T/missing.txt" "missing template is named"
 
-# a partial tag without --partials, a missing partial, and names that leave the folder
-run "$KLARBREV" render "$T/brev.txt" "$T/sag.json"; expect_rc 2 "partial without --partials"
+# without --partials, the folder "partials" beside the template is found, as fill and template lint find it
+run "$KLARBREV" render "$T/brev.txt" "$T/sag.json" --no-escape; expect_rc 0 "partials beside the template"
+expect_in "$T/stdout" "Du kan klage til Ankestyrelsen." "the partial beside the template is inserted"
+# a template elsewhere, without --partials: the message says where it looked, what exists, and --partials
+mkdir -p "$T/andet"
+cp "$T/brev.txt" "$T/andet/brev.txt"
+run env KLARBREV_DATA="$T/andet" "$KLARBREV" render "$T/andet/brev.txt" "$T/sag.json"
+expect_rc 2 "partial without --partials"
 expect_in "$T/stderr" '--partials' "the message says to use --partials"
+expect_in "$T/stderr" "$T/andet/partials (mappen findes ikke)" "the message names the folder it searched"
+# a missing partial: named, with the folders searched and the partials that exist
 printf '{{> findes/ikke}}\n' >"$T/missing-partial.txt"
 run "$KLARBREV" render "$T/missing-partial.txt" "$T/sag.json" --partials "$T/partials"; expect_rc 2 "missing partial"
-expect_in "$T/stderr" 'partial "findes/ikke" findes ikke' "missing partial is named"
+expect_in "$T/stderr" 'delskabelonen "findes/ikke" kan ikke indsættes' "missing partial is named"
+expect_in "$T/stderr" "findes/ikke.txt eller findes/ikke.mustache i $T/partials" "the folder searched is named"
+expect_in "$T/stderr" 'der findes: hilsen, klagevejledning/ankestyrelsen' "the partials that exist are listed"
+printf '{{> klagevejledning/ankestyrelsn}}\n' >"$T/typo-partial.txt"
+run "$KLARBREV" render "$T/typo-partial.txt" "$T/sag.json"; expect_rc 2 "mistyped partial"
+expect_in "$T/stderr" 'mente du »klagevejledning/ankestyrelsen«?' "the nearest partial is suggested"
 echo 'hemmelig' >"$T/secret.txt"
 printf '{{> ../secret}}\n' >"$T/escape.txt"
 run "$KLARBREV" render "$T/escape.txt" "$T/sag.json" --partials "$T/partials"; expect_rc 2 "partial name with .."

@@ -313,6 +313,9 @@ static void test_config__options_take_the_type_of_their_default(void)
 	    in.options,
 	    "{ b = true, f = 2.5, l = { \"x\", \"y\", \"z\" }, n = 7, nums = { 3, 4 }, s = \"tekst med mellemrum\" }");
 	KB_CHECK_INT(in.configured, 1);
+	KB_CHECK_INT(in.level_configured, 0); /* only options were set: the level is the plugin's own */
+	KB_CHECK_STR(in.options_configured, "n, f, b, s, l, nums");
+	KB_CHECK_INT(in.phrases_ignored, 0);
 	KB_CHECK_INT(in.enabled, 1);
 	KB_CHECK_INT(in.phrases, 2);
 	KB_CHECK_STR(in.visitors, "on_letter");
@@ -338,9 +341,73 @@ static void test_config__options_that_do_not_fit_are_config_problems_with_lines(
 	KB_CHECK(said("kommune.ini:8: typed har ingen frase »ikke der« i replace eller avoid"));
 	KB_CHECK(said("kommune.ini:9: der er intet plugin med id »tpyed«; mente du »typed«?"));
 	KB_CHECK(said("kommune.ini:10: der er intet plugin med id »helt-ukendt«; klarbrev plugin list"));
-	KB_CHECK(said("9 fejl i opsætningen af plugins"));
+	KB_CHECK(said("9 fejl i opsætningsfilen"));
 	kb_plugins_free(ps);
 	kb_config_free(cfg);
+}
+
+static const char *rules_plugin = "return { id = 'toner', level = 'info',\n"
+                                  "  on_sentence = function(s, report)\n"
+                                  "    local rule = #s.words > 3 and \"lang-saetning\" or 'kort-saetning'\n"
+                                  "    report{ at = s, rule = rule, message = 'x' }\n"
+                                  "  end }\n";
+
+static void test_config__unknown_rule_is_a_problem_with_the_nearest_name(void)
+{
+	kb_config *cfg = NULL;
+	KB_CHECK_INT(parse(&cfg, "[rules]\nstavning = info\nikke-dansk = off\ntoner = error\nlang-saetning = off\n"
+	                         "kort-saetning = warning\nstavnig = off\nlang-satning = info\nhelt-ukendt = error\n"),
+	             KB_OK);
+	kb_plugins *ps = plugins_with(cfg, "toner.lua", rules_plugin);
+	KB_CHECK_INT(kb_plugins_check_config(ps, g_ctx), KB_EINPUT);
+	KB_CHECK_INT(kb_ctx_detail_count(g_ctx), 3);
+	KB_CHECK(said("kommune.ini:7: der er ingen regel »stavnig«; mente du »stavning«?"));
+	KB_CHECK(said("kommune.ini:8: der er ingen regel »lang-satning«; mente du »lang-saetning«?"));
+	KB_CHECK(said("kommune.ini:9: der er ingen regel »helt-ukendt«; en regel er stavning, et plugins id"));
+	KB_CHECK(said("3 fejl i opsætningsfilen"));
+	kb_plugins_free(ps);
+	kb_config_free(cfg);
+}
+
+static void test_config__file_and_plugin_problems_are_told_in_one_run_by_line(void)
+{
+	kb_config *cfg = NULL;
+	const char *text = "[klarbrev]\n"
+	                   "plugin_foldr = regler\n"   /* 2: the reader */
+	                   "[plugin typed]\n"
+	                   "n = mange\n"               /* 4: the plugin's option */
+	                   "enabled = måske\n"         /* 5: the reader */
+	                   "[plugin tpyed]\n"          /* 6: no such plugin */
+	                   "[rules]\n"
+	                   "stavnig = off\n"           /* 8: no such rule */
+	                   "typed = høj\n"             /* 9: the reader */
+	                   "[regler]\n";               /* 10: the reader */
+	KB_CHECK_INT(kb_config_read_buffer(&cfg, g_ctx, text, strlen(text), "kommune.ini"), KB_OK);
+	KB_CHECK(cfg != NULL);
+	if (!cfg)
+		return;
+	KB_CHECK_INT(cfg->problems.n, 4);
+	kb_plugins *ps = plugins_with(cfg, "typed.lua", typed_plugin);
+	KB_CHECK_INT(kb_plugins_check_config(ps, g_ctx), KB_EINPUT);
+	KB_CHECK(said("kommune.ini: 7 fejl i opsætningsfilen"));
+	KB_CHECK_INT(kb_ctx_detail_count(g_ctx), 7);
+	static const char *const want[] = {
+		"kommune.ini:2: ukendt nøgle »plugin_foldr«", "kommune.ini:4: typed.n skal være et tal",
+		"kommune.ini:5: enabled skal være yes eller no", "kommune.ini:6: der er intet plugin med id »tpyed«",
+		"kommune.ini:8: der er ingen regel »stavnig«; mente du »stavning«?",
+		"kommune.ini:9: reglen typed: skriv off, error, warning eller info",
+		"kommune.ini:10: ukendt afsnit [regler]; mente du [rules]?",
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		KB_CHECK(contains(kb_ctx_detail(g_ctx, i), want[i]));
+	kb_plugins_free(ps);
+	kb_config_free(cfg);
+	/* kb_config_load still refuses the file on its own problems, all of them */
+	KB_CHECK_INT(kb_config_parse(&cfg, g_ctx, text, strlen(text), "kommune.ini"), KB_EINPUT);
+	KB_CHECK(cfg == NULL);
+	KB_CHECK_INT(kb_ctx_detail_count(g_ctx), 4);
+	/* and a clean report touches nothing */
+	KB_CHECK_INT(kb_config_report(NULL, g_ctx, NULL), KB_OK);
 }
 
 static void test_config__integer_option_refuses_a_fraction(void)
@@ -538,4 +605,6 @@ KB_TESTS(KB_TEST(test_config__reads_sections_keys_comments_and_relative_paths),
          KB_TEST(test_config__rules_drop_or_relevel_findings_but_never_a_broken_plugin),
          KB_TEST(test_config__time_limit_from_the_config_file),
          KB_TEST(test_config__checker_loads_plugin_folders_word_lists_and_applies_rules),
-         KB_TEST(test_config__checker_refuses_a_config_with_problems), KB_TEST(test_config__zz_teardown))
+         KB_TEST(test_config__checker_refuses_a_config_with_problems),
+         KB_TEST(test_config__unknown_rule_is_a_problem_with_the_nearest_name),
+         KB_TEST(test_config__file_and_plugin_problems_are_told_in_one_run_by_line), KB_TEST(test_config__zz_teardown))
