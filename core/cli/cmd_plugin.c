@@ -20,7 +20,9 @@ static const char *plugin_help =
     "være; et ok-eksempel må ikke give fund. FIL kan være en hvilken som helst .lua-fil, så et plugin kan\n"
     "testes, før det lægges ind; en MAPPE tester alle dens .lua-filer. Uden FIL testes alle plugins i\n"
     "klarbrevs plugins/ og i de mapper, opsætningsfilen nævner. Eksemplerne testes med pluginnets egne\n"
-    "standardindstillinger.\n"
+    "standardindstillinger. Pluginnerne indlæses, som check og fill gør (klarbrevs egne, opsætningsfilens\n"
+    "mapper og de testede filer), så et id, der allerede er brugt, og fejl i opsætningsfilen nævnes her\n"
+    "med de samme ord som i check.\n"
     "\n"
     "  --config FIL          kommunens opsætning; ellers KLARBREV_CONFIG (se docs/plugins.md)\n"
     "  --data-dir MAPPE      klarbrevs data (plugins, ordlister); ellers KLARBREV_DATA eller ved programmet\n"
@@ -30,8 +32,9 @@ static const char *plugin_help =
     "  klarbrev plugin list --config /etc/klarbrev/kommune.ini\n"
     "\n"
     "Afslutningskoder: plugin test: 0 alle tilfælde bestået, 1 et tilfælde fejlede, 2 forkert brug eller\n"
-    "ugyldige input (en fil, der ikke findes, et plugin, der ikke kan indlæses, en markering, der ikke\n"
-    "lukkes). plugin list: 0, 1 når et plugin ikke kan indlæses, 2 forkert brug eller fejl i opsætningen.\n"
+    "ugyldige input (en fil, der ikke findes, et plugin, der ikke kan indlæses, et id, der er brugt, fejl i\n"
+    "opsætningsfilen, en markering, der ikke lukkes). plugin list: 0, 1 når et plugin ikke kan indlæses,\n"
+    "2 forkert brug eller fejl i opsætningen.\n"
     "Se docs/plugins.md for, hvordan man skriver et plugin.\n";
 
 /* path without "/./" pieces (the data folder is found as ".../klarbrev/."). */

@@ -2617,8 +2617,9 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 		if (o->id && !strcmp(o->id, pl->id)) {
 			kb_buf b;
 			kb_buf_init(&b, 4096);
-			if (kb_buf_printf(&b, "id '%s' is used by %s too; give each plugin its own id", pl->id,
-			                  o->display) ||
+			if (kb_buf_printf(&b, "id »%s« bruges også af %s; giv pluginnet et andet id (klarbrev plugin list "
+			                  "viser de id'er, der er brugt)",
+			                  pl->id, o->display) ||
 			    pl_make_error_message(&pl->broken, pl, "kunne ikke indlæses", b.data))
 				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 			kb_buf_free(&b);

@@ -6,6 +6,7 @@
  * never gives half a report. The second runs the cases and writes the report.
  */
 #include "plugintest.h"
+#include "checker.h"
 #include "config.h"
 #include "plugins.h"
 #include "spell.h"
@@ -380,6 +381,98 @@ static void pt_load_problem(pt_run *r, const char *name, const char *msg)
 	pt_problem(r, "%.*s", (int)n, msg);
 }
 
+/* 1 when a and b are the same file on disk. */
+static int pt_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The plugin set as check and fill load it -- the bundled plugins, the config's folders -- with the tested files
+ * that are not among them yet last, and the config applied: every problem a letter's check would meet when loading
+ * (a plugin that does not load, an id two plugins have, an option the config gives wrong) is a problem here, in the
+ * words check uses. broken[i] is set for a tested file that cannot load in the set, so it is not named twice. */
+static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller *sp, const char *const *files,
+                        size_t nfiles, int *broken)
+{
+	kb_plugins *ps = NULL;
+	kb_ctx *tmp = NULL;
+	if (kb_ctx_new(&tmp) || kb_plugins_new(&ps, tmp, sp)) {
+		r->oom = 1;
+		goto done;
+	}
+	int rc = KB_OK;
+	if (opts->data_dir)
+		rc = kb_checker_load_plugin_set(ps, tmp, opts->data_dir, opts->config);
+	else
+		kb_plugins_set_config(ps, opts->config);
+	if (rc == KB_ENOMEM) {
+		r->oom = 1;
+		goto done;
+	}
+	if (rc && rc != KB_ENOTFOUND) { /* no bundled plugins/ is fine for a plugin tested on its own */
+		pt_problem(r, "%s", kb_ctx_errmsg(tmp));
+		goto done;
+	}
+	size_t *of = calloc(nfiles ? nfiles : 1, sizeof *of); /* the set's index of each tested file */
+	if (!of) {
+		r->oom = 1;
+		goto done;
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		struct stat st;
+		of[i] = SIZE_MAX;
+		if (stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
+			continue; /* pt_load says why */
+		for (size_t k = 0; k < kb_plugins_count(ps) && of[i] == SIZE_MAX; k++) {
+			kb_plugin_info in;
+			kb_plugins_info(ps, k, &in);
+			if (pt_same_file(in.file, files[i]))
+				of[i] = k;
+		}
+		if (of[i] != SIZE_MAX)
+			continue;
+		rc = opts->names_as_given ? kb_plugins_load_named(ps, tmp, files[i], files[i])
+		                          : kb_plugins_load_file(ps, tmp, files[i]);
+		if (rc == KB_ENOMEM) {
+			r->oom = 1;
+			break;
+		}
+		if (!rc)
+			of[i] = kb_plugins_count(ps) - 1;
+		kb_ctx_clear(tmp);
+	}
+	for (size_t i = 0; i < nfiles && !r->oom; i++) {
+		if (of[i] == SIZE_MAX)
+			continue;
+		kb_plugin_info in;
+		kb_plugins_info(ps, of[i], &in);
+		broken[i] = in.problem != NULL;
+	}
+	for (size_t k = 0; k < kb_plugins_count(ps) && !r->oom; k++) {
+		kb_plugin_info in;
+		kb_plugins_info(ps, k, &in);
+		if (in.problem)
+			pt_load_problem(r, in.name, in.problem);
+	}
+	free(of);
+	if (r->oom)
+		goto done;
+	rc = kb_plugins_check_config(ps, tmp);
+	if (rc == KB_ENOMEM) {
+		r->oom = 1;
+	} else if (rc) {
+		size_t nd = kb_ctx_detail_count(tmp);
+		if (!nd)
+			pt_problem(r, "%s", kb_ctx_errmsg(tmp));
+		for (size_t d = 0; d < nd; d++)
+			pt_problem(r, "%s", kb_ctx_detail(tmp, d));
+	}
+done:
+	kb_plugins_free(ps);
+	kb_ctx_free(tmp);
+}
+
 /* Loads one plugin file and reads its cases. */
 static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, kb_speller *sp, const char *file)
 {
@@ -611,6 +704,7 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 {
 	pt_run r = { 0 };
 	pt_plugin *plugins = NULL;
+	int *broken = NULL;
 	kb_speller *sp = NULL;
 	kb_buf out;
 	int rc = KB_OK;
@@ -634,8 +728,14 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 	if ((rc = kb_config_add_word_lists(opts->config, sp, ctx)))
 		goto done;
 
+	if (!(broken = calloc(nfiles, sizeof *broken))) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	pt_load_set(&r, opts, sp, files, nfiles, broken);
 	for (size_t i = 0; i < nfiles && !r.oom; i++)
-		pt_load(&r, &plugins[i], opts, sp, files[i]);
+		if (!broken[i])
+			pt_load(&r, &plugins[i], opts, sp, files[i]);
 	if (r.oom) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 		goto done;
@@ -697,6 +797,7 @@ done:
 	for (size_t i = 0; plugins && i < nfiles; i++)
 		pt_plugin_clear(&plugins[i]);
 	free(plugins);
+	free(broken);
 	kb_speller_free(sp);
 	kb_buf_free(&out);
 	return rc;

@@ -10,6 +10,10 @@
  * start and length; a mark around the whole text also takes a finding on the letter as a whole (LIX). A bad case
  * passes when every mark has a finding and every finding is at a mark; an ok case when the plugin finds nothing.
  * Each plugin runs alone, with its default options, on letters without case data.
+ * Before that the plugins are loaded as check and fill load them (checker.h): the bundled ones, the config's
+ * folders and the tested files, with the config applied; whatever would stop a letter there (a plugin that does
+ * not load, an id that two plugins have, the config's problems with the plugins) is bad input here, in the same
+ * words.
  */
 #ifndef KB_PLUGINTEST_H
 #define KB_PLUGINTEST_H
