@@ -28,7 +28,7 @@ static const char *plugin_help =
     "  --data-dir MAPPE      klarbrevs data (plugins, ordlister); ellers KLARBREV_DATA eller ved programmet\n"
     "\n"
     "Eksempel:\n"
-    "  klarbrev plugin test mine-regler/kancellisprog.lua\n"
+    "  klarbrev plugin test mine-regler/stive-vendinger.lua\n"
     "  klarbrev plugin list --config /etc/klarbrev/kommune.ini\n"
     "\n"
     "Afslutningskoder: plugin test: 0 alle tilfælde bestået, 1 et tilfælde fejlede, 2 forkert brug eller\n"
