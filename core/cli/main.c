@@ -102,7 +102,8 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 		int takes_value = !strcmp(name, "o") || !strcmp(name, "format") || !strcmp(name, "data-dir") ||
 		                  !strcmp(name, "delimiters") || !strcmp(name, "partials") ||
 		                  !strcmp(name, "encoding") || !strcmp(name, "config") || !strcmp(name, "annotate") ||
-		                  !strcmp(name, "draft") || !strcmp(name, "pdf") || !strcmp(name, "txt");
+		                  !strcmp(name, "draft") || !strcmp(name, "pdf") || !strcmp(name, "txt") ||
+		                  !strcmp(name, "template") || !strcmp(name, "case") || !strcmp(name, "kind");
 		if (takes_value && !value) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cmd, "tilvalget %s mangler en værdi", a);
@@ -130,6 +131,12 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 			o->pdf = value;
 		else if (!strcmp(name, "txt"))
 			o->txt = value;
+		else if (!strcmp(name, "template"))
+			o->template_path = value;
+		else if (!strcmp(name, "case"))
+			o->case_path = value;
+		else if (!strcmp(name, "kind"))
+			o->kind = value;
 		else if (!strcmp(name, "format")) {
 			if (!strcmp(value, "text"))
 				o->format = KB_FMT_TEXT;
@@ -259,6 +266,7 @@ void cli_checker_options(kb_checker_options *out, const cli_opts *o, const char 
 	out->no_plugins = o->no_plugins;
 	out->no_spell_cache = o->no_cache;
 	out->config_path = cli_config_path(o);
+	out->not_decision = o->kind && !strcmp(o->kind, "tekst");
 }
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -199,7 +199,8 @@ int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings 
 		                     .fields = l->fields,
 		                     .manifest = l->manifest,
 		                     .outcome = l->outcome,
-		                     .not_danish = not_danish};
+		                     .not_danish = not_danish,
+		                     .not_decision = ck->opts.not_decision};
 		if ((rc = kb_plugins_run(ck->plugins, ctx, &in, out)))
 			return rc;
 	}

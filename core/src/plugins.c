@@ -69,7 +69,7 @@ static const char *const pl_visitor_names[PL_NVISITORS] = { "on_letter", "on_par
 /* The keys a plugin's table may have; anything else is a typo worth telling ("on_sentense"). */
 static const char *const pl_table_keys[] = { "id",      "level",       "description",  "options",   "examples",
 	                                     "on_word", "on_sentence", "on_paragraph", "on_letter", "replace",
-	                                     "avoid",   "message",     "link",         NULL };
+	                                     "avoid",   "message",     "link",         "decisions_only", NULL };
 
 /* One letter being checked by one plugin. */
 typedef struct pl_run {
@@ -108,6 +108,7 @@ typedef struct kb_plugin {
 	char *description, *options_text;
 	char visitors[80]; /* "on_sentence, on_letter" */
 	int enabled, configured;
+	int decisions_only; /* its table says decisions_only = true: it does not run on a text that is no decision */
 	kb_buf cfg_problems; /* problems with its [plugin id] section, one per line */
 } kb_plugin;
 
@@ -2115,6 +2116,12 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 	pl->level = pl_check_level(L, -1, KB_LEVEL_WARNING, "the plugin's table");
 	lua_pop(L, 1);
 
+	lua_getfield(L, idx, "decisions_only");
+	if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+		luaL_error(L, "'decisions_only' must be true or false");
+	pl->decisions_only = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+
 	lua_getfield(L, idx, "description");
 	if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
 		luaL_error(L, "'description' must be a string");
@@ -2495,6 +2502,8 @@ int kb_plugins_run(kb_plugins *ps, kb_ctx *ctx, const kb_check_input *in, kb_fin
 		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_run: no letter or no finding list");
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!ps->items[i]->enabled && !ps->items[i]->broken) /* a broken rule set always stops the letter */
+			continue;
+		if (in->not_decision && ps->items[i]->decisions_only && !ps->items[i]->broken)
 			continue;
 		int rc = pl_run_letter(ps->items[i], ctx, in, out);
 		if (rc)

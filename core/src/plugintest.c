@@ -8,6 +8,7 @@
 #include "plugintest.h"
 #include "checker.h"
 #include "config.h"
+#include "letter.h"
 #include "plugins.h"
 #include "spell.h"
 #include "textmodel.h"
@@ -42,6 +43,8 @@ typedef struct pt_case {
 	pt_mark *marks;
 	size_t nmarks;
 	int bad;
+	json_t *manifest, *fields; /* from the case's front matter, or NULL */
+	char *outcome;             /* stated in the front matter or found as fill finds it, or NULL */
 } pt_case;
 
 typedef struct pt_plugin {
@@ -82,6 +85,9 @@ static void pt_case_clear(pt_case *c)
 	free(c->written);
 	kb_text_free(c->text);
 	free(c->marks);
+	json_decref(c->manifest);
+	json_decref(c->fields);
+	free(c->outcome);
 }
 
 static void pt_plugin_clear(pt_plugin *p)
@@ -219,11 +225,17 @@ static int pt_place_marks(pt_case *c, const char *text, size_t len, char *why, s
 			const char *nl = memchr(text + pos, '\n', len - pos);
 			size_t end = nl ? (size_t)(nl - text) : len;
 			size_t lend = end > pos && text[end - 1] == '\r' ? end - 1 : end;
-			int blank = pt_blank(text + pos, lend - pos);
+			int blank = pt_blank(text + pos, lend - pos), level = 0;
+			size_t skip = blank ? 0 : kb_text_heading_mark(text + pos, lend - pos, &level);
 			if (mk->s >= pos && mk->s <= lend) {
-				if (mk->e <= lend && !blank) {
+				if (mk->s < pos + skip && !mk->whole) {
+					snprintf(why, whysz,
+					         "markering %zu står om overskriftens »#«; markér ordene efter »# «", m + 1);
+					return KB_EINPUT;
+				}
+				if (mk->e <= lend && !blank && mk->s >= pos + skip) {
 					mk->para = para;
-					mk->start = mk->s - pos;
+					mk->start = mk->s - pos - skip;
 					mk->len = mk->e - mk->s;
 				}
 				break;
@@ -245,9 +257,18 @@ static int pt_place_marks(pt_case *c, const char *text, size_t len, char *why, s
 	return KB_OK;
 }
 
-/* Reads one case from src: marks, text model. label and written are copied. Problems go to r. */
+/* Adds ctx's message and details (a case that does not fit its manifest lists every problem) as problems. */
+static void pt_ctx_problems(pt_run *r, const char *name, const char *label, const kb_ctx *ctx)
+{
+	pt_problem(r, "%s, %s: %s", name, label, kb_ctx_errmsg(ctx));
+	for (size_t d = 0; d < kb_ctx_detail_count(ctx); d++)
+		pt_problem(r, "%s, %s: %s", name, label, kb_ctx_detail(ctx, d));
+}
+
+/* Reads one case from src: front matter (its paths relative to base_dir), marks, text model. label and written
+ * are copied. Problems go to r. */
 static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *label, const char *src, size_t len,
-                       int want)
+                       int want, const char *base_dir)
 {
 	/* want: 1 bad (must have marks), 0 ok (must have none), -1 either (test files: marks decide) */
 	char why[512] = "";
@@ -255,7 +276,21 @@ static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *la
 	size_t tlen = 0;
 	pt_case c = { 0 };
 	kb_ctx *tmp = NULL;
-	int rc = pt_unmark(&text, &tlen, &c, src, len, why, sizeof why);
+	kb_front_matter fm = { 0 };
+	int rc = kb_ctx_new(&tmp);
+	if (rc)
+		goto done;
+	rc = kb_front_matter_read(&fm, tmp, src, len, label, base_dir);
+	if (!rc)
+		rc = kb_front_matter_load(&c.manifest, &c.fields, &c.outcome, tmp, &fm, label);
+	if (rc == KB_ENOMEM)
+		goto done;
+	if (rc) {
+		pt_ctx_problems(r, name, label, tmp);
+		rc = KB_OK;
+		goto done;
+	}
+	rc = pt_unmark(&text, &tlen, &c, src + fm.body, len - fm.body, why, sizeof why);
 	if (rc == KB_EINPUT) {
 		pt_problem(r, "%s, %s: %s", name, label, why);
 		goto done;
@@ -280,9 +315,7 @@ static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *la
 		rc = KB_OK;
 		goto done;
 	}
-	if ((rc = kb_ctx_new(&tmp)))
-		goto done;
-	rc = kb_text_from_plain(&c.text, tmp, text, tlen, label);
+	rc = kb_text_from_letter_lines(&c.text, tmp, text, tlen, label);
 	if (rc == KB_ENOMEM)
 		goto done;
 	if (rc) {
@@ -304,6 +337,7 @@ static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *la
 	memset(&c, 0, sizeof c);
 done:
 	pt_case_clear(&c);
+	kb_front_matter_clear(&fm);
 	free(text);
 	kb_ctx_free(tmp);
 	if (rc == KB_ENOMEM)
@@ -357,7 +391,7 @@ static void pt_read_test_files(pt_run *r, pt_plugin *p, const char *file, const 
 		if (rc)
 			pt_problem(r, "%s: %s kan ikke læses: %s", p->name, shown.data + 8, kb_ctx_errmsg(tmp));
 		else
-			pt_add_case(r, p, p->name, shown.data, src, len, -1);
+			pt_add_case(r, p, p->name, shown.data, src, len, -1, path.data);
 		p->nfiles++;
 		free(src);
 	}
@@ -482,6 +516,11 @@ static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, 
 	kb_buf label;
 	kb_buf_init(&label, 256);
 	kb_ctx *tmp = NULL;
+	char *dir = pt_dirname(file); /* an example's front matter names files from the plugin's folder */
+	if (!dir) {
+		r->oom = 1;
+		goto done;
+	}
 	if (stat(file, &st) != 0) {
 		pt_problem(r, "%s findes ikke", file);
 		goto done;
@@ -542,7 +581,7 @@ static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, 
 			break;
 		}
 		const char *src = is_bad ? bad[i - nok] : ok[i];
-		pt_add_case(r, p, info.name, label.data, src, strlen(src), is_bad);
+		pt_add_case(r, p, info.name, label.data, src, strlen(src), is_bad, dir);
 	}
 	p->nexamples = nok + nbad;
 	pt_read_test_files(r, p, file, info.id);
@@ -551,6 +590,7 @@ done:
 	kb_strv_free(bad);
 	kb_buf_free(&label);
 	kb_ctx_free(tmp);
+	free(dir);
 }
 
 /* ---- running and reporting ---- */
@@ -621,7 +661,7 @@ static int pt_run_case(kb_buf *b, kb_ctx *ctx, pt_plugin *p, const pt_case *c)
 	kb_findings *fs = NULL;
 	if (kb_findings_new(&fs))
 		return KB_ENOMEM;
-	kb_check_input in = { .text = c->text };
+	kb_check_input in = { .text = c->text, .fields = c->fields, .manifest = c->manifest, .outcome = c->outcome };
 	int rc = kb_plugins_run(p->ps, ctx, &in, fs);
 	if (rc) {
 		kb_findings_free(fs);
