@@ -260,7 +260,11 @@ static int pt_place_marks(pt_case *c, const char *text, size_t len, char *why, s
 /* Adds ctx's message and details (a case that does not fit its manifest lists every problem) as problems. */
 static void pt_ctx_problems(pt_run *r, const char *name, const char *label, const kb_ctx *ctx)
 {
-	pt_problem(r, "%s, %s: %s", name, label, kb_ctx_errmsg(ctx));
+	const char *msg = kb_ctx_errmsg(ctx);
+	if (!strncmp(msg, label, strlen(label))) /* the front matter's messages name the case already */
+		pt_problem(r, "%s, %s", name, msg);
+	else
+		pt_problem(r, "%s, %s: %s", name, label, msg);
 	for (size_t d = 0; d < kb_ctx_detail_count(ctx); d++)
 		pt_problem(r, "%s, %s: %s", name, label, kb_ctx_detail(ctx, d));
 }
