@@ -13,7 +13,7 @@ return {
   on_letter = function(letter, report)
     report(letter, "udfald=%s skabelon=%s sag=%s", tostring(letter.outcome),
       letter.template and letter.template.title or "nil",
-      letter.fields and letter.fields.sagsnummer or "nil")
+      letter.fields and letter.fields.sag.nummer or "nil")
   end,
   on_paragraph = function(p, report)
     report(p, "afsnit heading=%s origin=%s", tostring(p.heading), p.origin)
@@ -47,7 +47,8 @@ mkdir -p "$T/sag"
 cp "$TPL/example.json" "$T/sag/sag.json"
 printf -- '---\nskabelon: %s\nsag: sag.json\n---\nDu får ikke hjælp.\n' "$TPL" >"$T/sag/brev.txt"
 run "$KLARBREV" check "$T/sag/brev.txt" --config "$T/kommune.ini" --no-spell
-sagsnr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sagsnummer"])' "$TPL/example.json")
+sagsnr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sag"]["nummer"])' "$TPL/example.json")
+[ -n "$sagsnr" ] && pass || fail "the example case has a case number"
 expect_in "$T/stdout" "brevet: udfald=afslag skabelon=Afslag på kontanthjælp sag=$sagsnr" "front matter template and case"
 
 # check --template --case on a filled letter gives what fill gave
