@@ -193,8 +193,8 @@ static int pt_unmark(char **out, size_t *out_len, pt_case *c, const char *src, s
 	return *out ? KB_OK : KB_ENOMEM;
 }
 
-/* Finds each mark's paragraph in text[0..len) (without marks), line by line as kb_text_from_plain makes
- * paragraphs. Returns 0 or KB_EINPUT with why. */
+/* Finds each mark's paragraph in text[0..len) (without marks), line by line as kb_text_from_letter_lines makes
+ * paragraphs (a heading's '#'s are not in its paragraph). Returns 0 or KB_EINPUT with why. */
 static int pt_place_marks(pt_case *c, const char *text, size_t len, char *why, size_t whysz)
 {
 	size_t base = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
