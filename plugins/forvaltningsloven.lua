@@ -427,6 +427,7 @@ end
 return {
   id = "forvaltningsloven",
   level = "error",
+  decisions_only = true, -- a text that is no decision (klarbrev check --kind tekst) is not checked
   description = "Afgørelsens lovpligtige dele: afgørelsen, begrundelse, lovgrundlag, klagevejledning og frister "
     .. "(forvaltningsloven §§ 22-26, retssikkerhedsloven §§ 66-67).",
 

@@ -29,6 +29,9 @@ typedef struct cli_opts {
 	const char *draft;      /* --draft OUT.docx (fill): the same for a filled letter */
 	const char *pdf;        /* --pdf OUT.pdf (fill): the letter as PDF/A */
 	const char *txt;        /* --txt OUT.txt (fill): the letter as plain text */
+	const char *template_path; /* --template T (check): the manifest and outcome a fill of T would give */
+	const char *case_path;     /* --case C (check): the case data a fill would give */
+	const char *kind;          /* --kind afgørelse|tekst (check): tekst leaves out the rules about decisions */
 	kb_format format;
 	int force, all, help, no_spell, no_plugins, no_escape, no_check;
 	int list, no_cache; /* spell: --list (-l), --no-cache */

@@ -108,7 +108,7 @@ int cmd_inspect(int argc, char **argv)
 			}
 			for (size_t k = 0; k < p->nspans; k++) {
 				const kb_span *sp = &p->spans[k];
-				if (!strcmp(sp->origin, "template"))
+				if (!strcmp(sp->origin, "template") || !strcmp(sp->origin, "letter"))
 					continue;
 				printf("  <%s> ", sp->origin);
 				put_oneline(p->text + sp->start, sp->len);

@@ -65,8 +65,8 @@ static int opt_allowed(const char *allowed, const char *name)
 /* Options that take no value: the rest take one. */
 static int opt_takes_value(const char *name)
 {
-	static const char *const with_value[] = { "o",      "format",   "data-dir", "delimiters", "partials", "encoding",
-		                                  "config", "annotate", "draft",    "pdf",        "txt",      NULL };
+	static const char *const with_value[] = { "o",   "format", "data-dir", "delimiters", "partials", "encoding",
+		                                  "config", "annotate", "draft", "pdf", "txt", "template", "case", "kind", NULL };
 	for (size_t i = 0; with_value[i]; i++)
 		if (!strcmp(name, with_value[i]))
 			return 1;
@@ -178,6 +178,12 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 			o->pdf = value;
 		else if (!strcmp(name, "txt"))
 			o->txt = value;
+		else if (!strcmp(name, "template"))
+			o->template_path = value;
+		else if (!strcmp(name, "case"))
+			o->case_path = value;
+		else if (!strcmp(name, "kind"))
+			o->kind = value;
 		else if (!strcmp(name, "format")) {
 			if (!strcmp(value, "text"))
 				o->format = KB_FMT_TEXT;
@@ -375,6 +381,7 @@ void cli_checker_options(kb_checker_options *out, const cli_opts *o, const char 
 	out->no_plugins = o->no_plugins;
 	out->no_spell_cache = o->no_cache;
 	out->config_path = cli_config_path(o);
+	out->not_decision = o->kind && !strcmp(o->kind, "tekst");
 }
 
 #if defined(__SANITIZE_ADDRESS__)

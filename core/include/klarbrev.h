@@ -244,6 +244,12 @@ int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const
  * name stands for the file in messages and as the paragraphs' part name. Caller frees with kb_letter_free(). */
 int kb_letter_from_text(kb_letter **out, kb_ctx *ctx, const char *text, size_t len, const char *name,
                         const char *encoding);
+/* Gives a letter opened for checking what a fill would give its checks: the manifest of template_path (a template
+ * folder with manifest.json, or a manifest .json file; NULL: keep the letter's) and the case data of case_path
+ * (NULL: keep); the outcome follows from them as in fill (the case's outcome field, else the manifest's outcome),
+ * unless the letter's front matter states it. A case and a manifest are checked against each other as fill checks
+ * them (KB_EDATA with every problem as a detail). A .txt letter's front matter does the same (docs/plugins.md). */
+int kb_letter_set_case(kb_letter *l, kb_ctx *ctx, const char *template_path, const char *case_path);
 void kb_letter_free(kb_letter *l);
 /* The letter's text model. Borrowed; valid until the letter is freed. */
 const kb_text *kb_letter_text(const kb_letter *l);
@@ -309,6 +315,9 @@ typedef struct kb_checker_options {
 	int no_spell_cache;        /* 1: look every word up again instead of caching answers (to measure the cache) */
 	const char *config_path;   /* a config file (docs/plugins.md): plugin folders, word lists, plugin options and
 	                              levels, plugins and rules switched off; NULL: none */
+	int not_decision;          /* 1: the letters are no decisions (check --kind tekst): the plugins about decisions
+	                              (decisions_only = true, such as forvaltningsloven) do not run; spelling, language
+	                              and readability do */
 } kb_checker_options;
 
 /* Loads the word lists and plugins: <data_dir>/dictionaries and <data_dir>/plugins, then what the config file adds.

@@ -4,6 +4,7 @@
  * plugin folders after the bundled ones, sets plugin options and levels, and switches plugins and rules off.
  */
 #include "internal.h"
+#include "checker.h"
 #include "config.h"
 #include "letter.h"
 #include "plugins.h"
@@ -49,6 +50,39 @@ static int add_word_lists(kb_speller *sp, kb_ctx *ctx, const char *dir)
 	return rc;
 }
 
+int kb_checker_load_plugin_set(kb_plugins *ps, kb_ctx *ctx, const char *data_dir, const kb_config *cfg)
+{
+	kb_buf path;
+	int rc;
+	kb_buf_init(&path, 8192);
+	kb_plugins_set_config(ps, cfg);
+	if (kb_buf_printf(&path, "%s/plugins/lib", data_dir)) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = kb_plugins_load_libs(ps, ctx, path.data)))
+		goto done;
+	path.len -= 4;
+	path.data[path.len] = '\0';
+	if ((rc = kb_plugins_load_dir(ps, ctx, path.data)))
+		goto done;
+	for (size_t i = 0; cfg && i < cfg->nplugin_dirs; i++) {
+		const kb_config_path *d = &cfg->plugin_dirs[i];
+		if ((rc = kb_plugins_load_dir(ps, ctx, d->path))) {
+			if (rc != KB_ENOMEM) {
+				char *why = kb_strdup(kb_ctx_errmsg(ctx));
+				rc = kb_ctx_fail(ctx, KB_EINPUT, "%s:%d: plugin-mappen kan ikke bruges: %s", cfg->path,
+				                 d->line, why ? why : "");
+				free(why);
+			}
+			goto done;
+		}
+	}
+done:
+	kb_buf_free(&path);
+	return rc;
+}
+
 int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts)
 {
 	*out = NULL;
@@ -88,33 +122,8 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 	if (!opts->no_plugins) {
 		if ((rc = kb_plugins_new(&ck->plugins, ctx, ck->speller)))
 			goto done;
-		path.len = 0;
-		if (kb_buf_printf(&path, "%s/plugins", ck->data_dir)) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		if ((rc = kb_checker_load_plugin_set(ck->plugins, ctx, ck->data_dir, ck->config)))
 			goto done;
-		}
-		kb_plugins_set_config(ck->plugins, ck->config);
-		if ((rc = kb_buf_adds(&path, "/lib")) || (rc = kb_plugins_load_libs(ck->plugins, ctx, path.data))) {
-			if (rc == KB_ENOMEM)
-				kb_ctx_fail(ctx, rc, "out of memory");
-			goto done;
-		}
-		path.len -= 4;
-		path.data[path.len] = '\0';
-		if ((rc = kb_plugins_load_dir(ck->plugins, ctx, path.data)))
-			goto done;
-		for (size_t i = 0; ck->config && i < ck->config->nplugin_dirs; i++) {
-			const kb_config_path *d = &ck->config->plugin_dirs[i];
-			if ((rc = kb_plugins_load_dir(ck->plugins, ctx, d->path))) {
-				if (rc != KB_ENOMEM) {
-					char *why = kb_strdup(kb_ctx_errmsg(ctx));
-					rc = kb_ctx_fail(ctx, KB_EINPUT, "%s:%d: plugin-mappen kan ikke bruges: %s",
-					                 ck->config->path, d->line, why ? why : "");
-					free(why);
-				}
-				goto done;
-			}
-		}
 		if ((rc = kb_plugins_check_config(ck->plugins, ctx)))
 			goto done;
 	}
@@ -194,7 +203,8 @@ int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings 
 		                     .fields = l->fields,
 		                     .manifest = l->manifest,
 		                     .outcome = l->outcome,
-		                     .not_danish = not_danish};
+		                     .not_danish = not_danish,
+		                     .not_decision = ck->opts.not_decision};
 		if ((rc = kb_plugins_run(ck->plugins, ctx, &in, out)))
 			return rc;
 	}

@@ -5,12 +5,14 @@
 #include "letter.h"
 #include "docx.h"
 #include "encoding.h"
+#include "manifest.h"
 #include "textmodel.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 int kb_letter_alloc(kb_letter **out, const char *name)
 {
@@ -225,7 +227,7 @@ static int pb_item(void *ud, kb_w_item item, xmlNodePtr node)
 	para_builder *pb = ud;
 	size_t start = pb->text.len;
 	int rc = KB_OK;
-	const char *origin = "template";
+	const char *origin = pb->l->written ? "letter" : "template";
 	unsigned flags = 0;
 	switch (item) {
 	case KB_W_TEXT: {
@@ -329,18 +331,37 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && !strcasecmp(s + n - m, suffix);
 }
 
-/* A plain-text letter from UTF-8 text (one paragraph a line); name is its file, or what stands for one. */
-static int letter_from_utf8(kb_letter **out, kb_ctx *ctx, const char *utf8, size_t len, const char *name)
+/* The folder of path ("." for a bare file name), as a new string. */
+static char *dir_of(const char *path)
 {
+	const char *slash = strrchr(path, '/');
+	return slash ? kb_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : kb_strdup(".");
+}
+
+/* A plain-text letter from UTF-8 text (its front matter, then one paragraph a line); name is its file, or what
+ * stands for one; the front matter's paths are relative to base_dir (NULL: as given). */
+static int letter_from_utf8(kb_letter **out, kb_ctx *ctx, const char *utf8, size_t len, const char *name,
+                            const char *base_dir)
+{
+	kb_front_matter fm;
 	int rc = kb_encoding_check_utf8(ctx, utf8, len, name, "brevet");
 	if (rc)
 		return rc;
+	if ((rc = kb_front_matter_read(&fm, ctx, utf8, len, name, base_dir)))
+		return rc;
 	kb_letter *l = NULL;
-	if ((rc = kb_letter_alloc(&l, name)))
+	if ((rc = kb_letter_alloc(&l, name))) {
+		kb_front_matter_clear(&fm);
 		return kb_ctx_fail(ctx, rc, "out of memory");
+	}
 	kb_text_free(l->text);
 	l->text = NULL;
-	if ((rc = kb_text_from_plain(&l->text, ctx, utf8, len, name))) {
+	l->written = 1;
+	rc = kb_text_from_letter_lines(&l->text, ctx, utf8 + fm.body, len - fm.body, name);
+	if (!rc && fm.body)
+		rc = kb_letter_apply_front_matter(l, ctx, &fm);
+	kb_front_matter_clear(&fm);
+	if (rc) {
 		kb_letter_free(l);
 		return rc;
 	}
@@ -360,12 +381,12 @@ int kb_letter_from_text(kb_letter **out, kb_ctx *ctx, const char *text, size_t l
 		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: teksten er større end grænsen på %u byte; del brevet op", name,
 		                   KB_MAX_TEXT_BYTES);
 	if (kb_encoding_is_utf8(encoding))
-		return letter_from_utf8(out, ctx, text ? text : "", len, name);
+		return letter_from_utf8(out, ctx, text ? text : "", len, name, NULL);
 	char *utf8 = NULL;
 	size_t n = 0;
 	int rc = kb_encoding_to_utf8(&utf8, &n, ctx, text, len, encoding, name, KB_MAX_TEXT_BYTES);
 	if (!rc)
-		rc = letter_from_utf8(out, ctx, utf8, n, name);
+		rc = letter_from_utf8(out, ctx, utf8, n, name, NULL);
 	free(utf8);
 	return rc;
 }
@@ -377,7 +398,9 @@ static int open_txt(kb_letter **out, kb_ctx *ctx, const char *path, const char *
 	int rc = kb_encoding_read_file(&data, &len, ctx, path, encoding, KB_MAX_TEXT_BYTES);
 	if (rc)
 		return rc;
-	rc = letter_from_utf8(out, ctx, data, len, path);
+	char *dir = dir_of(path);
+	rc = dir ? letter_from_utf8(out, ctx, data, len, path, dir) : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	free(dir);
 	free(data);
 	return rc;
 }
@@ -402,6 +425,7 @@ int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const
 	if ((rc = kb_package_open(&l->pkg, ctx, path)))
 		goto done;
 	l->owns_pkg = 1;
+	l->written = 1;
 	size_t n = 0;
 	const kb_part_ref *refs = kb_package_parts(l->pkg, &n);
 	l->parts = calloc(n ? n : 1, sizeof *l->parts);
@@ -429,6 +453,277 @@ done:
 	}
 	*out = l;
 	return KB_OK;
+}
+
+/* ---- front matter, template and case: what a fill would give the checks ---- */
+
+void kb_front_matter_clear(kb_front_matter *fm)
+{
+	if (!fm)
+		return;
+	free(fm->outcome);
+	free(fm->case_path);
+	free(fm->case_inline);
+	free(fm->template_path);
+	memset(fm, 0, sizeof *fm);
+}
+
+/* s[0..n) without blanks around it, as a new string. */
+static char *fm_trimmed(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return kb_strndup(s, n);
+}
+
+/* base_dir/rel, or rel when it is absolute or base_dir is NULL or empty. */
+static char *fm_join(const char *base_dir, const char *rel)
+{
+	if (!base_dir || !*base_dir || rel[0] == '/')
+		return kb_strdup(rel);
+	kb_buf b;
+	kb_buf_init(&b, 8192);
+	if (kb_buf_printf(&b, "%s/%s", base_dir, rel)) {
+		kb_buf_free(&b);
+		return NULL;
+	}
+	return kb_buf_detach(&b);
+}
+
+/* 1 when line[0..n) is "---" with nothing but blanks after it. */
+static int fm_fence(const char *line, size_t n)
+{
+	if (n < 3 || memcmp(line, "---", 3))
+		return 0;
+	for (size_t i = 3; i < n; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return 0;
+	return 1;
+}
+
+#define FM_MAX_LINES 100u
+
+int kb_front_matter_read(kb_front_matter *out, kb_ctx *ctx, const char *utf8, size_t len, const char *name,
+                         const char *base_dir)
+{
+	static const char *const keys[] = { "outcome", "udfald", "case", "sag", "template", "skabelon", NULL };
+	memset(out, 0, sizeof *out);
+	size_t pos = len >= 3 && !memcmp(utf8, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	const char *nl = memchr(utf8 + pos, '\n', len - pos);
+	if (!nl || !fm_fence(utf8 + pos, (size_t)(nl - utf8) - pos))
+		return KB_OK;
+	pos = (size_t)(nl - utf8) + 1;
+	size_t line = 2;
+	int rc = KB_OK;
+	for (;; line++) {
+		if (pos >= len || line > FM_MAX_LINES + 1) {
+			rc = kb_ctx_fail(ctx, KB_EINPUT,
+			                 "%s: forsiden (fra »---« i linje 1) lukkes aldrig med en linje »---«; skriv »---« "
+			                 "efter den sidste linje med udfald, sag eller skabelon",
+			                 name);
+			goto done;
+		}
+		nl = memchr(utf8 + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - utf8) : len;
+		const char *l = utf8 + pos;
+		size_t n = end - pos;
+		pos = nl ? end + 1 : len;
+		if (fm_fence(l, n))
+			break;
+		char *all = fm_trimmed(l, n);
+		if (!all) {
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (!*all || all[0] == '#') { /* a blank line or a comment */
+			free(all);
+			continue;
+		}
+		char *colon = strchr(all, ':');
+		if (!colon) {
+			rc = kb_ctx_fail(ctx, KB_EINPUT,
+			                 "%s, linje %zu: »%s« er ikke »nøgle: værdi«; forsiden kan have udfald, sag og "
+			                 "skabelon, fx »udfald: afslag«",
+			                 name, line, all);
+			free(all);
+			goto done;
+		}
+		char *key = fm_trimmed(all, (size_t)(colon - all));
+		char *value = fm_trimmed(colon + 1, strlen(colon + 1));
+		free(all);
+		char **slot = NULL;
+		int inline_case = 0;
+		if (key && value) {
+			if (!strcmp(key, "outcome") || !strcmp(key, "udfald"))
+				slot = &out->outcome;
+			else if (!strcmp(key, "case") || !strcmp(key, "sag"))
+				slot = value[0] == '{' ? (inline_case = 1, &out->case_inline) : &out->case_path;
+			else if (!strcmp(key, "template") || !strcmp(key, "skabelon"))
+				slot = &out->template_path;
+		}
+		if (!key || !value)
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		else if (!slot && kb_nearest_name(key, keys))
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %zu: ukendt nøgle »%s« i forsiden; mente du »%s«?", name,
+			                 line, key, kb_nearest_name(key, keys));
+		else if (!slot)
+			rc = kb_ctx_fail(ctx, KB_EINPUT,
+			                 "%s, linje %zu: ukendt nøgle »%s« i forsiden; brug udfald, sag eller skabelon", name,
+			                 line, key);
+		else if (!*value)
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %zu: »%s« har ingen værdi", name, line, key);
+		else if (out->outcome && slot == &out->outcome)
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %zu: udfaldet står to gange i forsiden", name, line);
+		else if ((out->case_path || out->case_inline) && (slot == &out->case_path || slot == &out->case_inline))
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %zu: sagen står to gange i forsiden", name, line);
+		else if (out->template_path && slot == &out->template_path)
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %zu: skabelonen står to gange i forsiden", name, line);
+		else if (slot == &out->outcome || inline_case)
+			*slot = value, value = NULL;
+		else if (!(*slot = fm_join(base_dir, value)))
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		free(key);
+		free(value);
+		if (rc)
+			goto done;
+	}
+	out->body = pos;
+	out->lines = line;
+done:
+	if (rc)
+		kb_front_matter_clear(out);
+	return rc;
+}
+
+/* The manifest of a template folder (its manifest.json) or of a manifest file. */
+static int load_manifest(json_t **out, kb_ctx *ctx, const char *template_path)
+{
+	struct stat st;
+	*out = NULL;
+	if (stat(template_path, &st) != 0)
+		return kb_ctx_fail(ctx, KB_EINPUT, "skabelonen %s findes ikke; angiv en skabelonmappe med manifest.json",
+		                   template_path);
+	if (!S_ISDIR(st.st_mode))
+		return kb_manifest_load(out, ctx, template_path);
+	kb_buf b;
+	kb_buf_init(&b, 8192);
+	int rc = kb_buf_printf(&b, "%s/manifest.json", template_path);
+	if (rc) {
+		kb_buf_free(&b);
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	}
+	if (stat(b.data, &st) != 0)
+		rc = kb_ctx_fail(ctx, KB_EINPUT,
+		                 "skabelonen %s har ingen manifest.json, så klarbrev kender hverken felter eller udfald",
+		                 template_path);
+	else
+		rc = kb_manifest_load(out, ctx, b.data);
+	kb_buf_free(&b);
+	return rc;
+}
+
+/* The case data of a file, or of the JSON written in the front matter. */
+static int load_case(json_t **out, kb_ctx *ctx, const char *path, const char *inline_json, const char *name)
+{
+	kb_case *c = NULL;
+	*out = NULL;
+	int rc = path ? kb_case_load_file(&c, ctx, path) : kb_case_load_buffer(&c, ctx, inline_json, strlen(inline_json), name);
+	if (rc)
+		return rc;
+	*out = json_incref((json_t *)kb_case_json(c));
+	kb_case_free(c);
+	return KB_OK;
+}
+
+int kb_front_matter_load(json_t **manifest, json_t **fields, char **outcome, kb_ctx *ctx, const kb_front_matter *fm,
+                         const char *name)
+{
+	*manifest = *fields = NULL;
+	*outcome = NULL;
+	int rc = KB_OK;
+	if (!fm)
+		return KB_OK;
+	if (fm->template_path && (rc = load_manifest(manifest, ctx, fm->template_path)))
+		goto done;
+	if ((fm->case_path || fm->case_inline) && (rc = load_case(fields, ctx, fm->case_path, fm->case_inline, name)))
+		goto done;
+	if (*manifest && *fields &&
+	    (rc = kb_manifest_validate_case(ctx, *manifest, *fields, fm->case_path ? fm->case_path : name)))
+		goto done;
+	const char *o = fm->outcome ? fm->outcome : kb_manifest_outcome(*manifest, *fields);
+	if (o && !(*outcome = kb_strdup(o)))
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+done:
+	if (rc) {
+		json_decref(*manifest);
+		json_decref(*fields);
+		*manifest = *fields = NULL;
+	}
+	return rc;
+}
+
+/* Sets l's manifest, case and outcome (each reference taken over; outcome copied) and recomputes the outcome. */
+static int letter_take_case(kb_letter *l, kb_ctx *ctx, json_t *manifest, json_t *fields, const char *case_name)
+{
+	if (manifest) {
+		json_decref(l->manifest);
+		l->manifest = manifest;
+	}
+	if (fields) {
+		json_decref(l->fields);
+		l->fields = fields;
+	}
+	if (l->manifest && l->fields && (manifest || fields)) {
+		int rc = kb_manifest_validate_case(ctx, l->manifest, l->fields, case_name ? case_name : l->name);
+		if (rc)
+			return rc;
+	}
+	if (l->outcome_given)
+		return KB_OK;
+	const char *o = kb_manifest_outcome(l->manifest, l->fields);
+	char *copy = o ? kb_strdup(o) : NULL;
+	if (o && !copy)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	free(l->outcome);
+	l->outcome = copy;
+	return KB_OK;
+}
+
+int kb_letter_set_case(kb_letter *l, kb_ctx *ctx, const char *template_path, const char *case_path)
+{
+	json_t *manifest = NULL, *fields = NULL;
+	int rc = KB_OK;
+	if (template_path && (rc = load_manifest(&manifest, ctx, template_path)))
+		return rc;
+	if (case_path && (rc = load_case(&fields, ctx, case_path, NULL, case_path))) {
+		json_decref(manifest);
+		return rc;
+	}
+	return letter_take_case(l, ctx, manifest, fields, case_path);
+}
+
+int kb_letter_apply_front_matter(kb_letter *l, kb_ctx *ctx, const kb_front_matter *fm)
+{
+	json_t *manifest = NULL, *fields = NULL;
+	int rc = KB_OK;
+	if (fm->outcome) {
+		free(l->outcome);
+		if (!(l->outcome = kb_strdup(fm->outcome)))
+			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		l->outcome_given = 1;
+	}
+	if (fm->template_path && (rc = load_manifest(&manifest, ctx, fm->template_path)))
+		return rc;
+	if ((fm->case_path || fm->case_inline) &&
+	    (rc = load_case(&fields, ctx, fm->case_path, fm->case_inline, l->name))) {
+		json_decref(manifest);
+		return rc;
+	}
+	return letter_take_case(l, ctx, manifest, fields, fm->case_path);
 }
 
 int kb_letter_save(const kb_letter *l, kb_ctx *ctx, const char *path)

@@ -38,7 +38,40 @@ struct kb_letter {
 	json_t *fields;       /* the case data (own reference), or NULL */
 	json_t *manifest;     /* the template manifest (own reference), or NULL */
 	char *outcome;        /* or NULL */
+	int outcome_given;    /* 1: the front matter states the outcome; a template or case given later keeps it */
+	int written;          /* 1: opened from a file a person wrote (or saved): its text's origin is "letter", not
+	                         "template" */
 };
+
+/* A letter's front matter: lines between a first line "---" and the next "---" at the start of a .txt letter or a
+ * plugin's example or test file, each "key: value" -- outcome (udfald), case (sag: a .json file, or a JSON object
+ * on the line), template (skabelon: a template folder or its manifest .json). Paths are relative to base_dir (NULL:
+ * as given) and are joined here. */
+typedef struct kb_front_matter {
+	char *outcome;       /* or NULL */
+	char *case_path;     /* or NULL */
+	char *case_inline;   /* the JSON object written on the line, or NULL */
+	char *template_path; /* or NULL */
+	size_t body;         /* bytes of utf8 before the text (0: no front matter) */
+	size_t lines;        /* lines before the text */
+} kb_front_matter;
+
+/* Reads the front matter at the start of utf8[0..len) (a byte order mark first is skipped). No front matter is
+ * KB_OK with out->body 0. A front matter that never closes, an unknown key (with the nearest one), a key twice or a
+ * line without ':' is KB_EINPUT naming name and the line. Free with kb_front_matter_clear(). */
+int kb_front_matter_read(kb_front_matter *out, kb_ctx *ctx, const char *utf8, size_t len, const char *name,
+                         const char *base_dir);
+void kb_front_matter_clear(kb_front_matter *fm);
+
+/* Gives l what a fill of the front matter's template and case would give its checks (kb_letter_set_case), plus
+ * its outcome when it states one. */
+int kb_letter_apply_front_matter(kb_letter *l, kb_ctx *ctx, const kb_front_matter *fm);
+
+/* The manifest, case data and outcome of the front matter fm (NULL: none) as new references/strings (each NULL when
+ * not given): the case checked against the manifest as fill checks it, the outcome stated or else the one fill
+ * would find. For plugin test, whose cases are no kb_letter. */
+int kb_front_matter_load(json_t **manifest, json_t **fields, char **outcome, kb_ctx *ctx, const kb_front_matter *fm,
+                         const char *name);
 
 /* Records that node's text came from origin (copied). */
 int kb_letter_add_origin(kb_letter *l, const xmlNode *node, const char *origin, unsigned flags);

@@ -69,7 +69,7 @@ static const char *const pl_visitor_names[PL_NVISITORS] = { "on_letter", "on_par
 /* The keys a plugin's table may have; anything else is a typo worth telling ("on_sentense"). */
 static const char *const pl_table_keys[] = { "id",      "level",       "description",  "options",   "examples",
 	                                     "on_word", "on_sentence", "on_paragraph", "on_letter", "replace",
-	                                     "avoid",   "message",     "link",         NULL };
+	                                     "avoid",   "message",     "link",         "decisions_only", NULL };
 
 /* One letter being checked by one plugin. */
 typedef struct pl_run {
@@ -111,6 +111,7 @@ typedef struct kb_plugin {
 	int level_set;            /* the config file set its level */
 	size_t phrases_ignored;   /* phrases its ignore line took out */
 	kb_buf options_set;       /* the option keys the config file set, "a, b" */
+	int decisions_only; /* its table says decisions_only = true: it does not run on a text that is no decision */
 	kb_buf cfg_problems; /* problems with its [plugin id] section, one per line */
 } kb_plugin;
 
@@ -2128,6 +2129,12 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 	pl->level = pl_check_level(L, -1, KB_LEVEL_WARNING, "the plugin's table");
 	lua_pop(L, 1);
 
+	lua_getfield(L, idx, "decisions_only");
+	if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+		luaL_error(L, "'decisions_only' must be true or false");
+	pl->decisions_only = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+
 	lua_getfield(L, idx, "description");
 	if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
 		luaL_error(L, "'description' must be a string");
@@ -2509,6 +2516,8 @@ int kb_plugins_run(kb_plugins *ps, kb_ctx *ctx, const kb_check_input *in, kb_fin
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!ps->items[i]->enabled && !ps->items[i]->broken) /* a broken rule set always stops the letter */
 			continue;
+		if (in->not_decision && ps->items[i]->decisions_only && !ps->items[i]->broken)
+			continue;
 		int rc = pl_run_letter(ps->items[i], ctx, in, out);
 		if (rc)
 			return rc;
@@ -2632,8 +2641,9 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 		if (o->id && !strcmp(o->id, pl->id)) {
 			kb_buf b;
 			kb_buf_init(&b, 4096);
-			if (kb_buf_printf(&b, "id '%s' is used by %s too; give each plugin its own id", pl->id,
-			                  o->display) ||
+			if (kb_buf_printf(&b, "id »%s« bruges også af %s; giv pluginnet et andet id (klarbrev plugin list "
+			                  "viser de id'er, der er brugt)",
+			                  pl->id, o->display) ||
 			    pl_make_error_message(&pl->broken, pl, "kunne ikke indlæses", b.data))
 				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 			kb_buf_free(&b);

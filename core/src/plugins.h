@@ -18,6 +18,8 @@ typedef struct kb_check_input {
 	const char *outcome;    /* the outcome field's value ("afslag", ...), or NULL */
 	int not_danish;         /* 1 when the spelling judged the text not Danish ("ikke-dansk"): letter.danish is
 	                           false; 0 (the default) when it is Danish or was not judged */
+	int not_decision;       /* 1: the text is no decision (check --kind tekst): plugins with decisions_only = true
+	                           do not run */
 } kb_check_input;
 
 typedef struct kb_plugins kb_plugins;

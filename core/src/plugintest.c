@@ -6,7 +6,9 @@
  * never gives half a report. The second runs the cases and writes the report.
  */
 #include "plugintest.h"
+#include "checker.h"
 #include "config.h"
+#include "letter.h"
 #include "plugins.h"
 #include "spell.h"
 #include "textmodel.h"
@@ -41,6 +43,8 @@ typedef struct pt_case {
 	pt_mark *marks;
 	size_t nmarks;
 	int bad;
+	json_t *manifest, *fields; /* from the case's front matter, or NULL */
+	char *outcome;             /* stated in the front matter or found as fill finds it, or NULL */
 } pt_case;
 
 typedef struct pt_plugin {
@@ -81,6 +85,9 @@ static void pt_case_clear(pt_case *c)
 	free(c->written);
 	kb_text_free(c->text);
 	free(c->marks);
+	json_decref(c->manifest);
+	json_decref(c->fields);
+	free(c->outcome);
 }
 
 static void pt_plugin_clear(pt_plugin *p)
@@ -186,8 +193,8 @@ static int pt_unmark(char **out, size_t *out_len, pt_case *c, const char *src, s
 	return *out ? KB_OK : KB_ENOMEM;
 }
 
-/* Finds each mark's paragraph in text[0..len) (without marks), line by line as kb_text_from_plain makes
- * paragraphs. Returns 0 or KB_EINPUT with why. */
+/* Finds each mark's paragraph in text[0..len) (without marks), line by line as kb_text_from_letter_lines makes
+ * paragraphs (a heading's '#'s are not in its paragraph). Returns 0 or KB_EINPUT with why. */
 static int pt_place_marks(pt_case *c, const char *text, size_t len, char *why, size_t whysz)
 {
 	size_t base = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
@@ -218,11 +225,17 @@ static int pt_place_marks(pt_case *c, const char *text, size_t len, char *why, s
 			const char *nl = memchr(text + pos, '\n', len - pos);
 			size_t end = nl ? (size_t)(nl - text) : len;
 			size_t lend = end > pos && text[end - 1] == '\r' ? end - 1 : end;
-			int blank = pt_blank(text + pos, lend - pos);
+			int blank = pt_blank(text + pos, lend - pos), level = 0;
+			size_t skip = blank ? 0 : kb_text_heading_mark(text + pos, lend - pos, &level);
 			if (mk->s >= pos && mk->s <= lend) {
-				if (mk->e <= lend && !blank) {
+				if (mk->s < pos + skip && !mk->whole) {
+					snprintf(why, whysz,
+					         "markering %zu står om overskriftens »#«; markér ordene efter »# «", m + 1);
+					return KB_EINPUT;
+				}
+				if (mk->e <= lend && !blank && mk->s >= pos + skip) {
 					mk->para = para;
-					mk->start = mk->s - pos;
+					mk->start = mk->s - pos - skip;
 					mk->len = mk->e - mk->s;
 				}
 				break;
@@ -244,9 +257,22 @@ static int pt_place_marks(pt_case *c, const char *text, size_t len, char *why, s
 	return KB_OK;
 }
 
-/* Reads one case from src: marks, text model. label and written are copied. Problems go to r. */
+/* Adds ctx's message and details (a case that does not fit its manifest lists every problem) as problems. */
+static void pt_ctx_problems(pt_run *r, const char *name, const char *label, const kb_ctx *ctx)
+{
+	const char *msg = kb_ctx_errmsg(ctx);
+	if (!strncmp(msg, label, strlen(label))) /* the front matter's messages name the case already */
+		pt_problem(r, "%s, %s", name, msg);
+	else
+		pt_problem(r, "%s, %s: %s", name, label, msg);
+	for (size_t d = 0; d < kb_ctx_detail_count(ctx); d++)
+		pt_problem(r, "%s, %s: %s", name, label, kb_ctx_detail(ctx, d));
+}
+
+/* Reads one case from src: front matter (its paths relative to base_dir), marks, text model. label and written
+ * are copied. Problems go to r. */
 static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *label, const char *src, size_t len,
-                       int want)
+                       int want, const char *base_dir)
 {
 	/* want: 1 bad (must have marks), 0 ok (must have none), -1 either (test files: marks decide) */
 	char why[512] = "";
@@ -254,7 +280,21 @@ static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *la
 	size_t tlen = 0;
 	pt_case c = { 0 };
 	kb_ctx *tmp = NULL;
-	int rc = pt_unmark(&text, &tlen, &c, src, len, why, sizeof why);
+	kb_front_matter fm = { 0 };
+	int rc = kb_ctx_new(&tmp);
+	if (rc)
+		goto done;
+	rc = kb_front_matter_read(&fm, tmp, src, len, label, base_dir);
+	if (!rc)
+		rc = kb_front_matter_load(&c.manifest, &c.fields, &c.outcome, tmp, &fm, label);
+	if (rc == KB_ENOMEM)
+		goto done;
+	if (rc) {
+		pt_ctx_problems(r, name, label, tmp);
+		rc = KB_OK;
+		goto done;
+	}
+	rc = pt_unmark(&text, &tlen, &c, src + fm.body, len - fm.body, why, sizeof why);
 	if (rc == KB_EINPUT) {
 		pt_problem(r, "%s, %s: %s", name, label, why);
 		goto done;
@@ -279,9 +319,7 @@ static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *la
 		rc = KB_OK;
 		goto done;
 	}
-	if ((rc = kb_ctx_new(&tmp)))
-		goto done;
-	rc = kb_text_from_plain(&c.text, tmp, text, tlen, label);
+	rc = kb_text_from_letter_lines(&c.text, tmp, text, tlen, label);
 	if (rc == KB_ENOMEM)
 		goto done;
 	if (rc) {
@@ -303,6 +341,7 @@ static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *la
 	memset(&c, 0, sizeof c);
 done:
 	pt_case_clear(&c);
+	kb_front_matter_clear(&fm);
 	free(text);
 	kb_ctx_free(tmp);
 	if (rc == KB_ENOMEM)
@@ -356,7 +395,7 @@ static void pt_read_test_files(pt_run *r, pt_plugin *p, const char *file, const 
 		if (rc)
 			pt_problem(r, "%s: %s kan ikke læses: %s", p->name, shown.data + 8, kb_ctx_errmsg(tmp));
 		else
-			pt_add_case(r, p, p->name, shown.data, src, len, -1);
+			pt_add_case(r, p, p->name, shown.data, src, len, -1, path.data);
 		p->nfiles++;
 		free(src);
 	}
@@ -380,6 +419,98 @@ static void pt_load_problem(pt_run *r, const char *name, const char *msg)
 	pt_problem(r, "%.*s", (int)n, msg);
 }
 
+/* 1 when a and b are the same file on disk. */
+static int pt_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The plugin set as check and fill load it -- the bundled plugins, the config's folders -- with the tested files
+ * that are not among them yet last, and the config applied: every problem a letter's check would meet when loading
+ * (a plugin that does not load, an id two plugins have, an option the config gives wrong) is a problem here, in the
+ * words check uses. broken[i] is set for a tested file that cannot load in the set, so it is not named twice. */
+static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller *sp, const char *const *files,
+                        size_t nfiles, int *broken)
+{
+	kb_plugins *ps = NULL;
+	kb_ctx *tmp = NULL;
+	if (kb_ctx_new(&tmp) || kb_plugins_new(&ps, tmp, sp)) {
+		r->oom = 1;
+		goto done;
+	}
+	int rc = KB_OK;
+	if (opts->data_dir)
+		rc = kb_checker_load_plugin_set(ps, tmp, opts->data_dir, opts->config);
+	else
+		kb_plugins_set_config(ps, opts->config);
+	if (rc == KB_ENOMEM) {
+		r->oom = 1;
+		goto done;
+	}
+	if (rc && rc != KB_ENOTFOUND) { /* no bundled plugins/ is fine for a plugin tested on its own */
+		pt_problem(r, "%s", kb_ctx_errmsg(tmp));
+		goto done;
+	}
+	size_t *of = calloc(nfiles ? nfiles : 1, sizeof *of); /* the set's index of each tested file */
+	if (!of) {
+		r->oom = 1;
+		goto done;
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		struct stat st;
+		of[i] = SIZE_MAX;
+		if (stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
+			continue; /* pt_load says why */
+		for (size_t k = 0; k < kb_plugins_count(ps) && of[i] == SIZE_MAX; k++) {
+			kb_plugin_info in;
+			kb_plugins_info(ps, k, &in);
+			if (pt_same_file(in.file, files[i]))
+				of[i] = k;
+		}
+		if (of[i] != SIZE_MAX)
+			continue;
+		rc = opts->names_as_given ? kb_plugins_load_named(ps, tmp, files[i], files[i])
+		                          : kb_plugins_load_file(ps, tmp, files[i]);
+		if (rc == KB_ENOMEM) {
+			r->oom = 1;
+			break;
+		}
+		if (!rc)
+			of[i] = kb_plugins_count(ps) - 1;
+		kb_ctx_clear(tmp);
+	}
+	for (size_t i = 0; i < nfiles && !r->oom; i++) {
+		if (of[i] == SIZE_MAX)
+			continue;
+		kb_plugin_info in;
+		kb_plugins_info(ps, of[i], &in);
+		broken[i] = in.problem != NULL;
+	}
+	for (size_t k = 0; k < kb_plugins_count(ps) && !r->oom; k++) {
+		kb_plugin_info in;
+		kb_plugins_info(ps, k, &in);
+		if (in.problem)
+			pt_load_problem(r, in.name, in.problem);
+	}
+	free(of);
+	if (r->oom)
+		goto done;
+	rc = kb_plugins_check_config(ps, tmp);
+	if (rc == KB_ENOMEM) {
+		r->oom = 1;
+	} else if (rc) {
+		size_t nd = kb_ctx_detail_count(tmp);
+		if (!nd)
+			pt_problem(r, "%s", kb_ctx_errmsg(tmp));
+		for (size_t d = 0; d < nd; d++)
+			pt_problem(r, "%s", kb_ctx_detail(tmp, d));
+	}
+done:
+	kb_plugins_free(ps);
+	kb_ctx_free(tmp);
+}
+
 /* Loads one plugin file and reads its cases. */
 static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, kb_speller *sp, const char *file)
 {
@@ -389,6 +520,11 @@ static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, 
 	kb_buf label;
 	kb_buf_init(&label, 256);
 	kb_ctx *tmp = NULL;
+	char *dir = pt_dirname(file); /* an example's front matter names files from the plugin's folder */
+	if (!dir) {
+		r->oom = 1;
+		goto done;
+	}
 	if (stat(file, &st) != 0) {
 		pt_problem(r, "%s findes ikke", file);
 		goto done;
@@ -449,7 +585,7 @@ static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, 
 			break;
 		}
 		const char *src = is_bad ? bad[i - nok] : ok[i];
-		pt_add_case(r, p, info.name, label.data, src, strlen(src), is_bad);
+		pt_add_case(r, p, info.name, label.data, src, strlen(src), is_bad, dir);
 	}
 	p->nexamples = nok + nbad;
 	pt_read_test_files(r, p, file, info.id);
@@ -458,6 +594,7 @@ done:
 	kb_strv_free(bad);
 	kb_buf_free(&label);
 	kb_ctx_free(tmp);
+	free(dir);
 }
 
 /* ---- running and reporting ---- */
@@ -528,7 +665,7 @@ static int pt_run_case(kb_buf *b, kb_ctx *ctx, pt_plugin *p, const pt_case *c)
 	kb_findings *fs = NULL;
 	if (kb_findings_new(&fs))
 		return KB_ENOMEM;
-	kb_check_input in = { .text = c->text };
+	kb_check_input in = { .text = c->text, .fields = c->fields, .manifest = c->manifest, .outcome = c->outcome };
 	int rc = kb_plugins_run(p->ps, ctx, &in, fs);
 	if (rc) {
 		kb_findings_free(fs);
@@ -611,6 +748,7 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 {
 	pt_run r = { 0 };
 	pt_plugin *plugins = NULL;
+	int *broken = NULL;
 	kb_speller *sp = NULL;
 	kb_buf out;
 	int rc = KB_OK;
@@ -634,8 +772,14 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 	if ((rc = kb_config_add_word_lists(opts->config, sp, ctx)))
 		goto done;
 
+	if (!(broken = calloc(nfiles, sizeof *broken))) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	pt_load_set(&r, opts, sp, files, nfiles, broken);
 	for (size_t i = 0; i < nfiles && !r.oom; i++)
-		pt_load(&r, &plugins[i], opts, sp, files[i]);
+		if (!broken[i])
+			pt_load(&r, &plugins[i], opts, sp, files[i]);
 	if (r.oom) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 		goto done;
@@ -697,6 +841,7 @@ done:
 	for (size_t i = 0; plugins && i < nfiles; i++)
 		pt_plugin_clear(&plugins[i]);
 	free(plugins);
+	free(broken);
 	kb_speller_free(sp);
 	kb_buf_free(&out);
 	return rc;

@@ -9,7 +9,14 @@
  * In a bad case each [[...]] marks where a finding of the plugin must be: a finding with exactly that paragraph,
  * start and length; a mark around the whole text also takes a finding on the letter as a whole (LIX). A bad case
  * passes when every mark has a finding and every finding is at a mark; an ok case when the plugin finds nothing.
- * Each plugin runs alone, with its default options, on letters without case data.
+ * A case may start with a front matter (letter.h: udfald, sag, skabelon; paths from the plugin's folder for an
+ * example, from the test file's folder for a test file): the plugin then sees that outcome, case and manifest, as
+ * check does for a .txt letter. A line "# ..." is a heading, as in a .txt letter; a mark stands after the '#'s.
+ * Each plugin runs alone, with its default options, on letters without case data unless the front matter gives it.
+ * Before that the plugins are loaded as check and fill load them (checker.h): the bundled ones, the config's
+ * folders and the tested files, with the config applied; whatever would stop a letter there (a plugin that does
+ * not load, an id that two plugins have, the config's problems with the plugins) is bad input here, in the same
+ * words.
  */
 #ifndef KB_PLUGINTEST_H
 #define KB_PLUGINTEST_H

@@ -717,7 +717,25 @@ static int tm_blank(const char *s, size_t len)
 	return 1;
 }
 
-int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name)
+size_t kb_text_heading_mark(const char *line, size_t len, int *level)
+{
+	size_t n = 0;
+	*level = 0;
+	while (n < len && n < 9 && line[n] == '#')
+		n++;
+	if (!n || n >= len || (line[n] != ' ' && line[n] != '\t'))
+		return 0;
+	size_t end = n;
+	while (end < len && (line[end] == ' ' || line[end] == '\t'))
+		end++;
+	if (tm_blank(line + end, len - end))
+		return 0; /* "#" alone, or "# " with nothing after it, is text */
+	*level = (int)n;
+	return end;
+}
+
+/* One paragraph a line; letter: 1 for a letter (a line "# ..." is a heading, the text's origin is "letter"). */
+static int tm_from_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name, int letter)
 {
 	const char *name = part_name ? part_name : "text";
 	kb_para_info info = { KB_PART_BODY, part_name, NULL, 0, 0 };
@@ -751,7 +769,12 @@ int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len,
 			goto done;
 		}
 		if (!tm_blank(utf8 + pos, lend - pos)) {
-			rc = kb_text_add_paragraph(t, utf8 + pos, lend - pos, &info, NULL, 0);
+			int level = 0;
+			size_t skip = letter ? kb_text_heading_mark(utf8 + pos, lend - pos, &level) : 0;
+			kb_span span = { .start = 0, .len = lend - pos - skip, .origin = "letter" };
+			info.heading = level;
+			rc = kb_text_add_paragraph(t, utf8 + pos + skip, lend - pos - skip, &info, letter ? &span : NULL,
+			                           letter ? 1 : 0);
 			if (rc == KB_ELIMIT) {
 				rc = kb_ctx_fail(ctx, rc, "%s: line %zu: more than %u paragraphs; split the letter", name,
 				                 line, TM_MAX_PARAGRAPHS);
@@ -771,6 +794,16 @@ int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len,
 done:
 	kb_text_free(t);
 	return rc;
+}
+
+int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name)
+{
+	return tm_from_lines(out, ctx, utf8, len, part_name, 0);
+}
+
+int kb_text_from_letter_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name)
+{
+	return tm_from_lines(out, ctx, utf8, len, part_name, 1);
 }
 
 const kb_span *kb_paragraph_span_at(const kb_paragraph *p, size_t off)

@@ -46,6 +46,15 @@ int kb_text_add_paragraph(kb_text *t, const char *text, size_t len, const kb_par
  * UTF-8; ...". Caller frees *out with kb_text_free(); *out is NULL on failure. */
 int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name);
 
+/* A letter written as plain text (a .txt letter, a plugin's example or test file): as kb_text_from_plain, and a
+ * line that starts with one to nine '#' and a space or tab is a heading of that level ("# Afgørelse" is level 1,
+ * "## Begrundelse" level 2); the paragraph's text leaves the marks and the blanks after them out. Every paragraph's
+ * text has the origin "letter" (written by a person, not from a template). */
+int kb_text_from_letter_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name);
+/* The heading mark at the start of line[0..len) as kb_text_from_letter_lines reads it: the bytes to leave out ('#'s
+ * and the blanks after them) with *level their number, or 0 and *level 0 when the line is no heading. */
+size_t kb_text_heading_mark(const char *line, size_t len, int *level);
+
 /* The span of p that covers byte offset off (the last span when off == len); NULL when p has no spans. */
 const kb_span *kb_paragraph_span_at(const kb_paragraph *p, size_t off);
 /* The origin of p's text at off: the span's origin, or "template" when p has no spans. Borrowed. */

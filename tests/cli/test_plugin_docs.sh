@@ -17,11 +17,12 @@ awk -v dir="$D" '
 
 n=$(ls "$D"/*.lua 2>/dev/null | wc -l)
 [ "$n" -ge 5 ] && pass || fail "the guide has at least 5 tested plugins (the smallest, a pitfall, three examples); found $n"
-for name in mit-foerste kancellisprog cpr klagevejledning lange-ord; do
+for name in mit-foerste stive-vendinger cpr klagevejledning lange-ord; do
   [ -s "$D/$name.lua" ] && pass || fail "the guide's $name.lua was not extracted"
 done
 [ -s "$D/kommune.ini" ] && pass || fail "the guide's config file was not extracted"
 
+# with the bundled plugins beside them, as check loads them: the guide's ids are free
 run "$KLARBREV" plugin test "$D"/*.lua; expect_rc 0 "every plugin of the guide passes its examples"
 expect_in "$T/stdout" " 0 fejlet" "nothing failed"
 
@@ -50,18 +51,59 @@ for line in 'FEJL mit-foerste.lua, eksempel bad 1: »Den [[pågældende]] får h
   expect_in "$T/fail.out" "$line" "plugin test prints what the guide shows"
 done
 
+# the worked example: a rule that depends on the outcome and is limited to one heading's section. It passes plugin
+# test with the config, and check (front matter; --template --case) and fill find the same thing.
+for f in klagefrist.lua klagefrist-brev.txt klagefrist.ini; do
+  [ -s "$D/$f" ] && pass || fail "the guide's $f was not extracted"
+done
+W=$T/klagefrist
+mkdir -p "$W/regler"
+cp "$D/klagefrist.lua" "$W/regler/"
+cp "$D/klagefrist.ini" "$D/klagefrist-brev.txt" "$W/"
+run "$KLARBREV" plugin test "$W/regler/klagefrist.lua" --config "$W/klagefrist.ini"
+expect_rc 0 "the worked example passes plugin test with the config"
+expect_in "$T/stdout" "4 tilfælde bestået" "its four examples ran"
+shown=$(grep -m1 '^FEJL \[klagefrist' "$DOC")
+[ -n "$shown" ] && pass || fail "the guide shows check's finding for the worked example"
+(cd "$W" && "$KLARBREV" check klagefrist-brev.txt --config klagefrist.ini >"$T/kf.out" 2>&1)
+expect_in "$T/kf.out" "$shown" "check of the guide's .txt letter prints what the guide shows"
+tail -n +4 "$W/klagefrist-brev.txt" >"$W/uden-forside.txt"
+run "$KLARBREV" check "$W/uden-forside.txt" --config "$W/klagefrist.ini"
+expect_not_in "$T/stdout" "[klagefrist" "without an outcome the rule says nothing"
+run "$KLARBREV" check "$W/klagefrist-brev.txt" --config "$W/klagefrist.ini" --kind tekst
+expect_not_in "$T/stdout" "[klagefrist" "decisions_only: not run on a text"
+TPL=$KB_SRC/templates/afslag-kontanthjaelp
+kf_findings() { python3 -c '
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["rule"] == "klagefrist":
+        print(f.get("paragraph"), f.get("text"), f["message"])' "$1"; }
+run "$KLARBREV" fill "$TPL" "$TPL/example.json" -o "$W/brev.docx" --draft "$W/udkast.docx" --config "$W/klagefrist.ini" --format json
+expect_rc 1 "fill with the config is stopped by the rule"
+kf_findings "$T/stdout" >"$W/fill.kf"
+[ "$(wc -l <"$W/fill.kf")" -eq 1 ] && pass || fail "fill finds the heading once: $(cat "$W/fill.kf")"
+grep -q "Sådan klager du" "$W/fill.kf" && pass || fail "fill's finding is on the heading about complaints"
+run "$KLARBREV" check "$W/udkast.docx" --template "$TPL" --case "$TPL/example.json" --config "$W/klagefrist.ini" --format json
+kf_findings "$T/stdout" >"$W/check.kf"
+expect_same "$W/check.kf" "$W/fill.kf" "check --template --case finds what fill found"
+run "$KLARBREV" check "$W/udkast.docx" --config "$W/klagefrist.ini"
+expect_not_in "$T/stdout" "[klagefrist" "check without the template knows no outcome"
+printf '[klarbrev]\nplugin_folder = regler\n' >"$W/standard.ini"
+run "$KLARBREV" fill "$TPL" "$TPL/example.json" -o "$W/brev.docx" --config "$W/standard.ini"
+expect_not_in "$T/stdout" "[klagefrist" "with its default options the template's klagevejledning passes"
+
 # the guide's config file, as printed, against klarbrev's bundled plugins: every plugin and option it names is one
-# of theirs; the municipality's folder holds the guide's own plugins (not its kancellisprog example: that id is taken
-# by the bundled plugin)
+# of theirs; the municipality's folder holds the guide's own plugins
 mkdir -p "$T/data"
 cp -r "$KB_SRC/dictionaries" "$KB_SRC/plugins" "$T/data/"
 export KLARBREV_DATA=$T/data
 mkdir -p "$D/regler" "$D/ordlister"
-cp "$D/mit-foerste.lua" "$D/cpr.lua" "$D/klagevejledning.lua" "$D/regler/"
+cp "$D/mit-foerste.lua" "$D/stive-vendinger.lua" "$D/cpr.lua" "$D/klagevejledning.lua" "$D/regler/"
 printf 'Xyqwerte\n' >"$D/ordlister/kommune.dic"
 run "$KLARBREV" plugin list --config "$D/kommune.ini"; expect_rc 0 "the guide's config file is read"
 for id in $(sed -n 's/^\[plugin \([a-z0-9_-]*\)\].*/\1/p' "$D/kommune.ini"); do
-  [ -e "$KB_SRC/plugins/$id.lua" ] && pass || fail "the guide's config names $id, which is not a bundled plugin"
+  [ -e "$KB_SRC/plugins/$id.lua" ] || [ -e "$D/regler/$id.lua" ] && pass ||
+    fail "the guide's config names $id, which is neither bundled nor one of the guide's plugins in its folder"
 done
 expect_in "$T/stdout" "tone: slået fra" "enabled = no"
 expect_in "$T/stdout" 'indstillinger:  { allow = { "endvidere", "jf." } } (ændret af opsætningsfilen: allow)' \

@@ -469,7 +469,7 @@ static void test_plugins__two_plugins_with_one_id_break_the_second(void)
 	kb_findings *fs = run(ps, "Brev.");
 	KB_CHECK_INT(count_rule(fs, "good"), 1);
 	KB_CHECK_INT(count_rule(fs, "plugin"), 1);
-	KB_CHECK(contains(nth(fs, "plugin", 0) ? nth(fs, "plugin", 0)->message : NULL, "plugins/good.lua too"));
+	KB_CHECK(contains(nth(fs, "plugin", 0) ? nth(fs, "plugin", 0)->message : NULL, "bruges også af plugins/good.lua"));
 	kb_findings_free(fs);
 	kb_plugins_free(ps);
 }

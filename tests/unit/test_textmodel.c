@@ -653,6 +653,52 @@ static void test_textmodel__metrics_count_every_part(void)
 	kb_text_free(t);
 }
 
+static kb_text *letter_lines(const char *s)
+{
+	kb_text *t = NULL;
+	kb_ctx *ctx = NULL;
+	if (kb_ctx_new(&ctx) != KB_OK)
+		return NULL;
+	if (kb_text_from_letter_lines(&t, ctx, s, strlen(s), "brev.txt") != KB_OK)
+		fprintf(stderr, "  kb_text_from_letter_lines: %s\n", kb_ctx_errmsg(ctx));
+	kb_ctx_free(ctx);
+	return t;
+}
+
+static void test_textmodel__txt_letter_line_with_hash_is_a_heading(void)
+{
+	kb_text *t = letter_lines("# Afgørelse\nDu får ikke hjælp.\n##  Sådan klager du\n#ikke en overskrift\n# \n");
+	KB_CHECK(t != NULL);
+	if (!t)
+		return;
+	KB_CHECK_INT(t->nparas, 5);
+	KB_CHECK_INT(t->paras[0].heading, 1);
+	KB_CHECK_STR(t->paras[0].text, "Afgørelse");
+	KB_CHECK_INT(t->paras[1].heading, 0);
+	KB_CHECK_INT(t->paras[2].heading, 2);
+	KB_CHECK_STR(t->paras[2].text, "Sådan klager du");
+	KB_CHECK_INT(t->paras[3].heading, 0); /* no blank after '#' */
+	KB_CHECK_STR(t->paras[3].text, "#ikke en overskrift");
+	KB_CHECK_INT(t->paras[4].heading, 0); /* '#' with nothing after it is text */
+	kb_text_free(t);
+	/* plain text (a phrase, klarbrev.words) keeps its '#' */
+	t = plain("# Afgørelse\n");
+	KB_CHECK_INT(t ? t->paras[0].heading : -1, 0);
+	kb_text_free(t);
+}
+
+static void test_textmodel__txt_letter_text_comes_from_the_letter(void)
+{
+	kb_text *t = letter_lines("Du får ikke hjælp.\n# Klage\n");
+	KB_CHECK(t != NULL);
+	if (!t)
+		return;
+	KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[0], 0), "letter");
+	KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[0], t->paras[0].words[2].start), "letter");
+	KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[1], 0), "letter");
+	kb_text_free(t);
+}
+
 KB_TESTS(KB_TEST(test_textmodel__dk1_ordinal_does_not_end_a_period),
          KB_TEST(test_textmodel__dk2_six_letters_with_ae_oe_are_not_long),
          KB_TEST(test_textmodel__dk3_abbreviations_and_paragraph_sign),
@@ -681,4 +727,6 @@ KB_TESTS(KB_TEST(test_textmodel__dk1_ordinal_does_not_end_a_period),
          KB_TEST(test_textmodel__from_plain_refuses_text_over_the_limit),
          KB_TEST(test_textmodel__invalid_bytes_become_replacement_chars_and_spans_follow),
          KB_TEST(test_textmodel__origin_at_follows_spans), KB_TEST(test_textmodel__spans_must_cover_the_text),
-         KB_TEST(test_textmodel__paragraph_info_is_copied), KB_TEST(test_textmodel__metrics_count_every_part))
+         KB_TEST(test_textmodel__paragraph_info_is_copied), KB_TEST(test_textmodel__metrics_count_every_part),
+         KB_TEST(test_textmodel__txt_letter_line_with_hash_is_a_heading),
+         KB_TEST(test_textmodel__txt_letter_text_comes_from_the_letter))
