@@ -8,6 +8,7 @@
  * numbers, are never repeated in a message: messages end up in terminals and logs.
  */
 #include "manifest.h"
+#include "expr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -413,14 +414,6 @@ done:
 
 /* ---- the case against the manifest ---- */
 
-static int days_in_month(long y, long m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 static int digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -436,80 +429,6 @@ static long digits(const char *s, size_t n)
 		v = v * 10 + (s[i] - '0');
 	}
 	return v;
-}
-
-/* "HH:MM", "HH:MM:SS", "HH:MM:SS.fff", each optionally followed by "Z", "+HH:MM" or "-HHMM". */
-static int iso_time_ok(const char *s)
-{
-	if (digits(s, 2) < 0 || digits(s, 2) > 23 || s[2] != ':' || digits(s + 3, 2) < 0 || digits(s + 3, 2) > 59)
-		return 0;
-	s += 5;
-	if (*s == ':') {
-		if (digits(s + 1, 2) < 0 || digits(s + 1, 2) > 60)
-			return 0;
-		s += 3;
-		if (*s == '.' || *s == ',') {
-			s++;
-			if (!digit(*s))
-				return 0;
-			while (digit(*s))
-				s++;
-		}
-	}
-	if (*s == 'Z')
-		return s[1] == '\0';
-	if (*s == '+' || *s == '-') {
-		s++;
-		if (digits(s, 2) < 0 || digits(s, 2) > 23)
-			return 0;
-		s += 2;
-		if (*s == ':')
-			s++;
-		return digits(s, 2) >= 0 && digits(s, 2) <= 59 && s[2] == '\0';
-	}
-	return *s == '\0';
-}
-
-/* "2026-11-28", optionally with a time after "T" or a space. */
-static int iso_date_ok(const char *s)
-{
-	long y = digits(s, 4), m = -1, d = -1;
-	if (y >= 0 && s[4] == '-')
-		m = digits(s + 5, 2);
-	if (m >= 0 && s[7] == '-')
-		d = digits(s + 8, 2);
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-		return 0;
-	if (s[10] == '\0')
-		return 1;
-	return (s[10] == 'T' || s[10] == ' ') && iso_time_ok(s + 11);
-}
-
-/* "28. november 2026", "1. marts 2027": a date already written out, as the dato formatter writes it. */
-static int danish_date_ok(const char *s)
-{
-	static const char *const months[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
-	                                     "juli",   "august",  "september", "oktober", "november", "december"};
-	size_t nd = digit(s[0]) ? (digit(s[1]) ? 2 : 1) : 0;
-	long d = nd ? digits(s, nd) : -1;
-	if (d < 1 || s[nd] != '.' || s[nd + 1] != ' ')
-		return 0;
-	const char *p = s + nd + 2;
-	for (long m = 1; m <= 12; m++) {
-		size_t n = strlen(months[m - 1]);
-		int same = 1;
-		for (size_t i = 0; i < n && same; i++) {
-			char c = p[i];
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c - 'A' + 'a');
-			same = c == months[m - 1][i];
-		}
-		if (!same || p[n] != ' ')
-			continue;
-		long y = digits(p + n + 1, 4);
-		return y >= 1 && p[n + 5] == '\0' && d <= days_in_month(y, m);
-	}
-	return 0;
 }
 
 /* "0101901234" or "010190-1234"; the date part loosely (day 01-31, month 01-12): CPR numbers without a valid
@@ -669,8 +588,24 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 		ok = s != NULL;
 	else if (is_type(type, "cpr"))
 		ok = s && cpr_ok(s);
-	else if (is_type(type, "date"))
-		ok = s && (iso_date_ok(s) || danish_date_ok(s));
+	else if (is_type(type, "date")) {
+		/* the dato formatter reads dates with the same function, so a date that passes here prints */
+		kb_date dt;
+		char why[160];
+		ok = s && !kb_date_parse(&dt, why, sizeof why, s, json_string_length(v));
+		if (!ok && s && strncmp(why, "er ikke en dag", 14) == 0) {
+			if (sensitive) {
+				PROBLEM(&cs->st, "feltet \"%s\"%s%s%s skal være en dato, men værdien %s (den vises ikke, "
+				        "fordi den er en personoplysning)", name, open, label ? label : "", close, why);
+			} else {
+				if (describe(&cs->val, v))
+					cs->st.oom = 1;
+				PROBLEM(&cs->st, "feltet \"%s\"%s%s%s skal være en dato, men %s %s", name, open,
+				        label ? label : "", close, cs->val.data ? cs->val.data : "", why);
+			}
+			return;
+		}
+	}
 	else if (is_type(type, "amount") || is_type(type, "number"))
 		ok = json_is_number(v) || (s && numeric_ok(s));
 	else if (is_type(type, "bool"))

@@ -246,6 +246,17 @@ static void test_manifest__each_type_right_and_wrong(void)
 	kb_ctx_free(ctx);
 }
 
+/* "2026-02-30" has the form ÅÅÅÅ-MM-DD; the message says what is wrong with it: there is no such day. */
+static void test_manifest__a_date_that_is_no_day_is_told_so(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(validate_with(ctx, "sag.dato", "\"2026-02-30\""), KB_EDATA);
+	KB_CHECK(has_detail(ctx, "feltet \"sag.dato\" (Brevets dato) skal være en dato, men \"2026-02-30\" er ikke en "
+	                         "dag i kalenderen: februar 2026 har 28 dage"));
+	kb_ctx_free(ctx);
+}
+
 static void test_manifest__required_missing_null_and_empty_are_missing(void)
 {
 	kb_ctx *ctx;
@@ -611,6 +622,7 @@ KB_TESTS(KB_TEST(test_manifest__outcome_from_the_case_or_the_manifest), KB_TEST(
          KB_TEST(test_manifest__cli_test_manifest_is_clean), KB_TEST(test_manifest__test_manifest_passes_its_own_check),
          KB_TEST(test_manifest__good_case_with_extra_fields_is_clean),
          KB_TEST(test_manifest__each_type_right_and_wrong),
+         KB_TEST(test_manifest__a_date_that_is_no_day_is_told_so),
          KB_TEST(test_manifest__required_missing_null_and_empty_are_missing),
          KB_TEST(test_manifest__group_that_is_not_an_object_is_named),
          KB_TEST(test_manifest__wrong_type_message_shows_what_was_given),
