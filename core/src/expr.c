@@ -1063,6 +1063,15 @@ static int check_args(kb_ctx *ctx, const char *path, const struct fmt_def *d, co
 	                   d->name, want, f->nargs, d->example);
 }
 
+int kb_format_check(kb_ctx *ctx, const char *path, const kb_expr_fmt *f)
+{
+	const struct fmt_def *d = fmt_find(f->name);
+	if (!d)
+		return kb_ctx_fail(ctx, KB_EINPUT, "feltet \"%s\": ukendt formatering \"%s\"; kendte er: %s", path, f->name,
+		                   fmt_names);
+	return check_args(ctx, path, d, f);
+}
+
 int kb_expr_eval(json_t **out, kb_ctx *ctx, const kb_expr *e, const kb_scope *s)
 {
 	int rc = 0;

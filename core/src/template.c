@@ -343,7 +343,20 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 			tag_problem(ctx, t, tag, "%s: ukendt formatering \"%s\"; kendte er: %s", tag->raw,
 			            tag->expr.fmts[i].name, kb_format_list());
 			ok = 0;
+			continue;
 		}
+		/* a wrong argument (dato "krot") is the template's mistake: say so here, not to the caseworker at fill
+		 * time as if the case were wrong */
+		if (kb_ctx_new(&sub))
+			return 0;
+		if (kb_format_check(sub, tag->expr.path, &tag->expr.fmts[i])) {
+			const char *msg = kb_ctx_errmsg(sub);
+			const char *colon = strstr(msg, "\": ");
+			tag_problem(ctx, t, tag, "%s: %s", tag->raw, colon ? colon + 3 : msg);
+			ok = 0;
+		}
+		kb_ctx_free(sub);
+		sub = NULL;
 	}
 	return ok;
 }

@@ -582,6 +582,28 @@ static void test_template__problems_show_the_text_around_the_tag(void)
 	finish(NULL, ctx);
 }
 
+/* A formatter's wrong argument is the template's mistake: lint says so, and fill does not blame the case. */
+static void test_template__lint_checks_formatter_arguments(void)
+{
+	KB_CHECK(docxfix_make(TMP("fmtarg.docx"), P(R("Dato: {{sag.dato | dato \"krot\"}} og {{n | tal \"99\"}}.")),
+	                      NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("fmtarg.docx"), NULL), KB_ETEMPLATE);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 2);
+	int dato = 0, tal = 0;
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++) {
+		dato |= strstr(kb_ctx_detail(ctx, i), "{{sag.dato | dato \"krot\"}}: formateringen dato kender ikke "
+		                                      "\"krot\"; skriv dato \"kort\"") != NULL;
+		tal |= strstr(kb_ctx_detail(ctx, i), "formateringen tal skal have et antal decimaler") != NULL;
+	}
+	KB_CHECK(dato && tal);
+	kb_template *t = NULL;
+	KB_CHECK_INT(kb_template_open(&t, ctx, TMP("fmtarg.docx"), NULL), KB_ETEMPLATE);
+	kb_template_free(t);
+	kb_ctx_free(ctx);
+}
+
 static void test_template__set_delimiters_inside_a_document(void)
 {
 	check_body(P(R("{{=[ ]=}}")) P(R("[a] og {{a}}")) P(R("[={{ }}=]{{a}}")), "{\"a\":\"x\"}", "x og {{a}}|x|");
@@ -1117,7 +1139,7 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__problems_show_the_text_around_the_tag),
          KB_TEST(test_template__fields_skeleton_follows_what_sections_use),
          KB_TEST(test_template__fields_skeleton_merges_a_section_used_twice),
-         KB_TEST(test_template__set_delimiters_inside_a_document),
+         KB_TEST(test_template__set_delimiters_inside_a_document), KB_TEST(test_template__lint_checks_formatter_arguments),
          KB_TEST(test_template__missing_field_inside_a_loop_names_the_field),
          KB_TEST(test_template__runaway_loops_hit_a_limit), KB_TEST(test_template__huge_output_hits_a_limit),
          KB_TEST(test_template__static_letter_has_every_section_once_and_no_tags),
