@@ -2522,6 +2522,35 @@ static unsigned value_flags(const render_state *rs, const char *path)
 	return flags ? flags : kb_manifest_field_flags(m, path);
 }
 
+/* The manifest's entry for the field a tag names, found as value_flags finds it; NULL when not declared. */
+static const json_t *tag_field(const render_state *rs, const char *path)
+{
+	const json_t *m = rs->t->manifest;
+	if (!m)
+		return NULL;
+	kb_buf full;
+	kb_buf_init(&full, 8192);
+	const json_t *f = NULL;
+	for (size_t k = rs->nsections; k > 0 && !f; k--) {
+		full.len = 0;
+		int rc = 0;
+		for (size_t s = 0; s < k && !rc; s++)
+			if (strcmp(rs->sections[s], ".") != 0)
+				rc = kb_buf_adds(&full, rs->sections[s]) || kb_buf_adds(&full, ".");
+		if (!rc && !kb_buf_adds(&full, path))
+			f = kb_manifest_field(m, full.data);
+	}
+	kb_buf_free(&full);
+	return f ? f : kb_manifest_field(m, path);
+}
+
+/* 1 when the manifest declares the tag's field and does not require it: left out, it is simply not written. */
+static int optional_field(const render_state *rs, const char *path)
+{
+	const json_t *f = tag_field(rs, path);
+	return f && !json_is_true(json_object_get(f, "required"));
+}
+
 static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 {
 	xmlUnsetProp(m, (const xmlChar *)KB_TAG_ATTR);
@@ -2545,11 +2574,23 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 		return set_text(m, "", 0);
 	}
 	kb_ctx_free(sub);
+	if (!v && optional_field(rs, tag->expr.path)) {
+		/* an optional field the case leaves out: nothing is written, and a paragraph that held only it goes,
+		 * as a paragraph that held only a section does */
+		drop_marker(m);
+		return KB_OK;
+	}
 	if (!v) {
 		report_place(rs, tag, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", NULL);
 		return set_text(m, "", 0);
 	}
 	char *text = kb_value_text(v);
+	if (text && !*text && optional_field(rs, tag->expr.path)) {
+		free(text);
+		json_decref(v);
+		drop_marker(m);
+		return KB_OK;
+	}
 	if (!text) {
 		report_place(
 		    rs, tag,

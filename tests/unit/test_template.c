@@ -986,6 +986,62 @@ static void test_template__partial_among_many_tags(void)
 #define FLD(type) "<w:r><w:fldChar w:fldCharType=\"" type "\"/></w:r>"
 #define INSTR(x)  "<w:r><w:instrText xml:space=\"preserve\">" x "</w:instrText></w:r>"
 
+/* ---- templates with a manifest ---- */
+
+/* Writes the template folder TMP("mdir") (letter.docx from body, manifest.json) and renders json with it; returns
+ * the letter (the template lives until finish()). */
+static kb_letter *render_dir(kb_ctx *ctx, const char *body, const char *manifest, const char *json, int *rc)
+{
+	mkdir(TMP("mdir"), 0755);
+	write_file(TMP("mdir/manifest.json"), manifest);
+	if (docxfix_make(TMP("mdir/letter.docx"), body, NULL, NULL) != 0)
+		return NULL;
+	return render(ctx, TMP("mdir"), json, rc, NULL);
+}
+
+static char *letter_paras(const kb_letter *l)
+{
+	kb_buf b;
+	kb_buf_init(&b, 1 << 20);
+	const kb_text *t = l ? kb_letter_text(l) : NULL;
+	for (size_t i = 0; t && i < t->nparas; i++) {
+		kb_buf_adds(&b, t->paras[i].text);
+		kb_buf_adds(&b, "|");
+	}
+	return kb_buf_detach(&b);
+}
+
+/* "required": false means the case may leave the field out: it is not written, and a paragraph that held only it
+ * goes; an optional group left out or null drops its section. */
+static void test_template__optional_field_left_out_renders_as_nothing(void)
+{
+	const char *manifest = "{\"title\": \"x\", \"fields\": {\"navn\": {\"type\": \"name\", \"required\": true},"
+	                       " \"tlf\": {\"type\": \"text\"}, \"rep.navn\": {\"type\": \"name\"}}}";
+	const char *body = P(R("Kære {{navn}}")) P(R("{{tlf}}")) P(R("Ring på {{tlf}}.")) P(R("{{#rep}}"))
+	    P(R("Partsrepræsentant: {{rep.navn}}")) P(R("{{/rep}}")) P(R("Slut"));
+	const char *cases[][2] = {
+	    {"{\"navn\": \"Ib\"}", "Kære Ib|Ring på .|Slut|"},
+	    {"{\"navn\": \"Ib\", \"tlf\": null, \"rep\": null}", "Kære Ib|Ring på .|Slut|"},
+	    {"{\"navn\": \"Ib\", \"tlf\": \"\"}", "Kære Ib|Ring på .|Slut|"},
+	    {"{\"navn\": \"Ib\", \"tlf\": \"12\", \"rep\": {\"navn\": \"Bo\"}}",
+	     "Kære Ib|12|Ring på 12.|Partsrepræsentant: Bo|Slut|"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		kb_ctx *ctx;
+		kb_ctx_new(&ctx);
+		int rc = 0;
+		kb_letter *l = render_dir(ctx, body, manifest, cases[i][0], &rc);
+		KB_CHECK_INT(rc, 0);
+		if (rc)
+			fprintf(stderr, "  %s: %s (%s)\n", cases[i][0], kb_ctx_errmsg(ctx),
+			        kb_ctx_detail_count(ctx) ? kb_ctx_detail(ctx, 0) : "");
+		char *got = letter_paras(l);
+		KB_CHECK_STR(got, cases[i][1]);
+		free(got);
+		finish(l, ctx);
+	}
+}
+
 static void test_template__mergefields_simple_and_complex_with_switches(void)
 {
 	check_body(
@@ -1147,6 +1203,7 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__text_partial_in_its_own_paragraph_becomes_paragraphs),
          KB_TEST(test_template__docx_partial_keeps_its_formatting_and_tags),
          KB_TEST(test_template__missing_and_circular_partials_are_reported),
+         KB_TEST(test_template__optional_field_left_out_renders_as_nothing),
          KB_TEST(test_template__mergefields_simple_and_complex_with_switches),
          KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled),
          KB_TEST(test_template__controls_bound_to_document_data_or_tagged_with_data_are_not_fields),
