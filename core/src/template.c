@@ -1314,6 +1314,9 @@ typedef struct render_state {
 	 * tag inside {{#ydelser}} finds the manifest's "ydelser.beløb" */
 	const char *sections[KB_MAX_SECTION_DEPTH + 1];
 	size_t nsections;
+	/* where each frame of the scope is in the case, for origins: "hjaelpemidler[2]" for the third item of
+	 * {{#hjaelpemidler}}; owned, indexed like scope.frames ([0], the case itself, stays NULL) */
+	char *frame_paths[KB_MAX_SECTION_DEPTH + 2];
 } render_state;
 
 static long marker_index(const xmlNode *n)
@@ -2551,6 +2554,69 @@ static int optional_field(const render_state *rs, const char *path)
 	return f && !json_is_true(json_object_get(f, "required"));
 }
 
+/* The path of a tag's field in the case, with list indexes: {{navn}} inside the third item of {{#hjaelpemidler}} is
+ * "hjaelpemidler[2].navn". The frame that the first name is found in (as kb_scope_lookup finds it) gives the
+ * prefix. */
+static int case_path(kb_buf *out, const render_state *rs, const char *path)
+{
+	out->len = 0;
+	size_t top = rs->scope.n ? rs->scope.n - 1 : 0, at = 0;
+	if (!strcmp(path, ".")) {
+		at = top;
+	} else {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+		for (size_t i = rs->scope.n; i-- > 0;) {
+			if (json_is_object(rs->scope.frames[i]) && json_object_getn(rs->scope.frames[i], path, n)) {
+				at = i;
+				break;
+			}
+		}
+	}
+	const char *prefix = at && at < KB_MAX_SECTION_DEPTH + 2 ? rs->frame_paths[at] : NULL;
+	if (!prefix)
+		return kb_buf_adds(out, path);
+	if (!strcmp(path, "."))
+		return kb_buf_adds(out, prefix);
+	int rc = kb_buf_adds(out, prefix);
+	if (!rc)
+		rc = kb_buf_addc(out, '.');
+	return rc ? rc : kb_buf_adds(out, path);
+}
+
+/* Pushes frame v for a section whose value sits at base in the case (item ix of it when ix >= 0). */
+static int push_frame(render_state *rs, const json_t *v, const char *base, long ix)
+{
+	size_t at = rs->scope.n;
+	if (at >= KB_MAX_SECTION_DEPTH + 2)
+		return kb_ctx_fail(rs->ctx, KB_ELIMIT, "%s: sektionerne er lagt i hinanden i mere end %d niveauer",
+		                   rs->t->path, KB_MAX_SECTION_DEPTH);
+	kb_buf b;
+	kb_buf_init(&b, 65536);
+	int rc = kb_buf_adds(&b, base);
+	if (!rc && ix >= 0)
+		rc = kb_buf_printf(&b, "[%ld]", ix);
+	if (!rc)
+		rc = kb_scope_push(&rs->scope, v);
+	if (rc) {
+		kb_buf_free(&b);
+		return rc == KB_ELIMIT ? KB_ENOMEM : rc;
+	}
+	free(rs->frame_paths[at]);
+	rs->frame_paths[at] = kb_buf_detach(&b);
+	return KB_OK;
+}
+
+static void pop_frame(render_state *rs)
+{
+	size_t at = rs->scope.n;
+	if (at && at < KB_MAX_SECTION_DEPTH + 2) {
+		free(rs->frame_paths[at - 1]);
+		rs->frame_paths[at - 1] = NULL;
+	}
+	kb_scope_pop(&rs->scope);
+}
+
 static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 {
 	xmlUnsetProp(m, (const xmlChar *)KB_TAG_ATTR);
@@ -2621,7 +2687,15 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 	}
 	kb_buf org;
 	kb_buf_init(&org, 4096);
-	rc = kb_buf_printf(&org, "field:%s", tag->expr.path);
+	rc = kb_buf_adds(&org, "field:");
+	if (!rc) {
+		kb_buf cp;
+		kb_buf_init(&cp, 65536);
+		rc = case_path(&cp, rs, tag->expr.path);
+		if (!rc)
+			rc = kb_buf_add(&org, cp.data, cp.len);
+		kb_buf_free(&cp);
+	}
 	if (!rc)
 		rc = write_value(rs->l, m, text, org.data, value_flags(rs, tag->expr.path));
 	kb_buf_free(&org);
@@ -2838,6 +2912,10 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 	size_t unit_nodes = 0;
 	for (size_t u = 0; u < unit.n; u++)
 		unit_nodes += count_nodes(unit.items[u]);
+	kb_buf base;
+	kb_buf_init(&base, 65536);
+	if (!rc && !rs->dry && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH)
+		rc = case_path(&base, rs, tag->expr.path);
 	if (!rc && !rs->dry && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH) {
 		rs->sections[rs->nsections++] = tag->expr.path;
 		int truthy = kb_value_truthy(v);
@@ -2849,21 +2927,22 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 			json_t *item;
 			json_array_foreach(v, ix, item)
 			{
-				if ((rc = kb_scope_push(&rs->scope, item)))
+				if ((rc = push_frame(rs, item, base.data ? base.data : "", (long)ix)))
 					break;
 				rc = render_copy(rs, unit.items, unit.n, unit_nodes);
-				kb_scope_pop(&rs->scope);
+				pop_frame(rs);
 				if (rc)
 					break;
 			}
 		} else if (truthy) {
-			if (!(rc = kb_scope_push(&rs->scope, v))) {
+			if (!(rc = push_frame(rs, v, base.data ? base.data : "", -1))) {
 				rc = render_copy(rs, unit.items, unit.n, unit_nodes);
-				kb_scope_pop(&rs->scope);
+				pop_frame(rs);
 			}
 		}
 		rs->nsections--;
 	}
+	kb_buf_free(&base);
 	for (size_t u = 0; u < unit.n; u++)
 		free_node(unit.items[u]);
 	kb_nodevec_free(&unit);

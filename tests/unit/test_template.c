@@ -1042,6 +1042,39 @@ static void test_template__optional_field_left_out_renders_as_nothing(void)
 	}
 }
 
+/* A value in a list item carries its whole path in the case, with the item's index, so a finding can say which
+ * item to fix ("hjaelpemidler[1].navn"), inside nested sections and through outer names too. */
+static void test_template__value_in_a_list_item_has_its_indexed_path_as_origin(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	kb_letter *l = render(ctx,
+	                      (docxfix_make(TMP("origin.docx"),
+	                                    P(R("{{#sag}}{{#hjaelpemidler}}")) P(R("{{navn}}: {{nummer}}"))
+	                                        P(R("{{#dele}}{{.}}{{/dele}}")) P(R("{{/hjaelpemidler}}{{/sag}}")),
+	                                    NULL, NULL),
+	                       TMP("origin.docx")),
+	                      "{\"nummer\": \"7\", \"sag\": {\"hjaelpemidler\": [{\"navn\": \"Rollator\", \"dele\": [\"hjul\"]},"
+	                      " {\"navn\": \"Kørestol\", \"dele\": [\"sæde\", \"ryg\"]}]}}",
+	                      &rc, NULL);
+	KB_CHECK_INT(rc, 0);
+	if (rc)
+		fprintf(stderr, "  %s (%s)\n", kb_ctx_errmsg(ctx), kb_ctx_detail_count(ctx) ? kb_ctx_detail(ctx, 0) : "");
+	if (l && kb_letter_text(l)->nparas >= 4) {
+		const kb_text *t = kb_letter_text(l);
+		KB_CHECK_STR(t->paras[2].text, "Kørestol: 7");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[0], 0), "field:sag.hjaelpemidler[0].navn");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[2], 0), "field:sag.hjaelpemidler[1].navn");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[2], 11), "field:nummer");
+		KB_CHECK_STR(t->paras[3].text, "sæderyg");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[3], 5), "field:sag.hjaelpemidler[1].dele[1]");
+	} else {
+		KB_CHECK(0);
+	}
+	finish(l, ctx);
+}
+
 static void test_template__mergefields_simple_and_complex_with_switches(void)
 {
 	check_body(
@@ -1204,6 +1237,7 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__docx_partial_keeps_its_formatting_and_tags),
          KB_TEST(test_template__missing_and_circular_partials_are_reported),
          KB_TEST(test_template__optional_field_left_out_renders_as_nothing),
+         KB_TEST(test_template__value_in_a_list_item_has_its_indexed_path_as_origin),
          KB_TEST(test_template__mergefields_simple_and_complex_with_switches),
          KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled),
          KB_TEST(test_template__controls_bound_to_document_data_or_tagged_with_data_are_not_fields),
