@@ -15,7 +15,9 @@ static const char *template_help =
     "        afsnittets nummer, tagget og hvordan den rettes. Derefter tjekkes skabelonens faste tekst\n"
     "        som et brev (stavning, LIX, tone og de andre regler), så man ser de problemer, der ellers\n"
     "        ville stå i hvert eneste brev. En fejl (ikke en advarsel) i den faste tekst tæller som en fejl.\n"
-    "fields  skriver et udkast til en sag (JSON) med alle de felter, skabelonen bruger.\n"
+    "fields  skriver et udkast til en sag (JSON) med alle de felter, skabelonen bruger, i den form og med den\n"
+    "        type, manifest.json giver dem, og med et eksempel i hvert felt. Hvad hvert felt er (navn, type,\n"
+    "        beskrivelse), står bagefter på standardfejl, så det ikke kommer med i filen.\n"
     "\n"
     "  SKABELON              en skabelonmappe (letter.docx + manifest.json) eller en .docx-fil\n"
     "  --format text|json    lint-rapportens form\n"
@@ -152,14 +154,24 @@ int cmd_template(int argc, char **argv)
 		kb_template *t = NULL;
 		char *json = NULL;
 		int rc = kb_template_open(&t, ctx, o.positional[0], &topts);
+		char *guide = NULL;
 		if (!rc)
 			rc = kb_template_fields(&json, ctx, t);
+		if (!rc)
+			rc = kb_template_field_guide(&guide, ctx, t);
 		if (rc) {
 			ret = cli_fail(ctx, rc);
 		} else {
+			/* the skeleton on stdout stays a case as it is; what each field is goes beside it, on stderr */
 			printf("%s\n", json);
+			if (guide)
+				fprintf(stderr,
+				        "Felterne i udkastet (skift eksemplerne ud med sagens oplysninger; et felt, der "
+				        "kan udelades, må slettes):\n%s",
+				        guide);
 			ret = KB_EXIT_OK;
 		}
+		free(guide);
 		free(json);
 		free(partials);
 		kb_template_free(t);

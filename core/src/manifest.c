@@ -520,8 +520,10 @@ static int describe(kb_buf *b, const json_t *v)
 
 typedef struct case_state {
 	check_state st;
-	kb_buf val;  /* scratch: a value's description */
-	kb_buf list; /* scratch: a choice's allowed values */
+	kb_buf val;      /* scratch: a value's description */
+	kb_buf list;     /* scratch: a choice's allowed values */
+	json_t *blocked; /* groups already reported as not being groups: name -> true */
+	const json_t *group_value; /* the value that stands where check_value's blocked group should be */
 } case_state;
 
 /* Looks path up in obj by dots. *blocked is the length of a leading part of path whose value is there but is not
@@ -572,6 +574,22 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 	int required = json_is_true(json_object_get(f, "required"));
 	int sensitive = json_is_true(json_object_get(f, "personal")) || is_type(type, "name") ||
 	                is_type(type, "address") || is_type(type, "cpr");
+	if (!v && blocked && !required) {
+		/* {"tillaeg": [{"beløb": "12.500,00"}]} where the manifest has the group tillaeg.beløb: the fields are
+		 * in a shape the manifest does not declare, and a section would show them unchecked; say it once per
+		 * group */
+		if (cs->blocked && !json_object_getn(cs->blocked, name, blocked)) {
+			if (json_object_setn_new(cs->blocked, name, blocked, json_true()))
+				cs->st.oom = 1;
+			if (describe(&cs->val, cs->group_value))
+				cs->st.oom = 1;
+			PROBLEM(&cs->st,
+			        "feltet \"%.*s\" skal være en gruppe af felter i krøllede parenteser { } (manifestet har "
+			        "\"%s\"), men er %s",
+			        (int)blocked, name, name, cs->val.data ? cs->val.data : "");
+		}
+		return;
+	}
 	if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
 		if (required && blocked)
 			PROBLEM(&cs->st,
@@ -668,6 +686,13 @@ static void check_case_fields(case_state *cs, const json_t *fields, const json_t
 		}
 		size_t blocked = 0;
 		const json_t *v = lookup(container, key, &blocked);
+		cs->group_value = NULL;
+		if (blocked) {
+			char *group = kb_strndup(key, blocked);
+			size_t ignored;
+			cs->group_value = group ? lookup(container, group, &ignored) : NULL;
+			free(group);
+		}
 		/* blocked counts bytes of key; shift it past the prefix so that it cuts name at the same place */
 		if (blocked && prefix)
 			blocked += strlen(prefix) + 1;
@@ -710,9 +735,12 @@ int kb_manifest_case_problems(int *bad, kb_ctx *ctx, const json_t *manifest, con
 	case_state cs = {.st = {.ctx = ctx}};
 	kb_buf_init(&cs.val, 4096);
 	kb_buf_init(&cs.list, 4096);
+	if (!(cs.blocked = json_object()))
+		return KB_ENOMEM;
 	check_case_fields(&cs, fields, case_data, NULL, 0);
 	kb_buf_free(&cs.val);
 	kb_buf_free(&cs.list);
+	json_decref(cs.blocked);
 	*bad += cs.st.bad;
 	return cs.st.oom ? KB_ENOMEM : KB_OK;
 }

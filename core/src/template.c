@@ -2255,9 +2255,328 @@ static json_t *placeholder(const json_t *manifest, const char *path)
 	return json_string("");
 }
 
+/* ---- the skeleton from the manifest ----
+ *
+ * With a manifest, the skeleton has the manifest's shapes and types, never a guess from how the tags nest: a group
+ * is an object, a bool true, a list with items a list of one item, and every value a typed example (texts hold the
+ * field's label, so the letter filled from the skeleton shows where each field lands). Fields come in the order
+ * the template first uses them; declared fields the template does not use (a required field only the checks
+ * read) follow in the manifest's order, so the skeleton passes the case check as it is. The guide lists each
+ * field with its label, type and description, for the person who fills the case in. */
+
+typedef struct skel {
+	kb_buf *guide; /* NULL: no guide wanted */
+	int oom;
+} skel;
+
+static const json_t *skel_items(const json_t *f)
+{
+	const json_t *items = json_object_get(f, "items");
+	const char *type = json_string_value(json_object_get(f, "type"));
+	return json_is_object(items) && type && !strcmp(type, "list") ? items : NULL;
+}
+
+/* The value at a dotted key in obj, or NULL. */
+static json_t *skel_get(json_t *obj, const char *key)
+{
+	const char *dot;
+	while (obj && (dot = strchr(key, '.')) != NULL) {
+		obj = json_object_getn(obj, key, (size_t)(dot - key));
+		if (!json_is_object(obj))
+			return NULL;
+		key = dot + 1;
+	}
+	return obj ? json_object_get(obj, key) : NULL;
+}
+
+/* A typed example for a declared field: what the case check accepts and the formatters can print. */
+static json_t *skel_example(const json_t *f, const char *key)
+{
+	const char *type = json_string_value(json_object_get(f, "type"));
+	const char *label = json_string_value(json_object_get(f, "label"));
+	const char *last = strrchr(key, '.');
+	const char *text = label && *label ? label : last ? last + 1 : key;
+	if (!type)
+		return json_string(text);
+	if (!strcmp(type, "date"))
+		return json_string("2026-11-28");
+	if (!strcmp(type, "cpr"))
+		return json_string("0101901234");
+	if (!strcmp(type, "amount"))
+		return json_real(12345.5);
+	if (!strcmp(type, "number"))
+		return json_integer(3);
+	if (!strcmp(type, "bool"))
+		return json_true();
+	if (!strcmp(type, "choice")) {
+		const char *first = json_string_value(json_array_get(json_object_get(f, "values"), 0));
+		return json_string(first ? first : text);
+	}
+	if (!strcmp(type, "list"))
+		return skel_items(f) ? json_pack("[{}]") : json_pack("[s]", text);
+	return json_string(text);
+}
+
+/* One line of the guide: "  ydelser[0].beløb: Beløb pr. måned (beløb, skal udfyldes). Beskrivelse". */
+static void skel_guide(skel *s, const json_t *f, const char *shown, const char *key)
+{
+	if (!s->guide)
+		return;
+	static const char *const types[][2] = {
+	    {"text", "tekst"},   {"name", "navn"},         {"address", "adresse"},
+	    {"cpr", "CPR-nummer"}, {"date", "dato ÅÅÅÅ-MM-DD"}, {"amount", "beløb, et tal med punktum før ører"},
+	    {"number", "tal"},   {"bool", "true eller false"}, {"list", "liste"},
+	    {"choice", "én af de tilladte værdier"}};
+	const char *type = json_string_value(json_object_get(f, "type"));
+	const char *tw = type ? type : "?";
+	for (size_t i = 0; type && i < sizeof types / sizeof types[0]; i++)
+		if (!strcmp(types[i][0], type))
+			tw = types[i][1];
+	const char *label = json_string_value(json_object_get(f, "label"));
+	const char *desc = json_string_value(json_object_get(f, "description"));
+	int rc = kb_buf_printf(s->guide, "  %s%s%s: %s (%s, %s)", shown, *shown ? "." : "", key,
+	                       label ? label : "(ingen label i manifestet)", tw,
+	                       json_is_true(json_object_get(f, "required")) ? "skal udfyldes" : "kan udelades");
+	if (!rc && type && !strcmp(type, "choice")) {
+		size_t i;
+		json_t *v;
+		rc = kb_buf_adds(s->guide, ": ");
+		json_array_foreach(json_object_get(f, "values"), i, v)
+		{
+			if (!rc)
+				rc = kb_buf_printf(s->guide, "%s\"%s\"", i ? ", " : "",
+				                   json_string_value(v) ? json_string_value(v) : "");
+		}
+	}
+	if (!rc && desc && *desc)
+		rc = kb_buf_printf(s->guide, ". %s", desc);
+	if (!rc)
+		rc = kb_buf_addc(s->guide, '\n');
+	if (rc)
+		s->oom = 1;
+}
+
+/* Puts the example of field f at the dotted key in obj unless something is there; returns what is there. */
+static json_t *skel_leaf(skel *s, const json_t *f, json_t *obj, const char *shown, const char *key)
+{
+	json_t *have = skel_get(obj, key);
+	if (have)
+		return have;
+	const char *dot;
+	const char *k = key;
+	while ((dot = strchr(k, '.')) != NULL) {
+		json_t *next = json_object_getn(obj, k, (size_t)(dot - k));
+		if (!next) {
+			next = json_object();
+			if (!next || json_object_setn_new(obj, k, (size_t)(dot - k), next)) {
+				s->oom = 1;
+				return NULL;
+			}
+		}
+		if (!json_is_object(next))
+			return NULL;
+		obj = next;
+		k = dot + 1;
+	}
+	json_t *v = skel_example(f, key);
+	if (!v || json_object_set_new(obj, k, v)) {
+		s->oom = 1;
+		return NULL;
+	}
+	skel_guide(s, f, shown, key);
+	return v;
+}
+
+/* The case path of a list's first item for the guide: "ydelser[0]", "sag.ydelser[0]". */
+static char *skel_shown(const char *shown, const char *key, size_t n)
+{
+	kb_buf b;
+	kb_buf_init(&b, 65536);
+	if ((*shown && (kb_buf_adds(&b, shown) || kb_buf_addc(&b, '.'))) || kb_buf_add(&b, key, n) ||
+	    kb_buf_adds(&b, "[0]")) {
+		kb_buf_free(&b);
+		return NULL;
+	}
+	return kb_buf_detach(&b);
+}
+
+/* Adds what the declared path (a field, a field of a list's items named through the list, or a group of fields)
+ * needs to obj, in the manifest's shape. fields: the declarations at obj's level. */
+static void skel_add(skel *s, const json_t *fields, json_t *obj, const char *shown, const char *path, int depth)
+{
+	if (depth > KB_MANIFEST_MAX_DEPTH || s->oom)
+		return;
+	const json_t *f = json_object_get(fields, path);
+	if (json_is_object(f)) {
+		skel_leaf(s, f, obj, shown, path);
+		return;
+	}
+	for (const char *dot = strchr(path, '.'); dot; dot = strchr(dot + 1, '.')) {
+		size_t n = (size_t)(dot - path);
+		const json_t *lf = json_object_getn(fields, path, n);
+		const json_t *items = skel_items(lf);
+		if (!items)
+			continue;
+		char *key = kb_strndup(path, n), *sub = skel_shown(shown, path, n);
+		json_t *list = key && sub ? skel_leaf(s, lf, obj, shown, key) : NULL;
+		json_t *item = json_array_get(list, 0);
+		if (!key || !sub)
+			s->oom = 1;
+		else if (json_is_object(item))
+			skel_add(s, items, item, sub, dot + 1, depth + 1);
+		free(key);
+		free(sub);
+		return;
+	}
+	/* a group ({{#modtager}}, {{#partsrepræsentant}}): an object, where its fields will go */
+	if (!skel_get(obj, path)) {
+		json_t *g = json_object();
+		const char *dot;
+		const char *k = path;
+		json_t *at = obj;
+		while (g && at && (dot = strchr(k, '.')) != NULL) {
+			json_t *next = json_object_getn(at, k, (size_t)(dot - k));
+			if (!next && (!(next = json_object()) || json_object_setn_new(at, k, (size_t)(dot - k), next)))
+				s->oom = 1;
+			at = json_is_object(next) ? next : NULL;
+			k = dot + 1;
+		}
+		if (g && at && json_object_set_new(at, k, g))
+			s->oom = 1;
+		else if (g && !at)
+			json_decref(g);
+		if (!g)
+			s->oom = 1;
+	}
+}
+
+/* Adds every declared field that is not there yet, in the manifest's order, into list items too. */
+static void skel_fill(skel *s, const json_t *fields, json_t *obj, const char *shown, int depth)
+{
+	const char *key;
+	json_t *f;
+	if (depth > KB_MANIFEST_MAX_DEPTH)
+		return;
+	json_object_foreach((json_t *)fields, key, f)
+	{
+		if (!json_is_object(f) || s->oom)
+			continue;
+		json_t *v = skel_leaf(s, f, obj, shown, key);
+		const json_t *items = skel_items(f);
+		if (items && json_is_object(json_array_get(v, 0))) {
+			char *sub = skel_shown(shown, key, strlen(key));
+			if (!sub)
+				s->oom = 1;
+			else
+				skel_fill(s, items, json_array_get(v, 0), sub, depth + 1);
+			free(sub);
+		}
+	}
+}
+
+/* The skeleton from the manifest (see above); *guide gets the guide when guide is not NULL. */
+static int skeleton_from_manifest(json_t **out, kb_buf *guide, kb_ctx *ctx, const kb_template *t)
+{
+	const json_t *fields = json_object_get(t->manifest, "fields");
+	size_t *order = tags_in_order(t);
+	char **stack = calloc(t->ntags + 1, sizeof *stack);
+	json_t *root = json_object();
+	kb_buf fp;
+	kb_buf_init(&fp, 65536);
+	skel s = {.guide = guide};
+	int rc = KB_OK;
+	size_t depth = 0;
+	*out = NULL;
+	if (!order || !stack || !root) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < t->ntags && !s.oom; k++) {
+		const tpl_tag *tag = &t->tags[order[k]];
+		if (tag->quiet)
+			continue;
+		if (tag->kind == TAG_CLOSE) {
+			if (depth)
+				free(stack[--depth]);
+			continue;
+		}
+		if (!tag->has_expr || (tag->kind != TAG_VAR && tag->kind != TAG_SECTION && tag->kind != TAG_INVERTED))
+			continue;
+		const char *p = tag->expr.path;
+		int found = 0;
+		if (strcmp(p, ".") != 0) {
+			/* as lint resolves it: the innermost section's path in front first, then outwards */
+			for (size_t d = depth + 1; d-- > 0 && !found;) {
+				fp.len = 0;
+				if (d && stack[d - 1] && (kb_buf_adds(&fp, stack[d - 1]) || kb_buf_addc(&fp, '.')))
+					s.oom = 1;
+				if (kb_buf_adds(&fp, p))
+					s.oom = 1;
+				found = !s.oom && kb_manifest_declares(t->manifest, fp.data);
+			}
+		}
+		if (found)
+			skel_add(&s, fields, root, "", fp.data, 0);
+		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED) {
+			/* a section that names no declared field keeps the outer path, so its content resolves as there */
+			const char *keep = found ? fp.data : depth && stack[depth - 1] ? stack[depth - 1] : NULL;
+			stack[depth] = keep ? kb_strdup(keep) : NULL;
+			if (keep && !stack[depth])
+				s.oom = 1;
+			depth++;
+		}
+	}
+	if (!s.oom)
+		skel_fill(&s, fields, root, "", 0);
+	if (s.oom) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	*out = root;
+	root = NULL;
+done:
+	while (stack && depth)
+		free(stack[--depth]);
+	free(stack);
+	free(order);
+	kb_buf_free(&fp);
+	json_decref(root);
+	return rc;
+}
+
+int kb_template_field_guide(char **out, kb_ctx *ctx, const kb_template *t)
+{
+	*out = NULL;
+	const json_t *fields = t->manifest ? json_object_get(t->manifest, "fields") : NULL;
+	if (!json_is_object(fields) || !json_object_size(fields))
+		return KB_OK;
+	kb_buf g;
+	kb_buf_init(&g, KB_MAX_TEXT_BYTES);
+	json_t *root = NULL;
+	int rc = skeleton_from_manifest(&root, &g, ctx, t);
+	json_decref(root);
+	if (!rc && g.len) {
+		*out = kb_buf_detach(&g);
+		if (!*out)
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	}
+	kb_buf_free(&g);
+	return rc;
+}
+
 int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 {
 	*out = NULL;
+	const json_t *mfields = t->manifest ? json_object_get(t->manifest, "fields") : NULL;
+	if (json_is_object(mfields) && json_object_size(mfields)) {
+		json_t *root = NULL;
+		int mrc = skeleton_from_manifest(&root, NULL, ctx, t);
+		if (mrc)
+			return mrc;
+		*out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+		json_decref(root);
+		return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	}
 	size_t *order = tags_in_order(t);
 	json_t **objs = calloc(t->ntags + 1, sizeof *objs);
 	const char **names = calloc(t->ntags + 1, sizeof *names);

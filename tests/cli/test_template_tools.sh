@@ -57,6 +57,21 @@ run "$KLARBREV" template lint "$T/bad.docx"; expect_rc 2 "an unreadable template
 run "$KLARBREV" template fields "$SAMPLE"; expect_rc 0 "fields"
 expect_in "$T/stdout" '"modtager": {' "fields nests dotted names"
 expect_in "$T/stdout" '"begrundelse": {' "fields lists the free-text field"
+expect_in "$T/stdout" '"dato": "2026-11-28"' "a date field holds a typed example"
+expect_not_in "$T/stdout" '""' "no value is an empty placeholder"
+expect_in "$T/stderr" 'sag.dato: Brevets dato (dato ÅÅÅÅ-MM-DD, skal udfyldes)' "the guide on stderr gives label and type"
+
+# every bundled template: the skeleton, filled as written, passes the case check and renders
+for dir in "$KB_SRC"/templates/*/; do
+  [ -e "$dir/manifest.json" ] || continue
+  name=$(basename "$dir")
+  run "$KLARBREV" template fields "$dir"; expect_rc 0 "fields of $name"
+  cp "$T/stdout" "$T/skeleton-$name.json"
+  run "$KLARBREV" fill "$dir" "$T/skeleton-$name.json" -o "$T/skeleton-$name.docx" --data-dir "$KB_SRC"
+  expect_rc 0 "$name filled from its own template fields"
+  [ -s "$T/skeleton-$name.docx" ] && pass || fail "$name: no letter from the skeleton"
+done
+
 run "$KLARBREV" template fields "$FIX/tag-loop-example.docx" --delimiters "{ }"; expect_rc 0 "fields of a loop"
 expect_in "$T/stdout" '"offre": [' "a loop becomes a list"
 finish

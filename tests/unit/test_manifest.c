@@ -277,12 +277,34 @@ static void test_manifest__required_missing_null_and_empty_are_missing(void)
 	kb_ctx_free(ctx);
 }
 
+/* An optional group given as a list of copies of itself (the shape template fields once wrote) is not a way
+ * around the type checks: {{#tillaeg}}{{beløb | kr}}{{/tillaeg}} would print "12.500,00 kr." unchecked. */
+static void test_manifest__optional_group_in_an_undeclared_shape_is_a_case_error(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	json_t *m = parse("{\"title\": \"x\", \"fields\": {\"tillaeg.beløb\": {\"type\": \"amount\"},"
+	                  " \"tillaeg.tekst\": {\"type\": \"text\"}, \"enlig\": {\"type\": \"bool\"}}}");
+	json_t *c = parse("{\"tillaeg\": [{\"tillaeg\": {\"beløb\": \"12.500,00\"}, \"beløb\": \"12.500,00\"}], "
+	                  "\"enlig\": [{}]}");
+	KB_CHECK_INT(kb_manifest_validate_case(ctx, m, c, "sag.json"), KB_EDATA);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 2); /* the group once, not once per field */
+	KB_CHECK(has_detail(ctx, "feltet \"tillaeg\" skal være en gruppe af felter i krøllede parenteser { } (manifestet "
+	                         "har \"tillaeg.beløb\"), men er en liste"));
+	KB_CHECK(has_detail(ctx, "feltet \"enlig\" skal være true eller false (uden anførselstegn), men er en liste"));
+	json_decref(c);
+	json_decref(m);
+	kb_ctx_free(ctx);
+}
+
 static void test_manifest__group_that_is_not_an_object_is_named(void)
 {
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
 	KB_CHECK_INT(validate_with(ctx, "modtager", "\"Mette Lund\""), KB_EDATA);
-	KB_CHECK_INT(kb_ctx_detail_count(ctx), 2);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 3);
+	KB_CHECK(has_detail(ctx, "feltet \"modtager\" skal være en gruppe af felter i krøllede parenteser { } (manifestet "
+	                         "har \"modtager.cpr\"), men er \"Mette Lund\""));
 	KB_CHECK(has_detail(ctx, "feltet \"modtager.navn\" (Modtagerens navn) mangler, fordi \"modtager\" i sagen ikke "
 	                         "er en gruppe af felter"));
 	KB_CHECK(has_detail(ctx, "feltet \"modtager.adresse\" mangler, fordi \"modtager\" i sagen ikke er en gruppe af "
@@ -361,8 +383,10 @@ static void test_manifest__list_item_problems_name_the_index(void)
 	                    "feltet \"ydelser[3]\" skal være en gruppe af felter i krøllede parenteser { }, men er "
 	                    "tallet 5"));
 	KB_CHECK_STR(kb_ctx_errmsg(ctx), "sag.json: sagen passer ikke til skabelonen (5 problemer); intet er skrevet");
-	/* an item whose group is not an object */
-	KB_CHECK_INT(validate_with(ctx, "ydelser", "[{\"navn\": \"x\", \"beløb\": 1, \"periode\": 7}]"), KB_OK);
+	/* an item whose group is not an object: its fields would go unchecked */
+	KB_CHECK_INT(validate_with(ctx, "ydelser", "[{\"navn\": \"x\", \"beløb\": 1, \"periode\": 7}]"), KB_EDATA);
+	KB_CHECK(has_detail(ctx, "feltet \"ydelser[0].periode\" skal være en gruppe af felter i krøllede parenteser { } "
+	                         "(manifestet har \"ydelser[0].periode.fra\"), men er tallet 7"));
 	kb_ctx_free(ctx);
 }
 
@@ -623,6 +647,7 @@ KB_TESTS(KB_TEST(test_manifest__outcome_from_the_case_or_the_manifest), KB_TEST(
          KB_TEST(test_manifest__good_case_with_extra_fields_is_clean),
          KB_TEST(test_manifest__each_type_right_and_wrong),
          KB_TEST(test_manifest__a_date_that_is_no_day_is_told_so),
+         KB_TEST(test_manifest__optional_group_in_an_undeclared_shape_is_a_case_error),
          KB_TEST(test_manifest__required_missing_null_and_empty_are_missing),
          KB_TEST(test_manifest__group_that_is_not_an_object_is_named),
          KB_TEST(test_manifest__wrong_type_message_shows_what_was_given),

@@ -1075,6 +1075,66 @@ static void test_template__value_in_a_list_item_has_its_indexed_path_as_origin(v
 	finish(l, ctx);
 }
 
+/* With a manifest, template fields follows the manifest's shapes and types in template order: an optional group
+ * section is an object (not a list of a copy of itself), a bool section true, an amount a number, a list with
+ * items one item; a required field the template does not use is there too. Filled as written, the skeleton
+ * passes the case check and renders. */
+static void test_template__fields_skeleton_follows_the_manifest_and_passes_the_case_check(void)
+{
+	const char *manifest =
+	    "{\"title\": \"x\", \"fields\": {"
+	    " \"sag.nummer\": {\"type\": \"text\", \"required\": true, \"label\": \"Sagsnummer\"},"
+	    " \"sag.dato\": {\"type\": \"date\", \"required\": true, \"label\": \"Brevets dato\"},"
+	    " \"rep.navn\": {\"type\": \"name\", \"label\": \"Repræsentantens navn\"},"
+	    " \"enlig\": {\"type\": \"bool\"},"
+	    " \"beløb\": {\"type\": \"amount\", \"required\": true},"
+	    " \"udfald\": {\"type\": \"choice\", \"required\": true, \"values\": [\"afslag\", \"bevilling\"]},"
+	    " \"ydelser\": {\"type\": \"list\", \"items\": {\"navn\": {\"type\": \"text\", \"required\": true},"
+	    "   \"beløb\": {\"type\": \"amount\", \"required\": true}, \"cpr\": {\"type\": \"cpr\"}}},"
+	    " \"tlf\": {\"type\": \"text\", \"label\": \"Telefon\"}}}";
+	const char *body = P(R("{{#rep}}Repræsentant: {{rep.navn}}{{/rep}}")) P(R("{{#enlig}}Du er enlig.{{/enlig}}"))
+	    P(R("Du har {{beløb | kr}}")) P(R("{{#ydelser}}{{navn}}: {{beløb | kr}}{{/ydelser}}"))
+	        P(R("{{#udfald | eq \"afslag\"}}Afslag.{{/udfald}}")) P(R("Dato: {{sag.dato | dato}}"));
+	mkdir(TMP("mdir"), 0755);
+	write_file(TMP("mdir/manifest.json"), manifest);
+	KB_CHECK(docxfix_make(TMP("mdir/letter.docx"), body, NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	kb_template *t = NULL;
+	char *json = NULL, *guide = NULL;
+	KB_CHECK_INT(kb_template_open(&t, ctx, TMP("mdir"), NULL), 0);
+	if (t) {
+		KB_CHECK_INT(kb_template_fields(&json, ctx, t), 0);
+		KB_CHECK_INT(kb_template_field_guide(&guide, ctx, t), 0);
+	}
+	KB_CHECK_STR(json, "{\n  \"rep\": {\n    \"navn\": \"Repræsentantens navn\"\n  },\n  \"enlig\": true,\n"
+	                   "  \"beløb\": 12345.5,\n  \"ydelser\": [\n    {\n      \"navn\": \"navn\",\n"
+	                   "      \"beløb\": 12345.5,\n      \"cpr\": \"0101901234\"\n    }\n  ],\n"
+	                   "  \"udfald\": \"afslag\",\n  \"sag\": {\n    \"dato\": \"2026-11-28\",\n"
+	                   "    \"nummer\": \"Sagsnummer\"\n  },\n  \"tlf\": \"Telefon\"\n}");
+	KB_CHECK(guide && strstr(guide, "  sag.dato: Brevets dato (dato ÅÅÅÅ-MM-DD, skal udfyldes)\n"));
+	KB_CHECK(guide && strstr(guide, "  ydelser[0].beløb: (ingen label i manifestet) (beløb, et tal med punktum før "
+	                                "ører, skal udfyldes)\n"));
+	KB_CHECK(guide && strstr(guide, "  udfald: (ingen label i manifestet) (én af de tilladte værdier, skal "
+	                                "udfyldes): \"afslag\", \"bevilling\"\n"));
+	kb_case *c = json ? case_from(json) : NULL;
+	kb_letter *l = NULL;
+	/* rendering checks the case against the manifest first */
+	KB_CHECK_INT(t && c ? kb_template_render(&l, ctx, t, c) : -1, 0);
+	if (!l)
+		fprintf(stderr, "  %s (%s)\n", kb_ctx_errmsg(ctx), kb_ctx_detail_count(ctx) ? kb_ctx_detail(ctx, 0) : "");
+	char *got = letter_paras(l);
+	KB_CHECK_STR(got, "Repræsentant: Repræsentantens navn|Du er enlig.|Du har 12.345,50 kr.|navn: 12.345,50 kr.|"
+	                  "Afslag.|Dato: 28. november 2026|");
+	free(got);
+	kb_letter_free(l);
+	kb_case_free(c);
+	free(json);
+	free(guide);
+	kb_template_free(t);
+	kb_ctx_free(ctx);
+}
+
 static void test_template__mergefields_simple_and_complex_with_switches(void)
 {
 	check_body(
@@ -1238,6 +1298,7 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__missing_and_circular_partials_are_reported),
          KB_TEST(test_template__optional_field_left_out_renders_as_nothing),
          KB_TEST(test_template__value_in_a_list_item_has_its_indexed_path_as_origin),
+         KB_TEST(test_template__fields_skeleton_follows_the_manifest_and_passes_the_case_check),
          KB_TEST(test_template__mergefields_simple_and_complex_with_switches),
          KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled),
          KB_TEST(test_template__controls_bound_to_document_data_or_tagged_with_data_are_not_fields),
