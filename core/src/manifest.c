@@ -9,6 +9,7 @@
  */
 #include "manifest.h"
 #include "expr.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,182 @@ unsigned kb_manifest_field_flags(const json_t *manifest, const char *path)
 	if (personal || json_is_true(json_object_get(f, "personal")))
 		flags |= KB_SPAN_NOSPELL | KB_SPAN_PERSONAL;
 	return flags;
+}
+
+/* ---- near names ---- */
+
+#define NEAR_MAX 64 /* code points of a name compared; longer names are not compared */
+
+/* The code points of s, at most NEAR_MAX; -1 when longer or not UTF-8. */
+static int code_points(uint32_t *out, const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	int n = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t k = kb_utf8_decode(s + i, len - i, &cp);
+		if (!k || n == NEAR_MAX)
+			return -1;
+		out[n++] = kb_uc_tolower(cp);
+		i += k;
+	}
+	return n;
+}
+
+/* Edit distance between a and b in code points, letter case ignored (a swap of two letters counts 1); a large
+ * number when either is too long to compare. */
+static int distance(const char *a, const char *b)
+{
+	uint32_t x[NEAR_MAX], y[NEAR_MAX];
+	int n = code_points(x, a), m = code_points(y, b);
+	if (n < 0 || m < 0)
+		return 1 << 20;
+	int d[NEAR_MAX + 1][NEAR_MAX + 1];
+	for (int i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (int j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (int i = 1; i <= n; i++) {
+		for (int j = 1; j <= m; j++) {
+			int best = d[i - 1][j - 1] + (x[i - 1] != y[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[n][m];
+}
+
+/* Close enough to be a typo of want: one edit in a short name, about one in four in a longer one. */
+static int near_enough(const char *got, const char *want, int *best)
+{
+	if (!strcmp(got, want))
+		return 0;
+	int limit = (int)(strlen(want) / 4);
+	if (limit < 1)
+		limit = 1;
+	if (limit > 3)
+		limit = 3;
+	int dist = distance(got, want);
+	if (dist > limit || dist >= *best)
+		return 0;
+	*best = dist;
+	return 1;
+}
+
+/* Every declared name, with the fields of list items named through the list ("ydelser.beløb"), and the groups
+ * they lie in ("modtager"), compared with path. */
+static void nearest_in(const json_t *fields, const char *prefix, const char *path, kb_buf *best_name, int *best,
+                       int depth)
+{
+	const char *key;
+	json_t *f;
+	if (depth > KB_MANIFEST_MAX_DEPTH)
+		return;
+	kb_buf name;
+	kb_buf_init(&name, 65536);
+	json_object_foreach((json_t *)fields, key, f)
+	{
+		name.len = 0;
+		if ((*prefix && (kb_buf_adds(&name, prefix) || kb_buf_addc(&name, '.'))) || kb_buf_adds(&name, key))
+			break;
+		/* the groups on the way: "modtager" of "modtager.navn" */
+		for (size_t i = name.len - strlen(key); i < name.len; i++) {
+			if (name.data[i] != '.')
+				continue;
+			name.data[i] = '\0';
+			if (near_enough(path, name.data, best)) {
+				best_name->len = 0;
+				kb_buf_adds(best_name, name.data);
+			}
+			name.data[i] = '.';
+		}
+		if (near_enough(path, name.data, best)) {
+			best_name->len = 0;
+			kb_buf_adds(best_name, name.data);
+		}
+		const json_t *items = list_items(f);
+		if (items)
+			nearest_in(items, name.data, path, best_name, best, depth + 1);
+	}
+	kb_buf_free(&name);
+}
+
+char *kb_manifest_nearest(const json_t *manifest, const char *path)
+{
+	const json_t *fields = fields_of(manifest);
+	if (!fields || !path)
+		return NULL;
+	kb_buf best_name;
+	kb_buf_init(&best_name, 65536);
+	int best = 1 << 20;
+	nearest_in(fields, "", path, &best_name, &best, 0);
+	if (!best_name.len) {
+		kb_buf_free(&best_name);
+		return NULL;
+	}
+	return kb_buf_detach(&best_name);
+}
+
+/* ---- JSON syntax errors in Danish ---- */
+
+void kb_json_error_text(char *out, size_t cap, const json_error_t *err)
+{
+	static const char *const map[][2] = {
+	    {"string or '}' expected", "her skulle stå et feltnavn i anførselstegn eller en }; står der et komma efter "
+	                               "det sidste felt i en gruppe, så slet det"},
+	    {"'}' expected", "her mangler et komma mellem to felter, eller en } til at lukke gruppen"},
+	    {"']' expected", "her mangler et komma mellem to værdier i listen, eller en ] til at lukke listen"},
+	    {"':' expected", "her mangler et kolon : mellem feltnavnet og værdien"},
+	    {"'[' or '{' expected", "filen skal begynde med {"},
+	    {"end of file expected", "der står mere efter den } der lukker det hele; slet det, eller flyt det ind"},
+	    {"premature end of input", "filen slutter, før alt er lukket; mangler der en }, en ] eller et "
+	                               "anførselstegn?"},
+	    {"unexpected newline", "en tekst går over flere linjer; luk anførselstegnet på samme linje, og skriv et "
+	                           "linjeskift i teksten som \\n"},
+	    {"control character", "en tekst indeholder et usynligt styretegn (fx en tabulator); skriv det som \\t, "
+	                          "eller slet det"},
+	    {"invalid escape", "en tekst har en \\ foran et tegn, der ikke kan stå der; skriv \\\\ for en \\"},
+	    {"invalid Unicode", "en tekst har en ugyldig \\u-kode"},
+	    {"too big negative integer", "et tal er for stort"},
+	    {"too big integer", "et tal er for stort"},
+	    {"real number overflow", "et tal er for stort"},
+	    {"invalid token", "her står noget, der ikke er JSON: en tekst skal stå i anførselstegn (\"...\"), og "
+	                      "true, false og null skrives med små bogstaver"},
+	    {"unexpected token", "her står noget, der ikke hører til her; se efter et komma eller en parentes for "
+	                         "meget eller for lidt"},
+	    {"maximum parsing depth reached", "grupperne og listerne ligger i for mange lag i hinanden"},
+	    {"duplicate object key", "et feltnavn står to gange i samme gruppe; slet det ene"},
+	    {"unable to decode byte", "filen er ikke gemt som UTF-8; gem den som UTF-8"},
+	    {"NUL byte in object key", "et feltnavn indeholder et nul-tegn"},
+	};
+	const char *text = err->text;
+	const char *near = strstr(text, " near ");
+	size_t head = near ? (size_t)(near - text) : strlen(text);
+	const char *what = NULL;
+	for (size_t i = 0; i < sizeof map / sizeof map[0] && !what; i++)
+		if (!strncmp(text, map[i][0], strlen(map[i][0])))
+			what = map[i][1];
+	char where[96] = "";
+	if (near && !strcmp(near, " near end of file"))
+		snprintf(where, sizeof where, " (ved filens slutning)");
+	else if (near && near[6] == '\'') {
+		size_t n = strcspn(near + 7, "'");
+		if (n > 40) { /* a long token: its start, cut between two UTF-8 sequences */
+			n = 40;
+			while (n && ((unsigned char)near[7 + n] & 0xC0) == 0x80)
+				n--;
+		}
+		snprintf(where, sizeof where, " (ved »%.*s«)", (int)n, near + 7);
+	}
+	if (what)
+		snprintf(out, cap, "%s%s", what, where);
+	else
+		snprintf(out, cap, "%.*s%s", (int)head, text, where); /* a message we have no words for: as jansson says it */
 }
 
 /* ---- the manifest's own check ---- */
@@ -395,11 +572,13 @@ int kb_manifest_load(json_t **out, kb_ctx *ctx, const char *path)
 	json_error_t err;
 	m = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (!m) {
+		char why[512];
+		kb_json_error_text(why, sizeof why, &err);
 		if (err.line <= 0)
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: manifestet er ikke gyldig JSON: %s", path, err.text);
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: manifestet er ikke gyldig JSON: %s", path, why);
 		else
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: linje %d, kolonne %d: manifestet er ikke gyldig JSON: %s",
-			                 path, err.line, err.column, err.text);
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %d, kolonne %d: manifestet er ikke gyldig JSON: %s",
+			                 path, err.line, err.column, why);
 		goto done;
 	}
 	if ((rc = kb_manifest_check(ctx, m, path)))
@@ -524,6 +703,7 @@ typedef struct case_state {
 	kb_buf list;     /* scratch: a choice's allowed values */
 	json_t *blocked; /* groups already reported as not being groups: name -> true */
 	const json_t *group_value; /* the value that stands where check_value's blocked group should be */
+	const char *near_key;      /* a case key at the missing field's place that looks like a typo of it */
 } case_state;
 
 /* Looks path up in obj by dots. *blocked is the length of a leading part of path whose value is there but is not
@@ -595,6 +775,11 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 			PROBLEM(&cs->st,
 			        "feltet \"%s\"%s%s%s mangler, fordi \"%.*s\" i sagen ikke er en gruppe af felter", name,
 			        open, label ? label : "", close, (int)blocked, name);
+		else if (required && cs->near_key)
+			PROBLEM(&cs->st,
+			        "feltet \"%s\"%s%s%s mangler; det skal udfyldes. Sagen har \"%s\" samme sted: er det "
+			        "en stavefejl for \"%s\"?",
+			        name, open, label ? label : "", close, cs->near_key, strrchr(name, '.') ? strrchr(name, '.') + 1 : name);
 		else if (required)
 			PROBLEM(&cs->st, "feltet \"%s\"%s%s%s mangler; det skal udfyldes", name, open,
 			        label ? label : "", close);
@@ -692,6 +877,29 @@ static void check_case_fields(case_state *cs, const json_t *fields, const json_t
 			size_t ignored;
 			cs->group_value = group ? lookup(container, group, &ignored) : NULL;
 			free(group);
+		}
+		/* a missing field: a key beside it in the case that is a typo of its name ("nanv" for "navn") */
+		cs->near_key = NULL;
+		if (!v && !blocked) {
+			const char *last = strrchr(key, '.');
+			const json_t *parent = container;
+			if (last) {
+				char *group = kb_strndup(key, (size_t)(last - key));
+				size_t ignored;
+				parent = group ? lookup(container, group, &ignored) : NULL;
+				free(group);
+			}
+			const char *k;
+			json_t *x;
+			int best = 1 << 20;
+			json_object_foreach((json_t *)(json_is_object(parent) ? parent : NULL), k, x)
+			{
+				(void)x;
+				char sib[512]; /* the case key as a declared name: a field of its own is no typo */
+				snprintf(sib, sizeof sib, "%.*s%s", last ? (int)(last - key + 1) : 0, key, k);
+				if (!json_object_get(fields, sib) && near_enough(k, last ? last + 1 : key, &best))
+					cs->near_key = k;
+			}
 		}
 		/* blocked counts bytes of key; shift it past the prefix so that it cuts name at the same place */
 		if (blocked && prefix)

@@ -2163,11 +2163,21 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 			}
 			if (!found) {
 				full_path(&fp, stack, depth, p);
-				tag_problem(ctx, t, tag,
-				            "%s: feltet \"%s\" står ikke i manifest.json; tilføj det under \"fields\" "
-				            "med type og "
-				            "beskrivelse",
-				            tag->raw, fp.data ? fp.data : p);
+				/* a typo of a declared name: the full name in the section, or the name as written */
+				char *near = kb_manifest_nearest(t->manifest, fp.data ? fp.data : p);
+				if (!near && depth)
+					near = kb_manifest_nearest(t->manifest, p);
+				if (near)
+					tag_problem(ctx, t, tag,
+					            "%s: feltet \"%s\" står ikke i manifest.json; mente du \"%s\"? Ret "
+					            "tagget, eller tilføj feltet under \"fields\" med type og beskrivelse",
+					            tag->raw, fp.data ? fp.data : p, near);
+				else
+					tag_problem(ctx, t, tag,
+					            "%s: feltet \"%s\" står ikke i manifest.json; tilføj det under "
+					            "\"fields\" med type og beskrivelse",
+					            tag->raw, fp.data ? fp.data : p);
+				free(near);
 				bad++;
 			}
 		}
@@ -2966,7 +2976,14 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 		return KB_OK;
 	}
 	if (!v) {
-		report_place(rs, tag, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", NULL);
+		/* not declared (else the case check would have caught it): perhaps a typo of a declared name */
+		char *near = tag_field(rs, tag->expr.path) ? NULL : kb_manifest_nearest(rs->t->manifest, tag->expr.path);
+		char extra[600] = "";
+		if (near)
+			snprintf(extra, sizeof extra, "; tagget står ikke i manifest.json, men \"%s\" gør: ret tagget i "
+			         "skabelonen", near);
+		free(near);
+		report_place(rs, tag, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", extra);
 		return set_text(m, "", 0);
 	}
 	char *text = kb_value_text(v);

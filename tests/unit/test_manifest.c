@@ -297,6 +297,25 @@ static void test_manifest__optional_group_in_an_undeclared_shape_is_a_case_error
 	kb_ctx_free(ctx);
 }
 
+/* A mistyped case key is named beside the field it was meant for. */
+static void test_manifest__mistyped_case_key_is_suggested_for_the_missing_field(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	json_t *m = parse(test_manifest), *c = parse(good_case);
+	json_t *mod = json_object_get(c, "modtager");
+	json_object_set(mod, "nanv", json_object_get(mod, "navn"));
+	json_object_del(mod, "navn");
+	json_object_set_new(c, "sagg", json_pack("{s:s}", "x", "y"));
+	KB_CHECK_INT(kb_manifest_validate_case(ctx, m, c, "sag.json"), KB_EDATA);
+	KB_CHECK(has_detail(ctx, "feltet \"modtager.navn\" (Modtagerens navn) mangler; det skal udfyldes. Sagen har "
+	                         "\"nanv\" samme sted: er det en stavefejl for \"navn\"?"));
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 1);
+	json_decref(c);
+	json_decref(m);
+	kb_ctx_free(ctx);
+}
+
 static void test_manifest__group_that_is_not_an_object_is_named(void)
 {
 	kb_ctx *ctx;
@@ -569,8 +588,9 @@ static void test_manifest__load_names_line_and_column(void)
 	json_t *m = (json_t *)1;
 	KB_CHECK_INT(kb_manifest_load(&m, ctx, "test_manifest_bad.json"), KB_EINPUT);
 	KB_CHECK(m == NULL);
-	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "test_manifest_bad.json: linje 3, kolonne") != NULL);
-	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "manifestet er ikke gyldig JSON") != NULL);
+	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "test_manifest_bad.json, linje 3, kolonne") != NULL);
+	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "manifestet er ikke gyldig JSON: her skulle stå et feltnavn i anførselstegn "
+	                                    "eller en }") != NULL);
 
 	f = fopen("test_manifest_bad.json", "w");
 	fputs("{\"title\": \"x\", \"fields\": {\"a\": {\"type\": \"tekst\"}}}", f);
@@ -647,6 +667,7 @@ KB_TESTS(KB_TEST(test_manifest__outcome_from_the_case_or_the_manifest), KB_TEST(
          KB_TEST(test_manifest__good_case_with_extra_fields_is_clean),
          KB_TEST(test_manifest__each_type_right_and_wrong),
          KB_TEST(test_manifest__a_date_that_is_no_day_is_told_so),
+         KB_TEST(test_manifest__mistyped_case_key_is_suggested_for_the_missing_field),
          KB_TEST(test_manifest__optional_group_in_an_undeclared_shape_is_a_case_error),
          KB_TEST(test_manifest__required_missing_null_and_empty_are_missing),
          KB_TEST(test_manifest__group_that_is_not_an_object_is_named),

@@ -1135,6 +1135,37 @@ static void test_template__fields_skeleton_follows_the_manifest_and_passes_the_c
 	kb_ctx_free(ctx);
 }
 
+/* A tag that is a typo of a declared field: lint and fill name the field it was meant to be. */
+static void test_template__mistyped_tag_is_told_the_nearest_declared_field(void)
+{
+	const char *manifest = "{\"title\": \"x\", \"fields\": {\"modtager.navn\": {\"type\": \"name\"},"
+	                       " \"ydelser\": {\"type\": \"list\", \"items\": {\"beløb\": {\"type\": \"amount\"}}}}}";
+	mkdir(TMP("mdir"), 0755);
+	write_file(TMP("mdir/manifest.json"), manifest);
+	KB_CHECK(docxfix_make(TMP("mdir/letter.docx"),
+	                      P(R("Kære {{modtager.nav}}")) P(R("{{#ydelser}}{{beloeb}}{{/ydelser}}")), NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("mdir"), NULL), KB_ETEMPLATE);
+	int nav = 0, beloeb = 0;
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++) {
+		nav |= strstr(kb_ctx_detail(ctx, i), "feltet \"modtager.nav\" står ikke i manifest.json; mente du "
+		                                     "\"modtager.navn\"?") != NULL;
+		beloeb |= strstr(kb_ctx_detail(ctx, i), "feltet \"ydelser.beloeb\" står ikke i manifest.json; mente du "
+		                                        "\"ydelser.beløb\"?") != NULL;
+	}
+	KB_CHECK(nav && beloeb);
+	int rc = 0;
+	kb_letter *l = render(ctx, TMP("mdir"), "{\"modtager\": {\"navn\": \"Ib\"}}", &rc, NULL);
+	KB_CHECK_INT(rc, KB_EDATA);
+	int fill = 0;
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++)
+		fill |= strstr(kb_ctx_detail(ctx, i), "feltet \"modtager.nav\" mangler i sagen; tagget står ikke i "
+		                                      "manifest.json, men \"modtager.navn\" gør") != NULL;
+	KB_CHECK(fill);
+	finish(l, ctx);
+}
+
 static void test_template__mergefields_simple_and_complex_with_switches(void)
 {
 	check_body(
@@ -1299,6 +1330,7 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__optional_field_left_out_renders_as_nothing),
          KB_TEST(test_template__value_in_a_list_item_has_its_indexed_path_as_origin),
          KB_TEST(test_template__fields_skeleton_follows_the_manifest_and_passes_the_case_check),
+         KB_TEST(test_template__mistyped_tag_is_told_the_nearest_declared_field),
          KB_TEST(test_template__mergefields_simple_and_complex_with_switches),
          KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled),
          KB_TEST(test_template__controls_bound_to_document_data_or_tagged_with_data_are_not_fields),
