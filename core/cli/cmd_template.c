@@ -4,6 +4,29 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* Why lint could not check the tags' fields against a manifest, or NULL when the template has one. */
+static const char *no_manifest_reason(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return NULL;
+	if (!S_ISDIR(st.st_mode))
+		return "felterne er ikke tjekket, for en .docx alene har ingen manifest.json; læg den i en mappe som "
+		       "letter.docx sammen med en manifest.json, der beskriver felterne";
+	size_t n = strlen(path);
+	char *m = malloc(n + sizeof "/manifest.json");
+	if (!m)
+		return NULL;
+	memcpy(m, path, n);
+	memcpy(m + n, "/manifest.json", sizeof "/manifest.json");
+	int there = stat(m, &st) == 0;
+	free(m);
+	return there ? NULL
+	             : "felterne er ikke tjekket, for mappen har ingen manifest.json; skriv en, der beskriver "
+	               "felterne (se docs/templates.md)";
+}
 
 static const char *template_help =
     "Brug: klarbrev template lint SKABELON [--format text|json] [--delimiters \"{ }\"] [--no-check]\n"
@@ -201,8 +224,10 @@ int cmd_template(int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; arr && i < n; i++)
 			json_array_append_new(arr, problem_json(kb_ctx_detail(ctx, i)));
-		json_t *root = json_pack("{s:s, s:o, s:I}", "template", o.positional[0], "problems",
-		                         arr ? arr : json_array(), "count", (json_int_t)n);
+		const char *why = no_manifest_reason(o.positional[0]);
+		json_t *root = json_pack("{s:s, s:o, s:I, s:b, s:s?}", "template", o.positional[0], "problems",
+		                         arr ? arr : json_array(), "count", (json_int_t)n, "fields_checked", why == NULL,
+		                         "fields_note", why);
 		if (root && sc.fs) {
 			char *rep = kb_report_json(sc.fs, kb_letter_text(sc.l), &sc.m);
 			json_t *r = rep ? json_loads(rep, 0, NULL) : NULL;
@@ -220,10 +245,15 @@ int cmd_template(int argc, char **argv)
 	} else {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", kb_ctx_detail(ctx, i));
+		const char *why = no_manifest_reason(o.positional[0]);
 		if (n)
 			printf("%s: %zu fejl i skabelonen\n", o.positional[0], n);
+		else if (why)
+			printf("%s: ingen fejl i skabelonens tags; %s\n", o.positional[0], why);
 		else
 			printf("%s: ingen fejl i skabelonen\n", o.positional[0]);
+		if (n && why)
+			printf("%s: %s\n", o.positional[0], why);
 		if (sc.fs) {
 			char *rep = kb_report_text(sc.fs, kb_letter_text(sc.l), &sc.m);
 			printf("\nSkabelonens faste tekst, tjekket som et brev uden feltværdier:\n%s", rep ? rep : "");

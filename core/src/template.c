@@ -63,6 +63,7 @@ struct kb_template {
 	char *path;
 	char **notes; /* what compiling repaired and lint tells the author (a tag joined over paragraphs) */
 	size_t nnotes;
+	int manifest_broken; /* lint only: manifest.json has problems (in notes); the fields are not checked */
 	char *partials_dir;
 	char *title;
 	kb_package *pkg;
@@ -1176,8 +1177,10 @@ const char *kb_template_title(const kb_template *t)
  * fail this call, so lint can add its own. */
 static int shape_check(const kb_template *t, kb_ctx *ctx, size_t part, int *bad);
 
+/* lint: a manifest with problems does not stop the load; its problems become notes (so lint lists them with the
+ * tags' problems) and the template goes on without a manifest. */
 static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts,
-                         int *bad_out)
+                         int *bad_out, int lint)
 {
 	*out = NULL;
 	kb_template *t = calloc(1, sizeof *t);
@@ -1203,8 +1206,19 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 			    path);
 			goto done;
 		}
-		if (stat(mpath, &st) == 0 && (rc = kb_manifest_load(&t->manifest, ctx, mpath)))
-			goto done;
+		if (stat(mpath, &st) == 0 && (rc = kb_manifest_load(&t->manifest, ctx, mpath))) {
+			if (!lint || rc != KB_EINPUT)
+				goto done;
+			size_t nd = kb_ctx_detail_count(ctx);
+			rc = nd ? KB_OK : add_note(t, "%s", kb_ctx_errmsg(ctx));
+			for (size_t i = 0; i < nd && !rc; i++)
+				rc = add_note(t, "%s: %s", mpath, kb_ctx_detail(ctx, i));
+			if (rc) {
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				goto done;
+			}
+			t->manifest_broken = 1;
+		}
 	} else {
 		docx = kb_strdup(path);
 		if (!docx) {
@@ -2079,7 +2093,7 @@ int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_
 int kb_template_compile(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts)
 {
 	int bad = 0;
-	int rc = template_load(out, ctx, path, opts, &bad);
+	int rc = template_load(out, ctx, path, opts, &bad, 0);
 	if (rc == KB_OK && bad) {
 		kb_template_free(*out);
 		*out = NULL;
@@ -2124,7 +2138,7 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 	kb_template *t = NULL;
 	int bad = 0;
 	kb_ctx_clear(ctx);
-	int rc = template_load(&t, ctx, path, opts, &bad);
+	int rc = template_load(&t, ctx, path, opts, &bad, 1);
 	if (rc)
 		return rc;
 	size_t *order = tags_in_order(t);

@@ -30,6 +30,22 @@ printf '{"title": "x", "fields": {"modtager.navn": {"type": "name", "required": 
 run "$KLARBREV" template lint "$T/tpl"; expect_rc 1 "an undeclared field"
 expect_in "$T/stdout" 'feltet "tekst" står ikke i manifest.json' "the undeclared field is named"
 
+# a folder without manifest.json: lint says the fields were not checked, rather than "ingen fejl"
+mkdir -p "$T/nomanifest"
+cp "$KB_SRC/tests/cli/data/navn/letter.docx" "$T/nomanifest/"
+run "$KLARBREV" template lint "$T/nomanifest" --no-check; expect_rc 0 "a folder without manifest.json"
+expect_in "$T/stdout" "felterne er ikke tjekket, for mappen har ingen manifest.json" "lint says no fields were checked"
+run "$KLARBREV" template lint "$T/nomanifest" --no-check --format json
+expect_in "$T/stdout" '"fields_checked": false' "the JSON report says no fields were checked"
+
+# a manifest with problems does not hide the tags' problems: both are listed
+mkdir -p "$T/badmanifest"
+cp "$FIX/multi-errors.docx" "$T/badmanifest/letter.docx"
+printf '{"title": "x", "fields": {"a": {"type": "tekstt"}}}' >"$T/badmanifest/manifest.json"
+run "$KLARBREV" template lint "$T/badmanifest" --delimiters "{ }" --no-check; expect_rc 1 "a broken manifest and broken tags"
+expect_in "$T/stdout" 'manifest.json: feltet "a": ukendt type "tekstt"' "the manifest's problem is listed"
+expect_in "$T/stdout" 'tagget "{firstName " lukkes ikke' "and the tags' problems too"
+
 # lint also checks the template's own text, as a letter without values
 STF=$KB_SRC/tests/cli/data/stavefejl/letter.docx
 run "$KLARBREV" template lint "$STF"
