@@ -56,6 +56,14 @@ static const char *template_help =
     "\n"
     "Afslutningskoder for lint: 0 ingen fejl, 1 skabelonen har fejl, 2 skabelonen kan ikke læses.\n";
 
+/* 1 when a lint detail is a warning: its message, after "part, afsnit N: ", starts with "advarsel: ". */
+static int lint_warning(const char *detail)
+{
+	const char *sep = strstr(detail, ", afsnit ");
+	const char *colon = sep ? strstr(sep, ": ") : NULL;
+	return colon && !strncmp(colon + 2, "advarsel: ", 10);
+}
+
 /* Splits a detail "word/document.xml, afsnit 3: message (i teksten »…«)" into part, paragraph, message and the
  * text around the tag; part, paragraph and context may be absent (null). */
 static json_t *problem_json(const char *detail)
@@ -75,8 +83,14 @@ static json_t *problem_json(const char *detail)
 		ctx = json_stringn(c, (size_t)(msg + len - 3 - c));
 		len = (size_t)(around - msg);
 	}
-	return json_pack("{s:s%, s:I, s:s%, s:o}", "part", detail, (size_t)(sep - detail), "paragraph",
-	                 (json_int_t)para, "message", msg, len, "context", ctx ? ctx : json_null());
+	int warning = !strncmp(msg, "advarsel: ", 10);
+	if (warning) {
+		msg += 10;
+		len -= 10;
+	}
+	return json_pack("{s:s%, s:I, s:s, s:s%, s:o}", "part", detail, (size_t)(sep - detail), "paragraph",
+	                 (json_int_t)para, "level", warning ? "warning" : "error", "message", msg, len, "context",
+	                 ctx ? ctx : json_null());
 }
 
 typedef struct static_check {
@@ -208,7 +222,9 @@ int cmd_template(int argc, char **argv)
 		kb_ctx_free(ctx);
 		return ret;
 	}
-	size_t n = kb_ctx_detail_count(ctx);
+	size_t n = kb_ctx_detail_count(ctx), nwarn = 0;
+	for (size_t i = 0; i < n; i++)
+		nwarn += lint_warning(kb_ctx_detail(ctx, i));
 	/* the template's own text, checked as a letter: what every letter from it will say */
 	static_check sc = {0};
 	if (!o.no_check)
@@ -225,9 +241,9 @@ int cmd_template(int argc, char **argv)
 		for (size_t i = 0; arr && i < n; i++)
 			json_array_append_new(arr, problem_json(kb_ctx_detail(ctx, i)));
 		const char *why = no_manifest_reason(o.positional[0]);
-		json_t *root = json_pack("{s:s, s:o, s:I, s:b, s:s?}", "template", o.positional[0], "problems",
-		                         arr ? arr : json_array(), "count", (json_int_t)n, "fields_checked", why == NULL,
-		                         "fields_note", why);
+		json_t *root = json_pack("{s:s, s:o, s:I, s:I, s:b, s:s?}", "template", o.positional[0], "problems",
+		                         arr ? arr : json_array(), "count", (json_int_t)(n - nwarn), "warnings",
+		                         (json_int_t)nwarn, "fields_checked", why == NULL, "fields_note", why);
 		if (root && sc.fs) {
 			char *rep = kb_report_json(sc.fs, kb_letter_text(sc.l), &sc.m);
 			json_t *r = rep ? json_loads(rep, 0, NULL) : NULL;
@@ -246,13 +262,15 @@ int cmd_template(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", kb_ctx_detail(ctx, i));
 		const char *why = no_manifest_reason(o.positional[0]);
-		if (n)
-			printf("%s: %zu fejl i skabelonen\n", o.positional[0], n);
+		if (nwarn)
+			printf("%s: %zu %s\n", o.positional[0], nwarn, nwarn == 1 ? "advarsel" : "advarsler");
+		if (n > nwarn)
+			printf("%s: %zu fejl i skabelonen\n", o.positional[0], n - nwarn);
 		else if (why)
 			printf("%s: ingen fejl i skabelonens tags; %s\n", o.positional[0], why);
 		else
 			printf("%s: ingen fejl i skabelonen\n", o.positional[0]);
-		if (n && why)
+		if (n > nwarn && why)
 			printf("%s: %s\n", o.positional[0], why);
 		if (sc.fs) {
 			char *rep = kb_report_text(sc.fs, kb_letter_text(sc.l), &sc.m);
@@ -264,5 +282,5 @@ int cmd_template(int argc, char **argv)
 	}
 	kb_ctx_free(ctx);
 	static_check_free(&sc);
-	return n || errors ? KB_EXIT_BLOCKED : KB_EXIT_OK;
+	return n > nwarn || errors ? KB_EXIT_BLOCKED : KB_EXIT_OK;
 }

@@ -207,7 +207,9 @@ int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_
 void kb_template_free(kb_template *t);
 /* Checks a template without a case and lists every problem at once, each as a detail on ctx ("part, afsnit N: the
  * tag: what is wrong and how to fix it"): unclosed, unopened and mismatched sections, unknown formatters, tags split
- * over paragraphs, fields the manifest does not declare. Returns KB_OK when clean, KB_ETEMPLATE with the problems,
+ * over paragraphs, fields the manifest does not declare. A warning (a formatter whose output ends a sentence,
+ * followed by a full stop: "500,00 kr..") is a detail whose message, after "part, afsnit N: ", starts with
+ * "advarsel: "; warnings alone leave the template clean. Returns KB_OK when clean, KB_ETEMPLATE with the problems,
  * or another code when the template cannot be read at all. */
 int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *opts);
 

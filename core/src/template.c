@@ -52,6 +52,7 @@ typedef struct tpl_tag {
 	size_t seq;       /* which paragraph it was found in: one number per compiled paragraph, in document order */
 	int quiet;        /* in the second copy of a text box (mc:Fallback): rendered, never reported */
 	char *around;     /* the paragraph's text around the tag, for messages: "Kære {{modtager.nav}}, tak for" */
+	char after;       /* the byte right after the tag in its paragraph ('\0' at the end), for lint */
 } tpl_tag;
 
 /* The delimiters in force while a part is compiled: a {{=<% %>=}} tag changes them for the rest of the part. */
@@ -794,6 +795,7 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		}
 		t->tags[idx].seq = seq;
 		t->tags[idx].quiet = quiet;
+		t->tags[idx].after = b < pt.joined.len ? s[b] : '\0';
 		if (!(t->tags[idx].around = text_around(s, pt.joined.len, a, b))) {
 			rc = KB_ENOMEM;
 			goto done;
@@ -2194,6 +2196,27 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 				free(near);
 				bad++;
 			}
+		}
+		if (tag->kind == TAG_VAR && tag->after == '.') {
+			/* "{{beløb | kr}}." gives "500,00 kr.." in every letter: the value already ends the sentence */
+			const kb_expr_fmt *last = NULL;
+			for (size_t i = tag->expr.nfmts; i-- > 0 && !last;) {
+				const char *fn = tag->expr.fmts[i].name;
+				if (strcmp(fn, "store") != 0 && strcmp(fn, "små") != 0 &&
+				    strcmp(fn, "stort_begyndelsesbogstav") != 0)
+					last = &tag->expr.fmts[i];
+			}
+			const char *arg = last && last->nargs ? last->args[0] : "";
+			if (last && !strcmp(last->name, "kr"))
+				tag_problem(ctx, t, tag,
+				            "advarsel: %s: formateringen kr slutter selv med »kr.«, så punktummet efter tagget "
+				            "giver »kr..« i brevet; slet punktummet efter tagget",
+				            tag->raw);
+			else if (last && !strcmp(last->name, "standard") && *arg && arg[strlen(arg) - 1] == '.')
+				tag_problem(ctx, t, tag,
+				            "advarsel: %s: teksten \"%s\" slutter med punktum, så punktummet efter tagget "
+				            "giver to punktummer i brevet, når feltet mangler; slet det ene",
+				            tag->raw, arg);
 		}
 		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED)
 			stack[depth++] = p;

@@ -604,6 +604,27 @@ static void test_template__lint_checks_formatter_arguments(void)
 	kb_ctx_free(ctx);
 }
 
+/* "{{beløb | kr}}." gives "500,00 kr.." in every letter: lint warns, and a warning alone leaves the template
+ * clean. */
+static void test_template__lint_warns_of_a_full_stop_after_kr(void)
+{
+	KB_CHECK(docxfix_make(TMP("krdot.docx"),
+	                      P(R("Du får {{beløb | kr}}. Og {{beløb | kr | store}}.")) P(R("Ellers {{beløb | kr}}, tak."))
+	                          P(R("Tlf. {{tlf | standard \"ikke oplyst.\"}}.")),
+	                      NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("krdot.docx"), NULL), 0);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 3);
+	if (kb_ctx_detail_count(ctx) == 3) {
+		KB_CHECK(strstr(kb_ctx_detail(ctx, 0), "word/document.xml, afsnit 1: advarsel: {{beløb | kr") ==
+		         kb_ctx_detail(ctx, 0));
+		KB_CHECK(strstr(kb_ctx_detail(ctx, 0), "giver »kr..« i brevet; slet punktummet efter tagget") != NULL);
+		KB_CHECK(strstr(kb_ctx_detail(ctx, 2), "afsnit 3: advarsel: {{tlf | standard \"ikke oplyst.\"}}") != NULL);
+	}
+	kb_ctx_free(ctx);
+}
+
 static void test_template__set_delimiters_inside_a_document(void)
 {
 	check_body(P(R("{{=[ ]=}}")) P(R("[a] og {{a}}")) P(R("[={{ }}=]{{a}}")), "{\"a\":\"x\"}", "x og {{a}}|x|");
@@ -1320,6 +1341,7 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__fields_skeleton_follows_what_sections_use),
          KB_TEST(test_template__fields_skeleton_merges_a_section_used_twice),
          KB_TEST(test_template__set_delimiters_inside_a_document), KB_TEST(test_template__lint_checks_formatter_arguments),
+         KB_TEST(test_template__lint_warns_of_a_full_stop_after_kr),
          KB_TEST(test_template__missing_field_inside_a_loop_names_the_field),
          KB_TEST(test_template__runaway_loops_hit_a_limit), KB_TEST(test_template__huge_output_hits_a_limit),
          KB_TEST(test_template__static_letter_has_every_section_once_and_no_tags),
