@@ -2930,14 +2930,24 @@ static int case_path(kb_buf *out, const render_state *rs, const char *path)
 	if (!strcmp(path, ".")) {
 		at = top;
 	} else {
+		/* the frame that has the first name; for a name found nowhere, the innermost group or item, where
+		 * it was most likely meant to be */
 		const char *dot = strchr(path, '.');
 		size_t n = dot ? (size_t)(dot - path) : strlen(path);
-		for (size_t i = rs->scope.n; i-- > 0;) {
-			if (json_is_object(rs->scope.frames[i]) && json_object_getn(rs->scope.frames[i], path, n)) {
+		size_t innermost = 0;
+		int found = 0;
+		for (size_t i = rs->scope.n; i-- > 0 && !found;) {
+			if (!json_is_object(rs->scope.frames[i]))
+				continue;
+			if (!innermost)
+				innermost = i;
+			if (json_object_getn(rs->scope.frames[i], path, n)) {
 				at = i;
-				break;
+				found = 1;
 			}
 		}
+		if (!found)
+			at = innermost;
 	}
 	const char *prefix = at && at < KB_MAX_SECTION_DEPTH + 2 ? rs->frame_paths[at] : NULL;
 	if (!prefix)
@@ -3020,7 +3030,17 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 			snprintf(extra, sizeof extra, "; tagget står ikke i manifest.json, men \"%s\" gør: ret tagget i "
 			         "skabelonen", near);
 		free(near);
-		report_place(rs, tag, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", extra);
+		/* named by its place in the case: "hjaelpemidler[2].navn" says which item lacks it */
+		kb_buf cp;
+		kb_buf_init(&cp, 65536);
+		if (case_path(&cp, rs, tag->expr.path) == KB_OK && cp.data) {
+			kb_ctx_add_detail(rs->ctx, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", cp.data,
+			                  extra, rs->t->parts[tag->part].name, tag->paragraph, tag->raw);
+			rs->bad++;
+		} else {
+			report_place(rs, tag, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", extra);
+		}
+		kb_buf_free(&cp);
 		return set_text(m, "", 0);
 	}
 	char *text = kb_value_text(v);
