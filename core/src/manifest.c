@@ -244,6 +244,17 @@ static void nearest_in(const json_t *fields, const char *prefix, const char *pat
 	kb_buf_free(&name);
 }
 
+/* The word of list nearest to s when s looks like a typo of it, else NULL. */
+static const char *nearest_word(const char *s, const char *const *list, size_t n)
+{
+	const char *near = NULL;
+	int best = 1 << 20;
+	for (size_t i = 0; i < n; i++)
+		if (near_enough(s, list[i], &best))
+			near = list[i];
+	return near;
+}
+
 char *kb_manifest_nearest(const json_t *manifest, const char *path)
 {
 	const json_t *fields = fields_of(manifest);
@@ -425,9 +436,15 @@ static void check_field(check_state *st, const json_t *fields, const char *key, 
 	json_t *v;
 	json_object_foreach((json_t *)f, k, v)
 	{
-		if (!known_in(k, field_keys, sizeof field_keys / sizeof field_keys[0]))
-			PROBLEM(st, "feltet \"%s\": ukendt nøgle \"%s\"; kendte nøgler er: %s", name, k,
-			        field_key_list);
+		if (!known_in(k, field_keys, sizeof field_keys / sizeof field_keys[0])) {
+			const char *near = nearest_word(k, field_keys, sizeof field_keys / sizeof field_keys[0]);
+			if (near)
+				PROBLEM(st, "feltet \"%s\": ukendt nøgle \"%s\"; mente du \"%s\"? Kendte nøgler er: %s",
+				        name, k, near, field_key_list);
+			else
+				PROBLEM(st, "feltet \"%s\": ukendt nøgle \"%s\"; kendte nøgler er: %s", name, k,
+				        field_key_list);
+		}
 	}
 	const json_t *tv = json_object_get(f, "type");
 	const char *type = json_string_value(tv);
@@ -435,8 +452,14 @@ static void check_field(check_state *st, const json_t *fields, const char *key, 
 		PROBLEM(st, "feltet \"%s\" har ingen \"type\"; skriv en af: %s", name, field_type_list);
 	else if (!type)
 		PROBLEM(st, "feltet \"%s\": \"type\" skal være en tekst, en af: %s", name, field_type_list);
-	else if (!known_in(type, field_types, sizeof field_types / sizeof field_types[0]))
-		PROBLEM(st, "feltet \"%s\": ukendt type \"%s\"; brug en af: %s", name, type, field_type_list);
+	else if (!known_in(type, field_types, sizeof field_types / sizeof field_types[0])) {
+		const char *near = nearest_word(type, field_types, sizeof field_types / sizeof field_types[0]);
+		if (near)
+			PROBLEM(st, "feltet \"%s\": ukendt type \"%s\"; mente du \"%s\"? Brug en af: %s", name, type,
+			        near, field_type_list);
+		else
+			PROBLEM(st, "feltet \"%s\": ukendt type \"%s\"; brug en af: %s", name, type, field_type_list);
+	}
 	static const char *const bools[] = {"required", "personal"};
 	for (size_t i = 0; i < 2; i++) {
 		const json_t *b = json_object_get(f, bools[i]);

@@ -496,8 +496,8 @@ static void test_manifest__check_lists_every_problem(void)
 	    "bool, list, choice",
 	    "feltet \"sag.dato\": \"required\" skal være true eller false (uden anførselstegn)",
 	    "feltet \"sag.dato\": \"label\" skal være en tekst i anførselstegn",
-	    "feltet \"sag.nummer\": ukendt nøgle \"requird\"; kendte nøgler er: type, label, description, required, "
-	    "personal, items, values",
+	    "feltet \"sag.nummer\": ukendt nøgle \"requird\"; mente du \"required\"? Kendte nøgler er: type, label, "
+	    "description, required, personal, items, values",
 	    "feltet \"sag.type\" har ingen \"type\"; skriv en af: text, name, address, cpr, date, amount, number, "
 	    "bool, "
 	    "list, choice",
