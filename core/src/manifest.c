@@ -784,7 +784,10 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 		if (cs->blocked && !json_object_getn(cs->blocked, name, blocked)) {
 			if (json_object_setn_new(cs->blocked, name, blocked, json_true()))
 				cs->st.oom = 1;
-			if (describe(&cs->val, cs->group_value))
+			/* a text in place of the group is not repeated: the group's fields may be personal */
+			cs->val.len = 0;
+			if (json_is_string(cs->group_value) ? kb_buf_adds(&cs->val, "en tekst")
+			                                    : describe(&cs->val, cs->group_value))
 				cs->st.oom = 1;
 			PROBLEM(&cs->st,
 			        "feltet \"%.*s\" skal være en gruppe af felter i krøllede parenteser { } (manifestet har "
@@ -821,8 +824,10 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 		ok = s && !kb_date_parse(&dt, why, sizeof why, s, json_string_length(v));
 		if (!ok && s && strncmp(why, "er ikke en dag", 14) == 0) {
 			if (sensitive) {
-				PROBLEM(&cs->st, "feltet \"%s\"%s%s%s skal være en dato, men værdien %s (den vises ikke, "
-				        "fordi den er en personoplysning)", name, open, label ? label : "", close, why);
+				/* not even the month and year it names: the value is personal */
+				PROBLEM(&cs->st, "feltet \"%s\"%s%s%s skal være en dato, men værdien er ikke en dag i "
+				        "kalenderen (den vises ikke, fordi den er en personoplysning)", name, open,
+				        label ? label : "", close);
 			} else {
 				if (describe(&cs->val, v))
 					cs->st.oom = 1;
