@@ -1187,7 +1187,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	*out = NULL;
 	kb_template *t = calloc(1, sizeof *t);
 	char *docx = NULL, *mpath = NULL;
-	int rc = KB_OK, bad = 0;
+	int rc = KB_OK, bad = 0, broken_delims = 0;
 	if (!t || !(t->path = kb_strdup(path))) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 		goto done;
@@ -1220,6 +1220,14 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 				goto done;
 			}
 			t->manifest_broken = 1;
+			/* the tags are still found with the manifest's delimiters, when it parses and they are sound */
+			json_t *raw = json_load_file(mpath, JSON_REJECT_DUPLICATES, NULL);
+			json_t *d = json_object_get(raw, "delimiters");
+			kb_ctx *sub = NULL;
+			if (json_is_string(d) && !kb_ctx_new(&sub) && !parse_delims(t, sub, json_string_value(d)))
+				broken_delims = 1;
+			kb_ctx_free(sub);
+			json_decref(raw);
 		}
 	} else {
 		docx = kb_strdup(path);
@@ -1248,6 +1256,8 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	json_t *md = t->manifest ? json_object_get(t->manifest, "delimiters") : NULL;
 	if (opts && opts->open_delim && opts->close_delim)
 		rc = set_delims(t, ctx, opts->open_delim, opts->close_delim);
+	else if (broken_delims)
+		rc = KB_OK; /* set from the broken manifest above */
 	else if (json_is_string(md))
 		rc = parse_delims(t, ctx, json_string_value(md));
 	else

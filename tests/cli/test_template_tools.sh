@@ -45,6 +45,10 @@ printf '{"title": "x", "fields": {"a": {"type": "tekstt"}}}' >"$T/badmanifest/ma
 run "$KLARBREV" template lint "$T/badmanifest" --delimiters "{ }" --no-check; expect_rc 1 "a broken manifest and broken tags"
 expect_in "$T/stdout" 'manifest.json: feltet "a": ukendt type "tekstt"' "the manifest's problem is listed"
 expect_in "$T/stdout" 'tagget "{firstName " lukkes ikke' "and the tags' problems too"
+# the broken manifest's own delimiters still find the tags
+printf '{"title": "x", "delimiters": "{ }", "fields": {"a": {"type": "tekstt"}}}' >"$T/badmanifest/manifest.json"
+run "$KLARBREV" template lint "$T/badmanifest" --no-check; expect_rc 1 "a broken manifest with delimiters"
+expect_in "$T/stdout" 'tagget "{firstName " lukkes ikke' "the tags are found with the broken manifest's delimiters"
 
 # lint also checks the template's own text, as a letter without values
 STF=$KB_SRC/tests/cli/data/stavefejl/letter.docx
