@@ -71,7 +71,8 @@ static json_t *problem_json(const char *detail)
 	const char *sep = strstr(detail, ", afsnit ");
 	const char *colon = sep ? strstr(sep, ": ") : NULL;
 	if (!sep || !colon)
-		return json_pack("{s:n, s:n, s:s, s:n}", "part", "paragraph", "message", detail, "context");
+		return json_pack("{s:n, s:n, s:s, s:s, s:n}", "part", "paragraph", "level", "error", "message", detail,
+		                 "context");
 	long para = strtol(sep + 9, NULL, 10);
 	const char *msg = colon + 2, *around = NULL;
 	for (const char *p = msg; (p = strstr(p, " (i teksten »")) != NULL; p++)
