@@ -5,6 +5,29 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* Why lint could not check the tags' fields against a manifest, or NULL when the template has one. */
+static const char *no_manifest_reason(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return NULL;
+	if (!S_ISDIR(st.st_mode))
+		return "felterne er ikke tjekket, for en .docx alene har ingen manifest.json; læg den i en mappe som "
+		       "letter.docx sammen med en manifest.json, der beskriver felterne";
+	size_t n = strlen(path);
+	char *m = malloc(n + sizeof "/manifest.json");
+	if (!m)
+		return NULL;
+	memcpy(m, path, n);
+	memcpy(m + n, "/manifest.json", sizeof "/manifest.json");
+	int there = stat(m, &st) == 0;
+	free(m);
+	return there ? NULL
+	             : "felterne er ikke tjekket, for mappen har ingen manifest.json; skriv en, der beskriver "
+	               "felterne (se docs/templates.md)";
+}
 
 static const char *template_help =
     "Brug: klarbrev template lint SKABELON [--format text|json] [--delimiters \"{ }\"] [--no-check]\n"
@@ -16,7 +39,9 @@ static const char *template_help =
     "        afsnittets nummer, tagget og hvordan den rettes. Derefter tjekkes skabelonens faste tekst\n"
     "        som et brev (stavning, LIX, tone og de andre regler), så man ser de problemer, der ellers\n"
     "        ville stå i hvert eneste brev. En fejl (ikke en advarsel) i den faste tekst tæller som en fejl.\n"
-    "fields  skriver et udkast til en sag (JSON) med alle de felter, skabelonen bruger.\n"
+    "fields  skriver et udkast til en sag (JSON) med alle de felter, skabelonen bruger, i den form og med den\n"
+    "        type, manifest.json giver dem, og med et eksempel i hvert felt. Hvad hvert felt er (navn, type,\n"
+    "        beskrivelse), står bagefter på standardfejl, så det ikke kommer med i filen.\n"
     "\n"
     "  SKABELON              en skabelonmappe (letter.docx + manifest.json) eller en .docx-fil\n"
     "  --format text|json    lint-rapportens form\n"
@@ -34,6 +59,14 @@ static const char *template_help =
     "\n"
     "Afslutningskoder for lint: 0 ingen fejl, 1 skabelonen har fejl, 2 skabelonen kan ikke læses.\n";
 
+/* 1 when a lint detail is a warning: its message, after "part, afsnit N: ", starts with "advarsel: ". */
+static int lint_warning(const char *detail)
+{
+	const char *sep = strstr(detail, ", afsnit ");
+	const char *colon = sep ? strstr(sep, ": ") : NULL;
+	return colon && !strncmp(colon + 2, "advarsel: ", 10);
+}
+
 /* Splits a detail "word/document.xml, afsnit 3: message (i teksten »…«)" into part, paragraph, message and the
  * text around the tag; part, paragraph and context may be absent (null). */
 static json_t *problem_json(const char *detail)
@@ -41,7 +74,8 @@ static json_t *problem_json(const char *detail)
 	const char *sep = strstr(detail, ", afsnit ");
 	const char *colon = sep ? strstr(sep, ": ") : NULL;
 	if (!sep || !colon)
-		return json_pack("{s:n, s:n, s:s, s:n}", "part", "paragraph", "message", detail, "context");
+		return json_pack("{s:n, s:n, s:s, s:s, s:n}", "part", "paragraph", "level", "error", "message", detail,
+		                 "context");
 	long para = strtol(sep + 9, NULL, 10);
 	const char *msg = colon + 2, *around = NULL;
 	for (const char *p = msg; (p = strstr(p, " (i teksten »")) != NULL; p++)
@@ -53,8 +87,14 @@ static json_t *problem_json(const char *detail)
 		ctx = json_stringn(c, (size_t)(msg + len - 3 - c));
 		len = (size_t)(around - msg);
 	}
-	return json_pack("{s:s%, s:I, s:s%, s:o}", "part", detail, (size_t)(sep - detail), "paragraph",
-	                 (json_int_t)para, "message", msg, len, "context", ctx ? ctx : json_null());
+	int warning = !strncmp(msg, "advarsel: ", 10);
+	if (warning) {
+		msg += 10;
+		len -= 10;
+	}
+	return json_pack("{s:s%, s:I, s:s, s:s%, s:o}", "part", detail, (size_t)(sep - detail), "paragraph",
+	                 (json_int_t)para, "level", warning ? "warning" : "error", "message", msg, len, "context",
+	                 ctx ? ctx : json_null());
 }
 
 typedef struct static_check {
@@ -167,14 +207,24 @@ int cmd_template(int argc, char **argv)
 		kb_template *t = NULL;
 		char *json = NULL;
 		int rc = kb_template_open(&t, ctx, o.positional[0], &topts);
+		char *guide = NULL;
 		if (!rc)
 			rc = kb_template_fields(&json, ctx, t);
+		if (!rc)
+			rc = kb_template_field_guide(&guide, ctx, t);
 		if (rc) {
 			ret = cli_fail(ctx, rc);
 		} else {
+			/* the skeleton on stdout stays a case as it is; what each field is goes beside it, on stderr */
 			printf("%s\n", json);
+			if (guide)
+				fprintf(stderr,
+				        "Felterne i udkastet (skift eksemplerne ud med sagens oplysninger; et felt, der "
+				        "kan udelades, må slettes):\n%s",
+				        guide);
 			ret = KB_EXIT_OK;
 		}
+		free(guide);
 		free(json);
 		cli_strv_free(partials);
 		kb_template_free(t);
@@ -188,7 +238,9 @@ int cmd_template(int argc, char **argv)
 		kb_ctx_free(ctx);
 		return ret;
 	}
-	size_t n = kb_ctx_detail_count(ctx);
+	size_t n = kb_ctx_detail_count(ctx), nwarn = 0;
+	for (size_t i = 0; i < n; i++)
+		nwarn += lint_warning(kb_ctx_detail(ctx, i));
 	/* the template's own text, checked as a letter: what every letter from it will say */
 	static_check sc = {0};
 	if (!o.no_check)
@@ -204,8 +256,10 @@ int cmd_template(int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; arr && i < n; i++)
 			json_array_append_new(arr, problem_json(kb_ctx_detail(ctx, i)));
-		json_t *root = json_pack("{s:s, s:o, s:I}", "template", o.positional[0], "problems",
-		                         arr ? arr : json_array(), "count", (json_int_t)n);
+		const char *why = no_manifest_reason(o.positional[0]);
+		json_t *root = json_pack("{s:s, s:o, s:I, s:I, s:b, s:s?}", "template", o.positional[0], "problems",
+		                         arr ? arr : json_array(), "count", (json_int_t)(n - nwarn), "warnings",
+		                         (json_int_t)nwarn, "fields_checked", why == NULL, "fields_note", why);
 		if (root && sc.fs) {
 			char *rep = kb_report_json(sc.fs, kb_letter_text(sc.l), &sc.m);
 			json_t *r = rep ? json_loads(rep, 0, NULL) : NULL;
@@ -223,10 +277,17 @@ int cmd_template(int argc, char **argv)
 	} else {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", kb_ctx_detail(ctx, i));
-		if (n)
-			printf("%s: %zu fejl i skabelonen\n", o.positional[0], n);
+		const char *why = no_manifest_reason(o.positional[0]);
+		if (nwarn)
+			printf("%s: %zu %s\n", o.positional[0], nwarn, nwarn == 1 ? "advarsel" : "advarsler");
+		if (n > nwarn)
+			printf("%s: %zu fejl i skabelonen\n", o.positional[0], n - nwarn);
+		else if (why)
+			printf("%s: ingen fejl i skabelonens tags; %s\n", o.positional[0], why);
 		else
 			printf("%s: ingen fejl i skabelonen\n", o.positional[0]);
+		if (n > nwarn && why)
+			printf("%s: %s\n", o.positional[0], why);
 		if (sc.fs) {
 			char *rep = kb_report_text(sc.fs, kb_letter_text(sc.l), &sc.m);
 			printf("\nSkabelonens faste tekst, tjekket som et brev uden feltværdier:\n%s", rep ? rep : "");
@@ -237,5 +298,5 @@ int cmd_template(int argc, char **argv)
 	}
 	kb_ctx_free(ctx);
 	static_check_free(&sc);
-	return n || errors ? KB_EXIT_BLOCKED : KB_EXIT_OK;
+	return n > nwarn || errors ? KB_EXIT_BLOCKED : KB_EXIT_OK;
 }

@@ -212,14 +212,26 @@ int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_
 void kb_template_free(kb_template *t);
 /* Checks a template without a case and lists every problem at once, each as a detail on ctx ("part, afsnit N: the
  * tag: what is wrong and how to fix it"): unclosed, unopened and mismatched sections, unknown formatters, tags split
- * over paragraphs, fields the manifest does not declare. Returns KB_OK when clean, KB_ETEMPLATE with the problems,
+ * over paragraphs, fields the manifest does not declare. A warning (a formatter whose output ends a sentence,
+ * followed by a full stop: "500,00 kr..") is a detail whose message, after "part, afsnit N: ", starts with
+ * "advarsel: "; warnings alone leave the template clean. Returns KB_OK when clean, KB_ETEMPLATE with the problems,
  * or another code when the template cannot be read at all. */
 int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *opts);
 
-/* A JSON skeleton of a case for the template: every field it uses, nested as the tags nest (a section that holds
- * fields becomes a list with one item; a section without fields a boolean). *out is pretty-printed JSON; caller
- * frees. */
+/* A JSON skeleton of a case for the template. With a manifest that declares fields, the skeleton has the manifest's
+ * shapes and types: groups are objects, a bool is true, a list with items a list of one item, and each value a
+ * typed example that passes the case check (dates "2026-11-28", amounts 12345.5, choices their first value, texts
+ * the field's label); fields in the order the template first uses them, then the declared fields it does not use,
+ * in the manifest's order. Without a manifest, every field the template uses, nested as the tags nest (a section
+ * that holds fields becomes a list with one item; a section without fields a boolean). *out is pretty-printed
+ * JSON; caller frees. */
 int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t);
+
+/* For kb_template_fields' skeleton: one Danish line per declared field, in the skeleton's order, with its path in
+ * the case, label, type, whether it must be filled in, a choice's values and the description
+ * ("  sag.dato: Brevets dato (dato ÅÅÅÅ-MM-DD, skal udfyldes). Datoen som ..."). *out is NULL when the template
+ * has no manifest fields; caller frees. */
+int kb_template_field_guide(char **out, kb_ctx *ctx, const kb_template *t);
 
 /* The template's title from its manifest, or its file name. Borrowed. */
 const char *kb_template_title(const kb_template *t);

@@ -3,6 +3,7 @@
 #include "encoding.h"
 #include "internal.h"
 #include "letter.h"
+#include "manifest.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -76,10 +77,12 @@ int kb_case_load_buffer(kb_case **out, kb_ctx *ctx, const char *data, size_t len
 	/* JSON_REJECT_DUPLICATES: a field given twice is almost always a mistake in an export; say so */
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
+		char why[512];
+		kb_json_error_text(why, sizeof why, &err);
 		if (err.line <= 0)
-			return kb_ctx_fail(ctx, KB_EINPUT, "%s: sagen er ikke gyldig JSON: %s", name, err.text);
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: linje %d, kolonne %d: sagen er ikke gyldig JSON: %s", name,
-		                   err.line, err.column, err.text);
+			return kb_ctx_fail(ctx, KB_EINPUT, "%s: sagen er ikke gyldig JSON: %s", name, why);
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %d, kolonne %d: sagen er ikke gyldig JSON: %s", name,
+		                   err.line, err.column, why);
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);

@@ -690,6 +690,113 @@ static int digits_value(const char *s, size_t n)
 	return v;
 }
 
+static const char *const month_names[12] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
+                                            "juli",   "august",  "september", "oktober", "november", "december"};
+
+/* "HH:MM", "HH:MM:SS", "HH:MM:SS.fff", each optionally followed by "Z", "+HH:MM" or "-HHMM"; s[0..n). */
+static int iso_time_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (n < 5 || digits_value(s, 2) < 0 || digits_value(s, 2) > 23 || s[2] != ':' || digits_value(s + 3, 2) < 0 ||
+	    digits_value(s + 3, 2) > 59)
+		return 0;
+	i = 5;
+	if (i < n && s[i] == ':') {
+		if (n - i < 3 || digits_value(s + i + 1, 2) < 0 || digits_value(s + i + 1, 2) > 60)
+			return 0;
+		i += 3;
+		if (i < n && (s[i] == '.' || s[i] == ',')) {
+			i++;
+			if (i >= n || !is_digit(s[i]))
+				return 0;
+			while (i < n && is_digit(s[i]))
+				i++;
+		}
+	}
+	if (i < n && (s[i] == 'Z' || s[i] == 'z'))
+		return i + 1 == n;
+	if (i < n && (s[i] == '+' || s[i] == '-')) {
+		i++;
+		if (n - i < 2 || digits_value(s + i, 2) < 0 || digits_value(s + i, 2) > 23)
+			return 0;
+		i += 2;
+		if (i < n && s[i] == ':')
+			i++;
+		return n - i == 2 && digits_value(s + i, 2) >= 0 && digits_value(s + i, 2) <= 59;
+	}
+	return i == n;
+}
+
+/* Says why y-m-d is no day, or NULL when it is one. */
+static const char *no_such_day(char *why, size_t cap, int y, int m, int d)
+{
+	if (y < 1) {
+		snprintf(why, cap, "er ikke en dag i kalenderen: der er intet år 0");
+		return why;
+	}
+	if (m < 1 || m > 12) {
+		snprintf(why, cap, "er ikke en dag i kalenderen: der er ingen måned %d", m);
+		return why;
+	}
+	if (d < 1 || d > days_in_month(y, m)) {
+		snprintf(why, cap, "er ikke en dag i kalenderen: %s %d har %d dage", month_names[m - 1], y,
+		         days_in_month(y, m));
+		return why;
+	}
+	return NULL;
+}
+
+int kb_date_parse(kb_date *out, char *why, size_t cap, const char *s, size_t n)
+{
+	static const char form[] = "er ikke en dato på formen ÅÅÅÅ-MM-DD (fx 2026-11-28) eller skrevet ud (fx 28. "
+	                           "november 2026)";
+	memset(out, 0, sizeof *out);
+	snprintf(why, cap, "%s", form);
+	if (!s)
+		return KB_EINPUT;
+	/* ISO: "2026-11-28", optionally a time after "T" or a space */
+	if (n >= 10 && s[4] == '-' && s[7] == '-' && digits_value(s, 4) >= 0 && digits_value(s + 5, 2) >= 0 &&
+	    digits_value(s + 8, 2) >= 0) {
+		int y = digits_value(s, 4), m = digits_value(s + 5, 2), d = digits_value(s + 8, 2);
+		if (n > 10 && !((s[10] == 'T' || s[10] == 't' || s[10] == ' ') && iso_time_ok(s + 11, n - 11))) {
+			snprintf(why, cap, "%s; et klokkeslæt efter datoen skrives fx 2026-11-28T10:15", form);
+			return KB_EINPUT;
+		}
+		if (no_such_day(why, cap, y, m, d))
+			return KB_EINPUT;
+		out->y = y, out->m = m, out->d = d;
+		return KB_OK;
+	}
+	/* written out: "28. november 2026", as the dato formatter writes it; the month in any letter case */
+	size_t nd = n && is_digit(s[0]) ? (n > 1 && is_digit(s[1]) ? 2 : 1) : 0;
+	if (!nd || n < nd + 2 || s[nd] != '.' || s[nd + 1] != ' ')
+		return KB_EINPUT;
+	const char *p = s + nd + 2;
+	size_t rest = n - nd - 2;
+	for (int m = 1; m <= 12; m++) {
+		size_t k = strlen(month_names[m - 1]);
+		if (rest < k + 5 || p[k] != ' ')
+			continue;
+		int same = 1;
+		for (size_t i = 0; i < k && same; i++) {
+			char c = p[i];
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			same = c == month_names[m - 1][i];
+		}
+		if (!same)
+			continue;
+		if (rest != k + 5 || digits_value(p + k + 1, 4) < 0)
+			return KB_EINPUT;
+		int y = digits_value(p + k + 1, 4), d = digits_value(s, nd);
+		if (no_such_day(why, cap, y, m, d))
+			return KB_EINPUT;
+		out->y = y, out->m = m, out->d = d;
+		return KB_OK;
+	}
+	return KB_EINPUT;
+}
+
 /* dato's argument: *out is 1 for "kort", 0 for "lang" or none. */
 static int dato_style(int *out, kb_ctx *ctx, const char *path, const kb_expr_fmt *f)
 {
@@ -702,30 +809,22 @@ static int dato_style(int *out, kb_ctx *ctx, const char *path, const kb_expr_fmt
 	return 0;
 }
 
-/* "2026-11-28", optionally followed by a time ("T10:00:00Z", "T10:00:00+02:00", " 10:00"): the date as written. */
+/* A date as kb_date_parse reads it -> "28. november 2026" or "28.11.2026". */
 static int fmt_dato(json_t **out, kb_ctx *ctx, const char *path, const kb_expr_fmt *f, const json_t *in)
 {
-	static const char *const months[12] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
-	                                       "juli",   "august",  "september", "oktober", "november", "december"};
-	char buf[64];
+	char buf[64], why[160];
 	int kort = 0;
+	kb_date dt;
 	int rc = dato_style(&kort, ctx, path, f);
 	if (rc)
 		return rc;
 	const char *s = json_string_value(in);
-	size_t n = s ? json_string_length(in) : 0;
-	int y = -1, m = -1, d = -1;
-	if (s && n >= 10 && s[4] == '-' && s[7] == '-' && (n == 10 || s[10] == 'T' || s[10] == 't' || s[10] == ' ')) {
-		y = digits_value(s, 4);
-		m = digits_value(s + 5, 2);
-		d = digits_value(s + 8, 2);
-	}
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-		return fail_value(ctx, path, in, "er ikke en dato på formen ÅÅÅÅ-MM-DD");
+	if (kb_date_parse(&dt, why, sizeof why, s, s ? json_string_length(in) : 0))
+		return fail_value(ctx, path, in, why);
 	if (kort)
-		snprintf(buf, sizeof buf, "%02d.%02d.%04d", d, m, y);
+		snprintf(buf, sizeof buf, "%02d.%02d.%04d", dt.d, dt.m, dt.y);
 	else
-		snprintf(buf, sizeof buf, "%d. %s %04d", d, months[m - 1], y);
+		snprintf(buf, sizeof buf, "%d. %s %04d", dt.d, month_names[dt.m - 1], dt.y);
 	return new_string(out, buf, strlen(buf));
 }
 
@@ -962,6 +1061,15 @@ static int check_args(kb_ctx *ctx, const char *path, const struct fmt_def *d, co
 	                                                : "tager højst ét argument";
 	return kb_ctx_fail(ctx, KB_EINPUT, "feltet \"%s\": formateringen %s %s, men har fået %zu; skriv fx %s", path,
 	                   d->name, want, f->nargs, d->example);
+}
+
+int kb_format_check(kb_ctx *ctx, const char *path, const kb_expr_fmt *f)
+{
+	const struct fmt_def *d = fmt_find(f->name);
+	if (!d)
+		return kb_ctx_fail(ctx, KB_EINPUT, "feltet \"%s\": ukendt formatering \"%s\"; kendte er: %s", path, f->name,
+		                   fmt_names);
+	return check_args(ctx, path, d, f);
 }
 
 int kb_expr_eval(json_t **out, kb_ctx *ctx, const kb_expr *e, const kb_scope *s)

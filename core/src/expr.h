@@ -37,7 +37,8 @@ void kb_expr_free(kb_expr *e);
 /* The formatters (arguments in any of the quotes above, or bare words):
  *   kr                 number or numeric text ("12345.5", "12345,50", "12.345,50") -> "12.345,50 kr."; text with one
  *                      point and three decimals ("1.234") is refused as ambiguous
- *   dato ["kort"|"lang"]  "2026-11-28" (a time after it is ignored) -> "28. november 2026" / "28.11.2026"
+ *   dato ["kort"|"lang"]  a date as kb_date_parse reads it ("2026-11-28", a time after it is ignored, or "28.
+ *                      november 2026") -> "28. november 2026" (lang, the default) / "28.11.2026" (kort)
  *   cpr                "0101901234", "010190-1234", "010190 1234" -> "010190-xxxx"; the message for a bad value does
  *                      not repeat it (personal data)
  *   tal ["N"]          Danish number: "12.345", "1.234,5"; with N (0-10) exactly N decimals, rounded half away from 0
@@ -49,8 +50,24 @@ void kb_expr_free(kb_expr *e);
  * Except standard, eq and ikke, a formatter passes a missing field on as missing (NULL). Arguments are checked even
  * then. */
 
+/* A calendar day. */
+typedef struct kb_date {
+	int y, m, d;
+} kb_date;
+
+/* The one date reader, shared by the manifest's "date" type and the dato formatter: "2026-11-28" (optionally a
+ * time after "T" or a space: "2026-11-28T10:15:00+01:00") or a date already written out, "28. november 2026"
+ * (month in any letter case). s[0..n); s may be NULL (not a text). Returns KB_OK and fills *out, or KB_EINPUT and
+ * writes to why[0..cap) what is wrong with this value, in Danish, to follow the value in a message: "er ikke en
+ * dato på formen ÅÅÅÅ-MM-DD ...", "er ikke en dag i kalenderen: februar 2026 har 28 dage". */
+int kb_date_parse(kb_date *out, char *why, size_t cap, const char *s, size_t n);
+
 /* 1 when name is a formatter klarbrev knows. */
 int kb_format_exists(const char *name);
+/* Checks a formatter's name and arguments as the template gives them (dato "kort"|"lang", tal "0".."10", the
+ * number of arguments of each), without a value: what lint and the template compiler report. KB_OK, or KB_EINPUT
+ * with the same Danish message kb_expr_eval would give («feltet "path": formateringen dato kender ikke "krot"; ...»). */
+int kb_format_check(kb_ctx *ctx, const char *path, const kb_expr_fmt *f);
 /* The known formatters for messages: "kr, dato, cpr, tal, ...". Static string. */
 const char *kb_format_list(void);
 

@@ -8,6 +8,8 @@
  * numbers, are never repeated in a message: messages end up in terminals and logs.
  */
 #include "manifest.h"
+#include "expr.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +141,193 @@ unsigned kb_manifest_field_flags(const json_t *manifest, const char *path)
 	return flags;
 }
 
+/* ---- near names ---- */
+
+#define NEAR_MAX 64 /* code points of a name compared; longer names are not compared */
+
+/* The code points of s, at most NEAR_MAX; -1 when longer or not UTF-8. */
+static int code_points(uint32_t *out, const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	int n = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t k = kb_utf8_decode(s + i, len - i, &cp);
+		if (!k || n == NEAR_MAX)
+			return -1;
+		out[n++] = kb_uc_tolower(cp);
+		i += k;
+	}
+	return n;
+}
+
+/* Edit distance between a and b in code points, letter case ignored (a swap of two letters counts 1); a large
+ * number when either is too long to compare. */
+static int distance(const char *a, const char *b)
+{
+	uint32_t x[NEAR_MAX], y[NEAR_MAX];
+	int n = code_points(x, a), m = code_points(y, b);
+	if (n < 0 || m < 0)
+		return 1 << 20;
+	int d[NEAR_MAX + 1][NEAR_MAX + 1];
+	for (int i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (int j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (int i = 1; i <= n; i++) {
+		for (int j = 1; j <= m; j++) {
+			int best = d[i - 1][j - 1] + (x[i - 1] != y[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[n][m];
+}
+
+/* Close enough to be a typo of want: one edit in a short name, about one in four in a longer one. */
+static int near_enough(const char *got, const char *want, int *best)
+{
+	if (!strcmp(got, want))
+		return 0;
+	int limit = (int)(strlen(want) / 4);
+	if (limit < 1)
+		limit = 1;
+	if (limit > 3)
+		limit = 3;
+	int dist = distance(got, want);
+	if (dist > limit || dist >= *best)
+		return 0;
+	*best = dist;
+	return 1;
+}
+
+/* Every declared name, with the fields of list items named through the list ("ydelser.beløb"), and the groups
+ * they lie in ("modtager"), compared with path. */
+static void nearest_in(const json_t *fields, const char *prefix, const char *path, kb_buf *best_name, int *best,
+                       int depth)
+{
+	const char *key;
+	json_t *f;
+	if (depth > KB_MANIFEST_MAX_DEPTH)
+		return;
+	kb_buf name;
+	kb_buf_init(&name, 65536);
+	json_object_foreach((json_t *)fields, key, f)
+	{
+		name.len = 0;
+		if ((*prefix && (kb_buf_adds(&name, prefix) || kb_buf_addc(&name, '.'))) || kb_buf_adds(&name, key))
+			break;
+		/* the groups on the way: "modtager" of "modtager.navn" */
+		for (size_t i = name.len - strlen(key); i < name.len; i++) {
+			if (name.data[i] != '.')
+				continue;
+			name.data[i] = '\0';
+			if (near_enough(path, name.data, best)) {
+				best_name->len = 0;
+				kb_buf_adds(best_name, name.data);
+			}
+			name.data[i] = '.';
+		}
+		if (near_enough(path, name.data, best)) {
+			best_name->len = 0;
+			kb_buf_adds(best_name, name.data);
+		}
+		const json_t *items = list_items(f);
+		if (items)
+			nearest_in(items, name.data, path, best_name, best, depth + 1);
+	}
+	kb_buf_free(&name);
+}
+
+/* The word of list nearest to s when s looks like a typo of it, else NULL. */
+static const char *nearest_word(const char *s, const char *const *list, size_t n)
+{
+	const char *near = NULL;
+	int best = 1 << 20;
+	for (size_t i = 0; i < n; i++)
+		if (near_enough(s, list[i], &best))
+			near = list[i];
+	return near;
+}
+
+char *kb_manifest_nearest(const json_t *manifest, const char *path)
+{
+	const json_t *fields = fields_of(manifest);
+	if (!fields || !path)
+		return NULL;
+	kb_buf best_name;
+	kb_buf_init(&best_name, 65536);
+	int best = 1 << 20;
+	nearest_in(fields, "", path, &best_name, &best, 0);
+	if (!best_name.len) {
+		kb_buf_free(&best_name);
+		return NULL;
+	}
+	return kb_buf_detach(&best_name);
+}
+
+/* ---- JSON syntax errors in Danish ---- */
+
+void kb_json_error_text(char *out, size_t cap, const json_error_t *err)
+{
+	static const char *const map[][2] = {
+	    {"string or '}' expected", "her skulle stå et feltnavn i anførselstegn eller en }; står der et komma efter "
+	                               "det sidste felt i en gruppe, så slet det"},
+	    {"'}' expected", "her mangler et komma mellem to felter, eller en } til at lukke gruppen"},
+	    {"']' expected", "her mangler et komma mellem to værdier i listen, eller en ] til at lukke listen"},
+	    {"':' expected", "her mangler et kolon : mellem feltnavnet og værdien"},
+	    {"'[' or '{' expected", "filen skal begynde med {"},
+	    {"end of file expected", "der står mere efter den } der lukker det hele; slet det, eller flyt det ind"},
+	    {"premature end of input", "filen slutter, før alt er lukket; mangler der en }, en ] eller et "
+	                               "anførselstegn?"},
+	    {"unexpected newline", "en tekst går over flere linjer; luk anførselstegnet på samme linje, og skriv et "
+	                           "linjeskift i teksten som \\n"},
+	    {"control character", "en tekst indeholder et usynligt styretegn (fx en tabulator); skriv det som \\t, "
+	                          "eller slet det"},
+	    {"invalid escape", "en tekst har en \\ foran et tegn, der ikke kan stå der; skriv \\\\ for en \\"},
+	    {"invalid Unicode", "en tekst har en ugyldig \\u-kode"},
+	    {"too big negative integer", "et tal er for stort"},
+	    {"too big integer", "et tal er for stort"},
+	    {"real number overflow", "et tal er for stort"},
+	    {"invalid token", "her står noget, der ikke er JSON: en tekst skal stå i anførselstegn (\"...\"), og "
+	                      "true, false og null skrives med små bogstaver"},
+	    {"unexpected token", "her står noget, der ikke hører til her; se efter et komma eller en parentes for "
+	                         "meget eller for lidt"},
+	    {"maximum parsing depth reached", "grupperne og listerne ligger i for mange lag i hinanden"},
+	    {"duplicate object key", "et feltnavn står to gange i samme gruppe; slet det ene"},
+	    {"unable to decode byte", "filen er ikke gemt som UTF-8; gem den som UTF-8"},
+	    {"NUL byte in object key", "et feltnavn indeholder et nul-tegn"},
+	};
+	const char *text = err->text;
+	const char *near = strstr(text, " near ");
+	size_t head = near ? (size_t)(near - text) : strlen(text);
+	const char *what = NULL;
+	for (size_t i = 0; i < sizeof map / sizeof map[0] && !what; i++)
+		if (!strncmp(text, map[i][0], strlen(map[i][0])))
+			what = map[i][1];
+	char where[96] = "";
+	if (near && !strcmp(near, " near end of file"))
+		snprintf(where, sizeof where, " (ved filens slutning)");
+	else if (near && near[6] == '\'') {
+		size_t n = strcspn(near + 7, "'");
+		if (n > 40) { /* a long token: its start, cut between two UTF-8 sequences */
+			n = 40;
+			while (n && ((unsigned char)near[7 + n] & 0xC0) == 0x80)
+				n--;
+		}
+		snprintf(where, sizeof where, " (ved »%.*s«)", (int)n, near + 7);
+	}
+	if (what)
+		snprintf(out, cap, "%s%s", what, where);
+	else
+		snprintf(out, cap, "%.*s%s", (int)head, text, where); /* a message we have no words for: as jansson says it */
+}
+
 /* ---- the manifest's own check ---- */
 
 /* A field name is a dotted path of non-empty segments without characters that would end or split a tag. */
@@ -247,9 +436,15 @@ static void check_field(check_state *st, const json_t *fields, const char *key, 
 	json_t *v;
 	json_object_foreach((json_t *)f, k, v)
 	{
-		if (!known_in(k, field_keys, sizeof field_keys / sizeof field_keys[0]))
-			PROBLEM(st, "feltet \"%s\": ukendt nøgle \"%s\"; kendte nøgler er: %s", name, k,
-			        field_key_list);
+		if (!known_in(k, field_keys, sizeof field_keys / sizeof field_keys[0])) {
+			const char *near = nearest_word(k, field_keys, sizeof field_keys / sizeof field_keys[0]);
+			if (near)
+				PROBLEM(st, "feltet \"%s\": ukendt nøgle \"%s\"; mente du \"%s\"? Kendte nøgler er: %s",
+				        name, k, near, field_key_list);
+			else
+				PROBLEM(st, "feltet \"%s\": ukendt nøgle \"%s\"; kendte nøgler er: %s", name, k,
+				        field_key_list);
+		}
 	}
 	const json_t *tv = json_object_get(f, "type");
 	const char *type = json_string_value(tv);
@@ -257,8 +452,14 @@ static void check_field(check_state *st, const json_t *fields, const char *key, 
 		PROBLEM(st, "feltet \"%s\" har ingen \"type\"; skriv en af: %s", name, field_type_list);
 	else if (!type)
 		PROBLEM(st, "feltet \"%s\": \"type\" skal være en tekst, en af: %s", name, field_type_list);
-	else if (!known_in(type, field_types, sizeof field_types / sizeof field_types[0]))
-		PROBLEM(st, "feltet \"%s\": ukendt type \"%s\"; brug en af: %s", name, type, field_type_list);
+	else if (!known_in(type, field_types, sizeof field_types / sizeof field_types[0])) {
+		const char *near = nearest_word(type, field_types, sizeof field_types / sizeof field_types[0]);
+		if (near)
+			PROBLEM(st, "feltet \"%s\": ukendt type \"%s\"; mente du \"%s\"? Brug en af: %s", name, type,
+			        near, field_type_list);
+		else
+			PROBLEM(st, "feltet \"%s\": ukendt type \"%s\"; brug en af: %s", name, type, field_type_list);
+	}
 	static const char *const bools[] = {"required", "personal"};
 	for (size_t i = 0; i < 2; i++) {
 		const json_t *b = json_object_get(f, bools[i]);
@@ -394,11 +595,13 @@ int kb_manifest_load(json_t **out, kb_ctx *ctx, const char *path)
 	json_error_t err;
 	m = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (!m) {
+		char why[512];
+		kb_json_error_text(why, sizeof why, &err);
 		if (err.line <= 0)
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: manifestet er ikke gyldig JSON: %s", path, err.text);
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: manifestet er ikke gyldig JSON: %s", path, why);
 		else
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: linje %d, kolonne %d: manifestet er ikke gyldig JSON: %s",
-			                 path, err.line, err.column, err.text);
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %d, kolonne %d: manifestet er ikke gyldig JSON: %s",
+			                 path, err.line, err.column, why);
 		goto done;
 	}
 	if ((rc = kb_manifest_check(ctx, m, path)))
@@ -412,14 +615,6 @@ done:
 }
 
 /* ---- the case against the manifest ---- */
-
-static int days_in_month(long y, long m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
 
 static int digit(char c)
 {
@@ -436,80 +631,6 @@ static long digits(const char *s, size_t n)
 		v = v * 10 + (s[i] - '0');
 	}
 	return v;
-}
-
-/* "HH:MM", "HH:MM:SS", "HH:MM:SS.fff", each optionally followed by "Z", "+HH:MM" or "-HHMM". */
-static int iso_time_ok(const char *s)
-{
-	if (digits(s, 2) < 0 || digits(s, 2) > 23 || s[2] != ':' || digits(s + 3, 2) < 0 || digits(s + 3, 2) > 59)
-		return 0;
-	s += 5;
-	if (*s == ':') {
-		if (digits(s + 1, 2) < 0 || digits(s + 1, 2) > 60)
-			return 0;
-		s += 3;
-		if (*s == '.' || *s == ',') {
-			s++;
-			if (!digit(*s))
-				return 0;
-			while (digit(*s))
-				s++;
-		}
-	}
-	if (*s == 'Z')
-		return s[1] == '\0';
-	if (*s == '+' || *s == '-') {
-		s++;
-		if (digits(s, 2) < 0 || digits(s, 2) > 23)
-			return 0;
-		s += 2;
-		if (*s == ':')
-			s++;
-		return digits(s, 2) >= 0 && digits(s, 2) <= 59 && s[2] == '\0';
-	}
-	return *s == '\0';
-}
-
-/* "2026-11-28", optionally with a time after "T" or a space. */
-static int iso_date_ok(const char *s)
-{
-	long y = digits(s, 4), m = -1, d = -1;
-	if (y >= 0 && s[4] == '-')
-		m = digits(s + 5, 2);
-	if (m >= 0 && s[7] == '-')
-		d = digits(s + 8, 2);
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-		return 0;
-	if (s[10] == '\0')
-		return 1;
-	return (s[10] == 'T' || s[10] == ' ') && iso_time_ok(s + 11);
-}
-
-/* "28. november 2026", "1. marts 2027": a date already written out, as the dato formatter writes it. */
-static int danish_date_ok(const char *s)
-{
-	static const char *const months[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
-	                                     "juli",   "august",  "september", "oktober", "november", "december"};
-	size_t nd = digit(s[0]) ? (digit(s[1]) ? 2 : 1) : 0;
-	long d = nd ? digits(s, nd) : -1;
-	if (d < 1 || s[nd] != '.' || s[nd + 1] != ' ')
-		return 0;
-	const char *p = s + nd + 2;
-	for (long m = 1; m <= 12; m++) {
-		size_t n = strlen(months[m - 1]);
-		int same = 1;
-		for (size_t i = 0; i < n && same; i++) {
-			char c = p[i];
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c - 'A' + 'a');
-			same = c == months[m - 1][i];
-		}
-		if (!same || p[n] != ' ')
-			continue;
-		long y = digits(p + n + 1, 4);
-		return y >= 1 && p[n + 5] == '\0' && d <= days_in_month(y, m);
-	}
-	return 0;
 }
 
 /* "0101901234" or "010190-1234"; the date part loosely (day 01-31, month 01-12): CPR numbers without a valid
@@ -601,8 +722,11 @@ static int describe(kb_buf *b, const json_t *v)
 
 typedef struct case_state {
 	check_state st;
-	kb_buf val;  /* scratch: a value's description */
-	kb_buf list; /* scratch: a choice's allowed values */
+	kb_buf val;      /* scratch: a value's description */
+	kb_buf list;     /* scratch: a choice's allowed values */
+	json_t *blocked; /* groups already reported as not being groups: name -> true */
+	const json_t *group_value; /* the value that stands where check_value's blocked group should be */
+	const char *near_key;      /* a case key at the missing field's place that looks like a typo of it */
 } case_state;
 
 /* Looks path up in obj by dots. *blocked is the length of a leading part of path whose value is there but is not
@@ -653,11 +777,35 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 	int required = json_is_true(json_object_get(f, "required"));
 	int sensitive = json_is_true(json_object_get(f, "personal")) || is_type(type, "name") ||
 	                is_type(type, "address") || is_type(type, "cpr");
+	if (!v && blocked && !required) {
+		/* {"tillaeg": [{"beløb": "12.500,00"}]} where the manifest has the group tillaeg.beløb: the fields are
+		 * in a shape the manifest does not declare, and a section would show them unchecked; say it once per
+		 * group */
+		if (cs->blocked && !json_object_getn(cs->blocked, name, blocked)) {
+			if (json_object_setn_new(cs->blocked, name, blocked, json_true()))
+				cs->st.oom = 1;
+			/* a text in place of the group is not repeated: the group's fields may be personal */
+			cs->val.len = 0;
+			if (json_is_string(cs->group_value) ? kb_buf_adds(&cs->val, "en tekst")
+			                                    : describe(&cs->val, cs->group_value))
+				cs->st.oom = 1;
+			PROBLEM(&cs->st,
+			        "feltet \"%.*s\" skal være en gruppe af felter i krøllede parenteser { } (manifestet har "
+			        "\"%s\"), men er %s",
+			        (int)blocked, name, name, cs->val.data ? cs->val.data : "");
+		}
+		return;
+	}
 	if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
 		if (required && blocked)
 			PROBLEM(&cs->st,
 			        "feltet \"%s\"%s%s%s mangler, fordi \"%.*s\" i sagen ikke er en gruppe af felter", name,
 			        open, label ? label : "", close, (int)blocked, name);
+		else if (required && cs->near_key)
+			PROBLEM(&cs->st,
+			        "feltet \"%s\"%s%s%s mangler; det skal udfyldes. Sagen har \"%s\" samme sted: er det "
+			        "en stavefejl for \"%s\"?",
+			        name, open, label ? label : "", close, cs->near_key, strrchr(name, '.') ? strrchr(name, '.') + 1 : name);
 		else if (required)
 			PROBLEM(&cs->st, "feltet \"%s\"%s%s%s mangler; det skal udfyldes", name, open,
 			        label ? label : "", close);
@@ -669,8 +817,26 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 		ok = s != NULL;
 	else if (is_type(type, "cpr"))
 		ok = s && cpr_ok(s);
-	else if (is_type(type, "date"))
-		ok = s && (iso_date_ok(s) || danish_date_ok(s));
+	else if (is_type(type, "date")) {
+		/* the dato formatter reads dates with the same function, so a date that passes here prints */
+		kb_date dt;
+		char why[160];
+		ok = s && !kb_date_parse(&dt, why, sizeof why, s, json_string_length(v));
+		if (!ok && s && strncmp(why, "er ikke en dag", 14) == 0) {
+			if (sensitive) {
+				/* not even the month and year it names: the value is personal */
+				PROBLEM(&cs->st, "feltet \"%s\"%s%s%s skal være en dato, men værdien er ikke en dag i "
+				        "kalenderen (den vises ikke, fordi den er en personoplysning)", name, open,
+				        label ? label : "", close);
+			} else {
+				if (describe(&cs->val, v))
+					cs->st.oom = 1;
+				PROBLEM(&cs->st, "feltet \"%s\"%s%s%s skal være en dato, men %s %s", name, open,
+				        label ? label : "", close, cs->val.data ? cs->val.data : "", why);
+			}
+			return;
+		}
+	}
 	else if (is_type(type, "amount") || is_type(type, "number"))
 		ok = json_is_number(v) || (s && numeric_ok(s));
 	else if (is_type(type, "bool"))
@@ -733,6 +899,36 @@ static void check_case_fields(case_state *cs, const json_t *fields, const json_t
 		}
 		size_t blocked = 0;
 		const json_t *v = lookup(container, key, &blocked);
+		cs->group_value = NULL;
+		if (blocked) {
+			char *group = kb_strndup(key, blocked);
+			size_t ignored;
+			cs->group_value = group ? lookup(container, group, &ignored) : NULL;
+			free(group);
+		}
+		/* a missing field: a key beside it in the case that is a typo of its name ("nanv" for "navn") */
+		cs->near_key = NULL;
+		if (!v && !blocked) {
+			const char *last = strrchr(key, '.');
+			const json_t *parent = container;
+			if (last) {
+				char *group = kb_strndup(key, (size_t)(last - key));
+				size_t ignored;
+				parent = group ? lookup(container, group, &ignored) : NULL;
+				free(group);
+			}
+			const char *k;
+			json_t *x;
+			int best = 1 << 20;
+			json_object_foreach((json_t *)(json_is_object(parent) ? parent : NULL), k, x)
+			{
+				(void)x;
+				char sib[512]; /* the case key as a declared name: a field of its own is no typo */
+				snprintf(sib, sizeof sib, "%.*s%s", last ? (int)(last - key + 1) : 0, key, k);
+				if (!json_object_get(fields, sib) && near_enough(k, last ? last + 1 : key, &best))
+					cs->near_key = k;
+			}
+		}
 		/* blocked counts bytes of key; shift it past the prefix so that it cuts name at the same place */
 		if (blocked && prefix)
 			blocked += strlen(prefix) + 1;
@@ -775,9 +971,12 @@ int kb_manifest_case_problems(int *bad, kb_ctx *ctx, const json_t *manifest, con
 	case_state cs = {.st = {.ctx = ctx}};
 	kb_buf_init(&cs.val, 4096);
 	kb_buf_init(&cs.list, 4096);
+	if (!(cs.blocked = json_object()))
+		return KB_ENOMEM;
 	check_case_fields(&cs, fields, case_data, NULL, 0);
 	kb_buf_free(&cs.val);
 	kb_buf_free(&cs.list);
+	json_decref(cs.blocked);
 	*bad += cs.st.bad;
 	return cs.st.oom ? KB_ENOMEM : KB_OK;
 }

@@ -74,4 +74,14 @@ unsigned kb_manifest_field_flags(const json_t *manifest, const char *path);
  * Borrowed from the manifest or the case. */
 const char *kb_manifest_outcome(const json_t *manifest, const json_t *case_data);
 
+/* The declared name nearest to path (a field, a list item's field named through the list, or a group), when path
+ * looks like a typo of it (one edit in a short name, up to three in a long one; letter case ignored); NULL when
+ * none is near or path is declared. Caller frees. */
+char *kb_manifest_nearest(const json_t *manifest, const char *path);
+
+/* jansson's syntax error in Danish for a template author or a caseworker: what is wrong and where in the text
+ * ("her mangler et komma mellem to felter, eller en } til at lukke gruppen (ved »"navn"«)"), without the line and
+ * column, which the caller puts in front. A message without a translation is passed on as jansson wrote it. */
+void kb_json_error_text(char *out, size_t cap, const json_error_t *err);
+
 #endif

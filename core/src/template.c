@@ -53,6 +53,7 @@ typedef struct tpl_tag {
 	size_t seq;       /* which paragraph it was found in: one number per compiled paragraph, in document order */
 	int quiet;        /* in the second copy of a text box (mc:Fallback): rendered, never reported */
 	char *around;     /* the paragraph's text around the tag, for messages: "Kære {{modtager.nav}}, tak for" */
+	char after;       /* the byte right after the tag in its paragraph ('\0' at the end), for lint */
 } tpl_tag;
 
 /* The delimiters in force while a part is compiled: a {{=<% %>=}} tag changes them for the rest of the part. */
@@ -64,6 +65,7 @@ struct kb_template {
 	char *path;
 	char **notes; /* what compiling repaired and lint tells the author (a tag joined over paragraphs) */
 	size_t nnotes;
+	int manifest_broken; /* lint only: manifest.json has problems (in notes); the fields are not checked */
 	char **partials_dirs; /* NULL-terminated; NULL: no partials */
 	char *partials_hint;
 	char *title;
@@ -345,7 +347,20 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 			tag_problem(ctx, t, tag, "%s: ukendt formatering \"%s\"; kendte er: %s", tag->raw,
 			            tag->expr.fmts[i].name, kb_format_list());
 			ok = 0;
+			continue;
 		}
+		/* a wrong argument (dato "krot") is the template's mistake: say so here, not to the caseworker at fill
+		 * time as if the case were wrong */
+		if (kb_ctx_new(&sub))
+			return 0;
+		if (kb_format_check(sub, tag->expr.path, &tag->expr.fmts[i])) {
+			const char *msg = kb_ctx_errmsg(sub);
+			const char *colon = strstr(msg, "\": ");
+			tag_problem(ctx, t, tag, "%s: %s", tag->raw, colon ? colon + 3 : msg);
+			ok = 0;
+		}
+		kb_ctx_free(sub);
+		sub = NULL;
 	}
 	return ok;
 }
@@ -782,6 +797,7 @@ static int normalize_paragraph(kb_template *t, kb_ctx *ctx, size_t part, xmlNode
 		}
 		t->tags[idx].seq = seq;
 		t->tags[idx].quiet = quiet;
+		t->tags[idx].after = b < pt.joined.len ? s[b] : '\0';
 		if (!(t->tags[idx].around = text_around(s, pt.joined.len, a, b))) {
 			rc = KB_ENOMEM;
 			goto done;
@@ -1186,13 +1202,15 @@ static int copy_partials_dirs(kb_template *t, kb_ctx *ctx, const kb_template_opt
  * fail this call, so lint can add its own. */
 static int shape_check(const kb_template *t, kb_ctx *ctx, size_t part, int *bad);
 
+/* lint: a manifest with problems does not stop the load; its problems become notes (so lint lists them with the
+ * tags' problems) and the template goes on without a manifest. */
 static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts,
-                         int *bad_out)
+                         int *bad_out, int lint)
 {
 	*out = NULL;
 	kb_template *t = calloc(1, sizeof *t);
 	char *docx = NULL, *mpath = NULL;
-	int rc = KB_OK, bad = 0;
+	int rc = KB_OK, bad = 0, broken_delims = 0;
 	if (!t || !(t->path = kb_strdup(path))) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
 		goto done;
@@ -1213,8 +1231,27 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 			    path);
 			goto done;
 		}
-		if (stat(mpath, &st) == 0 && (rc = kb_manifest_load(&t->manifest, ctx, mpath)))
-			goto done;
+		if (stat(mpath, &st) == 0 && (rc = kb_manifest_load(&t->manifest, ctx, mpath))) {
+			if (!lint || rc != KB_EINPUT)
+				goto done;
+			size_t nd = kb_ctx_detail_count(ctx);
+			rc = nd ? KB_OK : add_note(t, "%s", kb_ctx_errmsg(ctx));
+			for (size_t i = 0; i < nd && !rc; i++)
+				rc = add_note(t, "%s: %s", mpath, kb_ctx_detail(ctx, i));
+			if (rc) {
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				goto done;
+			}
+			t->manifest_broken = 1;
+			/* the tags are still found with the manifest's delimiters, when it parses and they are sound */
+			json_t *raw = json_load_file(mpath, JSON_REJECT_DUPLICATES, NULL);
+			json_t *d = json_object_get(raw, "delimiters");
+			kb_ctx *sub = NULL;
+			if (json_is_string(d) && !kb_ctx_new(&sub) && !parse_delims(t, sub, json_string_value(d)))
+				broken_delims = 1;
+			kb_ctx_free(sub);
+			json_decref(raw);
+		}
 	} else {
 		docx = kb_strdup(path);
 		if (!docx) {
@@ -1240,6 +1277,8 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	json_t *md = t->manifest ? json_object_get(t->manifest, "delimiters") : NULL;
 	if (opts && opts->open_delim && opts->close_delim)
 		rc = set_delims(t, ctx, opts->open_delim, opts->close_delim);
+	else if (broken_delims)
+		rc = KB_OK; /* set from the broken manifest above */
 	else if (json_is_string(md))
 		rc = parse_delims(t, ctx, json_string_value(md));
 	else
@@ -1322,6 +1361,9 @@ typedef struct render_state {
 	 * tag inside {{#ydelser}} finds the manifest's "ydelser.beløb" */
 	const char *sections[KB_MAX_SECTION_DEPTH + 1];
 	size_t nsections;
+	/* where each frame of the scope is in the case, for origins: "hjaelpemidler[2]" for the third item of
+	 * {{#hjaelpemidler}}; owned, indexed like scope.frames ([0], the case itself, stays NULL) */
+	char *frame_paths[KB_MAX_SECTION_DEPTH + 2];
 } render_state;
 
 static long marker_index(const xmlNode *n)
@@ -2079,7 +2121,7 @@ int kb_template_open(kb_template **out, kb_ctx *ctx, const char *path, const kb_
 int kb_template_compile(kb_template **out, kb_ctx *ctx, const char *path, const kb_template_options *opts)
 {
 	int bad = 0;
-	int rc = template_load(out, ctx, path, opts, &bad);
+	int rc = template_load(out, ctx, path, opts, &bad, 0);
 	if (rc == KB_OK && bad) {
 		kb_template_free(*out);
 		*out = NULL;
@@ -2124,7 +2166,7 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 	kb_template *t = NULL;
 	int bad = 0;
 	kb_ctx_clear(ctx);
-	int rc = template_load(&t, ctx, path, opts, &bad);
+	int rc = template_load(&t, ctx, path, opts, &bad, 1);
 	if (rc)
 		return rc;
 	size_t *order = tags_in_order(t);
@@ -2163,13 +2205,44 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 			}
 			if (!found) {
 				full_path(&fp, stack, depth, p);
-				tag_problem(ctx, t, tag,
-				            "%s: feltet \"%s\" står ikke i manifest.json; tilføj det under \"fields\" "
-				            "med type og "
-				            "beskrivelse",
-				            tag->raw, fp.data ? fp.data : p);
+				/* a typo of a declared name: the full name in the section, or the name as written */
+				char *near = kb_manifest_nearest(t->manifest, fp.data ? fp.data : p);
+				if (!near && depth)
+					near = kb_manifest_nearest(t->manifest, p);
+				if (near)
+					tag_problem(ctx, t, tag,
+					            "%s: feltet \"%s\" står ikke i manifest.json; mente du \"%s\"? Ret "
+					            "tagget, eller tilføj feltet under \"fields\" med type og beskrivelse",
+					            tag->raw, fp.data ? fp.data : p, near);
+				else
+					tag_problem(ctx, t, tag,
+					            "%s: feltet \"%s\" står ikke i manifest.json; tilføj det under "
+					            "\"fields\" med type og beskrivelse",
+					            tag->raw, fp.data ? fp.data : p);
+				free(near);
 				bad++;
 			}
+		}
+		if (tag->kind == TAG_VAR && tag->after == '.') {
+			/* "{{beløb | kr}}." gives "500,00 kr.." in every letter: the value already ends the sentence */
+			const kb_expr_fmt *last = NULL;
+			for (size_t i = tag->expr.nfmts; i-- > 0 && !last;) {
+				const char *fn = tag->expr.fmts[i].name;
+				if (strcmp(fn, "store") != 0 && strcmp(fn, "små") != 0 &&
+				    strcmp(fn, "stort_begyndelsesbogstav") != 0)
+					last = &tag->expr.fmts[i];
+			}
+			const char *arg = last && last->nargs ? last->args[0] : "";
+			if (last && !strcmp(last->name, "kr"))
+				tag_problem(ctx, t, tag,
+				            "advarsel: %s: formateringen kr slutter selv med »kr.«, så punktummet efter tagget "
+				            "giver »kr..« i brevet; slet punktummet efter tagget",
+				            tag->raw);
+			else if (last && !strcmp(last->name, "standard") && *arg && arg[strlen(arg) - 1] == '.')
+				tag_problem(ctx, t, tag,
+				            "advarsel: %s: teksten \"%s\" slutter med punktum, så punktummet efter tagget "
+				            "giver to punktummer i brevet, når feltet mangler; slet det ene",
+				            tag->raw, arg);
 		}
 		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED)
 			stack[depth++] = p;
@@ -2255,9 +2328,328 @@ static json_t *placeholder(const json_t *manifest, const char *path)
 	return json_string("");
 }
 
+/* ---- the skeleton from the manifest ----
+ *
+ * With a manifest, the skeleton has the manifest's shapes and types, never a guess from how the tags nest: a group
+ * is an object, a bool true, a list with items a list of one item, and every value a typed example (texts hold the
+ * field's label, so the letter filled from the skeleton shows where each field lands). Fields come in the order
+ * the template first uses them; declared fields the template does not use (a required field only the checks
+ * read) follow in the manifest's order, so the skeleton passes the case check as it is. The guide lists each
+ * field with its label, type and description, for the person who fills the case in. */
+
+typedef struct skel {
+	kb_buf *guide; /* NULL: no guide wanted */
+	int oom;
+} skel;
+
+static const json_t *skel_items(const json_t *f)
+{
+	const json_t *items = json_object_get(f, "items");
+	const char *type = json_string_value(json_object_get(f, "type"));
+	return json_is_object(items) && type && !strcmp(type, "list") ? items : NULL;
+}
+
+/* The value at a dotted key in obj, or NULL. */
+static json_t *skel_get(json_t *obj, const char *key)
+{
+	const char *dot;
+	while (obj && (dot = strchr(key, '.')) != NULL) {
+		obj = json_object_getn(obj, key, (size_t)(dot - key));
+		if (!json_is_object(obj))
+			return NULL;
+		key = dot + 1;
+	}
+	return obj ? json_object_get(obj, key) : NULL;
+}
+
+/* A typed example for a declared field: what the case check accepts and the formatters can print. */
+static json_t *skel_example(const json_t *f, const char *key)
+{
+	const char *type = json_string_value(json_object_get(f, "type"));
+	const char *label = json_string_value(json_object_get(f, "label"));
+	const char *last = strrchr(key, '.');
+	const char *text = label && *label ? label : last ? last + 1 : key;
+	if (!type)
+		return json_string(text);
+	if (!strcmp(type, "date"))
+		return json_string("2026-11-28");
+	if (!strcmp(type, "cpr"))
+		return json_string("0101901234");
+	if (!strcmp(type, "amount"))
+		return json_real(12345.5);
+	if (!strcmp(type, "number"))
+		return json_integer(3);
+	if (!strcmp(type, "bool"))
+		return json_true();
+	if (!strcmp(type, "choice")) {
+		const char *first = json_string_value(json_array_get(json_object_get(f, "values"), 0));
+		return json_string(first ? first : text);
+	}
+	if (!strcmp(type, "list"))
+		return skel_items(f) ? json_pack("[{}]") : json_pack("[s]", text);
+	return json_string(text);
+}
+
+/* One line of the guide: "  ydelser[0].beløb: Beløb pr. måned (beløb, skal udfyldes). Beskrivelse". */
+static void skel_guide(skel *s, const json_t *f, const char *shown, const char *key)
+{
+	if (!s->guide)
+		return;
+	static const char *const types[][2] = {
+	    {"text", "tekst"},   {"name", "navn"},         {"address", "adresse"},
+	    {"cpr", "CPR-nummer"}, {"date", "dato ÅÅÅÅ-MM-DD"}, {"amount", "beløb, et tal med punktum før ører"},
+	    {"number", "tal"},   {"bool", "true eller false"}, {"list", "liste"},
+	    {"choice", "én af de tilladte værdier"}};
+	const char *type = json_string_value(json_object_get(f, "type"));
+	const char *tw = type ? type : "?";
+	for (size_t i = 0; type && i < sizeof types / sizeof types[0]; i++)
+		if (!strcmp(types[i][0], type))
+			tw = types[i][1];
+	const char *label = json_string_value(json_object_get(f, "label"));
+	const char *desc = json_string_value(json_object_get(f, "description"));
+	int rc = kb_buf_printf(s->guide, "  %s%s%s: %s (%s, %s)", shown, *shown ? "." : "", key,
+	                       label ? label : "(ingen label i manifestet)", tw,
+	                       json_is_true(json_object_get(f, "required")) ? "skal udfyldes" : "kan udelades");
+	if (!rc && type && !strcmp(type, "choice")) {
+		size_t i;
+		json_t *v;
+		rc = kb_buf_adds(s->guide, ": ");
+		json_array_foreach(json_object_get(f, "values"), i, v)
+		{
+			if (!rc)
+				rc = kb_buf_printf(s->guide, "%s\"%s\"", i ? ", " : "",
+				                   json_string_value(v) ? json_string_value(v) : "");
+		}
+	}
+	if (!rc && desc && *desc)
+		rc = kb_buf_printf(s->guide, ". %s", desc);
+	if (!rc)
+		rc = kb_buf_addc(s->guide, '\n');
+	if (rc)
+		s->oom = 1;
+}
+
+/* Puts the example of field f at the dotted key in obj unless something is there; returns what is there. */
+static json_t *skel_leaf(skel *s, const json_t *f, json_t *obj, const char *shown, const char *key)
+{
+	json_t *have = skel_get(obj, key);
+	if (have)
+		return have;
+	const char *dot;
+	const char *k = key;
+	while ((dot = strchr(k, '.')) != NULL) {
+		json_t *next = json_object_getn(obj, k, (size_t)(dot - k));
+		if (!next) {
+			next = json_object();
+			if (!next || json_object_setn_new(obj, k, (size_t)(dot - k), next)) {
+				s->oom = 1;
+				return NULL;
+			}
+		}
+		if (!json_is_object(next))
+			return NULL;
+		obj = next;
+		k = dot + 1;
+	}
+	json_t *v = skel_example(f, key);
+	if (!v || json_object_set_new(obj, k, v)) {
+		s->oom = 1;
+		return NULL;
+	}
+	skel_guide(s, f, shown, key);
+	return v;
+}
+
+/* The case path of a list's first item for the guide: "ydelser[0]", "sag.ydelser[0]". */
+static char *skel_shown(const char *shown, const char *key, size_t n)
+{
+	kb_buf b;
+	kb_buf_init(&b, 65536);
+	if ((*shown && (kb_buf_adds(&b, shown) || kb_buf_addc(&b, '.'))) || kb_buf_add(&b, key, n) ||
+	    kb_buf_adds(&b, "[0]")) {
+		kb_buf_free(&b);
+		return NULL;
+	}
+	return kb_buf_detach(&b);
+}
+
+/* Adds what the declared path (a field, a field of a list's items named through the list, or a group of fields)
+ * needs to obj, in the manifest's shape. fields: the declarations at obj's level. */
+static void skel_add(skel *s, const json_t *fields, json_t *obj, const char *shown, const char *path, int depth)
+{
+	if (depth > KB_MANIFEST_MAX_DEPTH || s->oom)
+		return;
+	const json_t *f = json_object_get(fields, path);
+	if (json_is_object(f)) {
+		skel_leaf(s, f, obj, shown, path);
+		return;
+	}
+	for (const char *dot = strchr(path, '.'); dot; dot = strchr(dot + 1, '.')) {
+		size_t n = (size_t)(dot - path);
+		const json_t *lf = json_object_getn(fields, path, n);
+		const json_t *items = skel_items(lf);
+		if (!items)
+			continue;
+		char *key = kb_strndup(path, n), *sub = skel_shown(shown, path, n);
+		json_t *list = key && sub ? skel_leaf(s, lf, obj, shown, key) : NULL;
+		json_t *item = json_array_get(list, 0);
+		if (!key || !sub)
+			s->oom = 1;
+		else if (json_is_object(item))
+			skel_add(s, items, item, sub, dot + 1, depth + 1);
+		free(key);
+		free(sub);
+		return;
+	}
+	/* a group ({{#modtager}}, {{#partsrepræsentant}}): an object, where its fields will go */
+	if (!skel_get(obj, path)) {
+		json_t *g = json_object();
+		const char *dot;
+		const char *k = path;
+		json_t *at = obj;
+		while (g && at && (dot = strchr(k, '.')) != NULL) {
+			json_t *next = json_object_getn(at, k, (size_t)(dot - k));
+			if (!next && (!(next = json_object()) || json_object_setn_new(at, k, (size_t)(dot - k), next)))
+				s->oom = 1;
+			at = json_is_object(next) ? next : NULL;
+			k = dot + 1;
+		}
+		if (g && at && json_object_set_new(at, k, g))
+			s->oom = 1;
+		else if (g && !at)
+			json_decref(g);
+		if (!g)
+			s->oom = 1;
+	}
+}
+
+/* Adds every declared field that is not there yet, in the manifest's order, into list items too. */
+static void skel_fill(skel *s, const json_t *fields, json_t *obj, const char *shown, int depth)
+{
+	const char *key;
+	json_t *f;
+	if (depth > KB_MANIFEST_MAX_DEPTH)
+		return;
+	json_object_foreach((json_t *)fields, key, f)
+	{
+		if (!json_is_object(f) || s->oom)
+			continue;
+		json_t *v = skel_leaf(s, f, obj, shown, key);
+		const json_t *items = skel_items(f);
+		if (items && json_is_object(json_array_get(v, 0))) {
+			char *sub = skel_shown(shown, key, strlen(key));
+			if (!sub)
+				s->oom = 1;
+			else
+				skel_fill(s, items, json_array_get(v, 0), sub, depth + 1);
+			free(sub);
+		}
+	}
+}
+
+/* The skeleton from the manifest (see above); *guide gets the guide when guide is not NULL. */
+static int skeleton_from_manifest(json_t **out, kb_buf *guide, kb_ctx *ctx, const kb_template *t)
+{
+	const json_t *fields = json_object_get(t->manifest, "fields");
+	size_t *order = tags_in_order(t);
+	char **stack = calloc(t->ntags + 1, sizeof *stack);
+	json_t *root = json_object();
+	kb_buf fp;
+	kb_buf_init(&fp, 65536);
+	skel s = {.guide = guide};
+	int rc = KB_OK;
+	size_t depth = 0;
+	*out = NULL;
+	if (!order || !stack || !root) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < t->ntags && !s.oom; k++) {
+		const tpl_tag *tag = &t->tags[order[k]];
+		if (tag->quiet)
+			continue;
+		if (tag->kind == TAG_CLOSE) {
+			if (depth)
+				free(stack[--depth]);
+			continue;
+		}
+		if (!tag->has_expr || (tag->kind != TAG_VAR && tag->kind != TAG_SECTION && tag->kind != TAG_INVERTED))
+			continue;
+		const char *p = tag->expr.path;
+		int found = 0;
+		if (strcmp(p, ".") != 0) {
+			/* as lint resolves it: the innermost section's path in front first, then outwards */
+			for (size_t d = depth + 1; d-- > 0 && !found;) {
+				fp.len = 0;
+				if (d && stack[d - 1] && (kb_buf_adds(&fp, stack[d - 1]) || kb_buf_addc(&fp, '.')))
+					s.oom = 1;
+				if (kb_buf_adds(&fp, p))
+					s.oom = 1;
+				found = !s.oom && kb_manifest_declares(t->manifest, fp.data);
+			}
+		}
+		if (found)
+			skel_add(&s, fields, root, "", fp.data, 0);
+		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED) {
+			/* a section that names no declared field keeps the outer path, so its content resolves as there */
+			const char *keep = found ? fp.data : depth && stack[depth - 1] ? stack[depth - 1] : NULL;
+			stack[depth] = keep ? kb_strdup(keep) : NULL;
+			if (keep && !stack[depth])
+				s.oom = 1;
+			depth++;
+		}
+	}
+	if (!s.oom)
+		skel_fill(&s, fields, root, "", 0);
+	if (s.oom) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		goto done;
+	}
+	*out = root;
+	root = NULL;
+done:
+	while (stack && depth)
+		free(stack[--depth]);
+	free(stack);
+	free(order);
+	kb_buf_free(&fp);
+	json_decref(root);
+	return rc;
+}
+
+int kb_template_field_guide(char **out, kb_ctx *ctx, const kb_template *t)
+{
+	*out = NULL;
+	const json_t *fields = t->manifest ? json_object_get(t->manifest, "fields") : NULL;
+	if (!json_is_object(fields) || !json_object_size(fields))
+		return KB_OK;
+	kb_buf g;
+	kb_buf_init(&g, KB_MAX_TEXT_BYTES);
+	json_t *root = NULL;
+	int rc = skeleton_from_manifest(&root, &g, ctx, t);
+	json_decref(root);
+	if (!rc && g.len) {
+		*out = kb_buf_detach(&g);
+		if (!*out)
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	}
+	kb_buf_free(&g);
+	return rc;
+}
+
 int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 {
 	*out = NULL;
+	const json_t *mfields = t->manifest ? json_object_get(t->manifest, "fields") : NULL;
+	if (json_is_object(mfields) && json_object_size(mfields)) {
+		json_t *root = NULL;
+		int mrc = skeleton_from_manifest(&root, NULL, ctx, t);
+		if (mrc)
+			return mrc;
+		*out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+		json_decref(root);
+		return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	}
 	size_t *order = tags_in_order(t);
 	json_t **objs = calloc(t->ntags + 1, sizeof *objs);
 	const char **names = calloc(t->ntags + 1, sizeof *names);
@@ -2525,6 +2917,108 @@ static unsigned value_flags(const render_state *rs, const char *path)
 	return flags ? flags : kb_manifest_field_flags(m, path);
 }
 
+/* The manifest's entry for the field a tag names, found as value_flags finds it; NULL when not declared. */
+static const json_t *tag_field(const render_state *rs, const char *path)
+{
+	const json_t *m = rs->t->manifest;
+	if (!m)
+		return NULL;
+	kb_buf full;
+	kb_buf_init(&full, 8192);
+	const json_t *f = NULL;
+	for (size_t k = rs->nsections; k > 0 && !f; k--) {
+		full.len = 0;
+		int rc = 0;
+		for (size_t s = 0; s < k && !rc; s++)
+			if (strcmp(rs->sections[s], ".") != 0)
+				rc = kb_buf_adds(&full, rs->sections[s]) || kb_buf_adds(&full, ".");
+		if (!rc && !kb_buf_adds(&full, path))
+			f = kb_manifest_field(m, full.data);
+	}
+	kb_buf_free(&full);
+	return f ? f : kb_manifest_field(m, path);
+}
+
+/* 1 when the manifest declares the tag's field and does not require it: left out, it is simply not written. */
+static int optional_field(const render_state *rs, const char *path)
+{
+	const json_t *f = tag_field(rs, path);
+	return f && !json_is_true(json_object_get(f, "required"));
+}
+
+/* The path of a tag's field in the case, with list indexes: {{navn}} inside the third item of {{#hjaelpemidler}} is
+ * "hjaelpemidler[2].navn". The frame that the first name is found in (as kb_scope_lookup finds it) gives the
+ * prefix. */
+static int case_path(kb_buf *out, const render_state *rs, const char *path)
+{
+	out->len = 0;
+	size_t top = rs->scope.n ? rs->scope.n - 1 : 0, at = 0;
+	if (!strcmp(path, ".")) {
+		at = top;
+	} else {
+		/* the frame that has the first name; for a name found nowhere, the innermost group or item, where
+		 * it was most likely meant to be */
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+		size_t innermost = 0;
+		int found = 0;
+		for (size_t i = rs->scope.n; i-- > 0 && !found;) {
+			if (!json_is_object(rs->scope.frames[i]))
+				continue;
+			if (!innermost)
+				innermost = i;
+			if (json_object_getn(rs->scope.frames[i], path, n)) {
+				at = i;
+				found = 1;
+			}
+		}
+		if (!found)
+			at = innermost;
+	}
+	const char *prefix = at && at < KB_MAX_SECTION_DEPTH + 2 ? rs->frame_paths[at] : NULL;
+	if (!prefix)
+		return kb_buf_adds(out, path);
+	if (!strcmp(path, "."))
+		return kb_buf_adds(out, prefix);
+	int rc = kb_buf_adds(out, prefix);
+	if (!rc)
+		rc = kb_buf_addc(out, '.');
+	return rc ? rc : kb_buf_adds(out, path);
+}
+
+/* Pushes frame v for a section whose value sits at base in the case (item ix of it when ix >= 0). */
+static int push_frame(render_state *rs, const json_t *v, const char *base, long ix)
+{
+	size_t at = rs->scope.n;
+	if (at >= KB_MAX_SECTION_DEPTH + 2)
+		return kb_ctx_fail(rs->ctx, KB_ELIMIT, "%s: sektionerne er lagt i hinanden i mere end %d niveauer",
+		                   rs->t->path, KB_MAX_SECTION_DEPTH);
+	kb_buf b;
+	kb_buf_init(&b, 65536);
+	int rc = kb_buf_adds(&b, base);
+	if (!rc && ix >= 0)
+		rc = kb_buf_printf(&b, "[%ld]", ix);
+	if (!rc)
+		rc = kb_scope_push(&rs->scope, v);
+	if (rc) {
+		kb_buf_free(&b);
+		return rc == KB_ELIMIT ? KB_ENOMEM : rc;
+	}
+	free(rs->frame_paths[at]);
+	rs->frame_paths[at] = kb_buf_detach(&b);
+	return KB_OK;
+}
+
+static void pop_frame(render_state *rs)
+{
+	size_t at = rs->scope.n;
+	if (at && at < KB_MAX_SECTION_DEPTH + 2) {
+		free(rs->frame_paths[at - 1]);
+		rs->frame_paths[at - 1] = NULL;
+	}
+	kb_scope_pop(&rs->scope);
+}
+
 static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 {
 	xmlUnsetProp(m, (const xmlChar *)KB_TAG_ATTR);
@@ -2548,11 +3042,40 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 		return set_text(m, "", 0);
 	}
 	kb_ctx_free(sub);
+	if (!v && optional_field(rs, tag->expr.path)) {
+		/* an optional field the case leaves out: nothing is written, and a paragraph that held only it goes,
+		 * as a paragraph that held only a section does */
+		drop_marker(m);
+		return KB_OK;
+	}
 	if (!v) {
-		report_place(rs, tag, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", NULL);
+		/* not declared (else the case check would have caught it): perhaps a typo of a declared name */
+		char *near = tag_field(rs, tag->expr.path) ? NULL : kb_manifest_nearest(rs->t->manifest, tag->expr.path);
+		char extra[600] = "";
+		if (near)
+			snprintf(extra, sizeof extra, "; tagget står ikke i manifest.json, men \"%s\" gør: ret tagget i "
+			         "skabelonen", near);
+		free(near);
+		/* named by its place in the case: "hjaelpemidler[2].navn" says which item lacks it */
+		kb_buf cp;
+		kb_buf_init(&cp, 65536);
+		if (case_path(&cp, rs, tag->expr.path) == KB_OK && cp.data) {
+			kb_ctx_add_detail(rs->ctx, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", cp.data,
+			                  extra, rs->t->parts[tag->part].name, tag->paragraph, tag->raw);
+			rs->bad++;
+		} else {
+			report_place(rs, tag, "feltet \"%s\" mangler i sagen%s (bruges i %s, afsnit %zu: %s)", extra);
+		}
+		kb_buf_free(&cp);
 		return set_text(m, "", 0);
 	}
 	char *text = kb_value_text(v);
+	if (text && !*text && optional_field(rs, tag->expr.path)) {
+		free(text);
+		json_decref(v);
+		drop_marker(m);
+		return KB_OK;
+	}
 	if (!text) {
 		report_place(
 		    rs, tag,
@@ -2583,7 +3106,15 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 	}
 	kb_buf org;
 	kb_buf_init(&org, 4096);
-	rc = kb_buf_printf(&org, "field:%s", tag->expr.path);
+	rc = kb_buf_adds(&org, "field:");
+	if (!rc) {
+		kb_buf cp;
+		kb_buf_init(&cp, 65536);
+		rc = case_path(&cp, rs, tag->expr.path);
+		if (!rc)
+			rc = kb_buf_add(&org, cp.data, cp.len);
+		kb_buf_free(&cp);
+	}
 	if (!rc)
 		rc = write_value(rs->l, m, text, org.data, value_flags(rs, tag->expr.path));
 	kb_buf_free(&org);
@@ -2800,6 +3331,10 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 	size_t unit_nodes = 0;
 	for (size_t u = 0; u < unit.n; u++)
 		unit_nodes += count_nodes(unit.items[u]);
+	kb_buf base;
+	kb_buf_init(&base, 65536);
+	if (!rc && !rs->dry && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH)
+		rc = case_path(&base, rs, tag->expr.path);
 	if (!rc && !rs->dry && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH) {
 		rs->sections[rs->nsections++] = tag->expr.path;
 		int truthy = kb_value_truthy(v);
@@ -2811,21 +3346,22 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 			json_t *item;
 			json_array_foreach(v, ix, item)
 			{
-				if ((rc = kb_scope_push(&rs->scope, item)))
+				if ((rc = push_frame(rs, item, base.data ? base.data : "", (long)ix)))
 					break;
 				rc = render_copy(rs, unit.items, unit.n, unit_nodes);
-				kb_scope_pop(&rs->scope);
+				pop_frame(rs);
 				if (rc)
 					break;
 			}
 		} else if (truthy) {
-			if (!(rc = kb_scope_push(&rs->scope, v))) {
+			if (!(rc = push_frame(rs, v, base.data ? base.data : "", -1))) {
 				rc = render_copy(rs, unit.items, unit.n, unit_nodes);
-				kb_scope_pop(&rs->scope);
+				pop_frame(rs);
 			}
 		}
 		rs->nsections--;
 	}
+	kb_buf_free(&base);
 	for (size_t u = 0; u < unit.n; u++)
 		free_node(unit.items[u]);
 	kb_nodevec_free(&unit);

@@ -36,7 +36,7 @@ PLACEHOLDERS = {
 DROP = {"[WORD...]", "[ORD...]", "[FILE...]", "[FIL...]"}
 # the files every command's folder starts with (made once by prepare())
 INPUTS = ("sag.json", "sag-fra-fagsystem.json", "brev.docx", "brev.txt", "gammelt-brev.txt", "gammel-tekst.txt",
-          "tekst.txt", "skabelon.txt", "afslag.txt", "kommune.ini", "mine-regler/kancellisprog.lua")
+          "tekst.txt", "afsnit.txt", "skabelon.txt", "afslag.txt", "kommune.ini")
 OUTPUT_OPTIONS = ("-o", "--output", "--pdf", "--txt", "--draft", "--annotate")
 
 
@@ -142,9 +142,20 @@ def prepare(base):
     with open(os.path.join(base, "kommune.ini"), "w", encoding="utf-8") as f:
         f.write("[klarbrev]\nplugin_folder = mine-regler\nplugin_time_ms = 2000\n\n[plugin readability]\nmax_words = 25\n")
     os.makedirs(os.path.join(base, "mine-regler"))
-    with open(os.path.join(base, "mine-regler", "kancellisprog.lua"), "w", encoding="utf-8") as f:
-        f.write('return {\n  id = "kommunens-fraser",\n  avoid = { "pågældende" },\n'
-                '  examples = { ok = { "Du får hjælp." }, bad = { "Den [[pågældende]] får hjælp." } },\n}\n')
+    with open(os.path.join(base, "afsnit.txt"), "w", encoding="utf-8") as f:
+        f.write("Vi har behandlet din ansøgning. Du får svar i næste uge.\n")
+
+
+def municipal_plugins(d, args):
+    """A plugin file the command names in a municipality's folder (mine-regler/X.lua): a small working plugin with
+    that id, as the municipality would have written it."""
+    for a in args:
+        m = re.fullmatch(r"mine-regler/([a-z0-9-]+)\.lua", a)
+        if m and not os.path.exists(os.path.join(d, a)):
+            with open(os.path.join(d, a), "w", encoding="utf-8") as f:
+                f.write('return {\n  id = "%s",\n  avoid = { "pågældende" },\n'
+                        '  examples = { ok = { "Du får hjælp." }, bad = { "Den [[pågældende]] får hjælp." } },\n}\n'
+                        % m.group(1))
 
 
 def main():
@@ -165,6 +176,7 @@ def main():
                 where = "%s:%d" % (name, n)
                 d = os.path.join(SCRATCH, "c%d" % total)
                 shutil.copytree(base, d, symlinks=True)
+                municipal_plugins(d, args)
                 stdin = stdout = None
                 if "<" in args:
                     i = args.index("<")

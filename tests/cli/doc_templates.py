@@ -178,7 +178,7 @@ MISTAKES = {
     'tagget "{{modtager.navn" lukkes ikke i afsnittet': (["Kære {{modtager.navn"], None),
     'tagget "{{modtager.navn}}" var delt over afsnit 3 til 4': (["Brev", "Kære", "{{modtager.", "navn}}"], None),
     'sektionen {{#ydelser}} lukkes aldrig': (["{{#ydelser}}", "{{navn}}"], None),
-    'feltet "modtager.nav" står ikke i manifest.json': (["{{modtager.nav}}"], None),
+    'feltet "modtager.nav" står ikke i manifest.json; mente du "modtager.navn"?': (["{{modtager.nav}}"], None),
     'ukendt formatering "kroner"': (["{{beløb | kroner}}"], None),
     '"required" skal være true eller false': (["{{modtager.navn}}"], {"modtager.navn": {"type": "name", "required": "true"}}),
     'ukendt nøgle "requird"': (["{{modtager.navn}}"], {"modtager.navn": {"type": "name", "requird": True}}),

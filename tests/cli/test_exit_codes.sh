@@ -33,7 +33,7 @@ run "$KLARBREV" fill "$T/truncated.docx" "$SAMPLE/example.json" -o "$T/out.docx"
 # a malformed case: line and column
 printf '{\n  "modtager": {\n    "navn": "Jens"\n    "adresse": "x"\n  }\n}\n' >"$T/bad.json"
 run "$KLARBREV" fill "$SAMPLE" "$T/bad.json" -o "$T/out.docx"; expect_rc 2 "malformed JSON"
-expect_in "$T/stderr" "bad.json: linje 4, kolonne" "JSON error names line and column"
+expect_in "$T/stderr" "bad.json, linje 4, kolonne" "JSON error names line and column"
 [ ! -e "$T/out.docx" ] && pass || fail "malformed JSON wrote output"
 
 # a case that misses fields: every one listed, nothing written

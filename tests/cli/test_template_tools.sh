@@ -30,6 +30,26 @@ printf '{"title": "x", "fields": {"modtager.navn": {"type": "name", "required": 
 run "$KLARBREV" template lint "$T/tpl"; expect_rc 1 "an undeclared field"
 expect_in "$T/stdout" 'feltet "tekst" står ikke i manifest.json' "the undeclared field is named"
 
+# a folder without manifest.json: lint says the fields were not checked, rather than "ingen fejl"
+mkdir -p "$T/nomanifest"
+cp "$KB_SRC/tests/cli/data/navn/letter.docx" "$T/nomanifest/"
+run "$KLARBREV" template lint "$T/nomanifest" --no-check; expect_rc 0 "a folder without manifest.json"
+expect_in "$T/stdout" "felterne er ikke tjekket, for mappen har ingen manifest.json" "lint says no fields were checked"
+run "$KLARBREV" template lint "$T/nomanifest" --no-check --format json
+expect_in "$T/stdout" '"fields_checked": false' "the JSON report says no fields were checked"
+
+# a manifest with problems does not hide the tags' problems: both are listed
+mkdir -p "$T/badmanifest"
+cp "$FIX/multi-errors.docx" "$T/badmanifest/letter.docx"
+printf '{"title": "x", "fields": {"a": {"type": "tekstt"}}}' >"$T/badmanifest/manifest.json"
+run "$KLARBREV" template lint "$T/badmanifest" --delimiters "{ }" --no-check; expect_rc 1 "a broken manifest and broken tags"
+expect_in "$T/stdout" 'manifest.json: feltet "a": ukendt type "tekstt"' "the manifest's problem is listed"
+expect_in "$T/stdout" 'tagget "{firstName " lukkes ikke' "and the tags' problems too"
+# the broken manifest's own delimiters still find the tags
+printf '{"title": "x", "delimiters": "{ }", "fields": {"a": {"type": "tekstt"}}}' >"$T/badmanifest/manifest.json"
+run "$KLARBREV" template lint "$T/badmanifest" --no-check; expect_rc 1 "a broken manifest with delimiters"
+expect_in "$T/stdout" 'tagget "{firstName " lukkes ikke' "the tags are found with the broken manifest's delimiters"
+
 # lint also checks the template's own text, as a letter without values
 STF=$KB_SRC/tests/cli/data/stavefejl/letter.docx
 run "$KLARBREV" template lint "$STF"
@@ -57,6 +77,21 @@ run "$KLARBREV" template lint "$T/bad.docx"; expect_rc 2 "an unreadable template
 run "$KLARBREV" template fields "$SAMPLE"; expect_rc 0 "fields"
 expect_in "$T/stdout" '"modtager": {' "fields nests dotted names"
 expect_in "$T/stdout" '"begrundelse": {' "fields lists the free-text field"
+expect_in "$T/stdout" '"dato": "2026-11-28"' "a date field holds a typed example"
+expect_not_in "$T/stdout" '""' "no value is an empty placeholder"
+expect_in "$T/stderr" 'sag.dato: Brevets dato (dato ÅÅÅÅ-MM-DD, skal udfyldes)' "the guide on stderr gives label and type"
+
+# every bundled template: the skeleton, filled as written, passes the case check and renders
+for dir in "$KB_SRC"/templates/*/; do
+  [ -e "$dir/manifest.json" ] || continue
+  name=$(basename "$dir")
+  run "$KLARBREV" template fields "$dir"; expect_rc 0 "fields of $name"
+  cp "$T/stdout" "$T/skeleton-$name.json"
+  run "$KLARBREV" fill "$dir" "$T/skeleton-$name.json" -o "$T/skeleton-$name.docx" --data-dir "$KB_SRC"
+  expect_rc 0 "$name filled from its own template fields"
+  [ -s "$T/skeleton-$name.docx" ] && pass || fail "$name: no letter from the skeleton"
+done
+
 run "$KLARBREV" template fields "$FIX/tag-loop-example.docx" --delimiters "{ }"; expect_rc 0 "fields of a loop"
 expect_in "$T/stdout" '"offre": [' "a loop becomes a list"
 finish

@@ -246,6 +246,17 @@ static void test_manifest__each_type_right_and_wrong(void)
 	kb_ctx_free(ctx);
 }
 
+/* "2026-02-30" has the form ÅÅÅÅ-MM-DD; the message says what is wrong with it: there is no such day. */
+static void test_manifest__a_date_that_is_no_day_is_told_so(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(validate_with(ctx, "sag.dato", "\"2026-02-30\""), KB_EDATA);
+	KB_CHECK(has_detail(ctx, "feltet \"sag.dato\" (Brevets dato) skal være en dato, men \"2026-02-30\" er ikke en "
+	                         "dag i kalenderen: februar 2026 har 28 dage"));
+	kb_ctx_free(ctx);
+}
+
 static void test_manifest__required_missing_null_and_empty_are_missing(void)
 {
 	kb_ctx *ctx;
@@ -266,12 +277,53 @@ static void test_manifest__required_missing_null_and_empty_are_missing(void)
 	kb_ctx_free(ctx);
 }
 
+/* An optional group given as a list of copies of itself (the shape template fields once wrote) is not a way
+ * around the type checks: {{#tillaeg}}{{beløb | kr}}{{/tillaeg}} would print "12.500,00 kr." unchecked. */
+static void test_manifest__optional_group_in_an_undeclared_shape_is_a_case_error(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	json_t *m = parse("{\"title\": \"x\", \"fields\": {\"tillaeg.beløb\": {\"type\": \"amount\"},"
+	                  " \"tillaeg.tekst\": {\"type\": \"text\"}, \"enlig\": {\"type\": \"bool\"}}}");
+	json_t *c = parse("{\"tillaeg\": [{\"tillaeg\": {\"beløb\": \"12.500,00\"}, \"beløb\": \"12.500,00\"}], "
+	                  "\"enlig\": [{}]}");
+	KB_CHECK_INT(kb_manifest_validate_case(ctx, m, c, "sag.json"), KB_EDATA);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 2); /* the group once, not once per field */
+	KB_CHECK(has_detail(ctx, "feltet \"tillaeg\" skal være en gruppe af felter i krøllede parenteser { } (manifestet "
+	                         "har \"tillaeg.beløb\"), men er en liste"));
+	KB_CHECK(has_detail(ctx, "feltet \"enlig\" skal være true eller false (uden anførselstegn), men er en liste"));
+	json_decref(c);
+	json_decref(m);
+	kb_ctx_free(ctx);
+}
+
+/* A mistyped case key is named beside the field it was meant for. */
+static void test_manifest__mistyped_case_key_is_suggested_for_the_missing_field(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	json_t *m = parse(test_manifest), *c = parse(good_case);
+	json_t *mod = json_object_get(c, "modtager");
+	json_object_set(mod, "nanv", json_object_get(mod, "navn"));
+	json_object_del(mod, "navn");
+	json_object_set_new(c, "sagg", json_pack("{s:s}", "x", "y"));
+	KB_CHECK_INT(kb_manifest_validate_case(ctx, m, c, "sag.json"), KB_EDATA);
+	KB_CHECK(has_detail(ctx, "feltet \"modtager.navn\" (Modtagerens navn) mangler; det skal udfyldes. Sagen har "
+	                         "\"nanv\" samme sted: er det en stavefejl for \"navn\"?"));
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 1);
+	json_decref(c);
+	json_decref(m);
+	kb_ctx_free(ctx);
+}
+
 static void test_manifest__group_that_is_not_an_object_is_named(void)
 {
 	kb_ctx *ctx;
 	kb_ctx_new(&ctx);
 	KB_CHECK_INT(validate_with(ctx, "modtager", "\"Mette Lund\""), KB_EDATA);
-	KB_CHECK_INT(kb_ctx_detail_count(ctx), 2);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 3);
+	KB_CHECK(has_detail(ctx, "feltet \"modtager\" skal være en gruppe af felter i krøllede parenteser { } (manifestet "
+	                         "har \"modtager.cpr\"), men er en tekst")); /* not repeated: personal */
 	KB_CHECK(has_detail(ctx, "feltet \"modtager.navn\" (Modtagerens navn) mangler, fordi \"modtager\" i sagen ikke "
 	                         "er en gruppe af felter"));
 	KB_CHECK(has_detail(ctx, "feltet \"modtager.adresse\" mangler, fordi \"modtager\" i sagen ikke er en gruppe af "
@@ -350,8 +402,10 @@ static void test_manifest__list_item_problems_name_the_index(void)
 	                    "feltet \"ydelser[3]\" skal være en gruppe af felter i krøllede parenteser { }, men er "
 	                    "tallet 5"));
 	KB_CHECK_STR(kb_ctx_errmsg(ctx), "sag.json: sagen passer ikke til skabelonen (5 problemer); intet er skrevet");
-	/* an item whose group is not an object */
-	KB_CHECK_INT(validate_with(ctx, "ydelser", "[{\"navn\": \"x\", \"beløb\": 1, \"periode\": 7}]"), KB_OK);
+	/* an item whose group is not an object: its fields would go unchecked */
+	KB_CHECK_INT(validate_with(ctx, "ydelser", "[{\"navn\": \"x\", \"beløb\": 1, \"periode\": 7}]"), KB_EDATA);
+	KB_CHECK(has_detail(ctx, "feltet \"ydelser[0].periode\" skal være en gruppe af felter i krøllede parenteser { } "
+	                         "(manifestet har \"ydelser[0].periode.fra\"), men er tallet 7"));
 	kb_ctx_free(ctx);
 }
 
@@ -442,8 +496,8 @@ static void test_manifest__check_lists_every_problem(void)
 	    "bool, list, choice",
 	    "feltet \"sag.dato\": \"required\" skal være true eller false (uden anførselstegn)",
 	    "feltet \"sag.dato\": \"label\" skal være en tekst i anførselstegn",
-	    "feltet \"sag.nummer\": ukendt nøgle \"requird\"; kendte nøgler er: type, label, description, required, "
-	    "personal, items, values",
+	    "feltet \"sag.nummer\": ukendt nøgle \"requird\"; mente du \"required\"? Kendte nøgler er: type, label, "
+	    "description, required, personal, items, values",
 	    "feltet \"sag.type\" har ingen \"type\"; skriv en af: text, name, address, cpr, date, amount, number, "
 	    "bool, "
 	    "list, choice",
@@ -534,8 +588,9 @@ static void test_manifest__load_names_line_and_column(void)
 	json_t *m = (json_t *)1;
 	KB_CHECK_INT(kb_manifest_load(&m, ctx, "test_manifest_bad.json"), KB_EINPUT);
 	KB_CHECK(m == NULL);
-	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "test_manifest_bad.json: linje 3, kolonne") != NULL);
-	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "manifestet er ikke gyldig JSON") != NULL);
+	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "test_manifest_bad.json, linje 3, kolonne") != NULL);
+	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "manifestet er ikke gyldig JSON: her skulle stå et feltnavn i anførselstegn "
+	                                    "eller en }") != NULL);
 
 	f = fopen("test_manifest_bad.json", "w");
 	fputs("{\"title\": \"x\", \"fields\": {\"a\": {\"type\": \"tekst\"}}}", f);
@@ -611,6 +666,9 @@ KB_TESTS(KB_TEST(test_manifest__outcome_from_the_case_or_the_manifest), KB_TEST(
          KB_TEST(test_manifest__cli_test_manifest_is_clean), KB_TEST(test_manifest__test_manifest_passes_its_own_check),
          KB_TEST(test_manifest__good_case_with_extra_fields_is_clean),
          KB_TEST(test_manifest__each_type_right_and_wrong),
+         KB_TEST(test_manifest__a_date_that_is_no_day_is_told_so),
+         KB_TEST(test_manifest__mistyped_case_key_is_suggested_for_the_missing_field),
+         KB_TEST(test_manifest__optional_group_in_an_undeclared_shape_is_a_case_error),
          KB_TEST(test_manifest__required_missing_null_and_empty_are_missing),
          KB_TEST(test_manifest__group_that_is_not_an_object_is_named),
          KB_TEST(test_manifest__wrong_type_message_shows_what_was_given),

@@ -582,6 +582,49 @@ static void test_template__problems_show_the_text_around_the_tag(void)
 	finish(NULL, ctx);
 }
 
+/* A formatter's wrong argument is the template's mistake: lint says so, and fill does not blame the case. */
+static void test_template__lint_checks_formatter_arguments(void)
+{
+	KB_CHECK(docxfix_make(TMP("fmtarg.docx"), P(R("Dato: {{sag.dato | dato \"krot\"}} og {{n | tal \"99\"}}.")),
+	                      NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("fmtarg.docx"), NULL), KB_ETEMPLATE);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 2);
+	int dato = 0, tal = 0;
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++) {
+		dato |= strstr(kb_ctx_detail(ctx, i), "{{sag.dato | dato \"krot\"}}: formateringen dato kender ikke "
+		                                      "\"krot\"; skriv dato \"kort\"") != NULL;
+		tal |= strstr(kb_ctx_detail(ctx, i), "formateringen tal skal have et antal decimaler") != NULL;
+	}
+	KB_CHECK(dato && tal);
+	kb_template *t = NULL;
+	KB_CHECK_INT(kb_template_open(&t, ctx, TMP("fmtarg.docx"), NULL), KB_ETEMPLATE);
+	kb_template_free(t);
+	kb_ctx_free(ctx);
+}
+
+/* "{{beløb | kr}}." gives "500,00 kr.." in every letter: lint warns, and a warning alone leaves the template
+ * clean. */
+static void test_template__lint_warns_of_a_full_stop_after_kr(void)
+{
+	KB_CHECK(docxfix_make(TMP("krdot.docx"),
+	                      P(R("Du får {{beløb | kr}}. Og {{beløb | kr | store}}.")) P(R("Ellers {{beløb | kr}}, tak."))
+	                          P(R("Tlf. {{tlf | standard \"ikke oplyst.\"}}.")),
+	                      NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("krdot.docx"), NULL), 0);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 3);
+	if (kb_ctx_detail_count(ctx) == 3) {
+		KB_CHECK(strstr(kb_ctx_detail(ctx, 0), "word/document.xml, afsnit 1: advarsel: {{beløb | kr") ==
+		         kb_ctx_detail(ctx, 0));
+		KB_CHECK(strstr(kb_ctx_detail(ctx, 0), "giver »kr..« i brevet; slet punktummet efter tagget") != NULL);
+		KB_CHECK(strstr(kb_ctx_detail(ctx, 2), "afsnit 3: advarsel: {{tlf | standard \"ikke oplyst.\"}}") != NULL);
+	}
+	kb_ctx_free(ctx);
+}
+
 static void test_template__set_delimiters_inside_a_document(void)
 {
 	check_body(P(R("{{=[ ]=}}")) P(R("[a] og {{a}}")) P(R("[={{ }}=]{{a}}")), "{\"a\":\"x\"}", "x og {{a}}|x|");
@@ -595,7 +638,7 @@ static void test_template__missing_field_inside_a_loop_names_the_field(void)
 	char *got = render_body(P(R("{{#l}}{{navn}}{{/l}}")), "{\"l\":[{\"navn\":\"a\"},{}]}", &rc, ctx);
 	KB_CHECK_INT(rc, KB_EDATA);
 	KB_CHECK(got == NULL);
-	KB_CHECK(kb_ctx_detail_count(ctx) == 1 && strstr(kb_ctx_detail(ctx, 0), "\"navn\""));
+	KB_CHECK(kb_ctx_detail_count(ctx) == 1 && strstr(kb_ctx_detail(ctx, 0), "feltet \"l[1].navn\" mangler"));
 	finish(NULL, ctx);
 }
 
@@ -964,6 +1007,186 @@ static void test_template__partial_among_many_tags(void)
 #define FLD(type) "<w:r><w:fldChar w:fldCharType=\"" type "\"/></w:r>"
 #define INSTR(x)  "<w:r><w:instrText xml:space=\"preserve\">" x "</w:instrText></w:r>"
 
+/* ---- templates with a manifest ---- */
+
+/* Writes the template folder TMP("mdir") (letter.docx from body, manifest.json) and renders json with it; returns
+ * the letter (the template lives until finish()). */
+static kb_letter *render_dir(kb_ctx *ctx, const char *body, const char *manifest, const char *json, int *rc)
+{
+	mkdir(TMP("mdir"), 0755);
+	write_file(TMP("mdir/manifest.json"), manifest);
+	if (docxfix_make(TMP("mdir/letter.docx"), body, NULL, NULL) != 0)
+		return NULL;
+	return render(ctx, TMP("mdir"), json, rc, NULL);
+}
+
+static char *letter_paras(const kb_letter *l)
+{
+	kb_buf b;
+	kb_buf_init(&b, 1 << 20);
+	const kb_text *t = l ? kb_letter_text(l) : NULL;
+	for (size_t i = 0; t && i < t->nparas; i++) {
+		kb_buf_adds(&b, t->paras[i].text);
+		kb_buf_adds(&b, "|");
+	}
+	return kb_buf_detach(&b);
+}
+
+/* "required": false means the case may leave the field out: it is not written, and a paragraph that held only it
+ * goes; an optional group left out or null drops its section. */
+static void test_template__optional_field_left_out_renders_as_nothing(void)
+{
+	const char *manifest = "{\"title\": \"x\", \"fields\": {\"navn\": {\"type\": \"name\", \"required\": true},"
+	                       " \"tlf\": {\"type\": \"text\"}, \"rep.navn\": {\"type\": \"name\"}}}";
+	const char *body = P(R("Kære {{navn}}")) P(R("{{tlf}}")) P(R("Ring på {{tlf}}.")) P(R("{{#rep}}"))
+	    P(R("Partsrepræsentant: {{rep.navn}}")) P(R("{{/rep}}")) P(R("Slut"));
+	const char *cases[][2] = {
+	    {"{\"navn\": \"Ib\"}", "Kære Ib|Ring på .|Slut|"},
+	    {"{\"navn\": \"Ib\", \"tlf\": null, \"rep\": null}", "Kære Ib|Ring på .|Slut|"},
+	    {"{\"navn\": \"Ib\", \"tlf\": \"\"}", "Kære Ib|Ring på .|Slut|"},
+	    {"{\"navn\": \"Ib\", \"tlf\": \"12\", \"rep\": {\"navn\": \"Bo\"}}",
+	     "Kære Ib|12|Ring på 12.|Partsrepræsentant: Bo|Slut|"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		kb_ctx *ctx;
+		kb_ctx_new(&ctx);
+		int rc = 0;
+		kb_letter *l = render_dir(ctx, body, manifest, cases[i][0], &rc);
+		KB_CHECK_INT(rc, 0);
+		if (rc)
+			fprintf(stderr, "  %s: %s (%s)\n", cases[i][0], kb_ctx_errmsg(ctx),
+			        kb_ctx_detail_count(ctx) ? kb_ctx_detail(ctx, 0) : "");
+		char *got = letter_paras(l);
+		KB_CHECK_STR(got, cases[i][1]);
+		free(got);
+		finish(l, ctx);
+	}
+}
+
+/* A value in a list item carries its whole path in the case, with the item's index, so a finding can say which
+ * item to fix ("hjaelpemidler[1].navn"), inside nested sections and through outer names too. */
+static void test_template__value_in_a_list_item_has_its_indexed_path_as_origin(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	int rc = 0;
+	kb_letter *l = render(ctx,
+	                      (docxfix_make(TMP("origin.docx"),
+	                                    P(R("{{#sag}}{{#hjaelpemidler}}")) P(R("{{navn}}: {{nummer}}"))
+	                                        P(R("{{#dele}}{{.}}{{/dele}}")) P(R("{{/hjaelpemidler}}{{/sag}}")),
+	                                    NULL, NULL),
+	                       TMP("origin.docx")),
+	                      "{\"nummer\": \"7\", \"sag\": {\"hjaelpemidler\": [{\"navn\": \"Rollator\", \"dele\": [\"hjul\"]},"
+	                      " {\"navn\": \"Kørestol\", \"dele\": [\"sæde\", \"ryg\"]}]}}",
+	                      &rc, NULL);
+	KB_CHECK_INT(rc, 0);
+	if (rc)
+		fprintf(stderr, "  %s (%s)\n", kb_ctx_errmsg(ctx), kb_ctx_detail_count(ctx) ? kb_ctx_detail(ctx, 0) : "");
+	if (l && kb_letter_text(l)->nparas >= 4) {
+		const kb_text *t = kb_letter_text(l);
+		KB_CHECK_STR(t->paras[2].text, "Kørestol: 7");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[0], 0), "field:sag.hjaelpemidler[0].navn");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[2], 0), "field:sag.hjaelpemidler[1].navn");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[2], 11), "field:nummer");
+		KB_CHECK_STR(t->paras[3].text, "sæderyg");
+		KB_CHECK_STR(kb_paragraph_origin_at(&t->paras[3], 5), "field:sag.hjaelpemidler[1].dele[1]");
+	} else {
+		KB_CHECK(0);
+	}
+	finish(l, ctx);
+}
+
+/* With a manifest, template fields follows the manifest's shapes and types in template order: an optional group
+ * section is an object (not a list of a copy of itself), a bool section true, an amount a number, a list with
+ * items one item; a required field the template does not use is there too. Filled as written, the skeleton
+ * passes the case check and renders. */
+static void test_template__fields_skeleton_follows_the_manifest_and_passes_the_case_check(void)
+{
+	const char *manifest =
+	    "{\"title\": \"x\", \"fields\": {"
+	    " \"sag.nummer\": {\"type\": \"text\", \"required\": true, \"label\": \"Sagsnummer\"},"
+	    " \"sag.dato\": {\"type\": \"date\", \"required\": true, \"label\": \"Brevets dato\"},"
+	    " \"rep.navn\": {\"type\": \"name\", \"label\": \"Repræsentantens navn\"},"
+	    " \"enlig\": {\"type\": \"bool\"},"
+	    " \"beløb\": {\"type\": \"amount\", \"required\": true},"
+	    " \"udfald\": {\"type\": \"choice\", \"required\": true, \"values\": [\"afslag\", \"bevilling\"]},"
+	    " \"ydelser\": {\"type\": \"list\", \"items\": {\"navn\": {\"type\": \"text\", \"required\": true},"
+	    "   \"beløb\": {\"type\": \"amount\", \"required\": true}, \"cpr\": {\"type\": \"cpr\"}}},"
+	    " \"tlf\": {\"type\": \"text\", \"label\": \"Telefon\"}}}";
+	const char *body = P(R("{{#rep}}Repræsentant: {{rep.navn}}{{/rep}}")) P(R("{{#enlig}}Du er enlig.{{/enlig}}"))
+	    P(R("Du har {{beløb | kr}}")) P(R("{{#ydelser}}{{navn}}: {{beløb | kr}}{{/ydelser}}"))
+	        P(R("{{#udfald | eq \"afslag\"}}Afslag.{{/udfald}}")) P(R("Dato: {{sag.dato | dato}}"));
+	mkdir(TMP("mdir"), 0755);
+	write_file(TMP("mdir/manifest.json"), manifest);
+	KB_CHECK(docxfix_make(TMP("mdir/letter.docx"), body, NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	kb_template *t = NULL;
+	char *json = NULL, *guide = NULL;
+	KB_CHECK_INT(kb_template_open(&t, ctx, TMP("mdir"), NULL), 0);
+	if (t) {
+		KB_CHECK_INT(kb_template_fields(&json, ctx, t), 0);
+		KB_CHECK_INT(kb_template_field_guide(&guide, ctx, t), 0);
+	}
+	KB_CHECK_STR(json, "{\n  \"rep\": {\n    \"navn\": \"Repræsentantens navn\"\n  },\n  \"enlig\": true,\n"
+	                   "  \"beløb\": 12345.5,\n  \"ydelser\": [\n    {\n      \"navn\": \"navn\",\n"
+	                   "      \"beløb\": 12345.5,\n      \"cpr\": \"0101901234\"\n    }\n  ],\n"
+	                   "  \"udfald\": \"afslag\",\n  \"sag\": {\n    \"dato\": \"2026-11-28\",\n"
+	                   "    \"nummer\": \"Sagsnummer\"\n  },\n  \"tlf\": \"Telefon\"\n}");
+	KB_CHECK(guide && strstr(guide, "  sag.dato: Brevets dato (dato ÅÅÅÅ-MM-DD, skal udfyldes)\n"));
+	KB_CHECK(guide && strstr(guide, "  ydelser[0].beløb: (ingen label i manifestet) (beløb, et tal med punktum før "
+	                                "ører, skal udfyldes)\n"));
+	KB_CHECK(guide && strstr(guide, "  udfald: (ingen label i manifestet) (én af de tilladte værdier, skal "
+	                                "udfyldes): \"afslag\", \"bevilling\"\n"));
+	kb_case *c = json ? case_from(json) : NULL;
+	kb_letter *l = NULL;
+	/* rendering checks the case against the manifest first */
+	KB_CHECK_INT(t && c ? kb_template_render(&l, ctx, t, c) : -1, 0);
+	if (!l)
+		fprintf(stderr, "  %s (%s)\n", kb_ctx_errmsg(ctx), kb_ctx_detail_count(ctx) ? kb_ctx_detail(ctx, 0) : "");
+	char *got = letter_paras(l);
+	KB_CHECK_STR(got, "Repræsentant: Repræsentantens navn|Du er enlig.|Du har 12.345,50 kr.|navn: 12.345,50 kr.|"
+	                  "Afslag.|Dato: 28. november 2026|");
+	free(got);
+	kb_letter_free(l);
+	kb_case_free(c);
+	free(json);
+	free(guide);
+	kb_template_free(t);
+	kb_ctx_free(ctx);
+}
+
+/* A tag that is a typo of a declared field: lint and fill name the field it was meant to be. */
+static void test_template__mistyped_tag_is_told_the_nearest_declared_field(void)
+{
+	const char *manifest = "{\"title\": \"x\", \"fields\": {\"modtager.navn\": {\"type\": \"name\"},"
+	                       " \"ydelser\": {\"type\": \"list\", \"items\": {\"beløb\": {\"type\": \"amount\"}}}}}";
+	mkdir(TMP("mdir"), 0755);
+	write_file(TMP("mdir/manifest.json"), manifest);
+	KB_CHECK(docxfix_make(TMP("mdir/letter.docx"),
+	                      P(R("Kære {{modtager.nav}}")) P(R("{{#ydelser}}{{beloeb}}{{/ydelser}}")), NULL, NULL) == 0);
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK_INT(kb_template_lint(ctx, TMP("mdir"), NULL), KB_ETEMPLATE);
+	int nav = 0, beloeb = 0;
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++) {
+		nav |= strstr(kb_ctx_detail(ctx, i), "feltet \"modtager.nav\" står ikke i manifest.json; mente du "
+		                                     "\"modtager.navn\"?") != NULL;
+		beloeb |= strstr(kb_ctx_detail(ctx, i), "feltet \"ydelser.beloeb\" står ikke i manifest.json; mente du "
+		                                        "\"ydelser.beløb\"?") != NULL;
+	}
+	KB_CHECK(nav && beloeb);
+	int rc = 0;
+	kb_letter *l = render(ctx, TMP("mdir"), "{\"modtager\": {\"navn\": \"Ib\"}}", &rc, NULL);
+	KB_CHECK_INT(rc, KB_EDATA);
+	int fill = 0;
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++)
+		fill |= strstr(kb_ctx_detail(ctx, i), "feltet \"modtager.nav\" mangler i sagen; tagget står ikke i "
+		                                      "manifest.json, men \"modtager.navn\" gør") != NULL;
+	KB_CHECK(fill);
+	finish(l, ctx);
+}
+
 static void test_template__mergefields_simple_and_complex_with_switches(void)
 {
 	check_body(
@@ -1117,7 +1340,8 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__problems_show_the_text_around_the_tag),
          KB_TEST(test_template__fields_skeleton_follows_what_sections_use),
          KB_TEST(test_template__fields_skeleton_merges_a_section_used_twice),
-         KB_TEST(test_template__set_delimiters_inside_a_document),
+         KB_TEST(test_template__set_delimiters_inside_a_document), KB_TEST(test_template__lint_checks_formatter_arguments),
+         KB_TEST(test_template__lint_warns_of_a_full_stop_after_kr),
          KB_TEST(test_template__missing_field_inside_a_loop_names_the_field),
          KB_TEST(test_template__runaway_loops_hit_a_limit), KB_TEST(test_template__huge_output_hits_a_limit),
          KB_TEST(test_template__static_letter_has_every_section_once_and_no_tags),
@@ -1125,6 +1349,10 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__text_partial_in_its_own_paragraph_becomes_paragraphs),
          KB_TEST(test_template__docx_partial_keeps_its_formatting_and_tags),
          KB_TEST(test_template__missing_and_circular_partials_are_reported),
+         KB_TEST(test_template__optional_field_left_out_renders_as_nothing),
+         KB_TEST(test_template__value_in_a_list_item_has_its_indexed_path_as_origin),
+         KB_TEST(test_template__fields_skeleton_follows_the_manifest_and_passes_the_case_check),
+         KB_TEST(test_template__mistyped_tag_is_told_the_nearest_declared_field),
          KB_TEST(test_template__mergefields_simple_and_complex_with_switches),
          KB_TEST(test_template__content_controls_tagged_with_a_field_are_filled),
          KB_TEST(test_template__controls_bound_to_document_data_or_tagged_with_data_are_not_fields),
