@@ -143,52 +143,6 @@ unsigned kb_manifest_field_flags(const json_t *manifest, const char *path)
 
 /* ---- near names ---- */
 
-#define NEAR_MAX 64 /* code points of a name compared; longer names are not compared */
-
-/* The code points of s, at most NEAR_MAX; -1 when longer or not UTF-8. */
-static int code_points(uint32_t *out, const char *s)
-{
-	size_t len = strlen(s), i = 0;
-	int n = 0;
-	while (i < len) {
-		uint32_t cp;
-		size_t k = kb_utf8_decode(s + i, len - i, &cp);
-		if (!k || n == NEAR_MAX)
-			return -1;
-		out[n++] = kb_uc_tolower(cp);
-		i += k;
-	}
-	return n;
-}
-
-/* Edit distance between a and b in code points, letter case ignored (a swap of two letters counts 1); a large
- * number when either is too long to compare. */
-static int distance(const char *a, const char *b)
-{
-	uint32_t x[NEAR_MAX], y[NEAR_MAX];
-	int n = code_points(x, a), m = code_points(y, b);
-	if (n < 0 || m < 0)
-		return 1 << 20;
-	int d[NEAR_MAX + 1][NEAR_MAX + 1];
-	for (int i = 0; i <= n; i++)
-		d[i][0] = i;
-	for (int j = 0; j <= m; j++)
-		d[0][j] = j;
-	for (int i = 1; i <= n; i++) {
-		for (int j = 1; j <= m; j++) {
-			int best = d[i - 1][j - 1] + (x[i - 1] != y[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[n][m];
-}
-
 /* Close enough to be a typo of want: one edit in a short name, about one in four in a longer one. */
 static int near_enough(const char *got, const char *want, int *best)
 {
@@ -199,7 +153,8 @@ static int near_enough(const char *got, const char *want, int *best)
 		limit = 1;
 	if (limit > 3)
 		limit = 3;
-	int dist = distance(got, want);
+	size_t d = kb_nearest_distance(got, want); /* nearest.c: characters, case ignored, a swap is one */
+	int dist = d > (size_t)limit ? limit + 1 : (int)d;
 	if (dist > limit || dist >= *best)
 		return 0;
 	*best = dist;

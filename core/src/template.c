@@ -2547,6 +2547,20 @@ static void skel_fill(skel *s, const json_t *fields, json_t *obj, const char *sh
 	}
 }
 
+/* A field the template uses outside any declared section but the manifest does not declare (a tag in a partial the
+ * author added later, say): in the skeleton as "" so the case has a place for it, and in the guide with a word on
+ * where to describe it. Lint reports it as a problem; the skeleton does not hide it. */
+static void skel_undeclared(skel *s, json_t *root, const char *path)
+{
+	if (skel_get(root, path))
+		return;
+	json_t *f = json_pack("{s:s, s:s}", "type", "text", "label", "står ikke i manifest.json; beskriv feltet dér");
+	json_t *v = f ? skel_leaf(s, f, root, "", path) : NULL;
+	if (!f || (json_is_string(v) && json_string_set(v, "")))
+		s->oom = 1;
+	json_decref(f);
+}
+
 /* The skeleton from the manifest (see above); *guide gets the guide when guide is not NULL. */
 static int skeleton_from_manifest(json_t **out, kb_buf *guide, kb_ctx *ctx, const kb_template *t)
 {
@@ -2590,6 +2604,8 @@ static int skeleton_from_manifest(json_t **out, kb_buf *guide, kb_ctx *ctx, cons
 		}
 		if (found)
 			skel_add(&s, fields, root, "", fp.data, 0);
+		else if (strcmp(p, ".") != 0 && (!depth || !stack[depth - 1]))
+			skel_undeclared(&s, root, p);
 		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED) {
 			/* a section that names no declared field keeps the outer path, so its content resolves as there */
 			const char *keep = found ? fp.data : depth && stack[depth - 1] ? stack[depth - 1] : NULL;

@@ -119,15 +119,22 @@ def expand(cmd):
     return variants
 
 
-def run(args, cwd, stdin=None, env=None):
+def run(args, cwd, stdin=None, env=None, stdout=None):
+    """Runs the command; returns its exit code and its output (stdout and stderr, or only stderr when stdout goes to
+    the file named by stdout, as the shell's > does)."""
     with open(stdin or os.devnull, "rb") as f:
         p = subprocess.run(args, cwd=cwd, stdin=f, capture_output=True, env=env, timeout=600)
+    if stdout:
+        with open(os.path.join(cwd, stdout), "wb") as out:
+            out.write(p.stdout)
+        return p.returncode, p.stderr.decode("utf-8", "replace")
     return p.returncode, p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
 
 
 def prepare(base):
     os.makedirs(base)
-    os.symlink(os.path.join(SRC, "templates"), os.path.join(base, "templates"))
+    # a copy: a command may write into the template folder (template fields MAPPE > MAPPE/example.json)
+    shutil.copytree(os.path.join(SRC, "templates"), os.path.join(base, "templates"))
     shutil.copy(os.path.join(SRC, SAMPLE, "example.json"), os.path.join(base, "sag.json"))
     shutil.copy(os.path.join(SRC, SAMPLE, "example.json"), os.path.join(base, "sag-fra-fagsystem.json"))
     rc, out = run([KLARBREV, "fill", SAMPLE, "sag.json", "-o", "brev.docx", "--txt", "brev.txt"], base)
@@ -198,10 +205,7 @@ def main():
                         p = os.path.join(d, f)
                         data = open(p, encoding="utf-8").read()
                         open(p, "w", encoding=m.group(1)).write(data)
-                rc, out = run(["klarbrev"] + args[1:], d, stdin, env)
-                if stdout:
-                    with open(os.path.join(d, stdout), "w", encoding="utf-8") as f:
-                        f.write(out)
+                rc, out = run(["klarbrev"] + args[1:], d, stdin, env, stdout)
                 ok = rc == want_rc if want_rc is not None else rc in (0, 1)
                 if ok and want_text and want_text not in out:
                     ok = False
