@@ -15,9 +15,12 @@ static const char *render_help =
 	"\n"
 	"  SKABELON.txt          tekst med tags: {{modtager.navn}}, {{#afslag}}...{{/afslag}},\n"
 	"                        {{> klage/ankestyrelsen}}\n"
-	"  SAG.json              sagens felter som JSON, fx {\"modtager\": {\"navn\": \"Jens Hansen\"}}\n"
+	"  SAG.json              sagens felter som JSON, fx {\"modtager\": {\"navn\": \"Jens Hansen\"}}; som i\n"
+	"                        Mustache-standarden må det også være en tekst, et tal eller en liste ({{.}})\n"
 	"  --partials MAPPE      hvor standardafsnit ligger: {{> klage/ankestyrelsen}} er\n"
-	"                        MAPPE/klage/ankestyrelsen.txt (eller .mustache)\n"
+	"                        MAPPE/klage/ankestyrelsen.txt (eller .mustache). Et standardafsnit, der ikke\n"
+	"                        findes, skrives som tom tekst med en advarsel, som Mustache-standarden siger;\n"
+	"                        i et Word-brev (klarbrev fill) er det en fejl, og brevet bliver ikke lavet\n"
 	"  --no-escape           skriv værdier, som de er; ellers bliver & < > \" til &amp; &lt; &gt; &quot;\n"
 	"  --delimiters \"{ }\"    andre tag-afgrænsere end {{ }}\n"
 	"\n"
@@ -33,7 +36,9 @@ static int partial_name_ok(const char *name)
 }
 
 /* kb_mustache_loader over a folder (ud; NULL when --partials is not given): name -> DIR/name.txt or .mustache.
- * A partial that does not exist is an error: a letter without its standard paragraph must not go out. */
+ * A partial that does not exist renders as nothing, as the Mustache spec says, with a warning on standard error
+ * (the text still goes to standard output). Word letters (klarbrev fill) are stricter: there a missing standard
+ * paragraph stops the letter. A name that would leave the folder is refused. */
 static int load_partial_file(char **out, size_t *len, kb_ctx *ctx, const char *name, void *ud)
 {
 	static const char *const exts[] = { ".txt", ".mustache" };
@@ -41,14 +46,18 @@ static int load_partial_file(char **out, size_t *len, kb_ctx *ctx, const char *n
 	char path[4096];
 	*out = NULL;
 	*len = 0;
-	if (!dir)
-		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "skabelonen bruger partial \"%s\"; angiv dens mappe med --partials MAPPE", name);
 	if (!partial_name_ok(name))
 		return kb_ctx_fail(ctx, KB_EINPUT,
 		                   "partial \"%s\": navnet skal være en sti inde i partialmappen (uden \"..\" og uden \"/\" "
 		                   "forrest)",
 		                   name);
+	if (!dir) {
+		fprintf(stderr,
+		        "klarbrev render: advarsel: skabelonen bruger partial \"%s\", men ingen mappe er angivet med "
+		        "--partials MAPPE; den skrives som tom tekst\n",
+		        name);
+		return KB_OK;
+	}
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
 		int n = snprintf(path, sizeof path, "%s/%s%s", dir, name, exts[i]);
 		if (n < 0 || (size_t)n >= sizeof path)
@@ -57,8 +66,35 @@ static int load_partial_file(char **out, size_t *len, kb_ctx *ctx, const char *n
 		if (rc != KB_ENOTFOUND)
 			return rc;
 	}
-	return kb_ctx_fail(ctx, KB_ENOTFOUND, "partial \"%s\" findes ikke: hverken %s/%s.txt eller %s/%s.mustache",
-	                   name, dir, name, dir, name);
+	fprintf(stderr,
+	        "klarbrev render: advarsel: partial \"%s\" findes ikke (hverken %s/%s.txt eller %s/%s.mustache); den "
+	        "skrives som tom tekst\n",
+	        name, dir, name, dir, name);
+	return KB_OK;
+}
+
+/* The data: any JSON value, as the Mustache spec allows ("world" with {{.}}, a list at the root). An object, or a
+ * file that is not JSON at all, goes through kb_case_load_buffer(), so its checks and messages are those of every
+ * other case. *out is a new reference, or NULL after a message on ctx. */
+static int load_data(json_t **out, kb_case **c, kb_ctx *ctx, const char *path)
+{
+	char *src = NULL;
+	size_t len = 0;
+	*out = NULL;
+	int rc = kb_read_file(&src, &len, ctx, path, KB_MAX_CASE_BYTES);
+	if (rc)
+		return rc;
+	json_error_t err;
+	json_t *any = json_loadb(src, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+	if (any && !json_is_object(any)) {
+		*out = any;
+	} else {
+		json_decref(any);
+		if (!(rc = kb_case_load_buffer(c, ctx, src, len, path)))
+			*out = json_incref((json_t *)kb_case_json(*c));
+	}
+	free(src);
+	return rc;
 }
 
 int cmd_render(int argc, char **argv)
@@ -79,6 +115,7 @@ int cmd_render(int argc, char **argv)
 
 	kb_ctx *ctx = NULL;
 	kb_case *c = NULL;
+	json_t *data = NULL;
 	kb_mustache *m = NULL;
 	char *src = NULL, *text = NULL;
 	size_t len = 0, text_len = 0;
@@ -93,9 +130,9 @@ int cmd_render(int argc, char **argv)
 	if (!rc)
 		rc = kb_mustache_compile(&m, ctx, src, len, o.positional[0], &mo);
 	if (!rc)
-		rc = kb_case_load_file(&c, ctx, o.positional[1]);
+		rc = load_data(&data, &c, ctx, o.positional[1]);
 	if (!rc)
-		rc = kb_mustache_render(&text, &text_len, ctx, m, kb_case_json(c));
+		rc = kb_mustache_render(&text, &text_len, ctx, m, data);
 	if (rc) {
 		ret = cli_fail(ctx, rc);
 		goto done;
@@ -109,6 +146,7 @@ done:
 	free(text);
 	free(src);
 	kb_mustache_free(m);
+	json_decref(data);
 	kb_case_free(c);
 	kb_ctx_free(ctx);
 	return ret;
