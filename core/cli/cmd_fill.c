@@ -100,8 +100,8 @@ int cmd_fill(int argc, char **argv)
 	size_t errors = kb_findings_count_level(fs, KB_LEVEL_ERROR);
 	if (errors && !o.force) {
 		fprintf(stderr,
-		        "klarbrev: brevet er ikke gemt, fordi tjekket fandt %zu %s; ret %s, eller brug --force\n", errors,
-		        errors == 1 ? "fejl" : "fejl", errors == 1 ? "den" : "dem");
+		        "klarbrev: brevet er ikke gemt, fordi tjekket fandt %zu fejl; ret %s, eller brug --force\n", errors,
+		        errors == 1 ? "den" : "dem");
 		ret = KB_EXIT_BLOCKED;
 		goto done;
 	}
@@ -111,7 +111,15 @@ int cmd_fill(int argc, char **argv)
 		ret = cli_fail(ctx, rc);
 		goto done;
 	}
-	if (o.output)
+	if (o.output && errors)
+		fprintf(stderr,
+		        "klarbrev: brevet er gemt i %s med --force, selv om tjekket fandt %zu fejl; ret %s, før brevet "
+		        "sendes\n",
+		        o.output, errors, errors == 1 ? "den" : "dem");
+	else if (errors)
+		fprintf(stderr, "klarbrev: gemt med --force, selv om tjekket fandt %zu fejl; ret %s, før brevet sendes\n",
+		        errors, errors == 1 ? "den" : "dem");
+	else if (o.output)
 		fprintf(stderr, "klarbrev: brevet er gemt i %s\n", o.output);
 	ret = KB_EXIT_OK;
 done:
