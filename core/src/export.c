@@ -57,9 +57,17 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Appends a paragraph as lines: white space at its ends left out, a line break (w:br) kept as one, and no empty line
- * inside it, so that a blank line always separates paragraphs. */
-static int add_paragraph(kb_buf *b, const char *s, size_t n)
+const char *kb_paragraph_row_join(const kb_paragraph *prev, const kb_paragraph *p)
+{
+	if (!prev || !p->table_row || prev->table_row != p->table_row)
+		return NULL;
+	return prev->table_cell == p->table_cell ? " " : " \xC2\xB7 ";
+}
+
+/* Appends a paragraph as lines: white space at its ends left out, a line break (w:br) kept as one (or, in a table
+ * row, which is one line, made a space), and no empty line inside it, so that a blank line always separates
+ * paragraphs. */
+static int add_paragraph(kb_buf *b, const char *s, size_t n, int one_line)
 {
 	while (n > 0 && is_blank(s[0]))
 		s++, n--;
@@ -74,7 +82,7 @@ static int add_paragraph(kb_buf *b, const char *s, size_t n)
 		/* a break and any white space up to the next text: one line break */
 		while (i < n && is_blank(s[i]))
 			i++;
-		rc = kb_buf_addc(b, '\n');
+		rc = kb_buf_addc(b, one_line ? ' ' : '\n');
 	}
 	return rc;
 }
@@ -87,21 +95,27 @@ int kb_letter_save_text(const kb_letter *l, kb_ctx *ctx, const char *path)
 	const kb_text *t = kb_letter_text(l);
 	kb_buf b;
 	kb_buf_init(&b, KB_MAX_TEXT_BYTES + 2u * 1024u * 1024u);
-	/* the body first, then the notes; headers and footers are the letterhead */
+	/* the body first, then the notes; headers and footers are the letterhead. A paragraph ends its line when the
+	 * next one starts a line of its own; a blank line follows, except between the rows of a table. */
+	const kb_paragraph *prev = NULL;
 	for (int pass = 0; pass < 2 && !rc; pass++) {
 		for (size_t i = 0; i < t->nparas && !rc; i++) {
 			const kb_paragraph *p = &t->paras[i];
 			int notes = p->part == KB_PART_FOOTNOTE || p->part == KB_PART_ENDNOTE;
 			if ((pass == 0 && p->part != KB_PART_BODY) || (pass == 1 && !notes))
 				continue;
-			if (b.len)
-				rc = kb_buf_adds(&b, "\n");
+			const char *join = kb_paragraph_row_join(prev, p);
+			if (join)
+				rc = kb_buf_adds(&b, join);
+			else if (prev)
+				rc = kb_buf_adds(&b, prev->table_row && p->table_row ? "\n" : "\n\n");
 			if (!rc)
-				rc = add_paragraph(&b, p->text, p->len);
-			if (!rc)
-				rc = kb_buf_adds(&b, "\n");
+				rc = add_paragraph(&b, p->text, p->len, p->table_row != 0);
+			prev = p;
 		}
 	}
+	if (!rc && prev)
+		rc = kb_buf_adds(&b, "\n");
 	if (rc) {
 		kb_buf_free(&b);
 		return kb_ctx_fail(ctx, rc == KB_ELIMIT ? KB_ELIMIT : KB_ENOMEM, "%s: brevets tekst er for stor", path);

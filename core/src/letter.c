@@ -265,6 +265,34 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+/* Numbers the table rows and cells of a letter as its paragraphs are read in document order: a paragraph in a new
+ * w:tr starts a new row, one in a new w:tc a new cell. A nested table's rows are rows of their own, and the outer
+ * row goes on as a new row after them. */
+typedef struct table_pos {
+	const xmlNode *tr, *tc;
+	unsigned row, cell;
+} table_pos;
+
+static void table_place(table_pos *tp, kb_paragraph *para, const xmlNode *p)
+{
+	const xmlNode *tc = kb_w_ancestor(p, "tc");
+	const xmlNode *tr = tc ? kb_w_ancestor(tc, "tr") : NULL;
+	if (!tr)
+		return;
+	if (tr != tp->tr) {
+		tp->tr = tr;
+		tp->tc = NULL;
+		tp->row++;
+		tp->cell = 0;
+	}
+	if (tc != tp->tc) {
+		tp->tc = tc;
+		tp->cell++;
+	}
+	para->table_row = tp->row;
+	para->table_cell = tp->cell;
+}
+
 int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 {
 	if (l->norigins)
@@ -273,6 +301,7 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 	load_styles(&sm, l, ctx);
 	int rc = KB_OK;
 	kb_nodevec paras = { 0 };
+	table_pos tp = { 0 };
 	for (size_t i = 0; rc == KB_OK && i < l->nparts; i++) {
 		const kb_letter_part *part = &l->parts[i];
 		xmlNodePtr root = xmlDocGetRootElement(part->doc);
@@ -304,6 +333,8 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 				                      .heading = heading,
 				                      .in_table = kb_w_in_table(p) };
 				rc = kb_text_add_paragraph(l->text, pb.text.data, pb.text.len, &info, pb.spans, pb.nspans);
+				if (!rc && info.in_table)
+					table_place(&tp, &l->text->paras[l->text->nparas - 1], p);
 				xmlFree(style);
 			}
 			kb_buf_free(&pb.text);
