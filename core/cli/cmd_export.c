@@ -171,7 +171,7 @@ int cli_write_draft(const cli_opts *o, const kb_letter *l, const kb_findings *fs
 		return 0;
 	kb_ctx *ctx = NULL;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
 	char date[32];
@@ -196,7 +196,7 @@ int cli_write_exports(const cli_opts *o, const kb_letter *l)
 {
 	kb_ctx *ctx = NULL;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
 	int ret = 0;
@@ -257,7 +257,7 @@ int cmd_export(int argc, char **argv)
 	char *data_dir = NULL;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	if (!(data_dir = cli_data_dir(&o)))

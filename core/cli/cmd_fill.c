@@ -72,7 +72,7 @@ int cmd_fill(int argc, char **argv)
 	char *partials = NULL;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	kb_template_options topts = { 0 };

@@ -121,7 +121,7 @@ int cmd_render(int argc, char **argv)
 	size_t len = 0, text_len = 0;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	kb_mustache_options mo = { .open = open, .close = close, .no_escape = o.no_escape,

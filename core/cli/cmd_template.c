@@ -143,7 +143,7 @@ int cmd_template(int argc, char **argv)
 	free(data_dir);
 	kb_ctx *ctx = NULL;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		free(partials);
 		return KB_EXIT_BAD;
 	}

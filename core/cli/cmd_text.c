@@ -37,7 +37,7 @@ static int open_letter(kb_letter **l, kb_ctx **ctx, const cli_opts *o, const cha
 	if (o->npositional != 1)
 		return cli_usage_error(cmd, "angiv ét brev: klarbrev %s BREV.docx", cmd);
 	if (kb_ctx_new(ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
 	int rc = kb_letter_open(l, *ctx, o->positional[0]);

@@ -157,7 +157,7 @@ static int find_soffice(char **out, kb_ctx *ctx, const kb_pdf_options *opts, con
 			    "(soffice). Intet er skrevet til %s",
 			    from, given, path);
 		*out = kb_strdup(given);
-		return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	static const char *const names[] = {"soffice", "libreoffice"};
 	const char *env = getenv("PATH");
@@ -172,7 +172,7 @@ static int find_soffice(char **out, kb_ctx *ctx, const kb_pdf_options *opts, con
 			if (!kb_buf_add(&cand, n ? dir : ".", n ? n : 1) && !kb_buf_printf(&cand, "/%s", names[k]) &&
 			    is_program(cand.data)) {
 				*out = kb_buf_detach(&cand);
-				return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			}
 			if (!colon)
 				break;
@@ -234,7 +234,7 @@ static int make_work_dir(char **out, kb_ctx *ctx)
 	char cwd[MAX_PATH_BYTES];
 	int relative = base[0] != '/';
 	if (relative && !getcwd(cwd, sizeof cwd))
-		return kb_ctx_fail(ctx, KB_EIO, "den aktuelle mappe kan ikke læses: %s", strerror(errno));
+		return kb_ctx_fail(ctx, KB_EIO, "den aktuelle mappe kan ikke læses: %s", kb_errno_text(errno));
 	kb_buf b;
 	kb_buf_init(&b, MAX_PATH_BYTES);
 	if ((relative && kb_buf_printf(&b, "%s/", cwd)) || kb_buf_printf(&b, "%s/klarbrev-pdf.XXXXXX", base)) {
@@ -244,7 +244,7 @@ static int make_work_dir(char **out, kb_ctx *ctx)
 	if (!mkdtemp(b.data)) {
 		int e = errno;
 		kb_buf_free(&b);
-		return kb_ctx_fail(ctx, KB_EIO, "kan ikke lave en midlertidig mappe i %s: %s", base, strerror(e));
+		return kb_ctx_fail(ctx, KB_EIO, "kan ikke lave en midlertidig mappe i %s: %s", base, kb_errno_text(e));
 	}
 	*out = kb_buf_detach(&b);
 	return KB_OK;
@@ -336,7 +336,7 @@ static int run_converter(run_result *res, kb_ctx *ctx, char *const argv[], const
 	memset(res, 0, sizeof *res);
 	int logfd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (logfd < 0)
-		return kb_ctx_fail(ctx, KB_EIO, "%s: %s", log_path, strerror(errno));
+		return kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke oprettes: %s", log_path, kb_errno_text(errno));
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	int have_fa = posix_spawn_file_actions_init(&fa) == 0;
@@ -376,7 +376,7 @@ static int run_converter(run_result *res, kb_ctx *ctx, char *const argv[], const
 	if (err)
 		return kb_ctx_fail(ctx, KB_EEXTERNAL,
 		                   "LibreOffice (%s) kunne ikke startes: %s. Intet er skrevet til %s", argv[0],
-		                   strerror(err), path);
+		                   kb_errno_text(err), path);
 
 	if (!wait_exit(pid, (long)timeout * 1000L)) {
 		res->timed_out = 1;
@@ -451,7 +451,7 @@ int kb_letter_save_pdf(const kb_letter *l, kb_ctx *ctx, const char *path, const 
 		goto done;
 	}
 	if (mkdir(outdir.data, 0700) != 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s", outdir.data, strerror(errno));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke oprettes: %s", outdir.data, kb_errno_text(errno));
 		goto done;
 	}
 	if ((rc = kb_letter_save(l, ctx, docx.data)))
@@ -486,7 +486,7 @@ int kb_letter_save_pdf(const kb_letter *l, kb_ctx *ctx, const char *path, const 
 	}
 	kb_ctx *quiet = NULL;
 	if (kb_ctx_new(&quiet)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	int rrc = kb_read_file(&pdf, &pdflen, quiet, result.data, MAX_PDF_BYTES);

@@ -344,11 +344,11 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 	kb_nodevec_free(&paras);
 	style_map_free(&sm);
 	if (rc == KB_ELIMIT)
-		return kb_ctx_fail(ctx, rc, "%s: the letter's text is larger than %u bytes", l->name, KB_MAX_TEXT_BYTES);
+		return kb_ctx_fail(ctx, rc, "%s: brevets tekst fylder mere end %u byte", l->name, KB_MAX_TEXT_BYTES);
 	if (rc == KB_ENOMEM)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	if (rc)
-		return kb_ctx_fail(ctx, rc, "%s: internal error %d while reading the letter's text", l->name, rc);
+		return kb_ctx_fail(ctx, rc, "%s: intern fejl %d under læsningen af brevets tekst", l->name, rc);
 	return KB_OK;
 }
 
@@ -368,7 +368,7 @@ static int letter_from_utf8(kb_letter **out, kb_ctx *ctx, const char *utf8, size
 		return rc;
 	kb_letter *l = NULL;
 	if ((rc = kb_letter_alloc(&l, name)))
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	kb_text_free(l->text);
 	l->text = NULL;
 	if ((rc = kb_text_from_plain(&l->text, ctx, utf8, len, name))) {
@@ -386,7 +386,7 @@ int kb_letter_from_text(kb_letter **out, kb_ctx *ctx, const char *text, size_t l
 	if (!name)
 		name = "tekst";
 	if (!text && len)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_letter_from_text: no text given");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_letter_from_text: ingen tekst angivet");
 	if (len > KB_MAX_TEXT_BYTES)
 		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: teksten er større end grænsen på %u byte; del brevet op", name,
 		                   KB_MAX_TEXT_BYTES);
@@ -429,7 +429,7 @@ int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const
 	kb_letter *l = NULL;
 	int rc = kb_letter_alloc(&l, path);
 	if (rc)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	if ((rc = kb_package_open(&l->pkg, ctx, path)))
 		goto done;
 	l->owns_pkg = 1;
@@ -437,7 +437,7 @@ int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const
 	const kb_part_ref *refs = kb_package_parts(l->pkg, &n);
 	l->parts = calloc(n ? n : 1, sizeof *l->parts);
 	if (!l->parts) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -445,7 +445,7 @@ int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const
 		p->kind = refs[i].kind;
 		p->name = kb_strdup(refs[i].name);
 		if (!p->name) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		l->nparts++;
@@ -465,14 +465,14 @@ done:
 int kb_letter_save(const kb_letter *l, kb_ctx *ctx, const char *path)
 {
 	if (!l->pkg)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: a plain-text letter cannot be written as .docx", l->name);
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: et .txt-brev kan ikke gemmes som .docx", l->name);
 	const char **names = calloc(l->nparts ? l->nparts : 1, sizeof *names);
 	char **data = calloc(l->nparts ? l->nparts : 1, sizeof *data);
 	size_t *lens = calloc(l->nparts ? l->nparts : 1, sizeof *lens);
 	size_t n = 0;
 	int rc = KB_OK;
 	if (!names || !data || !lens) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < l->nparts; i++) {

@@ -301,6 +301,335 @@ static void pl_disarm_budget(kb_plugin *pl)
 		lua_sethook(pl->L, NULL, 0, 0);
 }
 
+/* ---- Lua's messages in Danish ----
+ *
+ * Plugin authors read the messages of their broken rules in the report, next to Danish findings. Lua's own messages
+ * ("bad argument #2 to '?' (string expected, got nil)", "attempt to index a nil value (field 'x')", syntax errors)
+ * are rewritten here when the finding is made; a message this table does not know is kept as Lua wrote it. */
+
+/* A Lua type name with its Danish article ("en tekst"); a name Lua does not have (klarbrev.Sentence) as it is. */
+static const char *pl_da_type(const char *t)
+{
+	static const char *const map[][2] = {
+		{ "string", "en tekst" },  { "number", "et tal" },        { "integer", "et heltal" },
+		{ "table", "en tabel" },   { "function", "en funktion" }, { "boolean", "en sand/falsk-værdi" },
+		{ "nil", "nil" },          { "no value", "ingen værdi" }, { "userdata", "userdata" },
+		{ "thread", "en coroutine" }, { "light userdata", "userdata" },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(t, map[i][0]))
+			return map[i][1];
+	return t;
+}
+
+/* pl_da_type() of s[0..n) appended to b; "nil or table" becomes "nil eller en tabel". */
+static int pl_da_type_add(kb_buf *b, const char *s, size_t n)
+{
+	char t[64];
+	int rc = KB_OK;
+	for (int first = 1; n && !rc; first = 0) {
+		const char *or = NULL;
+		for (size_t i = 0; i + 4 <= n && !or; i++)
+			or = !memcmp(s + i, " or ", 4) ? s + i : NULL;
+		size_t len = or ? (size_t)(or - s) : n;
+		if (!first)
+			rc = kb_buf_adds(b, " eller ");
+		if (!rc && len < sizeof t) {
+			memcpy(t, s, len);
+			t[len] = '\0';
+			rc = kb_buf_adds(b, pl_da_type(t));
+		} else if (!rc) {
+			rc = kb_buf_add(b, s, len);
+		}
+		s += len, n -= len;
+		if (or)
+			s += 4, n -= 4;
+	}
+	return rc;
+}
+
+/* 1 when s[0..n) starts with p; *rest then points after it. */
+static int pl_starts(const char *s, size_t n, const char *p, const char **rest)
+{
+	size_t m = strlen(p);
+	if (n < m || memcmp(s, p, m) != 0)
+		return 0;
+	*rest = s + m;
+	return 1;
+}
+
+/* The first occurrence of p in s[0..n), or NULL. */
+static const char *pl_find(const char *s, size_t n, const char *p)
+{
+	size_t m = strlen(p);
+	for (size_t i = 0; i + m <= n; i++)
+		if (!memcmp(s + i, p, m))
+			return s + i;
+	return NULL;
+}
+
+static int pl_da_message(kb_buf *b, const char *s, size_t n, int depth);
+
+/* The token a syntax error is "near": "<eof>" is the end of the file. */
+static int pl_da_near(kb_buf *b, const char *s, size_t n)
+{
+	if (n == 5 && !memcmp(s, "<eof>", 5))
+		return kb_buf_adds(b, "slutningen af filen");
+	return kb_buf_add(b, s, n);
+}
+
+/* "(local 'x')" -> "(den lokale variabel 'x')"; s[0..n) is what follows the value in Lua's message. */
+static int pl_da_varinfo(kb_buf *b, const char *s, size_t n)
+{
+	static const char *const kinds[][2] = {
+		{ " (global '", " (den globale variabel '" }, { " (local '", " (den lokale variabel '" },
+		{ " (field '", " (feltet '" },                { " (method '", " (metoden '" },
+		{ " (upvalue '", " (den ydre variabel '" },   { " (constant '", " (konstanten '" },
+	};
+	const char *rest;
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (pl_starts(s, n, kinds[i][0], &rest))
+			return kb_buf_adds(b, kinds[i][1]) || kb_buf_add(b, rest, n - (size_t)(rest - s));
+	return kb_buf_add(b, s, n);
+}
+
+/* What follows "bad argument #N to 'f'": "(string expected, got nil)" -> " skal være en tekst, men er nil". */
+static int pl_da_argextra(kb_buf *b, const char *s, size_t n, int depth)
+{
+	const char *rest, *got;
+	if (n >= 2 && s[0] == '(' && s[n - 1] == ')')
+		s++, n -= 2;
+	if ((got = pl_find(s, n, " expected, got "))) {
+		const char *u = got + 15;
+		size_t un = n - (size_t)(u - s);
+		int rc = kb_buf_adds(b, " skal være ") || pl_da_type_add(b, s, (size_t)(got - s));
+		if (!rc && un == 8 && !memcmp(u, "no value", 8))
+			return kb_buf_adds(b, ", men mangler");
+		return rc || kb_buf_adds(b, ", men er ") || pl_da_type_add(b, u, un);
+	}
+	if (n == 14 && !memcmp(s, "value expected", 14))
+		return kb_buf_adds(b, " mangler");
+	if (pl_starts(s, n, "number has no integer representation", &rest))
+		return kb_buf_adds(b, " skal være et heltal");
+	if (pl_find(s, n, "out of range") || pl_find(s, n, "out of bounds"))
+		return kb_buf_adds(b, " er uden for det tilladte område");
+	if (pl_starts(s, n, "invalid option ", &rest))
+		return kb_buf_adds(b, ": ugyldigt valg ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
+	return kb_buf_adds(b, ": ") || pl_da_message(b, s, n, depth + 1);
+}
+
+/* Appends the Danish form of Lua's message s[0..n) (without its "file:line: " where it has one). */
+static int pl_da_message(kb_buf *b, const char *s, size_t n, int depth)
+{
+	/* fixed messages, by their start */
+	static const char *const fixed[][2] = {
+		{ "stack overflow", "stakken er løbet over (kalder en funktion sig selv uden ende?)" },
+		{ "C stack overflow", "stakken er løbet over (kalder en funktion sig selv uden ende?)" },
+		{ "not enough memory", "ikke nok hukommelse" },
+		{ "error in error handling", "fejl under fejlhåndteringen" },
+		{ "'for' initial value must be a number", "'for': startværdien skal være et tal" },
+		{ "'for' limit must be a number", "'for': slutværdien skal være et tal" },
+		{ "'for' step must be a number", "'for': skridtet skal være et tal" },
+		{ "'for' step is zero", "'for': skridtet er 0" },
+		{ "number has no integer representation", "tallet er ikke et heltal" },
+		{ "table index is nil", "en nøgle i en tabel kan ikke være nil" },
+		{ "table index is NaN", "en nøgle i en tabel kan ikke være NaN" },
+		{ "attempt to perform 'n//0'", "kan ikke heltalsdividere med 0" },
+		{ "attempt to perform 'n%%0'", "kan ikke tage rest ved division med 0" },
+		{ "attempt to load a binary chunk (mode is 't')", "kan ikke indlæse binær kode; kun Lua-tekst er tilladt" },
+		{ "attempt to load a binary chunk", "kan ikke indlæse binær kode; kun Lua-tekst er tilladt" },
+		{ "invalid order function for sorting", "ugyldig sorteringsfunktion til table.sort" },
+		{ "invalid key to 'next'", "ugyldig nøgle til next (blev tabellen ændret undervejs?)" },
+		{ "too many results to unpack", "for mange værdier at pakke ud" },
+		{ "resulting string too large", "teksten bliver for lang" },
+		{ "string length overflow", "teksten bliver for lang" },
+		{ "'__index' chain too long; possible loop", "'__index'-kæden er for lang; måske en løkke" },
+		{ "'__newindex' chain too long; possible loop", "'__newindex'-kæden er for lang; måske en løkke" },
+		{ "'__tostring' must return a string", "'__tostring' skal returnere en tekst" },
+		{ "malformed pattern (ends with '%')", "ugyldigt mønster (slutter med '%')" },
+		{ "malformed pattern (missing ']')", "ugyldigt mønster (mangler ']')" },
+		{ "malformed pattern (missing arguments to '%b')", "ugyldigt mønster (mangler tegnene efter '%b')" },
+		{ "missing '[' after '%f' in pattern", "der mangler '[' efter '%f' i mønsteret" },
+		{ "pattern too complex", "mønsteret er for indviklet" },
+		{ "pattern too long", "mønsteret er for langt" },
+		{ "invalid pattern capture", "ugyldig fangst i mønsteret" },
+		{ "too many captures", "for mange fangster i mønsteret" },
+		{ "invalid use of '%' in replacement string", "ugyldig brug af '%' i erstatningsteksten" },
+		{ "this string.gmatch iterator belongs to an earlier letter",
+		  "denne string.gmatch-løkke hører til et tidligere brev; en regel kan ikke gemme løkker fra brev til brev "
+		  "(kald string.gmatch, hvor løkken står)" },
+	};
+	/* "attempt to <what> a <type> value<varinfo>" */
+	static const char *const attempts[][2] = {
+		{ "attempt to index a ", "kan ikke slå et felt op i " },
+		{ "attempt to call a ", "kan ikke kalde " },
+		{ "attempt to perform arithmetic on a ", "kan ikke regne med " },
+		{ "attempt to concatenate a ", "kan ikke sætte tekst sammen med " },
+		{ "attempt to get length of a ", "kan ikke tage længden af " },
+		{ "attempt to perform bitwise operation on a ", "kan ikke lave bitoperationer på " },
+	};
+	const char *rest, *p;
+	int rc;
+	if (depth > 3)
+		return kb_buf_add(b, s, n);
+	/* a message from deeper down may carry its own "file:line: " */
+	for (size_t i = 0; i < n && s[i] != ' ' && s[i] != '\n' && i < 300; i++) {
+		if (s[i] != ':' || i + 1 >= n || s[i + 1] < '0' || s[i + 1] > '9')
+			continue;
+		size_t j = i + 1;
+		while (j < n && s[j] >= '0' && s[j] <= '9')
+			j++;
+		if (j + 1 < n && s[j] == ':' && s[j + 1] == ' ')
+			return kb_buf_add(b, s, j + 2) || pl_da_message(b, s + j + 2, n - j - 2, depth + 1);
+		break;
+	}
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (pl_starts(s, n, fixed[i][0], &rest))
+			return kb_buf_adds(b, fixed[i][1]) || kb_buf_add(b, rest, n - (size_t)(rest - s));
+	for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
+		if (!pl_starts(s, n, attempts[i][0], &rest) || !(p = pl_find(rest, n - (size_t)(rest - s), " value")))
+			continue;
+		return kb_buf_adds(b, attempts[i][1]) || pl_da_type_add(b, rest, (size_t)(p - rest)) ||
+		       pl_da_varinfo(b, p + 6, n - (size_t)(p + 6 - s));
+	}
+	if (pl_starts(s, n, "attempt to compare two ", &rest) && (p = pl_find(rest, n - (size_t)(rest - s), " values")))
+		return kb_buf_adds(b, "kan ikke sammenligne to værdier af typen ") ||
+		       pl_da_type_add(b, rest, (size_t)(p - rest));
+	if (pl_starts(s, n, "attempt to compare ", &rest) && (p = pl_find(rest, n - (size_t)(rest - s), " with "))) {
+		return kb_buf_adds(b, "kan ikke sammenligne ") || pl_da_type_add(b, rest, (size_t)(p - rest)) ||
+		       kb_buf_adds(b, " med ") || pl_da_type_add(b, p + 6, n - (size_t)(p + 6 - s));
+	}
+	if (pl_starts(s, n, "attempt to assign to const variable ", &rest))
+		return kb_buf_adds(b, "kan ikke ændre konstanten ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
+	/* bad argument #2 to 'klarbrev.find' (string expected, got nil) */
+	if (pl_starts(s, n, "bad argument #", &rest)) {
+		const char *num = rest;
+		while (rest < s + n && *rest >= '0' && *rest <= '9')
+			rest++;
+		size_t numlen = (size_t)(rest - num), left = n - (size_t)(rest - s);
+		const char *fn = NULL, *after = rest;
+		size_t fnlen = 0;
+		if (pl_starts(rest, left, " to '", &fn) && (p = memchr(fn, '\'', n - (size_t)(fn - s)))) {
+			fnlen = (size_t)(p - fn);
+			after = p + 1;
+		}
+		while (after < s + n && *after == ' ')
+			after++;
+		rc = 0;
+		if (fn && !(fnlen == 1 && fn[0] == '?'))
+			rc = kb_buf_add(b, fn, fnlen) || kb_buf_adds(b, ": ");
+		return rc || kb_buf_adds(b, "argument ") || kb_buf_add(b, num, numlen) ||
+		       pl_da_argextra(b, after, n - (size_t)(after - s), depth);
+	}
+	/* calling 'find' on bad self (string expected, got nil) */
+	if (pl_starts(s, n, "calling '", &rest) && (p = pl_find(rest, n - (size_t)(rest - s), "' on bad self"))) {
+		const char *after = p + 13;
+		while (after < s + n && *after == ' ')
+			after++;
+		return kb_buf_add(b, rest, (size_t)(p - rest)) || kb_buf_adds(b, ": værdien før ':'") ||
+		       pl_da_argextra(b, after, n - (size_t)(after - s), depth);
+	}
+	/* syntax errors */
+	if ((p = pl_find(s, n, " expected (to close ")) && s[0] == '\'') {
+		const char *at = pl_find(p, n - (size_t)(p - s), " at line ");
+		const char *near = pl_find(p, n - (size_t)(p - s), ") near ");
+		if (at && near && at < near) {
+			const char *what = p + 20;
+			return kb_buf_adds(b, "der mangler ") || kb_buf_add(b, s, (size_t)(p - s)) ||
+			       kb_buf_adds(b, " (til at lukke ") || kb_buf_add(b, what, (size_t)(at - what)) ||
+			       kb_buf_adds(b, " fra linje ") || kb_buf_add(b, at + 9, (size_t)(near - at - 9)) ||
+			       kb_buf_adds(b, ") ved ") || pl_da_near(b, near + 7, n - (size_t)(near + 7 - s));
+		}
+	}
+	if ((p = pl_find(s, n, " expected near ")) && (s[0] == '\'' || s[0] == '<'))
+		return kb_buf_adds(b, "der mangler ") || kb_buf_add(b, s, (size_t)(p - s)) || kb_buf_adds(b, " ved ") ||
+		       pl_da_near(b, p + 15, n - (size_t)(p + 15 - s));
+	static const char *const near[][2] = {
+		{ "unexpected symbol near ", "uventet tegn ved " },
+		{ "unfinished string near ", "en tekst i anførselstegn er ikke afsluttet ved " },
+		{ "unfinished long string", "en lang tekst ([[...]]) er ikke afsluttet" },
+		{ "unfinished long comment", "en lang kommentar (--[[...]]) er ikke afsluttet" },
+		{ "malformed number near ", "ugyldigt tal ved " },
+		{ "syntax error near ", "syntaksfejl ved " },
+		{ "invalid escape sequence ", "ugyldig escape-sekvens " },
+	};
+	for (size_t i = 0; i < sizeof near / sizeof near[0]; i++)
+		if (pl_starts(s, n, near[i][0], &rest))
+			return kb_buf_adds(b, near[i][1]) || pl_da_near(b, rest, n - (size_t)(rest - s));
+	if (pl_starts(s, n, "invalid capture index ", &rest))
+		return kb_buf_adds(b, "ugyldigt fangstnummer ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
+	if (pl_starts(s, n, "invalid replacement value (a ", &rest) && n && s[n - 1] == ')')
+		return kb_buf_adds(b, "ugyldig erstatningsværdi (") ||
+		       pl_da_type_add(b, rest, n - 1 - (size_t)(rest - s)) || kb_buf_adds(b, ")");
+	if (pl_starts(s, n, "wrong number of arguments to ", &rest))
+		return kb_buf_adds(b, "forkert antal argumenter til ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
+	return kb_buf_add(b, s, n);
+}
+
+/* [-0, +1, m] The message bad argument errors should carry: Lua names the function from the call ("find") or not at
+ * all ("?"); the registry's table of the plugin's C functions (pl_name_functions) gives "klarbrev.find". msg is at
+ * index 1; the result is pushed (msg itself when there is nothing to change). */
+static const char *pl_name_raiser(lua_State *L, const char *msg)
+{
+	static const char bad[] = "bad argument #";
+	const char *start = strstr(msg, bad); /* after the "file:line: " Lua puts first */
+	const char *to = start && (start == msg || start[-1] == ' ') ? strstr(start, " to '") : NULL;
+	const char *end = to ? strchr(to + 5, '\'') : NULL;
+	lua_Debug ar;
+	const char *name = NULL;
+	if (end && lua_getstack(L, 1, &ar) && lua_getinfo(L, "f", &ar)) {
+		if (lua_rawgetp(L, LUA_REGISTRYINDEX, (void *)pl_name_raiser) == LUA_TTABLE) {
+			lua_pushvalue(L, -2);
+			if (lua_rawget(L, -2) == LUA_TSTRING)
+				name = lua_tostring(L, -1);
+			lua_replace(L, -3); /* keeps the name (or nil) on the stack, so the string stays alive */
+		}
+		lua_pop(L, 1);
+	}
+	if (!name) {
+		lua_pushvalue(L, 1);
+		return msg;
+	}
+	lua_pushlstring(L, msg, (size_t)(to - msg) + 5);
+	lua_pushstring(L, name);
+	lua_pushstring(L, end);
+	lua_concat(L, 3);
+	lua_remove(L, -2);
+	return lua_tostring(L, -1);
+}
+
+/* [-0, +0, m] Records the name of every C function the plugin can reach ("print", "string.find", "klarbrev.len")
+ * in a registry table keyed by the function, for pl_name_raiser. */
+static void pl_name_functions(lua_State *L)
+{
+	luaL_checkstack(L, 8, "pl_name_functions");
+	lua_newtable(L); /* names */
+	int names = lua_gettop(L);
+	lua_pushglobaltable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		const char *g = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		if (g && lua_iscfunction(L, -1)) {
+			lua_pushvalue(L, -1);
+			lua_pushstring(L, g);
+			lua_rawset(L, names);
+		} else if (g && lua_istable(L, -1)) {
+			lua_pushnil(L);
+			while (lua_next(L, -2)) {
+				if (lua_type(L, -2) == LUA_TSTRING && lua_iscfunction(L, -1)) {
+					lua_pushvalue(L, -1);
+					lua_pushfstring(L, "%s.%s", g, lua_tostring(L, -3));
+					lua_rawset(L, names);
+				}
+				lua_pop(L, 1);
+			}
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, (void *)pl_name_raiser);
+}
+
 /* ---- the error message handler ---- */
 
 /* [-1, +1, m]
@@ -311,7 +640,9 @@ static int pl_msgh(lua_State *L)
 {
 	const char *msg = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1) : NULL;
 	if (!msg)
-		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+		msg = lua_pushfstring(L, "(fejlen er ikke en tekst, men %s)", pl_da_type(luaL_typename(L, 1)));
+	else
+		msg = pl_name_raiser(L, msg);
 	lua_Debug ar;
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {
 		if (!lua_getinfo(L, "Sl", &ar))
@@ -359,8 +690,16 @@ static int pl_make_error_message(char **out, const kb_plugin *pl, const char *wh
 		rc = pl_clean_text(&b, where, wlen, 400);
 	if (!rc)
 		rc = kb_buf_printf(&b, " %s: ", what);
+	/* Lua's own words in Danish */
+	kb_buf da;
+	kb_buf_init(&da, PL_MAX_MESSAGE * 2 + 256);
+	if (!rc && pl_da_message(&da, rest, rlen, 0) == KB_OK && da.data) {
+		rest = da.data;
+		rlen = da.len;
+	}
 	if (!rc)
 		rc = pl_clean_text(&b, rest, rlen, b.len + PL_MAX_MESSAGE - 200);
+	kb_buf_free(&da);
 	if (!rc && b.len && b.data[b.len - 1] != '?' && b.data[b.len - 1] != '!')
 		rc = kb_buf_addc(&b, '.');
 	if (!rc)
@@ -418,11 +757,11 @@ static pl_node *pl_check_node(lua_State *L, int idx, const char *fn)
 {
 	pl_node *n = pl_test_node(L, idx);
 	if (!n)
-		luaL_error(L, "%s: argument %d must be a node of the letter (klarbrev.Sentence, ...), not a %s", fn,
-		           idx, luaL_typename(L, idx));
+		luaL_error(L, "%s: argument %d skal være en del af brevet (klarbrev.Sentence, ...), men er %s",
+		           fn, idx, pl_da_type(luaL_typename(L, idx)));
 	kb_plugin *pl = pl_of(L);
 	if (!pl->run.in || n->gen != pl->gen || n->text != pl->run.in->text)
-		luaL_error(L, "this %s belongs to an earlier letter; a rule cannot keep nodes between letters",
+		luaL_error(L, "denne %s hører til et tidligere brev; en regel kan ikke gemme dele af brevet fra brev til brev",
 		           pl_type_names[n->kind]);
 	return n;
 }
@@ -515,8 +854,8 @@ static void pl_push_children(lua_State *L, const pl_node *n, int kind)
 /* [-0, +0, e] */
 static int pl_ro_newindex(lua_State *L)
 {
-	return luaL_error(L, "attempt to change a read-only table; a rule keeps no state between letters (use a "
-	                     "local variable inside the visitor)");
+	return luaL_error(L, "en skrivebeskyttet tabel kan ikke ændres; en regel gemmer intet fra brev til brev (brug en "
+	                     "lokal variabel inde i funktionen)");
 }
 
 /* [-0, +1, -] #t of a frozen table: the length of what it holds. */
@@ -648,10 +987,10 @@ static int pl_no_field(lua_State *L, int kind, const char *key)
 {
 	const char *near = key ? kb_nearest_name(key, pl_fields_of[kind]) : NULL;
 	if (!key)
-		return luaL_error(L, "%s fields are read by name (node.text), not by %s", pl_type_names[kind],
-		                  luaL_typename(L, 2));
+		return luaL_error(L, "felterne i %s læses med navn (node.text), ikke med %s", pl_type_names[kind],
+		                  pl_da_type(luaL_typename(L, 2)));
 	if (near)
-		return luaL_error(L, "no field '%s' on %s; did you mean '%s'?", key, pl_type_names[kind], near);
+		return luaL_error(L, "%s har intet felt '%s'; mente du '%s'?", pl_type_names[kind], key, near);
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
 	for (size_t i = 0; pl_fields_of[kind][i]; i++) {
@@ -660,7 +999,7 @@ static int pl_no_field(lua_State *L, int kind, const char *key)
 		luaL_addstring(&b, pl_fields_of[kind][i]);
 	}
 	luaL_pushresult(&b);
-	return luaL_error(L, "no field '%s' on %s; its fields are %s", key, pl_type_names[kind], lua_tostring(L, -1));
+	return luaL_error(L, "%s har intet felt '%s'; dens felter er %s", pl_type_names[kind], key, lua_tostring(L, -1));
 }
 
 /* [-0, +1, e] node[key] for every node type. */
@@ -773,7 +1112,7 @@ static int pl_node_index(lua_State *L)
 static int pl_node_newindex(lua_State *L)
 {
 	pl_node *n = pl_test_node(L, 1);
-	return luaL_error(L, "%s is read-only", n ? pl_type_names[n->kind] : "a node");
+	return luaL_error(L, "%s er skrivebeskyttet", n ? pl_type_names[n->kind] : "en del af brevet");
 }
 
 /* [-0, +1, m] "klarbrev.Word: kontanthjælp" (the text cut at 60 bytes). */
@@ -781,7 +1120,7 @@ static int pl_node_tostring(lua_State *L)
 {
 	pl_node *n = pl_test_node(L, 1);
 	if (!n)
-		return luaL_error(L, "not a node");
+		return luaL_error(L, "ikke en del af brevet");
 	kb_plugin *pl = pl_of(L);
 	if (!pl->run.in || n->gen != pl->gen || n->kind == PL_LETTER) {
 		lua_pushstring(L, pl_type_names[n->kind]);
@@ -856,8 +1195,8 @@ static kb_level pl_check_level(lua_State *L, int idx, kb_level dflt, const char 
 	kb_level lv = dflt;
 	const char *name = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
 	if (!name || kb_level_parse(&lv, name) != KB_OK)
-		luaL_error(L, "%s: level must be \"error\", \"warning\" or \"info\", not %s", fn,
-		           name ? name : luaL_typename(L, idx));
+		luaL_error(L, "%s: level skal være \"error\", \"warning\" eller \"info\", ikke %s", fn,
+		           name ? name : pl_da_type(luaL_typename(L, idx)));
 	return lv;
 }
 
@@ -948,9 +1287,9 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 		if (!known) {
 			const char *near = key ? kb_nearest_name(key, pl_report_keys) : NULL;
 			if (near)
-				luaL_error(L, "report: unknown key '%s'; did you mean '%s'?", key, near);
-			luaL_error(L, "report: unknown key %s; use at, message, suggestion, start, length, level, rule",
-			           key ? key : luaL_typename(L, -2));
+				luaL_error(L, "report: ukendt nøgle '%s'; mente du '%s'?", key, near);
+			luaL_error(L, "report: ukendt nøgle %s; brug at, message, suggestion, start, length, level, rule",
+			           key ? key : pl_da_type(luaL_typename(L, -2)));
 		}
 		lua_pop(L, 1);
 	}
@@ -963,10 +1302,10 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 	lua_getfield(L, 1, "level");      /* 7 */
 	lua_getfield(L, 1, "rule");       /* 8 */
 	if (lua_isnil(L, 2))
-		luaL_error(L, "report: 'at' is missing; say which node the finding is about (at = sentence)");
+		luaL_error(L, "report: 'at' mangler; sig, hvilken del af brevet fundet gælder (at = sentence)");
 	a->node = pl_check_node(L, 2, "report");
 	if (lua_type(L, 3) != LUA_TSTRING)
-		luaL_error(L, "report: 'message' must be a string, not %s", luaL_typename(L, 3));
+		luaL_error(L, "report: 'message' skal være en tekst, men er %s", pl_da_type(luaL_typename(L, 3)));
 	a->message = lua_tolstring(L, 3, &a->message_len);
 	if (lua_type(L, 4) == LUA_TSTRING) {
 		a->sugg[0] = lua_tolstring(L, 4, &a->sugg_len[0]);
@@ -978,19 +1317,19 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 			if (ty == LUA_TNIL)
 				break;
 			if (ty != LUA_TSTRING)
-				luaL_error(L, "report: suggestion %d must be a string, not %s", (int)i,
-				           luaL_typename(L, -1));
+				luaL_error(L, "report: forslag %d skal være en tekst, men er %s", (int)i,
+				           pl_da_type(luaL_typename(L, -1)));
 			a->sugg[a->nsugg] = lua_tolstring(L, -1, &a->sugg_len[a->nsugg]);
 			a->nsugg++;
 		}
 	} else if (!lua_isnil(L, 4)) {
-		luaL_error(L, "report: 'suggestion' must be a string or a list of strings, not %s",
-		           luaL_typename(L, 4));
+		luaL_error(L, "report: 'suggestion' skal være en tekst eller en liste af tekster, men er %s",
+		           pl_da_type(luaL_typename(L, 4)));
 	}
 	if (!lua_isnil(L, 5) && !lua_isinteger(L, 5))
-		luaL_error(L, "report: 'start' must be an integer (a byte offset in the node's text)");
+		luaL_error(L, "report: 'start' skal være et heltal (en byteposition i delens tekst)");
 	if (!lua_isnil(L, 6) && !lua_isinteger(L, 6))
-		luaL_error(L, "report: 'length' must be an integer (bytes)");
+		luaL_error(L, "report: 'length' skal være et heltal (byte)");
 	a->start = lua_isnil(L, 5) ? 0 : lua_tointeger(L, 5);
 	a->length = lua_isnil(L, 6) ? -1 : lua_tointeger(L, 6);
 	if (a->length < 0)
@@ -998,7 +1337,7 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 	a->level = pl_check_level(L, 7, pl->level, "report");
 	if (!lua_isnil(L, 8)) {
 		if (lua_type(L, 8) != LUA_TSTRING || lua_rawlen(L, 8) == 0 || lua_rawlen(L, 8) > PL_MAX_ID)
-			luaL_error(L, "report: 'rule' must be a name of 1 to %d characters", (int)PL_MAX_ID);
+			luaL_error(L, "report: 'rule' skal være et navn på 1 til %d tegn", (int)PL_MAX_ID);
 		a->rule = lua_tostring(L, 8);
 	}
 }
@@ -1016,7 +1355,7 @@ static int pl_report(lua_State *L)
 	a.rule = pl->id;
 	a.length = -1;
 	if (!pl->run.in)
-		return luaL_error(L, "report: there is no letter being checked");
+		return luaL_error(L, "report: der er intet brev, der bliver tjekket");
 	if (lua_type(L, 1) == LUA_TTABLE) {
 		pl_report_table(L, pl, &a);
 	} else {
@@ -1033,7 +1372,7 @@ static int pl_report(lua_State *L)
 	pl->run.nreports++;
 	if (pl_add_report(pl, &a)) {
 		pl->run.oom = 1;
-		return luaL_error(L, "out of memory");
+		return luaL_error(L, "ikke nok hukommelse");
 	}
 	return 0;
 }
@@ -1046,7 +1385,7 @@ static kb_speller *pl_speller(lua_State *L, const char *fn)
 	kb_plugin *pl = pl_of(L);
 	kb_speller *sp = pl->ps->speller;
 	if (!sp)
-		luaL_error(L, "klarbrev.%s: no dictionary is loaded (spelling is switched off)", fn);
+		luaL_error(L, "klarbrev.%s: ingen ordbog er indlæst (stavekontrollen er slået fra)", fn);
 	if (!kb_speller_is_loaded(sp)) {
 		struct timespec t0 = pl_now();
 		int rc = kb_speller_load(sp, pl->ps->hctx);
@@ -1275,11 +1614,11 @@ static int pl_setmetatable(lua_State *L)
 	int t = lua_type(L, 2);
 	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
 	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
-		return luaL_error(L, "cannot change a protected metatable");
+		return luaL_error(L, "en beskyttet metatabel kan ikke ændres");
 	if (t == LUA_TTABLE) {
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "setmetatable: __gc is not allowed in a plugin");
+			return luaL_error(L, "setmetatable: __gc er ikke tilladt i et plugin");
 		lua_pop(L, 1);
 	}
 	lua_settop(L, 2);
@@ -1501,9 +1840,9 @@ static void pl_add_phrase(lua_State *L, kb_plugin *pl, int key, int val, const c
 		luaL_error(L,
 		           "'replace': nøglerne skal være fraser, fx replace = { [\"såfremt\"] = \"hvis\" }, ikke %s "
 		           "(en liste af fraser uden forslag hører til i 'avoid')",
-		           luaL_typename(L, key));
+		           pl_da_type(luaL_typename(L, key)));
 	if (lua_type(L, key) != LUA_TSTRING)
-		luaL_error(L, "'%s': hvert punkt skal være en tekst, ikke %s", list, luaL_typename(L, key));
+		luaL_error(L, "'%s': hvert punkt skal være en tekst, ikke %s", list, pl_da_type(luaL_typename(L, key)));
 	size_t len;
 	const char *phrase = lua_tolstring(L, key, &len);
 	if (val && lua_type(L, val) == LUA_TSTRING) {
@@ -1515,19 +1854,19 @@ static void pl_add_phrase(lua_State *L, kb_plugin *pl, int key, int val, const c
 				break;
 			if (ty != LUA_TSTRING)
 				luaL_error(L, "'%s': forslag %d til »%s« skal være en tekst, ikke %s", list, (int)i,
-				           phrase, luaL_typename(L, -1));
+				           phrase, pl_da_type(luaL_typename(L, -1)));
 			sugg[nsugg++] = lua_tostring(L, -1);
 		}
 		if (!nsugg)
 			luaL_error(L, "'%s': »%s« har ingen forslag", list, phrase);
 	} else if (val) {
 		luaL_error(L, "'%s': forslaget til »%s« skal være en tekst eller en liste af tekster, ikke %s", list,
-		           phrase, luaL_typename(L, val));
+		           phrase, pl_da_type(luaL_typename(L, val)));
 	}
 	kb_ctx *hctx = pl->ps->hctx;
 	int rc = kb_phrases_add(pl->phrases, hctx, phrase, len, sugg, nsugg, val == 0);
 	if (rc == KB_ENOMEM)
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	if (rc)
 		luaL_error(L, "'%s': %s", list, kb_ctx_errmsg(hctx));
 }
@@ -1538,7 +1877,7 @@ static char *pl_take_format(lua_State *L, int idx, const char *key, const char *
 	const char *fmt = dflt;
 	if (idx && !lua_isnil(L, idx)) {
 		if (lua_type(L, idx) != LUA_TSTRING)
-			luaL_error(L, "'%s' skal være en tekst, ikke %s", key, luaL_typename(L, idx));
+			luaL_error(L, "'%s' skal være en tekst, ikke %s", key, pl_da_type(luaL_typename(L, idx)));
 		fmt = lua_tostring(L, idx);
 	}
 	kb_ctx *hctx = pl_of(L)->ps->hctx;
@@ -1546,7 +1885,7 @@ static char *pl_take_format(lua_State *L, int idx, const char *key, const char *
 		luaL_error(L, "%s", kb_ctx_errmsg(hctx));
 	char *s = kb_strdup(fmt);
 	if (!s)
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	return s;
 }
 
@@ -1559,9 +1898,9 @@ static void pl_take_phrases(lua_State *L, kb_plugin *pl, int tbl)
 	int rep = lua_gettop(L) - 2, avo = rep + 1, msg = rep + 2;
 	if (!lua_isnil(L, rep) && !lua_istable(L, rep))
 		luaL_error(L, "'replace' skal være en tabel { [\"frase\"] = \"forslag\", ... }, ikke %s",
-		           luaL_typename(L, rep));
+		           pl_da_type(luaL_typename(L, rep)));
 	if (!lua_isnil(L, avo) && !lua_istable(L, avo))
-		luaL_error(L, "'avoid' skal være en liste { \"frase\", ... }, ikke %s", luaL_typename(L, avo));
+		luaL_error(L, "'avoid' skal være en liste { \"frase\", ... }, ikke %s", pl_da_type(luaL_typename(L, avo)));
 	if (lua_isnil(L, rep) && lua_isnil(L, avo)) {
 		if (!lua_isnil(L, msg))
 			luaL_error(L, "'message' bruges kun sammen med 'replace' eller 'avoid'");
@@ -1569,7 +1908,7 @@ static void pl_take_phrases(lua_State *L, kb_plugin *pl, int tbl)
 		return;
 	}
 	if (!pl->phrases && kb_phrases_new(&pl->phrases))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	if (lua_istable(L, rep)) {
 		lua_pushnil(L);
 		while (lua_next(L, rep)) {
@@ -1604,7 +1943,7 @@ static void pl_take_phrases(lua_State *L, kb_plugin *pl, int tbl)
 		mrep = lua_gettop(L) - 1;
 		mavo = mrep + 1;
 	} else if (!lua_isnil(L, msg) && !lua_isstring(L, msg)) {
-		luaL_error(L, "'message' skal være en tekst, ikke %s", luaL_typename(L, msg));
+		luaL_error(L, "'message' skal være en tekst, ikke %s", pl_da_type(luaL_typename(L, msg)));
 	} else if (has_rep && has_avo && !lua_isnil(L, msg)) {
 		luaL_error(L, "med både 'replace' og 'avoid' skal 'message' være en tabel { replace = \"...\", avoid = "
 		              "\"...\" }");
@@ -1627,7 +1966,7 @@ static void pl_take_example_list(lua_State *L, int idx, const char *key, char **
 	if (lua_isnil(L, idx))
 		return;
 	if (!lua_istable(L, idx))
-		luaL_error(L, "examples.%s skal være en liste af tekster, ikke %s", key, luaL_typename(L, idx));
+		luaL_error(L, "examples.%s skal være en liste af tekster, ikke %s", key, pl_da_type(luaL_typename(L, idx)));
 	size_t count = lua_rawlen(L, idx);
 	if (count > PL_MAX_EXAMPLES)
 		luaL_error(L, "examples.%s har mere end %u eksempler", key, PL_MAX_EXAMPLES);
@@ -1638,15 +1977,15 @@ static void pl_take_example_list(lua_State *L, int idx, const char *key, char **
 		lua_pop(L, 1);
 	}
 	if (!(*out = calloc(count + 1, sizeof **out)))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	for (size_t i = 0; i < count; i++) {
 		if (lua_rawgeti(L, idx, (lua_Integer)i + 1) != LUA_TSTRING)
 			luaL_error(L, "examples.%s[%d] skal være en tekst, ikke %s", key, (int)i + 1,
-			           luaL_typename(L, -1));
+			           pl_da_type(luaL_typename(L, -1)));
 		size_t len;
 		const char *s = lua_tolstring(L, -1, &len);
 		if (!((*out)[i] = kb_strndup(s, len)))
-			luaL_error(L, "out of memory");
+			luaL_error(L, "ikke nok hukommelse");
 		*n = i + 1;
 		lua_pop(L, 1);
 	}
@@ -1663,7 +2002,7 @@ static void pl_take_examples(lua_State *L, kb_plugin *pl, int tbl)
 			const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 			if (!k || (strcmp(k, "ok") != 0 && strcmp(k, "bad") != 0))
 				luaL_error(L, "examples har kun nøglerne ok og bad, ikke %s",
-				           k ? k : luaL_typename(L, -2));
+				           k ? k : pl_da_type(luaL_typename(L, -2)));
 			lua_pop(L, 1);
 		}
 		lua_getfield(L, ex, "ok");
@@ -1885,7 +2224,7 @@ static int pl_push_option_value(lua_State *L, kb_plugin *pl, int def, const kb_c
 	}
 	default:
 		pl_cfg_problem(pl, o->line, "%s.%s er en %s og kan ikke sættes i opsætningsfilen", pl->id, o->key,
-		               luaL_typename(L, def));
+		               pl_da_type(luaL_typename(L, def)));
 		return 0;
 	}
 }
@@ -1942,7 +2281,7 @@ static void pl_apply_section(lua_State *L, kb_plugin *pl, const kb_config_plugin
 	for (size_t i = 0; i < c->nignore; i++) {
 		int rc = pl->phrases ? kb_phrases_remove(pl->phrases, c->ignore[i], strlen(c->ignore[i])) : 0;
 		if (rc == KB_ENOMEM)
-			luaL_error(L, "out of memory");
+			luaL_error(L, "ikke nok hukommelse");
 		if (rc == 0)
 			pl_cfg_problem(pl, c->ignore_line, "%s har ingen frase »%s« i replace eller avoid", pl->id,
 			               c->ignore[i]);
@@ -1954,12 +2293,12 @@ static void pl_apply_section(lua_State *L, kb_plugin *pl, const kb_config_plugin
 static void pl_apply_config(lua_State *L, kb_plugin *pl)
 {
 	int tbl = lua_gettop(L);
-	luaL_checkstack(L, 24, "the plugin's table");
+	luaL_checkstack(L, 24, "pluginnets tabel");
 	pl_take_phrases(L, pl, tbl);
 	pl_take_examples(L, pl, tbl);
 	lua_getfield(L, tbl, "description");
 	if (lua_type(L, -1) == LUA_TSTRING && !(pl->description = kb_strdup(lua_tostring(L, -1))))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	lua_pop(L, 1);
 	size_t nv = 0;
 	pl->visitors[0] = '\0';
@@ -1981,7 +2320,7 @@ static void pl_apply_config(lua_State *L, kb_plugin *pl)
 	if (c)
 		pl_apply_section(L, pl, c, opts);
 	if (pl_make_options_text(L, pl, opts))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	lua_settop(L, tbl);
 }
 
@@ -2080,7 +2419,7 @@ static void pl_open_libs(lua_State *L)
 static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 {
 	if (!lua_istable(L, idx))
-		luaL_error(L, "the file must return a table with an id (it returned %s)", luaL_typename(L, idx));
+		luaL_error(L, "filen skal returnere en tabel med et id (den returnerede %s)", pl_da_type(luaL_typename(L, idx)));
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
@@ -2090,8 +2429,10 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 		if (!known) {
 			const char *near = key ? kb_nearest_name(key, pl_table_keys) : NULL;
 			if (near)
-				luaL_error(L, "unknown key '%s' in the plugin's table; did you mean '%s'?", key, near);
-			luaL_error(L, "unknown key %s in the plugin's table", key ? key : luaL_typename(L, -2));
+				luaL_error(L, "ukendt nøgle '%s' i pluginnets tabel; mente du '%s'?", key, near);
+			luaL_error(L, "ukendt nøgle %s i pluginnets tabel; de gyldige nøgler er id, level, description, options, "
+			              "examples, on_word, on_sentence, on_paragraph, on_letter, replace, avoid, message, link",
+			           key ? key : pl_da_type(luaL_typename(L, -2)));
 		}
 		lua_pop(L, 1);
 	}
@@ -2105,32 +2446,32 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 		        c == '-' || c == '.';
 	}
 	if (!id_ok)
-		luaL_error(L, "'id' must be a name of letters a-z, digits, '-' or '_' (at most %d)", (int)PL_MAX_ID);
+		luaL_error(L, "'id' skal være et navn af bogstaverne a-z, cifre, '-' eller '_' (højst %d tegn)", (int)PL_MAX_ID);
 	free(pl->id);
 	if (!(pl->id = kb_strndup(id, idlen)))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	lua_pop(L, 1);
 
 	lua_getfield(L, idx, "level");
-	pl->level = pl_check_level(L, -1, KB_LEVEL_WARNING, "the plugin's table");
+	pl->level = pl_check_level(L, -1, KB_LEVEL_WARNING, "pluginnets tabel");
 	lua_pop(L, 1);
 
 	lua_getfield(L, idx, "description");
 	if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
-		luaL_error(L, "'description' must be a string");
+		luaL_error(L, "'description' skal være en tekst");
 	lua_pop(L, 1);
 	lua_getfield(L, idx, "examples");
 	if (!lua_isnil(L, -1) && !lua_istable(L, -1))
-		luaL_error(L, "'examples' must be a table { ok = {...}, bad = {...} }");
+		luaL_error(L, "'examples' skal være en tabel { ok = {...}, bad = {...} }");
 	lua_pop(L, 1);
 	lua_getfield(L, idx, "options");
 	if (!lua_isnil(L, -1) && !lua_istable(L, -1))
-		luaL_error(L, "'options' must be a table");
+		luaL_error(L, "'options' skal være en tabel");
 	lua_pop(L, 1);
 	for (int v = 0; v < PL_NVISITORS; v++) {
 		lua_getfield(L, idx, pl_visitor_names[v]);
 		if (!lua_isnil(L, -1) && !lua_isfunction(L, -1))
-			luaL_error(L, "'%s' must be a function, not %s", pl_visitor_names[v], luaL_typename(L, -1));
+			luaL_error(L, "'%s' skal være en funktion, men er %s", pl_visitor_names[v], pl_da_type(luaL_typename(L, -1)));
 		lua_pop(L, 1);
 	}
 }
@@ -2142,6 +2483,7 @@ static int pl_setup(lua_State *L)
 	kb_plugin *pl = pl_of(L);
 	pl_open_libs(L);
 	lua_settop(L, 0);
+	pl_name_functions(L);
 	pl_restore_state(L, pl);
 
 	/* the shared libraries first: klarbrev.lib.<name> = what plugins/lib/<name>.lua returns */
@@ -2448,10 +2790,10 @@ static int pl_run_letter(kb_plugin *pl, kb_ctx *ctx, const kb_check_input *in, k
 {
 	int rc;
 	if (pl->reset && !pl->broken && (rc = pl_open(pl)) == KB_ENOMEM)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	if (pl->broken) {
 		rc = pl_add_error_finding(pl, out, pl->broken);
-		return rc ? kb_ctx_fail(ctx, rc, "out of memory") : KB_OK;
+		return rc ? kb_ctx_fail(ctx, rc, "ikke nok hukommelse") : KB_OK;
 	}
 	lua_State *L = pl->L;
 	pl->gen++;
@@ -2485,14 +2827,14 @@ static int pl_run_letter(kb_plugin *pl, kb_ctx *ctx, const kb_check_input *in, k
 	pl->run.in = NULL;
 	pl->run.out = NULL;
 	if (rc || pl->run.oom)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	return KB_OK;
 }
 
 int kb_plugins_run(kb_plugins *ps, kb_ctx *ctx, const kb_check_input *in, kb_findings *out)
 {
 	if (!in || !out)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_run: no letter or no finding list");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_run: intet brev eller ingen liste til fund");
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!ps->items[i]->enabled && !ps->items[i]->broken) /* a broken rule set always stops the letter */
 			continue;
@@ -2511,7 +2853,7 @@ int kb_plugins_new(kb_plugins **out, kb_ctx *ctx, kb_speller *speller)
 	kb_plugins *ps = calloc(1, sizeof *ps);
 	if (!ps || kb_ctx_new(&ps->hctx) != KB_OK) {
 		free(ps);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	ps->speller = speller;
 	ps->mem_cap = PL_DEFAULT_MEM;
@@ -2567,20 +2909,20 @@ void kb_plugins_set_limits(kb_plugins *ps, size_t mem_bytes, unsigned time_ms)
 int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const char *display)
 {
 	if (!path || !display)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_load_named: no path or no name");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_load_named: ingen sti eller intet navn");
 	if (ps->n >= PL_MAX_PLUGINS)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: more than %u plugins", path, PL_MAX_PLUGINS);
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: mere end %u plugins", path, PL_MAX_PLUGINS);
 	if (ps->n == ps->cap) {
 		size_t ncap = ps->cap ? ps->cap * 2 : 8;
 		kb_plugin **ni = realloc(ps->items, ncap * sizeof *ni);
 		if (!ni)
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		ps->items = ni;
 		ps->cap = ncap;
 	}
 	kb_plugin *pl = calloc(1, sizeof *pl);
 	if (!pl)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	pl->ps = ps;
 	pl->enabled = 1;
 	kb_buf_init(&pl->cfg_problems, 64u * 1024u);
@@ -2588,7 +2930,7 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 	int rc = KB_OK;
 	char *why = NULL;
 	if (!(pl->path = kb_strdup(path)) || !(pl->display = kb_strdup(display))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	rc = kb_read_file(&pl->source, &pl->source_len, ps->hctx, path, PL_MAX_FILE_BYTES);
@@ -2600,13 +2942,13 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 		why = kb_strdup(kb_ctx_errmsg(ps->hctx));
 		rc = why ? pl_make_error_message(&pl->broken, pl, "kunne ikke indlæses", why) : KB_ENOMEM;
 		if (rc) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 	} else {
 		rc = pl_open(pl);
 		if (rc == KB_ENOMEM) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		rc = KB_OK;
@@ -2617,10 +2959,10 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 		if (o->id && !strcmp(o->id, pl->id)) {
 			kb_buf b;
 			kb_buf_init(&b, 4096);
-			if (kb_buf_printf(&b, "id '%s' is used by %s too; give each plugin its own id", pl->id,
+			if (kb_buf_printf(&b, "id '%s' bruges også af %s; giv hvert plugin sit eget id", pl->id,
 			                  o->display) ||
 			    pl_make_error_message(&pl->broken, pl, "kunne ikke indlæses", b.data))
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			kb_buf_free(&b);
 			pl_close_state(pl);
 		}
@@ -2654,9 +2996,9 @@ int kb_plugins_load_file(kb_plugins *ps, kb_ctx *ctx, const char *path)
 {
 	char *display = NULL;
 	if (!path)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_load_file: no path");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_load_file: ingen sti");
 	if (pl_display_name(&display, path))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	int rc = kb_plugins_load_named(ps, ctx, path, display);
 	free(display);
 	return rc;
@@ -2684,7 +3026,7 @@ int kb_plugins_load_libs(kb_plugins *ps, kb_ctx *ctx, const char *dir)
 		}
 		pl_lib *nl = realloc(ps->libs, (ps->nlibs + 1) * sizeof *nl);
 		if (!nl) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			break;
 		}
 		ps->libs = nl;
@@ -2697,7 +3039,7 @@ int kb_plugins_load_libs(kb_plugins *ps, kb_ctx *ctx, const char *dir)
 		if (!lib->name || pl_display_name(&disp, paths[i])) {
 			free(lib->name);
 			free(lib->source);
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			break;
 		}
 		lib->display = disp;
@@ -2759,7 +3101,7 @@ int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
 	const char **ids = calloc(ps->n + 1, sizeof *ids);
 	size_t nids = 0;
 	if (!ids)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	for (size_t i = 0; i < ps->n; i++)
 		if (!ps->items[i]->broken && ps->items[i]->id)
 			ids[nids++] = ps->items[i]->id;
@@ -2786,10 +3128,10 @@ int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
 	}
 	free((void *)ids);
 	if (oom)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (problems == 1) {
 		char *only = kb_strdup(kb_ctx_detail(ctx, 0));
-		int rc = only ? kb_ctx_fail(ctx, KB_EINPUT, "%s", only) : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		int rc = only ? kb_ctx_fail(ctx, KB_EINPUT, "%s", only) : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		free(only);
 		return rc;
 	}

@@ -167,12 +167,12 @@ static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, 
                    size_t para)
 {
 	if (t->ntags >= KB_MAX_TAGS)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: more than %d tags", t->path, KB_MAX_TAGS);
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: skabelonen har mere end %d tags", t->path, KB_MAX_TAGS);
 	if (t->ntags == t->tags_cap) {
 		size_t ncap = t->tags_cap ? t->tags_cap * 2 : 32;
 		tpl_tag *nt = realloc(t->tags, ncap * sizeof *nt);
 		if (!nt)
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		t->tags = nt;
 		t->tags_cap = ncap;
 	}
@@ -207,7 +207,7 @@ static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, 
 	if (!tag.raw || !tag.name) {
 		free(tag.raw);
 		free(tag.name);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	t->tags[t->ntags] = tag;
 	return (int)t->ntags++;
@@ -808,7 +808,7 @@ done:
 		kb_ctx_free(scratch);
 	}
 	if (rc == KB_ENOMEM)
-		return kb_ctx_fail(real_ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(real_ctx, KB_ENOMEM, "ikke nok hukommelse");
 	return rc;
 }
 
@@ -1066,7 +1066,7 @@ static int compile_part(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 		rc = expand_partials(t, ctx, part, bad);
 	kb_nodevec_free(&paras);
 	if (rc == KB_ENOMEM)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	return rc;
 }
 
@@ -1092,12 +1092,12 @@ static char *path_join(const char *dir, const char *name)
 static int set_delims(kb_template *t, kb_ctx *ctx, const char *open, const char *close)
 {
 	if (!open || !*open || !close || !*close || strlen(open) > 8 || strlen(close) > 8)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: invalid tag delimiters", t->path);
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: ugyldige tag-afgrænsere", t->path);
 	free(t->open);
 	free(t->close);
 	t->open = kb_strdup(open);
 	t->close = kb_strdup(close);
-	return t->open && t->close ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	return t->open && t->close ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 }
 
 /* "{ }" -> "{", "}" */
@@ -1106,7 +1106,7 @@ static int parse_delims(kb_template *t, kb_ctx *ctx, const char *spec)
 	const char *sp = strchr(spec, ' ');
 	if (!sp)
 		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "%s: delimiters \"%s\" must be two strings with a space between, e.g. \"{ }\"",
+		                   "%s: afgrænserne \"%s\" skal være to tegnfølger med mellemrum imellem, fx \"{ }\"",
 		                   t->path, spec);
 	char open[16], close[16];
 	size_t ol = (size_t)(sp - spec);
@@ -1116,7 +1116,7 @@ static int parse_delims(kb_template *t, kb_ctx *ctx, const char *spec)
 	size_t cl = strlen(c);
 	if (ol == 0 || ol >= sizeof open || cl == 0 || cl >= sizeof close || strchr(c, ' '))
 		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "%s: delimiters \"%s\" must be two strings with a space between, e.g. \"{ }\"",
+		                   "%s: afgrænserne \"%s\" skal være to tegnfølger med mellemrum imellem, fx \"{ }\"",
 		                   t->path, spec);
 	memcpy(open, spec, ol);
 	open[ol] = '\0';
@@ -1171,22 +1171,22 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	char *docx = NULL, *mpath = NULL;
 	int rc = KB_OK, bad = 0;
 	if (!t || !(t->path = kb_strdup(path))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	if (is_dir(path)) {
 		docx = path_join(path, "letter.docx");
 		mpath = path_join(path, "manifest.json");
 		if (!docx || !mpath) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		struct stat st;
 		if (stat(docx, &st) != 0) {
 			rc = kb_ctx_fail(
 			    ctx, KB_ENOTFOUND,
-			    "%s: the template folder has no letter.docx; a template folder holds letter.docx "
-			    "and manifest.json",
+			    "%s: skabelonmappen har ingen letter.docx; en skabelonmappe indeholder letter.docx "
+			    "og manifest.json",
 			    path);
 			goto done;
 		}
@@ -1195,7 +1195,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	} else {
 		docx = kb_strdup(path);
 		if (!docx) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 	}
@@ -1207,12 +1207,12 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 		t->title = kb_strdup(base && base[1] ? base + 1 : path);
 	}
 	if (!t->title) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 
 	if (opts && opts->partials_dir && !(t->partials_dir = kb_strdup(opts->partials_dir))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	/* delimiters: the caller's choice wins over the manifest's */
@@ -1232,7 +1232,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	const kb_part_ref *refs = kb_package_parts(t->pkg, &nparts);
 	t->parts = calloc(nparts ? nparts : 1, sizeof *t->parts);
 	if (!t->parts) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < nparts; i++) {
@@ -1240,7 +1240,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 		p->kind = refs[i].kind;
 		p->name = kb_strdup(refs[i].name);
 		if (!p->name) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		t->nparts++;
@@ -2116,7 +2116,7 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 	kb_buf fp;
 	kb_buf_init(&fp, 65536);
 	if (!order || !stack) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < t->nnotes; i++) {
@@ -2249,7 +2249,7 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 	json_t *root = json_object();
 	int rc = KB_OK;
 	if (!order || !objs || !names || !dot || !self || !root) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	size_t depth = 0;
@@ -2304,7 +2304,7 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 			objs[depth + 1] = json_object();
 			names[depth + 1] = tag->expr.path;
 			if (!objs[depth + 1]) {
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 				goto done;
 			}
 			depth++;
@@ -2314,7 +2314,7 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 		json_decref(objs[depth--]);
 	*out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (!*out)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 done:
 	json_decref(root);
 	free(order);
@@ -2829,7 +2829,7 @@ static int process(render_state *rs, xmlNodePtr *nodes, size_t n)
 	for (size_t i = 0; !rc && i < marks.n; i++) {
 		long idx = marker_index(marks.items[i]);
 		if (idx < 0 || (size_t)idx >= rs->t->ntags) {
-			rc = kb_ctx_fail(rs->ctx, KB_EINPUT, "internal error: unknown tag index");
+			rc = kb_ctx_fail(rs->ctx, KB_EINPUT, "intern fejl: ukendt tag-nummer");
 			break;
 		}
 		const tpl_tag *tag = &rs->t->tags[idx];
@@ -3082,12 +3082,12 @@ static int shape_check(const kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 	kb_ctx *sub = NULL;
 	if (!doc || kb_ctx_new(&sub)) {
 		xmlFreeDoc(doc);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	render_state rs = {.t = t, .ctx = sub, .dry = 1};
 	int rc = root ? process(&rs, &root, 1) : KB_OK;
 	if (rc == KB_ENOMEM) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	} else if (rc) {
 		kb_ctx_add_detail(ctx, "%s", kb_ctx_errmsg(sub));
 		(*bad)++;
@@ -3104,7 +3104,7 @@ int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t
 	kb_letter *l = NULL;
 	int rc = kb_letter_alloc(&l, t->path);
 	if (rc)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	l->pkg = t->pkg;
 	l->owns_pkg = 0;
 	l->manifest = t->manifest ? json_incref(t->manifest) : NULL;
@@ -3140,7 +3140,7 @@ int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t
 	if (!rc)
 		rc = kb_letter_build_text(l, ctx);
 	else if (rc == KB_ENOMEM)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (rc) {
 		kb_letter_free(l);
 		return rc;
@@ -3157,7 +3157,7 @@ int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const
 	render_state rs = {.t = t, .ctx = ctx};
 	int rc = kb_letter_alloc(&l, t->path);
 	if (rc)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	rs.l = l;
 	l->pkg = t->pkg;
 	l->owns_pkg = 0;
@@ -3217,7 +3217,7 @@ int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const
 done:
 	kb_scope_free(&rs.scope);
 	if (rc == KB_ENOMEM)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (rc) {
 		kb_letter_free(l);
 		return rc;

@@ -737,7 +737,7 @@ int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len,
 	}
 	rc = kb_text_new(&t);
 	if (rc) {
-		rc = kb_ctx_fail(ctx, rc, "%s: out of memory", name);
+		rc = kb_ctx_fail(ctx, rc, "%s: ikke nok hukommelse", name);
 		goto done;
 	}
 
@@ -757,7 +757,7 @@ int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len,
 				                 line, TM_MAX_PARAGRAPHS);
 				goto done;
 			} else if (rc) {
-				rc = kb_ctx_fail(ctx, rc, "%s: line %zu: out of memory", name, line);
+				rc = kb_ctx_fail(ctx, rc, "%s: line %zu: ikke nok hukommelse", name, line);
 				goto done;
 			}
 		}

@@ -60,4 +60,23 @@ run "$KLARBREV" export "$T/forced.docx" "$T/forced2.txt" --data-dir "$T/data" --
 expect_in "$T/stderr" 'selv om tjekket fandt' "export --force says the letter has errors"
 run "$KLARBREV" fill "$NAVN" "$T/ok.json" -o "$T/clean.docx"
 expect_not_in "$T/stderr" 'selv om' "a clean fill says nothing about errors"
+# file errors are Danish: what, where, what to do
+run "$KLARBREV" check "$T/findes-ikke.docx"; expect_rc 2 "check a letter that does not exist"
+expect_in "$T/stderr" "$T/findes-ikke.docx: filen findes ikke" "a missing letter is named in Danish"
+cat "$T/stderr" >>"$T/all-errors"
+echo "Dette er ikke et Word-dokument" >"$T/fake.docx"
+run "$KLARBREV" text "$T/fake.docx"; expect_rc 2 "text of a text file called .docx"
+expect_in "$T/stderr" "fake.docx er ikke et Word-dokument (.docx): filen er ikke et zip-arkiv" \
+  "a text file called .docx is explained in Danish"
+cat "$T/stderr" >>"$T/all-errors"
+head -c 3000 "$SAMPLE/letter.docx" >"$T/cut.docx"
+run "$KLARBREV" check "$T/cut.docx"; expect_rc 2 "check a truncated letter"
+expect_in "$T/stderr" "beskadiget eller afkortet" "a truncated letter is explained in Danish"
+cat "$T/stderr" >>"$T/all-errors"
+run "$KLARBREV" render "$T/findes-ikke.txt" "$T/ok.json"; expect_rc 2 "render a template that does not exist"
+expect_in "$T/stderr" "filen findes ikke" "a missing template is named in Danish"
+cat "$T/stderr" >>"$T/all-errors"
+for english in "not found" "cannot" "does not exist" "not a " "out of memory" "damaged"; do
+  expect_not_in "$T/all-errors" "$english" "no English in the file errors: $english"
+done
 finish
