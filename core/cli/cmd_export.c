@@ -87,16 +87,15 @@ static int check_out_folder(const char *cmd, const char *what, const char *path)
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
 	struct stat st;
 	if (!*path || (slash && !slash[1]) || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-		return out_fail(cmd, "%s%s%s er en mappe; skriv også filens navn", what, sep,
-		                       *path ? path : "\"\"");
+		return out_fail(cmd, "%s%s%s er en mappe; skriv også filens navn", what, sep, *path ? path : "\"\"");
 	if (stat(dir, &st) != 0)
-		return out_fail(cmd, "%s%s%s: mappen %s findes ikke; opret den, eller vælg en anden mappe", what,
-		                       sep, path, dir);
+		return out_fail(cmd, "%s%s%s: mappen %s findes ikke; opret den, eller vælg en anden mappe", what, sep,
+		                path, dir);
 	if (!S_ISDIR(st.st_mode))
 		return out_fail(cmd, "%s%s%s: %s er ikke en mappe", what, sep, path, dir);
 	if (access(dir, W_OK | X_OK) != 0)
 		return out_fail(cmd, "%s%s%s: du har ikke lov til at gemme filer i mappen %s; vælg en anden mappe",
-		                       what, sep, path, dir);
+		                what, sep, path, dir);
 	return 0;
 }
 
@@ -122,21 +121,21 @@ int cli_export_names(const cli_opts *o, const char *cmd, const char *letter)
 		                       opt, letter, opt);
 	/* what is written must fit the name: a Word file is never called .pdf, text never .docx */
 	if (o->output && !has_ext(o->output, ".docx") && !has_ext(o->output, ".docm"))
-		return cli_usage_error(cmd,
-		                       "-o %s: brevet gemmes som Word-dokument og skal hedde noget med .docx%s",
+		return cli_usage_error(cmd, "-o %s: brevet gemmes som Word-dokument og skal hedde noget med .docx%s",
 		                       o->output,
-		                       has_ext(o->output, ".pdf")   ? "; vil du have en PDF, så brug --pdf BREV.pdf"
+		                       has_ext(o->output, ".pdf")  ? "; vil du have en PDF, så brug --pdf BREV.pdf"
 		                       : is_text_letter(o->output) ? "; vil du have ren tekst, så brug --txt BREV.txt"
-		                                                    : "");
+		                                                   : "");
 	if (ann && !has_ext(ann, ".docx") && !has_ext(ann, ".docm"))
-		return cli_usage_error(cmd, "%s %s: kopien med kommentarer gemmes som Word-dokument og skal hedde noget "
-		                       "med .docx", opt, ann);
+		return cli_usage_error(cmd,
+		                       "%s %s: kopien med kommentarer gemmes som Word-dokument og skal hedde noget "
+		                       "med .docx",
+		                       opt, ann);
 	if (o->pdf && !has_ext(o->pdf, ".pdf"))
 		return cli_usage_error(cmd, "--pdf %s: PDF-filen skal hedde noget med .pdf", o->pdf);
 	if (o->txt && !is_text_letter(o->txt))
 		return cli_usage_error(cmd, "--txt %s: teksten gemmes som ren tekst og skal hedde noget med .txt%s",
-		                       o->txt,
-		                       has_ext(o->txt, ".docx") ? "; Word-brevet gemmes med -o BREV.docx" : "");
+		                       o->txt, has_ext(o->txt, ".docx") ? "; Word-brevet gemmes med -o BREV.docx" : "");
 	if (o->pdf && letter && is_text_letter(letter))
 		return cli_usage_error(cmd, "--pdf kræver et Word-brev (.docx); %s er et .txt-brev", letter);
 	/* the folders last: a wrong name is the likelier mistake, and says more */
@@ -277,8 +276,10 @@ int cmd_export(int argc, char **argv)
 		goto done;
 	}
 	if (!(ret = cli_write_exports(&o, l)) && errors)
-		fprintf(stderr, "klarbrev: %s er gemt med --force, selv om tjekket fandt %zu fejl; ret %s, før brevet "
-		        "sendes\n", target, errors, errors == 1 ? "den" : "dem");
+		fprintf(stderr,
+		        "klarbrev: %s er gemt med --force, selv om tjekket fandt %zu fejl; ret %s, før brevet "
+		        "sendes\n",
+		        target, errors, errors == 1 ? "den" : "dem");
 done:
 	kb_findings_free(fs);
 	kb_letter_free(l);

@@ -114,18 +114,24 @@ int kb_outfile_open(kb_outfile *out, kb_ctx *ctx, const char *path)
 		if (errno == EEXIST || errno == EINTR)
 			continue;
 		if (errno == ENOENT)
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: mappen %s findes ikke; opret den, eller vælg en anden mappe", path, shown);
+			rc = kb_ctx_fail(
+			    ctx, KB_EIO,
+			    "%s: kan ikke gemmes: mappen %s findes ikke; opret den, eller vælg en anden mappe", path,
+			    shown);
 		else if (errno == ENOTDIR)
 			rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s er ikke en mappe", path, shown);
 		else if (errno == EACCES || errno == EPERM || errno == EROFS)
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: der må ikke skrives i mappen %s (%s); vælg en anden mappe",
-			                 path, shown, kb_errno_text(errno));
+			rc = kb_ctx_fail(
+			    ctx, KB_EIO,
+			    "%s: kan ikke gemmes: der må ikke skrives i mappen %s (%s); vælg en anden mappe", path,
+			    shown, kb_errno_text(errno));
 		else
 			rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes i mappen %s: %s", path, shown,
 			                 kb_errno_text(errno));
 		goto done;
 	}
-	rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: intet ledigt navn til en midlertidig fil i %s", path, shown);
+	rc =
+	    kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: intet ledigt navn til en midlertidig fil i %s", path, shown);
 done:
 	kb_buf_free(&name);
 	return rc;
@@ -135,7 +141,8 @@ int kb_outfile_write(kb_outfile *f, kb_ctx *ctx, const void *data, size_t len)
 {
 	const char *p = data;
 	if (f->fd < 0)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: filen, der skal gemmes, er ikke åben (intern fejl)", f->path ? f->path : "?");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: filen, der skal gemmes, er ikke åben (intern fejl)",
+		                   f->path ? f->path : "?");
 	while (len > 0) {
 		ssize_t w = write(f->fd, p, len);
 		if (w < 0 && errno == EINTR)
@@ -163,7 +170,8 @@ int kb_outfile_commit(kb_outfile *f, kb_ctx *ctx)
 {
 	int rc = KB_OK;
 	if (!f->tmp)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: filen, der skal gemmes, er ikke åben (intern fejl)", f->path ? f->path : "?");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: filen, der skal gemmes, er ikke åben (intern fejl)",
+		                   f->path ? f->path : "?");
 	/* the data reaches the disk before the name points at it, so a crash leaves the old file or the new one */
 	if (f->fd < 0)
 		f->fd = open(f->tmp, O_RDONLY | O_CLOEXEC);

@@ -63,16 +63,20 @@ static int fail_open(kb_ctx *ctx, const char *path, int zerr, const unsigned cha
 		                 "åbn det i Word, og gem det som .docx uden adgangskode",
 		                 path);
 	} else if (zerr == ZIP_ER_NOZIP && !(nmagic >= 2 && magic[0] == 'P' && magic[1] == 'K')) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er ikke et zip-arkiv; åbn den i Word, og gem den som .docx", path);
-	} else if (zerr == ZIP_ER_MULTIDISK) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": zip-arkiver delt i flere filer kan ikke læses",
+		rc = kb_ctx_fail(ctx, KB_EINPUT,
+		                 "%s " NOT_DOCX ": filen er ikke et zip-arkiv; åbn den i Word, og gem den som .docx",
 		                 path);
+	} else if (zerr == ZIP_ER_MULTIDISK) {
+		rc =
+		    kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": zip-arkiver delt i flere filer kan ikke læses", path);
 	} else if (zerr == ZIP_ER_NOZIP) {
 		/* starts like a zip but has no central directory at its end: typically a download or copy cut short */
 		rc = kb_ctx_fail(
 		    ctx, KB_EINPUT,
-		    "%s " NOT_DOCX ": filen er beskadiget eller afkortet (slutningen af zip-arkivet mangler); hent eller kopiér "
-		    "den igen", path);
+		    "%s " NOT_DOCX
+		    ": filen er beskadiget eller afkortet (slutningen af zip-arkivet mangler); hent eller kopiér "
+		    "den igen",
+		    path);
 	} else {
 		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er beskadiget eller afkortet (zip: %s)", path,
 		                 why);
@@ -91,12 +95,13 @@ static int fail_entry(kb_ctx *ctx, const kb_package *pkg, const char *name, zip_
 	case ZIP_ER_ENCRNOTSUPP:
 	case ZIP_ER_NOPASSWD:
 	case ZIP_ER_WRONGPASSWD:
-		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "%s: %s er krypteret; åbn filen i Word, og gem den uden adgangskode",
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: %s er krypteret; åbn filen i Word, og gem den uden adgangskode",
 		                   pkg->path, name);
 	case ZIP_ER_COMPNOTSUPP:
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: %s er pakket på en måde, klarbrev ikke kan læse (zip: %s); åbn filen i Word, og gem den igen",
-		                   pkg->path, name, why);
+		return kb_ctx_fail(
+		    ctx, KB_EINPUT,
+		    "%s: %s er pakket på en måde, klarbrev ikke kan læse (zip: %s); åbn filen i Word, og gem den igen",
+		    pkg->path, name, why);
 	default:
 		return kb_ctx_fail(ctx, KB_EINPUT, "%s: %s kan ikke læses; filen er beskadiget (zip: %s)", pkg->path,
 		                   name, why);
@@ -182,8 +187,8 @@ static int check_entries(kb_package *pkg, kb_ctx *ctx)
 	if (n < 0)
 		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er beskadiget", pkg->path);
 	if ((zip_uint64_t)n > KB_MAX_ZIP_ENTRIES)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: filen har %lld dele, mere end grænsen på %u",
-		                   pkg->path, (long long)n, KB_MAX_ZIP_ENTRIES);
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: filen har %lld dele, mere end grænsen på %u", pkg->path,
+		                   (long long)n, KB_MAX_ZIP_ENTRIES);
 	zip_uint64_t total = 0;
 	for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
 		zip_stat_t st;
@@ -197,18 +202,18 @@ static int check_entries(kb_package *pkg, kb_ctx *ctx)
 			                   "%s: %s er krypteret; åbn filen i Word, og gem den uden adgangskode",
 			                   pkg->path, name);
 		if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
-			return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er beskadiget (%s har ingen størrelse)",
-			                   pkg->path, name);
+			return kb_ctx_fail(ctx, KB_EINPUT,
+			                   "%s " NOT_DOCX ": filen er beskadiget (%s har ingen størrelse)", pkg->path,
+			                   name);
 		int rc = check_sizes(ctx, pkg->path, name, st.size, st.comp_size);
 		if (rc)
 			return rc;
 		/* no overflow: at most KB_MAX_ZIP_ENTRIES entries of at most KB_MAX_PART_BYTES each */
 		total += st.size;
 		if (total > KB_MAX_PACKAGE_BYTES)
-			return kb_ctx_fail(
-			    ctx, KB_ELIMIT,
-			    "%s: filen fylder mere end %u byte udpakket; afvist som en mulig zip-bombe",
-			    pkg->path, KB_MAX_PACKAGE_BYTES);
+			return kb_ctx_fail(ctx, KB_ELIMIT,
+			                   "%s: filen fylder mere end %u byte udpakket; afvist som en mulig zip-bombe",
+			                   pkg->path, KB_MAX_PACKAGE_BYTES);
 	}
 	return KB_OK;
 }
@@ -507,11 +512,10 @@ int kb_package_read(char **out, size_t *out_len, const kb_package *pkg, kb_ctx *
 			break;
 		int brc = kb_buf_add(&b, chunk, (size_t)got);
 		if (brc == KB_ELIMIT) {
-			rc =
-			    kb_ctx_fail(ctx, KB_ELIMIT,
-			                "%s: %s rummer flere data, end zip-hovedet siger (%llu byte); filen er "
-			                "beskadiget eller ondsindet",
-			                pkg->path, name, (unsigned long long)cap);
+			rc = kb_ctx_fail(ctx, KB_ELIMIT,
+			                 "%s: %s rummer flere data, end zip-hovedet siger (%llu byte); filen er "
+			                 "beskadiget eller ondsindet",
+			                 pkg->path, name, (unsigned long long)cap);
 			break;
 		}
 		if (brc) {
@@ -704,8 +708,8 @@ int kb_xml_serialize(char **out, size_t *out_len, kb_ctx *ctx, xmlDocPtr doc)
 	}
 	/* a part we write must be one we can read back */
 	if ((size_t)size > KB_MAX_PART_BYTES) {
-		rc = kb_ctx_fail(ctx, KB_ELIMIT, "XML'en fylder %d byte, mere end grænsen på %u byte for én del",
-		                 size, KB_MAX_PART_BYTES);
+		rc = kb_ctx_fail(ctx, KB_ELIMIT, "XML'en fylder %d byte, mere end grænsen på %u byte for én del", size,
+		                 KB_MAX_PART_BYTES);
 		goto done;
 	}
 	*out = kb_strndup((const char *)mem, (size_t)size);
@@ -820,19 +824,20 @@ static int check_entries_to_write(const kb_package *pkg, kb_ctx *ctx, const char
 		int adds = e[i].content_type || e[i].source || e[i].rel_type;
 		if (locate(pkg->zip, e[i].name) >= 0) {
 			if (adds)
-				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s kan ikke tilføjes: %s har allerede den del", path,
-				                   e[i].name, pkg->path);
+				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s kan ikke tilføjes: %s har allerede den del",
+				                   path, e[i].name, pkg->path);
 		} else if (!adds) {
 			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s kan ikke erstattes: %s har ingen sådan del", path,
 			                   e[i].name, pkg->path);
 		} else if (!e[i].content_type || !e[i].source || !e[i].rel_type || !valid_new_name(e[i].name)) {
-			return kb_ctx_fail(
-			    ctx, KB_EUSAGE,
-			    "%s: %s kan ikke tilføjes: en ny del skal have et gyldigt navn, en indholdstype, en kildedel "
-			    "og en relationstype",
-			    path, e[i].name);
+			return kb_ctx_fail(ctx, KB_EUSAGE,
+			                   "%s: %s kan ikke tilføjes: en ny del skal have et gyldigt navn, en "
+			                   "indholdstype, en kildedel "
+			                   "og en relationstype",
+			                   path, e[i].name);
 		} else if (locate(pkg->zip, e[i].source) < 0) {
-			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s kan ikke tilføjes: %s har ingen del %s at knytte den til", path,
+			return kb_ctx_fail(ctx, KB_EUSAGE,
+			                   "%s: %s kan ikke tilføjes: %s har ingen del %s at knytte den til", path,
 			                   e[i].name, pkg->path, e[i].source);
 		}
 		for (size_t j = 0; j < i; j++)
@@ -1138,12 +1143,12 @@ static int check_copy_limits(const kb_package *pkg, kb_ctx *ctx, const char *pat
 		count += locate(pkg->zip, wp->items[k].name) < 0;
 	}
 	if (count > KB_MAX_ZIP_ENTRIES)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: kopien ville få %llu dele, mere end grænsen på %u",
-		                   path, (unsigned long long)count, KB_MAX_ZIP_ENTRIES);
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: kopien ville få %llu dele, mere end grænsen på %u", path,
+		                   (unsigned long long)count, KB_MAX_ZIP_ENTRIES);
 	if (total > KB_MAX_PACKAGE_BYTES)
 		return kb_ctx_fail(ctx, KB_ELIMIT,
-		                   "%s: kopien ville fylde %llu byte udpakket, mere end grænsen på %u byte",
-		                   path, (unsigned long long)total, KB_MAX_PACKAGE_BYTES);
+		                   "%s: kopien ville fylde %llu byte udpakket, mere end grænsen på %u byte", path,
+		                   (unsigned long long)total, KB_MAX_PACKAGE_BYTES);
 	return KB_OK;
 }
 
@@ -1178,7 +1183,8 @@ static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 		const kb_package_entry *e = &wp->items[i];
 		zip_source_t *src = zip_source_buffer(za, e->data, e->len, 0);
 		if (!src) {
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke gemmes (zip: %s)", path, e->name, zip_strerror(za));
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke gemmes (zip: %s)", path, e->name,
+			                 zip_strerror(za));
 			goto done;
 		}
 		/* the copy has the input's bytes, so an existing entry has the input's index */
@@ -1188,8 +1194,9 @@ static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 			const char *have = zip_get_name(za, (zip_uint64_t)idx, 0);
 			if (!want || !have || strcmp(want, have) != 0) {
 				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s blev ændret, mens den var åben; prøv igen", path,
-				                 pkg->path);
+				rc = kb_ctx_fail(ctx, KB_EIO,
+				                 "%s: kan ikke gemmes: %s blev ændret, mens den var åben; prøv igen",
+				                 path, pkg->path);
 				goto done;
 			}
 			if (zip_file_replace(za, (zip_uint64_t)idx, src, 0) < 0) {
@@ -1202,7 +1209,8 @@ static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 			idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8);
 			if (idx < 0) {
 				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke tilføjes (zip: %s)", path, e->name, zip_strerror(za));
+				rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke tilføjes (zip: %s)", path, e->name,
+				                 zip_strerror(za));
 				goto done;
 			}
 		}
@@ -1273,7 +1281,9 @@ int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 	if (stat(path, &old_st) == 0 && fstat(pkg->fd, &in_st) == 0 && in_st.st_dev == old_st.st_dev &&
 	    in_st.st_ino == old_st.st_ino)
 		return kb_ctx_fail(ctx, KB_EUSAGE,
-		                   "%s: det er filen, der blev læst; den overskrives ikke. Vælg et andet navn til det, der skal gemmes", path);
+		                   "%s: det er filen, der blev læst; den overskrives ikke. Vælg et andet navn til det, "
+		                   "der skal gemmes",
+		                   path);
 
 	/* the plan: the caller's bytes (borrowed), then the relationships and content types new parts need */
 	for (size_t i = 0; i < n; i++) {

@@ -28,6 +28,7 @@
 #include "plugins.h"
 #include "config.h"
 #include "luabudget.h"
+#include "luamsg.h"
 #include "luapattern.h"
 #include "phrases.h"
 #include "textmodel.h"
@@ -301,335 +302,6 @@ static void pl_disarm_budget(kb_plugin *pl)
 		lua_sethook(pl->L, NULL, 0, 0);
 }
 
-/* ---- Lua's messages in Danish ----
- *
- * Plugin authors read the messages of their broken rules in the report, next to Danish findings. Lua's own messages
- * ("bad argument #2 to '?' (string expected, got nil)", "attempt to index a nil value (field 'x')", syntax errors)
- * are rewritten here when the finding is made; a message this table does not know is kept as Lua wrote it. */
-
-/* A Lua type name with its Danish article ("en tekst"); a name Lua does not have (klarbrev.Sentence) as it is. */
-static const char *pl_da_type(const char *t)
-{
-	static const char *const map[][2] = {
-		{ "string", "en tekst" },  { "number", "et tal" },        { "integer", "et heltal" },
-		{ "table", "en tabel" },   { "function", "en funktion" }, { "boolean", "en sand/falsk-værdi" },
-		{ "nil", "nil" },          { "no value", "ingen værdi" }, { "userdata", "userdata" },
-		{ "thread", "en coroutine" }, { "light userdata", "userdata" },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (!strcmp(t, map[i][0]))
-			return map[i][1];
-	return t;
-}
-
-/* pl_da_type() of s[0..n) appended to b; "nil or table" becomes "nil eller en tabel". */
-static int pl_da_type_add(kb_buf *b, const char *s, size_t n)
-{
-	char t[64];
-	int rc = KB_OK;
-	for (int first = 1; n && !rc; first = 0) {
-		const char *or = NULL;
-		for (size_t i = 0; i + 4 <= n && !or; i++)
-			or = !memcmp(s + i, " or ", 4) ? s + i : NULL;
-		size_t len = or ? (size_t)(or - s) : n;
-		if (!first)
-			rc = kb_buf_adds(b, " eller ");
-		if (!rc && len < sizeof t) {
-			memcpy(t, s, len);
-			t[len] = '\0';
-			rc = kb_buf_adds(b, pl_da_type(t));
-		} else if (!rc) {
-			rc = kb_buf_add(b, s, len);
-		}
-		s += len, n -= len;
-		if (or)
-			s += 4, n -= 4;
-	}
-	return rc;
-}
-
-/* 1 when s[0..n) starts with p; *rest then points after it. */
-static int pl_starts(const char *s, size_t n, const char *p, const char **rest)
-{
-	size_t m = strlen(p);
-	if (n < m || memcmp(s, p, m) != 0)
-		return 0;
-	*rest = s + m;
-	return 1;
-}
-
-/* The first occurrence of p in s[0..n), or NULL. */
-static const char *pl_find(const char *s, size_t n, const char *p)
-{
-	size_t m = strlen(p);
-	for (size_t i = 0; i + m <= n; i++)
-		if (!memcmp(s + i, p, m))
-			return s + i;
-	return NULL;
-}
-
-static int pl_da_message(kb_buf *b, const char *s, size_t n, int depth);
-
-/* The token a syntax error is "near": "<eof>" is the end of the file. */
-static int pl_da_near(kb_buf *b, const char *s, size_t n)
-{
-	if (n == 5 && !memcmp(s, "<eof>", 5))
-		return kb_buf_adds(b, "slutningen af filen");
-	return kb_buf_add(b, s, n);
-}
-
-/* "(local 'x')" -> "(den lokale variabel 'x')"; s[0..n) is what follows the value in Lua's message. */
-static int pl_da_varinfo(kb_buf *b, const char *s, size_t n)
-{
-	static const char *const kinds[][2] = {
-		{ " (global '", " (den globale variabel '" }, { " (local '", " (den lokale variabel '" },
-		{ " (field '", " (feltet '" },                { " (method '", " (metoden '" },
-		{ " (upvalue '", " (den ydre variabel '" },   { " (constant '", " (konstanten '" },
-	};
-	const char *rest;
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (pl_starts(s, n, kinds[i][0], &rest))
-			return kb_buf_adds(b, kinds[i][1]) || kb_buf_add(b, rest, n - (size_t)(rest - s));
-	return kb_buf_add(b, s, n);
-}
-
-/* What follows "bad argument #N to 'f'": "(string expected, got nil)" -> " skal være en tekst, men er nil". */
-static int pl_da_argextra(kb_buf *b, const char *s, size_t n, int depth)
-{
-	const char *rest, *got;
-	if (n >= 2 && s[0] == '(' && s[n - 1] == ')')
-		s++, n -= 2;
-	if ((got = pl_find(s, n, " expected, got "))) {
-		const char *u = got + 15;
-		size_t un = n - (size_t)(u - s);
-		int rc = kb_buf_adds(b, " skal være ") || pl_da_type_add(b, s, (size_t)(got - s));
-		if (!rc && un == 8 && !memcmp(u, "no value", 8))
-			return kb_buf_adds(b, ", men mangler");
-		return rc || kb_buf_adds(b, ", men er ") || pl_da_type_add(b, u, un);
-	}
-	if (n == 14 && !memcmp(s, "value expected", 14))
-		return kb_buf_adds(b, " mangler");
-	if (pl_starts(s, n, "number has no integer representation", &rest))
-		return kb_buf_adds(b, " skal være et heltal");
-	if (pl_find(s, n, "out of range") || pl_find(s, n, "out of bounds"))
-		return kb_buf_adds(b, " er uden for det tilladte område");
-	if (pl_starts(s, n, "invalid option ", &rest))
-		return kb_buf_adds(b, ": ugyldigt valg ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
-	return kb_buf_adds(b, ": ") || pl_da_message(b, s, n, depth + 1);
-}
-
-/* Appends the Danish form of Lua's message s[0..n) (without its "file:line: " where it has one). */
-static int pl_da_message(kb_buf *b, const char *s, size_t n, int depth)
-{
-	/* fixed messages, by their start */
-	static const char *const fixed[][2] = {
-		{ "stack overflow", "stakken er løbet over (kalder en funktion sig selv uden ende?)" },
-		{ "C stack overflow", "stakken er løbet over (kalder en funktion sig selv uden ende?)" },
-		{ "not enough memory", "ikke nok hukommelse" },
-		{ "error in error handling", "fejl under fejlhåndteringen" },
-		{ "'for' initial value must be a number", "'for': startværdien skal være et tal" },
-		{ "'for' limit must be a number", "'for': slutværdien skal være et tal" },
-		{ "'for' step must be a number", "'for': skridtet skal være et tal" },
-		{ "'for' step is zero", "'for': skridtet er 0" },
-		{ "number has no integer representation", "tallet er ikke et heltal" },
-		{ "table index is nil", "en nøgle i en tabel kan ikke være nil" },
-		{ "table index is NaN", "en nøgle i en tabel kan ikke være NaN" },
-		{ "attempt to perform 'n//0'", "kan ikke heltalsdividere med 0" },
-		{ "attempt to perform 'n%%0'", "kan ikke tage rest ved division med 0" },
-		{ "attempt to load a binary chunk (mode is 't')", "kan ikke indlæse binær kode; kun Lua-tekst er tilladt" },
-		{ "attempt to load a binary chunk", "kan ikke indlæse binær kode; kun Lua-tekst er tilladt" },
-		{ "invalid order function for sorting", "ugyldig sorteringsfunktion til table.sort" },
-		{ "invalid key to 'next'", "ugyldig nøgle til next (blev tabellen ændret undervejs?)" },
-		{ "too many results to unpack", "for mange værdier at pakke ud" },
-		{ "resulting string too large", "teksten bliver for lang" },
-		{ "string length overflow", "teksten bliver for lang" },
-		{ "'__index' chain too long; possible loop", "'__index'-kæden er for lang; måske en løkke" },
-		{ "'__newindex' chain too long; possible loop", "'__newindex'-kæden er for lang; måske en løkke" },
-		{ "'__tostring' must return a string", "'__tostring' skal returnere en tekst" },
-		{ "malformed pattern (ends with '%')", "ugyldigt mønster (slutter med '%')" },
-		{ "malformed pattern (missing ']')", "ugyldigt mønster (mangler ']')" },
-		{ "malformed pattern (missing arguments to '%b')", "ugyldigt mønster (mangler tegnene efter '%b')" },
-		{ "missing '[' after '%f' in pattern", "der mangler '[' efter '%f' i mønsteret" },
-		{ "pattern too complex", "mønsteret er for indviklet" },
-		{ "pattern too long", "mønsteret er for langt" },
-		{ "invalid pattern capture", "ugyldig fangst i mønsteret" },
-		{ "too many captures", "for mange fangster i mønsteret" },
-		{ "invalid use of '%' in replacement string", "ugyldig brug af '%' i erstatningsteksten" },
-		{ "this string.gmatch iterator belongs to an earlier letter",
-		  "denne string.gmatch-løkke hører til et tidligere brev; en regel kan ikke gemme løkker fra brev til brev "
-		  "(kald string.gmatch, hvor løkken står)" },
-	};
-	/* "attempt to <what> a <type> value<varinfo>" */
-	static const char *const attempts[][2] = {
-		{ "attempt to index a ", "kan ikke slå et felt op i " },
-		{ "attempt to call a ", "kan ikke kalde " },
-		{ "attempt to perform arithmetic on a ", "kan ikke regne med " },
-		{ "attempt to concatenate a ", "kan ikke sætte tekst sammen med " },
-		{ "attempt to get length of a ", "kan ikke tage længden af " },
-		{ "attempt to perform bitwise operation on a ", "kan ikke lave bitoperationer på " },
-	};
-	const char *rest, *p;
-	int rc;
-	if (depth > 3)
-		return kb_buf_add(b, s, n);
-	/* a message from deeper down may carry its own "file:line: " */
-	for (size_t i = 0; i < n && s[i] != ' ' && s[i] != '\n' && i < 300; i++) {
-		if (s[i] != ':' || i + 1 >= n || s[i + 1] < '0' || s[i + 1] > '9')
-			continue;
-		size_t j = i + 1;
-		while (j < n && s[j] >= '0' && s[j] <= '9')
-			j++;
-		if (j + 1 < n && s[j] == ':' && s[j + 1] == ' ')
-			return kb_buf_add(b, s, j + 2) || pl_da_message(b, s + j + 2, n - j - 2, depth + 1);
-		break;
-	}
-	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-		if (pl_starts(s, n, fixed[i][0], &rest))
-			return kb_buf_adds(b, fixed[i][1]) || kb_buf_add(b, rest, n - (size_t)(rest - s));
-	for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
-		if (!pl_starts(s, n, attempts[i][0], &rest) || !(p = pl_find(rest, n - (size_t)(rest - s), " value")))
-			continue;
-		return kb_buf_adds(b, attempts[i][1]) || pl_da_type_add(b, rest, (size_t)(p - rest)) ||
-		       pl_da_varinfo(b, p + 6, n - (size_t)(p + 6 - s));
-	}
-	if (pl_starts(s, n, "attempt to compare two ", &rest) && (p = pl_find(rest, n - (size_t)(rest - s), " values")))
-		return kb_buf_adds(b, "kan ikke sammenligne to værdier af typen ") ||
-		       pl_da_type_add(b, rest, (size_t)(p - rest));
-	if (pl_starts(s, n, "attempt to compare ", &rest) && (p = pl_find(rest, n - (size_t)(rest - s), " with "))) {
-		return kb_buf_adds(b, "kan ikke sammenligne ") || pl_da_type_add(b, rest, (size_t)(p - rest)) ||
-		       kb_buf_adds(b, " med ") || pl_da_type_add(b, p + 6, n - (size_t)(p + 6 - s));
-	}
-	if (pl_starts(s, n, "attempt to assign to const variable ", &rest))
-		return kb_buf_adds(b, "kan ikke ændre konstanten ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
-	/* bad argument #2 to 'klarbrev.find' (string expected, got nil) */
-	if (pl_starts(s, n, "bad argument #", &rest)) {
-		const char *num = rest;
-		while (rest < s + n && *rest >= '0' && *rest <= '9')
-			rest++;
-		size_t numlen = (size_t)(rest - num), left = n - (size_t)(rest - s);
-		const char *fn = NULL, *after = rest;
-		size_t fnlen = 0;
-		if (pl_starts(rest, left, " to '", &fn) && (p = memchr(fn, '\'', n - (size_t)(fn - s)))) {
-			fnlen = (size_t)(p - fn);
-			after = p + 1;
-		}
-		while (after < s + n && *after == ' ')
-			after++;
-		rc = 0;
-		if (fn && !(fnlen == 1 && fn[0] == '?'))
-			rc = kb_buf_add(b, fn, fnlen) || kb_buf_adds(b, ": ");
-		return rc || kb_buf_adds(b, "argument ") || kb_buf_add(b, num, numlen) ||
-		       pl_da_argextra(b, after, n - (size_t)(after - s), depth);
-	}
-	/* calling 'find' on bad self (string expected, got nil) */
-	if (pl_starts(s, n, "calling '", &rest) && (p = pl_find(rest, n - (size_t)(rest - s), "' on bad self"))) {
-		const char *after = p + 13;
-		while (after < s + n && *after == ' ')
-			after++;
-		return kb_buf_add(b, rest, (size_t)(p - rest)) || kb_buf_adds(b, ": værdien før ':'") ||
-		       pl_da_argextra(b, after, n - (size_t)(after - s), depth);
-	}
-	/* syntax errors */
-	if ((p = pl_find(s, n, " expected (to close ")) && s[0] == '\'') {
-		const char *at = pl_find(p, n - (size_t)(p - s), " at line ");
-		const char *near = pl_find(p, n - (size_t)(p - s), ") near ");
-		if (at && near && at < near) {
-			const char *what = p + 20;
-			return kb_buf_adds(b, "der mangler ") || kb_buf_add(b, s, (size_t)(p - s)) ||
-			       kb_buf_adds(b, " (til at lukke ") || kb_buf_add(b, what, (size_t)(at - what)) ||
-			       kb_buf_adds(b, " fra linje ") || kb_buf_add(b, at + 9, (size_t)(near - at - 9)) ||
-			       kb_buf_adds(b, ") ved ") || pl_da_near(b, near + 7, n - (size_t)(near + 7 - s));
-		}
-	}
-	if ((p = pl_find(s, n, " expected near ")) && (s[0] == '\'' || s[0] == '<'))
-		return kb_buf_adds(b, "der mangler ") || kb_buf_add(b, s, (size_t)(p - s)) || kb_buf_adds(b, " ved ") ||
-		       pl_da_near(b, p + 15, n - (size_t)(p + 15 - s));
-	static const char *const near[][2] = {
-		{ "unexpected symbol near ", "uventet tegn ved " },
-		{ "unfinished string near ", "en tekst i anførselstegn er ikke afsluttet ved " },
-		{ "unfinished long string", "en lang tekst ([[...]]) er ikke afsluttet" },
-		{ "unfinished long comment", "en lang kommentar (--[[...]]) er ikke afsluttet" },
-		{ "malformed number near ", "ugyldigt tal ved " },
-		{ "syntax error near ", "syntaksfejl ved " },
-		{ "invalid escape sequence ", "ugyldig escape-sekvens " },
-	};
-	for (size_t i = 0; i < sizeof near / sizeof near[0]; i++)
-		if (pl_starts(s, n, near[i][0], &rest))
-			return kb_buf_adds(b, near[i][1]) || pl_da_near(b, rest, n - (size_t)(rest - s));
-	if (pl_starts(s, n, "invalid capture index ", &rest))
-		return kb_buf_adds(b, "ugyldigt fangstnummer ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
-	if (pl_starts(s, n, "invalid replacement value (a ", &rest) && n && s[n - 1] == ')')
-		return kb_buf_adds(b, "ugyldig erstatningsværdi (") ||
-		       pl_da_type_add(b, rest, n - 1 - (size_t)(rest - s)) || kb_buf_adds(b, ")");
-	if (pl_starts(s, n, "wrong number of arguments to ", &rest))
-		return kb_buf_adds(b, "forkert antal argumenter til ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
-	return kb_buf_add(b, s, n);
-}
-
-/* [-0, +1, m] The message bad argument errors should carry: Lua names the function from the call ("find") or not at
- * all ("?"); the registry's table of the plugin's C functions (pl_name_functions) gives "klarbrev.find". msg is at
- * index 1; the result is pushed (msg itself when there is nothing to change). */
-static const char *pl_name_raiser(lua_State *L, const char *msg)
-{
-	static const char bad[] = "bad argument #";
-	const char *start = strstr(msg, bad); /* after the "file:line: " Lua puts first */
-	const char *to = start && (start == msg || start[-1] == ' ') ? strstr(start, " to '") : NULL;
-	const char *end = to ? strchr(to + 5, '\'') : NULL;
-	lua_Debug ar;
-	const char *name = NULL;
-	if (end && lua_getstack(L, 1, &ar) && lua_getinfo(L, "f", &ar)) {
-		if (lua_rawgetp(L, LUA_REGISTRYINDEX, (void *)pl_name_raiser) == LUA_TTABLE) {
-			lua_pushvalue(L, -2);
-			if (lua_rawget(L, -2) == LUA_TSTRING)
-				name = lua_tostring(L, -1);
-			lua_replace(L, -3); /* keeps the name (or nil) on the stack, so the string stays alive */
-		}
-		lua_pop(L, 1);
-	}
-	if (!name) {
-		lua_pushvalue(L, 1);
-		return msg;
-	}
-	lua_pushlstring(L, msg, (size_t)(to - msg) + 5);
-	lua_pushstring(L, name);
-	lua_pushstring(L, end);
-	lua_concat(L, 3);
-	lua_remove(L, -2);
-	return lua_tostring(L, -1);
-}
-
-/* [-0, +0, m] Records the name of every C function the plugin can reach ("print", "string.find", "klarbrev.len")
- * in a registry table keyed by the function, for pl_name_raiser. */
-static void pl_name_functions(lua_State *L)
-{
-	luaL_checkstack(L, 8, "pl_name_functions");
-	lua_newtable(L); /* names */
-	int names = lua_gettop(L);
-	lua_pushglobaltable(L);
-	lua_pushnil(L);
-	while (lua_next(L, -2)) {
-		const char *g = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-		if (g && lua_iscfunction(L, -1)) {
-			lua_pushvalue(L, -1);
-			lua_pushstring(L, g);
-			lua_rawset(L, names);
-		} else if (g && lua_istable(L, -1)) {
-			lua_pushnil(L);
-			while (lua_next(L, -2)) {
-				if (lua_type(L, -2) == LUA_TSTRING && lua_iscfunction(L, -1)) {
-					lua_pushvalue(L, -1);
-					lua_pushfstring(L, "%s.%s", g, lua_tostring(L, -3));
-					lua_rawset(L, names);
-				}
-				lua_pop(L, 1);
-			}
-		}
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
-	lua_rawsetp(L, LUA_REGISTRYINDEX, (void *)pl_name_raiser);
-}
-
 /* ---- the error message handler ---- */
 
 /* [-1, +1, m]
@@ -640,9 +312,9 @@ static int pl_msgh(lua_State *L)
 {
 	const char *msg = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1) : NULL;
 	if (!msg)
-		msg = lua_pushfstring(L, "(fejlen er ikke en tekst, men %s)", pl_da_type(luaL_typename(L, 1)));
+		msg = lua_pushfstring(L, "(fejlen er ikke en tekst, men %s)", kb_luamsg_type(luaL_typename(L, 1)));
 	else
-		msg = pl_name_raiser(L, msg);
+		msg = kb_luamsg_name_raiser(L, msg);
 	lua_Debug ar;
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {
 		if (!lua_getinfo(L, "Sl", &ar))
@@ -693,7 +365,7 @@ static int pl_make_error_message(char **out, const kb_plugin *pl, const char *wh
 	/* Lua's own words in Danish */
 	kb_buf da;
 	kb_buf_init(&da, PL_MAX_MESSAGE * 2 + 256);
-	if (!rc && pl_da_message(&da, rest, rlen, 0) == KB_OK && da.data) {
+	if (!rc && kb_luamsg_danish(&da, rest, rlen) == KB_OK && da.data) {
 		rest = da.data;
 		rlen = da.len;
 	}
@@ -757,12 +429,13 @@ static pl_node *pl_check_node(lua_State *L, int idx, const char *fn)
 {
 	pl_node *n = pl_test_node(L, idx);
 	if (!n)
-		luaL_error(L, "%s: argument %d skal være en del af brevet (klarbrev.Sentence, ...), men er %s",
-		           fn, idx, pl_da_type(luaL_typename(L, idx)));
+		luaL_error(L, "%s: argument %d skal være en del af brevet (klarbrev.Sentence, ...), men er %s", fn, idx,
+		           kb_luamsg_type(luaL_typename(L, idx)));
 	kb_plugin *pl = pl_of(L);
 	if (!pl->run.in || n->gen != pl->gen || n->text != pl->run.in->text)
-		luaL_error(L, "denne %s hører til et tidligere brev; en regel kan ikke gemme dele af brevet fra brev til brev",
-		           pl_type_names[n->kind]);
+		luaL_error(
+		    L, "denne %s hører til et tidligere brev; en regel kan ikke gemme dele af brevet fra brev til brev",
+		    pl_type_names[n->kind]);
 	return n;
 }
 
@@ -854,8 +527,9 @@ static void pl_push_children(lua_State *L, const pl_node *n, int kind)
 /* [-0, +0, e] */
 static int pl_ro_newindex(lua_State *L)
 {
-	return luaL_error(L, "en skrivebeskyttet tabel kan ikke ændres; en regel gemmer intet fra brev til brev (brug en "
-	                     "lokal variabel inde i funktionen)");
+	return luaL_error(L,
+	                  "en skrivebeskyttet tabel kan ikke ændres; en regel gemmer intet fra brev til brev (brug en "
+	                  "lokal variabel inde i funktionen)");
 }
 
 /* [-0, +1, -] #t of a frozen table: the length of what it holds. */
@@ -988,7 +662,7 @@ static int pl_no_field(lua_State *L, int kind, const char *key)
 	const char *near = key ? kb_nearest_name(key, pl_fields_of[kind]) : NULL;
 	if (!key)
 		return luaL_error(L, "felterne i %s læses med navn (node.text), ikke med %s", pl_type_names[kind],
-		                  pl_da_type(luaL_typename(L, 2)));
+		                  kb_luamsg_type(luaL_typename(L, 2)));
 	if (near)
 		return luaL_error(L, "%s har intet felt '%s'; mente du '%s'?", pl_type_names[kind], key, near);
 	luaL_Buffer b;
@@ -999,7 +673,8 @@ static int pl_no_field(lua_State *L, int kind, const char *key)
 		luaL_addstring(&b, pl_fields_of[kind][i]);
 	}
 	luaL_pushresult(&b);
-	return luaL_error(L, "%s har intet felt '%s'; dens felter er %s", pl_type_names[kind], key, lua_tostring(L, -1));
+	return luaL_error(L, "%s har intet felt '%s'; dens felter er %s", pl_type_names[kind], key,
+	                  lua_tostring(L, -1));
 }
 
 /* [-0, +1, e] node[key] for every node type. */
@@ -1196,7 +871,7 @@ static kb_level pl_check_level(lua_State *L, int idx, kb_level dflt, const char 
 	const char *name = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
 	if (!name || kb_level_parse(&lv, name) != KB_OK)
 		luaL_error(L, "%s: level skal være \"error\", \"warning\" eller \"info\", ikke %s", fn,
-		           name ? name : pl_da_type(luaL_typename(L, idx)));
+		           name ? name : kb_luamsg_type(luaL_typename(L, idx)));
 	return lv;
 }
 
@@ -1288,8 +963,9 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 			const char *near = key ? kb_nearest_name(key, pl_report_keys) : NULL;
 			if (near)
 				luaL_error(L, "report: ukendt nøgle '%s'; mente du '%s'?", key, near);
-			luaL_error(L, "report: ukendt nøgle %s; brug at, message, suggestion, start, length, level, rule",
-			           key ? key : pl_da_type(luaL_typename(L, -2)));
+			luaL_error(L,
+			           "report: ukendt nøgle %s; brug at, message, suggestion, start, length, level, rule",
+			           key ? key : kb_luamsg_type(luaL_typename(L, -2)));
 		}
 		lua_pop(L, 1);
 	}
@@ -1305,7 +981,7 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 		luaL_error(L, "report: 'at' mangler; sig, hvilken del af brevet fundet gælder (at = sentence)");
 	a->node = pl_check_node(L, 2, "report");
 	if (lua_type(L, 3) != LUA_TSTRING)
-		luaL_error(L, "report: 'message' skal være en tekst, men er %s", pl_da_type(luaL_typename(L, 3)));
+		luaL_error(L, "report: 'message' skal være en tekst, men er %s", kb_luamsg_type(luaL_typename(L, 3)));
 	a->message = lua_tolstring(L, 3, &a->message_len);
 	if (lua_type(L, 4) == LUA_TSTRING) {
 		a->sugg[0] = lua_tolstring(L, 4, &a->sugg_len[0]);
@@ -1318,13 +994,13 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 				break;
 			if (ty != LUA_TSTRING)
 				luaL_error(L, "report: forslag %d skal være en tekst, men er %s", (int)i,
-				           pl_da_type(luaL_typename(L, -1)));
+				           kb_luamsg_type(luaL_typename(L, -1)));
 			a->sugg[a->nsugg] = lua_tolstring(L, -1, &a->sugg_len[a->nsugg]);
 			a->nsugg++;
 		}
 	} else if (!lua_isnil(L, 4)) {
 		luaL_error(L, "report: 'suggestion' skal være en tekst eller en liste af tekster, men er %s",
-		           pl_da_type(luaL_typename(L, 4)));
+		           kb_luamsg_type(luaL_typename(L, 4)));
 	}
 	if (!lua_isnil(L, 5) && !lua_isinteger(L, 5))
 		luaL_error(L, "report: 'start' skal være et heltal (en byteposition i delens tekst)");
@@ -1840,9 +1516,10 @@ static void pl_add_phrase(lua_State *L, kb_plugin *pl, int key, int val, const c
 		luaL_error(L,
 		           "'replace': nøglerne skal være fraser, fx replace = { [\"såfremt\"] = \"hvis\" }, ikke %s "
 		           "(en liste af fraser uden forslag hører til i 'avoid')",
-		           pl_da_type(luaL_typename(L, key)));
+		           kb_luamsg_type(luaL_typename(L, key)));
 	if (lua_type(L, key) != LUA_TSTRING)
-		luaL_error(L, "'%s': hvert punkt skal være en tekst, ikke %s", list, pl_da_type(luaL_typename(L, key)));
+		luaL_error(L, "'%s': hvert punkt skal være en tekst, ikke %s", list,
+		           kb_luamsg_type(luaL_typename(L, key)));
 	size_t len;
 	const char *phrase = lua_tolstring(L, key, &len);
 	if (val && lua_type(L, val) == LUA_TSTRING) {
@@ -1854,14 +1531,14 @@ static void pl_add_phrase(lua_State *L, kb_plugin *pl, int key, int val, const c
 				break;
 			if (ty != LUA_TSTRING)
 				luaL_error(L, "'%s': forslag %d til »%s« skal være en tekst, ikke %s", list, (int)i,
-				           phrase, pl_da_type(luaL_typename(L, -1)));
+				           phrase, kb_luamsg_type(luaL_typename(L, -1)));
 			sugg[nsugg++] = lua_tostring(L, -1);
 		}
 		if (!nsugg)
 			luaL_error(L, "'%s': »%s« har ingen forslag", list, phrase);
 	} else if (val) {
 		luaL_error(L, "'%s': forslaget til »%s« skal være en tekst eller en liste af tekster, ikke %s", list,
-		           phrase, pl_da_type(luaL_typename(L, val)));
+		           phrase, kb_luamsg_type(luaL_typename(L, val)));
 	}
 	kb_ctx *hctx = pl->ps->hctx;
 	int rc = kb_phrases_add(pl->phrases, hctx, phrase, len, sugg, nsugg, val == 0);
@@ -1877,7 +1554,7 @@ static char *pl_take_format(lua_State *L, int idx, const char *key, const char *
 	const char *fmt = dflt;
 	if (idx && !lua_isnil(L, idx)) {
 		if (lua_type(L, idx) != LUA_TSTRING)
-			luaL_error(L, "'%s' skal være en tekst, ikke %s", key, pl_da_type(luaL_typename(L, idx)));
+			luaL_error(L, "'%s' skal være en tekst, ikke %s", key, kb_luamsg_type(luaL_typename(L, idx)));
 		fmt = lua_tostring(L, idx);
 	}
 	kb_ctx *hctx = pl_of(L)->ps->hctx;
@@ -1898,9 +1575,10 @@ static void pl_take_phrases(lua_State *L, kb_plugin *pl, int tbl)
 	int rep = lua_gettop(L) - 2, avo = rep + 1, msg = rep + 2;
 	if (!lua_isnil(L, rep) && !lua_istable(L, rep))
 		luaL_error(L, "'replace' skal være en tabel { [\"frase\"] = \"forslag\", ... }, ikke %s",
-		           pl_da_type(luaL_typename(L, rep)));
+		           kb_luamsg_type(luaL_typename(L, rep)));
 	if (!lua_isnil(L, avo) && !lua_istable(L, avo))
-		luaL_error(L, "'avoid' skal være en liste { \"frase\", ... }, ikke %s", pl_da_type(luaL_typename(L, avo)));
+		luaL_error(L, "'avoid' skal være en liste { \"frase\", ... }, ikke %s",
+		           kb_luamsg_type(luaL_typename(L, avo)));
 	if (lua_isnil(L, rep) && lua_isnil(L, avo)) {
 		if (!lua_isnil(L, msg))
 			luaL_error(L, "'message' bruges kun sammen med 'replace' eller 'avoid'");
@@ -1943,7 +1621,7 @@ static void pl_take_phrases(lua_State *L, kb_plugin *pl, int tbl)
 		mrep = lua_gettop(L) - 1;
 		mavo = mrep + 1;
 	} else if (!lua_isnil(L, msg) && !lua_isstring(L, msg)) {
-		luaL_error(L, "'message' skal være en tekst, ikke %s", pl_da_type(luaL_typename(L, msg)));
+		luaL_error(L, "'message' skal være en tekst, ikke %s", kb_luamsg_type(luaL_typename(L, msg)));
 	} else if (has_rep && has_avo && !lua_isnil(L, msg)) {
 		luaL_error(L, "med både 'replace' og 'avoid' skal 'message' være en tabel { replace = \"...\", avoid = "
 		              "\"...\" }");
@@ -1966,7 +1644,8 @@ static void pl_take_example_list(lua_State *L, int idx, const char *key, char **
 	if (lua_isnil(L, idx))
 		return;
 	if (!lua_istable(L, idx))
-		luaL_error(L, "examples.%s skal være en liste af tekster, ikke %s", key, pl_da_type(luaL_typename(L, idx)));
+		luaL_error(L, "examples.%s skal være en liste af tekster, ikke %s", key,
+		           kb_luamsg_type(luaL_typename(L, idx)));
 	size_t count = lua_rawlen(L, idx);
 	if (count > PL_MAX_EXAMPLES)
 		luaL_error(L, "examples.%s har mere end %u eksempler", key, PL_MAX_EXAMPLES);
@@ -1981,7 +1660,7 @@ static void pl_take_example_list(lua_State *L, int idx, const char *key, char **
 	for (size_t i = 0; i < count; i++) {
 		if (lua_rawgeti(L, idx, (lua_Integer)i + 1) != LUA_TSTRING)
 			luaL_error(L, "examples.%s[%d] skal være en tekst, ikke %s", key, (int)i + 1,
-			           pl_da_type(luaL_typename(L, -1)));
+			           kb_luamsg_type(luaL_typename(L, -1)));
 		size_t len;
 		const char *s = lua_tolstring(L, -1, &len);
 		if (!((*out)[i] = kb_strndup(s, len)))
@@ -2002,7 +1681,7 @@ static void pl_take_examples(lua_State *L, kb_plugin *pl, int tbl)
 			const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 			if (!k || (strcmp(k, "ok") != 0 && strcmp(k, "bad") != 0))
 				luaL_error(L, "examples har kun nøglerne ok og bad, ikke %s",
-				           k ? k : pl_da_type(luaL_typename(L, -2)));
+				           k ? k : kb_luamsg_type(luaL_typename(L, -2)));
 			lua_pop(L, 1);
 		}
 		lua_getfield(L, ex, "ok");
@@ -2224,7 +1903,7 @@ static int pl_push_option_value(lua_State *L, kb_plugin *pl, int def, const kb_c
 	}
 	default:
 		pl_cfg_problem(pl, o->line, "%s.%s er en %s og kan ikke sættes i opsætningsfilen", pl->id, o->key,
-		               pl_da_type(luaL_typename(L, def)));
+		               kb_luamsg_type(luaL_typename(L, def)));
 		return 0;
 	}
 }
@@ -2419,7 +2098,8 @@ static void pl_open_libs(lua_State *L)
 static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 {
 	if (!lua_istable(L, idx))
-		luaL_error(L, "filen skal returnere en tabel med et id (den returnerede %s)", pl_da_type(luaL_typename(L, idx)));
+		luaL_error(L, "filen skal returnere en tabel med et id (den returnerede %s)",
+		           kb_luamsg_type(luaL_typename(L, idx)));
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
@@ -2430,9 +2110,11 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 			const char *near = key ? kb_nearest_name(key, pl_table_keys) : NULL;
 			if (near)
 				luaL_error(L, "ukendt nøgle '%s' i pluginnets tabel; mente du '%s'?", key, near);
-			luaL_error(L, "ukendt nøgle %s i pluginnets tabel; de gyldige nøgler er id, level, description, options, "
-			              "examples, on_word, on_sentence, on_paragraph, on_letter, replace, avoid, message, link",
-			           key ? key : pl_da_type(luaL_typename(L, -2)));
+			luaL_error(
+			    L,
+			    "ukendt nøgle %s i pluginnets tabel; de gyldige nøgler er id, level, description, options, "
+			    "examples, on_word, on_sentence, on_paragraph, on_letter, replace, avoid, message, link",
+			    key ? key : kb_luamsg_type(luaL_typename(L, -2)));
 		}
 		lua_pop(L, 1);
 	}
@@ -2446,7 +2128,8 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 		        c == '-' || c == '.';
 	}
 	if (!id_ok)
-		luaL_error(L, "'id' skal være et navn af bogstaverne a-z, cifre, '-' eller '_' (højst %d tegn)", (int)PL_MAX_ID);
+		luaL_error(L, "'id' skal være et navn af bogstaverne a-z, cifre, '-' eller '_' (højst %d tegn)",
+		           (int)PL_MAX_ID);
 	free(pl->id);
 	if (!(pl->id = kb_strndup(id, idlen)))
 		luaL_error(L, "ikke nok hukommelse");
@@ -2471,7 +2154,8 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 	for (int v = 0; v < PL_NVISITORS; v++) {
 		lua_getfield(L, idx, pl_visitor_names[v]);
 		if (!lua_isnil(L, -1) && !lua_isfunction(L, -1))
-			luaL_error(L, "'%s' skal være en funktion, men er %s", pl_visitor_names[v], pl_da_type(luaL_typename(L, -1)));
+			luaL_error(L, "'%s' skal være en funktion, men er %s", pl_visitor_names[v],
+			           kb_luamsg_type(luaL_typename(L, -1)));
 		lua_pop(L, 1);
 	}
 }
@@ -2483,7 +2167,7 @@ static int pl_setup(lua_State *L)
 	kb_plugin *pl = pl_of(L);
 	pl_open_libs(L);
 	lua_settop(L, 0);
-	pl_name_functions(L);
+	kb_luamsg_name_functions(L);
 	pl_restore_state(L, pl);
 
 	/* the shared libraries first: klarbrev.lib.<name> = what plugins/lib/<name>.lua returns */
@@ -3131,7 +2815,8 @@ int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
 		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (problems == 1) {
 		char *only = kb_strdup(kb_ctx_detail(ctx, 0));
-		int rc = only ? kb_ctx_fail(ctx, KB_EINPUT, "%s", only) : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		int rc =
+		    only ? kb_ctx_fail(ctx, KB_EINPUT, "%s", only) : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		free(only);
 		return rc;
 	}

@@ -515,7 +515,8 @@ int kb_speller_add_wordlist(kb_speller *sp, kb_ctx *ctx, const char *path, const
 	} else {
 		if ((rc = kb_buf_add(&sp->extra, list.data, list.len))) {
 			rc = kb_ctx_fail(ctx, rc, "%s: %s", path,
-			                 rc == KB_ELIMIT ? "ordlisterne fylder for meget tilsammen" : "ikke nok hukommelse");
+			                 rc == KB_ELIMIT ? "ordlisterne fylder for meget tilsammen"
+			                                 : "ikke nok hukommelse");
 			goto done;
 		}
 		sp->extra_words += nwords;
