@@ -57,6 +57,19 @@ static int lm_type_add(kb_buf *b, const char *s, size_t n)
 	return rc;
 }
 
+/* The plural of a Lua type name s[0..n) ("table" -> "tabeller"), appended to b. */
+static int lm_plural(kb_buf *b, const char *s, size_t n)
+{
+	static const char *const map[][2] = {
+	    {"table", "tabeller"},      {"string", "tekster"},  {"number", "tal"}, {"boolean", "sand/falsk-værdier"},
+	    {"function", "funktioner"}, {"nil", "nil-værdier"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strlen(map[i][0]) == n && !memcmp(s, map[i][0], n))
+			return kb_buf_adds(b, map[i][1]);
+	return kb_buf_adds(b, "værdier af typen ") || kb_buf_add(b, s, n);
+}
+
 /* 1 when s[0..n) starts with p; *rest then points after it. */
 static int lm_starts(const char *s, size_t n, const char *p, const char **rest)
 {
@@ -147,13 +160,15 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 	    {"table index is nil", "en nøgle i en tabel kan ikke være nil"},
 	    {"table index is NaN", "en nøgle i en tabel kan ikke være NaN"},
 	    {"attempt to perform 'n//0'", "kan ikke heltalsdividere med 0"},
-	    {"attempt to perform 'n%%0'", "kan ikke tage rest ved division med 0"},
+	    {"attempt to perform 'n%0'", "kan ikke tage rest ved division med 0"},
 	    {"attempt to load a binary chunk (mode is 't')", "kan ikke indlæse binær kode; kun Lua-tekst er tilladt"},
 	    {"attempt to load a binary chunk", "kan ikke indlæse binær kode; kun Lua-tekst er tilladt"},
 	    {"invalid order function for sorting", "ugyldig sorteringsfunktion til table.sort"},
 	    {"invalid key to 'next'", "ugyldig nøgle til next (blev tabellen ændret undervejs?)"},
 	    {"too many results to unpack", "for mange værdier at pakke ud"},
 	    {"resulting string too large", "teksten bliver for lang"},
+	    {"too many elements to move", "for mange elementer at flytte"},
+	    {"wrap around", "positionerne løber rundt"},
 	    {"string length overflow", "teksten bliver for lang"},
 	    {"'__index' chain too long; possible loop", "'__index'-kæden er for lang; måske en løkke"},
 	    {"'__newindex' chain too long; possible loop", "'__newindex'-kæden er for lang; måske en løkke"},
@@ -167,7 +182,8 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 	    {"invalid pattern capture", "ugyldig fangst i mønsteret"},
 	    {"too many captures", "for mange fangster i mønsteret"},
 	    {"invalid use of '%' in replacement string", "ugyldig brug af '%' i erstatningsteksten"},
-	    {"this string.gmatch iterator belongs to an earlier letter",
+	    {"this string.gmatch iterator belongs to an earlier letter; a rule cannot keep iterators between letters "
+	     "(call string.gmatch where the loop is)",
 	     "denne string.gmatch-løkke hører til et tidligere brev; en regel kan ikke gemme løkker fra brev til brev "
 	     "(kald string.gmatch, hvor løkken står)"},
 	};
@@ -205,8 +221,7 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 		       lm_varinfo(b, p + 6, n - (size_t)(p + 6 - s));
 	}
 	if (lm_starts(s, n, "attempt to compare two ", &rest) && (p = lm_find(rest, n - (size_t)(rest - s), " values")))
-		return kb_buf_adds(b, "kan ikke sammenligne to værdier af typen ") ||
-		       lm_type_add(b, rest, (size_t)(p - rest));
+		return kb_buf_adds(b, "kan ikke sammenligne to ") || lm_plural(b, rest, (size_t)(p - rest));
 	if (lm_starts(s, n, "attempt to compare ", &rest) && (p = lm_find(rest, n - (size_t)(rest - s), " with "))) {
 		return kb_buf_adds(b, "kan ikke sammenligne ") || lm_type_add(b, rest, (size_t)(p - rest)) ||
 		       kb_buf_adds(b, " med ") || lm_type_add(b, p + 6, n - (size_t)(p + 6 - s));
@@ -312,7 +327,7 @@ const char *kb_luamsg_name_raiser(lua_State *L, const char *msg)
 /* One level of tables below the globals is enough: the libraries and klarbrev. */
 void kb_luamsg_name_functions(lua_State *L)
 {
-	luaL_checkstack(L, 8, "kb_luamsg_name_functions");
+	luaL_checkstack(L, 8, "funktionernes navne");
 	lua_newtable(L); /* names */
 	int names = lua_gettop(L);
 	lua_pushglobaltable(L);

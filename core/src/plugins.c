@@ -597,7 +597,7 @@ static int pl_is_frozen(lua_State *L, int idx)
  * them is left out), numbers, strings and booleans stay what they are. Deeper than PL_MAX_DEPTH is nil. */
 static void pl_push_json(lua_State *L, const json_t *v, int depth)
 {
-	luaL_checkstack(L, 6, "JSON too deep");
+	luaL_checkstack(L, 6, "sagens felter ligger for dybt i hinanden");
 	switch (json_typeof(v)) {
 	case JSON_STRING: lua_pushlstring(L, json_string_value(v), json_string_length(v)); return;
 	case JSON_INTEGER: lua_pushinteger(L, (lua_Integer)json_integer_value(v)); return;
@@ -1411,7 +1411,7 @@ static void pl_freeze_table(lua_State *L, int work, lua_Integer *n)
 static void pl_freeze(lua_State *L, int nroots)
 {
 	int roots = lua_gettop(L) - nroots + 1;
-	luaL_checkstack(L, 16, "freezing the plugin's tables");
+	luaL_checkstack(L, 16, "under låsningen af pluginnets tabeller");
 	lua_newtable(L);
 	int snap = lua_gettop(L);
 	lua_newtable(L);
@@ -1470,7 +1470,7 @@ static const char pl_seed_key = 0; /* the registry key of math.randomseed */
  * can reach changes between letters. */
 static void pl_restore_state(lua_State *L, kb_plugin *pl)
 {
-	luaL_checkstack(L, 4, "restoring the plugin's state");
+	luaL_checkstack(L, 4, "under genskabelsen af pluginnets tilstand");
 	if (pl->ref_upvalues != LUA_NOREF) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, pl->ref_upvalues);
 		int snap = lua_gettop(L);

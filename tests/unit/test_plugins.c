@@ -459,6 +459,9 @@ static void test_plugins__lua_runtime_and_syntax_errors_are_danish(void)
 	KB_CHECK(f && contains(f->message, "plugins/eof.lua:2 kunne ikke indlæses: der mangler 'end' (til at lukke "
 	                                   "'function' fra linje 1) ved slutningen af filen"));
 	kb_findings_free(fs);
+	f = error_of(&fs, "mod.lua", "return { id = 'mod', on_sentence = function(s) return #s.words % 0 end }\n");
+	KB_CHECK(f && contains(f->message, "fejlede: kan ikke tage rest ved division med 0."));
+	kb_findings_free(fs);
 	/* a message of the plugin's own is left as it is */
 	f = error_of(&fs, "own.lua", "return { id = 'own', on_sentence = function(s) error('Listen er tom') end }\n");
 	KB_CHECK(f && contains(f->message, "plugins/own.lua:1 fejlede: Listen er tom."));
@@ -1146,7 +1149,7 @@ static void test_plugins__zz_teardown(void)
 			                "f.lua",    "tbl.lua",    "utf.lua",  "bad.lua",   "sp.lua",   "o.lua",
 			                "deep.lua", "bruger.lua", "skriver.lua", "bruger2.lua", "lib/hjaelp.lua",
 			                "arg.lua",  "find.lua",   "idx.lua",  "call.lua",  "cat.lua",  "cmp.lua",
-			                "syn.lua",  "eof.lua",    "own.lua" };
+			                "syn.lua",  "eof.lua",    "own.lua",  "mod.lua" };
 		char path[256];
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			snprintf(path, sizeof path, "%s/%s", g_dir, names[i]);
