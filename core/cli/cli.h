@@ -93,7 +93,8 @@ void cli_strv_free(char **v);
 extern const char *const cli_partials_hint;
 
 /* What fill, check and export write besides the letter (cmd_export.c). cli_export_names() checks the names given to
- * --annotate/--draft (.docx), --pdf (.pdf) against the letter (NULL: not known yet) before any work is done;
+ * -o and --annotate/--draft (.docx), --pdf (.pdf), --txt (.txt) against the letter (NULL: not known yet) and that
+ * each one's folder exists and can be written, before any work is done;
  * cli_write_draft() writes the annotated copy --annotate or --draft asks for (whatever the findings);
  * cli_write_exports() writes --pdf, then --txt. Each returns 0, or KB_EXIT_BAD after printing why. */
 int cli_export_names(const cli_opts *o, const char *cmd, const char *letter);

@@ -77,7 +77,7 @@ int cmd_check(int argc, char **argv)
 	char *data_dir = NULL;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	if (!(data_dir = cli_data_dir(&o)))

@@ -3,17 +3,20 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *export_help =
     "Brug: klarbrev export BREV.docx UD.pdf|UD.txt [--force] [--format text|json] [--data-dir MAPPE]\n"
     "\n"
     "Tjekker brevet som klarbrev check og gemmer det derefter som PDF/A-2b (til Digital Post og journalen) eller\n"
-    "som ren tekst (UTF-8, et tomt linjeskift mellem afsnittene; til sms, e-mail og journalnotater). Har tjekket\n"
+    "som ren tekst (UTF-8, et tomt linjeskift mellem afsnittene, en tabelrække på én linje med \" · \" mellem\n"
+    "cellerne; til sms, e-mail og journalnotater). Har tjekket\n"
     "fundet fejl, gemmes intet: klarbrev afslutter med kode 1. Rapporten kommer på standard-output.\n"
     "\n"
     "PDF'en laves af LibreOffice (programmet soffice), som skal være installeret. klarbrev finder det i PATH eller\n"
@@ -54,9 +57,52 @@ static int same_file(const char *a, const char *b)
 	return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* An output that cannot be written: the message alone (no hint to --help; the usage was right). KB_EXIT_BAD. */
+static int out_fail(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "klarbrev %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return KB_EXIT_BAD;
+}
+
+/* The folder an output goes into, checked before any work is done: it must exist, be a folder and be writable, and
+ * the name must be a file name (not a folder). what is how the user gave it ("-o", "--pdf", or "" for export's
+ * target). Returns 0, or KB_EXIT_BAD after printing why. */
+static int check_out_folder(const char *cmd, const char *what, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	const char *sep = *what ? " " : "";
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else if ((size_t)(slash - path) >= sizeof dir)
+		return out_fail(cmd, "%s%s%s: stien er for lang", what, sep, path);
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	struct stat st;
+	if (!*path || (slash && !slash[1]) || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		return out_fail(cmd, "%s%s%s er en mappe; skriv også filens navn", what, sep, *path ? path : "\"\"");
+	if (stat(dir, &st) != 0)
+		return out_fail(cmd, "%s%s%s: mappen %s findes ikke; opret den, eller vælg en anden mappe", what, sep,
+		                path, dir);
+	if (!S_ISDIR(st.st_mode))
+		return out_fail(cmd, "%s%s%s: %s er ikke en mappe", what, sep, path, dir);
+	if (access(dir, W_OK | X_OK) != 0)
+		return out_fail(cmd, "%s%s%s: du har ikke lov til at gemme filer i mappen %s; vælg en anden mappe",
+		                what, sep, path, dir);
+	return 0;
+}
+
 int cli_export_names(const cli_opts *o, const char *cmd, const char *letter)
 {
 	const char *outs[] = {o->output, o->annotate, o->draft, o->pdf, o->txt};
+	const char *opts[] = {"-o", "--annotate", "--draft", "--pdf", "--txt"};
 	for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
 		if (same_file(letter, outs[i]))
 			return cli_usage_error(cmd, "%s er brevet selv; vælg et andet navn til det, der skal gemmes",
@@ -73,12 +119,31 @@ int cli_export_names(const cli_opts *o, const char *cmd, const char *letter)
 		                       "%s kræver et Word-brev (.docx): et .txt-brev kan ikke få kommentarer; "
 		                       "brug klarbrev check %s uden %s",
 		                       opt, letter, opt);
+	/* what is written must fit the name: a Word file is never called .pdf, text never .docx */
+	if (o->output && !has_ext(o->output, ".docx") && !has_ext(o->output, ".docm"))
+		return cli_usage_error(cmd, "-o %s: brevet gemmes som Word-dokument og skal hedde noget med .docx%s",
+		                       o->output,
+		                       has_ext(o->output, ".pdf")  ? "; vil du have en PDF, så brug --pdf BREV.pdf"
+		                       : is_text_letter(o->output) ? "; vil du have ren tekst, så brug --txt BREV.txt"
+		                                                   : "");
 	if (ann && !has_ext(ann, ".docx") && !has_ext(ann, ".docm"))
-		return cli_usage_error(cmd, "%s %s: kopien med kommentarer skal hedde noget med .docx", opt, ann);
+		return cli_usage_error(cmd,
+		                       "%s %s: kopien med kommentarer gemmes som Word-dokument og skal hedde noget "
+		                       "med .docx",
+		                       opt, ann);
 	if (o->pdf && !has_ext(o->pdf, ".pdf"))
 		return cli_usage_error(cmd, "--pdf %s: PDF-filen skal hedde noget med .pdf", o->pdf);
+	if (o->txt && !is_text_letter(o->txt))
+		return cli_usage_error(cmd, "--txt %s: teksten gemmes som ren tekst og skal hedde noget med .txt%s",
+		                       o->txt, has_ext(o->txt, ".docx") ? "; Word-brevet gemmes med -o BREV.docx" : "");
 	if (o->pdf && letter && is_text_letter(letter))
 		return cli_usage_error(cmd, "--pdf kræver et Word-brev (.docx); %s er et .txt-brev", letter);
+	/* the folders last: a wrong name is the likelier mistake, and says more */
+	for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
+		int ret = outs[i] ? check_out_folder(cmd, !strcmp(cmd, "export") ? "" : opts[i], outs[i]) : 0;
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -105,7 +170,7 @@ int cli_write_draft(const cli_opts *o, const kb_letter *l, const kb_findings *fs
 		return 0;
 	kb_ctx *ctx = NULL;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
 	char date[32];
@@ -130,7 +195,7 @@ int cli_write_exports(const cli_opts *o, const kb_letter *l)
 {
 	kb_ctx *ctx = NULL;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
 	int ret = 0;
@@ -191,7 +256,7 @@ int cmd_export(int argc, char **argv)
 	char *data_dir = NULL;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	if (!(data_dir = cli_data_dir(&o)))
@@ -210,7 +275,11 @@ int cmd_export(int argc, char **argv)
 		ret = KB_EXIT_BLOCKED;
 		goto done;
 	}
-	ret = cli_write_exports(&o, l);
+	if (!(ret = cli_write_exports(&o, l)) && errors)
+		fprintf(stderr,
+		        "klarbrev: %s er gemt med --force, selv om tjekket fandt %zu fejl; ret %s, før brevet "
+		        "sendes\n",
+		        target, errors, errors == 1 ? "den" : "dem");
 done:
 	kb_findings_free(fs);
 	kb_letter_free(l);

@@ -17,7 +17,8 @@ static const char *fill_help =
 	"  -o, --output BREV     hvor brevet skal gemmes (.docx)\n"
 	"  --pdf BREV.pdf        gem også brevet som PDF/A-2b (til Digital Post); kræver LibreOffice (se klarbrev\n"
 	"                        export --help)\n"
-	"  --txt BREV.txt        gem også brevet som ren tekst (UTF-8, et tomt linjeskift mellem afsnittene)\n"
+	"  --txt BREV.txt        gem også brevet som ren tekst (UTF-8, et tomt linjeskift mellem afsnittene, en\n"
+	"                        tabelrække på én linje med \" · \" mellem cellerne)\n"
 	"  --draft UDKAST.docx   gem et udkast med hvert fund som en Word-kommentar på de ord, det gælder; udkastet\n"
 	"                        gemmes også, når fejl forhindrer brevet i at blive gemt\n"
 	"                        (-o, --pdf, --txt og --draft kan bruges hver for sig eller sammen)\n"
@@ -73,7 +74,7 @@ int cmd_fill(int argc, char **argv)
 	char **partials = NULL;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	kb_template_options topts = { 0 };
@@ -104,8 +105,8 @@ int cmd_fill(int argc, char **argv)
 	size_t errors = kb_findings_count_level(fs, KB_LEVEL_ERROR);
 	if (errors && !o.force) {
 		fprintf(stderr,
-		        "klarbrev: brevet er ikke gemt, fordi tjekket fandt %zu %s; ret %s, eller brug --force\n", errors,
-		        errors == 1 ? "fejl" : "fejl", errors == 1 ? "den" : "dem");
+		        "klarbrev: brevet er ikke gemt, fordi tjekket fandt %zu fejl; ret %s, eller brug --force\n", errors,
+		        errors == 1 ? "den" : "dem");
 		ret = KB_EXIT_BLOCKED;
 		goto done;
 	}
@@ -115,7 +116,15 @@ int cmd_fill(int argc, char **argv)
 		ret = cli_fail(ctx, rc);
 		goto done;
 	}
-	if (o.output)
+	if (o.output && errors)
+		fprintf(stderr,
+		        "klarbrev: brevet er gemt i %s med --force, selv om tjekket fandt %zu fejl; ret %s, før brevet "
+		        "sendes\n",
+		        o.output, errors, errors == 1 ? "den" : "dem");
+	else if (errors)
+		fprintf(stderr, "klarbrev: gemt med --force, selv om tjekket fandt %zu fejl; ret %s, før brevet sendes\n",
+		        errors, errors == 1 ? "den" : "dem");
+	else if (o.output)
 		fprintf(stderr, "klarbrev: brevet er gemt i %s\n", o.output);
 	ret = KB_EXIT_OK;
 done:

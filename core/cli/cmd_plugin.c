@@ -61,7 +61,7 @@ static int plugin_list(const cli_opts *o, const char *data_dir)
 	kb_checker_options co;
 	int ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
 	cli_checker_options(&co, o, data_dir);
@@ -159,7 +159,7 @@ static int add_files(char ***files, size_t *n, const char *path, int quiet_missi
 	}
 	char **nf = realloc(*files, (*n + np + 1) * sizeof *nf);
 	if (!nf) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		ret = KB_EXIT_BAD;
 		goto done;
 	}
@@ -167,7 +167,7 @@ static int add_files(char ***files, size_t *n, const char *path, int quiet_missi
 	for (size_t i = 0; i < np; i++) {
 		nf[*n] = kb_strdup(paths ? paths[i] : path);
 		if (!nf[*n]) {
-			fprintf(stderr, "klarbrev: out of memory\n");
+			fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 			ret = KB_EXIT_BAD;
 			goto done;
 		}
@@ -188,7 +188,7 @@ static int plugin_test(const cli_opts *o, const char *data_dir)
 	int ret = KB_EXIT_BAD;
 	const char *cfg_path = cli_config_path(o);
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
 	int rc = cfg_path ? kb_config_load(&cfg, ctx, cfg_path) : KB_OK;
@@ -203,7 +203,7 @@ static int plugin_test(const cli_opts *o, const char *data_dir)
 	} else {
 		size_t n = strlen(data_dir) + sizeof "/plugins";
 		if (!(bundled = malloc(n))) {
-			fprintf(stderr, "klarbrev: out of memory\n");
+			fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 			goto done;
 		}
 		snprintf(bundled, n, "%s/plugins", data_dir);

@@ -16,10 +16,13 @@ static const char *render_help =
 	"\n"
 	"  SKABELON.txt          tekst med tags: {{modtager.navn}}, {{#afslag}}...{{/afslag}},\n"
 	"                        {{> klage/ankestyrelsen}}\n"
-	"  SAG.json              sagens felter som JSON, fx {\"modtager\": {\"navn\": \"Jens Hansen\"}}\n"
+	"  SAG.json              sagens felter som JSON, fx {\"modtager\": {\"navn\": \"Jens Hansen\"}}; som i\n"
+	"                        Mustache-standarden må det også være en tekst, et tal eller en liste ({{.}})\n"
 	"  --partials MAPPE      søg først her efter standardafsnit: {{> klage/ankestyrelsen}} er\n"
 	"                        MAPPE/klage/ankestyrelsen.txt (eller .mustache); derefter i partials/ ved siden\n"
-	"                        af skabelonen og i klarbrevs templates/partials (se docs/templates.md)\n"
+	"                        af skabelonen og i klarbrevs templates/partials (se docs/templates.md).\n"
+	"                        Et standardafsnit, der ikke findes, skrives som tom tekst med en advarsel, som\n"
+	"                        Mustache-standarden siger; i et Word-brev (klarbrev fill) er det en fejl\n"
 	"  --data-dir MAPPE      klarbrevs data; ellers KLARBREV_DATA eller ved programmet\n"
 	"  --no-escape           skriv værdier, som de er; ellers bliver & < > \" til &amp; &lt; &gt; &quot;\n"
 	"  --delimiters \"{ }\"    andre tag-afgrænsere end {{ }}\n"
@@ -30,8 +33,10 @@ static const char *render_help =
 	"Afslutningskoder: 0 teksten er skrevet, 2 forkert brug eller ugyldige input (fejlen siger hvad og hvor).\n";
 
 /* kb_mustache_loader over the partials folders (ud: cli_partials_dirs()): name -> the first DIR/name.txt or
- * DIR/name.mustache. A partial that does not exist is an error: a letter without its standard paragraph must not go
- * out. */
+ * DIR/name.mustache. A partial that does not exist renders as nothing, as the Mustache spec says, with a warning
+ * on standard error that names the folders searched and the partials that exist (the text still goes to standard
+ * output). Word letters (klarbrev fill) are stricter: there a missing standard paragraph stops the letter. A name
+ * that would leave the folder is refused. */
 static int load_partial_file(char **out, size_t *len, kb_ctx *ctx, const char *name, void *ud)
 {
 	static const char *const exts[] = { ".txt", ".mustache", NULL };
@@ -39,6 +44,11 @@ static int load_partial_file(char **out, size_t *len, kb_ctx *ctx, const char *n
 	*out = NULL;
 	*len = 0;
 	int rc = kb_partial_find(&path, ctx, ud, name, exts, cli_partials_hint);
+	if (rc == KB_ENOTFOUND) {
+		fprintf(stderr, "klarbrev render: advarsel: standardafsnittet \"%s\" skrives som tom tekst: %s\n", name,
+		        kb_ctx_errmsg(ctx));
+		return KB_OK;
+	}
 	if (rc) {
 		char *why = kb_strdup(kb_ctx_errmsg(ctx));
 		rc = kb_ctx_fail(ctx, rc == KB_ENOMEM ? rc : KB_EINPUT, "delskabelonen \"%s\" kan ikke indsættes: %s",
@@ -48,6 +58,30 @@ static int load_partial_file(char **out, size_t *len, kb_ctx *ctx, const char *n
 	}
 	rc = kb_read_file(out, len, ctx, path, KB_MAX_TEXT_BYTES);
 	free(path);
+	return rc;
+}
+
+/* The data: any JSON value, as the Mustache spec allows ("world" with {{.}}, a list at the root). An object, or a
+ * file that is not JSON at all, goes through kb_case_load_buffer(), so its checks and messages are those of every
+ * other case. *out is a new reference, or NULL after a message on ctx. */
+static int load_data(json_t **out, kb_case **c, kb_ctx *ctx, const char *path)
+{
+	char *src = NULL;
+	size_t len = 0;
+	*out = NULL;
+	int rc = kb_read_file(&src, &len, ctx, path, KB_MAX_CASE_BYTES);
+	if (rc)
+		return rc;
+	json_error_t err;
+	json_t *any = json_loadb(src, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+	if (any && !json_is_object(any)) {
+		*out = any;
+	} else {
+		json_decref(any);
+		if (!(rc = kb_case_load_buffer(c, ctx, src, len, path)))
+			*out = json_incref((json_t *)kb_case_json(*c));
+	}
+	free(src);
 	return rc;
 }
 
@@ -69,13 +103,14 @@ int cmd_render(int argc, char **argv)
 
 	kb_ctx *ctx = NULL;
 	kb_case *c = NULL;
+	json_t *data = NULL;
 	kb_mustache *m = NULL;
 	char *src = NULL, *text = NULL, *data_dir = NULL;
 	char **partials = NULL;
 	size_t len = 0, text_len = 0;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	/* partials are found as fill finds them: --partials, "partials" beside the template, the data folder's */
@@ -91,9 +126,9 @@ int cmd_render(int argc, char **argv)
 	if (!rc)
 		rc = kb_mustache_compile(&m, ctx, src, len, o.positional[0], &mo);
 	if (!rc)
-		rc = kb_case_load_file(&c, ctx, o.positional[1]);
+		rc = load_data(&data, &c, ctx, o.positional[1]);
 	if (!rc)
-		rc = kb_mustache_render(&text, &text_len, ctx, m, kb_case_json(c));
+		rc = kb_mustache_render(&text, &text_len, ctx, m, data);
 	if (rc) {
 		ret = cli_fail(ctx, rc);
 		goto done;
@@ -109,6 +144,7 @@ done:
 	free(text);
 	free(src);
 	kb_mustache_free(m);
+	json_decref(data);
 	kb_case_free(c);
 	kb_ctx_free(ctx);
 	return ret;

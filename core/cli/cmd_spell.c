@@ -75,7 +75,7 @@ static int read_stdin(char **out, size_t *len)
 		}
 	}
 	free(buf);
-	fprintf(stderr, "klarbrev: out of memory\n");
+	fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 	return KB_EXIT_BAD;
 }
 
@@ -172,7 +172,7 @@ static int print_words(const cli_opts *o, const spell_word *v, size_t n, size_t 
 		char *s = bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(root);
 		if (!s) {
-			fprintf(stderr, "klarbrev: out of memory\n");
+			fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 			return KB_EXIT_BAD;
 		}
 		puts(s);
@@ -214,14 +214,14 @@ int cmd_spell(int argc, char **argv)
 	size_t len = 0, checked = 0, nwords = 0;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx) || kb_findings_new(&fs)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	if (!(data_dir = cli_data_dir(&o)))
 		goto done;
 	if (o.npositional) {
 		if (!(text = words_text(&o, &len))) {
-			fprintf(stderr, "klarbrev: out of memory\n");
+			fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 			goto done;
 		}
 	} else if (read_stdin(&text, &len)) {
@@ -243,7 +243,7 @@ int cmd_spell(int argc, char **argv)
 	int oom = 0;
 	words = distinct_words(fs, &nwords, &oom);
 	if (oom) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	kb_metrics m;

@@ -198,7 +198,7 @@ int cmd_template(int argc, char **argv)
 	topts.partials_hint = cli_partials_hint;
 	kb_ctx *ctx = NULL;
 	if (kb_ctx_new(&ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		cli_strv_free(partials);
 		return KB_EXIT_BAD;
 	}

@@ -1,5 +1,6 @@
 /* cmd_text.c -- klarbrev text and klarbrev inspect: show a letter's text as klarbrev reads it. */
 #include "cli.h"
+#include "letter.h"
 
 #include <string.h>
 
@@ -8,7 +9,8 @@ static const char *text_help =
 	"\n"
 	"Skriver brevets tekst, et afsnit pr. linje. Uden --all kun brødteksten; med --all også sidehoveder,\n"
 	"sidefødder, fodnoter og slutnoter, hver del under en linje \"# del\" (fx \"# header word/header1.xml\").\n"
-	"Et linjeskift inde i et afsnit vises som et mellemrum.\n"
+	"Et linjeskift inde i et afsnit vises som et mellemrum. En række i en tabel står på én linje med \" · \"\n"
+	"mellem cellerne.\n"
 	"\n"
 	"Eksempel:\n"
 	"  klarbrev text brev.docx --all\n";
@@ -35,7 +37,7 @@ static int open_letter(kb_letter **l, kb_ctx **ctx, const cli_opts *o, const cha
 	if (o->npositional != 1)
 		return cli_usage_error(cmd, "angiv ét brev: klarbrev %s BREV.docx", cmd);
 	if (kb_ctx_new(ctx)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
 	int rc = kb_letter_open(l, *ctx, o->positional[0]);
@@ -57,17 +59,29 @@ int cmd_text(int argc, char **argv)
 	if (!(ret = open_letter(&l, &ctx, &o, "text"))) {
 		const kb_text *t = kb_letter_text(l);
 		const char *last_part = NULL;
+		const kb_paragraph *prev = NULL; /* written, its line not yet ended */
 		for (size_t i = 0; i < t->nparas; i++) {
 			const kb_paragraph *p = &t->paras[i];
 			if (!o.all && p->part != KB_PART_BODY)
 				continue;
 			if (o.all && (!last_part || strcmp(last_part, p->part_name) != 0)) {
+				if (prev)
+					fputc('\n', stdout);
+				prev = NULL;
 				printf("# %s %s\n", kb_part_kind_name(p->part), p->part_name);
 				last_part = p->part_name;
 			}
+			/* a table row is one line: its cells joined by " · " */
+			const char *join = kb_paragraph_row_join(prev, p);
+			if (join)
+				fputs(join, stdout);
+			else if (prev)
+				fputc('\n', stdout);
 			put_oneline(p->text, p->len);
-			fputc('\n', stdout);
+			prev = p;
 		}
+		if (prev)
+			fputc('\n', stdout);
 	}
 	kb_letter_free(l);
 	kb_ctx_free(ctx);
@@ -95,7 +109,9 @@ int cmd_inspect(int argc, char **argv)
 				printf(", overskrift %d", p->heading);
 			if (p->style)
 				printf(", typografi %s", p->style);
-			if (p->in_table)
+			if (p->in_table && p->table_row)
+				printf(", tabel række %u celle %u", p->table_row, p->table_cell);
+			else if (p->in_table)
 				printf(", tabel");
 			printf("] ");
 			put_oneline(p->text, p->len);

@@ -418,7 +418,7 @@ int cli_check_findings(const cli_opts *o, const char *data_dir, const kb_letter 
 	kb_metrics m = { 0 };
 	int ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx) || kb_findings_new(&fs)) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	kb_checker_options co;
@@ -433,7 +433,7 @@ int cli_check_findings(const cli_opts *o, const char *data_dir, const kb_letter 
 	char *report = o->format == KB_FMT_JSON ? kb_report_json(fs, kb_letter_text(l), &m)
 	                                        : kb_report_text(fs, kb_letter_text(l), &m);
 	if (!report) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
 	fputs(report, stdout);

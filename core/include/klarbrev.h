@@ -113,6 +113,9 @@ typedef struct kb_paragraph {
 	char *style;          /* paragraph style id, or NULL */
 	int heading;          /* heading level 1..9, 0 when the paragraph is not a heading */
 	int in_table;         /* 1 when the paragraph is in a table cell */
+	unsigned table_row;   /* in a table: its row, numbered through the letter from 1 (0 outside tables); the
+	                         paragraphs of one row share the number, so plain text can write a row as one line */
+	unsigned table_cell;  /* in a table: its cell in that row, from 1 (cells without text are not counted) */
 	kb_span *spans;       /* covering text in order; a paragraph with no spans is all "template" */
 	size_t nspans;
 	kb_sentence *sentences;
@@ -295,7 +298,9 @@ int kb_letter_save_annotated(const kb_letter *l, kb_ctx *ctx, const char *path, 
 
 /* Writes the letter as plain UTF-8 text: the paragraphs of the body (tables and text boxes included), then those of
  * the footnotes and endnotes, separated by blank lines; a line break inside a paragraph stays a line break, a tab a
- * tab. Headers and footers (the letterhead) are left out. Works for DOCX and .txt letters. */
+ * tab. A table row is one line, its cells separated by " · " (the paragraphs of one cell by a space, a line break in
+ * a cell is a space too); the rows of a table follow each other without blank lines. Headers and footers (the
+ * letterhead) are left out. Works for DOCX and .txt letters. */
 int kb_letter_save_text(const kb_letter *l, kb_ctx *ctx, const char *path);
 
 typedef struct kb_pdf_options {

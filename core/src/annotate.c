@@ -205,14 +205,14 @@ static int map_paragraphs(annot *a)
 	size_t k = 0;
 	a->paras = calloc(t->nparas ? t->nparas : 1, sizeof *a->paras);
 	if (!a->paras) {
-		rc = kb_ctx_fail(a->ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(a->ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < a->l->nparts; i++) {
 		xmlNodePtr root = xmlDocGetRootElement(a->docs[i]);
 		v.n = 0;
 		if (root && kb_w_paragraphs(&v, root, 1)) {
-			rc = kb_ctx_fail(a->ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(a->ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		for (size_t j = 0; j < v.n; j++) {
@@ -721,7 +721,7 @@ static int open_comments(annot *a)
 	if (!a->comments_name || !ns) {
 		xmlFreeNode(a->croot);
 		a->croot = NULL;
-		return kb_ctx_fail(a->ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(a->ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	xmlSetNs(a->croot, ns);
 	xmlDocSetRootElement(a->comments, a->croot);
@@ -947,13 +947,13 @@ int kb_letter_save_annotated(const kb_letter *l, kb_ctx *ctx, const char *path, 
 	a.docs = calloc(np, sizeof *a.docs);
 	a.dirty = calloc(np, sizeof *a.dirty);
 	if (!a.docs || !a.dirty) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < np; i++) {
 		a.dirty[i] = l->parts[i].changed;
 		if (!(a.docs[i] = xmlCopyDoc(l->parts[i].doc, 1))) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 	}
@@ -973,7 +973,7 @@ int kb_letter_save_annotated(const kb_letter *l, kb_ctx *ctx, const char *path, 
 	size_t n = kb_findings_count(fs);
 	order = calloc(n ? n : 1, sizeof *order);
 	if (!order) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1005,7 +1005,7 @@ int kb_letter_save_annotated(const kb_letter *l, kb_ctx *ctx, const char *path, 
 		if (!rc)
 			rc = add_comment(&a, f, &tg, id);
 		if (rc) {
-			rc = kb_ctx_fail(ctx, rc, "out of memory");
+			rc = kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 			goto done;
 		}
 		a.dirty[0] = 1;
@@ -1015,7 +1015,7 @@ int kb_letter_save_annotated(const kb_letter *l, kb_ctx *ctx, const char *path, 
 	entries = calloc(np + 1, sizeof *entries);
 	data = calloc(np + 1, sizeof *data);
 	if (!entries || !data) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < np; i++) {

@@ -57,7 +57,7 @@ int kb_checker_load_plugin_set(kb_plugins *ps, kb_ctx *ctx, const char *data_dir
 	kb_buf_init(&path, 8192);
 	kb_plugins_set_config(ps, cfg);
 	if (kb_buf_printf(&path, "%s/plugins/lib", data_dir)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	if ((rc = kb_plugins_load_libs(ps, ctx, path.data)))
@@ -87,13 +87,13 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 {
 	*out = NULL;
 	if (!opts || !opts->data_dir)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_checker_new: no data folder given");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_checker_new: ingen datamappe angivet");
 	kb_checker *ck = calloc(1, sizeof *ck);
 	int rc = KB_OK;
 	kb_buf path;
 	kb_buf_init(&path, 8192);
 	if (!ck || !(ck->data_dir = kb_strdup(opts->data_dir))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	ck->opts = *opts;
@@ -111,7 +111,7 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 			goto done;
 		kb_speller_set_cache(ck->speller, !opts->no_spell_cache);
 		if (kb_buf_printf(&path, "%s/dictionaries", ck->data_dir)) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		if ((rc = add_word_lists(ck->speller, ctx, path.data)))
@@ -167,10 +167,10 @@ static int checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int su
 	if (checked)
 		*checked = 0;
 	if (!ck->speller)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_checker_spell: made with no_spell and no_plugins");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_checker_spell: tjekket er lavet med no_spell og no_plugins");
 	const char **ignore = NULL;
 	if (case_ignore_list(&ignore, l->fields))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	kb_spell_options so = {.ignore = ignore, .no_suggestions = !suggestions, .judge_language = judge};
 	int rc = kb_spell_text(ck->speller, ctx, l->text, &so, out, checked);
 	free(ignore);

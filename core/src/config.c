@@ -616,7 +616,7 @@ int kb_config_read_buffer(kb_config **out, kb_ctx *ctx, const char *text, size_t
 	if (!(p.cfg = calloc(1, sizeof *p.cfg)) || !(p.cfg->path = kb_strdup(p.name)) || !(p.dir = cf_dir_of(p.name))) {
 		kb_config_free(p.cfg);
 		free(p.dir);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
 		text += 3;
@@ -635,7 +635,7 @@ int kb_config_read_buffer(kb_config **out, kb_ctx *ctx, const char *text, size_t
 	free(p.list_encoding);
 	if (p.oom || p.cfg->problems.oom) {
 		kb_config_free(p.cfg);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	*out = p.cfg;
 	return KB_OK;

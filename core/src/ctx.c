@@ -250,13 +250,13 @@ int kb_read_file(char **out, size_t *out_len, kb_ctx *ctx, const char *path, siz
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		if (errno == ENOENT)
-			return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: file not found", path);
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+			return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: filen findes ikke", path);
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke åbnes: %s", path, kb_errno_text(errno));
 	}
 	struct stat st;
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: not a regular file", path);
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: er ikke en almindelig fil (men fx en mappe)", path);
 	}
 	kb_buf b;
 	kb_buf_init(&b, max);
@@ -269,11 +269,11 @@ int kb_read_file(char **out, size_t *out_len, kb_ctx *ctx, const char *path, siz
 			break;
 	}
 	if (rc == KB_OK && ferror(f))
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: read error", path);
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke læses (læsefejl)", path);
 	else if (rc == KB_ELIMIT)
-		rc = kb_ctx_fail(ctx, KB_ELIMIT, "%s: file is larger than the limit of %zu bytes", path, max);
+		rc = kb_ctx_fail(ctx, KB_ELIMIT, "%s: filen er større end grænsen på %zu byte", path, max);
 	else if (rc == KB_ENOMEM)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: out of memory", path);
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: ikke nok hukommelse", path);
 	fclose(f);
 	if (rc) {
 		kb_buf_free(&b);
@@ -303,7 +303,7 @@ int kb_list_dir(char ***out, size_t *count, kb_ctx *ctx, const char *dir, const 
 	*count = 0;
 	DIR *d = opendir(dir);
 	if (!d)
-		return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: folder not found", dir);
+		return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: mappen findes ikke", dir);
 	char **paths = calloc(1, sizeof *paths);
 	size_t n = 0, cap = 1, sl = strlen(suffix);
 	int rc = paths ? KB_OK : KB_ENOMEM;
@@ -339,8 +339,8 @@ int kb_list_dir(char ***out, size_t *count, kb_ctx *ctx, const char *dir, const 
 	if (rc) {
 		kb_paths_free(paths);
 		if (rc == KB_ELIMIT)
-			return kb_ctx_fail(ctx, rc, "%s: more than %zu %s files", dir, max, suffix);
-		return kb_ctx_fail(ctx, rc, "out of memory");
+			return kb_ctx_fail(ctx, rc, "%s: mere end %zu %s-filer", dir, max, suffix);
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	}
 	qsort(paths, n, sizeof *paths, path_cmp);
 	*out = paths;

@@ -125,6 +125,14 @@ int kb_w_walk_paragraph(xmlNodePtr p, int (*fn)(void *ud, kb_w_item item, xmlNod
 	return 0;
 }
 
+xmlNodePtr kb_w_ancestor(const xmlNode *n, const char *local)
+{
+	for (xmlNodePtr a = n ? n->parent : NULL; a; a = a->parent)
+		if (kb_w_is(a, local))
+			return a;
+	return NULL;
+}
+
 int kb_w_in_table(const xmlNode *n)
 {
 	for (const xmlNode *a = n ? n->parent : NULL; a; a = a->parent)

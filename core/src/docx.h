@@ -48,4 +48,7 @@ int kb_w_walk_paragraph(xmlNodePtr p, int (*fn)(void *ud, kb_w_item item, xmlNod
 /* 1 when n lies inside a table cell (a w:tc ancestor). */
 int kb_w_in_table(const xmlNode *n);
 
+/* The nearest ancestor of n that is w:<local> (a paragraph's cell "tc", a cell's row "tr"), or NULL. */
+xmlNodePtr kb_w_ancestor(const xmlNode *n, const char *local);
+
 #endif

@@ -108,7 +108,7 @@ int kb_encoding_to_utf8(char **out, size_t *out_len, kb_ctx *ctx, const char *da
 			                 enc_line_at(data, at), encoding);
 		else
 			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: kan ikke omkode fra %s: %s", name, encoding,
-			                 strerror(err));
+			                 kb_errno_text(err));
 		goto done;
 	}
 done:
@@ -117,7 +117,7 @@ done:
 	if (rc == KB_ELIMIT)
 		rc = kb_ctx_fail(ctx, rc, "%s: teksten er større end grænsen på %zu byte", name, max);
 	else if (rc == KB_ENOMEM)
-		rc = kb_ctx_fail(ctx, rc, "%s: out of memory", name);
+		rc = kb_ctx_fail(ctx, rc, "%s: ikke nok hukommelse", name);
 	if (rc) {
 		kb_buf_free(&b);
 		return rc;
@@ -125,7 +125,7 @@ done:
 	if (out_len)
 		*out_len = b.len;
 	*out = kb_buf_detach(&b);
-	return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 }
 
 int kb_encoding_check_utf8(kb_ctx *ctx, const char *data, size_t len, const char *name, const char *what)

@@ -57,9 +57,17 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Appends a paragraph as lines: white space at its ends left out, a line break (w:br) kept as one, and no empty line
- * inside it, so that a blank line always separates paragraphs. */
-static int add_paragraph(kb_buf *b, const char *s, size_t n)
+const char *kb_paragraph_row_join(const kb_paragraph *prev, const kb_paragraph *p)
+{
+	if (!prev || !p->table_row || prev->table_row != p->table_row)
+		return NULL;
+	return prev->table_cell == p->table_cell ? " " : " \xC2\xB7 ";
+}
+
+/* Appends a paragraph as lines: white space at its ends left out, a line break (w:br) kept as one (or, in a table
+ * row, which is one line, made a space), and no empty line inside it, so that a blank line always separates
+ * paragraphs. */
+static int add_paragraph(kb_buf *b, const char *s, size_t n, int one_line)
 {
 	while (n > 0 && is_blank(s[0]))
 		s++, n--;
@@ -74,7 +82,7 @@ static int add_paragraph(kb_buf *b, const char *s, size_t n)
 		/* a break and any white space up to the next text: one line break */
 		while (i < n && is_blank(s[i]))
 			i++;
-		rc = kb_buf_addc(b, '\n');
+		rc = kb_buf_addc(b, one_line ? ' ' : '\n');
 	}
 	return rc;
 }
@@ -87,21 +95,27 @@ int kb_letter_save_text(const kb_letter *l, kb_ctx *ctx, const char *path)
 	const kb_text *t = kb_letter_text(l);
 	kb_buf b;
 	kb_buf_init(&b, KB_MAX_TEXT_BYTES + 2u * 1024u * 1024u);
-	/* the body first, then the notes; headers and footers are the letterhead */
+	/* the body first, then the notes; headers and footers are the letterhead. A paragraph ends its line when the
+	 * next one starts a line of its own; a blank line follows, except between the rows of a table. */
+	const kb_paragraph *prev = NULL;
 	for (int pass = 0; pass < 2 && !rc; pass++) {
 		for (size_t i = 0; i < t->nparas && !rc; i++) {
 			const kb_paragraph *p = &t->paras[i];
 			int notes = p->part == KB_PART_FOOTNOTE || p->part == KB_PART_ENDNOTE;
 			if ((pass == 0 && p->part != KB_PART_BODY) || (pass == 1 && !notes))
 				continue;
-			if (b.len)
-				rc = kb_buf_adds(&b, "\n");
+			const char *join = kb_paragraph_row_join(prev, p);
+			if (join)
+				rc = kb_buf_adds(&b, join);
+			else if (prev)
+				rc = kb_buf_adds(&b, prev->table_row && p->table_row ? "\n" : "\n\n");
 			if (!rc)
-				rc = add_paragraph(&b, p->text, p->len);
-			if (!rc)
-				rc = kb_buf_adds(&b, "\n");
+				rc = add_paragraph(&b, p->text, p->len, p->table_row != 0);
+			prev = p;
 		}
 	}
+	if (!rc && prev)
+		rc = kb_buf_adds(&b, "\n");
 	if (rc) {
 		kb_buf_free(&b);
 		return kb_ctx_fail(ctx, rc == KB_ELIMIT ? KB_ELIMIT : KB_ENOMEM, "%s: brevets tekst er for stor", path);
@@ -143,7 +157,7 @@ static int find_soffice(char **out, kb_ctx *ctx, const kb_pdf_options *opts, con
 			    "(soffice). Intet er skrevet til %s",
 			    from, given, path);
 		*out = kb_strdup(given);
-		return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	static const char *const names[] = {"soffice", "libreoffice"};
 	const char *env = getenv("PATH");
@@ -158,7 +172,7 @@ static int find_soffice(char **out, kb_ctx *ctx, const kb_pdf_options *opts, con
 			if (!kb_buf_add(&cand, n ? dir : ".", n ? n : 1) && !kb_buf_printf(&cand, "/%s", names[k]) &&
 			    is_program(cand.data)) {
 				*out = kb_buf_detach(&cand);
-				return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			}
 			if (!colon)
 				break;
@@ -220,7 +234,7 @@ static int make_work_dir(char **out, kb_ctx *ctx)
 	char cwd[MAX_PATH_BYTES];
 	int relative = base[0] != '/';
 	if (relative && !getcwd(cwd, sizeof cwd))
-		return kb_ctx_fail(ctx, KB_EIO, "den aktuelle mappe kan ikke læses: %s", strerror(errno));
+		return kb_ctx_fail(ctx, KB_EIO, "den aktuelle mappe kan ikke læses: %s", kb_errno_text(errno));
 	kb_buf b;
 	kb_buf_init(&b, MAX_PATH_BYTES);
 	if ((relative && kb_buf_printf(&b, "%s/", cwd)) || kb_buf_printf(&b, "%s/klarbrev-pdf.XXXXXX", base)) {
@@ -230,7 +244,7 @@ static int make_work_dir(char **out, kb_ctx *ctx)
 	if (!mkdtemp(b.data)) {
 		int e = errno;
 		kb_buf_free(&b);
-		return kb_ctx_fail(ctx, KB_EIO, "kan ikke lave en midlertidig mappe i %s: %s", base, strerror(e));
+		return kb_ctx_fail(ctx, KB_EIO, "kan ikke lave en midlertidig mappe i %s: %s", base, kb_errno_text(e));
 	}
 	*out = kb_buf_detach(&b);
 	return KB_OK;
@@ -322,7 +336,7 @@ static int run_converter(run_result *res, kb_ctx *ctx, char *const argv[], const
 	memset(res, 0, sizeof *res);
 	int logfd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (logfd < 0)
-		return kb_ctx_fail(ctx, KB_EIO, "%s: %s", log_path, strerror(errno));
+		return kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke oprettes: %s", log_path, kb_errno_text(errno));
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	int have_fa = posix_spawn_file_actions_init(&fa) == 0;
@@ -362,7 +376,7 @@ static int run_converter(run_result *res, kb_ctx *ctx, char *const argv[], const
 	if (err)
 		return kb_ctx_fail(ctx, KB_EEXTERNAL,
 		                   "LibreOffice (%s) kunne ikke startes: %s. Intet er skrevet til %s", argv[0],
-		                   strerror(err), path);
+		                   kb_errno_text(err), path);
 
 	if (!wait_exit(pid, (long)timeout * 1000L)) {
 		res->timed_out = 1;
@@ -437,7 +451,7 @@ int kb_letter_save_pdf(const kb_letter *l, kb_ctx *ctx, const char *path, const 
 		goto done;
 	}
 	if (mkdir(outdir.data, 0700) != 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s", outdir.data, strerror(errno));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke oprettes: %s", outdir.data, kb_errno_text(errno));
 		goto done;
 	}
 	if ((rc = kb_letter_save(l, ctx, docx.data)))
@@ -472,7 +486,7 @@ int kb_letter_save_pdf(const kb_letter *l, kb_ctx *ctx, const char *path, const 
 	}
 	kb_ctx *quiet = NULL;
 	if (kb_ctx_new(&quiet)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	int rrc = kb_read_file(&pdf, &pdflen, quiet, result.data, MAX_PDF_BYTES);

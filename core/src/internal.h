@@ -69,6 +69,10 @@ char *kb_strndup(const char *s, size_t n);
  * regular file, unreadable), KB_ELIMIT (larger than max). The message names the file. */
 int kb_read_file(char **out, size_t *out_len, kb_ctx *ctx, const char *path, size_t max);
 
+/* A system error (errno value) in Danish for messages: "adgang nægtet", "disken er fuld", ... (strerror() speaks
+ * English). Static or thread-local storage; valid until the next call on the same thread. (outfile.c) */
+const char *kb_errno_text(int err);
+
 /* The files of dir whose names end in suffix (".lua", ".dic"), not hidden ones, as "dir/name" paths sorted by
  * name. *out is a NULL-terminated array; free with kb_paths_free(). A missing folder is KB_ENOTFOUND; more than max
  * files is KB_ELIMIT. Messages name the folder. */

@@ -267,6 +267,34 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+/* Numbers the table rows and cells of a letter as its paragraphs are read in document order: a paragraph in a new
+ * w:tr starts a new row, one in a new w:tc a new cell. A nested table's rows are rows of their own, and the outer
+ * row goes on as a new row after them. */
+typedef struct table_pos {
+	const xmlNode *tr, *tc;
+	unsigned row, cell;
+} table_pos;
+
+static void table_place(table_pos *tp, kb_paragraph *para, const xmlNode *p)
+{
+	const xmlNode *tc = kb_w_ancestor(p, "tc");
+	const xmlNode *tr = tc ? kb_w_ancestor(tc, "tr") : NULL;
+	if (!tr)
+		return;
+	if (tr != tp->tr) {
+		tp->tr = tr;
+		tp->tc = NULL;
+		tp->row++;
+		tp->cell = 0;
+	}
+	if (tc != tp->tc) {
+		tp->tc = tc;
+		tp->cell++;
+	}
+	para->table_row = tp->row;
+	para->table_cell = tp->cell;
+}
+
 int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 {
 	if (l->norigins)
@@ -275,6 +303,7 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 	load_styles(&sm, l, ctx);
 	int rc = KB_OK;
 	kb_nodevec paras = { 0 };
+	table_pos tp = { 0 };
 	for (size_t i = 0; rc == KB_OK && i < l->nparts; i++) {
 		const kb_letter_part *part = &l->parts[i];
 		xmlNodePtr root = xmlDocGetRootElement(part->doc);
@@ -306,6 +335,8 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 				                      .heading = heading,
 				                      .in_table = kb_w_in_table(p) };
 				rc = kb_text_add_paragraph(l->text, pb.text.data, pb.text.len, &info, pb.spans, pb.nspans);
+				if (!rc && info.in_table)
+					table_place(&tp, &l->text->paras[l->text->nparas - 1], p);
 				xmlFree(style);
 			}
 			kb_buf_free(&pb.text);
@@ -315,11 +346,11 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 	kb_nodevec_free(&paras);
 	style_map_free(&sm);
 	if (rc == KB_ELIMIT)
-		return kb_ctx_fail(ctx, rc, "%s: the letter's text is larger than %u bytes", l->name, KB_MAX_TEXT_BYTES);
+		return kb_ctx_fail(ctx, rc, "%s: brevets tekst fylder mere end %u byte", l->name, KB_MAX_TEXT_BYTES);
 	if (rc == KB_ENOMEM)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	if (rc)
-		return kb_ctx_fail(ctx, rc, "%s: internal error %d while reading the letter's text", l->name, rc);
+		return kb_ctx_fail(ctx, rc, "%s: intern fejl %d under læsningen af brevets tekst", l->name, rc);
 	return KB_OK;
 }
 
@@ -352,7 +383,7 @@ static int letter_from_utf8(kb_letter **out, kb_ctx *ctx, const char *utf8, size
 	kb_letter *l = NULL;
 	if ((rc = kb_letter_alloc(&l, name))) {
 		kb_front_matter_clear(&fm);
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	}
 	kb_text_free(l->text);
 	l->text = NULL;
@@ -376,7 +407,7 @@ int kb_letter_from_text(kb_letter **out, kb_ctx *ctx, const char *text, size_t l
 	if (!name)
 		name = "tekst";
 	if (!text && len)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_letter_from_text: no text given");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_letter_from_text: ingen tekst angivet");
 	if (len > KB_MAX_TEXT_BYTES)
 		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: teksten er større end grænsen på %u byte; del brevet op", name,
 		                   KB_MAX_TEXT_BYTES);
@@ -399,7 +430,7 @@ static int open_txt(kb_letter **out, kb_ctx *ctx, const char *path, const char *
 	if (rc)
 		return rc;
 	char *dir = dir_of(path);
-	rc = dir ? letter_from_utf8(out, ctx, data, len, path, dir) : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	rc = dir ? letter_from_utf8(out, ctx, data, len, path, dir) : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	free(dir);
 	free(data);
 	return rc;
@@ -421,7 +452,7 @@ int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const
 	kb_letter *l = NULL;
 	int rc = kb_letter_alloc(&l, path);
 	if (rc)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	if ((rc = kb_package_open(&l->pkg, ctx, path)))
 		goto done;
 	l->owns_pkg = 1;
@@ -430,7 +461,7 @@ int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const
 	const kb_part_ref *refs = kb_package_parts(l->pkg, &n);
 	l->parts = calloc(n ? n : 1, sizeof *l->parts);
 	if (!l->parts) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -438,7 +469,7 @@ int kb_letter_open_encoded(kb_letter **out, kb_ctx *ctx, const char *path, const
 		p->kind = refs[i].kind;
 		p->name = kb_strdup(refs[i].name);
 		if (!p->name) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		l->nparts++;
@@ -536,7 +567,7 @@ int kb_front_matter_read(kb_front_matter *out, kb_ctx *ctx, const char *utf8, si
 			break;
 		char *all = fm_trimmed(l, n);
 		if (!all) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		if (!*all || all[0] == '#') { /* a blank line or a comment */
@@ -566,7 +597,7 @@ int kb_front_matter_read(kb_front_matter *out, kb_ctx *ctx, const char *utf8, si
 				slot = &out->template_path;
 		}
 		if (!key || !value)
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		else if (!slot && kb_nearest_name(key, keys))
 			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %zu: ukendt nøgle »%s« i forsiden; mente du »%s«?", name,
 			                 line, key, kb_nearest_name(key, keys));
@@ -585,7 +616,7 @@ int kb_front_matter_read(kb_front_matter *out, kb_ctx *ctx, const char *utf8, si
 		else if (slot == &out->outcome || inline_case)
 			*slot = value, value = NULL;
 		else if (!(*slot = fm_join(base_dir, value)))
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		free(key);
 		free(value);
 		if (rc)
@@ -614,7 +645,7 @@ static int load_manifest(json_t **out, kb_ctx *ctx, const char *template_path)
 	int rc = kb_buf_printf(&b, "%s/manifest.json", template_path);
 	if (rc) {
 		kb_buf_free(&b);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	if (stat(b.data, &st) != 0)
 		rc = kb_ctx_fail(ctx, KB_EINPUT,
@@ -656,7 +687,7 @@ int kb_front_matter_load(json_t **manifest, json_t **fields, char **outcome, kb_
 		goto done;
 	const char *o = fm->outcome ? fm->outcome : kb_manifest_outcome(*manifest, *fields);
 	if (o && !(*outcome = kb_strdup(o)))
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 done:
 	if (rc) {
 		json_decref(*manifest);
@@ -687,7 +718,7 @@ static int letter_take_case(kb_letter *l, kb_ctx *ctx, json_t *manifest, json_t 
 	const char *o = kb_manifest_outcome(l->manifest, l->fields);
 	char *copy = o ? kb_strdup(o) : NULL;
 	if (o && !copy)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	free(l->outcome);
 	l->outcome = copy;
 	return KB_OK;
@@ -713,7 +744,7 @@ int kb_letter_apply_front_matter(kb_letter *l, kb_ctx *ctx, const kb_front_matte
 	if (fm->outcome) {
 		free(l->outcome);
 		if (!(l->outcome = kb_strdup(fm->outcome)))
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		l->outcome_given = 1;
 	}
 	if (fm->template_path && (rc = load_manifest(&manifest, ctx, fm->template_path)))
@@ -729,14 +760,14 @@ int kb_letter_apply_front_matter(kb_letter *l, kb_ctx *ctx, const kb_front_matte
 int kb_letter_save(const kb_letter *l, kb_ctx *ctx, const char *path)
 {
 	if (!l->pkg)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: a plain-text letter cannot be written as .docx", l->name);
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: et .txt-brev kan ikke gemmes som .docx", l->name);
 	const char **names = calloc(l->nparts ? l->nparts : 1, sizeof *names);
 	char **data = calloc(l->nparts ? l->nparts : 1, sizeof *data);
 	size_t *lens = calloc(l->nparts ? l->nparts : 1, sizeof *lens);
 	size_t n = 0;
 	int rc = KB_OK;
 	if (!names || !data || !lens) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < l->nparts; i++) {

@@ -80,6 +80,11 @@ int kb_letter_add_origin(kb_letter *l, const xmlNode *node, const char *origin, 
  * the origin table, style, heading level and table flags. */
 int kb_letter_build_text(kb_letter *l, kb_ctx *ctx);
 
+/* How plain text joins paragraph p to prev, the paragraph written before it: " · " when p is the next cell of the
+ * same table row, " " when it is the next paragraph of the same cell, NULL when p starts a line of its own. prev may
+ * be NULL. Static strings. */
+const char *kb_paragraph_row_join(const kb_paragraph *prev, const kb_paragraph *p);
+
 /* Allocates an empty letter. Caller frees with kb_letter_free(). */
 int kb_letter_alloc(kb_letter **out, const char *name);
 

@@ -33,6 +33,40 @@ static void temp_suffix(char out[7], unsigned attempt)
 	out[6] = '\0';
 }
 
+const char *kb_errno_text(int err)
+{
+	switch (err) {
+	case EACCES:
+	case EPERM: return "adgang nægtet";
+	case ENOENT: return "findes ikke";
+	case ENOTDIR: return "en del af stien er ikke en mappe";
+	case EISDIR: return "det er en mappe";
+	case ENOSPC: return "disken er fuld";
+#ifdef EDQUOT
+	case EDQUOT: return "din diskkvote er brugt op";
+#endif
+	case EROFS: return "drevet er skrivebeskyttet";
+	case EIO: return "læse- eller skrivefejl på disken";
+	case ENAMETOOLONG: return "navnet er for langt";
+	case ELOOP: return "for mange symbolske links i stien";
+	case EMFILE:
+	case ENFILE: return "for mange åbne filer";
+	case ENOMEM: return "ikke nok hukommelse";
+	case EEXIST: return "findes allerede";
+	case EBUSY:
+	case ETXTBSY: return "filen er i brug";
+	case EXDEV: return "ligger på et andet drev";
+	case EFBIG: return "filen er for stor";
+	case EINVAL: return "ugyldig værdi";
+	case EILSEQ: return "ugyldigt tegn";
+	default: {
+		static _Thread_local char buf[48];
+		snprintf(buf, sizeof buf, "systemfejl nr. %d", err);
+		return buf;
+	}
+	}
+}
+
 int kb_outfile_open(kb_outfile *out, kb_ctx *ctx, const char *path)
 {
 	memset(out, 0, sizeof *out);
@@ -41,7 +75,7 @@ int kb_outfile_open(kb_outfile *out, kb_ctx *ctx, const char *path)
 	const char *base = slash ? slash + 1 : path;
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 	if (!*base)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: not a file name", path);
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: er ikke et filnavn; skriv også filens navn", path);
 	/* the folder as people read it, for messages */
 	char shown[1024];
 	if (!slash)
@@ -59,7 +93,7 @@ int kb_outfile_open(kb_outfile *out, kb_ctx *ctx, const char *path)
 		temp_suffix(sfx, attempt);
 		name.len = 0;
 		if (kb_buf_add(&name, path, dirlen) || kb_buf_printf(&name, ".%s.%s", base, sfx)) {
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: the path is too long", path);
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: stien er for lang", path);
 			goto done;
 		}
 		int fd = open(name.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -71,7 +105,7 @@ int kb_outfile_open(kb_outfile *out, kb_ctx *ctx, const char *path)
 			if (!out->tmp || !out->path) {
 				close(fd);
 				kb_outfile_abort(out); /* removes the temporary file */
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 				goto done;
 			}
 			out->fd = fd;
@@ -80,18 +114,24 @@ int kb_outfile_open(kb_outfile *out, kb_ctx *ctx, const char *path)
 		if (errno == EEXIST || errno == EINTR)
 			continue;
 		if (errno == ENOENT)
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: the folder %s does not exist", path, shown);
+			rc = kb_ctx_fail(
+			    ctx, KB_EIO,
+			    "%s: kan ikke gemmes: mappen %s findes ikke; opret den, eller vælg en anden mappe", path,
+			    shown);
 		else if (errno == ENOTDIR)
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s is not a folder", path, shown);
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s er ikke en mappe", path, shown);
 		else if (errno == EACCES || errno == EPERM || errno == EROFS)
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: the folder %s is not writable (%s)", path,
-			                 shown, strerror(errno));
+			rc = kb_ctx_fail(
+			    ctx, KB_EIO,
+			    "%s: kan ikke gemmes: der må ikke skrives i mappen %s (%s); vælg en anden mappe", path,
+			    shown, kb_errno_text(errno));
 		else
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write in the folder %s: %s", path, shown,
-			                 strerror(errno));
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes i mappen %s: %s", path, shown,
+			                 kb_errno_text(errno));
 		goto done;
 	}
-	rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: no free temporary file name in %s", path, shown);
+	rc =
+	    kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: intet ledigt navn til en midlertidig fil i %s", path, shown);
 done:
 	kb_buf_free(&name);
 	return rc;
@@ -101,13 +141,14 @@ int kb_outfile_write(kb_outfile *f, kb_ctx *ctx, const void *data, size_t len)
 {
 	const char *p = data;
 	if (f->fd < 0)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: the output file is not open", f->path ? f->path : "?");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: filen, der skal gemmes, er ikke åben (intern fejl)",
+		                   f->path ? f->path : "?");
 	while (len > 0) {
 		ssize_t w = write(f->fd, p, len);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", f->path, strerror(errno));
+			return kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", f->path, kb_errno_text(errno));
 		p += w;
 		len -= (size_t)w;
 	}
@@ -121,7 +162,7 @@ int kb_outfile_close_fd(kb_outfile *f, kb_ctx *ctx)
 	int cerr = close(f->fd);
 	f->fd = -1;
 	if (cerr != 0)
-		return kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", f->path, strerror(errno));
+		return kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", f->path, kb_errno_text(errno));
 	return KB_OK;
 }
 
@@ -129,22 +170,23 @@ int kb_outfile_commit(kb_outfile *f, kb_ctx *ctx)
 {
 	int rc = KB_OK;
 	if (!f->tmp)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: the output file is not open", f->path ? f->path : "?");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: filen, der skal gemmes, er ikke åben (intern fejl)",
+		                   f->path ? f->path : "?");
 	/* the data reaches the disk before the name points at it, so a crash leaves the old file or the new one */
 	if (f->fd < 0)
 		f->fd = open(f->tmp, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0 || fsync(f->fd) != 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", f->path, strerror(errno));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", f->path, kb_errno_text(errno));
 		goto done;
 	}
 	if (close(f->fd) != 0) {
 		f->fd = -1;
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", f->path, strerror(errno));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", f->path, kb_errno_text(errno));
 		goto done;
 	}
 	f->fd = -1;
 	if (rename(f->tmp, f->path) != 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", f->path, strerror(errno));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", f->path, kb_errno_text(errno));
 		goto done;
 	}
 	free(f->tmp);

@@ -25,7 +25,7 @@
 #include <libxml/xmlerror.h>
 #include <zip.h>
 
-#define NOT_DOCX "not a Word document (.docx)"
+#define NOT_DOCX "er ikke et Word-dokument (.docx)"
 /* KB_MAX_ZIP_RATIO applies to entries larger than this. Below it, an entry may compress as well as deflate can
  * (about 1000:1): a letter with a long run of one character is ordinary, and the size caps (KB_MAX_PART_BYTES,
  * KB_MAX_PACKAGE_BYTES) bound what a hostile file can make us decompress whatever the ratio. */
@@ -55,25 +55,30 @@ static int fail_open(kb_ctx *ctx, const char *path, int zerr, const unsigned cha
 	const char *why = zip_error_strerror(&ze);
 	int rc;
 	if (zerr == ZIP_ER_MEMORY) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: out of memory", path);
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: ikke nok hukommelse", path);
 	} else if (zerr == ZIP_ER_NOZIP && nmagic >= 4 && memcmp(magic, "\xD0\xCF\x11\xE0", 4) == 0) {
 		/* An OLE compound file: a Word 97-2003 .doc, or a .docx that Word encrypted with a password. */
 		rc = kb_ctx_fail(ctx, KB_EINPUT,
-		                 "%s: " NOT_DOCX ": it is an old Word document (.doc) or a password-protected one; "
-		                 "open it in Word and save it as .docx without a password",
+		                 "%s " NOT_DOCX ": det er et gammelt Word-dokument (.doc) eller et med adgangskode; "
+		                 "åbn det i Word, og gem det som .docx uden adgangskode",
 		                 path);
 	} else if (zerr == ZIP_ER_NOZIP && !(nmagic >= 2 && magic[0] == 'P' && magic[1] == 'K')) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is not a zip archive", path);
-	} else if (zerr == ZIP_ER_MULTIDISK) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": split (multi-part) zip archives are not supported",
+		rc = kb_ctx_fail(ctx, KB_EINPUT,
+		                 "%s " NOT_DOCX ": filen er ikke et zip-arkiv; åbn den i Word, og gem den som .docx",
 		                 path);
+	} else if (zerr == ZIP_ER_MULTIDISK) {
+		rc =
+		    kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": zip-arkiver delt i flere filer kan ikke læses", path);
 	} else if (zerr == ZIP_ER_NOZIP) {
 		/* starts like a zip but has no central directory at its end: typically a download or copy cut short */
 		rc = kb_ctx_fail(
 		    ctx, KB_EINPUT,
-		    "%s: " NOT_DOCX ": the file is damaged or truncated (the end of the zip archive is missing)", path);
+		    "%s " NOT_DOCX
+		    ": filen er beskadiget eller afkortet (slutningen af zip-arkivet mangler); hent eller kopiér "
+		    "den igen",
+		    path);
 	} else {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged or truncated (zip: %s)", path,
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er beskadiget eller afkortet (zip: %s)", path,
 		                 why);
 	}
 	zip_error_fini(&ze);
@@ -86,18 +91,19 @@ static int fail_entry(kb_ctx *ctx, const kb_package *pkg, const char *name, zip_
 	int code = zip_error_code_zip(ze);
 	const char *why = zip_error_strerror(ze);
 	switch (code) {
-	case ZIP_ER_MEMORY: return kb_ctx_fail(ctx, KB_ENOMEM, "%s: %s: out of memory", pkg->path, name);
+	case ZIP_ER_MEMORY: return kb_ctx_fail(ctx, KB_ENOMEM, "%s: %s: ikke nok hukommelse", pkg->path, name);
 	case ZIP_ER_ENCRNOTSUPP:
 	case ZIP_ER_NOPASSWD:
 	case ZIP_ER_WRONGPASSWD:
-		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "%s: %s is encrypted; open the file in Word and save it without a password",
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: %s er krypteret; åbn filen i Word, og gem den uden adgangskode",
 		                   pkg->path, name);
 	case ZIP_ER_COMPNOTSUPP:
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: %s uses a compression method that cannot be read (zip: %s)",
-		                   pkg->path, name, why);
+		return kb_ctx_fail(
+		    ctx, KB_EINPUT,
+		    "%s: %s er pakket på en måde, klarbrev ikke kan læse (zip: %s); åbn filen i Word, og gem den igen",
+		    pkg->path, name, why);
 	default:
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: %s cannot be read; the file is damaged (zip: %s)", pkg->path,
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: %s kan ikke læses; filen er beskadiget (zip: %s)", pkg->path,
 		                   name, why);
 	}
 }
@@ -114,12 +120,12 @@ static int too_compressed(zip_uint64_t size, zip_uint64_t comp)
 static int check_sizes(kb_ctx *ctx, const char *path, const char *name, zip_uint64_t size, zip_uint64_t comp)
 {
 	if (size > KB_MAX_PART_BYTES)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %s is %llu bytes uncompressed, more than the limit of %u bytes",
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %s fylder %llu byte udpakket, mere end grænsen på %u byte",
 		                   path, name, (unsigned long long)size, KB_MAX_PART_BYTES);
 	if (too_compressed(size, comp))
 		return kb_ctx_fail(
 		    ctx, KB_ELIMIT,
-		    "%s: %s expands from %llu to %llu bytes, more than %u times; refusing a possible zip bomb", path,
+		    "%s: %s vokser fra %llu til %llu byte, mere end %u gange; afvist som en mulig zip-bombe", path,
 		    name, (unsigned long long)comp, (unsigned long long)size, KB_MAX_ZIP_RATIO);
 	return KB_OK;
 }
@@ -143,28 +149,28 @@ static int open_zip(kb_package *pkg, kb_ctx *ctx)
 	pkg->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pkg->fd < 0) {
 		if (errno == ENOENT)
-			return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: file not found", path);
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+			return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: filen findes ikke", path);
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke åbnes: %s", path, kb_errno_text(errno));
 	}
 	struct stat st;
 	if (fstat(pkg->fd, &st) != 0)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke læses: %s", path, kb_errno_text(errno));
 	if (S_ISDIR(st.st_mode))
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": it is a folder", path);
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": det er en mappe", path);
 	if (!S_ISREG(st.st_mode))
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": not a regular file", path);
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": det er ikke en almindelig fil", path);
 	if (st.st_size == 0)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is empty", path);
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er tom", path);
 
 	unsigned char magic[4] = {0};
 	ssize_t nmagic = pread(pkg->fd, magic, sizeof magic, 0);
 	if (nmagic < 0)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke læses: %s", path, kb_errno_text(errno));
 
 	/* zip_fdopen takes the descriptor it is given (closes it on success), so it gets a duplicate. */
 	int zfd = dup(pkg->fd);
 	if (zfd < 0)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke åbnes: %s", path, kb_errno_text(errno));
 	int zerr = 0;
 	pkg->zip = zip_fdopen(zfd, ZIP_CHECKCONS, &zerr);
 	if (!pkg->zip) {
@@ -179,35 +185,35 @@ static int check_entries(kb_package *pkg, kb_ctx *ctx)
 {
 	zip_int64_t n = zip_get_num_entries(pkg->zip, 0);
 	if (n < 0)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged", pkg->path);
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er beskadiget", pkg->path);
 	if ((zip_uint64_t)n > KB_MAX_ZIP_ENTRIES)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: the package has %lld entries, more than the limit of %u",
-		                   pkg->path, (long long)n, KB_MAX_ZIP_ENTRIES);
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: filen har %lld dele, mere end grænsen på %u", pkg->path,
+		                   (long long)n, KB_MAX_ZIP_ENTRIES);
 	zip_uint64_t total = 0;
 	for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
 		zip_stat_t st;
 		zip_stat_init(&st);
 		if (zip_stat_index(pkg->zip, i, 0, &st) != 0)
-			return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged (zip: %s)", pkg->path,
+			return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er beskadiget (zip: %s)", pkg->path,
 			                   zip_strerror(pkg->zip));
-		const char *name = (st.valid & ZIP_STAT_NAME) && st.name ? st.name : "(unnamed entry)";
+		const char *name = (st.valid & ZIP_STAT_NAME) && st.name ? st.name : "(del uden navn)";
 		if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
 			return kb_ctx_fail(ctx, KB_EINPUT,
-			                   "%s: %s is encrypted; open the file in Word and save it without a password",
+			                   "%s: %s er krypteret; åbn filen i Word, og gem den uden adgangskode",
 			                   pkg->path, name);
 		if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
-			return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged (%s has no size)",
-			                   pkg->path, name);
+			return kb_ctx_fail(ctx, KB_EINPUT,
+			                   "%s " NOT_DOCX ": filen er beskadiget (%s har ingen størrelse)", pkg->path,
+			                   name);
 		int rc = check_sizes(ctx, pkg->path, name, st.size, st.comp_size);
 		if (rc)
 			return rc;
 		/* no overflow: at most KB_MAX_ZIP_ENTRIES entries of at most KB_MAX_PART_BYTES each */
 		total += st.size;
 		if (total > KB_MAX_PACKAGE_BYTES)
-			return kb_ctx_fail(
-			    ctx, KB_ELIMIT,
-			    "%s: the package holds more than %u bytes uncompressed; refusing a possible zip bomb",
-			    pkg->path, KB_MAX_PACKAGE_BYTES);
+			return kb_ctx_fail(ctx, KB_ELIMIT,
+			                   "%s: filen fylder mere end %u byte udpakket; afvist som en mulig zip-bombe",
+			                   pkg->path, KB_MAX_PACKAGE_BYTES);
 	}
 	return KB_OK;
 }
@@ -217,7 +223,7 @@ static int add_part(kb_package *pkg, kb_ctx *ctx, zip_int64_t idx, kb_part_kind 
 {
 	const char *name = zip_get_name(pkg->zip, (zip_uint64_t)idx, 0);
 	if (!name)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": the file is damaged (zip: %s)", pkg->path,
+		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er beskadiget (zip: %s)", pkg->path,
 		                   zip_strerror(pkg->zip));
 	for (size_t i = 0; i < pkg->nparts; i++)
 		if (strcmp(pkg->names[i], name) == 0)
@@ -226,17 +232,17 @@ static int add_part(kb_package *pkg, kb_ctx *ctx, zip_int64_t idx, kb_part_kind 
 		size_t ncap = pkg->cap ? pkg->cap * 2 : 8;
 		kb_part_ref *np = realloc(pkg->parts, ncap * sizeof *np);
 		if (!np)
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		pkg->parts = np;
 		char **nn = realloc(pkg->names, ncap * sizeof *nn);
 		if (!nn)
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		pkg->names = nn;
 		pkg->cap = ncap;
 	}
 	char *copy = kb_strdup(name);
 	if (!copy)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	pkg->names[pkg->nparts] = copy;
 	pkg->parts[pkg->nparts].name = copy;
 	pkg->parts[pkg->nparts].kind = kind;
@@ -348,11 +354,11 @@ static int find_parts(kb_package *pkg, kb_ctx *ctx)
 	int rc = KB_OK;
 
 	if (locate(pkg->zip, "[Content_Types].xml") < 0) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": [Content_Types].xml is missing", pkg->path);
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": [Content_Types].xml mangler", pkg->path);
 		goto done;
 	}
 	if (locate(pkg->zip, "_rels/.rels") < 0) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": no main document part (_rels/.rels is missing)",
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": der er ingen hoveddel (_rels/.rels mangler)",
 		                 pkg->path);
 		goto done;
 	}
@@ -370,13 +376,13 @@ static int find_parts(kb_package *pkg, kb_ctx *ctx)
 	xmlFreeDoc(rels);
 	rels = NULL;
 	if (pkg->nparts == 0) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: " NOT_DOCX ": no main document part", pkg->path);
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": der er ingen hoveddel", pkg->path);
 		goto done;
 	}
 
 	const char *main = pkg->names[0];
 	if (rels_name(&name, main)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	if (locate(pkg->zip, name.data) < 0)
@@ -402,12 +408,12 @@ int kb_package_open(kb_package **out, kb_ctx *ctx, const char *path)
 	*out = NULL;
 	kb_package *pkg = calloc(1, sizeof *pkg);
 	if (!pkg)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	pkg->fd = -1;
 	int rc = KB_OK;
 	pkg->path = kb_strdup(path);
 	if (!pkg->path) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	xmlInitParser();
@@ -480,7 +486,7 @@ int kb_package_read(char **out, size_t *out_len, const kb_package *pkg, kb_ctx *
 		*out_len = 0;
 	zip_int64_t idx = locate(pkg->zip, name);
 	if (idx < 0)
-		return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s: no such part in the document", pkg->path, name);
+		return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s: dokumentet har ingen sådan del", pkg->path, name);
 	zip_stat_t st;
 	zip_stat_init(&st);
 	if (zip_stat_index(pkg->zip, (zip_uint64_t)idx, 0, &st) != 0)
@@ -506,15 +512,14 @@ int kb_package_read(char **out, size_t *out_len, const kb_package *pkg, kb_ctx *
 			break;
 		int brc = kb_buf_add(&b, chunk, (size_t)got);
 		if (brc == KB_ELIMIT) {
-			rc =
-			    kb_ctx_fail(ctx, KB_ELIMIT,
-			                "%s: %s holds more data than its zip header declares (%llu bytes); the file is "
-			                "damaged or hostile",
-			                pkg->path, name, (unsigned long long)cap);
+			rc = kb_ctx_fail(ctx, KB_ELIMIT,
+			                 "%s: %s rummer flere data, end zip-hovedet siger (%llu byte); filen er "
+			                 "beskadiget eller ondsindet",
+			                 pkg->path, name, (unsigned long long)cap);
 			break;
 		}
 		if (brc) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: %s: out of memory", pkg->path, name);
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: %s: ikke nok hukommelse", pkg->path, name);
 			break;
 		}
 	}
@@ -526,7 +531,7 @@ int kb_package_read(char **out, size_t *out_len, const kb_package *pkg, kb_ctx *
 	size_t len = b.len;
 	*out = kb_buf_detach(&b);
 	if (!*out)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "%s: %s: out of memory", pkg->path, name);
+		return kb_ctx_fail(ctx, KB_ENOMEM, "%s: %s: ikke nok hukommelse", pkg->path, name);
 	if (out_len)
 		*out_len = len;
 	return KB_OK;
@@ -611,7 +616,7 @@ int kb_xml_parse(xmlDocPtr *out, kb_ctx *ctx, const char *data, size_t len, cons
 {
 	*out = NULL;
 	if (len > KB_MAX_PART_BYTES)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %zu bytes of XML, more than the limit of %u bytes", name, len,
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %zu byte XML, mere end grænsen på %u byte", name, len,
 		                   KB_MAX_PART_BYTES);
 	xmlInitParser();
 	parse_state ps;
@@ -622,7 +627,7 @@ int kb_xml_parse(xmlDocPtr *out, kb_ctx *ctx, const char *data, size_t len, cons
 	int rc = KB_OK;
 	xmlParserCtxtPtr pc = xmlNewParserCtxt();
 	if (!pc) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: out of memory", name);
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: ikke nok hukommelse", name);
 		goto done;
 	}
 	pc->_private = &ps;
@@ -635,18 +640,18 @@ int kb_xml_parse(xmlDocPtr *out, kb_ctx *ctx, const char *data, size_t len, cons
 	if (ps.entity_decl) {
 		rc = kb_ctx_fail(
 		    ctx, KB_EINPUT,
-		    "%s, line %d: the XML declares entities (<!ENTITY> in a DOCTYPE), which Word never writes; "
-		    "refused for safety",
+		    "%s, linje %d: XML'en erklærer entiteter (<!ENTITY> i en DOCTYPE), som Word aldrig skriver; "
+		    "afvist af sikkerhedshensyn",
 		    name, ps.entity_line);
 	} else if (!doc || !pc->wellFormed) {
 		if (ps.code == XML_ERR_NO_MEMORY)
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: out of memory", name);
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: ikke nok hukommelse", name);
 		else if (ps.have_error && ps.line > 0)
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, line %d: %s", name, ps.line, ps.msg);
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %d: ugyldig XML (%s)", name, ps.line, ps.msg);
 		else if (ps.have_error) /* encoding errors come without a line */
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: %s", name, ps.msg);
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: ugyldig XML (%s)", name, ps.msg);
 		else
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: malformed XML", name);
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: ugyldig XML", name);
 	}
 done:
 	if (rc) {
@@ -697,19 +702,19 @@ int kb_xml_serialize(char **out, size_t *out_len, kb_ctx *ctx, xmlDocPtr doc)
 	quiet_end(&q);
 	int rc = KB_OK;
 	if (!mem || size < 0) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory while writing XML%s%s", ps.have_error ? ": " : "",
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse til at skrive XML%s%s", ps.have_error ? ": " : "",
 		                 ps.msg);
 		goto done;
 	}
 	/* a part we write must be one we can read back */
 	if ((size_t)size > KB_MAX_PART_BYTES) {
-		rc = kb_ctx_fail(ctx, KB_ELIMIT, "the XML is %d bytes, more than the limit of %u bytes for one part",
-		                 size, KB_MAX_PART_BYTES);
+		rc = kb_ctx_fail(ctx, KB_ELIMIT, "XML'en fylder %d byte, mere end grænsen på %u byte for én del", size,
+		                 KB_MAX_PART_BYTES);
 		goto done;
 	}
 	*out = kb_strndup((const char *)mem, (size_t)size);
 	if (!*out) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory while writing XML");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse til at skrive XML");
 		goto done;
 	}
 	if (out_len)
@@ -733,11 +738,11 @@ int kb_package_related(char **out, const kb_package *pkg, kb_ctx *ctx, const cha
 	kb_buf_init(&name, MAX_PART_NAME + 16);
 	int rc = KB_OK;
 	if (rels_name(&name, source)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	if (locate(pkg->zip, name.data) < 0) {
-		rc = kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s has no relationships", pkg->path, source);
+		rc = kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s har ingen relationer", pkg->path, source);
 		goto done;
 	}
 	if ((rc = kb_package_parse(&rels, pkg, ctx, name.data)))
@@ -748,11 +753,11 @@ int kb_package_related(char **out, const kb_package *pkg, kb_ctx *ctx, const cha
 		const char *found = idx >= 0 ? zip_get_name(pkg->zip, (zip_uint64_t)idx, 0) : NULL;
 		if (found) {
 			if (!(*out = kb_strdup(found)))
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 	}
-	rc = kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s has no relationship of type …%s", pkg->path, source, type_suffix);
+	rc = kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s har ingen relation af typen …%s", pkg->path, source, type_suffix);
 done:
 	xmlFreeDoc(rels);
 	kb_buf_free(&name);
@@ -812,31 +817,32 @@ static int check_entries_to_write(const kb_package *pkg, kb_ctx *ctx, const char
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!e[i].name || !e[i].name[0] || (!e[i].data && e[i].len))
-			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: part %zu has no name or no data", path, i);
+			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: del %zu har intet navn eller ingen data", path, i);
 		if (e[i].len > KB_MAX_PART_BYTES)
-			return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %s is %zu bytes, more than the limit of %u bytes", path,
+			return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %s fylder %zu byte, mere end grænsen på %u byte", path,
 			                   e[i].name, e[i].len, KB_MAX_PART_BYTES);
 		int adds = e[i].content_type || e[i].source || e[i].rel_type;
 		if (locate(pkg->zip, e[i].name) >= 0) {
 			if (adds)
-				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: cannot add %s: %s has that part already", path,
-				                   e[i].name, pkg->path);
+				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s kan ikke tilføjes: %s har allerede den del",
+				                   path, e[i].name, pkg->path);
 		} else if (!adds) {
-			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: cannot replace %s: %s has no such part", path,
+			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s kan ikke erstattes: %s har ingen sådan del", path,
 			                   e[i].name, pkg->path);
 		} else if (!e[i].content_type || !e[i].source || !e[i].rel_type || !valid_new_name(e[i].name)) {
-			return kb_ctx_fail(
-			    ctx, KB_EUSAGE,
-			    "%s: cannot add %s: a new part needs a valid name, a content type, a source part "
-			    "and a relationship type",
-			    path, e[i].name);
+			return kb_ctx_fail(ctx, KB_EUSAGE,
+			                   "%s: %s kan ikke tilføjes: en ny del skal have et gyldigt navn, en "
+			                   "indholdstype, en kildedel "
+			                   "og en relationstype",
+			                   path, e[i].name);
 		} else if (locate(pkg->zip, e[i].source) < 0) {
-			return kb_ctx_fail(ctx, KB_EUSAGE, "%s: cannot add %s: %s has no part %s to relate it to", path,
+			return kb_ctx_fail(ctx, KB_EUSAGE,
+			                   "%s: %s kan ikke tilføjes: %s har ingen del %s at knytte den til", path,
 			                   e[i].name, pkg->path, e[i].source);
 		}
 		for (size_t j = 0; j < i; j++)
 			if (strcasecmp(e[j].name, e[i].name) == 0)
-				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s is written twice", path, e[i].name);
+				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s skrives to gange", path, e[i].name);
 	}
 	return KB_OK;
 }
@@ -916,7 +922,7 @@ static int plan_serialize(write_plan *wp, kb_ctx *ctx, const char *name, xmlDocP
 	size_t len = 0;
 	int rc = kb_xml_serialize(&data, &len, ctx, doc);
 	if (!rc && plan_put(wp, name, data, len))
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	return rc;
 }
 
@@ -943,7 +949,7 @@ static int add_relationship(write_plan *wp, const kb_package *pkg, kb_ctx *ctx, 
 	kb_buf_init(&id, 32);
 	int rc = KB_OK;
 	if (rels_name(&rels, e->source)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	if (plan_find(wp, rels.data) || locate(pkg->zip, rels.data) >= 0) {
@@ -955,7 +961,7 @@ static int add_relationship(write_plan *wp, const kb_package *pkg, kb_ctx *ctx, 
 		xmlNodePtr root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST "Relationships", NULL) : NULL;
 		if (!root || !xmlNewNs(root, BAD_CAST REL_NS, NULL)) {
 			xmlFreeNode(root);
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		xmlSetNs(root, root->nsDef);
@@ -963,7 +969,7 @@ static int add_relationship(write_plan *wp, const kb_package *pkg, kb_ctx *ctx, 
 	}
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (!root || !xmlStrEqual(root->name, BAD_CAST "Relationships")) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: %s is not a relationships part", pkg->path, rels.data);
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: %s er ikke en relationsdel", pkg->path, rels.data);
 		goto done;
 	}
 	/* the target relative to the source's folder when it lies below it, else from the package root */
@@ -991,14 +997,14 @@ static int add_relationship(write_plan *wp, const kb_package *pkg, kb_ctx *ctx, 
 	if (!rel || !xmlNewProp(rel, BAD_CAST "Id", BAD_CAST id.data) ||
 	    !xmlNewProp(rel, BAD_CAST "Type", BAD_CAST e->rel_type) ||
 	    !xmlNewProp(rel, BAD_CAST "Target", BAD_CAST target.data)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	if ((rc = plan_serialize(wp, ctx, rels.data, doc)))
 		goto done;
 	*rels_out = kb_buf_detach(&rels);
 	if (!*rels_out)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 done:
 	xmlFreeDoc(doc);
 	kb_buf_free(&rels);
@@ -1021,7 +1027,7 @@ static int add_content_types(write_plan *wp, const kb_package *pkg, kb_ctx *ctx,
 		goto done;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (!root || !xmlStrEqual(root->name, BAD_CAST "Types")) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: %s has no <Types> element", pkg->path, ct);
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: %s har intet <Types>-element", pkg->path, ct);
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1029,7 +1035,7 @@ static int add_content_types(write_plan *wp, const kb_package *pkg, kb_ctx *ctx,
 			continue;
 		part.len = 0;
 		if (kb_buf_printf(&part, "/%s", e[i].name)) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		xmlNodePtr ov = NULL;
@@ -1040,7 +1046,7 @@ static int add_content_types(write_plan *wp, const kb_package *pkg, kb_ctx *ctx,
 		    !xmlSetProp(ov, BAD_CAST "PartName", BAD_CAST part.data))
 			ov = NULL;
 		if (!ov || !xmlSetProp(ov, BAD_CAST "ContentType", BAD_CAST e[i].content_type)) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 	}
@@ -1053,7 +1059,7 @@ static int add_content_types(write_plan *wp, const kb_package *pkg, kb_ctx *ctx,
 		if (!d || !xmlSetProp(d, BAD_CAST "Extension", BAD_CAST "rels") ||
 		    !xmlSetProp(d, BAD_CAST "ContentType", BAD_CAST RELS_CONTENT_TYPE)) {
 			xmlFreeNode(d);
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		if (root->children)
@@ -1090,7 +1096,7 @@ static int damage(write_plan *wp, const kb_package *pkg, kb_ctx *ctx)
 		int rc = kb_package_read(&orig, &olen, pkg, ctx, test_damage_part);
 		/* the name is the hook's own static copy, which outlives the plan */
 		if (rc || (rc = plan_put(wp, test_damage_part, orig, olen)))
-			return rc == KB_ENOMEM ? kb_ctx_fail(ctx, KB_ENOMEM, "out of memory") : rc;
+			return rc == KB_ENOMEM ? kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse") : rc;
 	}
 	kb_package_entry *e = plan_find(wp, test_damage_part);
 	static const char junk[] = "<ns0:p>\xC3\x28</ns0:p>";
@@ -1105,12 +1111,12 @@ static int damage(write_plan *wp, const kb_package *pkg, kb_ctx *ctx)
 	if ((at && kb_buf_add(&b, e->data, at)) || kb_buf_adds(&b, junk) ||
 	    (at < e->len && kb_buf_add(&b, e->data + at, e->len - at))) {
 		kb_buf_free(&b);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	size_t len = b.len;
 	char *data = kb_buf_detach(&b);
 	if (!data || plan_put(wp, e->name, data, len))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	return KB_OK;
 }
 
@@ -1137,12 +1143,12 @@ static int check_copy_limits(const kb_package *pkg, kb_ctx *ctx, const char *pat
 		count += locate(pkg->zip, wp->items[k].name) < 0;
 	}
 	if (count > KB_MAX_ZIP_ENTRIES)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: the copy would have %llu entries, more than the limit of %u",
-		                   path, (unsigned long long)count, KB_MAX_ZIP_ENTRIES);
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: kopien ville få %llu dele, mere end grænsen på %u", path,
+		                   (unsigned long long)count, KB_MAX_ZIP_ENTRIES);
 	if (total > KB_MAX_PACKAGE_BYTES)
 		return kb_ctx_fail(ctx, KB_ELIMIT,
-		                   "%s: the copy would hold %llu bytes uncompressed, more than the limit of %u bytes",
-		                   path, (unsigned long long)total, KB_MAX_PACKAGE_BYTES);
+		                   "%s: kopien ville fylde %llu byte udpakket, mere end grænsen på %u byte", path,
+		                   (unsigned long long)total, KB_MAX_PACKAGE_BYTES);
 	return KB_OK;
 }
 
@@ -1154,7 +1160,7 @@ static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 {
 	int fd = open(tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
-		return kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(errno));
+		return kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", path, kb_errno_text(errno));
 	int failed = copy_bytes(fd, pkg->fd);
 	int err = errno;
 	if (close(fd) != 0 && !failed) {
@@ -1162,13 +1168,13 @@ static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 		err = errno;
 	}
 	if (failed)
-		return kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, strerror(err));
+		return kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", path, kb_errno_text(err));
 	int zerr = 0;
 	zip_t *za = zip_open(tmp, 0, &zerr);
 	if (!za) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, zerr);
-		int rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, zip_error_strerror(&ze));
+		int rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes (zip: %s)", path, zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 		return rc;
 	}
@@ -1177,7 +1183,8 @@ static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 		const kb_package_entry *e = &wp->items[i];
 		zip_source_t *src = zip_source_buffer(za, e->data, e->len, 0);
 		if (!src) {
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, e->name, zip_strerror(za));
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke gemmes (zip: %s)", path, e->name,
+			                 zip_strerror(za));
 			goto done;
 		}
 		/* the copy has the input's bytes, so an existing entry has the input's index */
@@ -1187,13 +1194,14 @@ static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 			const char *have = zip_get_name(za, (zip_uint64_t)idx, 0);
 			if (!want || !have || strcmp(want, have) != 0) {
 				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s changed while it was open", path,
-				                 pkg->path);
+				rc = kb_ctx_fail(ctx, KB_EIO,
+				                 "%s: kan ikke gemmes: %s blev ændret, mens den var åben; prøv igen",
+				                 path, pkg->path);
 				goto done;
 			}
 			if (zip_file_replace(za, (zip_uint64_t)idx, src, 0) < 0) {
 				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write %s: %s", path, e->name,
+				rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke gemmes (zip: %s)", path, e->name,
 				                 zip_strerror(za));
 				goto done;
 			}
@@ -1201,7 +1209,8 @@ static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 			idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8);
 			if (idx < 0) {
 				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot add %s: %s", path, e->name, zip_strerror(za));
+				rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke tilføjes (zip: %s)", path, e->name,
+				                 zip_strerror(za));
 				goto done;
 			}
 		}
@@ -1209,7 +1218,7 @@ static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 		(void)zip_set_file_compression(za, (zip_uint64_t)idx, method, 0);
 	}
 	if (zip_close(za) < 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot write: %s", path, zip_strerror(za));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes (zip: %s)", path, zip_strerror(za));
 		goto done;
 	}
 	za = NULL;
@@ -1233,11 +1242,11 @@ static int store_if_too_compressed(const kb_package *pkg, kb_ctx *ctx, const cha
 		return KB_OK;
 	unsigned char *store = calloc(wp->n, 1);
 	if (!store)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	int zerr = 0, any = 0, rc = KB_OK;
 	zip_t *z = zip_open(tmp, ZIP_RDONLY, &zerr);
 	if (!z) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: cannot read back what was written", path);
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: det gemte kan ikke læses igen", path);
 		goto done;
 	}
 	for (size_t i = 0; i < wp->n; i++) {
@@ -1272,12 +1281,14 @@ int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 	if (stat(path, &old_st) == 0 && fstat(pkg->fd, &in_st) == 0 && in_st.st_dev == old_st.st_dev &&
 	    in_st.st_ino == old_st.st_ino)
 		return kb_ctx_fail(ctx, KB_EUSAGE,
-		                   "%s: refusing to overwrite the input file; choose another output path", path);
+		                   "%s: det er filen, der blev læst; den overskrives ikke. Vælg et andet navn til det, "
+		                   "der skal gemmes",
+		                   path);
 
 	/* the plan: the caller's bytes (borrowed), then the relationships and content types new parts need */
 	for (size_t i = 0; i < n; i++) {
 		if (plan_put(&wp, entries[i].name, NULL, 0)) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		wp.items[wp.n - 1].data = entries[i].data;
@@ -1285,7 +1296,7 @@ int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 	}
 	int made_rels = 0, adds = 0;
 	if (n && !(made = calloc(n, sizeof *made))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1301,7 +1312,7 @@ int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 	if ((rc = damage(&wp, pkg, ctx)) || (rc = check_copy_limits(pkg, ctx, path, &wp)))
 		goto done;
 	if (!(written = calloc(wp.n ? wp.n : 1, sizeof *written))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < wp.n; i++)
@@ -1330,11 +1341,11 @@ int kb_package_save(const kb_package *pkg, kb_ctx *ctx, const char *path, const 
 {
 	kb_package_entry *e = calloc(n ? n : 1, sizeof *e);
 	if (!e)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	int rc = KB_OK;
 	for (size_t i = 0; i < n; i++) {
 		if (!names[i] || (!data[i] && lens[i])) {
-			rc = kb_ctx_fail(ctx, KB_EUSAGE, "%s: replacement %zu has no name or no data", path, i);
+			rc = kb_ctx_fail(ctx, KB_EUSAGE, "%s: erstatning %zu har intet navn eller ingen data", path, i);
 			break;
 		}
 		e[i] = (kb_package_entry){.name = names[i], .data = data[i], .len = lens[i]};

@@ -167,7 +167,7 @@ static int ph_make_key(ph_item *it, kb_ctx *ctx, const char *s, size_t len)
 		rc = KB_ENOMEM;
 done:
 	if (rc == KB_ENOMEM)
-		kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	kb_buf_free(&key);
 	kb_text_free(t);
 	kb_ctx_free(tmp);
@@ -186,12 +186,12 @@ int kb_phrases_add(kb_phrases *ph, kb_ctx *ctx, const char *phrase, size_t len, 
 	if ((rc = ph_make_key(&it, ctx, phrase, len)))
 		goto done;
 	if (!(it.text = kb_strndup(phrase, len)) || (nsugg && !(it.sugg = calloc(nsugg, sizeof *it.sugg)))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < nsugg; i++) {
 		if (!(it.sugg[i] = kb_strdup(sugg[i]))) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		it.nsugg = i + 1;
@@ -201,7 +201,7 @@ int kb_phrases_add(kb_phrases *ph, kb_ctx *ctx, const char *phrase, size_t len, 
 		size_t ncap = ph->cap ? ph->cap * 2 : 16;
 		ph_item *ni = realloc(ph->items, ncap * sizeof *ni);
 		if (!ni) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		ph->items = ni;

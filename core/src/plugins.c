@@ -28,6 +28,7 @@
 #include "plugins.h"
 #include "config.h"
 #include "luabudget.h"
+#include "luamsg.h"
 #include "luapattern.h"
 #include "phrases.h"
 #include "textmodel.h"
@@ -315,7 +316,9 @@ static int pl_msgh(lua_State *L)
 {
 	const char *msg = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1) : NULL;
 	if (!msg)
-		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+		msg = lua_pushfstring(L, "(fejlen er ikke en tekst, men %s)", kb_luamsg_type(luaL_typename(L, 1)));
+	else
+		msg = kb_luamsg_name_raiser(L, msg);
 	lua_Debug ar;
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {
 		if (!lua_getinfo(L, "Sl", &ar))
@@ -363,8 +366,16 @@ static int pl_make_error_message(char **out, const kb_plugin *pl, const char *wh
 		rc = pl_clean_text(&b, where, wlen, 400);
 	if (!rc)
 		rc = kb_buf_printf(&b, " %s: ", what);
+	/* Lua's own words in Danish */
+	kb_buf da;
+	kb_buf_init(&da, PL_MAX_MESSAGE * 2 + 256);
+	if (!rc && kb_luamsg_danish(&da, rest, rlen) == KB_OK && da.data) {
+		rest = da.data;
+		rlen = da.len;
+	}
 	if (!rc)
 		rc = pl_clean_text(&b, rest, rlen, b.len + PL_MAX_MESSAGE - 200);
+	kb_buf_free(&da);
 	if (!rc && b.len && b.data[b.len - 1] != '?' && b.data[b.len - 1] != '!')
 		rc = kb_buf_addc(&b, '.');
 	if (!rc)
@@ -422,12 +433,13 @@ static pl_node *pl_check_node(lua_State *L, int idx, const char *fn)
 {
 	pl_node *n = pl_test_node(L, idx);
 	if (!n)
-		luaL_error(L, "%s: argument %d must be a node of the letter (klarbrev.Sentence, ...), not a %s", fn,
-		           idx, luaL_typename(L, idx));
+		luaL_error(L, "%s: argument %d skal være en del af brevet (klarbrev.Sentence, ...), men er %s", fn, idx,
+		           kb_luamsg_type(luaL_typename(L, idx)));
 	kb_plugin *pl = pl_of(L);
 	if (!pl->run.in || n->gen != pl->gen || n->text != pl->run.in->text)
-		luaL_error(L, "this %s belongs to an earlier letter; a rule cannot keep nodes between letters",
-		           pl_type_names[n->kind]);
+		luaL_error(
+		    L, "denne %s hører til et tidligere brev; en regel kan ikke gemme dele af brevet fra brev til brev",
+		    pl_type_names[n->kind]);
 	return n;
 }
 
@@ -519,8 +531,9 @@ static void pl_push_children(lua_State *L, const pl_node *n, int kind)
 /* [-0, +0, e] */
 static int pl_ro_newindex(lua_State *L)
 {
-	return luaL_error(L, "attempt to change a read-only table; a rule keeps no state between letters (use a "
-	                     "local variable inside the visitor)");
+	return luaL_error(L,
+	                  "en skrivebeskyttet tabel kan ikke ændres; en regel gemmer intet fra brev til brev (brug en "
+	                  "lokal variabel inde i funktionen)");
 }
 
 /* [-0, +1, -] #t of a frozen table: the length of what it holds. */
@@ -588,7 +601,7 @@ static int pl_is_frozen(lua_State *L, int idx)
  * them is left out), numbers, strings and booleans stay what they are. Deeper than PL_MAX_DEPTH is nil. */
 static void pl_push_json(lua_State *L, const json_t *v, int depth)
 {
-	luaL_checkstack(L, 6, "JSON too deep");
+	luaL_checkstack(L, 6, "sagens felter ligger for dybt i hinanden");
 	switch (json_typeof(v)) {
 	case JSON_STRING: lua_pushlstring(L, json_string_value(v), json_string_length(v)); return;
 	case JSON_INTEGER: lua_pushinteger(L, (lua_Integer)json_integer_value(v)); return;
@@ -652,10 +665,10 @@ static int pl_no_field(lua_State *L, int kind, const char *key)
 {
 	const char *near = key ? kb_nearest_name(key, pl_fields_of[kind]) : NULL;
 	if (!key)
-		return luaL_error(L, "%s fields are read by name (node.text), not by %s", pl_type_names[kind],
-		                  luaL_typename(L, 2));
+		return luaL_error(L, "felterne i %s læses med navn (node.text), ikke med %s", pl_type_names[kind],
+		                  kb_luamsg_type(luaL_typename(L, 2)));
 	if (near)
-		return luaL_error(L, "no field '%s' on %s; did you mean '%s'?", key, pl_type_names[kind], near);
+		return luaL_error(L, "%s har intet felt '%s'; mente du '%s'?", pl_type_names[kind], key, near);
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
 	for (size_t i = 0; pl_fields_of[kind][i]; i++) {
@@ -664,7 +677,8 @@ static int pl_no_field(lua_State *L, int kind, const char *key)
 		luaL_addstring(&b, pl_fields_of[kind][i]);
 	}
 	luaL_pushresult(&b);
-	return luaL_error(L, "no field '%s' on %s; its fields are %s", key, pl_type_names[kind], lua_tostring(L, -1));
+	return luaL_error(L, "%s har intet felt '%s'; dens felter er %s", pl_type_names[kind], key,
+	                  lua_tostring(L, -1));
 }
 
 /* [-0, +1, e] node[key] for every node type. */
@@ -777,7 +791,7 @@ static int pl_node_index(lua_State *L)
 static int pl_node_newindex(lua_State *L)
 {
 	pl_node *n = pl_test_node(L, 1);
-	return luaL_error(L, "%s is read-only", n ? pl_type_names[n->kind] : "a node");
+	return luaL_error(L, "%s er skrivebeskyttet", n ? pl_type_names[n->kind] : "en del af brevet");
 }
 
 /* [-0, +1, m] "klarbrev.Word: kontanthjælp" (the text cut at 60 bytes). */
@@ -785,7 +799,7 @@ static int pl_node_tostring(lua_State *L)
 {
 	pl_node *n = pl_test_node(L, 1);
 	if (!n)
-		return luaL_error(L, "not a node");
+		return luaL_error(L, "ikke en del af brevet");
 	kb_plugin *pl = pl_of(L);
 	if (!pl->run.in || n->gen != pl->gen || n->kind == PL_LETTER) {
 		lua_pushstring(L, pl_type_names[n->kind]);
@@ -860,8 +874,8 @@ static kb_level pl_check_level(lua_State *L, int idx, kb_level dflt, const char 
 	kb_level lv = dflt;
 	const char *name = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
 	if (!name || kb_level_parse(&lv, name) != KB_OK)
-		luaL_error(L, "%s: level must be \"error\", \"warning\" or \"info\", not %s", fn,
-		           name ? name : luaL_typename(L, idx));
+		luaL_error(L, "%s: level skal være \"error\", \"warning\" eller \"info\", ikke %s", fn,
+		           name ? name : kb_luamsg_type(luaL_typename(L, idx)));
 	return lv;
 }
 
@@ -952,9 +966,10 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 		if (!known) {
 			const char *near = key ? kb_nearest_name(key, pl_report_keys) : NULL;
 			if (near)
-				luaL_error(L, "report: unknown key '%s'; did you mean '%s'?", key, near);
-			luaL_error(L, "report: unknown key %s; use at, message, suggestion, start, length, level, rule",
-			           key ? key : luaL_typename(L, -2));
+				luaL_error(L, "report: ukendt nøgle '%s'; mente du '%s'?", key, near);
+			luaL_error(L,
+			           "report: ukendt nøgle %s; brug at, message, suggestion, start, length, level, rule",
+			           key ? key : kb_luamsg_type(luaL_typename(L, -2)));
 		}
 		lua_pop(L, 1);
 	}
@@ -967,10 +982,10 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 	lua_getfield(L, 1, "level");      /* 7 */
 	lua_getfield(L, 1, "rule");       /* 8 */
 	if (lua_isnil(L, 2))
-		luaL_error(L, "report: 'at' is missing; say which node the finding is about (at = sentence)");
+		luaL_error(L, "report: 'at' mangler; sig, hvilken del af brevet fundet gælder (at = sentence)");
 	a->node = pl_check_node(L, 2, "report");
 	if (lua_type(L, 3) != LUA_TSTRING)
-		luaL_error(L, "report: 'message' must be a string, not %s", luaL_typename(L, 3));
+		luaL_error(L, "report: 'message' skal være en tekst, men er %s", kb_luamsg_type(luaL_typename(L, 3)));
 	a->message = lua_tolstring(L, 3, &a->message_len);
 	if (lua_type(L, 4) == LUA_TSTRING) {
 		a->sugg[0] = lua_tolstring(L, 4, &a->sugg_len[0]);
@@ -982,19 +997,19 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 			if (ty == LUA_TNIL)
 				break;
 			if (ty != LUA_TSTRING)
-				luaL_error(L, "report: suggestion %d must be a string, not %s", (int)i,
-				           luaL_typename(L, -1));
+				luaL_error(L, "report: forslag %d skal være en tekst, men er %s", (int)i,
+				           kb_luamsg_type(luaL_typename(L, -1)));
 			a->sugg[a->nsugg] = lua_tolstring(L, -1, &a->sugg_len[a->nsugg]);
 			a->nsugg++;
 		}
 	} else if (!lua_isnil(L, 4)) {
-		luaL_error(L, "report: 'suggestion' must be a string or a list of strings, not %s",
-		           luaL_typename(L, 4));
+		luaL_error(L, "report: 'suggestion' skal være en tekst eller en liste af tekster, men er %s",
+		           kb_luamsg_type(luaL_typename(L, 4)));
 	}
 	if (!lua_isnil(L, 5) && !lua_isinteger(L, 5))
-		luaL_error(L, "report: 'start' must be an integer (a byte offset in the node's text)");
+		luaL_error(L, "report: 'start' skal være et heltal (en byteposition i delens tekst)");
 	if (!lua_isnil(L, 6) && !lua_isinteger(L, 6))
-		luaL_error(L, "report: 'length' must be an integer (bytes)");
+		luaL_error(L, "report: 'length' skal være et heltal (byte)");
 	a->start = lua_isnil(L, 5) ? 0 : lua_tointeger(L, 5);
 	a->length = lua_isnil(L, 6) ? -1 : lua_tointeger(L, 6);
 	if (a->length < 0)
@@ -1002,7 +1017,7 @@ static void pl_report_table(lua_State *L, kb_plugin *pl, pl_report_args *a)
 	a->level = pl_check_level(L, 7, pl->level, "report");
 	if (!lua_isnil(L, 8)) {
 		if (lua_type(L, 8) != LUA_TSTRING || lua_rawlen(L, 8) == 0 || lua_rawlen(L, 8) > PL_MAX_ID)
-			luaL_error(L, "report: 'rule' must be a name of 1 to %d characters", (int)PL_MAX_ID);
+			luaL_error(L, "report: 'rule' skal være et navn på 1 til %d tegn", (int)PL_MAX_ID);
 		a->rule = lua_tostring(L, 8);
 	}
 }
@@ -1020,7 +1035,7 @@ static int pl_report(lua_State *L)
 	a.rule = pl->id;
 	a.length = -1;
 	if (!pl->run.in)
-		return luaL_error(L, "report: there is no letter being checked");
+		return luaL_error(L, "report: der er intet brev, der bliver tjekket");
 	if (lua_type(L, 1) == LUA_TTABLE) {
 		pl_report_table(L, pl, &a);
 	} else {
@@ -1037,7 +1052,7 @@ static int pl_report(lua_State *L)
 	pl->run.nreports++;
 	if (pl_add_report(pl, &a)) {
 		pl->run.oom = 1;
-		return luaL_error(L, "out of memory");
+		return luaL_error(L, "ikke nok hukommelse");
 	}
 	return 0;
 }
@@ -1050,7 +1065,7 @@ static kb_speller *pl_speller(lua_State *L, const char *fn)
 	kb_plugin *pl = pl_of(L);
 	kb_speller *sp = pl->ps->speller;
 	if (!sp)
-		luaL_error(L, "klarbrev.%s: no dictionary is loaded (spelling is switched off)", fn);
+		luaL_error(L, "klarbrev.%s: ingen ordbog er indlæst (stavekontrollen er slået fra)", fn);
 	if (!kb_speller_is_loaded(sp)) {
 		struct timespec t0 = pl_now();
 		int rc = kb_speller_load(sp, pl->ps->hctx);
@@ -1279,11 +1294,11 @@ static int pl_setmetatable(lua_State *L)
 	int t = lua_type(L, 2);
 	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
 	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
-		return luaL_error(L, "cannot change a protected metatable");
+		return luaL_error(L, "en beskyttet metatabel kan ikke ændres");
 	if (t == LUA_TTABLE) {
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "setmetatable: __gc is not allowed in a plugin");
+			return luaL_error(L, "setmetatable: __gc er ikke tilladt i et plugin");
 		lua_pop(L, 1);
 	}
 	lua_settop(L, 2);
@@ -1400,7 +1415,7 @@ static void pl_freeze_table(lua_State *L, int work, lua_Integer *n)
 static void pl_freeze(lua_State *L, int nroots)
 {
 	int roots = lua_gettop(L) - nroots + 1;
-	luaL_checkstack(L, 16, "freezing the plugin's tables");
+	luaL_checkstack(L, 16, "under låsningen af pluginnets tabeller");
 	lua_newtable(L);
 	int snap = lua_gettop(L);
 	lua_newtable(L);
@@ -1459,7 +1474,7 @@ static const char pl_seed_key = 0; /* the registry key of math.randomseed */
  * can reach changes between letters. */
 static void pl_restore_state(lua_State *L, kb_plugin *pl)
 {
-	luaL_checkstack(L, 4, "restoring the plugin's state");
+	luaL_checkstack(L, 4, "under genskabelsen af pluginnets tilstand");
 	if (pl->ref_upvalues != LUA_NOREF) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, pl->ref_upvalues);
 		int snap = lua_gettop(L);
@@ -1505,9 +1520,10 @@ static void pl_add_phrase(lua_State *L, kb_plugin *pl, int key, int val, const c
 		luaL_error(L,
 		           "'replace': nøglerne skal være fraser, fx replace = { [\"såfremt\"] = \"hvis\" }, ikke %s "
 		           "(en liste af fraser uden forslag hører til i 'avoid')",
-		           luaL_typename(L, key));
+		           kb_luamsg_type(luaL_typename(L, key)));
 	if (lua_type(L, key) != LUA_TSTRING)
-		luaL_error(L, "'%s': hvert punkt skal være en tekst, ikke %s", list, luaL_typename(L, key));
+		luaL_error(L, "'%s': hvert punkt skal være en tekst, ikke %s", list,
+		           kb_luamsg_type(luaL_typename(L, key)));
 	size_t len;
 	const char *phrase = lua_tolstring(L, key, &len);
 	if (val && lua_type(L, val) == LUA_TSTRING) {
@@ -1519,19 +1535,19 @@ static void pl_add_phrase(lua_State *L, kb_plugin *pl, int key, int val, const c
 				break;
 			if (ty != LUA_TSTRING)
 				luaL_error(L, "'%s': forslag %d til »%s« skal være en tekst, ikke %s", list, (int)i,
-				           phrase, luaL_typename(L, -1));
+				           phrase, kb_luamsg_type(luaL_typename(L, -1)));
 			sugg[nsugg++] = lua_tostring(L, -1);
 		}
 		if (!nsugg)
 			luaL_error(L, "'%s': »%s« har ingen forslag", list, phrase);
 	} else if (val) {
 		luaL_error(L, "'%s': forslaget til »%s« skal være en tekst eller en liste af tekster, ikke %s", list,
-		           phrase, luaL_typename(L, val));
+		           phrase, kb_luamsg_type(luaL_typename(L, val)));
 	}
 	kb_ctx *hctx = pl->ps->hctx;
 	int rc = kb_phrases_add(pl->phrases, hctx, phrase, len, sugg, nsugg, val == 0);
 	if (rc == KB_ENOMEM)
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	if (rc)
 		luaL_error(L, "'%s': %s", list, kb_ctx_errmsg(hctx));
 }
@@ -1542,7 +1558,7 @@ static char *pl_take_format(lua_State *L, int idx, const char *key, const char *
 	const char *fmt = dflt;
 	if (idx && !lua_isnil(L, idx)) {
 		if (lua_type(L, idx) != LUA_TSTRING)
-			luaL_error(L, "'%s' skal være en tekst, ikke %s", key, luaL_typename(L, idx));
+			luaL_error(L, "'%s' skal være en tekst, ikke %s", key, kb_luamsg_type(luaL_typename(L, idx)));
 		fmt = lua_tostring(L, idx);
 	}
 	kb_ctx *hctx = pl_of(L)->ps->hctx;
@@ -1550,7 +1566,7 @@ static char *pl_take_format(lua_State *L, int idx, const char *key, const char *
 		luaL_error(L, "%s", kb_ctx_errmsg(hctx));
 	char *s = kb_strdup(fmt);
 	if (!s)
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	return s;
 }
 
@@ -1563,9 +1579,10 @@ static void pl_take_phrases(lua_State *L, kb_plugin *pl, int tbl)
 	int rep = lua_gettop(L) - 2, avo = rep + 1, msg = rep + 2;
 	if (!lua_isnil(L, rep) && !lua_istable(L, rep))
 		luaL_error(L, "'replace' skal være en tabel { [\"frase\"] = \"forslag\", ... }, ikke %s",
-		           luaL_typename(L, rep));
+		           kb_luamsg_type(luaL_typename(L, rep)));
 	if (!lua_isnil(L, avo) && !lua_istable(L, avo))
-		luaL_error(L, "'avoid' skal være en liste { \"frase\", ... }, ikke %s", luaL_typename(L, avo));
+		luaL_error(L, "'avoid' skal være en liste { \"frase\", ... }, ikke %s",
+		           kb_luamsg_type(luaL_typename(L, avo)));
 	if (lua_isnil(L, rep) && lua_isnil(L, avo)) {
 		if (!lua_isnil(L, msg))
 			luaL_error(L, "'message' bruges kun sammen med 'replace' eller 'avoid'");
@@ -1573,7 +1590,7 @@ static void pl_take_phrases(lua_State *L, kb_plugin *pl, int tbl)
 		return;
 	}
 	if (!pl->phrases && kb_phrases_new(&pl->phrases))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	if (lua_istable(L, rep)) {
 		lua_pushnil(L);
 		while (lua_next(L, rep)) {
@@ -1608,7 +1625,7 @@ static void pl_take_phrases(lua_State *L, kb_plugin *pl, int tbl)
 		mrep = lua_gettop(L) - 1;
 		mavo = mrep + 1;
 	} else if (!lua_isnil(L, msg) && !lua_isstring(L, msg)) {
-		luaL_error(L, "'message' skal være en tekst, ikke %s", luaL_typename(L, msg));
+		luaL_error(L, "'message' skal være en tekst, ikke %s", kb_luamsg_type(luaL_typename(L, msg)));
 	} else if (has_rep && has_avo && !lua_isnil(L, msg)) {
 		luaL_error(L, "med både 'replace' og 'avoid' skal 'message' være en tabel { replace = \"...\", avoid = "
 		              "\"...\" }");
@@ -1631,7 +1648,8 @@ static void pl_take_example_list(lua_State *L, int idx, const char *key, char **
 	if (lua_isnil(L, idx))
 		return;
 	if (!lua_istable(L, idx))
-		luaL_error(L, "examples.%s skal være en liste af tekster, ikke %s", key, luaL_typename(L, idx));
+		luaL_error(L, "examples.%s skal være en liste af tekster, ikke %s", key,
+		           kb_luamsg_type(luaL_typename(L, idx)));
 	size_t count = lua_rawlen(L, idx);
 	if (count > PL_MAX_EXAMPLES)
 		luaL_error(L, "examples.%s har mere end %u eksempler", key, PL_MAX_EXAMPLES);
@@ -1642,15 +1660,15 @@ static void pl_take_example_list(lua_State *L, int idx, const char *key, char **
 		lua_pop(L, 1);
 	}
 	if (!(*out = calloc(count + 1, sizeof **out)))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	for (size_t i = 0; i < count; i++) {
 		if (lua_rawgeti(L, idx, (lua_Integer)i + 1) != LUA_TSTRING)
 			luaL_error(L, "examples.%s[%d] skal være en tekst, ikke %s", key, (int)i + 1,
-			           luaL_typename(L, -1));
+			           kb_luamsg_type(luaL_typename(L, -1)));
 		size_t len;
 		const char *s = lua_tolstring(L, -1, &len);
 		if (!((*out)[i] = kb_strndup(s, len)))
-			luaL_error(L, "out of memory");
+			luaL_error(L, "ikke nok hukommelse");
 		*n = i + 1;
 		lua_pop(L, 1);
 	}
@@ -1667,7 +1685,7 @@ static void pl_take_examples(lua_State *L, kb_plugin *pl, int tbl)
 			const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 			if (!k || (strcmp(k, "ok") != 0 && strcmp(k, "bad") != 0))
 				luaL_error(L, "examples har kun nøglerne ok og bad, ikke %s",
-				           k ? k : luaL_typename(L, -2));
+				           k ? k : kb_luamsg_type(luaL_typename(L, -2)));
 			lua_pop(L, 1);
 		}
 		lua_getfield(L, ex, "ok");
@@ -1889,7 +1907,7 @@ static int pl_push_option_value(lua_State *L, kb_plugin *pl, int def, const kb_c
 	}
 	default:
 		pl_cfg_problem(pl, o->line, "%s.%s er en %s og kan ikke sættes i opsætningsfilen", pl->id, o->key,
-		               luaL_typename(L, def));
+		               kb_luamsg_type(luaL_typename(L, def)));
 		return 0;
 	}
 }
@@ -1942,14 +1960,14 @@ static void pl_apply_section(lua_State *L, kb_plugin *pl, const kb_config_plugin
 			lua_insert(L, -2);
 			lua_rawset(L, opts);
 			if (kb_buf_printf(&pl->options_set, "%s%s", pl->options_set.len ? ", " : "", o->key) == KB_ENOMEM)
-				luaL_error(L, "out of memory");
+				luaL_error(L, "ikke nok hukommelse");
 		}
 		lua_pop(L, 1);
 	}
 	for (size_t i = 0; i < c->nignore; i++) {
 		int rc = pl->phrases ? kb_phrases_remove(pl->phrases, c->ignore[i], strlen(c->ignore[i])) : 0;
 		if (rc == KB_ENOMEM)
-			luaL_error(L, "out of memory");
+			luaL_error(L, "ikke nok hukommelse");
 		if (rc == 0)
 			pl_cfg_problem(pl, c->ignore_line, "%s har ingen frase »%s« i replace eller avoid", pl->id,
 			               c->ignore[i]);
@@ -1963,12 +1981,12 @@ static void pl_apply_section(lua_State *L, kb_plugin *pl, const kb_config_plugin
 static void pl_apply_config(lua_State *L, kb_plugin *pl)
 {
 	int tbl = lua_gettop(L);
-	luaL_checkstack(L, 24, "the plugin's table");
+	luaL_checkstack(L, 24, "pluginnets tabel");
 	pl_take_phrases(L, pl, tbl);
 	pl_take_examples(L, pl, tbl);
 	lua_getfield(L, tbl, "description");
 	if (lua_type(L, -1) == LUA_TSTRING && !(pl->description = kb_strdup(lua_tostring(L, -1))))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	lua_pop(L, 1);
 	size_t nv = 0;
 	pl->visitors[0] = '\0';
@@ -1995,7 +2013,7 @@ static void pl_apply_config(lua_State *L, kb_plugin *pl)
 	if (c)
 		pl_apply_section(L, pl, c, opts);
 	if (pl_make_options_text(L, pl, opts))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	lua_settop(L, tbl);
 }
 
@@ -2094,7 +2112,8 @@ static void pl_open_libs(lua_State *L)
 static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 {
 	if (!lua_istable(L, idx))
-		luaL_error(L, "the file must return a table with an id (it returned %s)", luaL_typename(L, idx));
+		luaL_error(L, "filen skal returnere en tabel med et id (den returnerede %s)",
+		           kb_luamsg_type(luaL_typename(L, idx)));
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
@@ -2104,8 +2123,12 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 		if (!known) {
 			const char *near = key ? kb_nearest_name(key, pl_table_keys) : NULL;
 			if (near)
-				luaL_error(L, "unknown key '%s' in the plugin's table; did you mean '%s'?", key, near);
-			luaL_error(L, "unknown key %s in the plugin's table", key ? key : luaL_typename(L, -2));
+				luaL_error(L, "ukendt nøgle '%s' i pluginnets tabel; mente du '%s'?", key, near);
+			luaL_error(
+			    L,
+			    "ukendt nøgle %s i pluginnets tabel; de gyldige nøgler er id, level, description, options, "
+			    "examples, on_word, on_sentence, on_paragraph, on_letter, replace, avoid, message, link",
+			    key ? key : kb_luamsg_type(luaL_typename(L, -2)));
 		}
 		lua_pop(L, 1);
 	}
@@ -2119,14 +2142,15 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 		        c == '-' || c == '.';
 	}
 	if (!id_ok)
-		luaL_error(L, "'id' must be a name of letters a-z, digits, '-' or '_' (at most %d)", (int)PL_MAX_ID);
+		luaL_error(L, "'id' skal være et navn af bogstaverne a-z, cifre, '-' eller '_' (højst %d tegn)",
+		           (int)PL_MAX_ID);
 	free(pl->id);
 	if (!(pl->id = kb_strndup(id, idlen)))
-		luaL_error(L, "out of memory");
+		luaL_error(L, "ikke nok hukommelse");
 	lua_pop(L, 1);
 
 	lua_getfield(L, idx, "level");
-	pl->level = pl_check_level(L, -1, KB_LEVEL_WARNING, "the plugin's table");
+	pl->level = pl_check_level(L, -1, KB_LEVEL_WARNING, "pluginnets tabel");
 	lua_pop(L, 1);
 
 	lua_getfield(L, idx, "decisions_only");
@@ -2137,20 +2161,21 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 
 	lua_getfield(L, idx, "description");
 	if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
-		luaL_error(L, "'description' must be a string");
+		luaL_error(L, "'description' skal være en tekst");
 	lua_pop(L, 1);
 	lua_getfield(L, idx, "examples");
 	if (!lua_isnil(L, -1) && !lua_istable(L, -1))
-		luaL_error(L, "'examples' must be a table { ok = {...}, bad = {...} }");
+		luaL_error(L, "'examples' skal være en tabel { ok = {...}, bad = {...} }");
 	lua_pop(L, 1);
 	lua_getfield(L, idx, "options");
 	if (!lua_isnil(L, -1) && !lua_istable(L, -1))
-		luaL_error(L, "'options' must be a table");
+		luaL_error(L, "'options' skal være en tabel");
 	lua_pop(L, 1);
 	for (int v = 0; v < PL_NVISITORS; v++) {
 		lua_getfield(L, idx, pl_visitor_names[v]);
 		if (!lua_isnil(L, -1) && !lua_isfunction(L, -1))
-			luaL_error(L, "'%s' must be a function, not %s", pl_visitor_names[v], luaL_typename(L, -1));
+			luaL_error(L, "'%s' skal være en funktion, men er %s", pl_visitor_names[v],
+			           kb_luamsg_type(luaL_typename(L, -1)));
 		lua_pop(L, 1);
 	}
 }
@@ -2162,6 +2187,7 @@ static int pl_setup(lua_State *L)
 	kb_plugin *pl = pl_of(L);
 	pl_open_libs(L);
 	lua_settop(L, 0);
+	kb_luamsg_name_functions(L);
 	pl_restore_state(L, pl);
 
 	/* the shared libraries first: klarbrev.lib.<name> = what plugins/lib/<name>.lua returns */
@@ -2468,10 +2494,10 @@ static int pl_run_letter(kb_plugin *pl, kb_ctx *ctx, const kb_check_input *in, k
 {
 	int rc;
 	if (pl->reset && !pl->broken && (rc = pl_open(pl)) == KB_ENOMEM)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	if (pl->broken) {
 		rc = pl_add_error_finding(pl, out, pl->broken);
-		return rc ? kb_ctx_fail(ctx, rc, "out of memory") : KB_OK;
+		return rc ? kb_ctx_fail(ctx, rc, "ikke nok hukommelse") : KB_OK;
 	}
 	lua_State *L = pl->L;
 	pl->gen++;
@@ -2505,14 +2531,14 @@ static int pl_run_letter(kb_plugin *pl, kb_ctx *ctx, const kb_check_input *in, k
 	pl->run.in = NULL;
 	pl->run.out = NULL;
 	if (rc || pl->run.oom)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	return KB_OK;
 }
 
 int kb_plugins_run(kb_plugins *ps, kb_ctx *ctx, const kb_check_input *in, kb_findings *out)
 {
 	if (!in || !out)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_run: no letter or no finding list");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_run: intet brev eller ingen liste til fund");
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!ps->items[i]->enabled && !ps->items[i]->broken) /* a broken rule set always stops the letter */
 			continue;
@@ -2533,7 +2559,7 @@ int kb_plugins_new(kb_plugins **out, kb_ctx *ctx, kb_speller *speller)
 	kb_plugins *ps = calloc(1, sizeof *ps);
 	if (!ps || kb_ctx_new(&ps->hctx) != KB_OK) {
 		free(ps);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	ps->speller = speller;
 	ps->mem_cap = PL_DEFAULT_MEM;
@@ -2590,20 +2616,20 @@ void kb_plugins_set_limits(kb_plugins *ps, size_t mem_bytes, unsigned time_ms)
 int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const char *display)
 {
 	if (!path || !display)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_load_named: no path or no name");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_load_named: ingen sti eller intet navn");
 	if (ps->n >= PL_MAX_PLUGINS)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: more than %u plugins", path, PL_MAX_PLUGINS);
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: mere end %u plugins", path, PL_MAX_PLUGINS);
 	if (ps->n == ps->cap) {
 		size_t ncap = ps->cap ? ps->cap * 2 : 8;
 		kb_plugin **ni = realloc(ps->items, ncap * sizeof *ni);
 		if (!ni)
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		ps->items = ni;
 		ps->cap = ncap;
 	}
 	kb_plugin *pl = calloc(1, sizeof *pl);
 	if (!pl)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	pl->ps = ps;
 	pl->enabled = 1;
 	kb_buf_init(&pl->cfg_problems, 64u * 1024u);
@@ -2612,7 +2638,7 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 	int rc = KB_OK;
 	char *why = NULL;
 	if (!(pl->path = kb_strdup(path)) || !(pl->display = kb_strdup(display))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	rc = kb_read_file(&pl->source, &pl->source_len, ps->hctx, path, PL_MAX_FILE_BYTES);
@@ -2624,13 +2650,13 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 		why = kb_strdup(kb_ctx_errmsg(ps->hctx));
 		rc = why ? pl_make_error_message(&pl->broken, pl, "kunne ikke indlæses", why) : KB_ENOMEM;
 		if (rc) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 	} else {
 		rc = pl_open(pl);
 		if (rc == KB_ENOMEM) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		rc = KB_OK;
@@ -2645,7 +2671,7 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 			                  "viser de id'er, der er brugt)",
 			                  pl->id, o->display) ||
 			    pl_make_error_message(&pl->broken, pl, "kunne ikke indlæses", b.data))
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			kb_buf_free(&b);
 			pl_close_state(pl);
 		}
@@ -2679,9 +2705,9 @@ int kb_plugins_load_file(kb_plugins *ps, kb_ctx *ctx, const char *path)
 {
 	char *display = NULL;
 	if (!path)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_load_file: no path");
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_load_file: ingen sti");
 	if (pl_display_name(&display, path))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	int rc = kb_plugins_load_named(ps, ctx, path, display);
 	free(display);
 	return rc;
@@ -2709,7 +2735,7 @@ int kb_plugins_load_libs(kb_plugins *ps, kb_ctx *ctx, const char *dir)
 		}
 		pl_lib *nl = realloc(ps->libs, (ps->nlibs + 1) * sizeof *nl);
 		if (!nl) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			break;
 		}
 		ps->libs = nl;
@@ -2722,7 +2748,7 @@ int kb_plugins_load_libs(kb_plugins *ps, kb_ctx *ctx, const char *dir)
 		if (!lib->name || pl_display_name(&disp, paths[i])) {
 			free(lib->name);
 			free(lib->source);
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			break;
 		}
 		lib->display = disp;
@@ -2862,7 +2888,7 @@ int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
 	const char **ids = calloc(ps->n + 1, sizeof *ids);
 	size_t nids = 0;
 	if (!ids)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	for (size_t i = 0; i < ps->n; i++)
 		if (!ps->items[i]->broken && ps->items[i]->id)
 			ids[nids++] = ps->items[i]->id;

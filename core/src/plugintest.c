@@ -730,7 +730,7 @@ static int pt_add_dir_lists(kb_speller *sp, kb_ctx *ctx, const char *data_dir)
 	size_t n = 0;
 	kb_buf_init(&dir, 8192);
 	if (kb_buf_printf(&dir, "%s/dictionaries", data_dir))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	int rc = kb_list_dir(&paths, &n, ctx, dir.data, ".dic", 1000);
 	if (rc == KB_ENOTFOUND) {
 		kb_ctx_clear(ctx);
@@ -762,7 +762,7 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 	if (nfiles > PT_MAX_FILES)
 		return kb_ctx_fail(ctx, KB_EINPUT, "mere end %u plugins at teste", PT_MAX_FILES);
 	if (!(plugins = calloc(nfiles, sizeof *plugins))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	if ((rc = kb_speller_new(&sp, ctx, opts->hunspell_dir, "da_DK")))
@@ -781,7 +781,7 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 		if (!broken[i])
 			pt_load(&r, &plugins[i], opts, sp, files[i]);
 	if (r.oom) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	if (r.problems == 1) {
@@ -811,7 +811,7 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 		for (size_t k = 0; k < p->ncases; k++) {
 			int pass = pt_run_case(&out, ctx, p, &p->cases[k]);
 			if (pass < 0) {
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 				goto done;
 			}
 			nfailed += !pass;
@@ -830,13 +830,13 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 	kb_buf_printf(&out, "%zu %s, %zu tilfælde: %zu bestået, %zu fejlet\n", nfiles,
 	              nfiles == 1 ? "plugin" : "plugins", ncases, ncases - ncases_failed, nfailed);
 	if (!out.data) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	*failed = nfailed;
 	*report = kb_buf_detach(&out);
 	if (!*report)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 done:
 	for (size_t i = 0; plugins && i < nfiles; i++)
 		pt_plugin_clear(&plugins[i]);

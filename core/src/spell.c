@@ -201,7 +201,7 @@ int kb_speller_new(kb_speller **out, kb_ctx *ctx, const char *hunspell_dir, cons
 	if (!lang)
 		lang = "da_DK";
 	if (!*lang || strchr(lang, '/') || strlen(lang) > 32)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_speller_new: \"%s\" is not a dictionary name like \"da_DK\"",
+		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_speller_new: \"%s\" er ikke navnet på en ordbog som \"da_DK\"",
 		                   lang);
 	if (!hunspell_dir || !*hunspell_dir) {
 		hunspell_dir = getenv("KLARBREV_HUNSPELL_DIR");
@@ -215,13 +215,13 @@ int kb_speller_new(kb_speller **out, kb_ctx *ctx, const char *hunspell_dir, cons
 	int rc = KB_OK;
 	if (!sp || kb_buf_printf(&aff, "%s/%s.aff", hunspell_dir, lang) ||
 	    kb_buf_printf(&dic, "%s/%s.dic", hunspell_dir, lang)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	sp->aff_path = kb_buf_detach(&aff);
 	sp->dic_path = kb_buf_detach(&dic);
 	if (!sp->aff_path || !sp->dic_path) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	sp->danish = strncmp(lang, "da", 2) == 0;
@@ -298,25 +298,25 @@ static int sp_feed_hunspell(kb_speller *sp, kb_ctx *ctx, const char *list, size_
 	int rc = KB_OK, fd = -1, created = 0;
 	FILE *f = NULL;
 	if (kb_buf_printf(&path, "%s/klarbrev-words-XXXXXX", tmpdir)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	fd = mkstemp(path.data);
 	if (fd < 0) {
 		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke lave en midlertidig fil til ordlisterne: %s", tmpdir,
-		                 strerror(errno));
+		                 kb_errno_text(errno));
 		goto done;
 	}
 	created = 1;
 	f = fdopen(fd, "wb");
 	if (!f) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke skrive: %s", path.data, strerror(errno));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke skrive: %s", path.data, kb_errno_text(errno));
 		goto done;
 	}
 	fd = -1; /* now f's */
 	if (fprintf(f, "%zu\n", nwords) < 0 || (len && fwrite(list, 1, len, f) != len) || fclose(f) != 0) {
 		f = NULL;
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke skrive ordlisterne: %s", path.data, strerror(errno));
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke skrive ordlisterne: %s", path.data, kb_errno_text(errno));
 		goto done;
 	}
 	f = NULL;
@@ -351,7 +351,7 @@ int kb_speller_load(kb_speller *sp, kb_ctx *ctx)
 		                   missing);
 	sp->hun = Hunspell_create(sp->aff_path, sp->dic_path);
 	if (!sp->hun)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "%s: out of memory while loading the dictionary", sp->dic_path);
+		return kb_ctx_fail(ctx, KB_ENOMEM, "%s: ikke nok hukommelse til at indlæse ordbogen", sp->dic_path);
 	const char *enc = Hunspell_get_dic_encoding(sp->hun);
 	if (!enc || strcmp(enc, "UTF-8") != 0) {
 		Hunspell_destroy(sp->hun);
@@ -489,7 +489,7 @@ static int sp_clean_list(kb_buf *b, size_t *nwords, kb_ctx *ctx, const char *pat
 			return kb_ctx_fail(ctx, rc, "%s: ordlisterne fylder tilsammen mere end grænsen på %zu byte",
 			                   path, b->max);
 		if (rc)
-			return kb_ctx_fail(ctx, rc, "%s: out of memory", path);
+			return kb_ctx_fail(ctx, rc, "%s: ikke nok hukommelse", path);
 		(*nwords)++;
 	}
 	return KB_OK;
@@ -515,7 +515,8 @@ int kb_speller_add_wordlist(kb_speller *sp, kb_ctx *ctx, const char *path, const
 	} else {
 		if ((rc = kb_buf_add(&sp->extra, list.data, list.len))) {
 			rc = kb_ctx_fail(ctx, rc, "%s: %s", path,
-			                 rc == KB_ELIMIT ? "ordlisterne fylder for meget tilsammen" : "out of memory");
+			                 rc == KB_ELIMIT ? "ordlisterne fylder for meget tilsammen"
+			                                 : "ikke nok hukommelse");
 			goto done;
 		}
 		sp->extra_words += nwords;
@@ -678,7 +679,7 @@ int kb_speller_suggest(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 	if (e && !e->has_sugg) {
 		sp->suggested++;
 		if (sp_hunspell_list(&e->sugg, &e->nsugg, sp, w, len, SP_MAX_CACHED_SUGG, Hunspell_suggest))
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		e->has_sugg = 1;
 		sp->cache_bytes += sp_strv_bytes(e->sugg, e->nsugg);
 	}
@@ -688,7 +689,7 @@ int kb_speller_suggest(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 		sp->suggested++;
 		rc = sp_hunspell_list(out, count, sp, w, len, max, Hunspell_suggest);
 	}
-	return rc ? kb_ctx_fail(ctx, rc, "out of memory") : KB_OK;
+	return rc ? kb_ctx_fail(ctx, rc, "ikke nok hukommelse") : KB_OK;
 }
 
 int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, const char *w, size_t len)
@@ -705,7 +706,7 @@ int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 		e = sp_cache_put(sp, w, len, sp_word_ok(sp, w, len));
 	if (e && !e->has_ana) {
 		if (sp_hunspell_list(&e->ana, &e->nana, sp, w, len, SP_MAX_ANALYSES, Hunspell_analyze))
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		e->has_ana = 1;
 		sp->cache_bytes += sp_strv_bytes(e->ana, e->nana);
 	}
@@ -713,7 +714,7 @@ int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 		rc = sp_strv_copy(out, count, e->ana, e->nana, SP_MAX_ANALYSES);
 	else
 		rc = sp_hunspell_list(out, count, sp, w, len, SP_MAX_ANALYSES, Hunspell_analyze);
-	return rc ? kb_ctx_fail(ctx, rc, "out of memory") : KB_OK;
+	return rc ? kb_ctx_fail(ctx, rc, "ikke nok hukommelse") : KB_OK;
 }
 
 /* ---- the spelling rule ---- */
@@ -936,7 +937,7 @@ static int sp_unknown(sp_run *r, size_t pi, size_t start, size_t len, const char
 		size_t ncap = r->caphits ? r->caphits * 2 : 64;
 		sp_hit *nh = realloc(r->hits, ncap * sizeof *nh);
 		if (!nh)
-			return kb_ctx_fail(r->ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(r->ctx, KB_ENOMEM, "ikke nok hukommelse");
 		r->hits = nh;
 		r->caphits = ncap;
 	}
@@ -944,7 +945,7 @@ static int sp_unknown(sp_run *r, size_t pi, size_t start, size_t len, const char
 	*h = (sp_hit){.pi = pi, .start = start, .len = len, .woff = r->words.len, .wlen = wlen};
 	int rc = kb_buf_add(&r->words, w, wlen);
 	if (rc)
-		return kb_ctx_fail(r->ctx, rc, "out of memory");
+		return kb_ctx_fail(r->ctx, rc, "ikke nok hukommelse");
 	r->nhits++;
 	return KB_OK;
 }
@@ -1006,7 +1007,7 @@ static int sp_add_word_finding(sp_run *r, const kb_text *t, const sp_hit *h, con
 	size_t shown = sp_utf8_cut(w, h->wlen, SP_MSG_WORD);
 	text = kb_strndup(w, h->wlen);
 	if (!text || kb_buf_printf(&msg, "Ukendt ord: »%.*s%s«.", (int)shown, w, shown < h->wlen ? "…" : "")) {
-		rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	kb_finding f = {0};
@@ -1023,7 +1024,7 @@ static int sp_add_word_finding(sp_run *r, const kb_text *t, const sp_hit *h, con
 	f.nsuggestions = sugg ? sugg->nsugg : 0;
 	rc = kb_findings_add(r->out, &f);
 	if (rc == KB_ENOMEM)
-		rc = kb_ctx_fail(r->ctx, rc, "out of memory");
+		rc = kb_ctx_fail(r->ctx, rc, "ikke nok hukommelse");
 	/* KB_ELIMIT (the list is full) goes back to the caller, which stops */
 done:
 	kb_buf_free(&msg);
@@ -1041,7 +1042,7 @@ static int sp_add_letter_finding(sp_run *r, const char *rule, kb_level level, co
 	f.paragraph = -1;
 	f.source = "spell";
 	int rc = kb_findings_add(r->out, &f);
-	return rc == KB_ENOMEM ? kb_ctx_fail(r->ctx, rc, "out of memory") : rc;
+	return rc == KB_ENOMEM ? kb_ctx_fail(r->ctx, rc, "ikke nok hukommelse") : rc;
 }
 
 /* 1 when the run's text is mostly not Danish (see kb_spell_options.judge_language). */
@@ -1064,7 +1065,7 @@ static int sp_finish(sp_run *r, const kb_text *t)
 		                  "ikke i den danske ordbog (%u %%). Derfor er de ukendte ord ikke meldt hver for sig. "
 		                  "Tjek, at det er det rigtige brev, og at det er skrevet på dansk.",
 		                  r->unknown, r->stopped ? "første " : "", r->checked, pct)) {
-			rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		rc = sp_add_letter_finding(r, "ikke-dansk", KB_LEVEL_WARNING, msg.data);
@@ -1092,7 +1093,7 @@ static int sp_finish(sp_run *r, const kb_text *t)
 	                        "andre ukendte ord er meldt uden forslag. Ret de første, og tjek brevet igen "
 	                        "for at få forslag til resten.",
 	                        n)) {
-		rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(r->ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	rc = sp_add_letter_finding(r, "stavning-forslag", KB_LEVEL_INFO, msg.data);
@@ -1234,7 +1235,7 @@ int kb_spell_text(kb_speller *sp, kb_ctx *ctx, const kb_text *t, const kb_spell_
 	if (sp_ignore_build(&r.ignore, opts ? opts->ignore : NULL) ||
 	    (r.suggest && !(r.sw = calloc(r.max_sugg_words, sizeof *r.sw)))) {
 		kb_strv_free(r.ignore);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	int rc = KB_OK, sampled = 0;
 	size_t first = 0; /* 1: the first word of this paragraph ended the one before, joined over its hyphen */

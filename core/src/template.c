@@ -171,12 +171,12 @@ static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, 
                    size_t para)
 {
 	if (t->ntags >= KB_MAX_TAGS)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: more than %d tags", t->path, KB_MAX_TAGS);
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: skabelonen har mere end %d tags", t->path, KB_MAX_TAGS);
 	if (t->ntags == t->tags_cap) {
 		size_t ncap = t->tags_cap ? t->tags_cap * 2 : 32;
 		tpl_tag *nt = realloc(t->tags, ncap * sizeof *nt);
 		if (!nt)
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		t->tags = nt;
 		t->tags_cap = ncap;
 	}
@@ -211,7 +211,7 @@ static int add_tag(kb_template *t, kb_ctx *ctx, const char *raw, size_t rawlen, 
 	if (!tag.raw || !tag.name) {
 		free(tag.raw);
 		free(tag.name);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	t->tags[t->ntags] = tag;
 	return (int)t->ntags++;
@@ -826,7 +826,7 @@ done:
 		kb_ctx_free(scratch);
 	}
 	if (rc == KB_ENOMEM)
-		return kb_ctx_fail(real_ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(real_ctx, KB_ENOMEM, "ikke nok hukommelse");
 	return rc;
 }
 
@@ -1084,7 +1084,7 @@ static int compile_part(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 		rc = expand_partials(t, ctx, part, bad);
 	kb_nodevec_free(&paras);
 	if (rc == KB_ENOMEM)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	return rc;
 }
 
@@ -1110,12 +1110,12 @@ static char *path_join(const char *dir, const char *name)
 static int set_delims(kb_template *t, kb_ctx *ctx, const char *open, const char *close)
 {
 	if (!open || !*open || !close || !*close || strlen(open) > 8 || strlen(close) > 8)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: invalid tag delimiters", t->path);
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: ugyldige tag-afgrænsere", t->path);
 	free(t->open);
 	free(t->close);
 	t->open = kb_strdup(open);
 	t->close = kb_strdup(close);
-	return t->open && t->close ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	return t->open && t->close ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 }
 
 /* "{ }" -> "{", "}" */
@@ -1124,7 +1124,7 @@ static int parse_delims(kb_template *t, kb_ctx *ctx, const char *spec)
 	const char *sp = strchr(spec, ' ');
 	if (!sp)
 		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "%s: delimiters \"%s\" must be two strings with a space between, e.g. \"{ }\"",
+		                   "%s: afgrænserne \"%s\" skal være to tegnfølger med mellemrum imellem, fx \"{ }\"",
 		                   t->path, spec);
 	char open[16], close[16];
 	size_t ol = (size_t)(sp - spec);
@@ -1134,7 +1134,7 @@ static int parse_delims(kb_template *t, kb_ctx *ctx, const char *spec)
 	size_t cl = strlen(c);
 	if (ol == 0 || ol >= sizeof open || cl == 0 || cl >= sizeof close || strchr(c, ' '))
 		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "%s: delimiters \"%s\" must be two strings with a space between, e.g. \"{ }\"",
+		                   "%s: afgrænserne \"%s\" skal være to tegnfølger med mellemrum imellem, fx \"{ }\"",
 		                   t->path, spec);
 	memcpy(open, spec, ol);
 	open[ol] = '\0';
@@ -1189,12 +1189,12 @@ static int copy_partials_dirs(kb_template *t, kb_ctx *ctx, const kb_template_opt
 	while (dirs && dirs[n])
 		n++;
 	if (n && !(t->partials_dirs = calloc(n + 1, sizeof *t->partials_dirs)))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	for (size_t i = 0; i < n; i++)
 		if (!(t->partials_dirs[i] = kb_strdup(dirs[i])))
-			return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (opts->partials_hint && !(t->partials_hint = kb_strdup(opts->partials_hint)))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	return KB_OK;
 }
 
@@ -1212,22 +1212,22 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	char *docx = NULL, *mpath = NULL;
 	int rc = KB_OK, bad = 0, broken_delims = 0;
 	if (!t || !(t->path = kb_strdup(path))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	if (is_dir(path)) {
 		docx = path_join(path, "letter.docx");
 		mpath = path_join(path, "manifest.json");
 		if (!docx || !mpath) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		struct stat st;
 		if (stat(docx, &st) != 0) {
 			rc = kb_ctx_fail(
 			    ctx, KB_ENOTFOUND,
-			    "%s: the template folder has no letter.docx; a template folder holds letter.docx "
-			    "and manifest.json",
+			    "%s: skabelonmappen har ingen letter.docx; en skabelonmappe indeholder letter.docx "
+			    "og manifest.json",
 			    path);
 			goto done;
 		}
@@ -1239,7 +1239,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 			for (size_t i = 0; i < nd && !rc; i++)
 				rc = add_note(t, "%s: %s", mpath, kb_ctx_detail(ctx, i));
 			if (rc) {
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 				goto done;
 			}
 			t->manifest_broken = 1;
@@ -1255,7 +1255,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	} else {
 		docx = kb_strdup(path);
 		if (!docx) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 	}
@@ -1267,7 +1267,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 		t->title = kb_strdup(base && base[1] ? base + 1 : path);
 	}
 	if (!t->title) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 
@@ -1292,7 +1292,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	const kb_part_ref *refs = kb_package_parts(t->pkg, &nparts);
 	t->parts = calloc(nparts ? nparts : 1, sizeof *t->parts);
 	if (!t->parts) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < nparts; i++) {
@@ -1300,7 +1300,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 		p->kind = refs[i].kind;
 		p->name = kb_strdup(refs[i].name);
 		if (!p->name) {
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}
 		t->nparts++;
@@ -2174,7 +2174,7 @@ int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *o
 	kb_buf fp;
 	kb_buf_init(&fp, 65536);
 	if (!order || !stack) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t i = 0; i < t->nnotes; i++) {
@@ -2575,7 +2575,7 @@ static int skeleton_from_manifest(json_t **out, kb_buf *guide, kb_ctx *ctx, cons
 	size_t depth = 0;
 	*out = NULL;
 	if (!order || !stack || !root) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	for (size_t k = 0; k < t->ntags && !s.oom; k++) {
@@ -2618,7 +2618,7 @@ static int skeleton_from_manifest(json_t **out, kb_buf *guide, kb_ctx *ctx, cons
 	if (!s.oom)
 		skel_fill(&s, fields, root, "", 0);
 	if (s.oom) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	*out = root;
@@ -2647,7 +2647,7 @@ int kb_template_field_guide(char **out, kb_ctx *ctx, const kb_template *t)
 	if (!rc && g.len) {
 		*out = kb_buf_detach(&g);
 		if (!*out)
-			rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	kb_buf_free(&g);
 	return rc;
@@ -2664,7 +2664,7 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 			return mrc;
 		*out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 		json_decref(root);
-		return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	size_t *order = tags_in_order(t);
 	json_t **objs = calloc(t->ntags + 1, sizeof *objs);
@@ -2673,7 +2673,7 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 	json_t *root = json_object();
 	int rc = KB_OK;
 	if (!order || !objs || !names || !dot || !self || !root) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	size_t depth = 0;
@@ -2728,7 +2728,7 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 			objs[depth + 1] = json_object();
 			names[depth + 1] = tag->expr.path;
 			if (!objs[depth + 1]) {
-				rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 				goto done;
 			}
 			depth++;
@@ -2738,7 +2738,7 @@ int kb_template_fields(char **out, kb_ctx *ctx, const kb_template *t)
 		json_decref(objs[depth--]);
 	*out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (!*out)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 done:
 	json_decref(root);
 	free(order);
@@ -3397,7 +3397,7 @@ static int process(render_state *rs, xmlNodePtr *nodes, size_t n)
 	for (size_t i = 0; !rc && i < marks.n; i++) {
 		long idx = marker_index(marks.items[i]);
 		if (idx < 0 || (size_t)idx >= rs->t->ntags) {
-			rc = kb_ctx_fail(rs->ctx, KB_EINPUT, "internal error: unknown tag index");
+			rc = kb_ctx_fail(rs->ctx, KB_EINPUT, "intern fejl: ukendt tag-nummer");
 			break;
 		}
 		const tpl_tag *tag = &rs->t->tags[idx];
@@ -3650,12 +3650,12 @@ static int shape_check(const kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 	kb_ctx *sub = NULL;
 	if (!doc || kb_ctx_new(&sub)) {
 		xmlFreeDoc(doc);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	render_state rs = {.t = t, .ctx = sub, .dry = 1};
 	int rc = root ? process(&rs, &root, 1) : KB_OK;
 	if (rc == KB_ENOMEM) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	} else if (rc) {
 		kb_ctx_add_detail(ctx, "%s", kb_ctx_errmsg(sub));
 		(*bad)++;
@@ -3672,7 +3672,7 @@ int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t
 	kb_letter *l = NULL;
 	int rc = kb_letter_alloc(&l, t->path);
 	if (rc)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	l->pkg = t->pkg;
 	l->owns_pkg = 0;
 	l->manifest = t->manifest ? json_incref(t->manifest) : NULL;
@@ -3708,7 +3708,7 @@ int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t
 	if (!rc)
 		rc = kb_letter_build_text(l, ctx);
 	else if (rc == KB_ENOMEM)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (rc) {
 		kb_letter_free(l);
 		return rc;
@@ -3725,7 +3725,7 @@ int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const
 	render_state rs = {.t = t, .ctx = ctx};
 	int rc = kb_letter_alloc(&l, t->path);
 	if (rc)
-		return kb_ctx_fail(ctx, rc, "out of memory");
+		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	rs.l = l;
 	l->pkg = t->pkg;
 	l->owns_pkg = 0;
@@ -3785,7 +3785,7 @@ int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const
 done:
 	kb_scope_free(&rs.scope);
 	if (rc == KB_ENOMEM)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (rc) {
 		kb_letter_free(l);
 		return rc;

@@ -755,7 +755,7 @@ static int tm_from_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t le
 	}
 	rc = kb_text_new(&t);
 	if (rc) {
-		rc = kb_ctx_fail(ctx, rc, "%s: out of memory", name);
+		rc = kb_ctx_fail(ctx, rc, "%s: ikke nok hukommelse", name);
 		goto done;
 	}
 
@@ -780,7 +780,7 @@ static int tm_from_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t le
 				                 line, TM_MAX_PARAGRAPHS);
 				goto done;
 			} else if (rc) {
-				rc = kb_ctx_fail(ctx, rc, "%s: line %zu: out of memory", name, line);
+				rc = kb_ctx_fail(ctx, rc, "%s: line %zu: ikke nok hukommelse", name, line);
 				goto done;
 			}
 		}

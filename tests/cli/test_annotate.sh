@@ -120,7 +120,7 @@ expect_in "$T/stderr" ".txt-brev kan ikke få kommentarer" "--annotate on a .txt
 [ ! -e "$T/txt.docx" ] && pass || fail "--annotate on a .txt letter writes nothing"
 run "$KLARBREV" check "$LETTER" --annotate "$T/kopi.pdf"; expect_rc 2 "--annotate to a name that is not .docx"
 run "$KLARBREV" check "$LETTER" --annotate "$T/no/such/folder/kopi.docx"; expect_rc 2 "--annotate into a missing folder"
-expect_in "$T/stderr" "does not exist" "the missing folder is named"
+expect_in "$T/stderr" "findes ikke" "the missing folder is named"
 run "$KLARBREV" fill "$SAMPLE" "$SAMPLE/example.json" -o "$T/same.docx" --draft "$T/same.docx"
 expect_rc 2 "fill with the same name for the letter and the draft"
 [ ! -e "$T/same.docx" ] && pass || fail "nothing is written when two outputs share a name"

@@ -261,52 +261,52 @@ static const char *messages_over_batch(const char *src)
 
 static void test_sandbox__reading_a_file_with_io_open(void)
 {
-	expect_stopped(NULL, "local f = io.open('/etc/passwd')", "global 'io'");
+	expect_stopped(NULL, "local f = io.open('/etc/passwd')", "den globale variabel 'io'");
 }
 
 static void test_sandbox__reading_a_file_with_loadfile(void)
 {
-	expect_stopped(NULL, "local f = loadfile('/etc/passwd')", "global 'loadfile'");
+	expect_stopped(NULL, "local f = loadfile('/etc/passwd')", "den globale variabel 'loadfile'");
 }
 
 static void test_sandbox__reading_a_file_with_dofile(void)
 {
-	expect_stopped(NULL, "dofile('/etc/passwd')", "global 'dofile'");
+	expect_stopped(NULL, "dofile('/etc/passwd')", "den globale variabel 'dofile'");
 }
 
 static void test_sandbox__reading_a_file_with_require(void)
 {
-	expect_stopped(NULL, "local io = require('io')", "global 'require'");
+	expect_stopped(NULL, "local io = require('io')", "den globale variabel 'require'");
 }
 
 static void test_sandbox__reaching_a_library_through_package_loaded(void)
 {
-	expect_stopped(NULL, "local io = package.loaded.io", "global 'package'");
+	expect_stopped(NULL, "local io = package.loaded.io", "den globale variabel 'package'");
 }
 
 static void test_sandbox__running_a_program_with_os_execute(void)
 {
-	expect_stopped(NULL, "os.execute('touch /tmp/kbtest-pwned')", "field 'execute'");
+	expect_stopped(NULL, "os.execute('touch /tmp/kbtest-pwned')", "feltet 'execute'");
 }
 
 static void test_sandbox__running_a_program_with_io_popen(void)
 {
-	expect_stopped(NULL, "io.popen('id')", "global 'io'");
+	expect_stopped(NULL, "io.popen('id')", "den globale variabel 'io'");
 }
 
 static void test_sandbox__reading_the_environment_with_os_getenv(void)
 {
-	expect_stopped(NULL, "local home = os.getenv('HOME')", "field 'getenv'");
+	expect_stopped(NULL, "local home = os.getenv('HOME')", "feltet 'getenv'");
 }
 
 static void test_sandbox__loading_code_with_load(void)
 {
-	expect_stopped(NULL, "load('return 1')", "global 'load'");
+	expect_stopped(NULL, "load('return 1')", "den globale variabel 'load'");
 }
 
 static void test_sandbox__dumping_bytecode_with_string_dump(void)
 {
-	expect_stopped(NULL, "local b = string.dump(function() end)", "field 'dump'");
+	expect_stopped(NULL, "local b = string.dump(function() end)", "feltet 'dump'");
 }
 
 static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud)
@@ -327,7 +327,7 @@ static void test_sandbox__a_precompiled_plugin_file_is_refused(void)
 	lua_close(L);
 	KB_CHECK(b.len > 4 && !memcmp(b.data, LUA_SIGNATURE, 4));
 	if (b.data)
-		expect_refused(b.data, b.len, "attempt to load a binary chunk");
+		expect_refused(b.data, b.len, "kan ikke indlæse binær kode");
 	kb_buf_free(&b);
 }
 
@@ -335,104 +335,104 @@ static void test_sandbox__a_precompiled_plugin_file_is_refused(void)
 
 static void test_sandbox__reaching_debug(void)
 {
-	expect_stopped(NULL, "local r = debug.getregistry()", "global 'debug'");
+	expect_stopped(NULL, "local r = debug.getregistry()", "den globale variabel 'debug'");
 }
 
 static void test_sandbox__reaching_the_registry_through_the_string_metatable(void)
 {
 	/* getmetatable("") gives a string, so there is no __index table to walk from */
-	expect_stopped(NULL, "local lib = getmetatable('').__index\nlocal f = lib.find", "(local 'lib')");
+	expect_stopped(NULL, "local lib = getmetatable('').__index\nlocal f = lib.find", "(den lokale variabel 'lib')");
 }
 
 static void test_sandbox__reaching_the_metatable_of_a_node(void)
 {
-	expect_stopped(NULL, "local mt = getmetatable(letter)\nlocal f = mt.__index.x", "attempt to index");
+	expect_stopped(NULL, "local mt = getmetatable(letter)\nlocal f = mt.__index.x", "kan ikke slå et felt op i");
 }
 
 static void test_sandbox__coroutines_are_absent(void)
 {
 	/* a coroutine has its own hook: its loop would run outside the budget */
 	expect_stopped(NULL, "local co = coroutine.wrap(function() while true do end end)\nco()",
-	               "global 'coroutine'");
+	               "den globale variabel 'coroutine'");
 }
 
 static void test_sandbox__rawset_is_absent(void)
 {
-	expect_stopped(NULL, "rawset(_G, 'seen', 1)", "global 'rawset'");
+	expect_stopped(NULL, "rawset(_G, 'seen', 1)", "den globale variabel 'rawset'");
 }
 
 static void test_sandbox__rawget_is_absent(void)
 {
-	expect_stopped(NULL, "local v = rawget(string, 'find')", "global 'rawget'");
+	expect_stopped(NULL, "local v = rawget(string, 'find')", "den globale variabel 'rawget'");
 }
 
 static void test_sandbox__rawequal_is_absent(void)
 {
-	expect_stopped(NULL, "local v = rawequal(letter, letter)", "global 'rawequal'");
+	expect_stopped(NULL, "local v = rawequal(letter, letter)", "den globale variabel 'rawequal'");
 }
 
 static void test_sandbox__rawlen_is_absent(void)
 {
-	expect_stopped(NULL, "local v = rawlen({})", "global 'rawlen'");
+	expect_stopped(NULL, "local v = rawlen({})", "den globale variabel 'rawlen'");
 }
 
 static void test_sandbox__collectgarbage_is_absent(void)
 {
-	expect_stopped(NULL, "collectgarbage('stop')", "global 'collectgarbage'");
+	expect_stopped(NULL, "collectgarbage('stop')", "den globale variabel 'collectgarbage'");
 }
 
 /* ---- changing what is shared ---- */
 
 static void test_sandbox__changing_the_string_metatable(void)
 {
-	expect_stopped(NULL, "getmetatable('').__index = { find = function() return 1 end }", "attempt to index");
+	expect_stopped(NULL, "getmetatable('').__index = { find = function() return 1 end }", "kan ikke slå et felt op i");
 }
 
 static void test_sandbox__setting_a_metatable_on_a_string(void)
 {
-	expect_stopped(NULL, "setmetatable('', {})", "table expected");
+	expect_stopped(NULL, "setmetatable('', {})", "skal være en tabel");
 }
 
 static void test_sandbox__replacing_a_string_function(void)
 {
-	expect_stopped(NULL, "string.find = function() return 1 end", "read-only");
+	expect_stopped(NULL, "string.find = function() return 1 end", "skrivebeskyttet");
 }
 
 static void test_sandbox__replacing_a_library_table(void)
 {
-	expect_stopped(NULL, "string = {}", "read-only");
+	expect_stopped(NULL, "string = {}", "skrivebeskyttet");
 }
 
 static void test_sandbox__changing_a_node_of_the_letter(void)
 {
-	expect_stopped(NULL, "letter.text = 'Ny tekst.'", "klarbrev.Letter is read-only");
+	expect_stopped(NULL, "letter.text = 'Ny tekst.'", "klarbrev.Letter er skrivebeskyttet");
 }
 
 static void test_sandbox__changing_a_word_of_the_letter(void)
 {
-	expect_stopped(NULL, "letter.words[1].text = 'x'", "klarbrev.Word is read-only");
+	expect_stopped(NULL, "letter.words[1].text = 'x'", "klarbrev.Word er skrivebeskyttet");
 }
 
 static void test_sandbox__changing_the_case_fields(void)
 {
-	expect_stopped(NULL, "letter.fields.navn = 'Mallory'", "read-only");
+	expect_stopped(NULL, "letter.fields.navn = 'Mallory'", "skrivebeskyttet");
 }
 
 static void test_sandbox__changing_nested_case_fields(void)
 {
-	expect_stopped(NULL, "letter.fields.adresse.by = 'Mallory'", "read-only");
+	expect_stopped(NULL, "letter.fields.adresse.by = 'Mallory'", "skrivebeskyttet");
 }
 
 static void test_sandbox__setmetatable_on_the_case_fields(void)
 {
-	expect_stopped(NULL, "setmetatable(letter.fields, {})", "protected metatable");
+	expect_stopped(NULL, "setmetatable(letter.fields, {})", "beskyttet metatabel");
 }
 
 static void test_sandbox__a_finalizer_is_refused(void)
 {
 	/* a __gc runs with hooks off, outside the budget */
 	expect_stopped(NULL, "setmetatable({}, { __gc = function() while true do end end })",
-	               "__gc is not allowed");
+	               "__gc er ikke tilladt");
 }
 
 static void test_sandbox__a_finalizer_added_after_setmetatable_never_runs(void)
@@ -449,17 +449,17 @@ static void test_sandbox__a_finalizer_added_after_setmetatable_never_runs(void)
 
 static void test_sandbox__leaking_state_in_a_global(void)
 {
-	expect_stopped(NULL, "seen = (seen or 0) + 1", "read-only");
+	expect_stopped(NULL, "seen = (seen or 0) + 1", "skrivebeskyttet");
 }
 
 static void test_sandbox__leaking_state_in_a_table(void)
 {
-	expect_stopped("local state = { n = 0 }\n", "state.n = state.n + 1", "read-only");
+	expect_stopped("local state = { n = 0 }\n", "state.n = state.n + 1", "skrivebeskyttet");
 }
 
 static void test_sandbox__leaking_state_in_a_metatable(void)
 {
-	expect_stopped("local mt = { n = 0 }\nlocal obj = setmetatable({}, mt)\n", "mt.n = mt.n + 1", "read-only");
+	expect_stopped("local mt = { n = 0 }\nlocal obj = setmetatable({}, mt)\n", "mt.n = mt.n + 1", "skrivebeskyttet");
 }
 
 static void test_sandbox__leaking_state_in_the_options(void)
@@ -471,7 +471,7 @@ static void test_sandbox__leaking_state_in_the_options(void)
 	kb_plugins *ps = trick_and_good(src, strlen(src));
 	double secs;
 	kb_findings *fs = run(ps, batch[0], &secs);
-	check_letter(fs, secs, 1, "read-only");
+	check_letter(fs, secs, 1, "skrivebeskyttet");
 	kb_findings_free(fs);
 	kb_plugins_free(ps);
 }
@@ -550,7 +550,7 @@ static void test_sandbox__leaking_state_through_a_gmatch_iterator(void)
 {
 	/* the iterator's position lives in C, where restoring upvalues cannot reach: it refuses another letter */
 	expect_stopped("local next_letter = ('abcdef'):gmatch('.')\n", "report(letter, next_letter())",
-	               "belongs to an earlier letter");
+	               "hører til et tidligere brev");
 }
 
 static void test_sandbox__leaking_state_through_math_random(void)
@@ -730,7 +730,7 @@ static void test_sandbox__infinite_recursion_through_index(void)
 	               "local t = setmetatable({}, {})\n"
 	               "getmetatable(t).__index = function(self, k) return self[k .. 'x'] end\n"
 	               "local v = t.a",
-	               "stack overflow");
+	               "stakken er løbet over");
 }
 
 static void test_sandbox__an_index_chain_that_loops(void)
@@ -740,12 +740,12 @@ static void test_sandbox__an_index_chain_that_loops(void)
 	               "setmetatable(a, { __index = b })\n"
 	               "setmetatable(b, { __index = a })\n"
 	               "local v = a.x",
-	               "'__index' chain too long");
+	               "'__index'-kæden er for lang");
 }
 
 static void test_sandbox__tostring_that_calls_itself(void)
 {
-	expect_stopped(NULL, "local v = tostring(setmetatable({}, { __tostring = tostring }))", "stack overflow");
+	expect_stopped(NULL, "local v = tostring(setmetatable({}, { __tostring = tostring }))", "stakken er løbet over");
 }
 
 /* ---- memory ---- */
@@ -801,20 +801,20 @@ static void test_sandbox__pcall_catching_the_memory_error_of_a_growing_table(voi
 
 static void test_sandbox__an_error_object_that_is_a_table(void)
 {
-	expect_stopped(NULL, "error({ code = 1 })", "(error object is a table value)");
+	expect_stopped(NULL, "error({ code = 1 })", "(fejlen er ikke en tekst, men en tabel)");
 }
 
 static void test_sandbox__an_error_object_whose_tostring_loops(void)
 {
 	/* the host names the error object's type and runs none of its code */
 	expect_stopped(NULL, "error(setmetatable({}, { __tostring = function() while true do end end }))",
-	               "(error object is a table value)");
+	               "(fejlen er ikke en tekst, men en tabel)");
 }
 
 static void test_sandbox__an_error_object_whose_tostring_errors(void)
 {
 	expect_stopped(NULL, "error(setmetatable({}, { __tostring = function() error('inner') end }))",
-	               "(error object is a table value)");
+	               "(fejlen er ikke en tekst, men en tabel)");
 }
 
 static void test_sandbox__a_very_long_error_message(void)
