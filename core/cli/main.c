@@ -313,7 +313,7 @@ char **cli_partials_dirs(const cli_opts *o, const char *template_path, const cha
 	char **dirs = calloc(4, sizeof *dirs);
 	size_t n = 0;
 	if (!dirs) {
-		fprintf(stderr, "klarbrev: out of memory\n");
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return NULL;
 	}
 	if (o->partials && !(dirs[n++] = kb_strdup(o->partials)))
@@ -352,7 +352,7 @@ char **cli_partials_dirs(const cli_opts *o, const char *template_path, const cha
 	}
 	return dirs;
 oom:
-	fprintf(stderr, "klarbrev: out of memory\n");
+	fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 	cli_strv_free(dirs);
 	return NULL;
 }

@@ -69,7 +69,7 @@ int kb_case_load_buffer(kb_case **out, kb_ctx *ctx, const char *data, size_t len
 {
 	*out = NULL;
 	if (len > KB_MAX_CASE_BYTES)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: the case file is larger than %u bytes", name, KB_MAX_CASE_BYTES);
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: sagen er større end %u byte; er det den rigtige fil?", name, KB_MAX_CASE_BYTES);
 	int rc = kb_encoding_check_utf8(ctx, data, len, name, "sagen");
 	if (rc)
 		return rc;
@@ -100,7 +100,7 @@ int kb_case_load_buffer(kb_case **out, kb_ctx *ctx, const char *data, size_t len
 		free(c);
 		free(nm);
 		json_decref(root);
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	}
 	c->root = root;
 	c->name = nm;

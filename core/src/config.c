@@ -116,12 +116,12 @@ int kb_config_report(const kb_config *cfg, kb_ctx *ctx, const kb_config_problems
 {
 	size_t n1 = cfg ? cfg->problems.n : 0, n2 = more ? more->n : 0, n = n1 + n2;
 	if ((cfg && cfg->problems.oom) || (more && more->oom))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (!n)
 		return KB_OK;
 	const kb_config_problem **all = calloc(n, sizeof *all);
 	if (!all)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	for (size_t i = 0; i < n1; i++)
 		all[i] = &cfg->problems.items[i];
 	for (size_t i = 0; i < n2; i++)
@@ -141,7 +141,7 @@ int kb_config_report(const kb_config *cfg, kb_ctx *ctx, const kb_config_problems
 		oom |= kb_ctx_add_detail(ctx, "%s", all[i]->text) != KB_OK;
 	int rc;
 	if (oom)
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	else if (n == 1)
 		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s", all[0]->text);
 	else
@@ -664,7 +664,7 @@ static int cf_read_file(char **text, size_t *len, kb_ctx *ctx, const char *path)
 	if (rc == KB_ENOTFOUND)
 		return kb_ctx_fail(ctx, rc, "opsætningsfilen %s findes ikke", path);
 	if (rc == KB_ELIMIT)
-		return kb_ctx_fail(ctx, KB_EINPUT, "opsætningsfilen %s er større end %u bytes", path,
+		return kb_ctx_fail(ctx, KB_EINPUT, "opsætningsfilen %s er større end %u byte", path,
 		                   CF_MAX_FILE_BYTES);
 	if (rc == KB_EINPUT) {
 		char *why = kb_strdup(kb_ctx_errmsg(ctx)); /* the message is about to be replaced */

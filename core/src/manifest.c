@@ -532,7 +532,7 @@ int kb_manifest_check(kb_ctx *ctx, const json_t *manifest, const char *manifest_
 	else if (fields)
 		check_fields(&st, fields, NULL, 0);
 	if (st.oom)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (st.bad)
 		return kb_ctx_fail_keep(ctx, KB_EINPUT, "%s: %d fejl; ret dem i manifestet", mp, st.bad);
 	return KB_OK;
@@ -941,7 +941,7 @@ int kb_manifest_validate_case(kb_ctx *ctx, const json_t *manifest, const json_t 
 	int bad = 0;
 	kb_ctx_clear_details(ctx);
 	if (kb_manifest_case_problems(&bad, ctx, manifest, case_data))
-		return kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	if (bad)
 		return kb_ctx_fail_keep(ctx, KB_EDATA, "%s: sagen passer ikke til skabelonen (%d %s); intet er skrevet",
 		                        case_name ? case_name : "sagen", bad, bad == 1 ? "problem" : "problemer");

@@ -111,7 +111,7 @@ int kb_partial_find(char **out, kb_ctx *ctx, const char *const *dirs, const char
 			}
 			if (pt_is_file(p.data)) {
 				*out = kb_buf_detach(&p);
-				return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+				return *out ? KB_OK : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			}
 			kb_buf_free(&p);
 		}
@@ -163,7 +163,7 @@ int kb_partial_find(char **out, kb_ctx *ctx, const char *const *dirs, const char
 	for (size_t i = 0; i < l.n; i++)
 		free(l.names[i]);
 	int rc = m.data && !l.oom ? kb_ctx_fail(ctx, KB_ENOTFOUND, "%s", m.data)
-	                          : kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+	                          : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	kb_buf_free(&m);
 	return rc;
 }

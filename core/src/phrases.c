@@ -182,7 +182,7 @@ int kb_phrases_add(kb_phrases *ph, kb_ctx *ctx, const char *phrase, size_t len, 
 	if (ph->n >= PH_MAX_PHRASES)
 		return kb_ctx_fail(ctx, KB_EINPUT, "mere end %u fraser", PH_MAX_PHRASES);
 	if (len > PH_MAX_BYTES)
-		return kb_ctx_fail(ctx, KB_EINPUT, "en frase er længere end %u bytes", PH_MAX_BYTES);
+		return kb_ctx_fail(ctx, KB_EINPUT, "en frase er længere end %u byte", PH_MAX_BYTES);
 	if ((rc = ph_make_key(&it, ctx, phrase, len)))
 		goto done;
 	if (!(it.text = kb_strndup(phrase, len)) || (nsugg && !(it.sugg = calloc(nsugg, sizeof *it.sugg)))) {

@@ -181,7 +181,7 @@ static int pt_unmark(char **out, size_t *out_len, pt_case *c, const char *src, s
 	if (!rc)
 		rc = kb_buf_add(&b, "", 0);
 	if (rc == KB_ELIMIT) {
-		snprintf(why, whysz, "teksten er større end %u bytes", PT_MAX_TEXT);
+		snprintf(why, whysz, "teksten er større end %u byte", PT_MAX_TEXT);
 		rc = KB_EINPUT;
 	}
 	if (rc) {
@@ -773,7 +773,7 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 		goto done;
 
 	if (!(broken = calloc(nfiles, sizeof *broken))) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "out of memory");
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
 	pt_load_set(&r, opts, sp, files, nfiles, broken);

@@ -745,9 +745,9 @@ static int tm_from_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t le
 
 	*out = NULL;
 	if (!utf8 && len)
-		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: no text given", name);
+		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: der er ingen tekst", name);
 	if (len > KB_MAX_TEXT_BYTES)
-		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: the text is larger than the limit of %u bytes; split the letter",
+		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: teksten er større end grænsen på %u byte; del brevet op",
 		                   name, KB_MAX_TEXT_BYTES);
 	if (len >= 3 && memcmp(utf8, "\xEF\xBB\xBF", 3) == 0) { /* a byte order mark, as Notepad writes */
 		utf8 += 3;
@@ -764,8 +764,10 @@ static int tm_from_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t le
 		size_t end = nl ? (size_t)(nl - utf8) : len;
 		size_t lend = end > pos && utf8[end - 1] == '\r' ? end - 1 : end;
 		if (!kb_utf8_valid(utf8 + pos, lend - pos)) {
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: line %zu is not valid UTF-8; save the file as UTF-8", name,
-			                 line);
+			rc = kb_ctx_fail(ctx, KB_EINPUT,
+			                 "%s: linje %zu er ikke gyldig UTF-8; gem filen som UTF-8, eller angiv tegnsættet med "
+			                 "--encoding",
+			                 name, line);
 			goto done;
 		}
 		if (!tm_blank(utf8 + pos, lend - pos)) {
@@ -776,11 +778,11 @@ static int tm_from_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t le
 			rc = kb_text_add_paragraph(t, utf8 + pos + skip, lend - pos - skip, &info, letter ? &span : NULL,
 			                           letter ? 1 : 0);
 			if (rc == KB_ELIMIT) {
-				rc = kb_ctx_fail(ctx, rc, "%s: line %zu: more than %u paragraphs; split the letter", name,
+				rc = kb_ctx_fail(ctx, rc, "%s: linje %zu: mere end %u afsnit; del brevet op", name,
 				                 line, TM_MAX_PARAGRAPHS);
 				goto done;
 			} else if (rc) {
-				rc = kb_ctx_fail(ctx, rc, "%s: line %zu: ikke nok hukommelse", name, line);
+				rc = kb_ctx_fail(ctx, rc, "%s: linje %zu: ikke nok hukommelse", name, line);
 				goto done;
 			}
 		}

@@ -518,7 +518,7 @@ static void test_textmodel__from_plain_names_the_invalid_line(void)
 	KB_CHECK_INT(kb_ctx_new(&ctx), KB_OK);
 	KB_CHECK_INT(kb_text_from_plain(&t, ctx, s, strlen(s), "brev.txt"), KB_EINPUT);
 	KB_CHECK(t == NULL);
-	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "brev.txt: line 3 is not valid UTF-8") != NULL);
+	KB_CHECK(strstr(kb_ctx_errmsg(ctx), "brev.txt: linje 3 er ikke gyldig UTF-8") != NULL);
 	kb_ctx_free(ctx);
 }
 
