@@ -674,28 +674,28 @@ static int cf_read_file(char **text, size_t *len, kb_ctx *ctx, const char *path)
 	return rc;
 }
 
-int kb_config_read(kb_config **out, kb_ctx *ctx, const char *path)
+/* Reads the file at path and hands its text to from (kb_config_read_buffer or kb_config_parse). */
+static int cf_from_file(kb_config **out, kb_ctx *ctx, const char *path,
+                        int (*from)(kb_config **, kb_ctx *, const char *, size_t, const char *))
 {
 	char *text = NULL;
 	size_t len = 0;
 	*out = NULL;
 	int rc = cf_read_file(&text, &len, ctx, path);
 	if (!rc)
-		rc = kb_config_read_buffer(out, ctx, text, len, path);
+		rc = from(out, ctx, text, len, path);
 	free(text);
 	return rc;
 }
 
+int kb_config_read(kb_config **out, kb_ctx *ctx, const char *path)
+{
+	return cf_from_file(out, ctx, path, kb_config_read_buffer);
+}
+
 int kb_config_load(kb_config **out, kb_ctx *ctx, const char *path)
 {
-	char *text = NULL;
-	size_t len = 0;
-	*out = NULL;
-	int rc = cf_read_file(&text, &len, ctx, path);
-	if (!rc)
-		rc = kb_config_parse(out, ctx, text, len, path);
-	free(text);
-	return rc;
+	return cf_from_file(out, ctx, path, kb_config_parse);
 }
 
 void kb_config_free(kb_config *cfg)

@@ -2910,49 +2910,46 @@ static void report_place(render_state *rs, const tpl_tag *tag, const char *fmt, 
 	rs->bad++;
 }
 
-/* What the manifest says about the field a tag names: tried with the innermost section's path in front first and
- * then outwards, as Mustache looks a name up. */
-static unsigned value_flags(const render_state *rs, const char *path)
-{
-	const json_t *m = rs->t->manifest;
-	if (!m)
-		return 0;
-	kb_buf full;
-	kb_buf_init(&full, 8192);
-	unsigned flags = 0;
-	for (size_t k = rs->nsections; k > 0 && !flags; k--) {
-		full.len = 0;
-		int rc = 0;
-		for (size_t s = 0; s < k && !rc; s++)
-			if (strcmp(rs->sections[s], ".") != 0)
-				rc = kb_buf_adds(&full, rs->sections[s]) || kb_buf_adds(&full, ".");
-		if (!rc && !kb_buf_adds(&full, path))
-			flags = kb_manifest_field_flags(m, full.data);
-	}
-	kb_buf_free(&full);
-	return flags ? flags : kb_manifest_field_flags(m, path);
-}
-
-/* The manifest's entry for the field a tag names, found as value_flags finds it; NULL when not declared. */
-static const json_t *tag_field(const render_state *rs, const char *path)
+/* The manifest's path of the field a tag names: with the open sections' paths in front, innermost first, then
+ * outwards, then the tag's path alone (as lint resolves it). NULL when the manifest does not declare it or memory ran
+ * out. Caller frees. */
+static char *tag_field_path(const render_state *rs, const char *path)
 {
 	const json_t *m = rs->t->manifest;
 	if (!m)
 		return NULL;
 	kb_buf full;
 	kb_buf_init(&full, 8192);
-	const json_t *f = NULL;
-	for (size_t k = rs->nsections; k > 0 && !f; k--) {
+	for (size_t k = rs->nsections + 1; k-- > 0;) {
 		full.len = 0;
 		int rc = 0;
 		for (size_t s = 0; s < k && !rc; s++)
 			if (strcmp(rs->sections[s], ".") != 0)
 				rc = kb_buf_adds(&full, rs->sections[s]) || kb_buf_adds(&full, ".");
-		if (!rc && !kb_buf_adds(&full, path))
-			f = kb_manifest_field(m, full.data);
+		if (!rc && !kb_buf_adds(&full, path) && kb_manifest_field(m, full.data))
+			return kb_buf_detach(&full);
 	}
 	kb_buf_free(&full);
-	return f ? f : kb_manifest_field(m, path);
+	return NULL;
+}
+
+/* What the manifest says about the field a tag names: tried with the innermost section's path in front first and
+ * then outwards, as Mustache looks a name up. */
+static unsigned value_flags(const render_state *rs, const char *path)
+{
+	char *full = tag_field_path(rs, path);
+	unsigned flags = full ? kb_manifest_field_flags(rs->t->manifest, full) : 0;
+	free(full);
+	return flags;
+}
+
+/* The manifest's entry for the field a tag names, found as value_flags finds it; NULL when not declared. */
+static const json_t *tag_field(const render_state *rs, const char *path)
+{
+	char *full = tag_field_path(rs, path);
+	const json_t *f = full ? kb_manifest_field(rs->t->manifest, full) : NULL;
+	free(full);
+	return f;
 }
 
 /* 1 when the manifest declares the tag's field and does not require it: left out, it is simply not written. */
