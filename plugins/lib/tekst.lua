@@ -251,13 +251,21 @@ local function origin_field(origin)
   return nil
 end
 
--- The manifest's type of a field path ("name", "address", "cpr", ...), or nil.
+-- The manifest's type of a field path ("name", "address", "cpr", ...), or nil. A field in a list item has the item's
+-- index in its path ("hjaelpemidler[2].navn"): its entry is under the list's items ("navn" in hjaelpemidler.items).
 local function field_type(letter, path)
   if not path then return nil end
   local m = letter.template
   local fields = m and m.fields
-  local f = fields and fields[path]
-  return f and f.type or nil
+  local head, rest = path:match("^(.-)%[%d+%]%.?(.*)$")
+  while fields and head do
+    local list = fields[head]
+    fields = type(list) == "table" and list.items or nil
+    path = rest
+    head, rest = path:match("^(.-)%[%d+%]%.?(.*)$")
+  end
+  local f = type(fields) == "table" and fields[path]
+  return type(f) == "table" and f.type or nil
 end
 
 
