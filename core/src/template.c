@@ -2916,7 +2916,7 @@ static void report_place(render_state *rs, const tpl_tag *tag, const char *fmt, 
 static char *tag_field_path(const render_state *rs, const char *path)
 {
 	const json_t *m = rs->t->manifest;
-	if (!m)
+	if (!m || !path)
 		return NULL;
 	kb_buf full;
 	kb_buf_init(&full, 8192);
@@ -2924,7 +2924,7 @@ static char *tag_field_path(const render_state *rs, const char *path)
 		full.len = 0;
 		int rc = 0;
 		for (size_t s = 0; s < k && !rc; s++)
-			if (strcmp(rs->sections[s], ".") != 0)
+			if (rs->sections[s] && strcmp(rs->sections[s], ".") != 0)
 				rc = kb_buf_adds(&full, rs->sections[s]) || kb_buf_adds(&full, ".");
 		if (!rc && !kb_buf_adds(&full, path) && kb_manifest_field(m, full.data))
 			return kb_buf_detach(&full);
@@ -2965,6 +2965,8 @@ static int optional_field(const render_state *rs, const char *path)
 static int case_path(kb_buf *out, const render_state *rs, const char *path)
 {
 	out->len = 0;
+	if (!path) /* a tag without a field (a literal) has no place in the case */
+		return KB_OK;
 	size_t top = rs->scope.n ? rs->scope.n - 1 : 0, at = 0;
 	if (!strcmp(path, ".")) {
 		at = top;
