@@ -24,8 +24,7 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local in_spans, prepare, origin_field = tekst.in_spans, tekst.prepare, tekst.origin_field
-local field_type = tekst.field_type
+local in_spans, prepare, skip_origin = tekst.in_spans, tekst.prepare, tekst.skip_origin
 
 -- Danish LIX scale (dansksproghistorie.dk; lix-cases.md section E).
 local function band(lix)
@@ -65,8 +64,7 @@ end
 local function skip_word(letter, w, first)
   local t = w.text
   if t:find("%d") or t:find("@", 1, true) or t:find("/", 1, true) or t:find("www.", 1, true) then return true end
-  local ty = field_type(letter, origin_field(w.node.origin))
-  if ty == "name" or ty == "address" or ty == "cpr" then return true end
+  if skip_origin(letter, w.node.origin) then return true end
   -- a capitalised word inside a sentence is a name ("Indenrigsministeriets"): it cannot be written another way
   return not first and klarbrev.lower(t) ~= t
 end
