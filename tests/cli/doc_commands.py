@@ -41,8 +41,12 @@ OUTPUT_OPTIONS = ("-o", "--output", "--pdf", "--txt", "--draft", "--annotate")
 
 
 def help_text(args):
-    return subprocess.run([KLARBREV] + args + ["--help"], capture_output=True, stdin=subprocess.DEVNULL,
-                          timeout=60).stdout.decode("utf-8", "replace")
+    p = subprocess.run([KLARBREV] + args + ["--help"], capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+    text = p.stdout.decode("utf-8", "replace")
+    if p.returncode != 0 or not text.strip():
+        sys.exit("doc_commands: klarbrev %s --help exits %d with %s; its examples cannot be run" %
+                 (" ".join(args), p.returncode, "no text" if not text.strip() else "text"))
+    return text
 
 
 def subcommands():
@@ -86,8 +90,14 @@ def commands(lines, known):
         line = re.sub(r'^"C:\\[^"]*\\klarbrev\.exe"', "klarbrev", line)
         if line.startswith("build/bin/klarbrev "):
             line = line[len("build/bin/"):]
-        if not line.startswith("klarbrev ") or line.split()[1] not in known:
-            continue  # prose in a code block, e.g. a message box's text
+        if not line.startswith("klarbrev ") or len(line.split()) < 2:
+            continue
+        if line.split()[1] not in known:
+            # prose in a code block (a message box's "klarbrev har tjekket brevet:") is skipped; a line with an
+            # option or a file name is a command with a mistyped or removed name, and fails
+            if re.search(r"\s--?[a-z]|\.(docx|json|txt|pdf|ini|lua)\b", line):
+                yield n, line, None, -1
+            continue
         want_text, want_rc = None, None
         m = re.search(r"\s{2,}(#.*|\(.*\))$", line)
         if m:
@@ -178,6 +188,12 @@ def main():
     sources = [(os.path.relpath(d, SRC), open(d, encoding="utf-8").read().splitlines()) for d in DOCS]
     for name, lines in sources + help_examples():
         for n, cmd, want_text, want_rc in commands(lines, known + ["COMMAND", "KOMMANDO"]):
+            if want_rc == -1:
+                failed += 1
+                total += 1
+                print("FAIL %s:%d: %s: \"%s\" is not a klarbrev command (klarbrev --help lists them)" %
+                      (name, n, cmd, cmd.split()[1]))
+                continue
             for k, args in enumerate(expand(cmd)):
                 total += 1
                 where = "%s:%d" % (name, n)

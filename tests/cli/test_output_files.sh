@@ -58,7 +58,7 @@ run "$KLARBREV" fill "$NAVN" "$T/ok.json" --txt "$T/forced.txt" --data-dir "$T/d
 expect_in "$T/stderr" 'selv om tjekket fandt' "fill --force --txt says the text has errors"
 run "$KLARBREV" export "$T/forced.docx" "$T/forced2.txt" --data-dir "$T/data" --force; expect_rc 0 "export --force"
 expect_in "$T/stderr" 'selv om tjekket fandt' "export --force says the letter has errors"
-run "$KLARBREV" fill "$NAVN" "$T/ok.json" -o "$T/clean.docx"
+run "$KLARBREV" fill "$NAVN" "$T/ok.json" -o "$T/clean.docx"; expect_rc 0 "a clean fill"
 expect_not_in "$T/stderr" 'selv om' "a clean fill says nothing about errors"
 # file errors are Danish: what, where, what to do
 run "$KLARBREV" check "$T/findes-ikke.docx"; expect_rc 2 "check a letter that does not exist"

@@ -31,7 +31,10 @@ if got["summary"] != want["summary"]:
     problems.append("summary: page %s, got %s" % (want["summary"], got["summary"]))
 # the findings table: every field with its type
 types = {"string": str, "integer": int, "array of strings": list}
-for row in re.findall(r"^\| `([a-z_`, ]+)` \| ([a-z ]+) \|", doc, re.M):
+rows = re.findall(r"^\| `([a-z_`, ]+)` \| ([a-z ]+) \|", doc, re.M)
+if len(rows) < 8:
+    problems.append("the findings table has %d field rows the test can read; it documents more" % len(rows))
+for row in rows:
     names = [n.strip(" `") for n in row[0].split(",")]
     for name in names:
         for f in got["findings"]:

@@ -104,10 +104,13 @@ if list(s)[:1] not in (["kommune"], ["modtager"]):
                     % list(s))
 print("\n".join(problems) or "ok")
 EOF
-expect_in "$T/shape" "ok" "the skeleton has the manifest's shapes, typed values and the template's order"
-[ "$(cat "$T/shape")" = ok ] || sed 's/^/    /' "$T/shape"
-run "$KLARBREV" fill "$DIR" "$T/skeleton.json" -o "$T/skeleton.docx" --no-spell
-[ "$rc" -ne 2 ] && pass || fail "the skeleton from template fields validates against the manifest (exit $rc)"
+[ "$(cat "$T/shape")" = ok ] && pass ||
+  { fail "the skeleton has the manifest's shapes, typed values and the template's order"; sed 's/^/    /' "$T/shape"; }
+# filled as it is, the skeleton passes the case check and the letter is written (--force: the example values are
+# not a real decision, so the legal checks may find errors; a case error would still stop it with exit 2)
+run "$KLARBREV" fill "$DIR" "$T/skeleton.json" -o "$T/skeleton.docx" --no-spell --force
+expect_rc 0 "the skeleton from template fields validates against the manifest and fills"
+[ -s "$T/skeleton.docx" ] && pass || fail "the letter from the skeleton is written"
 
 # 3. fill with an example case, as the guide says; it fills and checks clean
 cat >"$DIR/example.json" <<'EOF'
