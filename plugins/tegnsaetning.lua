@@ -161,6 +161,7 @@ end
 -- or a "/" next to a full stop.
 local function addresses(text)
   local spans = {}
+  if not (text:find("[@/]") or text:find("[wW][wW][wW]%.")) then return spans end -- most paragraphs: none
   for a, word, b in text:gmatch("()([^%s]+)()") do
     local lw = word:lower()
     if lw:find("@", 1, true) or lw:find("://", 1, true) or lw:find("www.", 1, true) or lw:find("./", 1, true)
@@ -266,8 +267,8 @@ local function check_paragraph(p, say)
       end
     end
     local mark = text:sub(b, b)
-    local after = char_at(text, b + 1)
-    local before = char_before(text, a - 1)
+    local after = a < b and char_at(text, b + 1) or ""   -- only looked at when a space stands before the mark
+    local before = a < b and char_before(text, a - 1) or ""
     local ok = a < b
       and a > 1 and not text:sub(a - 1, a - 1):find("%s")   -- not at the start of the paragraph or a line
       and (after == "" or SPACE[after] or after:find("^%s$") or AFTER_MARK[after])
@@ -298,12 +299,11 @@ local function check_paragraph(p, say)
     -- a capital letter must follow (the first test is cheap: A-Z or the lead byte of À-Þ, Ā-ž)
     local nb = text:byte(i + 1)
     local next1 = nb and ((nb >= 65 and nb <= 90) or (nb >= 195 and nb <= 197)) and char_at(text, i + 1) or ""
-    local next2 = char_at(text, i + 1 + #next1)
+    local next2 = next1 ~= "" and char_at(text, i + 1 + #next1) or ""
     if next1 ~= "" and is_upper(next1) and not is_upper(next2) and not inside(skip, i, i) then
       local before, ba = char_before(text, i - 1)
       local last_part = text:sub(part_start(text, i - 1), i - 1)
-      local letters = 0
-      for _ in last_part:gmatch("[\0-\127\194-\244][\128-\191]*") do letters = letters + 1 end
+      local letters = klarbrev.len(last_part)
       local we = word_end(text, i + 1)
       local after_word = text:sub(i + 1, we)
       -- what stands before: a word of two letters or more without digits, or a closing quote or bracket
