@@ -2847,17 +2847,10 @@ static char **pl_known_rules(const kb_plugins *ps)
 			oom = !(names[n++] = kb_strdup(ps->items[i]->id));
 	for (size_t i = 0; i < ps->nlibs && !oom; i++)
 		pl_rule_literals(ps->libs[i].source, ps->libs[i].len, &names, &n, &cap, &oom);
-	for (size_t i = 0; i < ps->n && !oom; i++) {
-		char *src = NULL;
-		size_t len = 0;
-		kb_ctx *quiet = NULL;
-		if (ps->items[i]->broken || kb_ctx_new(&quiet))
-			continue;
-		if (kb_read_file(&src, &len, quiet, ps->items[i]->path, 16u << 20) == KB_OK)
-			pl_rule_literals(src, len, &names, &n, &cap, &oom);
-		free(src);
-		kb_ctx_free(quiet);
-	}
+	/* the sources kept since loading (pl->source, lib->source): no file is read again */
+	for (size_t i = 0; i < ps->n && !oom; i++)
+		if (!ps->items[i]->broken && ps->items[i]->source)
+			pl_rule_literals(ps->items[i]->source, ps->items[i]->source_len, &names, &n, &cap, &oom);
 	if (oom) {
 		kb_strv_free(names);
 		return NULL;
