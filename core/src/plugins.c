@@ -2124,11 +2124,17 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 			const char *near = key ? kb_nearest_name(key, pl_table_keys) : NULL;
 			if (near)
 				luaL_error(L, "ukendt nøgle '%s' i pluginnets tabel; mente du '%s'?", key, near);
-			luaL_error(
-			    L,
-			    "ukendt nøgle %s i pluginnets tabel; de gyldige nøgler er id, level, description, options, "
-			    "examples, on_word, on_sentence, on_paragraph, on_letter, replace, avoid, message, link",
-			    key ? key : kb_luamsg_type(luaL_typename(L, -2)));
+			const char *what = key ? key : kb_luamsg_type(luaL_typename(L, -2));
+			luaL_Buffer b; /* the valid keys from pl_table_keys, so the list cannot fall behind it */
+			luaL_buffinit(L, &b);
+			for (size_t i = 0; pl_table_keys[i]; i++) {
+				if (i)
+					luaL_addstring(&b, ", ");
+				luaL_addstring(&b, pl_table_keys[i]);
+			}
+			luaL_pushresult(&b);
+			luaL_error(L, "ukendt nøgle %s i pluginnets tabel; de gyldige nøgler er %s", what,
+			           lua_tostring(L, -1));
 		}
 		lua_pop(L, 1);
 	}
@@ -2155,7 +2161,7 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 
 	lua_getfield(L, idx, "decisions_only");
 	if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
-		luaL_error(L, "'decisions_only' must be true or false");
+		luaL_error(L, "'decisions_only' skal være true eller false");
 	pl->decisions_only = lua_toboolean(L, -1);
 	lua_pop(L, 1);
 

@@ -527,6 +527,24 @@ static void test_plugins__file_must_return_a_table_with_an_id(void)
 	kb_plugins_free(ps);
 }
 
+static void test_plugins__decisions_only_that_is_no_boolean_is_said_in_danish(void)
+{
+	kb_findings *fs = NULL;
+	const kb_finding *f = error_of(&fs, "afg.lua", "return { id = 'afg', decisions_only = 'ja' }\n");
+	KB_CHECK(f && contains(f->message, "'decisions_only' skal være true eller false"));
+	kb_findings_free(fs);
+}
+
+static void test_plugins__unknown_table_key_lists_every_valid_key(void)
+{
+	kb_findings *fs = NULL;
+	const kb_finding *f = error_of(&fs, "zz.lua", "return { id = 'zz', qqqqqqqqqq = 1 }\n");
+	KB_CHECK(f && contains(f->message, "ukendt nøgle qqqqqqqqqq i pluginnets tabel; de gyldige nøgler er id, level, "
+	                                   "description, options, examples, on_word, on_sentence, on_paragraph, "
+	                                   "on_letter, replace, avoid, message, link, decisions_only"));
+	kb_findings_free(fs);
+}
+
 static void test_plugins__two_plugins_with_one_id_break_the_second(void)
 {
 	kb_plugins *ps = plugins(0, 0);
@@ -1150,7 +1168,8 @@ static void test_plugins__zz_teardown(void)
 			                "f.lua",    "tbl.lua",    "utf.lua",  "bad.lua",   "sp.lua",   "o.lua",
 			                "deep.lua", "bruger.lua", "skriver.lua", "bruger2.lua", "lib/hjaelp.lua",
 			                "arg.lua",  "find.lua",   "idx.lua",  "call.lua",  "cat.lua",  "cmp.lua",
-			                "syn.lua",  "eof.lua",    "own.lua",  "mod.lua" };
+			                "syn.lua",  "eof.lua",    "own.lua",  "mod.lua",   "ts.lua",   "sel.lua",
+			                "afg.lua",  "zz.lua" };
 		char path[256];
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			snprintf(path, sizeof path, "%s/%s", g_dir, names[i]);
@@ -1177,6 +1196,8 @@ KB_TESTS(KB_TEST(test_plugins__shared_library_is_klarbrev_lib_and_read_only), KB
          KB_TEST(test_plugins__lua_runtime_and_syntax_errors_are_danish),
          KB_TEST(test_plugins__error_without_position_gets_the_line),
          KB_TEST(test_plugins__file_must_return_a_table_with_an_id),
+         KB_TEST(test_plugins__decisions_only_that_is_no_boolean_is_said_in_danish),
+         KB_TEST(test_plugins__unknown_table_key_lists_every_valid_key),
          KB_TEST(test_plugins__two_plugins_with_one_id_break_the_second),
          KB_TEST(test_plugins__load_dir_loads_lua_files_in_name_order),
          KB_TEST(test_plugins__infinite_loop_is_stopped_by_the_time_budget),
