@@ -324,32 +324,49 @@ const char *kb_luamsg_name_raiser(lua_State *L, const char *msg)
 	return lua_tostring(L, -1);
 }
 
-/* One level of tables below the globals is enough: the libraries and klarbrev. */
+/* [-0, +0, m] names[f] = name (a string at the top, popped) for the function at index fn, unless f has a name
+ * already: the first name recorded stays. */
+static void lm_name_once(lua_State *L, int names, int fn)
+{
+	lua_pushvalue(L, fn);
+	if (lua_rawget(L, names) != LUA_TNIL) {
+		lua_pop(L, 2);
+		return;
+	}
+	lua_pop(L, 1);
+	lua_pushvalue(L, fn);
+	lua_insert(L, -2);
+	lua_rawset(L, names);
+}
+
+/* One level of tables below the globals is enough: the libraries and klarbrev. The global functions are named
+ * first, so "tostring" is never "_G.tostring" or another table's alias; "_G" itself is no library and is skipped.
+ * Among the tables the first name found stays. */
 void kb_luamsg_name_functions(lua_State *L)
 {
-	luaL_checkstack(L, 8, "funktionernes navne");
+	luaL_checkstack(L, 10, "funktionernes navne");
 	lua_newtable(L); /* names */
 	int names = lua_gettop(L);
 	lua_pushglobaltable(L);
-	lua_pushnil(L);
-	while (lua_next(L, -2)) {
-		const char *g = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-		if (g && lua_iscfunction(L, -1)) {
-			lua_pushvalue(L, -1);
-			lua_pushstring(L, g);
-			lua_rawset(L, names);
-		} else if (g && lua_istable(L, -1)) {
-			lua_pushnil(L);
-			while (lua_next(L, -2)) {
-				if (lua_type(L, -2) == LUA_TSTRING && lua_iscfunction(L, -1)) {
-					lua_pushvalue(L, -1);
-					lua_pushfstring(L, "%s.%s", g, lua_tostring(L, -3));
-					lua_rawset(L, names);
+	for (int pass = 0; pass < 2; pass++) {
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			const char *g = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+			if (g && pass == 0 && lua_iscfunction(L, -1)) {
+				lua_pushstring(L, g);
+				lm_name_once(L, names, lua_gettop(L) - 1);
+			} else if (g && pass == 1 && lua_istable(L, -1) && strcmp(g, "_G") != 0) {
+				lua_pushnil(L);
+				while (lua_next(L, -2)) {
+					if (lua_type(L, -2) == LUA_TSTRING && lua_iscfunction(L, -1)) {
+						lua_pushfstring(L, "%s.%s", g, lua_tostring(L, -2));
+						lm_name_once(L, names, lua_gettop(L) - 1);
+					}
+					lua_pop(L, 1);
 				}
-				lua_pop(L, 1);
 			}
+			lua_pop(L, 1);
 		}
-		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, (void *)&lm_names_key);

@@ -435,6 +435,24 @@ static void test_plugins__bad_argument_to_a_helper_is_danish_and_names_the_helpe
 	kb_findings_free(fs);
 }
 
+static void test_plugins__bad_argument_to_a_global_is_named_by_its_global_name(void)
+{
+	kb_findings *fs = NULL;
+	/* through a local Lua knows no name; the names table must give "tostring", never "_G.tostring" */
+	const kb_finding *f = error_of(&fs, "ts.lua",
+	                               "local f = tostring\n"
+	                               "return { id = 'ts', on_sentence = function(s) return f() end }\n");
+	KB_CHECK(f && contains(f->message, "fejlede: tostring: argument 1 mangler"));
+	KB_CHECK(f && !contains(f->message, "_G."));
+	kb_findings_free(fs);
+	f = error_of(&fs, "sel.lua",
+	             "local f = select\n"
+	             "return { id = 'sel', on_sentence = function(s) return f('x') end }\n");
+	KB_CHECK(f && contains(f->message, "fejlede: select: argument 1 skal være et tal, men er en tekst"));
+	KB_CHECK(f && !contains(f->message, "_G."));
+	kb_findings_free(fs);
+}
+
 static void test_plugins__lua_runtime_and_syntax_errors_are_danish(void)
 {
 	kb_findings *fs = NULL;
@@ -1193,6 +1211,7 @@ KB_TESTS(KB_TEST(test_plugins__shared_library_is_klarbrev_lib_and_read_only), KB
          KB_TEST(test_plugins__syntax_error_is_one_error_finding_with_file_and_line_and_others_still_run),
          KB_TEST(test_plugins__runtime_error_in_on_sentence_names_file_and_line),
          KB_TEST(test_plugins__bad_argument_to_a_helper_is_danish_and_names_the_helper),
+         KB_TEST(test_plugins__bad_argument_to_a_global_is_named_by_its_global_name),
          KB_TEST(test_plugins__lua_runtime_and_syntax_errors_are_danish),
          KB_TEST(test_plugins__error_without_position_gets_the_line),
          KB_TEST(test_plugins__file_must_return_a_table_with_an_id),
