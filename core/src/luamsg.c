@@ -301,18 +301,18 @@ const char *kb_luamsg_name_raiser(lua_State *L, const char *msg)
 	const char *start = strstr(msg, bad); /* after the "file:line: " Lua puts first */
 	const char *to = start && (start == msg || start[-1] == ' ') ? strstr(start, " to '") : NULL;
 	const char *end = to ? strchr(to + 5, '\'') : NULL;
+	int top = lua_gettop(L);
 	lua_Debug ar;
 	const char *name = NULL;
 	if (end && lua_getstack(L, 1, &ar) && lua_getinfo(L, "f", &ar)) {
 		if (lua_rawgetp(L, LUA_REGISTRYINDEX, (void *)&lm_names_key) == LUA_TTABLE) {
 			lua_pushvalue(L, -2);
 			if (lua_rawget(L, -2) == LUA_TSTRING)
-				name = lua_tostring(L, -1);
-			lua_replace(L, -3); /* keeps the name (or nil) on the stack, so the string stays alive */
+				name = lua_tostring(L, -1); /* stays on the stack, so the string stays alive */
 		}
-		lua_pop(L, 1);
 	}
 	if (!name) {
+		lua_settop(L, top);
 		lua_pushvalue(L, 1);
 		return msg;
 	}
@@ -320,7 +320,8 @@ const char *kb_luamsg_name_raiser(lua_State *L, const char *msg)
 	lua_pushstring(L, name);
 	lua_pushstring(L, end);
 	lua_concat(L, 3);
-	lua_remove(L, -2);
+	lua_replace(L, top + 1); /* the one value pushed: the message; the rest goes */
+	lua_settop(L, top + 1);
 	return lua_tostring(L, -1);
 }
 

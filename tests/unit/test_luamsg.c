@@ -130,6 +130,19 @@ static void raiser_run(const char *code)
 	lua_close(L);
 }
 
+static void test_luamsg__name_raiser_pushes_exactly_one_value(void)
+{
+	raiser_run("local f = string.rep; f()"); /* a named function: its name replaces Lua's '?' */
+	KB_CHECK_INT(raiser_pushed, 1);
+	KB_CHECK(strstr(raiser_msg, "bad argument #1 to 'string.rep'") != NULL);
+	raiser_run("local f = ...; f()"); /* a C function with no name: the message as Lua made it */
+	KB_CHECK_INT(raiser_pushed, 1);
+	KB_CHECK(strstr(raiser_msg, "bad argument #1 to 'f' (string expected, got no value)") != NULL);
+	raiser_run("error('egen fejl')"); /* no bad argument at all */
+	KB_CHECK_INT(raiser_pushed, 1);
+	KB_CHECK(strstr(raiser_msg, "egen fejl") != NULL);
+}
+
 static void test_luamsg__globals_are_named_without_g_even_with_g_in_the_globals(void)
 {
 	raiser_run("local f = tostring; f()");
@@ -140,4 +153,5 @@ static void test_luamsg__globals_are_named_without_g_even_with_g_in_the_globals(
 
 KB_TESTS(KB_TEST(test_luamsg__lua_messages_become_danish), KB_TEST(test_luamsg__type_names_have_danish_articles),
          KB_TEST(test_luamsg__a_long_message_stops_at_the_buffer_cap),
+         KB_TEST(test_luamsg__name_raiser_pushes_exactly_one_value),
          KB_TEST(test_luamsg__globals_are_named_without_g_even_with_g_in_the_globals))
