@@ -95,6 +95,19 @@ static void test_luamsg__a_long_message_stops_at_the_buffer_cap(void)
 	kb_buf_free(&b);
 }
 
+static void test_luamsg__a_full_buffer_returns_the_buffer_s_code(void)
+{
+	/* a message that is translated piece by piece: the error of the piece that did not fit, not 1 */
+	static const char msg[] = "attempt to index a nil value (local 'forholdsvis_langt_navn')";
+	kb_buf b;
+	kb_buf_init(&b, 30);
+	KB_CHECK_INT(kb_luamsg_danish(&b, msg, strlen(msg)), KB_ELIMIT);
+	kb_buf_free(&b);
+	kb_buf_init(&b, 1000);
+	KB_CHECK_INT(kb_luamsg_danish(&b, msg, strlen(msg)), KB_OK);
+	kb_buf_free(&b);
+}
+
 /* What the message handler below saw: how many values kb_luamsg_name_raiser() left, and the message it gave. */
 static int raiser_pushed;
 static char raiser_msg[256];
@@ -153,5 +166,6 @@ static void test_luamsg__globals_are_named_without_g_even_with_g_in_the_globals(
 
 KB_TESTS(KB_TEST(test_luamsg__lua_messages_become_danish), KB_TEST(test_luamsg__type_names_have_danish_articles),
          KB_TEST(test_luamsg__a_long_message_stops_at_the_buffer_cap),
+         KB_TEST(test_luamsg__a_full_buffer_returns_the_buffer_s_code),
          KB_TEST(test_luamsg__name_raiser_pushes_exactly_one_value),
          KB_TEST(test_luamsg__globals_are_named_without_g_even_with_g_in_the_globals))
