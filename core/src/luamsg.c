@@ -202,10 +202,6 @@ static int lm_message(lm_out *b, const char *s, size_t n, int depth)
 	    {"invalid pattern capture", "ugyldig fangst i mønsteret"},
 	    {"too many captures", "for mange fangster i mønsteret"},
 	    {"invalid use of '%' in replacement string", "ugyldig brug af '%' i erstatningsteksten"},
-	    {"this string.gmatch iterator belongs to an earlier letter; a rule cannot keep iterators between letters "
-	     "(call string.gmatch where the loop is)",
-	     "denne string.gmatch-løkke hører til et tidligere brev; en regel kan ikke gemme løkker fra brev til brev "
-	     "(kald string.gmatch, hvor løkken står)"},
 	};
 	/* "attempt to <what> a <type> value<varinfo>" */
 	static const char *const attempts[][2] = {
