@@ -31,8 +31,28 @@ const char *kb_luamsg_type(const char *t)
 	return t;
 }
 
+/* The output of a translation: the buffer and its first error. Once an append failed nothing more is added and the
+ * error stays, so the "a || b" chains below can stop at any failure and kb_luamsg_danish() still returns the
+ * buffer's own code (KB_ENOMEM or KB_ELIMIT), not the 1 of "||". */
+typedef struct lm_out {
+	kb_buf *b;
+	int rc;
+} lm_out;
+
+static int lm_add(lm_out *o, const void *p, size_t n)
+{
+	if (!o->rc)
+		o->rc = kb_buf_add(o->b, p, n);
+	return o->rc;
+}
+
+static int lm_adds(lm_out *o, const char *s)
+{
+	return lm_add(o, s, strlen(s));
+}
+
 /* kb_luamsg_type() of s[0..n) appended to b; "nil or table" becomes "nil eller en tabel". */
-static int lm_type_add(kb_buf *b, const char *s, size_t n)
+static int lm_type_add(lm_out *b, const char *s, size_t n)
 {
 	char t[64];
 	int rc = KB_OK;
@@ -42,13 +62,13 @@ static int lm_type_add(kb_buf *b, const char *s, size_t n)
 			or = !memcmp(s + i, " or ", 4) ? s + i : NULL;
 		size_t len = or ? (size_t)(or -s) : n;
 		if (!first)
-			rc = kb_buf_adds(b, " eller ");
+			rc = lm_adds(b, " eller ");
 		if (!rc && len < sizeof t) {
 			memcpy(t, s, len);
 			t[len] = '\0';
-			rc = kb_buf_adds(b, kb_luamsg_type(t));
+			rc = lm_adds(b, kb_luamsg_type(t));
 		} else if (!rc) {
-			rc = kb_buf_add(b, s, len);
+			rc = lm_add(b, s, len);
 		}
 		s += len, n -= len;
 		if (or)
@@ -58,7 +78,7 @@ static int lm_type_add(kb_buf *b, const char *s, size_t n)
 }
 
 /* The plural of a Lua type name s[0..n) ("table" -> "tabeller"), appended to b. */
-static int lm_plural(kb_buf *b, const char *s, size_t n)
+static int lm_plural(lm_out *b, const char *s, size_t n)
 {
 	static const char *const map[][2] = {
 	    {"table", "tabeller"},      {"string", "tekster"},  {"number", "tal"}, {"boolean", "sand/falsk-værdier"},
@@ -66,8 +86,8 @@ static int lm_plural(kb_buf *b, const char *s, size_t n)
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (strlen(map[i][0]) == n && !memcmp(s, map[i][0], n))
-			return kb_buf_adds(b, map[i][1]);
-	return kb_buf_adds(b, "værdier af typen ") || kb_buf_add(b, s, n);
+			return lm_adds(b, map[i][1]);
+	return lm_adds(b, "værdier af typen ") || lm_add(b, s, n);
 }
 
 /* 1 when s[0..n) starts with p; *rest then points after it. */
@@ -90,18 +110,18 @@ static const char *lm_find(const char *s, size_t n, const char *p)
 	return NULL;
 }
 
-static int lm_message(kb_buf *b, const char *s, size_t n, int depth);
+static int lm_message(lm_out *b, const char *s, size_t n, int depth);
 
 /* The token a syntax error is "near": "<eof>" is the end of the file. */
-static int lm_near(kb_buf *b, const char *s, size_t n)
+static int lm_near(lm_out *b, const char *s, size_t n)
 {
 	if (n == 5 && !memcmp(s, "<eof>", 5))
-		return kb_buf_adds(b, "slutningen af filen");
-	return kb_buf_add(b, s, n);
+		return lm_adds(b, "slutningen af filen");
+	return lm_add(b, s, n);
 }
 
 /* "(local 'x')" -> "(den lokale variabel 'x')"; s[0..n) is what follows the value in Lua's message. */
-static int lm_varinfo(kb_buf *b, const char *s, size_t n)
+static int lm_varinfo(lm_out *b, const char *s, size_t n)
 {
 	static const char *const kinds[][2] = {
 	    {" (global '", " (den globale variabel '"},
@@ -114,12 +134,12 @@ static int lm_varinfo(kb_buf *b, const char *s, size_t n)
 	const char *rest;
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (lm_starts(s, n, kinds[i][0], &rest))
-			return kb_buf_adds(b, kinds[i][1]) || kb_buf_add(b, rest, n - (size_t)(rest - s));
-	return kb_buf_add(b, s, n);
+			return lm_adds(b, kinds[i][1]) || lm_add(b, rest, n - (size_t)(rest - s));
+	return lm_add(b, s, n);
 }
 
 /* What follows "bad argument #N to 'f'": "(string expected, got nil)" -> " skal være en tekst, men er nil". */
-static int lm_argextra(kb_buf *b, const char *s, size_t n, int depth)
+static int lm_argextra(lm_out *b, const char *s, size_t n, int depth)
 {
 	const char *rest, *got;
 	if (n >= 2 && s[0] == '(' && s[n - 1] == ')')
@@ -127,24 +147,24 @@ static int lm_argextra(kb_buf *b, const char *s, size_t n, int depth)
 	if ((got = lm_find(s, n, " expected, got "))) {
 		const char *u = got + 15;
 		size_t un = n - (size_t)(u - s);
-		int rc = kb_buf_adds(b, " skal være ") || lm_type_add(b, s, (size_t)(got - s));
+		int rc = lm_adds(b, " skal være ") || lm_type_add(b, s, (size_t)(got - s));
 		if (!rc && un == 8 && !memcmp(u, "no value", 8))
-			return kb_buf_adds(b, ", men mangler");
-		return rc || kb_buf_adds(b, ", men er ") || lm_type_add(b, u, un);
+			return lm_adds(b, ", men mangler");
+		return rc || lm_adds(b, ", men er ") || lm_type_add(b, u, un);
 	}
 	if (n == 14 && !memcmp(s, "value expected", 14))
-		return kb_buf_adds(b, " mangler");
+		return lm_adds(b, " mangler");
 	if (lm_starts(s, n, "number has no integer representation", &rest))
-		return kb_buf_adds(b, " skal være et heltal");
+		return lm_adds(b, " skal være et heltal");
 	if (lm_find(s, n, "out of range") || lm_find(s, n, "out of bounds"))
-		return kb_buf_adds(b, " er uden for det tilladte område");
+		return lm_adds(b, " er uden for det tilladte område");
 	if (lm_starts(s, n, "invalid option ", &rest))
-		return kb_buf_adds(b, ": ugyldigt valg ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
-	return kb_buf_adds(b, ": ") || lm_message(b, s, n, depth + 1);
+		return lm_adds(b, ": ugyldigt valg ") || lm_add(b, rest, n - (size_t)(rest - s));
+	return lm_adds(b, ": ") || lm_message(b, s, n, depth + 1);
 }
 
 /* Appends the Danish form of Lua's message s[0..n) (without its "file:line: " where it has one). */
-static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
+static int lm_message(lm_out *b, const char *s, size_t n, int depth)
 {
 	/* fixed messages, by their start */
 	static const char *const fixed[][2] = {
@@ -182,10 +202,6 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 	    {"invalid pattern capture", "ugyldig fangst i mønsteret"},
 	    {"too many captures", "for mange fangster i mønsteret"},
 	    {"invalid use of '%' in replacement string", "ugyldig brug af '%' i erstatningsteksten"},
-	    {"this string.gmatch iterator belongs to an earlier letter; a rule cannot keep iterators between letters "
-	     "(call string.gmatch where the loop is)",
-	     "denne string.gmatch-løkke hører til et tidligere brev; en regel kan ikke gemme løkker fra brev til brev "
-	     "(kald string.gmatch, hvor løkken står)"},
 	};
 	/* "attempt to <what> a <type> value<varinfo>" */
 	static const char *const attempts[][2] = {
@@ -199,7 +215,7 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 	const char *rest, *p;
 	int rc;
 	if (depth > 3)
-		return kb_buf_add(b, s, n);
+		return lm_add(b, s, n);
 	/* a message from deeper down may carry its own "file:line: " */
 	for (size_t i = 0; i < n && s[i] != ' ' && s[i] != '\n' && i < 300; i++) {
 		if (s[i] != ':' || i + 1 >= n || s[i + 1] < '0' || s[i + 1] > '9')
@@ -208,26 +224,26 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 		while (j < n && s[j] >= '0' && s[j] <= '9')
 			j++;
 		if (j + 1 < n && s[j] == ':' && s[j + 1] == ' ')
-			return kb_buf_add(b, s, j + 2) || lm_message(b, s + j + 2, n - j - 2, depth + 1);
+			return lm_add(b, s, j + 2) || lm_message(b, s + j + 2, n - j - 2, depth + 1);
 		break;
 	}
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (lm_starts(s, n, fixed[i][0], &rest))
-			return kb_buf_adds(b, fixed[i][1]) || kb_buf_add(b, rest, n - (size_t)(rest - s));
+			return lm_adds(b, fixed[i][1]) || lm_add(b, rest, n - (size_t)(rest - s));
 	for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
 		if (!lm_starts(s, n, attempts[i][0], &rest) || !(p = lm_find(rest, n - (size_t)(rest - s), " value")))
 			continue;
-		return kb_buf_adds(b, attempts[i][1]) || lm_type_add(b, rest, (size_t)(p - rest)) ||
+		return lm_adds(b, attempts[i][1]) || lm_type_add(b, rest, (size_t)(p - rest)) ||
 		       lm_varinfo(b, p + 6, n - (size_t)(p + 6 - s));
 	}
 	if (lm_starts(s, n, "attempt to compare two ", &rest) && (p = lm_find(rest, n - (size_t)(rest - s), " values")))
-		return kb_buf_adds(b, "kan ikke sammenligne to ") || lm_plural(b, rest, (size_t)(p - rest));
+		return lm_adds(b, "kan ikke sammenligne to ") || lm_plural(b, rest, (size_t)(p - rest));
 	if (lm_starts(s, n, "attempt to compare ", &rest) && (p = lm_find(rest, n - (size_t)(rest - s), " with "))) {
-		return kb_buf_adds(b, "kan ikke sammenligne ") || lm_type_add(b, rest, (size_t)(p - rest)) ||
-		       kb_buf_adds(b, " med ") || lm_type_add(b, p + 6, n - (size_t)(p + 6 - s));
+		return lm_adds(b, "kan ikke sammenligne ") || lm_type_add(b, rest, (size_t)(p - rest)) ||
+		       lm_adds(b, " med ") || lm_type_add(b, p + 6, n - (size_t)(p + 6 - s));
 	}
 	if (lm_starts(s, n, "attempt to assign to const variable ", &rest))
-		return kb_buf_adds(b, "kan ikke ændre konstanten ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
+		return lm_adds(b, "kan ikke ændre konstanten ") || lm_add(b, rest, n - (size_t)(rest - s));
 	/* bad argument #2 to 'klarbrev.find' (string expected, got nil) */
 	if (lm_starts(s, n, "bad argument #", &rest)) {
 		const char *num = rest;
@@ -244,8 +260,8 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 			after++;
 		rc = 0;
 		if (fn && !(fnlen == 1 && fn[0] == '?'))
-			rc = kb_buf_add(b, fn, fnlen) || kb_buf_adds(b, ": ");
-		return rc || kb_buf_adds(b, "argument ") || kb_buf_add(b, num, numlen) ||
+			rc = lm_add(b, fn, fnlen) || lm_adds(b, ": ");
+		return rc || lm_adds(b, "argument ") || lm_add(b, num, numlen) ||
 		       lm_argextra(b, after, n - (size_t)(after - s), depth);
 	}
 	/* calling 'find' on bad self (string expected, got nil) */
@@ -253,7 +269,7 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 		const char *after = p + 13;
 		while (after < s + n && *after == ' ')
 			after++;
-		return kb_buf_add(b, rest, (size_t)(p - rest)) || kb_buf_adds(b, ": værdien før ':'") ||
+		return lm_add(b, rest, (size_t)(p - rest)) || lm_adds(b, ": værdien før ':'") ||
 		       lm_argextra(b, after, n - (size_t)(after - s), depth);
 	}
 	/* syntax errors */
@@ -262,14 +278,14 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 		const char *near = lm_find(p, n - (size_t)(p - s), ") near ");
 		if (at && near && at < near) {
 			const char *what = p + 20;
-			return kb_buf_adds(b, "der mangler ") || kb_buf_add(b, s, (size_t)(p - s)) ||
-			       kb_buf_adds(b, " (til at lukke ") || kb_buf_add(b, what, (size_t)(at - what)) ||
-			       kb_buf_adds(b, " fra linje ") || kb_buf_add(b, at + 9, (size_t)(near - at - 9)) ||
-			       kb_buf_adds(b, ") ved ") || lm_near(b, near + 7, n - (size_t)(near + 7 - s));
+			return lm_adds(b, "der mangler ") || lm_add(b, s, (size_t)(p - s)) ||
+			       lm_adds(b, " (til at lukke ") || lm_add(b, what, (size_t)(at - what)) ||
+			       lm_adds(b, " fra linje ") || lm_add(b, at + 9, (size_t)(near - at - 9)) ||
+			       lm_adds(b, ") ved ") || lm_near(b, near + 7, n - (size_t)(near + 7 - s));
 		}
 	}
 	if ((p = lm_find(s, n, " expected near ")) && (s[0] == '\'' || s[0] == '<'))
-		return kb_buf_adds(b, "der mangler ") || kb_buf_add(b, s, (size_t)(p - s)) || kb_buf_adds(b, " ved ") ||
+		return lm_adds(b, "der mangler ") || lm_add(b, s, (size_t)(p - s)) || lm_adds(b, " ved ") ||
 		       lm_near(b, p + 15, n - (size_t)(p + 15 - s));
 	static const char *const near[][2] = {
 	    {"unexpected symbol near ", "uventet tegn ved "},
@@ -282,15 +298,15 @@ static int lm_message(kb_buf *b, const char *s, size_t n, int depth)
 	};
 	for (size_t i = 0; i < sizeof near / sizeof near[0]; i++)
 		if (lm_starts(s, n, near[i][0], &rest))
-			return kb_buf_adds(b, near[i][1]) || lm_near(b, rest, n - (size_t)(rest - s));
+			return lm_adds(b, near[i][1]) || lm_near(b, rest, n - (size_t)(rest - s));
 	if (lm_starts(s, n, "invalid capture index ", &rest))
-		return kb_buf_adds(b, "ugyldigt fangstnummer ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
+		return lm_adds(b, "ugyldigt fangstnummer ") || lm_add(b, rest, n - (size_t)(rest - s));
 	if (lm_starts(s, n, "invalid replacement value (a ", &rest) && n && s[n - 1] == ')')
-		return kb_buf_adds(b, "ugyldig erstatningsværdi (") ||
-		       lm_type_add(b, rest, n - 1 - (size_t)(rest - s)) || kb_buf_adds(b, ")");
+		return lm_adds(b, "ugyldig erstatningsværdi (") ||
+		       lm_type_add(b, rest, n - 1 - (size_t)(rest - s)) || lm_adds(b, ")");
 	if (lm_starts(s, n, "wrong number of arguments to ", &rest))
-		return kb_buf_adds(b, "forkert antal argumenter til ") || kb_buf_add(b, rest, n - (size_t)(rest - s));
-	return kb_buf_add(b, s, n);
+		return lm_adds(b, "forkert antal argumenter til ") || lm_add(b, rest, n - (size_t)(rest - s));
+	return lm_add(b, s, n);
 }
 
 /* Lua names the function of a bad argument from the call ("find") or not at all ("?"); the table that
@@ -301,18 +317,18 @@ const char *kb_luamsg_name_raiser(lua_State *L, const char *msg)
 	const char *start = strstr(msg, bad); /* after the "file:line: " Lua puts first */
 	const char *to = start && (start == msg || start[-1] == ' ') ? strstr(start, " to '") : NULL;
 	const char *end = to ? strchr(to + 5, '\'') : NULL;
+	int top = lua_gettop(L);
 	lua_Debug ar;
 	const char *name = NULL;
 	if (end && lua_getstack(L, 1, &ar) && lua_getinfo(L, "f", &ar)) {
 		if (lua_rawgetp(L, LUA_REGISTRYINDEX, (void *)&lm_names_key) == LUA_TTABLE) {
 			lua_pushvalue(L, -2);
 			if (lua_rawget(L, -2) == LUA_TSTRING)
-				name = lua_tostring(L, -1);
-			lua_replace(L, -3); /* keeps the name (or nil) on the stack, so the string stays alive */
+				name = lua_tostring(L, -1); /* stays on the stack, so the string stays alive */
 		}
-		lua_pop(L, 1);
 	}
 	if (!name) {
+		lua_settop(L, top);
 		lua_pushvalue(L, 1);
 		return msg;
 	}
@@ -320,36 +336,54 @@ const char *kb_luamsg_name_raiser(lua_State *L, const char *msg)
 	lua_pushstring(L, name);
 	lua_pushstring(L, end);
 	lua_concat(L, 3);
-	lua_remove(L, -2);
+	lua_replace(L, top + 1); /* the one value pushed: the message; the rest goes */
+	lua_settop(L, top + 1);
 	return lua_tostring(L, -1);
 }
 
-/* One level of tables below the globals is enough: the libraries and klarbrev. */
+/* [-0, +0, m] names[f] = name (a string at the top, popped) for the function at index fn, unless f has a name
+ * already: the first name recorded stays. */
+static void lm_name_once(lua_State *L, int names, int fn)
+{
+	lua_pushvalue(L, fn);
+	if (lua_rawget(L, names) != LUA_TNIL) {
+		lua_pop(L, 2);
+		return;
+	}
+	lua_pop(L, 1);
+	lua_pushvalue(L, fn);
+	lua_insert(L, -2);
+	lua_rawset(L, names);
+}
+
+/* One level of tables below the globals is enough: the libraries and klarbrev. The global functions are named
+ * first, so "tostring" is never "_G.tostring" or another table's alias; "_G" itself is no library and is skipped.
+ * Among the tables the first name found stays. */
 void kb_luamsg_name_functions(lua_State *L)
 {
-	luaL_checkstack(L, 8, "funktionernes navne");
+	luaL_checkstack(L, 10, "funktionernes navne");
 	lua_newtable(L); /* names */
 	int names = lua_gettop(L);
 	lua_pushglobaltable(L);
-	lua_pushnil(L);
-	while (lua_next(L, -2)) {
-		const char *g = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-		if (g && lua_iscfunction(L, -1)) {
-			lua_pushvalue(L, -1);
-			lua_pushstring(L, g);
-			lua_rawset(L, names);
-		} else if (g && lua_istable(L, -1)) {
-			lua_pushnil(L);
-			while (lua_next(L, -2)) {
-				if (lua_type(L, -2) == LUA_TSTRING && lua_iscfunction(L, -1)) {
-					lua_pushvalue(L, -1);
-					lua_pushfstring(L, "%s.%s", g, lua_tostring(L, -3));
-					lua_rawset(L, names);
+	for (int pass = 0; pass < 2; pass++) {
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			const char *g = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+			if (g && pass == 0 && lua_iscfunction(L, -1)) {
+				lua_pushstring(L, g);
+				lm_name_once(L, names, lua_gettop(L) - 1);
+			} else if (g && pass == 1 && lua_istable(L, -1) && strcmp(g, "_G") != 0) {
+				lua_pushnil(L);
+				while (lua_next(L, -2)) {
+					if (lua_type(L, -2) == LUA_TSTRING && lua_iscfunction(L, -1)) {
+						lua_pushfstring(L, "%s.%s", g, lua_tostring(L, -2));
+						lm_name_once(L, names, lua_gettop(L) - 1);
+					}
+					lua_pop(L, 1);
 				}
-				lua_pop(L, 1);
 			}
+			lua_pop(L, 1);
 		}
-		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, (void *)&lm_names_key);
@@ -357,5 +391,7 @@ void kb_luamsg_name_functions(lua_State *L)
 
 int kb_luamsg_danish(kb_buf *out, const char *msg, size_t len)
 {
-	return lm_message(out, msg, len, 0);
+	lm_out o = { out, KB_OK };
+	lm_message(&o, msg, len, 0);
+	return o.rc;
 }

@@ -656,8 +656,9 @@ static int lp_gmatch_next(lua_State *L)
 	lp_gmatch_state *gm = lua_touserdata(L, lua_upvalueindex(3));
 	lp_state ms;
 	if (gm->hooks && gm->hooks->epoch && gm->hooks->epoch(L) != gm->epoch)
-		return luaL_error(L, "this string.gmatch iterator belongs to an earlier letter; a rule cannot keep "
-		                     "iterators between letters (call string.gmatch where the loop is)");
+		/* klarbrev's own message, not one of Lua's: in Danish here, like the plugins' other messages */
+		return luaL_error(L, "denne string.gmatch-løkke hører til et tidligere brev; en regel kan ikke gemme "
+		                     "løkker fra brev til brev (kald string.gmatch, hvor løkken står)");
 	lp_init(&ms, L, gm->hooks, s, ls, p, gm->items);
 	for (size_t at = gm->pos; at <= ls; at++) {
 		size_t e = lp_match(&ms, at);

@@ -113,7 +113,7 @@ typedef struct kb_plugin {
 	size_t phrases_ignored;   /* phrases its ignore line took out */
 	kb_buf options_set;       /* the option keys the config file set, "a, b" */
 	int decisions_only; /* its table says decisions_only = true: it does not run on a text that is no decision */
-	kb_buf cfg_problems; /* problems with its [plugin id] section, one per line */
+	kb_config_problems cfg_problems; /* problems with its [plugin id] section, each with its line */
 } kb_plugin;
 
 /* A shared library of Lua helpers (plugins/lib/<name>.lua): run in every plugin's state before the plugin, its
@@ -1696,7 +1696,8 @@ static void pl_take_examples(lua_State *L, kb_plugin *pl, int tbl)
 	lua_settop(L, ex - 1);
 }
 
-/* Records a problem with this plugin's part of the config file, at line. */
+/* Records a problem with this plugin's part of the config file, at line: the line is kept with the text, for
+ * kb_plugins_check_config to sort by. */
 static void pl_cfg_problem(kb_plugin *pl, int line, const char *fmt, ...) KB_PRINTF(3, 4);
 static void pl_cfg_problem(kb_plugin *pl, int line, const char *fmt, ...)
 {
@@ -1707,20 +1708,26 @@ static void pl_cfg_problem(kb_plugin *pl, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	kb_buf_vprintf(&one, fmt, ap);
 	va_end(ap);
-	if (!one.data)
+	if (!one.data) {
+		pl->cfg_problems.oom = 1; /* kb_plugins_check_config then fails with KB_ENOMEM, not a problem short */
 		return;
+	}
 	size_t n = one.len;
 	if (n > 600) { /* a value quoted from a very long line: cut at a character */
 		n = 600;
 		while (n > 0 && ((unsigned char)one.data[n] & 0xC0u) == 0x80u)
 			n--;
 	}
-	kb_buf *b = &pl->cfg_problems;
-	if (b->len)
-		kb_buf_addc(b, '\n');
-	pl_clean_text(b, one.data, n, b->max); /* one line: a newline in a value would split the problem */
-	if (n < one.len)
-		kb_buf_adds(b, "…");
+	kb_buf clean;
+	kb_buf_init(&clean, 64u * 1024u);
+	int rc = pl_clean_text(&clean, one.data, n, clean.max); /* one line: a newline in a value would split it */
+	if (!rc && n < one.len)
+		rc = kb_buf_adds(&clean, "…");
+	if (rc || !clean.data)
+		pl->cfg_problems.oom = 1;
+	else
+		kb_config_problems_add(&pl->cfg_problems, line, "%s", clean.data);
+	kb_buf_free(&clean);
 	kb_buf_free(&one);
 }
 
@@ -2009,7 +2016,8 @@ static void pl_apply_config(lua_State *L, kb_plugin *pl)
 	pl->options_set.len = 0;
 	if (pl->options_set.data)
 		pl->options_set.data[0] = '\0';
-	pl->cfg_problems.len = 0;
+	kb_config_problems_free(&pl->cfg_problems);
+	pl->cfg_problems.oom = 0;
 	if (c)
 		pl_apply_section(L, pl, c, opts);
 	if (pl_make_options_text(L, pl, opts))
@@ -2124,11 +2132,17 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 			const char *near = key ? kb_nearest_name(key, pl_table_keys) : NULL;
 			if (near)
 				luaL_error(L, "ukendt nøgle '%s' i pluginnets tabel; mente du '%s'?", key, near);
-			luaL_error(
-			    L,
-			    "ukendt nøgle %s i pluginnets tabel; de gyldige nøgler er id, level, description, options, "
-			    "examples, on_word, on_sentence, on_paragraph, on_letter, replace, avoid, message, link",
-			    key ? key : kb_luamsg_type(luaL_typename(L, -2)));
+			const char *what = key ? key : kb_luamsg_type(luaL_typename(L, -2));
+			luaL_Buffer b; /* the valid keys from pl_table_keys, so the list cannot fall behind it */
+			luaL_buffinit(L, &b);
+			for (size_t i = 0; pl_table_keys[i]; i++) {
+				if (i)
+					luaL_addstring(&b, ", ");
+				luaL_addstring(&b, pl_table_keys[i]);
+			}
+			luaL_pushresult(&b);
+			luaL_error(L, "ukendt nøgle %s i pluginnets tabel; de gyldige nøgler er %s", what,
+			           lua_tostring(L, -1));
 		}
 		lua_pop(L, 1);
 	}
@@ -2155,7 +2169,7 @@ static void pl_take_table(lua_State *L, kb_plugin *pl, int idx)
 
 	lua_getfield(L, idx, "decisions_only");
 	if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
-		luaL_error(L, "'decisions_only' must be true or false");
+		luaL_error(L, "'decisions_only' skal være true eller false");
 	pl->decisions_only = lua_toboolean(L, -1);
 	lua_pop(L, 1);
 
@@ -2578,7 +2592,7 @@ static void pl_free(kb_plugin *pl)
 	free(pl->source);
 	free(pl->id);
 	free(pl->broken);
-	kb_buf_free(&pl->cfg_problems);
+	kb_config_problems_free(&pl->cfg_problems);
 	kb_buf_free(&pl->options_set);
 	free(pl);
 }
@@ -2632,7 +2646,6 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	pl->ps = ps;
 	pl->enabled = 1;
-	kb_buf_init(&pl->cfg_problems, 64u * 1024u);
 	kb_buf_init(&pl->options_set, 64u * 1024u);
 	pl_close_state(pl); /* sets the references to LUA_NOREF */
 	int rc = KB_OK;
@@ -2847,17 +2860,10 @@ static char **pl_known_rules(const kb_plugins *ps)
 			oom = !(names[n++] = kb_strdup(ps->items[i]->id));
 	for (size_t i = 0; i < ps->nlibs && !oom; i++)
 		pl_rule_literals(ps->libs[i].source, ps->libs[i].len, &names, &n, &cap, &oom);
-	for (size_t i = 0; i < ps->n && !oom; i++) {
-		char *src = NULL;
-		size_t len = 0;
-		kb_ctx *quiet = NULL;
-		if (ps->items[i]->broken || kb_ctx_new(&quiet))
-			continue;
-		if (kb_read_file(&src, &len, quiet, ps->items[i]->path, 16u << 20) == KB_OK)
-			pl_rule_literals(src, len, &names, &n, &cap, &oom);
-		free(src);
-		kb_ctx_free(quiet);
-	}
+	/* the sources kept since loading (pl->source, lib->source): no file is read again */
+	for (size_t i = 0; i < ps->n && !oom; i++)
+		if (!ps->items[i]->broken && ps->items[i]->source)
+			pl_rule_literals(ps->items[i]->source, ps->items[i]->source_len, &names, &n, &cap, &oom);
 	if (oom) {
 		kb_strv_free(names);
 		return NULL;
@@ -2871,19 +2877,14 @@ int kb_plugins_check_config(kb_plugins *ps, kb_ctx *ctx)
 	kb_config_problems more = { 0 };
 	if (!cfg)
 		return KB_OK;
-	size_t plen = strlen(cfg->path);
 	for (size_t i = 0; i < ps->n; i++) {
 		const kb_plugin *pl = ps->items[i];
-		if (pl->broken || !pl->cfg_problems.len)
+		if (pl->broken)
 			continue;
-		for (const char *s = pl->cfg_problems.data; s && *s;) {
-			const char *nl = strchr(s, '\n');
-			int n = nl ? (int)(nl - s) : (int)strlen(s);
-			/* each starts with "<config path>:<line>: " (pl_cfg_problem) */
-			int line = !strncmp(s, cfg->path, plen) && s[plen] == ':' ? (int)strtol(s + plen + 1, NULL, 10) : 0;
-			kb_config_problems_add(&more, line, "%.*s", n, s);
-			s = nl ? nl + 1 : s + n;
-		}
+		if (pl->cfg_problems.oom)
+			more.oom = 1;
+		for (size_t k = 0; k < pl->cfg_problems.n; k++)
+			kb_config_problems_add(&more, pl->cfg_problems.items[k].line, "%s", pl->cfg_problems.items[k].text);
 	}
 	const char **ids = calloc(ps->n + 1, sizeof *ids);
 	size_t nids = 0;

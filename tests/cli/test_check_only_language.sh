@@ -34,7 +34,7 @@ expect_not_in "$T/stdout" "kun afgørelser" "a decisions_only plugin does not ru
 expect_in "$T/stdout" "altid" "other plugins still run"
 printf 'return { id = "afg", decisions_only = "ja" }\n' >"$T/data/plugins/afg.lua"
 run "$KLARBREV" check "$T/kort.txt" --data-dir "$T/data" --no-spell --kind tekst; expect_rc 1 "a broken plugin stops even a text"
-expect_in "$T/stdout" "'decisions_only' must be true or false" "the wrong value is named"
+expect_in "$T/stdout" "'decisions_only' skal være true eller false" "the wrong value is named"
 
 run "$KLARBREV" check --help
 expect_in "$T/stdout" "--kind tekst" "check --help has --kind tekst"

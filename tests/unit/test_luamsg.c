@@ -2,6 +2,9 @@
 #include "kbtest.h"
 #include "luamsg.h"
 
+#include <lauxlib.h>
+#include <lualib.h>
+
 /* The Danish form of msg, in a static buffer. */
 static const char *danish(const char *msg)
 {
@@ -92,5 +95,77 @@ static void test_luamsg__a_long_message_stops_at_the_buffer_cap(void)
 	kb_buf_free(&b);
 }
 
+static void test_luamsg__a_full_buffer_returns_the_buffer_s_code(void)
+{
+	/* a message that is translated piece by piece: the error of the piece that did not fit, not 1 */
+	static const char msg[] = "attempt to index a nil value (local 'forholdsvis_langt_navn')";
+	kb_buf b;
+	kb_buf_init(&b, 30);
+	KB_CHECK_INT(kb_luamsg_danish(&b, msg, strlen(msg)), KB_ELIMIT);
+	kb_buf_free(&b);
+	kb_buf_init(&b, 1000);
+	KB_CHECK_INT(kb_luamsg_danish(&b, msg, strlen(msg)), KB_OK);
+	kb_buf_free(&b);
+}
+
+/* What the message handler below saw: how many values kb_luamsg_name_raiser() left, and the message it gave. */
+static int raiser_pushed;
+static char raiser_msg[256];
+
+static int raiser_msgh(lua_State *L)
+{
+	int top = lua_gettop(L);
+	const char *m = kb_luamsg_name_raiser(L, lua_tostring(L, 1));
+	raiser_pushed = lua_gettop(L) - top;
+	snprintf(raiser_msg, sizeof raiser_msg, "%s", m ? m : "(null)");
+	return 1;
+}
+
+static int raiser_unnamed(lua_State *L)
+{
+	luaL_checkstring(L, 1);
+	return 0;
+}
+
+/* Runs code under raiser_msgh in a state whose functions are named; its argument (...) is a C function that is in no
+ * table, so neither Lua nor the names know what to call it. */
+static void raiser_run(const char *code)
+{
+	lua_State *L = luaL_newstate();
+	luaL_openlibs(L);
+	kb_luamsg_name_functions(L);
+	raiser_pushed = -1;
+	raiser_msg[0] = '\0';
+	lua_pushcfunction(L, raiser_msgh);
+	KB_CHECK_INT(luaL_loadstring(L, code), LUA_OK);
+	lua_pushcfunction(L, raiser_unnamed);
+	KB_CHECK(lua_pcall(L, 1, 0, 1) != LUA_OK);
+	lua_close(L);
+}
+
+static void test_luamsg__name_raiser_pushes_exactly_one_value(void)
+{
+	raiser_run("local f = string.rep; f()"); /* a named function: its name replaces Lua's '?' */
+	KB_CHECK_INT(raiser_pushed, 1);
+	KB_CHECK(strstr(raiser_msg, "bad argument #1 to 'string.rep'") != NULL);
+	raiser_run("local f = ...; f()"); /* a C function with no name: the message as Lua made it */
+	KB_CHECK_INT(raiser_pushed, 1);
+	KB_CHECK(strstr(raiser_msg, "bad argument #1 to 'f' (string expected, got no value)") != NULL);
+	raiser_run("error('egen fejl')"); /* no bad argument at all */
+	KB_CHECK_INT(raiser_pushed, 1);
+	KB_CHECK(strstr(raiser_msg, "egen fejl") != NULL);
+}
+
+static void test_luamsg__globals_are_named_without_g_even_with_g_in_the_globals(void)
+{
+	raiser_run("local f = tostring; f()");
+	KB_CHECK(strstr(raiser_msg, "bad argument #1 to 'tostring'") != NULL);
+	raiser_run("local f = select; f('x')");
+	KB_CHECK(strstr(raiser_msg, "bad argument #1 to 'select'") != NULL);
+}
+
 KB_TESTS(KB_TEST(test_luamsg__lua_messages_become_danish), KB_TEST(test_luamsg__type_names_have_danish_articles),
-         KB_TEST(test_luamsg__a_long_message_stops_at_the_buffer_cap))
+         KB_TEST(test_luamsg__a_long_message_stops_at_the_buffer_cap),
+         KB_TEST(test_luamsg__a_full_buffer_returns_the_buffer_s_code),
+         KB_TEST(test_luamsg__name_raiser_pushes_exactly_one_value),
+         KB_TEST(test_luamsg__globals_are_named_without_g_even_with_g_in_the_globals))

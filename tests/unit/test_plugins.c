@@ -435,6 +435,24 @@ static void test_plugins__bad_argument_to_a_helper_is_danish_and_names_the_helpe
 	kb_findings_free(fs);
 }
 
+static void test_plugins__bad_argument_to_a_global_is_named_by_its_global_name(void)
+{
+	kb_findings *fs = NULL;
+	/* through a local Lua knows no name; the names table must give "tostring", never "_G.tostring" */
+	const kb_finding *f = error_of(&fs, "ts.lua",
+	                               "local f = tostring\n"
+	                               "return { id = 'ts', on_sentence = function(s) return f() end }\n");
+	KB_CHECK(f && contains(f->message, "fejlede: tostring: argument 1 mangler"));
+	KB_CHECK(f && !contains(f->message, "_G."));
+	kb_findings_free(fs);
+	f = error_of(&fs, "sel.lua",
+	             "local f = select\n"
+	             "return { id = 'sel', on_sentence = function(s) return f('x') end }\n");
+	KB_CHECK(f && contains(f->message, "fejlede: select: argument 1 skal være et tal, men er en tekst"));
+	KB_CHECK(f && !contains(f->message, "_G."));
+	kb_findings_free(fs);
+}
+
 static void test_plugins__lua_runtime_and_syntax_errors_are_danish(void)
 {
 	kb_findings *fs = NULL;
@@ -525,6 +543,24 @@ static void test_plugins__file_must_return_a_table_with_an_id(void)
 	KB_CHECK(contains(nth(fs, "plugin", 4) ? nth(fs, "plugin", 4)->message : NULL, "'on_word' skal være en funktion"));
 	kb_findings_free(fs);
 	kb_plugins_free(ps);
+}
+
+static void test_plugins__decisions_only_that_is_no_boolean_is_said_in_danish(void)
+{
+	kb_findings *fs = NULL;
+	const kb_finding *f = error_of(&fs, "afg.lua", "return { id = 'afg', decisions_only = 'ja' }\n");
+	KB_CHECK(f && contains(f->message, "'decisions_only' skal være true eller false"));
+	kb_findings_free(fs);
+}
+
+static void test_plugins__unknown_table_key_lists_every_valid_key(void)
+{
+	kb_findings *fs = NULL;
+	const kb_finding *f = error_of(&fs, "zz.lua", "return { id = 'zz', qqqqqqqqqq = 1 }\n");
+	KB_CHECK(f && contains(f->message, "ukendt nøgle qqqqqqqqqq i pluginnets tabel; de gyldige nøgler er id, level, "
+	                                   "description, options, examples, on_word, on_sentence, on_paragraph, "
+	                                   "on_letter, replace, avoid, message, link, decisions_only"));
+	kb_findings_free(fs);
 }
 
 static void test_plugins__two_plugins_with_one_id_break_the_second(void)
@@ -1150,7 +1186,8 @@ static void test_plugins__zz_teardown(void)
 			                "f.lua",    "tbl.lua",    "utf.lua",  "bad.lua",   "sp.lua",   "o.lua",
 			                "deep.lua", "bruger.lua", "skriver.lua", "bruger2.lua", "lib/hjaelp.lua",
 			                "arg.lua",  "find.lua",   "idx.lua",  "call.lua",  "cat.lua",  "cmp.lua",
-			                "syn.lua",  "eof.lua",    "own.lua",  "mod.lua" };
+			                "syn.lua",  "eof.lua",    "own.lua",  "mod.lua",   "ts.lua",   "sel.lua",
+			                "afg.lua",  "zz.lua" };
 		char path[256];
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			snprintf(path, sizeof path, "%s/%s", g_dir, names[i]);
@@ -1174,9 +1211,12 @@ KB_TESTS(KB_TEST(test_plugins__shared_library_is_klarbrev_lib_and_read_only), KB
          KB_TEST(test_plugins__syntax_error_is_one_error_finding_with_file_and_line_and_others_still_run),
          KB_TEST(test_plugins__runtime_error_in_on_sentence_names_file_and_line),
          KB_TEST(test_plugins__bad_argument_to_a_helper_is_danish_and_names_the_helper),
+         KB_TEST(test_plugins__bad_argument_to_a_global_is_named_by_its_global_name),
          KB_TEST(test_plugins__lua_runtime_and_syntax_errors_are_danish),
          KB_TEST(test_plugins__error_without_position_gets_the_line),
          KB_TEST(test_plugins__file_must_return_a_table_with_an_id),
+         KB_TEST(test_plugins__decisions_only_that_is_no_boolean_is_said_in_danish),
+         KB_TEST(test_plugins__unknown_table_key_lists_every_valid_key),
          KB_TEST(test_plugins__two_plugins_with_one_id_break_the_second),
          KB_TEST(test_plugins__load_dir_loads_lua_files_in_name_order),
          KB_TEST(test_plugins__infinite_loop_is_stopped_by_the_time_budget),
