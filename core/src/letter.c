@@ -275,9 +275,9 @@ typedef struct table_pos {
 	unsigned row, cell;
 } table_pos;
 
-static void table_place(table_pos *tp, kb_paragraph *para, const xmlNode *p)
+/* tc is the paragraph's w:tc (kb_w_ancestor(p, "tc")), found once by the caller. */
+static void table_place(table_pos *tp, kb_paragraph *para, const xmlNode *tc)
 {
-	const xmlNode *tc = kb_w_ancestor(p, "tc");
 	const xmlNode *tr = tc ? kb_w_ancestor(tc, "tr") : NULL;
 	if (!tr)
 		return;
@@ -320,6 +320,7 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 				xmlNodePtr ppr = kb_w_child(p, "pPr");
 				xmlNodePtr ps = ppr ? kb_w_child(ppr, "pStyle") : NULL;
 				xmlChar *style = ps ? kb_w_attr(ps, "val") : NULL;
+				const xmlNode *tc = kb_w_ancestor(p, "tc"); /* in a table: in a cell */
 				int heading = style_level(&sm, (const char *)style);
 				xmlNodePtr ol = ppr ? kb_w_child(ppr, "outlineLvl") : NULL;
 				if (ol) {
@@ -333,10 +334,10 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 				                      .part_name = part->name,
 				                      .style = (const char *)style,
 				                      .heading = heading,
-				                      .in_table = kb_w_in_table(p) };
+				                      .in_table = tc != NULL };
 				rc = kb_text_add_paragraph(l->text, pb.text.data, pb.text.len, &info, pb.spans, pb.nspans);
 				if (!rc && info.in_table)
-					table_place(&tp, &l->text->paras[l->text->nparas - 1], p);
+					table_place(&tp, &l->text->paras[l->text->nparas - 1], tc);
 				xmlFree(style);
 			}
 			kb_buf_free(&pb.text);
