@@ -448,7 +448,7 @@ static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller
 		r->oom = 1;
 		goto done;
 	}
-	if (rc && rc != KB_ENOTFOUND) { /* no bundled plugins/ is fine for a plugin tested on its own */
+	if (rc) { /* no bundled plugins/ is fine (kb_checker_load_plugin_set goes on without it) */
 		pt_problem(r, "%s", kb_ctx_errmsg(tmp));
 		goto done;
 	}
