@@ -389,7 +389,7 @@ static int letter_from_utf8(kb_letter **out, kb_ctx *ctx, const char *utf8, size
 	kb_text_free(l->text);
 	l->text = NULL;
 	l->written = 1;
-	rc = kb_text_from_letter_lines(&l->text, ctx, utf8 + fm.body, len - fm.body, name);
+	rc = kb_text_from_letter_lines(&l->text, ctx, utf8 + fm.body, len - fm.body, name, fm.lines + 1);
 	if (!rc && fm.body)
 		rc = kb_letter_apply_front_matter(l, ctx, &fm);
 	kb_front_matter_clear(&fm);

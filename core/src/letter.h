@@ -53,7 +53,7 @@ typedef struct kb_front_matter {
 	char *case_inline;   /* the JSON object written on the line, or NULL */
 	char *template_path; /* or NULL */
 	size_t body;         /* bytes of utf8 before the text (0: no front matter) */
-	size_t lines;        /* lines before the text */
+	size_t lines;        /* lines before the text (the closing "---" is the last): the text starts on line lines+1 */
 } kb_front_matter;
 
 /* Reads the front matter at the start of utf8[0..len) (a byte order mark first is skipped). No front matter is

@@ -319,7 +319,7 @@ static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *la
 		rc = KB_OK;
 		goto done;
 	}
-	rc = kb_text_from_letter_lines(&c.text, tmp, text, tlen, label);
+	rc = kb_text_from_letter_lines(&c.text, tmp, text, tlen, label, fm.lines + 1);
 	if (rc == KB_ENOMEM)
 		goto done;
 	if (rc) {
