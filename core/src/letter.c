@@ -363,13 +363,6 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && !strcasecmp(s + n - m, suffix);
 }
 
-/* The folder of path ("." for a bare file name), as a new string. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? kb_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : kb_strdup(".");
-}
-
 /* A plain-text letter from UTF-8 text (its front matter, then one paragraph a line); name is its file, or what
  * stands for one; the front matter's paths are relative to base_dir (NULL: as given). */
 static int letter_from_utf8(kb_letter **out, kb_ctx *ctx, const char *utf8, size_t len, const char *name,
@@ -430,7 +423,7 @@ static int open_txt(kb_letter **out, kb_ctx *ctx, const char *path, const char *
 	int rc = kb_encoding_read_file(&data, &len, ctx, path, encoding, KB_MAX_TEXT_BYTES);
 	if (rc)
 		return rc;
-	char *dir = dir_of(path);
+	char *dir = kb_path_dir(path);
 	rc = dir ? letter_from_utf8(out, ctx, data, len, path, dir) : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	free(dir);
 	free(data);
@@ -510,20 +503,6 @@ static char *fm_trimmed(const char *s, size_t n)
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		n--;
 	return kb_strndup(s, n);
-}
-
-/* base_dir/rel, or rel when it is absolute or base_dir is NULL or empty. */
-static char *fm_join(const char *base_dir, const char *rel)
-{
-	if (!base_dir || !*base_dir || rel[0] == '/')
-		return kb_strdup(rel);
-	kb_buf b;
-	kb_buf_init(&b, 8192);
-	if (kb_buf_printf(&b, "%s/%s", base_dir, rel)) {
-		kb_buf_free(&b);
-		return NULL;
-	}
-	return kb_buf_detach(&b);
 }
 
 /* 1 when line[0..n) is "---" with nothing but blanks after it. */
@@ -616,7 +595,7 @@ int kb_front_matter_read(kb_front_matter *out, kb_ctx *ctx, const char *utf8, si
 			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %zu: skabelonen står to gange i forsiden", name, line);
 		else if (slot == &out->outcome || inline_case)
 			*slot = value, value = NULL;
-		else if (!(*slot = fm_join(base_dir, value)))
+		else if (!(*slot = kb_path_join(base_dir, value)))
 			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		free(key);
 		free(value);

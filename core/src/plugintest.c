@@ -349,11 +349,11 @@ done:
 	return rc;
 }
 
-/* The folder part of s ("plugins" for "plugins/x.lua"; "" for "x.lua"), copied. */
+/* The folder part of s ("plugins" for "plugins/x.lua"; "" for "x.lua", so that names shown and paths joined to it
+ * stay as given), copied. */
 static char *pt_dirname(const char *s)
 {
-	const char *slash = strrchr(s, '/');
-	return slash ? kb_strndup(s, (size_t)(slash - s)) : kb_strdup("");
+	return strchr(s, '/') ? kb_path_dir(s) : kb_strdup("");
 }
 
 /* The .txt files of <folder of file>/tests/<id>/. */
@@ -366,7 +366,7 @@ static void pt_read_test_files(pt_run *r, pt_plugin *p, const char *file, const 
 	kb_buf_init(&path, 8192);
 	kb_buf_init(&shown, 8192);
 	kb_ctx *tmp = NULL;
-	if (!dir || !shown_dir || kb_ctx_new(&tmp) || kb_buf_printf(&path, "%s%stests/%s", dir, *dir ? "/" : "", id)) {
+	if (!dir || !shown_dir || kb_ctx_new(&tmp) || kb_buf_printf(&path, "%s%stests/%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", id)) {
 		r->oom = 1;
 		goto done;
 	}
@@ -383,7 +383,8 @@ static void pt_read_test_files(pt_run *r, pt_plugin *p, const char *file, const 
 		const char *base = strrchr(paths[i], '/');
 		base = base ? base + 1 : paths[i];
 		shown.len = 0;
-		if (kb_buf_printf(&shown, "testfil %s%stests/%s/%s", shown_dir, *shown_dir ? "/" : "", id, base)) {
+		if (kb_buf_printf(&shown, "testfil %s%stests/%s/%s", shown_dir,
+		                  *shown_dir && shown_dir[strlen(shown_dir) - 1] != '/' ? "/" : "", id, base)) {
 			r->oom = 1;
 			break;
 		}
