@@ -610,30 +610,28 @@ done:
 	return rc;
 }
 
-/* The manifest of a template folder (its manifest.json) or of a manifest file. */
+/* The manifest of a template folder (its manifest.json) or of a manifest file; none (*out NULL, KB_OK) for a bare
+ * .docx template, which fill reads as a template without a manifest (kb_manifest_path). */
 static int load_manifest(json_t **out, kb_ctx *ctx, const char *template_path)
 {
 	struct stat st;
+	char *mpath = NULL;
+	int folder = 0, rc;
 	*out = NULL;
 	if (stat(template_path, &st) != 0)
 		return kb_ctx_fail(ctx, KB_EINPUT, "skabelonen %s findes ikke; angiv en skabelonmappe med manifest.json",
 		                   template_path);
-	if (!S_ISDIR(st.st_mode))
-		return kb_manifest_load(out, ctx, template_path);
-	kb_buf b;
-	kb_buf_init(&b, 8192);
-	int rc = kb_buf_printf(&b, "%s/manifest.json", template_path);
-	if (rc) {
-		kb_buf_free(&b);
+	if (kb_manifest_path(&mpath, &folder, template_path))
 		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
-	}
-	if (stat(b.data, &st) != 0)
+	if (!mpath)
+		return KB_OK;
+	if (folder && stat(mpath, &st) != 0)
 		rc = kb_ctx_fail(ctx, KB_EINPUT,
 		                 "skabelonen %s har ingen manifest.json, så klarbrev kender hverken felter eller udfald",
 		                 template_path);
 	else
-		rc = kb_manifest_load(out, ctx, b.data);
-	kb_buf_free(&b);
+		rc = kb_manifest_load(out, ctx, mpath);
+	free(mpath);
 	return rc;
 }
 
