@@ -718,21 +718,27 @@ int kb_letter_set_case(kb_letter *l, kb_ctx *ctx, const char *template_path, con
 int kb_letter_apply_front_matter(kb_letter *l, kb_ctx *ctx, const kb_front_matter *fm)
 {
 	json_t *manifest = NULL, *fields = NULL;
-	int rc = KB_OK;
-	if (fm->outcome) {
+	char *outcome = NULL;
+	int rc = kb_front_matter_load(&manifest, &fields, &outcome, ctx, fm, l->name);
+	if (rc)
+		return rc;
+	/* the letter's reader applies the front matter to a letter without a case of its own yet: it takes over what
+	 * was loaded, the case already checked against the manifest, and the outcome (stated, or the one fill finds) */
+	if (manifest) {
+		json_decref(l->manifest);
+		l->manifest = manifest;
+	}
+	if (fields) {
+		json_decref(l->fields);
+		l->fields = fields;
+	}
+	if (fm->outcome || outcome) {
 		free(l->outcome);
-		if (!(l->outcome = kb_strdup(fm->outcome)))
-			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		l->outcome = outcome;
+	}
+	if (fm->outcome)
 		l->outcome_given = 1;
-	}
-	if (fm->template_path && (rc = load_manifest(&manifest, ctx, fm->template_path)))
-		return rc;
-	if ((fm->case_path || fm->case_inline) &&
-	    (rc = load_case(&fields, ctx, fm->case_path, fm->case_inline, l->name))) {
-		json_decref(manifest);
-		return rc;
-	}
-	return letter_take_case(l, ctx, manifest, fields, fm->case_path);
+	return KB_OK;
 }
 
 int kb_letter_save(const kb_letter *l, kb_ctx *ctx, const char *path)
