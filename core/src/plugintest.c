@@ -420,11 +420,30 @@ static void pt_load_problem(pt_run *r, const char *name, const char *msg)
 	pt_problem(r, "%.*s", (int)n, msg);
 }
 
-/* 1 when a and b are the same file on disk. */
-static int pt_same_file(const char *a, const char *b)
+/* What stat said about a file, asked once: whether it is there, whether it is a regular file, and which file on disk
+ * it is (to find a tested file among the plugins of the set, whatever path names it). */
+typedef struct pt_file {
+	int found, regular;
+	dev_t dev;
+	ino_t ino;
+} pt_file;
+
+static pt_file pt_stat(const char *path)
 {
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	struct stat st;
+	pt_file f = { 0 };
+	if (stat(path, &st) == 0) {
+		f.found = 1;
+		f.regular = S_ISREG(st.st_mode);
+		f.dev = st.st_dev;
+		f.ino = st.st_ino;
+	}
+	return f;
+}
+
+static int pt_same_file(const pt_file *a, const pt_file *b)
+{
+	return a->found && b->found && a->dev == b->dev && a->ino == b->ino;
 }
 
 /* The plugin set as check and fill load it -- the bundled plugins, the config's folders -- with the tested files
@@ -432,10 +451,11 @@ static int pt_same_file(const char *a, const char *b)
  * (a plugin that does not load, an id two plugins have, an option the config gives wrong) is a problem here, in the
  * words check uses. broken[i] is set for a tested file that cannot load in the set, so it is not named twice. */
 static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller *sp, const char *const *files,
-                        size_t nfiles, int *broken)
+                        const pt_file *stats, size_t nfiles, int *broken)
 {
 	kb_plugins *ps = NULL;
 	kb_ctx *tmp = NULL;
+	pt_file *in_set = NULL; /* the files of the set's plugins, stat'ed once each */
 	if (kb_ctx_new(&tmp) || kb_plugins_new(&ps, tmp, sp)) {
 		r->oom = 1;
 		goto done;
@@ -453,22 +473,26 @@ static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller
 		pt_problem(r, "%s", kb_ctx_errmsg(tmp));
 		goto done;
 	}
+	size_t nset = kb_plugins_count(ps);
 	size_t *of = calloc(nfiles ? nfiles : 1, sizeof *of); /* the set's index of each tested file */
-	if (!of) {
+	in_set = calloc(nset + nfiles + 1, sizeof *in_set);
+	if (!of || !in_set) {
+		free(of);
 		r->oom = 1;
 		goto done;
 	}
+	for (size_t k = 0; k < nset; k++) {
+		kb_plugin_info in;
+		kb_plugins_info(ps, k, &in);
+		in_set[k] = pt_stat(in.file);
+	}
 	for (size_t i = 0; i < nfiles; i++) {
-		struct stat st;
 		of[i] = SIZE_MAX;
-		if (stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
+		if (!stats[i].regular)
 			continue; /* pt_load says why */
-		for (size_t k = 0; k < kb_plugins_count(ps) && of[i] == SIZE_MAX; k++) {
-			kb_plugin_info in;
-			kb_plugins_info(ps, k, &in);
-			if (pt_same_file(in.file, files[i]))
+		for (size_t k = 0; k < nset && of[i] == SIZE_MAX; k++)
+			if (pt_same_file(&in_set[k], &stats[i]))
 				of[i] = k;
-		}
 		if (of[i] != SIZE_MAX)
 			continue;
 		rc = opts->names_as_given ? kb_plugins_load_named(ps, tmp, files[i], files[i])
@@ -477,8 +501,10 @@ static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller
 			r->oom = 1;
 			break;
 		}
-		if (!rc)
-			of[i] = kb_plugins_count(ps) - 1;
+		if (!rc && kb_plugins_count(ps) > nset) {
+			of[i] = nset;
+			in_set[nset++] = stats[i]; /* a later path to the same file finds it here */
+		}
 		kb_ctx_clear(tmp);
 	}
 	for (size_t i = 0; i < nfiles && !r->oom; i++) {
@@ -508,14 +534,15 @@ static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller
 			pt_problem(r, "%s", kb_ctx_detail(tmp, d));
 	}
 done:
+	free(in_set);
 	kb_plugins_free(ps);
 	kb_ctx_free(tmp);
 }
 
-/* Loads one plugin file and reads its cases. */
-static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, kb_speller *sp, const char *file)
+/* Loads one plugin file (st: what stat said about it) and reads its cases. */
+static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, kb_speller *sp, const char *file,
+                    const pt_file *st)
 {
-	struct stat st;
 	char **ok = NULL, **bad = NULL;
 	size_t nok = 0, nbad = 0;
 	kb_buf label;
@@ -526,11 +553,11 @@ static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, 
 		r->oom = 1;
 		goto done;
 	}
-	if (stat(file, &st) != 0) {
+	if (!st->found) {
 		pt_problem(r, "%s findes ikke", file);
 		goto done;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!st->regular) {
 		pt_problem(r, "%s er ikke en fil; angiv en .lua-fil eller en mappe med .lua-filer", file);
 		goto done;
 	}
@@ -750,6 +777,7 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 	pt_run r = { 0 };
 	pt_plugin *plugins = NULL;
 	int *broken = NULL;
+	pt_file *stats = NULL; /* each tested file stat'ed once, for pt_load_set and pt_load */
 	kb_speller *sp = NULL;
 	kb_buf out;
 	int rc = KB_OK;
@@ -773,14 +801,16 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 	if ((rc = kb_config_add_word_lists(opts->config, sp, ctx)))
 		goto done;
 
-	if (!(broken = calloc(nfiles, sizeof *broken))) {
+	if (!(broken = calloc(nfiles, sizeof *broken)) || !(stats = calloc(nfiles, sizeof *stats))) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
-	pt_load_set(&r, opts, sp, files, nfiles, broken);
+	for (size_t i = 0; i < nfiles; i++)
+		stats[i] = pt_stat(files[i]);
+	pt_load_set(&r, opts, sp, files, stats, nfiles, broken);
 	for (size_t i = 0; i < nfiles && !r.oom; i++)
 		if (!broken[i])
-			pt_load(&r, &plugins[i], opts, sp, files[i]);
+			pt_load(&r, &plugins[i], opts, sp, files[i], &stats[i]);
 	if (r.oom) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
@@ -843,6 +873,7 @@ done:
 		pt_plugin_clear(&plugins[i]);
 	free(plugins);
 	free(broken);
+	free(stats);
 	kb_speller_free(sp);
 	kb_buf_free(&out);
 	return rc;
