@@ -191,7 +191,9 @@ static int plugin_test(const cli_opts *o, const char *data_dir)
 		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
-	int rc = cfg_path ? kb_config_load(&cfg, ctx, cfg_path) : KB_OK;
+	/* read as check reads it: a config with problems is kept, and its problems are told together with those the
+	 * plugins find in it (unknown rules, plugin ids, options) by kb_plugintest_run, all in one run */
+	int rc = cfg_path ? kb_config_read(&cfg, ctx, cfg_path) : KB_OK;
 	if (rc) {
 		ret = cli_fail(ctx, rc);
 		goto done;

@@ -64,7 +64,12 @@ int kb_checker_load_plugin_set(kb_plugins *ps, kb_ctx *ctx, const char *data_dir
 		goto done;
 	path.len -= 4;
 	path.data[path.len] = '\0';
-	if ((rc = kb_plugins_load_dir(ps, ctx, path.data)))
+	/* a data folder without plugins/ (a plugin tested on its own, a bare install) still gets the config's folders */
+	if ((rc = kb_plugins_load_dir(ps, ctx, path.data)) == KB_ENOTFOUND) {
+		kb_ctx_clear(ctx);
+		rc = KB_OK;
+	}
+	if (rc)
 		goto done;
 	for (size_t i = 0; cfg && i < cfg->nplugin_dirs; i++) {
 		const kb_config_path *d = &cfg->plugin_dirs[i];

@@ -14,8 +14,8 @@ typedef struct kb_config kb_config;
  * helper libraries of <data_dir>/plugins/lib, the plugins of <data_dir>/plugins, then those of every plugin folder
  * cfg names. A plugin that cannot load (a Lua error, an id another plugin has) is kept as broken, as
  * kb_plugins_load_dir says. The config's problems with the loaded plugins are left to kb_plugins_check_config(),
- * after the caller has added any more plugins. A missing <data_dir>/plugins is KB_ENOTFOUND; a config folder that
- * cannot be read KB_EINPUT naming the config file and line. */
+ * after the caller has added any more plugins. A missing <data_dir>/plugins is skipped (the config's folders are
+ * still loaded); a config folder that cannot be read is KB_EINPUT naming the config file and line. */
 int kb_checker_load_plugin_set(kb_plugins *ps, kb_ctx *ctx, const char *data_dir, const kb_config *cfg);
 
 #endif

@@ -214,13 +214,7 @@ static void *cf_push(cf_parser *p, int line, void **items, size_t *n, size_t sz,
 
 static char *cf_resolve(const cf_parser *p, const char *path)
 {
-	if (path[0] == '/' || !p->dir)
-		return kb_strdup(path);
-	size_t n = strlen(p->dir) + strlen(path) + 2;
-	char *s = malloc(n);
-	if (s)
-		snprintf(s, n, "%s/%s", p->dir, path);
-	return s;
+	return kb_path_join(p->dir, path);
 }
 
 /* ---- one line ---- */
@@ -596,16 +590,6 @@ static void cf_line(cf_parser *p, int line, const char *s, size_t len)
 
 /* ---- the file ---- */
 
-static char *cf_dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return kb_strdup(".");
-	if (slash == path)
-		return kb_strdup("/");
-	return kb_strndup(path, (size_t)(slash - path));
-}
-
 int kb_config_read_buffer(kb_config **out, kb_ctx *ctx, const char *text, size_t len, const char *path)
 {
 	*out = NULL;
@@ -613,7 +597,7 @@ int kb_config_read_buffer(kb_config **out, kb_ctx *ctx, const char *text, size_t
 	p.ctx = ctx;
 	p.name = path ? path : "opsætning";
 	kb_ctx_clear(ctx);
-	if (!(p.cfg = calloc(1, sizeof *p.cfg)) || !(p.cfg->path = kb_strdup(p.name)) || !(p.dir = cf_dir_of(p.name))) {
+	if (!(p.cfg = calloc(1, sizeof *p.cfg)) || !(p.cfg->path = kb_strdup(p.name)) || !(p.dir = kb_path_dir(p.name))) {
 		kb_config_free(p.cfg);
 		free(p.dir);
 		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");

@@ -242,6 +242,30 @@ char *kb_strndup(const char *s, size_t n)
 	return d;
 }
 
+char *kb_path_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return kb_strdup(".");
+	return kb_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+char *kb_path_join(const char *dir, const char *name)
+{
+	if (!dir || !*dir || name[0] == '/')
+		return kb_strdup(name);
+	size_t dn = strlen(dir), nn = strlen(name);
+	int sep = dir[dn - 1] != '/';
+	char *s = malloc(dn + (size_t)sep + nn + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, dir, dn);
+	if (sep)
+		s[dn] = '/';
+	memcpy(s + dn + sep, name, nn + 1);
+	return s;
+}
+
 int kb_read_file(char **out, size_t *out_len, kb_ctx *ctx, const char *path, size_t max)
 {
 	*out = NULL;

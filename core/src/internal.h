@@ -65,6 +65,13 @@ void kb_buf_free(kb_buf *b);
 char *kb_strdup(const char *s);
 char *kb_strndup(const char *s, size_t n);
 
+/* The folder of path as a new string: "." for a bare file name, "/" for a file in the root folder, else everything
+ * before the last '/'. NULL when out of memory. */
+char *kb_path_dir(const char *path);
+/* dir/name as a new string; name as given when it is absolute or dir is NULL or empty, and no second '/' when dir
+ * ends in one. NULL when out of memory. */
+char *kb_path_join(const char *dir, const char *name);
+
 /* Reads a whole file into memory with a cap. *out is NUL-terminated; caller frees. KB_ENOTFOUND, KB_EINPUT (not a
  * regular file, unreadable), KB_ELIMIT (larger than max). The message names the file. */
 int kb_read_file(char **out, size_t *out_len, kb_ctx *ctx, const char *path, size_t max);

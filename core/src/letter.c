@@ -275,9 +275,9 @@ typedef struct table_pos {
 	unsigned row, cell;
 } table_pos;
 
-static void table_place(table_pos *tp, kb_paragraph *para, const xmlNode *p)
+/* tc is the paragraph's w:tc (kb_w_ancestor(p, "tc")), found once by the caller. */
+static void table_place(table_pos *tp, kb_paragraph *para, const xmlNode *tc)
 {
-	const xmlNode *tc = kb_w_ancestor(p, "tc");
 	const xmlNode *tr = tc ? kb_w_ancestor(tc, "tr") : NULL;
 	if (!tr)
 		return;
@@ -320,6 +320,7 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 				xmlNodePtr ppr = kb_w_child(p, "pPr");
 				xmlNodePtr ps = ppr ? kb_w_child(ppr, "pStyle") : NULL;
 				xmlChar *style = ps ? kb_w_attr(ps, "val") : NULL;
+				const xmlNode *tc = kb_w_ancestor(p, "tc"); /* in a table: in a cell */
 				int heading = style_level(&sm, (const char *)style);
 				xmlNodePtr ol = ppr ? kb_w_child(ppr, "outlineLvl") : NULL;
 				if (ol) {
@@ -333,10 +334,10 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 				                      .part_name = part->name,
 				                      .style = (const char *)style,
 				                      .heading = heading,
-				                      .in_table = kb_w_in_table(p) };
+				                      .in_table = tc != NULL };
 				rc = kb_text_add_paragraph(l->text, pb.text.data, pb.text.len, &info, pb.spans, pb.nspans);
 				if (!rc && info.in_table)
-					table_place(&tp, &l->text->paras[l->text->nparas - 1], p);
+					table_place(&tp, &l->text->paras[l->text->nparas - 1], tc);
 				xmlFree(style);
 			}
 			kb_buf_free(&pb.text);
@@ -362,13 +363,6 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && !strcasecmp(s + n - m, suffix);
 }
 
-/* The folder of path ("." for a bare file name), as a new string. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? kb_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : kb_strdup(".");
-}
-
 /* A plain-text letter from UTF-8 text (its front matter, then one paragraph a line); name is its file, or what
  * stands for one; the front matter's paths are relative to base_dir (NULL: as given). */
 static int letter_from_utf8(kb_letter **out, kb_ctx *ctx, const char *utf8, size_t len, const char *name,
@@ -388,7 +382,7 @@ static int letter_from_utf8(kb_letter **out, kb_ctx *ctx, const char *utf8, size
 	kb_text_free(l->text);
 	l->text = NULL;
 	l->written = 1;
-	rc = kb_text_from_letter_lines(&l->text, ctx, utf8 + fm.body, len - fm.body, name);
+	rc = kb_text_from_letter_lines(&l->text, ctx, utf8 + fm.body, len - fm.body, name, fm.lines + 1);
 	if (!rc && fm.body)
 		rc = kb_letter_apply_front_matter(l, ctx, &fm);
 	kb_front_matter_clear(&fm);
@@ -429,7 +423,7 @@ static int open_txt(kb_letter **out, kb_ctx *ctx, const char *path, const char *
 	int rc = kb_encoding_read_file(&data, &len, ctx, path, encoding, KB_MAX_TEXT_BYTES);
 	if (rc)
 		return rc;
-	char *dir = dir_of(path);
+	char *dir = kb_path_dir(path);
 	rc = dir ? letter_from_utf8(out, ctx, data, len, path, dir) : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	free(dir);
 	free(data);
@@ -509,20 +503,6 @@ static char *fm_trimmed(const char *s, size_t n)
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		n--;
 	return kb_strndup(s, n);
-}
-
-/* base_dir/rel, or rel when it is absolute or base_dir is NULL or empty. */
-static char *fm_join(const char *base_dir, const char *rel)
-{
-	if (!base_dir || !*base_dir || rel[0] == '/')
-		return kb_strdup(rel);
-	kb_buf b;
-	kb_buf_init(&b, 8192);
-	if (kb_buf_printf(&b, "%s/%s", base_dir, rel)) {
-		kb_buf_free(&b);
-		return NULL;
-	}
-	return kb_buf_detach(&b);
 }
 
 /* 1 when line[0..n) is "---" with nothing but blanks after it. */
@@ -615,7 +595,7 @@ int kb_front_matter_read(kb_front_matter *out, kb_ctx *ctx, const char *utf8, si
 			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %zu: skabelonen står to gange i forsiden", name, line);
 		else if (slot == &out->outcome || inline_case)
 			*slot = value, value = NULL;
-		else if (!(*slot = fm_join(base_dir, value)))
+		else if (!(*slot = kb_path_join(base_dir, value)))
 			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		free(key);
 		free(value);
@@ -630,30 +610,28 @@ done:
 	return rc;
 }
 
-/* The manifest of a template folder (its manifest.json) or of a manifest file. */
+/* The manifest of a template folder (its manifest.json) or of a manifest file; none (*out NULL, KB_OK) for a bare
+ * .docx template, which fill reads as a template without a manifest (kb_manifest_path). */
 static int load_manifest(json_t **out, kb_ctx *ctx, const char *template_path)
 {
 	struct stat st;
+	char *mpath = NULL;
+	int folder = 0, rc;
 	*out = NULL;
 	if (stat(template_path, &st) != 0)
 		return kb_ctx_fail(ctx, KB_EINPUT, "skabelonen %s findes ikke; angiv en skabelonmappe med manifest.json",
 		                   template_path);
-	if (!S_ISDIR(st.st_mode))
-		return kb_manifest_load(out, ctx, template_path);
-	kb_buf b;
-	kb_buf_init(&b, 8192);
-	int rc = kb_buf_printf(&b, "%s/manifest.json", template_path);
-	if (rc) {
-		kb_buf_free(&b);
+	if (kb_manifest_path(&mpath, &folder, template_path))
 		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
-	}
-	if (stat(b.data, &st) != 0)
+	if (!mpath)
+		return KB_OK;
+	if (folder && stat(mpath, &st) != 0)
 		rc = kb_ctx_fail(ctx, KB_EINPUT,
 		                 "skabelonen %s har ingen manifest.json, så klarbrev kender hverken felter eller udfald",
 		                 template_path);
 	else
-		rc = kb_manifest_load(out, ctx, b.data);
-	kb_buf_free(&b);
+		rc = kb_manifest_load(out, ctx, mpath);
+	free(mpath);
 	return rc;
 }
 
@@ -740,21 +718,27 @@ int kb_letter_set_case(kb_letter *l, kb_ctx *ctx, const char *template_path, con
 int kb_letter_apply_front_matter(kb_letter *l, kb_ctx *ctx, const kb_front_matter *fm)
 {
 	json_t *manifest = NULL, *fields = NULL;
-	int rc = KB_OK;
-	if (fm->outcome) {
+	char *outcome = NULL;
+	int rc = kb_front_matter_load(&manifest, &fields, &outcome, ctx, fm, l->name);
+	if (rc)
+		return rc;
+	/* the letter's reader applies the front matter to a letter without a case of its own yet: it takes over what
+	 * was loaded, the case already checked against the manifest, and the outcome (stated, or the one fill finds) */
+	if (manifest) {
+		json_decref(l->manifest);
+		l->manifest = manifest;
+	}
+	if (fields) {
+		json_decref(l->fields);
+		l->fields = fields;
+	}
+	if (fm->outcome || outcome) {
 		free(l->outcome);
-		if (!(l->outcome = kb_strdup(fm->outcome)))
-			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		l->outcome = outcome;
+	}
+	if (fm->outcome)
 		l->outcome_given = 1;
-	}
-	if (fm->template_path && (rc = load_manifest(&manifest, ctx, fm->template_path)))
-		return rc;
-	if ((fm->case_path || fm->case_inline) &&
-	    (rc = load_case(&fields, ctx, fm->case_path, fm->case_inline, l->name))) {
-		json_decref(manifest);
-		return rc;
-	}
-	return letter_take_case(l, ctx, manifest, fields, fm->case_path);
+	return KB_OK;
 }
 
 int kb_letter_save(const kb_letter *l, kb_ctx *ctx, const char *path)

@@ -53,7 +53,7 @@ typedef struct kb_front_matter {
 	char *case_inline;   /* the JSON object written on the line, or NULL */
 	char *template_path; /* or NULL */
 	size_t body;         /* bytes of utf8 before the text (0: no front matter) */
-	size_t lines;        /* lines before the text */
+	size_t lines;        /* lines before the text (the closing "---" is the last): the text starts on line lines+1 */
 } kb_front_matter;
 
 /* Reads the front matter at the start of utf8[0..len) (a byte order mark first is skipped). No front matter is
@@ -63,8 +63,9 @@ int kb_front_matter_read(kb_front_matter *out, kb_ctx *ctx, const char *utf8, si
                          const char *base_dir);
 void kb_front_matter_clear(kb_front_matter *fm);
 
-/* Gives l what a fill of the front matter's template and case would give its checks (kb_letter_set_case), plus
- * its outcome when it states one. */
+/* Gives l (a letter just read, without a case of its own) what a fill of the front matter's template and case would
+ * give its checks, as kb_front_matter_load finds it: the manifest, the case checked against it, the outcome stated
+ * (kept when a template or case is given later) or else the one fill would find. */
 int kb_letter_apply_front_matter(kb_letter *l, kb_ctx *ctx, const kb_front_matter *fm);
 
 /* The manifest, case data and outcome of the front matter fm (NULL: none) as new references/strings (each NULL when

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #define KB_MANIFEST_PREVIEW 40 /* bytes of a wrong value shown in a message */
 
@@ -956,4 +958,19 @@ const char *kb_manifest_outcome(const json_t *manifest, const json_t *case_data)
 	size_t blocked;
 	const json_t *v = of && case_data ? lookup(case_data, of, &blocked) : NULL;
 	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(manifest, "outcome"));
+}
+
+int kb_manifest_path(char **out, int *folder, const char *template_path)
+{
+	struct stat st;
+	size_t n = strlen(template_path);
+	*out = NULL;
+	*folder = stat(template_path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (*folder)
+		*out = kb_path_join(template_path, "manifest.json");
+	else if (n >= 5 && !strcasecmp(template_path + n - 5, ".docx"))
+		return KB_OK;
+	else
+		*out = kb_strdup(template_path);
+	return *out ? KB_OK : KB_ENOMEM;
 }

@@ -30,6 +30,12 @@
 /* Lists inside list items inside ... : deeper manifests are refused by kb_manifest_check. */
 #define KB_MANIFEST_MAX_DEPTH 8
 
+/* Where the template at template_path keeps its manifest, as fill and check look for it: *out is
+ * <template_path>/manifest.json for a template folder (*folder 1; the file may be missing), NULL for a .docx file (a
+ * bare .docx is a template without a manifest), else template_path itself (a manifest .json given on its own).
+ * Returns KB_OK or KB_ENOMEM (no message); *out is a new string or NULL. */
+int kb_manifest_path(char **out, int *folder, const char *template_path);
+
 /* Reads and parses path (at most KB_MAX_CASE_BYTES) and checks it with kb_manifest_check. A syntax error is
  * KB_EINPUT naming line and column in Danish; the checker's problems are details. *out is a new reference that the
  * caller json_decref()s; NULL on failure. */

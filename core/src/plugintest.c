@@ -319,7 +319,7 @@ static int pt_add_case(pt_run *r, pt_plugin *p, const char *name, const char *la
 		rc = KB_OK;
 		goto done;
 	}
-	rc = kb_text_from_letter_lines(&c.text, tmp, text, tlen, label);
+	rc = kb_text_from_letter_lines(&c.text, tmp, text, tlen, label, fm.lines + 1);
 	if (rc == KB_ENOMEM)
 		goto done;
 	if (rc) {
@@ -349,11 +349,11 @@ done:
 	return rc;
 }
 
-/* The folder part of s ("plugins" for "plugins/x.lua"; "" for "x.lua"), copied. */
+/* The folder part of s ("plugins" for "plugins/x.lua"; "" for "x.lua", so that names shown and paths joined to it
+ * stay as given), copied. */
 static char *pt_dirname(const char *s)
 {
-	const char *slash = strrchr(s, '/');
-	return slash ? kb_strndup(s, (size_t)(slash - s)) : kb_strdup("");
+	return strchr(s, '/') ? kb_path_dir(s) : kb_strdup("");
 }
 
 /* The .txt files of <folder of file>/tests/<id>/. */
@@ -366,7 +366,7 @@ static void pt_read_test_files(pt_run *r, pt_plugin *p, const char *file, const 
 	kb_buf_init(&path, 8192);
 	kb_buf_init(&shown, 8192);
 	kb_ctx *tmp = NULL;
-	if (!dir || !shown_dir || kb_ctx_new(&tmp) || kb_buf_printf(&path, "%s%stests/%s", dir, *dir ? "/" : "", id)) {
+	if (!dir || !shown_dir || kb_ctx_new(&tmp) || kb_buf_printf(&path, "%s%stests/%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", id)) {
 		r->oom = 1;
 		goto done;
 	}
@@ -383,7 +383,8 @@ static void pt_read_test_files(pt_run *r, pt_plugin *p, const char *file, const 
 		const char *base = strrchr(paths[i], '/');
 		base = base ? base + 1 : paths[i];
 		shown.len = 0;
-		if (kb_buf_printf(&shown, "testfil %s%stests/%s/%s", shown_dir, *shown_dir ? "/" : "", id, base)) {
+		if (kb_buf_printf(&shown, "testfil %s%stests/%s/%s", shown_dir,
+		                  *shown_dir && shown_dir[strlen(shown_dir) - 1] != '/' ? "/" : "", id, base)) {
 			r->oom = 1;
 			break;
 		}
@@ -419,11 +420,30 @@ static void pt_load_problem(pt_run *r, const char *name, const char *msg)
 	pt_problem(r, "%.*s", (int)n, msg);
 }
 
-/* 1 when a and b are the same file on disk. */
-static int pt_same_file(const char *a, const char *b)
+/* What stat said about a file, asked once: whether it is there, whether it is a regular file, and which file on disk
+ * it is (to find a tested file among the plugins of the set, whatever path names it). */
+typedef struct pt_file {
+	int found, regular;
+	dev_t dev;
+	ino_t ino;
+} pt_file;
+
+static pt_file pt_stat(const char *path)
 {
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	struct stat st;
+	pt_file f = { 0 };
+	if (stat(path, &st) == 0) {
+		f.found = 1;
+		f.regular = S_ISREG(st.st_mode);
+		f.dev = st.st_dev;
+		f.ino = st.st_ino;
+	}
+	return f;
+}
+
+static int pt_same_file(const pt_file *a, const pt_file *b)
+{
+	return a->found && b->found && a->dev == b->dev && a->ino == b->ino;
 }
 
 /* The plugin set as check and fill load it -- the bundled plugins, the config's folders -- with the tested files
@@ -431,10 +451,11 @@ static int pt_same_file(const char *a, const char *b)
  * (a plugin that does not load, an id two plugins have, an option the config gives wrong) is a problem here, in the
  * words check uses. broken[i] is set for a tested file that cannot load in the set, so it is not named twice. */
 static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller *sp, const char *const *files,
-                        size_t nfiles, int *broken)
+                        const pt_file *stats, size_t nfiles, int *broken)
 {
 	kb_plugins *ps = NULL;
 	kb_ctx *tmp = NULL;
+	pt_file *in_set = NULL; /* the files of the set's plugins, stat'ed once each */
 	if (kb_ctx_new(&tmp) || kb_plugins_new(&ps, tmp, sp)) {
 		r->oom = 1;
 		goto done;
@@ -448,26 +469,30 @@ static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller
 		r->oom = 1;
 		goto done;
 	}
-	if (rc && rc != KB_ENOTFOUND) { /* no bundled plugins/ is fine for a plugin tested on its own */
+	if (rc) { /* no bundled plugins/ is fine (kb_checker_load_plugin_set goes on without it) */
 		pt_problem(r, "%s", kb_ctx_errmsg(tmp));
 		goto done;
 	}
+	size_t nset = kb_plugins_count(ps);
 	size_t *of = calloc(nfiles ? nfiles : 1, sizeof *of); /* the set's index of each tested file */
-	if (!of) {
+	in_set = calloc(nset + nfiles + 1, sizeof *in_set);
+	if (!of || !in_set) {
+		free(of);
 		r->oom = 1;
 		goto done;
 	}
+	for (size_t k = 0; k < nset; k++) {
+		kb_plugin_info in;
+		kb_plugins_info(ps, k, &in);
+		in_set[k] = pt_stat(in.file);
+	}
 	for (size_t i = 0; i < nfiles; i++) {
-		struct stat st;
 		of[i] = SIZE_MAX;
-		if (stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
+		if (!stats[i].regular)
 			continue; /* pt_load says why */
-		for (size_t k = 0; k < kb_plugins_count(ps) && of[i] == SIZE_MAX; k++) {
-			kb_plugin_info in;
-			kb_plugins_info(ps, k, &in);
-			if (pt_same_file(in.file, files[i]))
+		for (size_t k = 0; k < nset && of[i] == SIZE_MAX; k++)
+			if (pt_same_file(&in_set[k], &stats[i]))
 				of[i] = k;
-		}
 		if (of[i] != SIZE_MAX)
 			continue;
 		rc = opts->names_as_given ? kb_plugins_load_named(ps, tmp, files[i], files[i])
@@ -476,8 +501,10 @@ static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller
 			r->oom = 1;
 			break;
 		}
-		if (!rc)
-			of[i] = kb_plugins_count(ps) - 1;
+		if (!rc && kb_plugins_count(ps) > nset) {
+			of[i] = nset;
+			in_set[nset++] = stats[i]; /* a later path to the same file finds it here */
+		}
 		kb_ctx_clear(tmp);
 	}
 	for (size_t i = 0; i < nfiles && !r->oom; i++) {
@@ -507,14 +534,15 @@ static void pt_load_set(pt_run *r, const kb_plugintest_options *opts, kb_speller
 			pt_problem(r, "%s", kb_ctx_detail(tmp, d));
 	}
 done:
+	free(in_set);
 	kb_plugins_free(ps);
 	kb_ctx_free(tmp);
 }
 
-/* Loads one plugin file and reads its cases. */
-static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, kb_speller *sp, const char *file)
+/* Loads one plugin file (st: what stat said about it) and reads its cases. */
+static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, kb_speller *sp, const char *file,
+                    const pt_file *st)
 {
-	struct stat st;
 	char **ok = NULL, **bad = NULL;
 	size_t nok = 0, nbad = 0;
 	kb_buf label;
@@ -525,11 +553,11 @@ static void pt_load(pt_run *r, pt_plugin *p, const kb_plugintest_options *opts, 
 		r->oom = 1;
 		goto done;
 	}
-	if (stat(file, &st) != 0) {
+	if (!st->found) {
 		pt_problem(r, "%s findes ikke", file);
 		goto done;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!st->regular) {
 		pt_problem(r, "%s er ikke en fil; angiv en .lua-fil eller en mappe med .lua-filer", file);
 		goto done;
 	}
@@ -749,6 +777,7 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 	pt_run r = { 0 };
 	pt_plugin *plugins = NULL;
 	int *broken = NULL;
+	pt_file *stats = NULL; /* each tested file stat'ed once, for pt_load_set and pt_load */
 	kb_speller *sp = NULL;
 	kb_buf out;
 	int rc = KB_OK;
@@ -772,14 +801,16 @@ int kb_plugintest_run(char **report, size_t *failed, kb_ctx *ctx, const kb_plugi
 	if ((rc = kb_config_add_word_lists(opts->config, sp, ctx)))
 		goto done;
 
-	if (!(broken = calloc(nfiles, sizeof *broken))) {
+	if (!(broken = calloc(nfiles, sizeof *broken)) || !(stats = calloc(nfiles, sizeof *stats))) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
-	pt_load_set(&r, opts, sp, files, nfiles, broken);
+	for (size_t i = 0; i < nfiles; i++)
+		stats[i] = pt_stat(files[i]);
+	pt_load_set(&r, opts, sp, files, stats, nfiles, broken);
 	for (size_t i = 0; i < nfiles && !r.oom; i++)
 		if (!broken[i])
-			pt_load(&r, &plugins[i], opts, sp, files[i]);
+			pt_load(&r, &plugins[i], opts, sp, files[i], &stats[i]);
 	if (r.oom) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
@@ -842,6 +873,7 @@ done:
 		pt_plugin_clear(&plugins[i]);
 	free(plugins);
 	free(broken);
+	free(stats);
 	kb_speller_free(sp);
 	kb_buf_free(&out);
 	return rc;

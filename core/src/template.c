@@ -1090,23 +1090,6 @@ static int compile_part(kb_template *t, kb_ctx *ctx, size_t part, int *bad)
 
 /* ---- opening ---- */
 
-static int is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static char *path_join(const char *dir, const char *name)
-{
-	kb_buf b;
-	kb_buf_init(&b, 8192);
-	if (kb_buf_adds(&b, dir) || kb_buf_adds(&b, "/") || kb_buf_adds(&b, name)) {
-		kb_buf_free(&b);
-		return NULL;
-	}
-	return kb_buf_detach(&b);
-}
-
 static int set_delims(kb_template *t, kb_ctx *ctx, const char *open, const char *close)
 {
 	if (!open || !*open || !close || !*close || strlen(open) > 8 || strlen(close) > 8)
@@ -1215,10 +1198,14 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
-	if (is_dir(path)) {
-		docx = path_join(path, "letter.docx");
-		mpath = path_join(path, "manifest.json");
-		if (!docx || !mpath) {
+	int folder = 0;
+	if (kb_manifest_path(&mpath, &folder, path)) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		goto done;
+	}
+	if (folder) {
+		docx = kb_path_join(path, "letter.docx");
+		if (!docx) {
 			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
 		}

@@ -734,13 +734,15 @@ size_t kb_text_heading_mark(const char *line, size_t len, int *level)
 	return end;
 }
 
-/* One paragraph a line; letter: 1 for a letter (a line "# ..." is a heading, the text's origin is "letter"). */
-static int tm_from_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name, int letter)
+/* One paragraph a line; letter: 1 for a letter (a line "# ..." is a heading, the text's origin is "letter");
+ * first_line: the file's number of utf8's first line, for messages (1, or the line after a front matter). */
+static int tm_from_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name, int letter,
+                         size_t first_line)
 {
 	const char *name = part_name ? part_name : "text";
 	kb_para_info info = { KB_PART_BODY, part_name, NULL, 0, 0 };
 	kb_text *t = NULL;
-	size_t pos = 0, line = 1;
+	size_t pos = 0, line = first_line ? first_line : 1;
 	int rc;
 
 	*out = NULL;
@@ -800,12 +802,13 @@ done:
 
 int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name)
 {
-	return tm_from_lines(out, ctx, utf8, len, part_name, 0);
+	return tm_from_lines(out, ctx, utf8, len, part_name, 0, 1);
 }
 
-int kb_text_from_letter_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name)
+int kb_text_from_letter_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name,
+                              size_t first_line)
 {
-	return tm_from_lines(out, ctx, utf8, len, part_name, 1);
+	return tm_from_lines(out, ctx, utf8, len, part_name, 1, first_line);
 }
 
 const kb_span *kb_paragraph_span_at(const kb_paragraph *p, size_t off)

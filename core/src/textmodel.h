@@ -49,8 +49,10 @@ int kb_text_from_plain(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len,
 /* A letter written as plain text (a .txt letter, a plugin's example or test file): as kb_text_from_plain, and a
  * line that starts with one to nine '#' and a space or tab is a heading of that level ("# Afgørelse" is level 1,
  * "## Begrundelse" level 2); the paragraph's text leaves the marks and the blanks after them out. Every paragraph's
- * text has the origin "letter" (written by a person, not from a template). */
-int kb_text_from_letter_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name);
+ * text has the origin "letter" (written by a person, not from a template). first_line is the file's number of utf8's
+ * first line, so that messages name the line of the file (1, or the line after a front matter; 0 counts as 1). */
+int kb_text_from_letter_lines(kb_text **out, kb_ctx *ctx, const char *utf8, size_t len, const char *part_name,
+                              size_t first_line);
 /* The heading mark at the start of line[0..len) as kb_text_from_letter_lines reads it: the bytes to leave out ('#'s
  * and the blanks after them) with *level their number, or 0 and *level 0 when the line is no heading. */
 size_t kb_text_heading_mark(const char *line, size_t len, int *level);

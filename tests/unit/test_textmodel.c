@@ -659,7 +659,7 @@ static kb_text *letter_lines(const char *s)
 	kb_ctx *ctx = NULL;
 	if (kb_ctx_new(&ctx) != KB_OK)
 		return NULL;
-	if (kb_text_from_letter_lines(&t, ctx, s, strlen(s), "brev.txt") != KB_OK)
+	if (kb_text_from_letter_lines(&t, ctx, s, strlen(s), "brev.txt", 1) != KB_OK)
 		fprintf(stderr, "  kb_text_from_letter_lines: %s\n", kb_ctx_errmsg(ctx));
 	kb_ctx_free(ctx);
 	return t;
