@@ -11,16 +11,18 @@
 #include "expr.h"
 #include "utf8.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define KB_MANIFEST_PREVIEW 40 /* bytes of a wrong value shown in a message */
 
-static const char *const field_types[] = {"text",   "name",   "address", "cpr",  "date",
-                                          "amount", "number", "bool",    "list", "choice"};
+static const char *const field_types[] = {"text",   "name",   "address", "cpr",    "date", "amount",
+                                          "number", "bool",   "list",    "choice", NULL};
 static const char field_type_list[] = "text, name, address, cpr, date, amount, number, bool, list, choice";
-static const char *const field_keys[] = {"type", "label", "description", "required", "personal", "items", "values"};
+static const char *const field_keys[] = {"type",     "label", "description", "required",
+                                         "personal", "items", "values",      NULL};
 static const char field_key_list[] = "type, label, description, required, personal, items, values";
 
 static int is_type(const char *type, const char *want)
@@ -28,9 +30,10 @@ static int is_type(const char *type, const char *want)
 	return type && !strcmp(type, want);
 }
 
-static int known_in(const char *s, const char *const *list, size_t n)
+/* list is NULL-terminated */
+static int known_in(const char *s, const char *const *list)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; list[i]; i++)
 		if (!strcmp(s, list[i]))
 			return 1;
 	return 0;
@@ -143,28 +146,23 @@ unsigned kb_manifest_field_flags(const json_t *manifest, const char *path)
 
 /* ---- near names ---- */
 
-/* Close enough to be a typo of want: one edit in a short name, about one in four in a longer one. */
-static int near_enough(const char *got, const char *want, int *best)
+/* got differs from want, by at most limit edits (kb_nearest_limit, nearest.c's rule) and by fewer than *best: then
+ * *best becomes the distance. */
+static int nearer(const char *got, const char *want, size_t limit, size_t *best)
 {
 	if (!strcmp(got, want))
 		return 0;
-	int limit = (int)(strlen(want) / 4);
-	if (limit < 1)
-		limit = 1;
-	if (limit > 3)
-		limit = 3;
 	size_t d = kb_nearest_distance(got, want); /* nearest.c: characters, case ignored, a swap is one */
-	int dist = d > (size_t)limit ? limit + 1 : (int)d;
-	if (dist > limit || dist >= *best)
+	if (d > limit || d >= *best)
 		return 0;
-	*best = dist;
+	*best = d;
 	return 1;
 }
 
 /* Every declared name, with the fields of list items named through the list ("ydelser.beløb"), and the groups
  * they lie in ("modtager"), compared with path. */
-static void nearest_in(const json_t *fields, const char *prefix, const char *path, kb_buf *best_name, int *best,
-                       int depth)
+static void nearest_in(const json_t *fields, const char *prefix, const char *path, size_t limit, kb_buf *best_name,
+                       size_t *best, int depth)
 {
 	const char *key;
 	json_t *f;
@@ -182,32 +180,21 @@ static void nearest_in(const json_t *fields, const char *prefix, const char *pat
 			if (name.data[i] != '.')
 				continue;
 			name.data[i] = '\0';
-			if (near_enough(path, name.data, best)) {
+			if (nearer(path, name.data, limit, best)) {
 				best_name->len = 0;
 				kb_buf_adds(best_name, name.data);
 			}
 			name.data[i] = '.';
 		}
-		if (near_enough(path, name.data, best)) {
+		if (nearer(path, name.data, limit, best)) {
 			best_name->len = 0;
 			kb_buf_adds(best_name, name.data);
 		}
 		const json_t *items = list_items(f);
 		if (items)
-			nearest_in(items, name.data, path, best_name, best, depth + 1);
+			nearest_in(items, name.data, path, limit, best_name, best, depth + 1);
 	}
 	kb_buf_free(&name);
-}
-
-/* The word of list nearest to s when s looks like a typo of it, else NULL. */
-static const char *nearest_word(const char *s, const char *const *list, size_t n)
-{
-	const char *near = NULL;
-	int best = 1 << 20;
-	for (size_t i = 0; i < n; i++)
-		if (near_enough(s, list[i], &best))
-			near = list[i];
-	return near;
 }
 
 char *kb_manifest_nearest(const json_t *manifest, const char *path)
@@ -217,8 +204,8 @@ char *kb_manifest_nearest(const json_t *manifest, const char *path)
 		return NULL;
 	kb_buf best_name;
 	kb_buf_init(&best_name, 65536);
-	int best = 1 << 20;
-	nearest_in(fields, "", path, &best_name, &best, 0);
+	size_t best = SIZE_MAX;
+	nearest_in(fields, "", path, kb_nearest_limit(path), &best_name, &best, 0);
 	if (!best_name.len) {
 		kb_buf_free(&best_name);
 		return NULL;
@@ -391,8 +378,8 @@ static void check_field(check_state *st, const json_t *fields, const char *key, 
 	json_t *v;
 	json_object_foreach((json_t *)f, k, v)
 	{
-		if (!known_in(k, field_keys, sizeof field_keys / sizeof field_keys[0])) {
-			const char *near = nearest_word(k, field_keys, sizeof field_keys / sizeof field_keys[0]);
+		if (!known_in(k, field_keys)) {
+			const char *near = kb_nearest_name(k, field_keys);
 			if (near)
 				PROBLEM(st, "feltet \"%s\": ukendt nøgle \"%s\"; mente du \"%s\"? Kendte nøgler er: %s",
 				        name, k, near, field_key_list);
@@ -407,8 +394,8 @@ static void check_field(check_state *st, const json_t *fields, const char *key, 
 		PROBLEM(st, "feltet \"%s\" har ingen \"type\"; skriv en af: %s", name, field_type_list);
 	else if (!type)
 		PROBLEM(st, "feltet \"%s\": \"type\" skal være en tekst, en af: %s", name, field_type_list);
-	else if (!known_in(type, field_types, sizeof field_types / sizeof field_types[0])) {
-		const char *near = nearest_word(type, field_types, sizeof field_types / sizeof field_types[0]);
+	else if (!known_in(type, field_types)) {
+		const char *near = kb_nearest_name(type, field_types);
 		if (near)
 			PROBLEM(st, "feltet \"%s\": ukendt type \"%s\"; mente du \"%s\"? Brug en af: %s", name, type,
 			        near, field_type_list);
@@ -874,13 +861,14 @@ static void check_case_fields(case_state *cs, const json_t *fields, const json_t
 			}
 			const char *k;
 			json_t *x;
-			int best = 1 << 20;
+			const char *want = last ? last + 1 : key;
+			size_t best = SIZE_MAX, limit = kb_nearest_limit(want);
 			json_object_foreach((json_t *)(json_is_object(parent) ? parent : NULL), k, x)
 			{
 				(void)x;
 				char sib[512]; /* the case key as a declared name: a field of its own is no typo */
 				snprintf(sib, sizeof sib, "%.*s%s", last ? (int)(last - key + 1) : 0, key, k);
-				if (!json_object_get(fields, sib) && near_enough(k, last ? last + 1 : key, &best))
+				if (!json_object_get(fields, sib) && nearer(k, want, limit, &best))
 					cs->near_key = k;
 			}
 		}
