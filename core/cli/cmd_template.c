@@ -87,7 +87,7 @@ static json_t *problem_json(const char *detail)
 		ctx = json_stringn(c, (size_t)(msg + len - 3 - c));
 		len = (size_t)(around - msg);
 	}
-	int warning = !strncmp(msg, "advarsel: ", 10);
+	int warning = lint_warning(detail); /* msg starts with "advarsel: " */
 	if (warning) {
 		msg += 10;
 		len -= 10;
@@ -186,9 +186,9 @@ int cmd_template(int argc, char **argv)
 		topts.close_delim = close;
 	}
 	/* partials are found as fill finds them; fields needs the data folder only for the bundled partials */
-	const char *env_data = getenv("KLARBREV_DATA");
-	char *data_dir = cli_find_data_dir(&o, 0);
-	if (!data_dir && (o.data_dir || (env_data && *env_data)))
+	int no_data;
+	char *data_dir = cli_find_data_dir(&o, 0, &no_data);
+	if (no_data)
 		return KB_EXIT_BAD; /* a --data-dir or KLARBREV_DATA that does not exist: said why */
 	char **partials = cli_partials_dirs(&o, o.positional[0], data_dir);
 	free(data_dir);
