@@ -66,7 +66,8 @@ int kb_date_parse(kb_date *out, char *why, size_t cap, const char *s, size_t n);
 int kb_format_exists(const char *name);
 /* Checks a formatter's name and arguments as the template gives them (dato "kort"|"lang", tal "0".."10", the
  * number of arguments of each), without a value: what lint and the template compiler report. KB_OK, or KB_EINPUT
- * with the same Danish message kb_expr_eval would give («feltet "path": formateringen dato kender ikke "krot"; ...»). */
+ * with the same Danish message kb_expr_eval would give («feltet "path": formateringen dato kender ikke "krot"; ...»);
+ * path NULL leaves out the «feltet "path": » (the template names the tag itself). */
 int kb_format_check(kb_ctx *ctx, const char *path, const kb_expr_fmt *f);
 /* The known formatters for messages: "kr, dato, cpr, tal, ...". Static string. */
 const char *kb_format_list(void);

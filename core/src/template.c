@@ -340,8 +340,11 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 		return 0;
 	}
 	kb_ctx_free(sub);
+	sub = NULL;
 	tag->has_expr = 1;
 	int ok = 1;
+	if (tag->expr.nfmts && kb_ctx_new(&sub))
+		return 0;
 	for (size_t i = 0; i < tag->expr.nfmts; i++) {
 		if (!kb_format_exists(tag->expr.fmts[i].name)) {
 			tag_problem(ctx, t, tag, "%s: ukendt formatering \"%s\"; kendte er: %s", tag->raw,
@@ -350,18 +353,13 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 			continue;
 		}
 		/* a wrong argument (dato "krot") is the template's mistake: say so here, not to the caseworker at fill
-		 * time as if the case were wrong */
-		if (kb_ctx_new(&sub))
-			return 0;
-		if (kb_format_check(sub, tag->expr.path, &tag->expr.fmts[i])) {
-			const char *msg = kb_ctx_errmsg(sub);
-			const char *colon = strstr(msg, "\": ");
-			tag_problem(ctx, t, tag, "%s: %s", tag->raw, colon ? colon + 3 : msg);
+		 * time as if the case were wrong; path NULL: the message without «feltet "path": », the tag is named */
+		if (kb_format_check(sub, NULL, &tag->expr.fmts[i])) {
+			tag_problem(ctx, t, tag, "%s: %s", tag->raw, kb_ctx_errmsg(sub));
 			ok = 0;
 		}
-		kb_ctx_free(sub);
-		sub = NULL;
 	}
+	kb_ctx_free(sub);
 	return ok;
 }
 
