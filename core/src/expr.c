@@ -768,7 +768,7 @@ int kb_date_parse(kb_date *out, char *why, size_t cap, const char *s, size_t n)
 			return KB_EINPUT;
 		}
 		if (no_such_day(why, cap, y, m, d))
-			return KB_EINPUT;
+			return KB_DATE_NO_DAY;
 		out->y = y, out->m = m, out->d = d;
 		return KB_OK;
 	}
@@ -795,7 +795,7 @@ int kb_date_parse(kb_date *out, char *why, size_t cap, const char *s, size_t n)
 			return KB_EINPUT;
 		int y = digits_value(p + k + 1, 4), d = digits_value(s, nd);
 		if (no_such_day(why, cap, y, m, d))
-			return KB_EINPUT;
+			return KB_DATE_NO_DAY;
 		out->y = y, out->m = m, out->d = d;
 		return KB_OK;
 	}

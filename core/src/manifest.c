@@ -667,21 +667,24 @@ typedef struct case_state {
 	kb_buf val;      /* scratch: a value's description */
 	kb_buf list;     /* scratch: a choice's allowed values */
 	json_t *blocked; /* groups already reported as not being groups: name -> true */
-	const json_t *group_value; /* the value that stands where check_value's blocked group should be */
-	const char *near_key;      /* a case key at the missing field's place that looks like a typo of it */
 } case_state;
 
 /* Looks path up in obj by dots. *blocked is the length of a leading part of path whose value is there but is not
- * an object (so nothing can be inside it), else 0. */
-static const json_t *lookup(const json_t *obj, const char *path, size_t *blocked)
+ * an object (so nothing can be inside it), else 0; then *blocker (when blocker is not NULL) is that value. */
+static const json_t *lookup(const json_t *obj, const char *path, size_t *blocked, const json_t **blocker)
 {
 	const char *p = path;
 	*blocked = 0;
+	if (blocker)
+		*blocker = NULL;
 	for (;;) {
 		const char *dot = strchr(p, '.');
 		if (!json_is_object(obj)) {
-			if (obj && !json_is_null(obj) && p != path)
+			if (obj && !json_is_null(obj) && p != path) {
 				*blocked = (size_t)(p - path) - 1;
+				if (blocker)
+					*blocker = obj;
+			}
 			return NULL;
 		}
 		obj = dot ? json_object_getn(obj, p, (size_t)(dot - p)) : json_object_get(obj, p);
@@ -710,8 +713,11 @@ static void wrong_type(case_state *cs, const char *name, const char *lb, const c
 
 static void check_items(case_state *cs, const json_t *items, const json_t *list, const char *name, int depth);
 
-/* Checks one value v (NULL when absent) of field f, shown as name. blocked: see lookup(). */
-static void check_value(case_state *cs, const json_t *f, const json_t *v, const char *name, size_t blocked, int depth)
+/* Checks one value v (NULL when absent) of field f, shown as name. blocked and group_value (the value that stands
+ * where the blocked group should be): see lookup(). near_key: a case key at a missing field's place that looks like
+ * a typo of it, or NULL. */
+static void check_value(case_state *cs, const json_t *f, const json_t *v, const char *name, size_t blocked,
+                        const json_t *group_value, const char *near_key, int depth)
 {
 	const char *label = json_string_value(json_object_get(f, "label"));
 	const char *open = label ? " (" : "", *close = label ? ")" : "";
@@ -728,8 +734,7 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 				cs->st.oom = 1;
 			/* a text in place of the group is not repeated: the group's fields may be personal */
 			cs->val.len = 0;
-			if (json_is_string(cs->group_value) ? kb_buf_adds(&cs->val, "en tekst")
-			                                    : describe(&cs->val, cs->group_value))
+			if (json_is_string(group_value) ? kb_buf_adds(&cs->val, "en tekst") : describe(&cs->val, group_value))
 				cs->st.oom = 1;
 			PROBLEM(&cs->st,
 			        "feltet \"%.*s\" skal være en gruppe af felter i krøllede parenteser { } (manifestet har "
@@ -743,11 +748,11 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 			PROBLEM(&cs->st,
 			        "feltet \"%s\"%s%s%s mangler, fordi \"%.*s\" i sagen ikke er en gruppe af felter", name,
 			        open, label ? label : "", close, (int)blocked, name);
-		else if (required && cs->near_key)
+		else if (required && near_key)
 			PROBLEM(&cs->st,
 			        "feltet \"%s\"%s%s%s mangler; det skal udfyldes. Sagen har \"%s\" samme sted: er det "
 			        "en stavefejl for \"%s\"?",
-			        name, open, label ? label : "", close, cs->near_key, strrchr(name, '.') ? strrchr(name, '.') + 1 : name);
+			        name, open, label ? label : "", close, near_key, strrchr(name, '.') ? strrchr(name, '.') + 1 : name);
 		else if (required)
 			PROBLEM(&cs->st, "feltet \"%s\"%s%s%s mangler; det skal udfyldes", name, open,
 			        label ? label : "", close);
@@ -763,8 +768,9 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 		/* the dato formatter reads dates with the same function, so a date that passes here prints */
 		kb_date dt;
 		char why[160];
-		ok = s && !kb_date_parse(&dt, why, sizeof why, s, json_string_length(v));
-		if (!ok && s && strncmp(why, "er ikke en dag", 14) == 0) {
+		int drc = s ? kb_date_parse(&dt, why, sizeof why, s, json_string_length(v)) : KB_EINPUT;
+		ok = !drc;
+		if (drc == KB_DATE_NO_DAY) {
 			if (sensitive) {
 				/* not even the month and year it names: the value is personal */
 				PROBLEM(&cs->st, "feltet \"%s\"%s%s%s skal være en dato, men værdien er ikke en dag i "
@@ -840,23 +846,20 @@ static void check_case_fields(case_state *cs, const json_t *fields, const json_t
 			break;
 		}
 		size_t blocked = 0;
-		const json_t *v = lookup(container, key, &blocked);
-		cs->group_value = NULL;
-		if (blocked) {
-			char *group = kb_strndup(key, blocked);
-			size_t ignored;
-			cs->group_value = group ? lookup(container, group, &ignored) : NULL;
-			free(group);
-		}
-		/* a missing field: a key beside it in the case that is a typo of its name ("nanv" for "navn") */
-		cs->near_key = NULL;
-		if (!v && !blocked) {
+		const json_t *group_value = NULL;
+		const json_t *v = lookup(container, key, &blocked, &group_value);
+		/* a missing required field: a key beside it in the case that is a typo of its name ("nanv" for "navn");
+		 * the message about an optional field that is missing says nothing, so no search then */
+		const char *near_key = NULL;
+		if (!v && !blocked && json_is_true(json_object_get(f, "required"))) {
 			const char *last = strrchr(key, '.');
 			const json_t *parent = container;
 			if (last) {
 				char *group = kb_strndup(key, (size_t)(last - key));
 				size_t ignored;
-				parent = group ? lookup(container, group, &ignored) : NULL;
+				if (!group)
+					cs->st.oom = 1;
+				parent = group ? lookup(container, group, &ignored, NULL) : NULL;
 				free(group);
 			}
 			const char *k;
@@ -869,13 +872,13 @@ static void check_case_fields(case_state *cs, const json_t *fields, const json_t
 				char sib[512]; /* the case key as a declared name: a field of its own is no typo */
 				snprintf(sib, sizeof sib, "%.*s%s", last ? (int)(last - key + 1) : 0, key, k);
 				if (!json_object_get(fields, sib) && nearer(k, want, limit, &best))
-					cs->near_key = k;
+					near_key = k;
 			}
 		}
 		/* blocked counts bytes of key; shift it past the prefix so that it cuts name at the same place */
 		if (blocked && prefix)
 			blocked += strlen(prefix) + 1;
-		check_value(cs, f, v, name.data, blocked, depth);
+		check_value(cs, f, v, name.data, blocked, group_value, near_key, depth);
 	}
 	kb_buf_free(&name);
 }
@@ -942,6 +945,6 @@ const char *kb_manifest_outcome(const json_t *manifest, const json_t *case_data)
 		return NULL;
 	const char *of = json_string_value(json_object_get(manifest, "outcome_field"));
 	size_t blocked;
-	const json_t *v = of && case_data ? lookup(case_data, of, &blocked) : NULL;
+	const json_t *v = of && case_data ? lookup(case_data, of, &blocked, NULL) : NULL;
 	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(manifest, "outcome"));
 }
