@@ -2161,12 +2161,23 @@ static void full_path(kb_buf *b, const char *const *stack, size_t depth, const c
 
 int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *opts)
 {
+	return kb_template_lint_manifest(ctx, path, opts, NULL);
+}
+
+int kb_template_lint_manifest(kb_ctx *ctx, const char *path, const kb_template_options *opts,
+                              kb_manifest_state *manifest)
+{
 	kb_template *t = NULL;
 	int bad = 0;
 	kb_ctx_clear(ctx);
 	int rc = template_load(&t, ctx, path, opts, &bad, 1);
 	if (rc)
 		return rc;
+	if (manifest)
+		*manifest = t->manifest         ? KB_MANIFEST_OK
+		            : t->manifest_broken ? KB_MANIFEST_BROKEN
+		            : is_dir(path)       ? KB_MANIFEST_NONE
+		                                 : KB_MANIFEST_DOCX_ONLY;
 	size_t *order = tags_in_order(t);
 	const char **stack = calloc(t->ntags ? t->ntags : 1, sizeof *stack);
 	kb_buf fp;
