@@ -47,8 +47,9 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 char *cli_data_dir(const cli_opts *o);
 /* The same; when required is 0 and nothing was given, a missing data folder is NULL without a message (template
  * fields needs the data folder only for the bundled partials). A --data-dir or KLARBREV_DATA that does not exist
- * is always an error, printed. */
-char *cli_find_data_dir(const cli_opts *o, int required);
+ * is always an error, printed. *failed (failed may be NULL) is 1 when NULL comes with a printed message (the
+ * caller stops), 0 otherwise. */
+char *cli_find_data_dir(const cli_opts *o, int required, int *failed);
 
 /* Prints ctx's message and details to stderr as "klarbrev: <message>" and "  - <detail>" lines. Returns the exit
  * code for rc: KB_EXIT_INTERNAL for KB_EINTERNAL, else KB_EXIT_BAD. */

@@ -114,10 +114,10 @@ int cmd_render(int argc, char **argv)
 		goto done;
 	}
 	/* partials are found as fill finds them: --partials, "partials" beside the template, the data folder's */
-	const char *env_data = getenv("KLARBREV_DATA");
-	data_dir = cli_find_data_dir(&o, 0);
-	if (!data_dir && (o.data_dir || (env_data && *env_data)))
-		goto done;
+	int no_data;
+	data_dir = cli_find_data_dir(&o, 0, &no_data);
+	if (no_data)
+		goto done; /* a --data-dir or KLARBREV_DATA that does not exist: said why */
 	if (!(partials = cli_partials_dirs(&o, o.positional[0], data_dir)))
 		goto done;
 	kb_mustache_options mo = { .open = open, .close = close, .no_escape = o.no_escape,

@@ -5,28 +5,21 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-/* Why lint could not check the tags' fields against a manifest, or NULL when the template has one. */
-static const char *no_manifest_reason(const char *path)
+/* Why lint could not check the tags' fields against a manifest, or NULL when it did. */
+static const char *no_manifest_reason(kb_manifest_state state)
 {
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return NULL;
-	if (!S_ISDIR(st.st_mode))
+	switch (state) {
+	case KB_MANIFEST_DOCX_ONLY:
 		return "felterne er ikke tjekket, for en .docx alene har ingen manifest.json; læg den i en mappe som "
 		       "letter.docx sammen med en manifest.json, der beskriver felterne";
-	size_t n = strlen(path);
-	char *m = malloc(n + sizeof "/manifest.json");
-	if (!m)
-		return NULL;
-	memcpy(m, path, n);
-	memcpy(m + n, "/manifest.json", sizeof "/manifest.json");
-	int there = stat(m, &st) == 0;
-	free(m);
-	return there ? NULL
-	             : "felterne er ikke tjekket, for mappen har ingen manifest.json; skriv en, der beskriver "
-	               "felterne (se docs/templates.md)";
+	case KB_MANIFEST_NONE:
+		return "felterne er ikke tjekket, for mappen har ingen manifest.json; skriv en, der beskriver "
+		       "felterne (se docs/templates.md)";
+	case KB_MANIFEST_BROKEN: return "felterne er ikke tjekket, for manifest.json har fejl; ret dem først";
+	case KB_MANIFEST_OK: break;
+	}
+	return NULL;
 }
 
 static const char *template_help =
@@ -87,7 +80,7 @@ static json_t *problem_json(const char *detail)
 		ctx = json_stringn(c, (size_t)(msg + len - 3 - c));
 		len = (size_t)(around - msg);
 	}
-	int warning = !strncmp(msg, "advarsel: ", 10);
+	int warning = lint_warning(detail); /* msg starts with "advarsel: " */
 	if (warning) {
 		msg += 10;
 		len -= 10;
@@ -186,9 +179,9 @@ int cmd_template(int argc, char **argv)
 		topts.close_delim = close;
 	}
 	/* partials are found as fill finds them; fields needs the data folder only for the bundled partials */
-	const char *env_data = getenv("KLARBREV_DATA");
-	char *data_dir = cli_find_data_dir(&o, 0);
-	if (!data_dir && (o.data_dir || (env_data && *env_data)))
+	int no_data;
+	char *data_dir = cli_find_data_dir(&o, 0, &no_data);
+	if (no_data)
 		return KB_EXIT_BAD; /* a --data-dir or KLARBREV_DATA that does not exist: said why */
 	char **partials = cli_partials_dirs(&o, o.positional[0], data_dir);
 	free(data_dir);
@@ -231,7 +224,8 @@ int cmd_template(int argc, char **argv)
 		kb_ctx_free(ctx);
 		return ret;
 	}
-	int rc = kb_template_lint(ctx, o.positional[0], &topts);
+	kb_manifest_state mstate = KB_MANIFEST_OK;
+	int rc = kb_template_lint_manifest(ctx, o.positional[0], &topts, &mstate);
 	if (rc && rc != KB_ETEMPLATE) {
 		cli_strv_free(partials);
 		ret = cli_fail(ctx, rc);
@@ -256,7 +250,7 @@ int cmd_template(int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; arr && i < n; i++)
 			json_array_append_new(arr, problem_json(kb_ctx_detail(ctx, i)));
-		const char *why = no_manifest_reason(o.positional[0]);
+		const char *why = no_manifest_reason(mstate);
 		json_t *root = json_pack("{s:s, s:o, s:I, s:I, s:b, s:s?}", "template", o.positional[0], "problems",
 		                         arr ? arr : json_array(), "count", (json_int_t)(n - nwarn), "warnings",
 		                         (json_int_t)nwarn, "fields_checked", why == NULL, "fields_note", why);
@@ -277,7 +271,7 @@ int cmd_template(int argc, char **argv)
 	} else {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", kb_ctx_detail(ctx, i));
-		const char *why = no_manifest_reason(o.positional[0]);
+		const char *why = no_manifest_reason(mstate);
 		if (nwarn)
 			printf("%s: %zu %s\n", o.positional[0], nwarn, nwarn == 1 ? "advarsel" : "advarsler");
 		if (n > nwarn)

@@ -228,19 +228,29 @@ static char *join2(const char *a, const char *b)
 
 char *cli_data_dir(const cli_opts *o)
 {
-	return cli_find_data_dir(o, 1);
+	return cli_find_data_dir(o, 1, NULL);
 }
 
-char *cli_find_data_dir(const cli_opts *o, int required)
+char *cli_find_data_dir(const cli_opts *o, int required, int *failed)
 {
+	int ignored;
+	if (!failed)
+		failed = &ignored;
+	*failed = 0;
 	const char *given = o->data_dir ? o->data_dir : getenv("KLARBREV_DATA");
 	if (given && *given) {
 		if (!is_dir(given)) {
 			fprintf(stderr, "klarbrev: datamappen %s findes ikke (fra %s)\n", given,
 			        o->data_dir ? "--data-dir" : "KLARBREV_DATA");
+			*failed = 1;
 			return NULL;
 		}
-		return join2(given, ".");
+		char *d = kb_strdup(given);
+		if (!d) {
+			fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
+			*failed = 1;
+		}
+		return d;
 	}
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -253,14 +263,21 @@ char *cli_find_data_dir(const cli_opts *o, int required)
 			char real[PATH_MAX];
 			if (rel && realpath(rel, real) && is_dir(real)) {
 				free(rel);
-				return join2(real, ".");
+				char *d = kb_strdup(real);
+				if (!d) {
+					fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
+					*failed = 1;
+				}
+				return d;
 			}
 			free(rel);
 		}
 	}
-	if (required)
+	if (required) {
+		*failed = 1;
 		fprintf(stderr, "klarbrev: kan ikke finde klarbrevs datamappe (plugins, ordlister, skabeloner) ved siden af "
 		                "programmet; angiv den med --data-dir MAPPE eller KLARBREV_DATA=MAPPE\n");
+	}
 	return NULL;
 }
 
@@ -328,10 +345,7 @@ char **cli_partials_dirs(const cli_opts *o, const char *template_path, const cha
 			goto oom;
 	}
 	if (data_dir) {
-		size_t dl = strlen(data_dir); /* cli_data_dir() ends its path in "/." */
-		char *d = dl >= 2 && !strcmp(data_dir + dl - 2, "/.") ? kb_strndup(data_dir, dl - 2) : kb_strdup(data_dir);
-		dirs[n] = d ? join2(d, "templates/partials") : NULL;
-		free(d);
+		dirs[n] = join2(data_dir, "templates/partials");
 		if (!dirs[n++])
 			goto oom;
 	}

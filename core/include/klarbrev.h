@@ -220,6 +220,17 @@ void kb_template_free(kb_template *t);
  * "advarsel: "; warnings alone leave the template clean. Returns KB_OK when clean, KB_ETEMPLATE with the problems,
  * or another code when the template cannot be read at all. */
 int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *opts);
+/* What lint knew of the template's manifest.json, and so whether the tags' fields were checked against it. */
+typedef enum kb_manifest_state {
+	KB_MANIFEST_OK,        /* read: the fields were checked */
+	KB_MANIFEST_BROKEN,    /* there, but with problems (listed as details): the fields were not checked */
+	KB_MANIFEST_NONE,      /* a template folder without manifest.json */
+	KB_MANIFEST_DOCX_ONLY, /* a .docx alone, which has no manifest */
+} kb_manifest_state;
+/* kb_template_lint, also setting *manifest (when not NULL) whenever the template could be read (KB_OK or
+ * KB_ETEMPLATE). */
+int kb_template_lint_manifest(kb_ctx *ctx, const char *path, const kb_template_options *opts,
+                              kb_manifest_state *manifest);
 
 /* A JSON skeleton of a case for the template. With a manifest that declares fields, the skeleton has the manifest's
  * shapes and types: groups are objects, a bool is true, a list with items a list of one item, and each value a

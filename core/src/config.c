@@ -30,13 +30,15 @@ enum { CF_NONE, CF_SKIP, CF_KLARBREV, CF_PLUGIN, CF_RULES }; /* CF_SKIP: under a
 static const char *const cf_klarbrev_keys[] = { "plugin_folder", "word_list", "word_list_encoding", "plugin_memory_mb", "plugin_time_ms",
 	                                        NULL };
 static const char *const cf_sections[] = { "klarbrev", "plugin", "rules", NULL };
+/* Other words for a section that people write (the Danish one), as pairs of word and section; not accepted, only
+ * named in the "did you mean". */
+static const char *const cf_section_aliases[][2] = { { "regler", "rules" } };
 
 typedef struct cf_parser {
 	kb_config *cfg;
 	kb_ctx *ctx;
 	const char *name; /* for messages */
 	char *dir;        /* the folder relative paths start from */
-	size_t problems;
 	int oom;
 	int section;
 	kb_config_plugin *plugin; /* the current [plugin id] */
@@ -49,6 +51,32 @@ typedef struct cf_parser {
 
 #define CF_MAX_KEPT 1000u /* problems kept per list; the report shows the first CF_MAX_PROBLEMS by line */
 
+/* Adds the text formatted in *b (taken over: *b is empty afterwards) as a problem at line. */
+static void problems_push(kb_config_problems *ps, int line, kb_buf *b)
+{
+	if (ps->n >= CF_MAX_KEPT) {
+		kb_buf_free(b);
+		return;
+	}
+	if (b->len > CF_MAX_MESSAGE) { /* a value quoted from a very long line: cut at a character, say so */
+		size_t n = CF_MAX_MESSAGE;
+		while (n > 0 && ((unsigned char)b->data[n] & 0xC0u) == 0x80u)
+			n--;
+		b->len = n;
+		kb_buf_adds(b, "…");
+	}
+	kb_config_problem *ni = b->data ? realloc(ps->items, (ps->n + 1) * sizeof *ni) : NULL;
+	if (!ni) {
+		kb_buf_free(b);
+		ps->oom = 1;
+		return;
+	}
+	ps->items = ni;
+	ni[ps->n].line = line;
+	ni[ps->n].text = kb_buf_detach(b);
+	ps->n++;
+}
+
 void kb_config_problems_add(kb_config_problems *ps, int line, const char *fmt, ...)
 {
 	kb_buf b;
@@ -59,23 +87,7 @@ void kb_config_problems_add(kb_config_problems *ps, int line, const char *fmt, .
 	va_start(ap, fmt);
 	kb_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (b.len > CF_MAX_MESSAGE) { /* a value quoted from a very long line: cut at a character, say so */
-		size_t n = CF_MAX_MESSAGE;
-		while (n > 0 && ((unsigned char)b.data[n] & 0xC0u) == 0x80u)
-			n--;
-		b.len = n;
-		kb_buf_adds(&b, "…");
-	}
-	kb_config_problem *ni = b.data ? realloc(ps->items, (ps->n + 1) * sizeof *ni) : NULL;
-	if (!ni) {
-		kb_buf_free(&b);
-		ps->oom = 1;
-		return;
-	}
-	ps->items = ni;
-	ni[ps->n].line = line;
-	ni[ps->n].text = kb_buf_detach(&b);
-	ps->n++;
+	problems_push(ps, line, &b);
 }
 
 void kb_config_problems_free(kb_config_problems *ps)
@@ -95,7 +107,8 @@ static int cf_problem(cf_parser *p, int line, const char *fmt, ...)
 {
 	kb_buf b;
 	va_list ap;
-	p->problems++;
+	if (p->cfg->problems.n >= CF_MAX_KEPT)
+		return KB_EINPUT;
 	kb_buf_init(&b, 4u * CF_MAX_FILE_BYTES);
 	if (line > 0)
 		kb_buf_printf(&b, "%s:%d: ", p->name, line);
@@ -107,8 +120,7 @@ static int cf_problem(cf_parser *p, int line, const char *fmt, ...)
 	if (!b.data)
 		p->oom = 1;
 	else
-		kb_config_problems_add(&p->cfg->problems, line, "%s", b.data);
-	kb_buf_free(&b);
+		problems_push(&p->cfg->problems, line, &b);
 	return KB_EINPUT;
 }
 
@@ -281,8 +293,9 @@ static void cf_section(cf_parser *p, int line, const char *s, size_t len)
 	char word[CF_MAX_ID + 1];
 	snprintf(word, sizeof word, "%.*s", (int)(wl < CF_MAX_ID ? wl : CF_MAX_ID), s);
 	const char *near = kb_nearest_name(word, cf_sections);
-	if (!near && !strcmp(word, "regler")) /* the Danish word for the section */
-		near = "rules";
+	for (size_t i = 0; !near && i < sizeof cf_section_aliases / sizeof cf_section_aliases[0]; i++)
+		if (!strcmp(word, cf_section_aliases[i][0]))
+			near = cf_section_aliases[i][1];
 	if (near)
 		cf_problem(p, line, "ukendt afsnit [%.*s]; mente du [%s]? Et afsnit er [klarbrev], [plugin ID] eller [rules]",
 		           (int)len, s, near);
@@ -727,14 +740,6 @@ const kb_config_plugin *kb_config_plugin_find(const kb_config *cfg, const char *
 
 /* The rules spell.c reports besides the plugins' (keep in step with spell.c and docs/report.md). */
 const char *const kb_config_builtin_rules[] = { "stavning", "stavning-forslag", "ikke-dansk", NULL };
-
-int kb_config_rule_is_builtin(const char *id)
-{
-	for (size_t i = 0; kb_config_builtin_rules[i]; i++)
-		if (!strcmp(id, kb_config_builtin_rules[i]))
-			return 1;
-	return 0;
-}
 
 /* ---- applying ---- */
 

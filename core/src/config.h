@@ -108,9 +108,6 @@ int kb_config_read_buffer(kb_config **out, kb_ctx *ctx, const char *text, size_t
  * untouched), else KB_EINPUT (KB_ENOMEM when a list ran out of memory). cfg may be NULL. */
 int kb_config_report(const kb_config *cfg, kb_ctx *ctx, const kb_config_problems *more);
 
-/* Whether a [rules] name is a rule of the core itself (stavning and the other spelling rules): those are known
- * without any plugin. */
-int kb_config_rule_is_builtin(const char *id);
 /* The core's own rule names, NULL-terminated: for "did you mean". */
 extern const char *const kb_config_builtin_rules[];
 void kb_config_free(kb_config *cfg);

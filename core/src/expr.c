@@ -15,6 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The «feltet "path": » that starts a message about a field, or nothing when path is NULL (the template's own
+ * check, which names the tag instead): FIELD_PFX_FMT in the format, FIELD_PFX(path) among the arguments. */
+#define FIELD_PFX_FMT "%s%s%s"
+#define FIELD_PFX(path) (path) ? "feltet \"" : "", (path) ? (path) : "", (path) ? "\": " : ""
+
 #define EXPR_MAX_FMTS 16  /* formatters in one tag */
 #define EXPR_MAX_ARGS 8   /* arguments of one formatter */
 #define SHOW_MAX 80       /* bytes of a tag or value quoted in a message */
@@ -642,9 +647,9 @@ static int tal_decimals(int *out, kb_ctx *ctx, const char *path, const kb_expr_f
 		*out = (int)strtol(a, NULL, 10);
 	if (*out < 0 || *out > TAL_MAX_DECIMALS)
 		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "feltet \"%s\": formateringen tal skal have et antal decimaler fra 0 til %d, fx tal "
+		                   FIELD_PFX_FMT "formateringen tal skal have et antal decimaler fra 0 til %d, fx tal "
 		                   "\"2\"; \"%s\" er ikke et antal decimaler",
-		                   path, TAL_MAX_DECIMALS, a);
+		                   FIELD_PFX(path), TAL_MAX_DECIMALS, a);
 	return 0;
 }
 
@@ -763,7 +768,7 @@ int kb_date_parse(kb_date *out, char *why, size_t cap, const char *s, size_t n)
 			return KB_EINPUT;
 		}
 		if (no_such_day(why, cap, y, m, d))
-			return KB_EINPUT;
+			return KB_DATE_NO_DAY;
 		out->y = y, out->m = m, out->d = d;
 		return KB_OK;
 	}
@@ -790,7 +795,7 @@ int kb_date_parse(kb_date *out, char *why, size_t cap, const char *s, size_t n)
 			return KB_EINPUT;
 		int y = digits_value(p + k + 1, 4), d = digits_value(s, nd);
 		if (no_such_day(why, cap, y, m, d))
-			return KB_EINPUT;
+			return KB_DATE_NO_DAY;
 		out->y = y, out->m = m, out->d = d;
 		return KB_OK;
 	}
@@ -803,9 +808,9 @@ static int dato_style(int *out, kb_ctx *ctx, const char *path, const kb_expr_fmt
 	*out = f->nargs && !strcmp(f->args[0], "kort");
 	if (f->nargs && !*out && strcmp(f->args[0], "lang") != 0)
 		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "feltet \"%s\": formateringen dato kender ikke \"%s\"; skriv dato \"kort\" "
+		                   FIELD_PFX_FMT "formateringen dato kender ikke \"%s\"; skriv dato \"kort\" "
 		                   "(28.11.2026) eller dato \"lang\" (28. november 2026)",
-		                   path, f->args[0]);
+		                   FIELD_PFX(path), f->args[0]);
 	return 0;
 }
 
@@ -1059,16 +1064,16 @@ static int check_args(kb_ctx *ctx, const char *path, const struct fmt_def *d, co
 	const char *want = d->max_args == 0              ? "tager ingen argumenter"
 	                   : d->min_args == d->max_args ? "skal have præcis ét argument"
 	                                                : "tager højst ét argument";
-	return kb_ctx_fail(ctx, KB_EINPUT, "feltet \"%s\": formateringen %s %s, men har fået %zu; skriv fx %s", path,
-	                   d->name, want, f->nargs, d->example);
+	return kb_ctx_fail(ctx, KB_EINPUT, FIELD_PFX_FMT "formateringen %s %s, men har fået %zu; skriv fx %s",
+	                   FIELD_PFX(path), d->name, want, f->nargs, d->example);
 }
 
 int kb_format_check(kb_ctx *ctx, const char *path, const kb_expr_fmt *f)
 {
 	const struct fmt_def *d = fmt_find(f->name);
 	if (!d)
-		return kb_ctx_fail(ctx, KB_EINPUT, "feltet \"%s\": ukendt formatering \"%s\"; kendte er: %s", path, f->name,
-		                   fmt_names);
+		return kb_ctx_fail(ctx, KB_EINPUT, FIELD_PFX_FMT "ukendt formatering \"%s\"; kendte er: %s",
+		                   FIELD_PFX(path), f->name, fmt_names);
 	return check_args(ctx, path, d, f);
 }
 
@@ -1079,15 +1084,10 @@ int kb_expr_eval(json_t **out, kb_ctx *ctx, const kb_expr *e, const kb_scope *s)
 	json_t *v = json_incref((json_t *)kb_scope_lookup(s, e->path));
 	for (size_t i = 0; i < e->nfmts; i++) {
 		const kb_expr_fmt *f = &e->fmts[i];
-		const struct fmt_def *d = fmt_find(f->name);
 		json_t *nv = NULL;
-		if (!d) {
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "feltet \"%s\": ukendt formatering \"%s\"; kendte er: %s", e->path,
-			                 f->name, fmt_names);
+		if ((rc = kb_format_check(ctx, e->path, f)))
 			goto done;
-		}
-		if ((rc = check_args(ctx, e->path, d, f)))
-			goto done;
+		const struct fmt_def *d = fmt_find(f->name);
 		if (!v && !d->sees_missing)
 			continue;
 		rc = d->fn(&nv, ctx, e->path, f, v);

@@ -59,14 +59,17 @@ typedef struct kb_date {
  * time after "T" or a space: "2026-11-28T10:15:00+01:00") or a date already written out, "28. november 2026"
  * (month in any letter case). s[0..n); s may be NULL (not a text). Returns KB_OK and fills *out, or KB_EINPUT and
  * writes to why[0..cap) what is wrong with this value, in Danish, to follow the value in a message: "er ikke en
- * dato på formen ÅÅÅÅ-MM-DD ...", "er ikke en dag i kalenderen: februar 2026 har 28 dage". */
+ * dato på formen ÅÅÅÅ-MM-DD ...", "er ikke en dag i kalenderen: februar 2026 har 28 dage". A value in the form
+ * of a date that names no day (2026-02-30) is KB_DATE_NO_DAY instead of KB_EINPUT (why as above). */
+#define KB_DATE_NO_DAY (-100)
 int kb_date_parse(kb_date *out, char *why, size_t cap, const char *s, size_t n);
 
 /* 1 when name is a formatter klarbrev knows. */
 int kb_format_exists(const char *name);
 /* Checks a formatter's name and arguments as the template gives them (dato "kort"|"lang", tal "0".."10", the
  * number of arguments of each), without a value: what lint and the template compiler report. KB_OK, or KB_EINPUT
- * with the same Danish message kb_expr_eval would give («feltet "path": formateringen dato kender ikke "krot"; ...»). */
+ * with the same Danish message kb_expr_eval would give («feltet "path": formateringen dato kender ikke "krot"; ...»);
+ * path NULL leaves out the «feltet "path": » (the template names the tag itself). */
 int kb_format_check(kb_ctx *ctx, const char *path, const kb_expr_fmt *f);
 /* The known formatters for messages: "kr, dato, cpr, tal, ...". Static string. */
 const char *kb_format_list(void);

@@ -22,6 +22,9 @@
  * enough: 1 edit for keys up to 4 characters, 2 up to 8, else 3, and never more than half the key. Ties go to the
  * first name in the list. Borrowed: the result is one of names. */
 const char *kb_nearest_name(const char *key, const char *const *names);
+/* The most edits a name may be from key and still count as a typo of it (the rule above), for searches that do not
+ * have their names in one list. */
+size_t kb_nearest_limit(const char *key);
 /* The edit distance above between a and b, or SIZE_MAX when either is longer than 64 characters. */
 size_t kb_nearest_distance(const char *a, const char *b);
 

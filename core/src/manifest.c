@@ -11,6 +11,7 @@
 #include "expr.h"
 #include "utf8.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,11 @@
 
 #define KB_MANIFEST_PREVIEW 40 /* bytes of a wrong value shown in a message */
 
-static const char *const field_types[] = {"text",   "name",   "address", "cpr",  "date",
-                                          "amount", "number", "bool",    "list", "choice"};
+static const char *const field_types[] = {"text",   "name",   "address", "cpr",    "date", "amount",
+                                          "number", "bool",   "list",    "choice", NULL};
 static const char field_type_list[] = "text, name, address, cpr, date, amount, number, bool, list, choice";
-static const char *const field_keys[] = {"type", "label", "description", "required", "personal", "items", "values"};
+static const char *const field_keys[] = {"type",     "label", "description", "required",
+                                         "personal", "items", "values",      NULL};
 static const char field_key_list[] = "type, label, description, required, personal, items, values";
 
 static int is_type(const char *type, const char *want)
@@ -30,9 +32,10 @@ static int is_type(const char *type, const char *want)
 	return type && !strcmp(type, want);
 }
 
-static int known_in(const char *s, const char *const *list, size_t n)
+/* list is NULL-terminated */
+static int known_in(const char *s, const char *const *list)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; list[i]; i++)
 		if (!strcmp(s, list[i]))
 			return 1;
 	return 0;
@@ -145,28 +148,23 @@ unsigned kb_manifest_field_flags(const json_t *manifest, const char *path)
 
 /* ---- near names ---- */
 
-/* Close enough to be a typo of want: one edit in a short name, about one in four in a longer one. */
-static int near_enough(const char *got, const char *want, int *best)
+/* got differs from want, by at most limit edits (kb_nearest_limit, nearest.c's rule) and by fewer than *best: then
+ * *best becomes the distance. */
+static int nearer(const char *got, const char *want, size_t limit, size_t *best)
 {
 	if (!strcmp(got, want))
 		return 0;
-	int limit = (int)(strlen(want) / 4);
-	if (limit < 1)
-		limit = 1;
-	if (limit > 3)
-		limit = 3;
 	size_t d = kb_nearest_distance(got, want); /* nearest.c: characters, case ignored, a swap is one */
-	int dist = d > (size_t)limit ? limit + 1 : (int)d;
-	if (dist > limit || dist >= *best)
+	if (d > limit || d >= *best)
 		return 0;
-	*best = dist;
+	*best = d;
 	return 1;
 }
 
 /* Every declared name, with the fields of list items named through the list ("ydelser.beløb"), and the groups
  * they lie in ("modtager"), compared with path. */
-static void nearest_in(const json_t *fields, const char *prefix, const char *path, kb_buf *best_name, int *best,
-                       int depth)
+static void nearest_in(const json_t *fields, const char *prefix, const char *path, size_t limit, kb_buf *best_name,
+                       size_t *best, int depth)
 {
 	const char *key;
 	json_t *f;
@@ -184,32 +182,21 @@ static void nearest_in(const json_t *fields, const char *prefix, const char *pat
 			if (name.data[i] != '.')
 				continue;
 			name.data[i] = '\0';
-			if (near_enough(path, name.data, best)) {
+			if (nearer(path, name.data, limit, best)) {
 				best_name->len = 0;
 				kb_buf_adds(best_name, name.data);
 			}
 			name.data[i] = '.';
 		}
-		if (near_enough(path, name.data, best)) {
+		if (nearer(path, name.data, limit, best)) {
 			best_name->len = 0;
 			kb_buf_adds(best_name, name.data);
 		}
 		const json_t *items = list_items(f);
 		if (items)
-			nearest_in(items, name.data, path, best_name, best, depth + 1);
+			nearest_in(items, name.data, path, limit, best_name, best, depth + 1);
 	}
 	kb_buf_free(&name);
-}
-
-/* The word of list nearest to s when s looks like a typo of it, else NULL. */
-static const char *nearest_word(const char *s, const char *const *list, size_t n)
-{
-	const char *near = NULL;
-	int best = 1 << 20;
-	for (size_t i = 0; i < n; i++)
-		if (near_enough(s, list[i], &best))
-			near = list[i];
-	return near;
 }
 
 char *kb_manifest_nearest(const json_t *manifest, const char *path)
@@ -219,8 +206,8 @@ char *kb_manifest_nearest(const json_t *manifest, const char *path)
 		return NULL;
 	kb_buf best_name;
 	kb_buf_init(&best_name, 65536);
-	int best = 1 << 20;
-	nearest_in(fields, "", path, &best_name, &best, 0);
+	size_t best = SIZE_MAX;
+	nearest_in(fields, "", path, kb_nearest_limit(path), &best_name, &best, 0);
 	if (!best_name.len) {
 		kb_buf_free(&best_name);
 		return NULL;
@@ -393,8 +380,8 @@ static void check_field(check_state *st, const json_t *fields, const char *key, 
 	json_t *v;
 	json_object_foreach((json_t *)f, k, v)
 	{
-		if (!known_in(k, field_keys, sizeof field_keys / sizeof field_keys[0])) {
-			const char *near = nearest_word(k, field_keys, sizeof field_keys / sizeof field_keys[0]);
+		if (!known_in(k, field_keys)) {
+			const char *near = kb_nearest_name(k, field_keys);
 			if (near)
 				PROBLEM(st, "feltet \"%s\": ukendt nøgle \"%s\"; mente du \"%s\"? Kendte nøgler er: %s",
 				        name, k, near, field_key_list);
@@ -409,8 +396,8 @@ static void check_field(check_state *st, const json_t *fields, const char *key, 
 		PROBLEM(st, "feltet \"%s\" har ingen \"type\"; skriv en af: %s", name, field_type_list);
 	else if (!type)
 		PROBLEM(st, "feltet \"%s\": \"type\" skal være en tekst, en af: %s", name, field_type_list);
-	else if (!known_in(type, field_types, sizeof field_types / sizeof field_types[0])) {
-		const char *near = nearest_word(type, field_types, sizeof field_types / sizeof field_types[0]);
+	else if (!known_in(type, field_types)) {
+		const char *near = kb_nearest_name(type, field_types);
 		if (near)
 			PROBLEM(st, "feltet \"%s\": ukendt type \"%s\"; mente du \"%s\"? Brug en af: %s", name, type,
 			        near, field_type_list);
@@ -682,21 +669,24 @@ typedef struct case_state {
 	kb_buf val;      /* scratch: a value's description */
 	kb_buf list;     /* scratch: a choice's allowed values */
 	json_t *blocked; /* groups already reported as not being groups: name -> true */
-	const json_t *group_value; /* the value that stands where check_value's blocked group should be */
-	const char *near_key;      /* a case key at the missing field's place that looks like a typo of it */
 } case_state;
 
 /* Looks path up in obj by dots. *blocked is the length of a leading part of path whose value is there but is not
- * an object (so nothing can be inside it), else 0. */
-static const json_t *lookup(const json_t *obj, const char *path, size_t *blocked)
+ * an object (so nothing can be inside it), else 0; then *blocker (when blocker is not NULL) is that value. */
+static const json_t *lookup(const json_t *obj, const char *path, size_t *blocked, const json_t **blocker)
 {
 	const char *p = path;
 	*blocked = 0;
+	if (blocker)
+		*blocker = NULL;
 	for (;;) {
 		const char *dot = strchr(p, '.');
 		if (!json_is_object(obj)) {
-			if (obj && !json_is_null(obj) && p != path)
+			if (obj && !json_is_null(obj) && p != path) {
 				*blocked = (size_t)(p - path) - 1;
+				if (blocker)
+					*blocker = obj;
+			}
 			return NULL;
 		}
 		obj = dot ? json_object_getn(obj, p, (size_t)(dot - p)) : json_object_get(obj, p);
@@ -725,8 +715,11 @@ static void wrong_type(case_state *cs, const char *name, const char *lb, const c
 
 static void check_items(case_state *cs, const json_t *items, const json_t *list, const char *name, int depth);
 
-/* Checks one value v (NULL when absent) of field f, shown as name. blocked: see lookup(). */
-static void check_value(case_state *cs, const json_t *f, const json_t *v, const char *name, size_t blocked, int depth)
+/* Checks one value v (NULL when absent) of field f, shown as name. blocked and group_value (the value that stands
+ * where the blocked group should be): see lookup(). near_key: a case key at a missing field's place that looks like
+ * a typo of it, or NULL. */
+static void check_value(case_state *cs, const json_t *f, const json_t *v, const char *name, size_t blocked,
+                        const json_t *group_value, const char *near_key, int depth)
 {
 	const char *label = json_string_value(json_object_get(f, "label"));
 	const char *open = label ? " (" : "", *close = label ? ")" : "";
@@ -743,8 +736,7 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 				cs->st.oom = 1;
 			/* a text in place of the group is not repeated: the group's fields may be personal */
 			cs->val.len = 0;
-			if (json_is_string(cs->group_value) ? kb_buf_adds(&cs->val, "en tekst")
-			                                    : describe(&cs->val, cs->group_value))
+			if (json_is_string(group_value) ? kb_buf_adds(&cs->val, "en tekst") : describe(&cs->val, group_value))
 				cs->st.oom = 1;
 			PROBLEM(&cs->st,
 			        "feltet \"%.*s\" skal være en gruppe af felter i krøllede parenteser { } (manifestet har "
@@ -758,11 +750,11 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 			PROBLEM(&cs->st,
 			        "feltet \"%s\"%s%s%s mangler, fordi \"%.*s\" i sagen ikke er en gruppe af felter", name,
 			        open, label ? label : "", close, (int)blocked, name);
-		else if (required && cs->near_key)
+		else if (required && near_key)
 			PROBLEM(&cs->st,
 			        "feltet \"%s\"%s%s%s mangler; det skal udfyldes. Sagen har \"%s\" samme sted: er det "
 			        "en stavefejl for \"%s\"?",
-			        name, open, label ? label : "", close, cs->near_key, strrchr(name, '.') ? strrchr(name, '.') + 1 : name);
+			        name, open, label ? label : "", close, near_key, strrchr(name, '.') ? strrchr(name, '.') + 1 : name);
 		else if (required)
 			PROBLEM(&cs->st, "feltet \"%s\"%s%s%s mangler; det skal udfyldes", name, open,
 			        label ? label : "", close);
@@ -778,8 +770,9 @@ static void check_value(case_state *cs, const json_t *f, const json_t *v, const 
 		/* the dato formatter reads dates with the same function, so a date that passes here prints */
 		kb_date dt;
 		char why[160];
-		ok = s && !kb_date_parse(&dt, why, sizeof why, s, json_string_length(v));
-		if (!ok && s && strncmp(why, "er ikke en dag", 14) == 0) {
+		int drc = s ? kb_date_parse(&dt, why, sizeof why, s, json_string_length(v)) : KB_EINPUT;
+		ok = !drc;
+		if (drc == KB_DATE_NO_DAY) {
 			if (sensitive) {
 				/* not even the month and year it names: the value is personal */
 				PROBLEM(&cs->st, "feltet \"%s\"%s%s%s skal være en dato, men værdien er ikke en dag i "
@@ -855,41 +848,39 @@ static void check_case_fields(case_state *cs, const json_t *fields, const json_t
 			break;
 		}
 		size_t blocked = 0;
-		const json_t *v = lookup(container, key, &blocked);
-		cs->group_value = NULL;
-		if (blocked) {
-			char *group = kb_strndup(key, blocked);
-			size_t ignored;
-			cs->group_value = group ? lookup(container, group, &ignored) : NULL;
-			free(group);
-		}
-		/* a missing field: a key beside it in the case that is a typo of its name ("nanv" for "navn") */
-		cs->near_key = NULL;
-		if (!v && !blocked) {
+		const json_t *group_value = NULL;
+		const json_t *v = lookup(container, key, &blocked, &group_value);
+		/* a missing required field: a key beside it in the case that is a typo of its name ("nanv" for "navn");
+		 * the message about an optional field that is missing says nothing, so no search then */
+		const char *near_key = NULL;
+		if (!v && !blocked && json_is_true(json_object_get(f, "required"))) {
 			const char *last = strrchr(key, '.');
 			const json_t *parent = container;
 			if (last) {
 				char *group = kb_strndup(key, (size_t)(last - key));
 				size_t ignored;
-				parent = group ? lookup(container, group, &ignored) : NULL;
+				if (!group)
+					cs->st.oom = 1;
+				parent = group ? lookup(container, group, &ignored, NULL) : NULL;
 				free(group);
 			}
 			const char *k;
 			json_t *x;
-			int best = 1 << 20;
+			const char *want = last ? last + 1 : key;
+			size_t best = SIZE_MAX, limit = kb_nearest_limit(want);
 			json_object_foreach((json_t *)(json_is_object(parent) ? parent : NULL), k, x)
 			{
 				(void)x;
 				char sib[512]; /* the case key as a declared name: a field of its own is no typo */
 				snprintf(sib, sizeof sib, "%.*s%s", last ? (int)(last - key + 1) : 0, key, k);
-				if (!json_object_get(fields, sib) && near_enough(k, last ? last + 1 : key, &best))
-					cs->near_key = k;
+				if (!json_object_get(fields, sib) && nearer(k, want, limit, &best))
+					near_key = k;
 			}
 		}
 		/* blocked counts bytes of key; shift it past the prefix so that it cuts name at the same place */
 		if (blocked && prefix)
 			blocked += strlen(prefix) + 1;
-		check_value(cs, f, v, name.data, blocked, depth);
+		check_value(cs, f, v, name.data, blocked, group_value, near_key, depth);
 	}
 	kb_buf_free(&name);
 }
@@ -956,7 +947,7 @@ const char *kb_manifest_outcome(const json_t *manifest, const json_t *case_data)
 		return NULL;
 	const char *of = json_string_value(json_object_get(manifest, "outcome_field"));
 	size_t blocked;
-	const json_t *v = of && case_data ? lookup(case_data, of, &blocked) : NULL;
+	const json_t *v = of && case_data ? lookup(case_data, of, &blocked, NULL) : NULL;
 	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(manifest, "outcome"));
 }
 

@@ -55,14 +55,20 @@ size_t kb_nearest_distance(const char *a, const char *b)
 	return prev[lb];
 }
 
-const char *kb_nearest_name(const char *key, const char *const *names)
+size_t kb_nearest_limit(const char *key)
 {
-	if (!key || !names)
-		return NULL;
 	size_t klen = kb_utf8_count_chars(key, strlen(key));
 	size_t limit = klen <= 4 ? 1 : klen <= 8 ? 2 : 3;
 	if (limit * 2 > klen)
 		limit = klen / 2;
+	return limit;
+}
+
+const char *kb_nearest_name(const char *key, const char *const *names)
+{
+	if (!key || !names)
+		return NULL;
+	size_t limit = kb_nearest_limit(key);
 	const char *best = NULL;
 	size_t bestd = SIZE_MAX;
 	for (size_t i = 0; names[i]; i++) {

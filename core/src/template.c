@@ -340,8 +340,11 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 		return 0;
 	}
 	kb_ctx_free(sub);
+	sub = NULL;
 	tag->has_expr = 1;
 	int ok = 1;
+	if (tag->expr.nfmts && kb_ctx_new(&sub))
+		return 0;
 	for (size_t i = 0; i < tag->expr.nfmts; i++) {
 		if (!kb_format_exists(tag->expr.fmts[i].name)) {
 			tag_problem(ctx, t, tag, "%s: ukendt formatering \"%s\"; kendte er: %s", tag->raw,
@@ -350,18 +353,13 @@ static int check_tag(kb_template *t, kb_ctx *ctx, tpl_tag *tag)
 			continue;
 		}
 		/* a wrong argument (dato "krot") is the template's mistake: say so here, not to the caseworker at fill
-		 * time as if the case were wrong */
-		if (kb_ctx_new(&sub))
-			return 0;
-		if (kb_format_check(sub, tag->expr.path, &tag->expr.fmts[i])) {
-			const char *msg = kb_ctx_errmsg(sub);
-			const char *colon = strstr(msg, "\": ");
-			tag_problem(ctx, t, tag, "%s: %s", tag->raw, colon ? colon + 3 : msg);
+		 * time as if the case were wrong; path NULL: the message without «feltet "path": », the tag is named */
+		if (kb_format_check(sub, NULL, &tag->expr.fmts[i])) {
+			tag_problem(ctx, t, tag, "%s: %s", tag->raw, kb_ctx_errmsg(sub));
 			ok = 0;
 		}
-		kb_ctx_free(sub);
-		sub = NULL;
 	}
+	kb_ctx_free(sub);
 	return ok;
 }
 
@@ -2150,12 +2148,23 @@ static void full_path(kb_buf *b, const char *const *stack, size_t depth, const c
 
 int kb_template_lint(kb_ctx *ctx, const char *path, const kb_template_options *opts)
 {
+	return kb_template_lint_manifest(ctx, path, opts, NULL);
+}
+
+int kb_template_lint_manifest(kb_ctx *ctx, const char *path, const kb_template_options *opts,
+                              kb_manifest_state *manifest)
+{
 	kb_template *t = NULL;
 	int bad = 0;
 	kb_ctx_clear(ctx);
 	int rc = template_load(&t, ctx, path, opts, &bad, 1);
 	if (rc)
 		return rc;
+	if (manifest)
+		*manifest = t->manifest         ? KB_MANIFEST_OK
+		            : t->manifest_broken ? KB_MANIFEST_BROKEN
+		            : is_dir(path)       ? KB_MANIFEST_NONE
+		                                 : KB_MANIFEST_DOCX_ONLY;
 	size_t *order = tags_in_order(t);
 	const char **stack = calloc(t->ntags ? t->ntags : 1, sizeof *stack);
 	kb_buf fp;

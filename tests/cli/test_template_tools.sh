@@ -45,6 +45,9 @@ printf '{"title": "x", "fields": {"a": {"type": "tekstt"}}}' >"$T/badmanifest/ma
 run "$KLARBREV" template lint "$T/badmanifest" --delimiters "{ }" --no-check; expect_rc 1 "a broken manifest and broken tags"
 expect_in "$T/stdout" 'manifest.json: feltet "a": ukendt type "tekstt"' "the manifest's problem is listed"
 expect_in "$T/stdout" 'tagget "{firstName " lukkes ikke' "and the tags' problems too"
+run "$KLARBREV" template lint "$T/badmanifest" --delimiters "{ }" --no-check --format json
+expect_in "$T/stdout" '"fields_checked": false' "a broken manifest: the JSON report says no fields were checked"
+expect_in "$T/stdout" 'manifest.json har fejl' "and says why"
 # the broken manifest's own delimiters still find the tags
 printf '{"title": "x", "delimiters": "{ }", "fields": {"a": {"type": "tekstt"}}}' >"$T/badmanifest/manifest.json"
 run "$KLARBREV" template lint "$T/badmanifest" --no-check; expect_rc 1 "a broken manifest with delimiters"

@@ -492,8 +492,9 @@ static void test_manifest__check_lists_every_problem(void)
 	    "\"appeal\": \"via\" skal være en tekst: hvem klagen sendes til, fx \"kommunen\"",
 	    "\"delimiters\" skal være to afgrænsere med et mellemrum imellem, fx \"{ }\" eller \"<< >>\" (højst 8 tegn "
 	    "hver)",
-	    "feltet \"sag.dato\": ukendt type \"datum\"; brug en af: text, name, address, cpr, date, amount, number, "
-	    "bool, list, choice",
+	    /* two edits in five characters: a typo by nearest.c's rule, as for every other "did you mean" */
+	    "feltet \"sag.dato\": ukendt type \"datum\"; mente du \"date\"? Brug en af: text, name, address, cpr, date, "
+	    "amount, number, bool, list, choice",
 	    "feltet \"sag.dato\": \"required\" skal være true eller false (uden anførselstegn)",
 	    "feltet \"sag.dato\": \"label\" skal være en tekst i anførselstegn",
 	    "feltet \"sag.nummer\": ukendt nøgle \"requird\"; mente du \"required\"? Kendte nøgler er: type, label, "
