@@ -66,6 +66,7 @@ struct kb_template {
 	char **notes; /* what compiling repaired and lint tells the author (a tag joined over paragraphs) */
 	size_t nnotes;
 	int manifest_broken; /* lint only: manifest.json has problems (in notes); the fields are not checked */
+	int folder;          /* a template folder (letter.docx, manifest.json), not a bare .docx */
 	char **partials_dirs; /* NULL-terminated; NULL: no partials */
 	char *partials_hint;
 	char *title;
@@ -1201,6 +1202,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
+	t->folder = folder;
 	if (folder) {
 		docx = kb_path_join(path, "letter.docx");
 		if (!docx) {
@@ -2163,7 +2165,7 @@ int kb_template_lint_manifest(kb_ctx *ctx, const char *path, const kb_template_o
 	if (manifest)
 		*manifest = t->manifest         ? KB_MANIFEST_OK
 		            : t->manifest_broken ? KB_MANIFEST_BROKEN
-		            : is_dir(path)       ? KB_MANIFEST_NONE
+		            : t->folder          ? KB_MANIFEST_NONE
 		                                 : KB_MANIFEST_DOCX_ONLY;
 	size_t *order = tags_in_order(t);
 	const char **stack = calloc(t->ntags ? t->ntags : 1, sizeof *stack);
