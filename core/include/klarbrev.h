@@ -54,6 +54,14 @@ size_t kb_ctx_detail_count(const kb_ctx *ctx);
 const char *kb_ctx_detail(const kb_ctx *ctx, size_t i);
 /* Forgets the last message and its details. */
 void kb_ctx_clear(kb_ctx *ctx);
+/* Whether the files written through ctx (letters, drafts, text, PDF) reach the disk before they are renamed into
+ * place (1, the default) or are only renamed (0): a batch writes thousands of letters and syncs their folder once at
+ * the end with kb_sync_folder(). Either way a file appears whole or not at all. */
+void kb_ctx_set_sync(kb_ctx *ctx, int sync);
+int kb_ctx_sync(const kb_ctx *ctx);
+/* Flushes the files of folder dir and the folder itself to disk (syncfs on Linux, else fsync of the folder). KB_EIO
+ * names the folder and the reason. */
+int kb_sync_folder(kb_ctx *ctx, const char *dir);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Parts of a letter.

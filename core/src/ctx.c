@@ -16,7 +16,18 @@ struct kb_ctx {
 	char **details;
 	size_t ndetails, cap;
 	size_t dropped; /* details past KB_MAX_DETAILS, summarised in the last one */
+	int no_sync;    /* kb_ctx_set_sync(ctx, 0): outputs are renamed into place without an fsync */
 };
+
+void kb_ctx_set_sync(kb_ctx *ctx, int sync)
+{
+	ctx->no_sync = !sync;
+}
+
+int kb_ctx_sync(const kb_ctx *ctx)
+{
+	return !ctx || !ctx->no_sync;
+}
 
 int kb_ctx_new(kb_ctx **out)
 {

@@ -1,4 +1,5 @@
 /* outfile.c -- output files written whole or not at all: a temporary file beside the target, renamed into place. */
+#define _GNU_SOURCE /* syncfs */
 #include "outfile.h"
 
 #include <errno.h>
@@ -173,13 +174,14 @@ int kb_outfile_commit(kb_outfile *f, kb_ctx *ctx)
 		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: filen, der skal gemmes, er ikke åben (intern fejl)",
 		                   f->path ? f->path : "?");
 	/* the data reaches the disk before the name points at it, so a crash leaves the old file or the new one */
-	if (f->fd < 0)
+	int sync = kb_ctx_sync(ctx);
+	if (f->fd < 0 && sync)
 		f->fd = open(f->tmp, O_RDONLY | O_CLOEXEC);
-	if (f->fd < 0 || fsync(f->fd) != 0) {
+	if (sync && (f->fd < 0 || fsync(f->fd) != 0)) {
 		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", f->path, kb_errno_text(errno));
 		goto done;
 	}
-	if (close(f->fd) != 0) {
+	if (f->fd >= 0 && close(f->fd) != 0) {
 		f->fd = -1;
 		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", f->path, kb_errno_text(errno));
 		goto done;
@@ -210,4 +212,22 @@ void kb_outfile_abort(kb_outfile *f)
 	free(f->path);
 	f->tmp = NULL;
 	f->path = NULL;
+}
+
+int kb_sync_folder(kb_ctx *ctx, const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return kb_ctx_fail(ctx, KB_EIO, "%s: mappen kan ikke gemmes på disken: %s", dir, kb_errno_text(errno));
+	int rc = 0;
+#ifdef __linux__
+	rc = syncfs(fd);
+#endif
+	if (rc == 0)
+		rc = fsync(fd);
+	int err = errno;
+	close(fd);
+	if (rc != 0)
+		return kb_ctx_fail(ctx, KB_EIO, "%s: mappen kan ikke gemmes på disken: %s", dir, kb_errno_text(err));
+	return KB_OK;
 }
