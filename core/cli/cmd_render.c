@@ -1,5 +1,6 @@
 /* cmd_render.c -- klarbrev render: a plain-text Mustache template + a case -> the text on stdout. */
 #include "cli.h"
+#include "encoding.h"
 #include "internal.h"
 #include "letter.h"
 #include "mustache.h"
@@ -10,6 +11,7 @@
 
 static const char *render_help =
 	"Brug: klarbrev render SKABELON.txt SAG.json [--partials MAPPE] [--no-escape] [--delimiters \"{ }\"]\n"
+	"                     [--encoding TEGNSÆT]\n"
 	"\n"
 	"Udfylder en tekstskabelon (Mustache) med sagens felter og skriver teksten på standardudgangen.\n"
 	"Brevet tjekkes ikke; brug klarbrev check bagefter.\n"
@@ -26,6 +28,8 @@ static const char *render_help =
 	"  --data-dir MAPPE      klarbrevs data; ellers KLARBREV_DATA eller ved programmet\n"
 	"  --no-escape           skriv værdier, som de er; ellers bliver & < > \" til &amp; &lt; &gt; &quot;\n"
 	"  --delimiters \"{ }\"    andre tag-afgrænsere end {{ }}\n"
+	"  --encoding TEGNSÆT    skabelonens og sagens tegnsæt, når de ikke er UTF-8: windows-1252 eller\n"
+	"                        iso-8859-1\n"
 	"\n"
 	"Eksempel:\n"
 	"  klarbrev render afslag.txt sag.json --partials templates/partials --no-escape > brev.txt\n"
@@ -61,17 +65,37 @@ static int load_partial_file(char **out, size_t *len, kb_ctx *ctx, const char *n
 	return rc;
 }
 
+/* *src (read from name) converted from encoding to UTF-8 in place; nothing to do for UTF-8 (NULL). */
+static int to_utf8(char **src, size_t *len, kb_ctx *ctx, const char *encoding, const char *name, size_t max)
+{
+	if (kb_encoding_is_utf8(encoding))
+		return KB_OK;
+	char *conv = NULL;
+	size_t conv_len = 0;
+	int rc = kb_encoding_to_utf8(&conv, &conv_len, ctx, *src, *len, encoding, name, max);
+	if (rc)
+		return rc;
+	free(*src);
+	*src = conv;
+	*len = conv_len;
+	return KB_OK;
+}
+
 /* The data: any JSON value, as the Mustache spec allows ("world" with {{.}}, a list at the root). An object, or a
  * file that is not JSON at all, goes through kb_case_load_buffer(), so its checks and messages are those of every
  * other case. *out is a new reference, or NULL after a message on ctx. */
-static int load_data(json_t **out, kb_case **c, kb_ctx *ctx, const char *path)
+static int load_data(json_t **out, kb_case **c, kb_ctx *ctx, const char *path, const char *encoding)
 {
 	char *src = NULL;
 	size_t len = 0;
 	*out = NULL;
 	int rc = kb_read_file(&src, &len, ctx, path, KB_MAX_CASE_BYTES);
-	if (rc)
+	if (!rc)
+		rc = to_utf8(&src, &len, ctx, encoding, path, KB_MAX_CASE_BYTES);
+	if (rc) {
+		free(src);
 		return rc;
+	}
 	json_error_t err;
 	json_t *any = json_loadb(src, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
 	if (any && !json_is_object(any)) {
@@ -88,7 +112,7 @@ static int load_data(json_t **out, kb_case **c, kb_ctx *ctx, const char *path)
 int cmd_render(int argc, char **argv)
 {
 	cli_opts o;
-	int ret = cli_parse(&o, argc, argv, 2, "render", "partials no-escape delimiters data-dir ");
+	int ret = cli_parse(&o, argc, argv, 2, "render", "partials no-escape delimiters data-dir encoding ");
 	if (ret)
 		return ret;
 	if (o.help) {
@@ -123,10 +147,19 @@ int cmd_render(int argc, char **argv)
 	kb_mustache_options mo = { .open = open, .close = close, .no_escape = o.no_escape,
 		                   .load_partial = load_partial_file, .ud = partials };
 	int rc = kb_read_file(&src, &len, ctx, o.positional[0], KB_MAX_TEXT_BYTES);
+	if (!rc && len >= 4 && !memcmp(src, "PK\x03\x04", 4))
+		rc = kb_ctx_fail(ctx, KB_EINPUT,
+		                 "%s er en Word-fil (eller et andet zip-arkiv); render udfylder tekstskabeloner. Brug klarbrev "
+		                 "fill SKABELON SAG.json -o BREV.docx til en .docx-skabelon",
+		                 o.positional[0]);
+	if (!rc)
+		rc = to_utf8(&src, &len, ctx, o.encoding, o.positional[0], KB_MAX_TEXT_BYTES);
+	if (!rc)
+		rc = kb_encoding_check_utf8(ctx, src, len, o.positional[0], "skabelonen");
 	if (!rc)
 		rc = kb_mustache_compile(&m, ctx, src, len, o.positional[0], &mo);
 	if (!rc)
-		rc = load_data(&data, &c, ctx, o.positional[1]);
+		rc = load_data(&data, &c, ctx, o.positional[1], o.encoding);
 	if (!rc)
 		rc = kb_mustache_render(&text, &text_len, ctx, m, data);
 	if (rc) {

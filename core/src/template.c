@@ -3036,7 +3036,9 @@ static int render_var(render_state *rs, xmlNodePtr m, const tpl_tag *tag)
 {
 	xmlUnsetProp(m, (const xmlChar *)KB_TAG_ATTR);
 	xmlUnsetProp(m, (const xmlChar *)KB_ORIGIN_ATTR); /* a value in a partial comes from its field */
-	if (tag->kind != TAG_VAR || rs->dry) {
+	/* a tag that did not parse reaches the render only from a text box's mc:Fallback copy, whose problems are never
+	 * reported (Word's own copy has them reported): it writes nothing, and asks the case for nothing */
+	if (tag->kind != TAG_VAR || rs->dry || !tag->has_expr) {
 		drop_marker(m);
 		return KB_OK;
 	}

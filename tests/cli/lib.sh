@@ -34,12 +34,29 @@ expect_not_in() {
   if grep -qF -- "$2" "$1"; then fail "$3: \"$2\" is in $(basename "$1")"; else pass; fi
 }
 
+# expect_empty FILE DESCRIPTION: FILE is empty
+expect_empty() {
+  if [ -s "$1" ]; then fail "$2: $(basename "$1") is not empty"; else pass; fi
+}
+
+# a mistyped helper or a missing program must fail the test, not pass it silently (bash runs this handler in a
+# subshell, so it leaves a mark for finish)
+command_not_found_handle() {
+  echo "FAIL: command not found: $1" >&2
+  echo "$1" >>"$T/not-found"
+  return 127
+}
+
 # expect_same FILE_GOT FILE_WANT DESCRIPTION
 expect_same() {
   if diff -u "$2" "$1" >"$T/diff"; then pass; else fail "$3"; head -n 40 "$T/diff"; fi
 }
 
 finish() {
+  if [ -s "$T/not-found" ]; then
+    kb_failed=$((kb_failed + $(wc -l <"$T/not-found")))
+    echo "FAIL: commands not found: $(tr '\n' ' ' <"$T/not-found")"
+  fi
   echo "$kb_passed passed, $kb_failed failed"
   [ "$kb_failed" -eq 0 ]
 }

@@ -96,4 +96,19 @@ printf 'Kære <<modtager.navn>>' >"$T/delim.txt"
 run "$KLARBREV" render "$T/delim.txt" "$T/sag.json" --delimiters "<< >>" --no-escape; expect_rc 0 "--delimiters"
 expect_in "$T/stdout" 'Kære Åse & Bo' "--delimiters fills the field"
 
+# a Word file is not a text template: say so and point to fill, instead of reading the zip as text
+python3 "$KB_SRC/tests/cli/make_docx.py" "$T/brev.docx" "Kære {{modtager.navn}}"
+run "$KLARBREV" render "$T/brev.docx" "$T/sag.json"; expect_rc 2 "a .docx given to render"
+expect_in "$T/stderr" "brev.docx er en Word-fil" "render says the template is a Word file"
+expect_in "$T/stderr" "klarbrev fill" "and points to fill"
+expect_empty "$T/stdout" "no text is written for a Word file"
+
+# a text template in windows-1252: told with its line, read with --encoding (the case too)
+printf 'F\xf8rste linje\nK\xe6re {{modtager.navn}}\n' >"$T/ansi.txt"
+run "$KLARBREV" render "$T/ansi.txt" "$T/sag.json"; expect_rc 2 "a windows-1252 template without --encoding"
+expect_in "$T/stderr" "ansi.txt: linje 1 er ikke gyldig UTF-8" "the first bad line is named"
+printf '{"modtager": {"navn": "S\xf8ren"}}' >"$T/ansi.json"
+run "$KLARBREV" render "$T/ansi.txt" "$T/ansi.json" --encoding windows-1252; expect_rc 0 "--encoding windows-1252"
+expect_in "$T/stdout" "Kære Søren" "template and case are both converted"
+
 finish

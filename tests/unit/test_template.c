@@ -1032,6 +1032,44 @@ static char *letter_paras(const kb_letter *l)
 	return kb_buf_detach(&b);
 }
 
+/* The Fallback copy of a text box is rendered but never reported, so a broken tag there (one Word's own copy does not
+ * have: a hand-edited or damaged file) reaches the render without a field path. It renders as nothing, with and
+ * without a manifest, instead of crashing the lookups of origins and optional fields (found by fuzz_template; the
+ * input is tests/fuzz/regressions/template/tag-without-field-path.docx). */
+#define MC_BOX2(choice, fallback)                                                                                     \
+	"<w:p><w:r><mc:AlternateContent xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">"     \
+	"<mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent>" choice "</w:txbxContent></w:drawing></mc:Choice>"     \
+	"<mc:Fallback><w:pict><w:txbxContent>" fallback "</w:txbxContent></w:pict></mc:Fallback>"                        \
+	"</mc:AlternateContent></w:r></w:p>"
+
+static void test_template__broken_tag_only_in_text_box_fallback_renders_as_nothing(void)
+{
+	const char *body = P(R("Før {{navn}}")) MC_BOX2(P(R("{{navn}}")), P(R("x{{{! note }}y {{navn}}"))) P(R("Efter"));
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	KB_CHECK(docxfix_make(TMP("fallback.docx"), body, NULL, NULL) == 0);
+	int rc = -1;
+	kb_letter *l = render(ctx, TMP("fallback.docx"), "{\"navn\": \"Åse\"}", &rc, NULL);
+	KB_CHECK_INT(rc, 0);
+	char *xml = NULL;
+	size_t len;
+	if (l) {
+		KB_CHECK_INT(kb_xml_serialize(&xml, &len, ctx, l->parts[0].doc), 0);
+		size_t seen = 0;
+		for (const char *a = xml; a && (a = strstr(a, "Åse")); a++)
+			seen++;
+		KB_CHECK_INT(seen, 3); /* the first paragraph and both copies of the box */
+		KB_CHECK(xml && !strstr(xml, "note") && !strstr(xml, "{{"));
+		free(xml);
+	}
+	kb_letter_free(l);
+	l = render_dir(ctx, body, "{\"title\": \"x\", \"fields\": {\"navn\": {\"type\": \"name\"}}}",
+	               "{\"navn\": \"Åse\"}", &rc);
+	KB_CHECK_INT(rc, 0);
+	kb_letter_free(l);
+	kb_ctx_free(ctx);
+}
+
 /* "required": false means the case may leave the field out: it is not written, and a paragraph that held only it
  * goes; an optional group left out or null drops its section. */
 static void test_template__optional_field_left_out_renders_as_nothing(void)
@@ -1346,6 +1384,7 @@ KB_TESTS(KB_TEST(test_template__tag_split_over_three_runs_keeps_first_run_format
          KB_TEST(test_template__runaway_loops_hit_a_limit), KB_TEST(test_template__huge_output_hits_a_limit),
          KB_TEST(test_template__static_letter_has_every_section_once_and_no_tags),
          KB_TEST(test_template__text_box_stored_twice_is_filled_twice_and_linted_once),
+         KB_TEST(test_template__broken_tag_only_in_text_box_fallback_renders_as_nothing),
          KB_TEST(test_template__text_partial_in_its_own_paragraph_becomes_paragraphs),
          KB_TEST(test_template__docx_partial_keeps_its_formatting_and_tags),
          KB_TEST(test_template__missing_and_circular_partials_are_reported),
