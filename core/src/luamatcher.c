@@ -104,10 +104,12 @@ static void lm_push_shown(lua_State *L, int v)
 		for (lua_Integer i = 1; i <= n && i <= KB_WORDMATCH_MAX_ELEMENTS + 1; i++) {
 			if (i > 1)
 				luaL_addchar(&b, ' ');
-			if (lua_geti(L, v, i) == LUA_TSTRING)
+			if (lua_geti(L, v, i) == LUA_TSTRING) {
 				luaL_addvalue(&b);
-			else
+			} else {
 				lua_pop(L, 1);
+				luaL_addchar(&b, '?'); /* the message says what it is */
+			}
 		}
 	}
 	luaL_pushresult(&b);
