@@ -29,6 +29,7 @@
 #include "config.h"
 #include "luabudget.h"
 #include "luamsg.h"
+#include "luamatcher.h"
 #include "luapattern.h"
 #include "phrases.h"
 #include "textmodel.h"
@@ -2111,6 +2112,7 @@ static void pl_open_libs(lua_State *L)
 	lua_pop(L, 1);
 
 	luaL_newlib(L, pl_helpers);
+	kb_luamatcher_register(L, -1, &pl_lua_hooks); /* klarbrev.matcher */
 	lua_pushliteral(L, KB_VERSION);
 	lua_setfield(L, -2, "version");
 	lua_setglobal(L, "klarbrev");

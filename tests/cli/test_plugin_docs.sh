@@ -17,7 +17,7 @@ awk -v dir="$D" '
 
 n=$(ls "$D"/*.lua 2>/dev/null | wc -l)
 [ "$n" -ge 5 ] && pass || fail "the guide has at least 5 tested plugins (the smallest, a pitfall, three examples); found $n"
-for name in mit-foerste stive-vendinger cpr klagevejledning lange-ord; do
+for name in mit-foerste stive-vendinger cpr klagevejledning lange-ord udsagnsord; do
   [ -s "$D/$name.lua" ] && pass || fail "the guide's $name.lua was not extracted"
 done
 [ -s "$D/kommune.ini" ] && pass || fail "the guide's config file was not extracted"
