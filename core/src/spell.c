@@ -19,9 +19,10 @@
  * It is bounded (SP_CACHE_MAX words, SP_CACHE_MAX_BYTES of strings): when it is full it is emptied and fills again,
  * so a long-running service keeps the words its recent letters use.
  *
- * The disk cache (kb_speller_use_disk_cache) is that cache kept in a file between processes: read into the cache on
- * the first look-up, so a process whose words are all there never loads the dictionary (the load is most of the CPU
- * time of checking one letter). Its format, all integers little-endian:
+ * The disk cache (kb_speller_use_disk_cache) is that cache kept in a file between processes: read, checked whole and
+ * indexed on the first look-up, its entries become cache entries when a word is looked up (so a file of 30 000
+ * words costs a few milliseconds, not one allocation per word), and a process whose words are all there never loads
+ * the dictionary (the load is most of the CPU time of checking one letter). Its format, integers little-endian:
  *   "KBSTAVE1", u32 identity length, the identity (text: the dictionary's, the word lists' and the program's
  *   identity, sp_disk_identity), u32 number of entries, the entries, u64 FNV-1a of everything before it;
  *   an entry: u8 flags (1 correct, 2 has analyses, 4 has suggestions), u8 word length, the word, then when flagged
@@ -118,7 +119,13 @@ struct kb_speller {
 	int disk_saved;      /* written once by this speller */
 	struct timespec disk_saved_at;
 	size_t disk_words;   /* entries taken from the file: kb_speller_disk_words() */
+	unsigned char *disk_data; /* the file read (checked whole), or NULL */
+	size_t disk_len, disk_first; /* its size, and where its first entry starts */
+	uint32_t *disk_index;     /* open addressing: offset of each entry in disk_data, 0 for a free slot */
+	size_t disk_nindex;       /* power of two */
 };
+
+static void sp_disk_drop(kb_speller *sp);
 
 void kb_strv_free(char **v)
 {
@@ -286,6 +293,8 @@ void kb_speller_free(kb_speller *sp)
 	free(sp->disk_dir);
 	free(sp->disk_path);
 	free(sp->disk_id);
+	free(sp->disk_data);
+	free(sp->disk_index);
 	free(sp);
 }
 
@@ -323,6 +332,7 @@ void kb_speller_set_cache(kb_speller *sp, int on)
 {
 	if (!on) {
 		sp_cache_clear(sp);
+		sp_disk_drop(sp);
 		sp->disk_state = SP_DISK_OFF;
 	}
 	sp->no_cache = !on;
@@ -566,6 +576,7 @@ int kb_speller_add_wordlist(kb_speller *sp, kb_ctx *ctx, const char *path, const
 	if (sp->nused || sp->disk_state == SP_DISK_ON) {
 		/* answers given before may have changed; a cache file read was for the lists without this one */
 		sp_cache_clear(sp);
+		sp_disk_drop(sp);
 		sp->disk_state = SP_DISK_OFF;
 	}
 	if (!sp->hun) {
@@ -704,31 +715,76 @@ static const char *sp_read_str(sp_reader *r, size_t n)
 }
 
 /* A list of at most max strings of the file as a NULL-terminated array in *out; nonzero when the file is wrong (or
- * memory short). */
+ * memory short). out NULL: only checks the list and steps over it. */
 static int sp_read_strv(sp_reader *r, char ***out, size_t *count, size_t max)
 {
 	size_t n = (size_t)sp_read_uint(r, 1);
 	if (!r->ok || n > max)
 		return -1;
-	char **v = calloc(n + 1, sizeof *v);
-	if (!v)
+	char **v = out ? calloc(n + 1, sizeof *v) : NULL;
+	if (out && !v)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		size_t len = (size_t)sp_read_uint(r, 2);
 		const char *s = len && len <= SP_DISK_MAX_STR ? sp_read_str(r, len) : NULL;
-		if (!s || !(v[i] = kb_strndup(s, len))) {
+		if (!s || (v && !(v[i] = kb_strndup(s, len)))) {
 			kb_strv_free(v);
 			return -1;
 		}
 	}
-	*out = v;
-	*count = n;
+	if (out) {
+		*out = v;
+		*count = n;
+	}
 	return 0;
 }
 
-/* The entries of the file's data[0..len) into the cache; nonzero (and the cache emptied) when the file is not a
- * cache file for this speller or is damaged in any way. */
-static int sp_disk_parse(kb_speller *sp, const unsigned char *data, size_t len)
+/* One entry of the file, as it stands in its bytes. */
+typedef struct sp_record {
+	const unsigned char *start, *end; /* the whole entry */
+	const char *word;
+	size_t wlen;
+	unsigned flags;
+	const unsigned char *lists; /* where its analyses (then suggestions) start */
+} sp_record;
+
+/* Reads and checks the entry at r (which then stands after it); nonzero when it is not a valid entry. */
+static int sp_record_read(sp_reader *r, sp_record *rec)
+{
+	rec->start = r->p;
+	rec->flags = (unsigned)sp_read_uint(r, 1);
+	rec->wlen = (size_t)sp_read_uint(r, 1);
+	rec->word = rec->wlen && rec->wlen <= SP_MAX_WORD ? sp_read_str(r, rec->wlen) : NULL;
+	if (!rec->word || rec->flags > 7u)
+		return -1;
+	rec->lists = r->p;
+	if ((rec->flags & 2u) && sp_read_strv(r, NULL, NULL, SP_MAX_ANALYSES))
+		return -1;
+	if ((rec->flags & 4u) && sp_read_strv(r, NULL, NULL, SP_MAX_CACHED_SUGG))
+		return -1;
+	rec->end = r->p;
+	return 0;
+}
+
+/* The file's entry for w: the slot of the index that holds it, or the free slot where it would go. */
+static uint32_t *sp_disk_slot(const kb_speller *sp, const char *w, size_t len, uint64_t h)
+{
+	size_t mask = sp->disk_nindex - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		uint32_t *slot = &sp->disk_index[i];
+		if (!*slot)
+			return slot;
+		const unsigned char *e = sp->disk_data + *slot;
+		if (e[1] == len && memcmp(e + 2, w, len) == 0)
+			return slot;
+	}
+}
+
+/* Checks the whole file data[0..len) (taken over by the speller) and indexes its entries by word, without making
+ * them entries of the cache yet: a file of 30 000 words is read in about a millisecond, and only the words a letter
+ * uses are taken from it (sp_cached). Nonzero when the file is not a cache file for this speller or is damaged in
+ * any way; then it is not used at all. */
+static int sp_disk_parse(kb_speller *sp, unsigned char *data, size_t len)
 {
 	size_t idlen = strlen(sp->disk_id);
 	if (len < 8 + 4 + 4 + 8 || memcmp(data, SP_DISK_MAGIC, 8) != 0)
@@ -743,40 +799,49 @@ static int sp_disk_parse(kb_speller *sp, const unsigned char *data, size_t len)
 	size_t n = (size_t)sp_read_uint(&r, 4);
 	if (!r.ok || n > SP_DISK_MAX_WORDS)
 		return -1;
+	size_t nindex = 64;
+	while (nindex < 2 * n)
+		nindex *= 2;
+	sp->disk_index = calloc(nindex, sizeof *sp->disk_index);
+	if (!sp->disk_index)
+		return -1;
+	sp->disk_nindex = nindex;
+	sp->disk_data = data;
+	sp->disk_len = len;
+	sp->disk_first = (size_t)(r.p - data);
 	for (size_t i = 0; i < n; i++) {
-		unsigned flags = (unsigned)sp_read_uint(&r, 1);
-		size_t wlen = (size_t)sp_read_uint(&r, 1);
-		const char *w = wlen && wlen <= SP_MAX_WORD ? sp_read_str(&r, wlen) : NULL;
-		if (!w || flags > 7u || sp_cache_find(sp, w, wlen))
+		sp_record rec;
+		if (sp_record_read(&r, &rec))
 			goto bad;
-		sp_entry *e = sp_cache_put(sp, w, wlen, flags & 1u);
-		if (!e)
+		uint32_t *slot = sp_disk_slot(sp, rec.word, rec.wlen, sp_hash(rec.word, rec.wlen));
+		if (*slot) /* the same word twice */
 			goto bad;
-		e->used = 0;
-		if (flags & 2u) {
-			if (sp_read_strv(&r, &e->ana, &e->nana, SP_MAX_ANALYSES))
-				goto bad;
-			e->has_ana = 1;
-			sp->cache_bytes += sp_strv_bytes(e->ana, e->nana);
-		}
-		if (flags & 4u) {
-			if (sp_read_strv(&r, &e->sugg, &e->nsugg, SP_MAX_CACHED_SUGG))
-				goto bad;
-			e->has_sugg = 1;
-			sp->cache_bytes += sp_strv_bytes(e->sugg, e->nsugg);
-		}
+		*slot = (uint32_t)(rec.start - data);
 	}
 	if (r.p != r.end)
 		goto bad;
-	sp->disk_words = n;
 	return 0;
 bad:
-	sp_cache_clear(sp);
+	free(sp->disk_index);
+	sp->disk_index = NULL;
+	sp->disk_nindex = 0;
+	sp->disk_data = NULL; /* the caller frees it */
 	return -1;
 }
 
-/* Reads the cache file into the (empty) cache, once, on the first look-up. Whatever goes wrong, the speller goes on
- * without it (SP_DISK_OFF: no identity) or as if there were none yet (SP_DISK_ON: the next save writes it anew). */
+/* Forgets the file read (a word list came after it, or the speller goes). */
+static void sp_disk_drop(kb_speller *sp)
+{
+	free(sp->disk_data);
+	free(sp->disk_index);
+	sp->disk_data = NULL;
+	sp->disk_index = NULL;
+	sp->disk_nindex = 0;
+	sp->disk_len = 0;
+}
+
+/* Reads the cache file, once, on the first look-up. Whatever goes wrong, the speller goes on without it
+ * (SP_DISK_OFF: no identity) or as if there were none yet (SP_DISK_ON: the next save writes it anew). */
 static void sp_disk_read(kb_speller *sp)
 {
 	sp->disk_state = SP_DISK_OFF;
@@ -800,14 +865,55 @@ static void sp_disk_read(kb_speller *sp)
 			goto done;
 		got += (size_t)k;
 	}
-	if (sp_disk_parse(sp, data, want) == 0)
+	if (sp_disk_parse(sp, data, want) == 0) {
+		data = NULL; /* the speller's now */
 		futimens(fd, NULL); /* recently used: the folder's pruning keeps it */
+	}
 done:
 	free(data);
 	close(fd);
 }
 
-/* The entry that may answer w from the cache (reading the cache file on the first look-up), or NULL. */
+/* The cache entry for the file's entry at slot: made now, with its analyses and suggestions. NULL when memory is
+ * short (the answer is then worked out again). */
+static sp_entry *sp_disk_take(kb_speller *sp, const uint32_t *slot)
+{
+	sp_reader r = {sp->disk_data + *slot, sp->disk_data + sp->disk_len - 8, 1};
+	sp_record rec;
+	char **ana = NULL, **sugg = NULL;
+	size_t nana = 0, nsugg = 0;
+	sp_entry *e = NULL;
+	if (sp_record_read(&r, &rec)) /* checked when read: cannot happen */
+		goto done;
+	r.p = rec.lists;
+	if (((rec.flags & 2u) && sp_read_strv(&r, &ana, &nana, SP_MAX_ANALYSES)) ||
+	    ((rec.flags & 4u) && sp_read_strv(&r, &sugg, &nsugg, SP_MAX_CACHED_SUGG)))
+		goto done;
+	if (!(e = sp_cache_put(sp, rec.word, rec.wlen, rec.flags & 1u)))
+		goto done;
+	if (rec.flags & 2u) {
+		e->ana = ana;
+		e->nana = nana;
+		e->has_ana = 1;
+		sp->cache_bytes += sp_strv_bytes(ana, nana);
+		ana = NULL;
+	}
+	if (rec.flags & 4u) {
+		e->sugg = sugg;
+		e->nsugg = nsugg;
+		e->has_sugg = 1;
+		sp->cache_bytes += sp_strv_bytes(sugg, nsugg);
+		sugg = NULL;
+	}
+	sp->disk_words++;
+done:
+	kb_strv_free(ana);
+	kb_strv_free(sugg);
+	return e;
+}
+
+/* The entry that may answer w from the cache, or from the cache file (read on the first look-up); NULL if neither
+ * has it. */
 static sp_entry *sp_cached(kb_speller *sp, const char *w, size_t len)
 {
 	if (sp->no_cache)
@@ -815,9 +921,14 @@ static sp_entry *sp_cached(kb_speller *sp, const char *w, size_t len)
 	if (sp->disk_state == SP_DISK_NEW)
 		sp_disk_read(sp);
 	sp_entry *e = sp_cache_find(sp, w, len);
-	if (e)
+	if (e) {
 		e->used = 1;
-	return e;
+		return e;
+	}
+	if (!sp->disk_index || !len || len > SP_MAX_WORD)
+		return NULL;
+	const uint32_t *slot = sp_disk_slot(sp, w, len, sp_hash(w, len));
+	return *slot ? sp_disk_take(sp, slot) : NULL;
 }
 
 static int sp_put_uint(kb_buf *b, unsigned long long v, int bytes)
@@ -935,6 +1046,13 @@ int kb_speller_save_cache(kb_speller *sp, int force)
 			if (e->word && e->used == pass && !sp_put_entry(&b, e))
 				n++;
 		}
+	sp_reader r = {sp->disk_data ? sp->disk_data + sp->disk_first : NULL,
+	               sp->disk_data ? sp->disk_data + sp->disk_len - 8 : NULL, sp->disk_data != NULL};
+	sp_record rec;
+	while (r.ok && r.p < r.end && n < SP_DISK_MAX_WORDS && !sp_record_read(&r, &rec))
+		if (!sp_cache_find(sp, rec.word, rec.wlen) &&
+		    !kb_buf_add(&b, rec.start, (size_t)(rec.end - rec.start))) /* as it stands: the same format */
+			n++;
 	b.max += 8;
 	for (int i = 0; i < 4; i++)
 		b.data[count_at + (size_t)i] = (char)((n >> (8 * i)) & 0xFFu);
