@@ -119,7 +119,8 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 			goto done;
 		kb_speller_set_cache(ck->speller, !opts->no_spell_cache);
 		/* answers kept on disk: a letter whose words an earlier run looked up needs no dictionary load */
-		if (!opts->no_spell && !opts->no_spell_cache && (rc = kb_speller_use_disk_cache(ck->speller, ctx, NULL)))
+		if (!opts->no_spell && !opts->no_spell_cache &&
+		    (rc = kb_speller_use_disk_cache(ck->speller, ctx, NULL)))
 			goto done;
 		if (kb_buf_printf(&path, "%s/dictionaries", ck->data_dir)) {
 			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");

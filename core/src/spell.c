@@ -71,13 +71,13 @@
 #define SP_LANG_MIN_WORDS  20u   /* a text is judged not Danish (over a quarter unknown) only from this many words */
 #define SP_LANG_SAMPLE     2000u /* a longer text is judged on these first, and not looked up further if not Danish */
 #define SP_MAX_HIT_BYTES   (256u * 1024u * 1024u) /* the unknown words of one text, kept until the findings */
-#define SP_DISK_MAGIC      "KBSTAVE1"            /* 8 bytes; the last one is the format's version */
-#define SP_DISK_MAX_BYTES  (4u * 1024u * 1024u)  /* one cache file */
-#define SP_DISK_MAX_WORDS  30000u                /* entries in one cache file */
-#define SP_DISK_MAX_ID     16384u                /* bytes of the identity in its header */
-#define SP_DISK_MAX_STR    2048u                 /* one analysis or suggestion in the file */
-#define SP_DISK_MAX_FILES  8u                    /* cache files kept in the folder (other dictionaries, lists) */
-#define SP_DISK_SAVE_S     60                    /* seconds between two saves of a checker that goes on */
+#define SP_DISK_MAGIC      "KBSTAVE1"             /* 8 bytes; the last one is the format's version */
+#define SP_DISK_MAX_BYTES  (4u * 1024u * 1024u)   /* one cache file */
+#define SP_DISK_MAX_WORDS  30000u                 /* entries in one cache file */
+#define SP_DISK_MAX_ID     16384u                 /* bytes of the identity in its header */
+#define SP_DISK_MAX_STR    2048u                  /* one analysis or suggestion in the file */
+#define SP_DISK_MAX_FILES  8u                     /* cache files kept in the folder (other dictionaries, lists) */
+#define SP_DISK_SAVE_S     60                     /* seconds between two saves of a checker that goes on */
 
 enum { SP_DISK_NEW, SP_DISK_ON, SP_DISK_OFF }; /* kb_speller.disk_state */
 
@@ -107,22 +107,22 @@ struct kb_speller {
 	Hunhandle *hun;
 	sp_entry *slots; /* open addressing, power-of-two size */
 	size_t nslots, nused;
-	size_t cache_bytes; /* bytes of the strings the cache holds (words, suggestions, analyses) */
-	size_t flushes;     /* times the full cache was emptied: kb_speller_cache_stats() */
+	size_t cache_bytes;  /* bytes of the strings the cache holds (words, suggestions, analyses) */
+	size_t flushes;      /* times the full cache was emptied: kb_speller_cache_stats() */
 	uint64_t lists_hash; /* FNV-1a of the cleaned text of every word list added, in order (the disk identity) */
 	size_t lists_bytes, lists_words;
-	char *disk_dir;      /* the disk cache's folder, or NULL */
-	char *disk_path;     /* its file, once the identity is known */
-	char *disk_id;       /* the identity the file must carry */
-	int disk_state;      /* SP_DISK_NEW (not read yet), SP_DISK_ON (read, or there is none yet), SP_DISK_OFF */
-	int disk_dirty;      /* answers worked out since the file was read or written */
-	int disk_saved;      /* written once by this speller */
+	char *disk_dir;  /* the disk cache's folder, or NULL */
+	char *disk_path; /* its file, once the identity is known */
+	char *disk_id;   /* the identity the file must carry */
+	int disk_state;  /* SP_DISK_NEW (not read yet), SP_DISK_ON (read, or there is none yet), SP_DISK_OFF */
+	int disk_dirty;  /* answers worked out since the file was read or written */
+	int disk_saved;  /* written once by this speller */
 	struct timespec disk_saved_at;
-	size_t disk_words;   /* entries taken from the file: kb_speller_disk_words() */
-	unsigned char *disk_data; /* the file read (checked whole), or NULL */
+	size_t disk_words;           /* entries taken from the file: kb_speller_disk_words() */
+	unsigned char *disk_data;    /* the file read (checked whole), or NULL */
 	size_t disk_len, disk_first; /* its size, and where its first entry starts */
-	uint32_t *disk_index;     /* open addressing: offset of each entry in disk_data, 0 for a free slot */
-	size_t disk_nindex;       /* power of two */
+	uint32_t *disk_index;        /* open addressing: offset of each entry in disk_data, 0 for a free slot */
+	size_t disk_nindex;          /* power of two */
 };
 
 static void sp_disk_drop(kb_speller *sp);
@@ -667,7 +667,8 @@ static int sp_disk_identity(kb_speller *sp)
 	if (!rc)
 		rc = sp_id_file(&id, "program", "/proc/self/exe");
 	if (!rc)
-		rc = !dladdr((void *)Hunspell_create, &dl) || !dl.dli_fname || sp_id_file(&id, "hunspell", dl.dli_fname);
+		rc =
+		    !dladdr((void *)Hunspell_create, &dl) || !dl.dli_fname || sp_id_file(&id, "hunspell", dl.dli_fname);
 	if (!rc)
 		rc = kb_buf_printf(&path, "%s/stavning-%016llx.cache", sp->disk_dir,
 		                   (unsigned long long)sp_hash(id.data, id.len));
@@ -866,7 +867,7 @@ static void sp_disk_read(kb_speller *sp)
 		got += (size_t)k;
 	}
 	if (sp_disk_parse(sp, data, want) == 0) {
-		data = NULL; /* the speller's now */
+		data = NULL;        /* the speller's now */
 		futimens(fd, NULL); /* recently used: the folder's pruning keeps it */
 	}
 done:
