@@ -30,7 +30,8 @@ stds.klarbrev_sandbox = {
     os = { fields = { "clock", "date", "difftime", "time" } },
     klarbrev = {
       fields = {
-        "analyze", "len", "lix", "log", "lower", "matcher", "sentences", "spell", "suggest", "upper", "version", "words",
+        "analyze", "dictionary", "len", "lix", "log", "lower", "matcher", "sentences", "spell", "suggest", "upper",
+        "version", "words",
         -- the shared helper libraries of plugins/lib (klarbrev.lib.tekst, ...)
         lib = { other_fields = true },
       },

@@ -97,14 +97,16 @@ def make_data(tmp, plugins):
     return data
 
 
-def check(klarbrev, data, lines, tmp, config=None):
-    """Runs klarbrev check on the lines (one paragraph each), CHUNK at a time; yields (line index, finding)."""
+def check(klarbrev, data, lines, tmp, config=None, spell=False):
+    """Runs klarbrev check on the lines (one paragraph each), CHUNK at a time; yields (line index, finding).
+    spell: with the spelling, and so with the dictionary, which tone.lua's passive rule needs (klarbrev.analyze);
+    --no-spell loads none."""
     for base in range(0, len(lines), CHUNK):
         part = lines[base:base + CHUNK]
         path = os.path.join(tmp, "chunk.txt")
         with open(path, "w", encoding="utf-8") as f:
             f.write("\n".join(part) + "\n")
-        cmd = [klarbrev, "check", path, "--format", "json", "--no-spell", "--data-dir", data]
+        cmd = [klarbrev, "check", path, "--format", "json", "--data-dir", data] + ([] if spell else ["--no-spell"])
         if config:
             cmd += ["--config", config]
         p = subprocess.run(cmd, capture_output=True, text=True)
@@ -144,7 +146,7 @@ def passive(klarbrev, sents, tmp, nexamples):
                     gold_b.add((si, t["id"], h["id"]))
 
     pred_s, pred_b, other = set(), set(), []
-    for si, fd in check(klarbrev, data, [s["text"] for s in sents], os.path.join(tmp, "passive"), config):
+    for si, fd in check(klarbrev, data, [s["text"] for s in sents], os.path.join(tmp, "passive"), config, spell=True):
         if fd["rule"] != "passiv":
             continue
         a, b = fd["start"], fd["start"] + fd["length"]

@@ -131,7 +131,8 @@ local function s_passive(cache, w, prev)
     if not passive and genitive[bare] then return nil end
     return stem
   end
-  if #rs == 0 and #w >= 7 and w:sub(-4) == "eres" then return w:sub(1, -2) end -- "digitaliseres"
+  -- "digitaliseres"; not without a dictionary (--no-spell), where every word has no reading ("borgeres")
+  if #rs == 0 and klarbrev.dictionary and #w >= 7 and w:sub(-4) == "eres" then return w:sub(1, -2) end
   return nil
 end
 

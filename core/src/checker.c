@@ -28,6 +28,7 @@ void kb_checker_free(kb_checker *ck)
 	if (!ck)
 		return;
 	kb_plugins_free(ck->plugins);
+	kb_speller_save_cache(ck->speller, 1);
 	kb_speller_free(ck->speller);
 	kb_config_free(ck->config);
 	free(ck->data_dir);
@@ -111,10 +112,16 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 		goto done;
 	if (opts->no_plugins && (rc = kb_config_report(ck->config, ctx, NULL)))
 		goto done;
+	/* the word lists are read and checked under --no-spell too (a config file is checked whole), but the speller
+	 * then never loads the dictionary: the plugins get none (klarbrev.spell gives nil, analyze an empty list) */
 	if (!opts->no_spell || !opts->no_plugins) {
 		if ((rc = kb_speller_new(&ck->speller, ctx, opts->hunspell_dir, "da_DK")))
 			goto done;
 		kb_speller_set_cache(ck->speller, !opts->no_spell_cache);
+		/* answers kept on disk: a letter whose words an earlier run looked up needs no dictionary load */
+		if (!opts->no_spell && !opts->no_spell_cache &&
+		    (rc = kb_speller_use_disk_cache(ck->speller, ctx, NULL)))
+			goto done;
 		if (kb_buf_printf(&path, "%s/dictionaries", ck->data_dir)) {
 			rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 			goto done;
@@ -125,7 +132,7 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 			goto done;
 	}
 	if (!opts->no_plugins) {
-		if ((rc = kb_plugins_new(&ck->plugins, ctx, ck->speller)))
+		if ((rc = kb_plugins_new(&ck->plugins, ctx, opts->no_spell ? NULL : ck->speller)))
 			goto done;
 		if ((rc = kb_checker_load_plugin_set(ck->plugins, ctx, ck->data_dir, ck->config)))
 			goto done;
@@ -186,7 +193,9 @@ static int checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int su
 int kb_checker_spell(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, int suggestions, kb_findings *out,
                      size_t *checked)
 {
-	return checker_spell(ck, ctx, l, suggestions, 0, out, checked);
+	int rc = checker_spell(ck, ctx, l, suggestions, 0, out, checked);
+	kb_speller_save_cache(ck->speller, 0);
+	return rc;
 }
 
 /* Every report of a letter's check (text, JSON, the comments of an annotated copy) shows suggestions, so they are
@@ -213,6 +222,9 @@ int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings 
 		if ((rc = kb_plugins_run(ck->plugins, ctx, &in, out)))
 			return rc;
 	}
+	/* what the spelling and the plugins looked up goes to the disk cache: the first letter's new words at once (a
+	 * command checks one letter and ends without freeing the checker), a batch's once a minute and at the end */
+	kb_speller_save_cache(ck->speller, 0);
 	kb_config_apply_rules(ck->config, out);
 	kb_findings_sort(out);
 	if (metrics)

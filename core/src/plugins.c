@@ -1060,23 +1060,24 @@ static int pl_report(lua_State *L)
 
 /* ---- the klarbrev helpers ---- */
 
-/* [-0, +0, v] Loads the dictionary outside the plugin's clock: the load is not the plugin's doing. */
-static kb_speller *pl_speller(lua_State *L, const char *fn)
+/* The run's speller, or NULL when the run has no dictionary (--no-spell): then klarbrev.spell gives nil ("ukendt"),
+ * suggest and analyze an empty list, and the dictionary is never loaded. *t0 and *loaded are for pl_speller_done. */
+static kb_speller *pl_speller(kb_plugin *pl, struct timespec *t0, int *loaded)
 {
-	kb_plugin *pl = pl_of(L);
 	kb_speller *sp = pl->ps->speller;
-	if (!sp)
-		luaL_error(L, "klarbrev.%s: ingen ordbog er indlæst (stavekontrollen er slået fra)", fn);
-	if (!kb_speller_is_loaded(sp)) {
-		struct timespec t0 = pl_now();
-		int rc = kb_speller_load(sp, pl->ps->hctx);
-		struct timespec t1 = pl_now();
-		long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 + 1;
-		pl_add_ms(&pl->deadline, ms);
-		if (rc)
-			luaL_error(L, "klarbrev.%s: %s", fn, kb_ctx_errmsg(pl->ps->hctx));
-	}
+	*loaded = sp && kb_speller_is_loaded(sp);
+	*t0 = pl_now();
 	return sp;
+}
+
+/* The speller loads the dictionary on a look-up its cache cannot answer; that call's time is given back to the
+ * plugin's clock: the load is not the plugin's doing. */
+static void pl_speller_done(kb_plugin *pl, const struct timespec *t0, int loaded)
+{
+	if (loaded || !kb_speller_is_loaded(pl->ps->speller))
+		return;
+	struct timespec t1 = pl_now();
+	pl_add_ms(&pl->deadline, (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000 + 1);
 }
 
 /* [-0, +1, m] A new Lua array of the strings in v[0..n). */
@@ -1212,21 +1213,30 @@ static int pl_sentences(lua_State *L)
 	return pl_split(L, 1);
 }
 
-/* [-1, +1, e] klarbrev.spell(word) -> true when the dictionary and the word lists know the word. */
+/* [-1, +1, e] klarbrev.spell(word) -> true when the dictionary and the word lists know the word, false when not, nil
+ * when the run has no dictionary. */
 static int pl_spell(lua_State *L)
 {
 	size_t len;
 	const char *w = luaL_checklstring(L, 1, &len);
-	kb_speller *sp = pl_speller(L, "spell");
 	kb_plugin *pl = pl_of(L);
+	struct timespec t0;
+	int loaded;
+	kb_speller *sp = pl_speller(pl, &t0, &loaded);
+	if (!sp) {
+		lua_pushnil(L);
+		return 1;
+	}
 	int ok = kb_speller_check(sp, pl->ps->hctx, w, len);
+	pl_speller_done(pl, &t0, loaded);
 	if (ok < 0)
 		return luaL_error(L, "klarbrev.spell: %s", kb_ctx_errmsg(pl->ps->hctx));
 	lua_pushboolean(L, ok);
 	return 1;
 }
 
-/* [-(1|2), +1, e] klarbrev.suggest(word [, max = 5]) -> list of suggestions, best first. */
+/* [-(1|2), +1, e] klarbrev.suggest(word [, max = 5]) -> list of suggestions, best first (empty without a
+ * dictionary). */
 static int pl_suggest(lua_State *L)
 {
 	size_t len;
@@ -1236,12 +1246,19 @@ static int pl_suggest(lua_State *L)
 		max = 0;
 	if (max > 20)
 		max = 20;
-	kb_speller *sp = pl_speller(L, "suggest");
 	kb_plugin *pl = pl_of(L);
+	struct timespec t0;
+	int loaded;
+	kb_speller *sp = pl_speller(pl, &t0, &loaded);
+	if (!sp) {
+		lua_newtable(L);
+		return 1;
+	}
 	pl_box *box = pl_push_box(L, pl_free_strv);
 	char **v = NULL;
 	size_t n = 0;
 	int rc = kb_speller_suggest(&v, &n, sp, pl->ps->hctx, w, len, (size_t)max);
+	pl_speller_done(pl, &t0, loaded);
 	box->p = v;
 	if (rc)
 		return luaL_error(L, "klarbrev.suggest: %s", kb_ctx_errmsg(pl->ps->hctx));
@@ -1249,17 +1266,25 @@ static int pl_suggest(lua_State *L)
 	return 1;
 }
 
-/* [-1, +1, e] klarbrev.analyze(word) -> hunspell's analyses ("st:høre ... is:PASSIV"), one string each. */
+/* [-1, +1, e] klarbrev.analyze(word) -> hunspell's analyses ("st:høre ... is:PASSIV"), one string each (empty
+ * without a dictionary). */
 static int pl_analyze(lua_State *L)
 {
 	size_t len;
 	const char *w = luaL_checklstring(L, 1, &len);
-	kb_speller *sp = pl_speller(L, "analyze");
 	kb_plugin *pl = pl_of(L);
+	struct timespec t0;
+	int loaded;
+	kb_speller *sp = pl_speller(pl, &t0, &loaded);
+	if (!sp) {
+		lua_newtable(L);
+		return 1;
+	}
 	pl_box *box = pl_push_box(L, pl_free_strv);
 	char **v = NULL;
 	size_t n = 0;
 	int rc = kb_speller_analyze(&v, &n, sp, pl->ps->hctx, w, len);
+	pl_speller_done(pl, &t0, loaded);
 	box->p = v;
 	if (rc)
 		return luaL_error(L, "klarbrev.analyze: %s", kb_ctx_errmsg(pl->ps->hctx));
@@ -2115,6 +2140,8 @@ static void pl_open_libs(lua_State *L)
 	kb_luamatcher_register(L, -1, &pl_lua_hooks); /* klarbrev.matcher */
 	lua_pushliteral(L, KB_VERSION);
 	lua_setfield(L, -2, "version");
+	lua_pushboolean(L, pl_of(L)->ps->speller != NULL); /* false: spell/suggest/analyze have no dictionary */
+	lua_setfield(L, -2, "dictionary");
 	lua_setglobal(L, "klarbrev");
 }
 

@@ -25,8 +25,9 @@ typedef struct kb_check_input {
 typedef struct kb_plugins kb_plugins;
 typedef struct kb_config kb_config;
 
-/* speller is borrowed (it must outlive the plugins) and may be NULL: then klarbrev.spell and friends fail with a
- * clear Lua error. Caller frees with kb_plugins_free(). */
+/* speller is borrowed (it must outlive the plugins) and may be NULL: a run without a dictionary (--no-spell), where
+ * klarbrev.dictionary is false, klarbrev.spell gives nil and klarbrev.suggest and klarbrev.analyze an empty list.
+ * Caller frees with kb_plugins_free(). */
 int kb_plugins_new(kb_plugins **out, kb_ctx *ctx, kb_speller *speller);
 void kb_plugins_free(kb_plugins *ps);
 

@@ -19,18 +19,33 @@
  * It is bounded (SP_CACHE_MAX words, SP_CACHE_MAX_BYTES of strings): when it is full it is emptied and fills again,
  * so a long-running service keeps the words its recent letters use.
  *
+ * The disk cache (kb_speller_use_disk_cache) is that cache kept in a file between processes: read, checked whole and
+ * indexed on the first look-up, its entries become cache entries when a word is looked up (so a file of 30 000
+ * words costs a few milliseconds, not one allocation per word), and a process whose words are all there never loads
+ * the dictionary (the load is most of the CPU time of checking one letter). Its format, integers little-endian:
+ *   "KBSTAVE1", u32 identity length, the identity (text: the dictionary's, the word lists' and the program's
+ *   identity, sp_disk_identity), u32 number of entries, the entries, u64 FNV-1a of everything before it;
+ *   an entry: u8 flags (1 correct, 2 has analyses, 4 has suggestions), u8 word length, the word, then when flagged
+ *   u8 count and that many (u16 length, bytes) for the analyses and then the suggestions.
+ * Every length is checked against the same bounds as answers hunspell gives, and a file that fails any check is
+ * ignored as a whole.
+ *
  * Time: looking a word up is bounded (a word is at most SP_MAX_WORD bytes), so the rule costs time in proportion
  * to the letter. Suggestions are the slow part (about 0.1 s per word for hunspell), so a letter gets them for its
  * first SP_SUGGEST_WORDS distinct unknown words only, and for the words after the first SP_SUGGEST_SURE only while
  * SP_SUGGEST_MS of suggestion time last; a note says so. A letter that is mostly not Danish gets one finding instead
  * of one per word, and is judged on its first SP_LANG_SAMPLE words when it is long (the rest is not looked up).
  */
+#define _GNU_SOURCE /* dladdr: which file the hunspell library was loaded from */
 #include "spell.h"
 #include "encoding.h"
 #include "textmodel.h"
 #include "utf8.h"
 
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <hunspell.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +71,15 @@
 #define SP_LANG_MIN_WORDS  20u   /* a text is judged not Danish (over a quarter unknown) only from this many words */
 #define SP_LANG_SAMPLE     2000u /* a longer text is judged on these first, and not looked up further if not Danish */
 #define SP_MAX_HIT_BYTES   (256u * 1024u * 1024u) /* the unknown words of one text, kept until the findings */
+#define SP_DISK_MAGIC      "KBSTAVE1"             /* 8 bytes; the last one is the format's version */
+#define SP_DISK_MAX_BYTES  (4u * 1024u * 1024u)   /* one cache file */
+#define SP_DISK_MAX_WORDS  30000u                 /* entries in one cache file */
+#define SP_DISK_MAX_ID     16384u                 /* bytes of the identity in its header */
+#define SP_DISK_MAX_STR    2048u                  /* one analysis or suggestion in the file */
+#define SP_DISK_MAX_FILES  8u                     /* cache files kept in the folder (other dictionaries, lists) */
+#define SP_DISK_SAVE_S     60                     /* seconds between two saves of a checker that goes on */
+
+enum { SP_DISK_NEW, SP_DISK_ON, SP_DISK_OFF }; /* kb_speller.disk_state */
 
 typedef struct sp_entry {
 	char *word; /* NULL: free slot */
@@ -68,6 +92,7 @@ typedef struct sp_entry {
 	int has_ana; /* ana holds hunspell's morphological analyses (maybe none) */
 	char **ana;  /* NULL-terminated */
 	size_t nana;
+	int used; /* looked up by this speller (not only read from the disk cache): saved first */
 } sp_entry;
 
 struct kb_speller {
@@ -82,9 +107,25 @@ struct kb_speller {
 	Hunhandle *hun;
 	sp_entry *slots; /* open addressing, power-of-two size */
 	size_t nslots, nused;
-	size_t cache_bytes; /* bytes of the strings the cache holds (words, suggestions, analyses) */
-	size_t flushes;     /* times the full cache was emptied: kb_speller_cache_stats() */
+	size_t cache_bytes;  /* bytes of the strings the cache holds (words, suggestions, analyses) */
+	size_t flushes;      /* times the full cache was emptied: kb_speller_cache_stats() */
+	uint64_t lists_hash; /* FNV-1a of the cleaned text of every word list added, in order (the disk identity) */
+	size_t lists_bytes, lists_words;
+	char *disk_dir;  /* the disk cache's folder, or NULL */
+	char *disk_path; /* its file, once the identity is known */
+	char *disk_id;   /* the identity the file must carry */
+	int disk_state;  /* SP_DISK_NEW (not read yet), SP_DISK_ON (read, or there is none yet), SP_DISK_OFF */
+	int disk_dirty;  /* answers worked out since the file was read or written */
+	int disk_saved;  /* written once by this speller */
+	struct timespec disk_saved_at;
+	size_t disk_words;           /* entries taken from the file: kb_speller_disk_words() */
+	unsigned char *disk_data;    /* the file read (checked whole), or NULL */
+	size_t disk_len, disk_first; /* its size, and where its first entry starts */
+	uint32_t *disk_index;        /* open addressing: offset of each entry in disk_data, 0 for a free slot */
+	size_t disk_nindex;          /* power of two */
 };
+
+static void sp_disk_drop(kb_speller *sp);
 
 void kb_strv_free(char **v)
 {
@@ -188,6 +229,7 @@ static sp_entry *sp_cache_put(kb_speller *sp, const char *w, size_t len, int ok)
 	e->len = len;
 	e->hash = h;
 	e->ok = ok;
+	e->used = 1;
 	sp->nused++;
 	sp->cache_bytes += len + 1;
 	return e;
@@ -226,6 +268,8 @@ int kb_speller_new(kb_speller **out, kb_ctx *ctx, const char *hunspell_dir, cons
 	}
 	sp->danish = strncmp(lang, "da", 2) == 0;
 	sp->flag_num = -1;
+	sp->lists_hash = sp_hash("", 0);
+	sp->disk_state = SP_DISK_OFF;
 	kb_buf_init(&sp->extra, SP_MAX_EXTRA_BYTES);
 	*out = sp;
 	sp = NULL;
@@ -246,6 +290,11 @@ void kb_speller_free(kb_speller *sp)
 	kb_buf_free(&sp->extra);
 	free(sp->aff_path);
 	free(sp->dic_path);
+	free(sp->disk_dir);
+	free(sp->disk_path);
+	free(sp->disk_id);
+	free(sp->disk_data);
+	free(sp->disk_index);
 	free(sp);
 }
 
@@ -274,10 +323,18 @@ void kb_speller_cache_stats(const kb_speller *sp, size_t *words, size_t *bytes, 
 		*flushes = sp->flushes;
 }
 
+size_t kb_speller_disk_words(const kb_speller *sp)
+{
+	return sp->disk_words;
+}
+
 void kb_speller_set_cache(kb_speller *sp, int on)
 {
-	if (!on)
+	if (!on) {
 		sp_cache_clear(sp);
+		sp_disk_drop(sp);
+		sp->disk_state = SP_DISK_OFF;
+	}
 	sp->no_cache = !on;
 }
 
@@ -508,11 +565,21 @@ int kb_speller_add_wordlist(kb_speller *sp, kb_ctx *ctx, const char *path, const
 		goto done;
 	if ((rc = sp_clean_list(&list, &nwords, ctx, path, text, len, sp_flag_num(sp))) || !nwords)
 		goto done;
-	if (sp->hun) { /* loaded already: add now, and forget answers that may have changed */
-		if ((rc = sp_feed_hunspell(sp, ctx, list.data, list.len, nwords)))
-			goto done;
+	if (sp->hun && (rc = sp_feed_hunspell(sp, ctx, list.data, list.len, nwords)))
+		goto done;
+	for (size_t i = 0; i < list.len; i++) { /* sp_hash over all lists, as if they were one text */
+		sp->lists_hash ^= (unsigned char)list.data[i];
+		sp->lists_hash *= 1099511628211u;
+	}
+	sp->lists_bytes += list.len;
+	sp->lists_words += nwords;
+	if (sp->nused || sp->disk_state == SP_DISK_ON) {
+		/* answers given before may have changed; a cache file read was for the lists without this one */
 		sp_cache_clear(sp);
-	} else {
+		sp_disk_drop(sp);
+		sp->disk_state = SP_DISK_OFF;
+	}
+	if (!sp->hun) {
 		if ((rc = kb_buf_add(&sp->extra, list.data, list.len))) {
 			rc = kb_ctx_fail(ctx, rc, "%s: %s", path,
 			                 rc == KB_ELIMIT ? "ordlisterne fylder for meget tilsammen"
@@ -530,6 +597,499 @@ done:
 int kb_speller_add_dic(kb_speller *sp, kb_ctx *ctx, const char *dic_path)
 {
 	return kb_speller_add_wordlist(sp, ctx, dic_path, NULL);
+}
+
+/* ---- the disk cache ---- */
+
+int kb_speller_use_disk_cache(kb_speller *sp, kb_ctx *ctx, const char *dir)
+{
+	kb_buf b;
+	kb_buf_init(&b, 8192);
+	int rc = KB_OK;
+	if (sp->no_cache || sp->nused || sp->hun)
+		goto done; /* answered before: the file would come too late */
+	if (!dir) {
+		const char *env = getenv("KLARBREV_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+		if (env) /* set but empty: no cache file */
+			rc = *env ? kb_buf_adds(&b, env) : KB_OK;
+		else if (xdg && xdg[0] == '/')
+			rc = kb_buf_printf(&b, "%s/klarbrev", xdg);
+		else if (home && home[0] == '/')
+			rc = kb_buf_printf(&b, "%s/.cache/klarbrev", home);
+	} else if (*dir) {
+		rc = kb_buf_adds(&b, dir);
+	}
+	if (rc) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		goto done;
+	}
+	free(sp->disk_dir);
+	sp->disk_dir = b.len ? kb_buf_detach(&b) : NULL;
+	if (b.len && !sp->disk_dir) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		goto done;
+	}
+	sp->disk_state = sp->disk_dir ? SP_DISK_NEW : SP_DISK_OFF;
+done:
+	kb_buf_free(&b);
+	return rc;
+}
+
+/* Adds "name=<path> <device> <inode> <size> <mtime>" of path to b; nonzero when path cannot be stat'ed. */
+static int sp_id_file(kb_buf *b, const char *name, const char *path)
+{
+	struct stat st;
+	if (!path || stat(path, &st) != 0)
+		return -1;
+	return kb_buf_printf(b, "%s=%s %llu %llu %lld %lld.%09ld\n", name, path, (unsigned long long)st.st_dev,
+	                     (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+	                     (long)st.st_mtim.tv_nsec);
+}
+
+/* The identity a cache file must carry to be used: the format, the dictionary's files, the word lists' text (a hash,
+ * its size and count), and the code that made the answers: this program (the spelling rule's own list of
+ * abbreviations is compiled in) and the hunspell library. A file that changes gives another identity. Also sets
+ * sp->disk_path, named by a hash of the identity. Nonzero when a part cannot be known: then no cache file. */
+static int sp_disk_identity(kb_speller *sp)
+{
+	kb_buf id, path;
+	kb_buf_init(&id, SP_DISK_MAX_ID);
+	kb_buf_init(&path, 8192);
+	Dl_info dl;
+	int rc = kb_buf_printf(&id, "klarbrev %s stavecache %s\ndansk=%d\n", KB_VERSION, SP_DISK_MAGIC, sp->danish);
+	if (!rc)
+		rc = sp_id_file(&id, "aff", sp->aff_path);
+	if (!rc)
+		rc = sp_id_file(&id, "dic", sp->dic_path);
+	if (!rc)
+		rc = kb_buf_printf(&id, "ordlister=%zu %zu %016llx\n", sp->lists_words, sp->lists_bytes,
+		                   (unsigned long long)sp->lists_hash);
+	if (!rc)
+		rc = sp_id_file(&id, "program", "/proc/self/exe");
+	if (!rc)
+		rc =
+		    !dladdr((void *)Hunspell_create, &dl) || !dl.dli_fname || sp_id_file(&id, "hunspell", dl.dli_fname);
+	if (!rc)
+		rc = kb_buf_printf(&path, "%s/stavning-%016llx.cache", sp->disk_dir,
+		                   (unsigned long long)sp_hash(id.data, id.len));
+	if (!rc) {
+		free(sp->disk_id);
+		free(sp->disk_path);
+		sp->disk_id = kb_buf_detach(&id);
+		sp->disk_path = kb_buf_detach(&path);
+		rc = !sp->disk_id || !sp->disk_path;
+	}
+	kb_buf_free(&id);
+	kb_buf_free(&path);
+	return rc;
+}
+
+/* A reader of the cache file's bytes that fails (ok = 0) at the first read past the end. */
+typedef struct sp_reader {
+	const unsigned char *p, *end;
+	int ok;
+} sp_reader;
+
+static unsigned long long sp_read_uint(sp_reader *r, int bytes)
+{
+	unsigned long long v = 0;
+	if (!r->ok || r->end - r->p < bytes) {
+		r->ok = 0;
+		return 0;
+	}
+	for (int i = 0; i < bytes; i++)
+		v |= (unsigned long long)r->p[i] << (8 * i);
+	r->p += bytes;
+	return v;
+}
+
+/* The next n bytes, which must be UTF-8 without NUL (they become C strings); NULL when they are not. */
+static const char *sp_read_str(sp_reader *r, size_t n)
+{
+	const char *s = (const char *)r->p;
+	if (!r->ok || (size_t)(r->end - r->p) < n || memchr(s, '\0', n) || !kb_utf8_valid(s, n)) {
+		r->ok = 0;
+		return NULL;
+	}
+	r->p += n;
+	return s;
+}
+
+/* A list of at most max strings of the file as a NULL-terminated array in *out; nonzero when the file is wrong (or
+ * memory short). out NULL: only checks the list and steps over it. */
+static int sp_read_strv(sp_reader *r, char ***out, size_t *count, size_t max)
+{
+	size_t n = (size_t)sp_read_uint(r, 1);
+	if (!r->ok || n > max)
+		return -1;
+	char **v = out ? calloc(n + 1, sizeof *v) : NULL;
+	if (out && !v)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = (size_t)sp_read_uint(r, 2);
+		const char *s = len && len <= SP_DISK_MAX_STR ? sp_read_str(r, len) : NULL;
+		if (!s || (v && !(v[i] = kb_strndup(s, len)))) {
+			kb_strv_free(v);
+			return -1;
+		}
+	}
+	if (out) {
+		*out = v;
+		*count = n;
+	}
+	return 0;
+}
+
+/* One entry of the file, as it stands in its bytes. */
+typedef struct sp_record {
+	const unsigned char *start, *end; /* the whole entry */
+	const char *word;
+	size_t wlen;
+	unsigned flags;
+	const unsigned char *lists; /* where its analyses (then suggestions) start */
+} sp_record;
+
+/* Reads and checks the entry at r (which then stands after it); nonzero when it is not a valid entry. */
+static int sp_record_read(sp_reader *r, sp_record *rec)
+{
+	rec->start = r->p;
+	rec->flags = (unsigned)sp_read_uint(r, 1);
+	rec->wlen = (size_t)sp_read_uint(r, 1);
+	rec->word = rec->wlen && rec->wlen <= SP_MAX_WORD ? sp_read_str(r, rec->wlen) : NULL;
+	if (!rec->word || rec->flags > 7u)
+		return -1;
+	rec->lists = r->p;
+	if ((rec->flags & 2u) && sp_read_strv(r, NULL, NULL, SP_MAX_ANALYSES))
+		return -1;
+	if ((rec->flags & 4u) && sp_read_strv(r, NULL, NULL, SP_MAX_CACHED_SUGG))
+		return -1;
+	rec->end = r->p;
+	return 0;
+}
+
+/* The file's entry for w: the slot of the index that holds it, or the free slot where it would go. */
+static uint32_t *sp_disk_slot(const kb_speller *sp, const char *w, size_t len, uint64_t h)
+{
+	size_t mask = sp->disk_nindex - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		uint32_t *slot = &sp->disk_index[i];
+		if (!*slot)
+			return slot;
+		const unsigned char *e = sp->disk_data + *slot;
+		if (e[1] == len && memcmp(e + 2, w, len) == 0)
+			return slot;
+	}
+}
+
+/* Checks the whole file data[0..len) (taken over by the speller) and indexes its entries by word, without making
+ * them entries of the cache yet: a file of 30 000 words is read in about a millisecond, and only the words a letter
+ * uses are taken from it (sp_cached). Nonzero when the file is not a cache file for this speller or is damaged in
+ * any way; then it is not used at all. */
+static int sp_disk_parse(kb_speller *sp, unsigned char *data, size_t len)
+{
+	size_t idlen = strlen(sp->disk_id);
+	if (len < 8 + 4 + 4 + 8 || memcmp(data, SP_DISK_MAGIC, 8) != 0)
+		return -1;
+	sp_reader sum = {data + len - 8, data + len, 1};
+	if (sp_read_uint(&sum, 8) != sp_hash((const char *)data, len - 8))
+		return -1;
+	sp_reader r = {data + 8, data + len - 8, 1};
+	if (sp_read_uint(&r, 4) != idlen || (size_t)(r.end - r.p) < idlen || memcmp(r.p, sp->disk_id, idlen) != 0)
+		return -1;
+	r.p += idlen;
+	size_t n = (size_t)sp_read_uint(&r, 4);
+	if (!r.ok || n > SP_DISK_MAX_WORDS)
+		return -1;
+	size_t nindex = 64;
+	while (nindex < 2 * n)
+		nindex *= 2;
+	sp->disk_index = calloc(nindex, sizeof *sp->disk_index);
+	if (!sp->disk_index)
+		return -1;
+	sp->disk_nindex = nindex;
+	sp->disk_data = data;
+	sp->disk_len = len;
+	sp->disk_first = (size_t)(r.p - data);
+	for (size_t i = 0; i < n; i++) {
+		sp_record rec;
+		if (sp_record_read(&r, &rec))
+			goto bad;
+		uint32_t *slot = sp_disk_slot(sp, rec.word, rec.wlen, sp_hash(rec.word, rec.wlen));
+		if (*slot) /* the same word twice */
+			goto bad;
+		*slot = (uint32_t)(rec.start - data);
+	}
+	if (r.p != r.end)
+		goto bad;
+	return 0;
+bad:
+	free(sp->disk_index);
+	sp->disk_index = NULL;
+	sp->disk_nindex = 0;
+	sp->disk_data = NULL; /* the caller frees it */
+	return -1;
+}
+
+/* Forgets the file read (a word list came after it, or the speller goes). */
+static void sp_disk_drop(kb_speller *sp)
+{
+	free(sp->disk_data);
+	free(sp->disk_index);
+	sp->disk_data = NULL;
+	sp->disk_index = NULL;
+	sp->disk_nindex = 0;
+	sp->disk_len = 0;
+}
+
+/* Reads the cache file, once, on the first look-up. Whatever goes wrong, the speller goes on without it
+ * (SP_DISK_OFF: no identity) or as if there were none yet (SP_DISK_ON: the next save writes it anew). */
+static void sp_disk_read(kb_speller *sp)
+{
+	sp->disk_state = SP_DISK_OFF;
+	if (!sp->disk_dir || sp->no_cache || sp_disk_identity(sp))
+		return;
+	sp->disk_state = SP_DISK_ON;
+	unsigned char *data = NULL;
+	struct stat st;
+	int fd = open(sp->disk_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_size < 8 ||
+	    st.st_size > (off_t)SP_DISK_MAX_BYTES || !(data = malloc((size_t)st.st_size)))
+		goto done;
+	size_t got = 0, want = (size_t)st.st_size;
+	while (got < want) {
+		ssize_t k = read(fd, data + got, want - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			goto done;
+		got += (size_t)k;
+	}
+	if (sp_disk_parse(sp, data, want) == 0) {
+		data = NULL;        /* the speller's now */
+		futimens(fd, NULL); /* recently used: the folder's pruning keeps it */
+	}
+done:
+	free(data);
+	close(fd);
+}
+
+/* The cache entry for the file's entry at slot: made now, with its analyses and suggestions. NULL when memory is
+ * short (the answer is then worked out again). */
+static sp_entry *sp_disk_take(kb_speller *sp, const uint32_t *slot)
+{
+	sp_reader r = {sp->disk_data + *slot, sp->disk_data + sp->disk_len - 8, 1};
+	sp_record rec;
+	char **ana = NULL, **sugg = NULL;
+	size_t nana = 0, nsugg = 0;
+	sp_entry *e = NULL;
+	if (sp_record_read(&r, &rec)) /* checked when read: cannot happen */
+		goto done;
+	r.p = rec.lists;
+	if (((rec.flags & 2u) && sp_read_strv(&r, &ana, &nana, SP_MAX_ANALYSES)) ||
+	    ((rec.flags & 4u) && sp_read_strv(&r, &sugg, &nsugg, SP_MAX_CACHED_SUGG)))
+		goto done;
+	if (!(e = sp_cache_put(sp, rec.word, rec.wlen, rec.flags & 1u)))
+		goto done;
+	if (rec.flags & 2u) {
+		e->ana = ana;
+		e->nana = nana;
+		e->has_ana = 1;
+		sp->cache_bytes += sp_strv_bytes(ana, nana);
+		ana = NULL;
+	}
+	if (rec.flags & 4u) {
+		e->sugg = sugg;
+		e->nsugg = nsugg;
+		e->has_sugg = 1;
+		sp->cache_bytes += sp_strv_bytes(sugg, nsugg);
+		sugg = NULL;
+	}
+	sp->disk_words++;
+done:
+	kb_strv_free(ana);
+	kb_strv_free(sugg);
+	return e;
+}
+
+/* The entry that may answer w from the cache, or from the cache file (read on the first look-up); NULL if neither
+ * has it. */
+static sp_entry *sp_cached(kb_speller *sp, const char *w, size_t len)
+{
+	if (sp->no_cache)
+		return NULL;
+	if (sp->disk_state == SP_DISK_NEW)
+		sp_disk_read(sp);
+	sp_entry *e = sp_cache_find(sp, w, len);
+	if (e) {
+		e->used = 1;
+		return e;
+	}
+	if (!sp->disk_index || !len || len > SP_MAX_WORD)
+		return NULL;
+	const uint32_t *slot = sp_disk_slot(sp, w, len, sp_hash(w, len));
+	return *slot ? sp_disk_take(sp, slot) : NULL;
+}
+
+static int sp_put_uint(kb_buf *b, unsigned long long v, int bytes)
+{
+	unsigned char c[8];
+	for (int i = 0; i < bytes; i++)
+		c[i] = (unsigned char)(v >> (8 * i));
+	return kb_buf_add(b, c, (size_t)bytes);
+}
+
+static int sp_put_strv(kb_buf *b, char *const *v, size_t n)
+{
+	int rc = sp_put_uint(b, n, 1);
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t len = strlen(v[i]);
+		if (len > SP_DISK_MAX_STR)
+			len = 0; /* never happens with hunspell's answers; the reader then refuses the file */
+		rc = sp_put_uint(b, len, 2) || kb_buf_add(b, v[i], len);
+	}
+	return rc;
+}
+
+/* Appends entry e to b; nonzero when it does not fit (b is then as before). */
+static int sp_put_entry(kb_buf *b, const sp_entry *e)
+{
+	size_t before = b->len;
+	unsigned flags = (e->ok ? 1u : 0u) | (e->has_ana ? 2u : 0u) | (e->has_sugg ? 4u : 0u);
+	int rc = sp_put_uint(b, flags, 1) || sp_put_uint(b, e->len, 1) || kb_buf_add(b, e->word, e->len) ||
+	         (e->has_ana && sp_put_strv(b, e->ana, e->nana)) || (e->has_sugg && sp_put_strv(b, e->sugg, e->nsugg));
+	if (rc)
+		b->len = before;
+	return rc;
+}
+
+/* When the folder holds more than SP_DISK_MAX_FILES cache files, removes the least recently used (not keep). */
+static void sp_disk_prune(const char *dir, const char *keep)
+{
+	for (int round = 0; round < 4; round++) {
+		DIR *d = opendir(dir);
+		if (!d)
+			return;
+		struct dirent *de;
+		size_t n = 0;
+		char oldest[256] = "";
+		struct timespec t_old = {0};
+		while ((de = readdir(d))) {
+			size_t len = strlen(de->d_name);
+			if (strncmp(de->d_name, "stavning-", 9) != 0 || len < 15 || len >= sizeof oldest ||
+			    strcmp(de->d_name + len - 6, ".cache") != 0)
+				continue;
+			n++;
+			struct stat st;
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || strstr(keep, de->d_name))
+				continue;
+			if (!oldest[0] || st.st_mtim.tv_sec < t_old.tv_sec ||
+			    (st.st_mtim.tv_sec == t_old.tv_sec && st.st_mtim.tv_nsec < t_old.tv_nsec)) {
+				memcpy(oldest, de->d_name, len + 1);
+				t_old = st.st_mtim;
+			}
+		}
+		int removed = n > SP_DISK_MAX_FILES && oldest[0] && unlinkat(dirfd(d), oldest, 0) == 0;
+		closedir(d);
+		if (!removed)
+			return;
+	}
+}
+
+/* Makes the cache folder (and its parent, "~/.cache") when missing; 0 when it is there, a folder of this user. */
+static int sp_disk_mkdir(const char *dir)
+{
+	if (mkdir(dir, 0700) != 0 && errno == ENOENT) {
+		char parent[4096];
+		const char *slash = strrchr(dir, '/');
+		size_t n = slash ? (size_t)(slash - dir) : 0;
+		if (n && n < sizeof parent) {
+			memcpy(parent, dir, n);
+			parent[n] = '\0';
+			mkdir(parent, 0700);
+		}
+		mkdir(dir, 0700);
+	}
+	struct stat st;
+	return !(lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid());
+}
+
+static int sp_timespec_older(const struct timespec *t, long seconds)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - t->tv_sec >= seconds;
+}
+
+int kb_speller_save_cache(kb_speller *sp, int force)
+{
+	if (!sp || sp->disk_state != SP_DISK_ON || !sp->disk_dirty || sp->no_cache)
+		return 0;
+	if (!force && sp->disk_saved && !sp_timespec_older(&sp->disk_saved_at, SP_DISK_SAVE_S))
+		return 0;
+	kb_buf b, tmp;
+	kb_buf_init(&b, SP_DISK_MAX_BYTES);
+	kb_buf_init(&tmp, 8192);
+	int fd = -1, written = 0;
+	size_t idlen = strlen(sp->disk_id), n = 0, count_at;
+	if (sp_disk_mkdir(sp->disk_dir) || kb_buf_add(&b, SP_DISK_MAGIC, 8) || sp_put_uint(&b, idlen, 4) ||
+	    kb_buf_add(&b, sp->disk_id, idlen))
+		goto done;
+	count_at = b.len;
+	if (sp_put_uint(&b, 0, 4))
+		goto done;
+	b.max -= 8; /* room for the checksum */
+	/* the words this speller used first, then the rest of what the file had, while they fit */
+	for (int pass = 1; pass >= 0; pass--)
+		for (size_t i = 0; i < sp->nslots && n < SP_DISK_MAX_WORDS; i++) {
+			const sp_entry *e = &sp->slots[i];
+			if (e->word && e->used == pass && !sp_put_entry(&b, e))
+				n++;
+		}
+	sp_reader r = {sp->disk_data ? sp->disk_data + sp->disk_first : NULL,
+	               sp->disk_data ? sp->disk_data + sp->disk_len - 8 : NULL, sp->disk_data != NULL};
+	sp_record rec;
+	while (r.ok && r.p < r.end && n < SP_DISK_MAX_WORDS && !sp_record_read(&r, &rec))
+		if (!sp_cache_find(sp, rec.word, rec.wlen) &&
+		    !kb_buf_add(&b, rec.start, (size_t)(rec.end - rec.start))) /* as it stands: the same format */
+			n++;
+	b.max += 8;
+	for (int i = 0; i < 4; i++)
+		b.data[count_at + (size_t)i] = (char)((n >> (8 * i)) & 0xFFu);
+	if (sp_put_uint(&b, sp_hash(b.data, b.len), 8) || kb_buf_printf(&tmp, "%s.XXXXXX", sp->disk_path))
+		goto done;
+	if ((fd = mkstemp(tmp.data)) < 0)
+		goto done;
+	size_t off = 0;
+	while (off < b.len) {
+		ssize_t k = write(fd, b.data + off, b.len - off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		off += (size_t)k;
+	}
+	int closed = close(fd);
+	fd = -1;
+	if (off == b.len && closed == 0 && rename(tmp.data, sp->disk_path) == 0)
+		written = 1;
+	else
+		unlink(tmp.data);
+	if (written) {
+		sp->disk_dirty = 0;
+		sp->disk_saved = 1;
+		clock_gettime(CLOCK_MONOTONIC, &sp->disk_saved_at);
+		sp_disk_prune(sp->disk_dir, sp->disk_path);
+	}
+done:
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp.data);
+	}
+	kb_buf_free(&b);
+	kb_buf_free(&tmp);
+	return written;
 }
 
 /* ---- checking ---- */
@@ -613,16 +1173,17 @@ static int sp_word_ok(kb_speller *sp, const char *w, size_t len)
 
 int kb_speller_check(kb_speller *sp, kb_ctx *ctx, const char *w, size_t len)
 {
+	sp_entry *e = sp_cached(sp, w, len);
+	if (e)
+		return e->ok;
 	int rc = kb_speller_load(sp, ctx);
 	if (rc)
 		return rc;
 	if (sp->no_cache)
 		return sp_word_ok(sp, w, len);
-	sp_entry *e = sp_cache_find(sp, w, len);
-	if (e)
-		return e->ok;
 	int ok = sp_word_ok(sp, w, len);
 	sp_cache_put(sp, w, len, ok);
+	sp->disk_dirty = 1;
 	return ok;
 }
 
@@ -668,16 +1229,17 @@ int kb_speller_suggest(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 	*out = NULL;
 	if (count)
 		*count = 0;
-	int rc = kb_speller_load(sp, ctx);
-	if (rc)
-		return rc;
 	/* suggestions are slow (a tenth of a second for a long Danish word) and a misspelt word tends to come back, so
 	 * they are cached */
-	sp_entry *e = NULL;
-	if (!sp->no_cache && !(e = sp_cache_find(sp, w, len)))
+	sp_entry *e = sp_cached(sp, w, len);
+	int rc = e && e->has_sugg ? KB_OK : kb_speller_load(sp, ctx);
+	if (rc)
+		return rc;
+	if (!sp->no_cache && !e)
 		e = sp_cache_put(sp, w, len, sp_word_ok(sp, w, len));
 	if (e && !e->has_sugg) {
 		sp->suggested++;
+		sp->disk_dirty = 1;
 		if (sp_hunspell_list(&e->sugg, &e->nsugg, sp, w, len, SP_MAX_CACHED_SUGG, Hunspell_suggest))
 			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		e->has_sugg = 1;
@@ -697,14 +1259,15 @@ int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, 
 	*out = NULL;
 	if (count)
 		*count = 0;
-	int rc = kb_speller_load(sp, ctx);
+	/* plugins ask for the analysis of every word of a letter (tone.lua's passive rule): cached like suggestions */
+	sp_entry *e = sp_cached(sp, w, len);
+	int rc = e && e->has_ana ? KB_OK : kb_speller_load(sp, ctx);
 	if (rc)
 		return rc;
-	/* plugins ask for the analysis of every word of a letter (tone.lua's passive rule): cached like suggestions */
-	sp_entry *e = NULL;
-	if (!sp->no_cache && !(e = sp_cache_find(sp, w, len)))
+	if (!sp->no_cache && !e)
 		e = sp_cache_put(sp, w, len, sp_word_ok(sp, w, len));
 	if (e && !e->has_ana) {
+		sp->disk_dirty = 1;
 		if (sp_hunspell_list(&e->ana, &e->nana, sp, w, len, SP_MAX_ANALYSES, Hunspell_analyze))
 			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		e->has_ana = 1;

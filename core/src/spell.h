@@ -2,7 +2,14 @@
  * spell.h -- Danish spelling with libhunspell: da_DK from Debian's hunspell-da plus the project's and a
  * municipality's word lists (the .dic files in dictionaries/, which use da_DK's affix flags). Results are cached per
  * word for the life of the speller, in a cache of bounded size (about 32 MiB of strings and 200 000 words; when it
- * is full it is emptied and fills again). The dictionary is loaded on first use, once.
+ * is full it is emptied and fills again). The dictionary is loaded on first use, once: the first look-up the cache
+ * cannot answer.
+ *
+ * A speller may also keep its answers on disk (kb_speller_use_disk_cache): then a process that only meets words an
+ * earlier one looked up answers them from the file and never loads the dictionary (loading da_DK costs some 100-200
+ * ms of CPU; reading the file a few). The file holds each word's verdict, and its morphological analyses and
+ * suggestions when they were asked for, and is valid for one dictionary, one set of word lists and one program: its
+ * header names them (paths, sizes, times, a hash of the word lists' text), and a file made for others is ignored.
  */
 #ifndef KB_SPELL_H
 #define KB_SPELL_H
@@ -40,6 +47,25 @@ int kb_speller_load(kb_speller *sp, kb_ctx *ctx);
 /* 1 once the dictionary is loaded (a caller that times its work can load it first, outside the clock). */
 int kb_speller_is_loaded(const kb_speller *sp);
 
+/* Keeps the answers in a file in dir as well (see the top of this file), read on the first look-up and written by
+ * kb_speller_save_cache. dir NULL: $KLARBREV_CACHE_DIR, else $XDG_CACHE_HOME/klarbrev, else $HOME/.cache/klarbrev;
+ * KLARBREV_CACHE_DIR set but empty: no file. The folder is made (mode 0700) when the cache is first written. The
+ * file is never trusted blindly: one that is not the current user's, too large, cut short, damaged (a checksum
+ * covers it) or made for another dictionary, other word lists or another build of klarbrev is ignored, and the
+ * next save replaces it. At most 30 000 words and 4 MiB are kept, the words used by this
+ * speller first; at most 8 such files are kept in the folder (the least recently used go). No effect once the
+ * speller has answered a word, or when its cache is off (kb_speller_set_cache). Returns KB_OK or KB_ENOMEM. */
+int kb_speller_use_disk_cache(kb_speller *sp, kb_ctx *ctx, const char *dir);
+
+/* Writes the answers worked out since the last save to the disk cache, atomically (a temporary file renamed into
+ * place), when there are any. force 0: only when this is the speller's first save or the last one is a minute old
+ * (a checker that checks many letters calls this after each); 1: now. Best effort: a cache that cannot be written
+ * is no failure, so this returns 1 when the file was written and 0 when not, and keeps no message. */
+int kb_speller_save_cache(kb_speller *sp, int force);
+
+/* How many answers the speller took from its disk cache file when it read it (tests). */
+size_t kb_speller_disk_words(const kb_speller *sp);
+
 /* Turns the per-word cache on (the default) or off (each answer computed again: for tests and measurements that
  * show what the cache gives). Turning it off forgets what it holds. */
 void kb_speller_set_cache(kb_speller *sp, int on);
@@ -54,13 +80,14 @@ void kb_speller_cache_stats(const kb_speller *sp, size_t *words, size_t *bytes, 
 /* 1 when the word w[0..len) (UTF-8) is correct, 0 when not, negative on failure. Correct: hunspell knows it, or
  * knows it with a lower-case first letter, or it is a hyphenated compound whose parts are all known ("EU-borger"),
  * or an abbreviation on the project's list (kb_is_abbreviation). A typographic apostrophe (U+2019, as Word types it)
- * is looked up as "'" ("A’s"). Loads the dictionary on first use; cached. */
+ * is looked up as "'" ("A’s"). Cached; loads the dictionary when the cache does not have the word. */
 int kb_speller_check(kb_speller *sp, kb_ctx *ctx, const char *w, size_t len);
 
-/* Up to max suggestions for w, best first. *out is a NULL-terminated array of strings; free with kb_strv_free(). */
+/* Up to max suggestions for w, best first (at most 10 when the cache is on). Cached like kb_speller_check. *out is a NULL-terminated array of strings; free with kb_strv_free(). */
 int kb_speller_suggest(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, const char *w, size_t len, size_t max);
 
-/* hunspell's morphological analyses of w ("st:høre po:verb ... is:PASSIV"); free with kb_strv_free(). */
+/* hunspell's morphological analyses of w ("st:høre po:verb ... is:PASSIV"); free with kb_strv_free(). Cached like
+ * kb_speller_check. */
 int kb_speller_analyze(char ***out, size_t *count, kb_speller *sp, kb_ctx *ctx, const char *w, size_t len);
 
 void kb_strv_free(char **v);

@@ -6,6 +6,9 @@ kb_passed=0
 kb_failed=0
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# the spelling's disk cache goes to the test's own folder, never to the user's ~/.cache: each script starts cold,
+# and its later runs answer from the cache as a user's do
+export KLARBREV_CACHE_DIR="$T/cache"
 
 pass() { kb_passed=$((kb_passed + 1)); }
 fail() {

@@ -56,10 +56,10 @@ for txt in "$L"/*.txt; do
     trimmed=${rest#"${rest%%[![:space:]]*}"}
     if [ "${trimmed:0:1}" = "}" ]; then sep=""; else sep=", "; fi
     printf '{"tekst": "%s"%s%s\n' "$(json_text "$txt")" "$sep" "$rest" >"$T/case.json"
-    run "$KLARBREV" fill "$T/tpl" "$T/case.json" -o "$T/out.docx" --no-spell --format json
+    run "$KLARBREV" fill "$T/tpl" "$T/case.json" -o "$T/out.docx" --format json
     how="fill"
   else
-    run "$KLARBREV" check "$txt" --no-spell --format json
+    run "$KLARBREV" check "$txt" --format json
     how="check"
   fi
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then

@@ -122,8 +122,9 @@ run "$KLARBREV" check "$T/brev.txt" --config "$D/kommune.ini" --format json
 expect_in "$T/stdout" '"source": "regler/mit-foerste.lua"' "the config's plugin folder is used"
 expect_not_in "$T/stdout" '"text": "Endvidere"' "allow = endvidere"
 expect_not_in "$T/stdout" '"text": "Xyqwerte"' "the config's word list is used"
-run "$KLARBREV" check "$T/brev.txt" --format json --no-spell
+# (with spelling: tone.lua's passive rule needs the dictionary's analyses, which --no-spell does not load)
+run "$KLARBREV" check "$T/brev.txt" --format json
 expect_in "$T/stdout" '"rule": "passiv"' "without the config, tone finds the passive sentence"
-run "$KLARBREV" check "$T/brev.txt" --config "$D/kommune.ini" --format json --no-spell
+run "$KLARBREV" check "$T/brev.txt" --config "$D/kommune.ini" --format json
 expect_not_in "$T/stdout" '"rule": "passiv"' "tone is switched off"
 finish

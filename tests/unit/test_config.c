@@ -532,6 +532,7 @@ static void test_config__checker_loads_plugin_folders_word_lists_and_applies_rul
 	kb_checker *ck = NULL;
 	kb_letter *l = NULL;
 	kb_findings *fs = NULL;
+	setenv("KLARBREV_CACHE_DIR", "", 1); /* a checker keeps no spelling cache in the user's ~/.cache */
 	kb_checker_options co = { .data_dir = KB_TEST_SOURCE_DIR, .config_path = ini };
 	int rc = kb_checker_new(&ck, g_ctx, &co);
 	KB_CHECK_INT(rc, KB_OK);

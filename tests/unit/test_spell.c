@@ -771,6 +771,7 @@ static kb_findings *spell_filled(const char *json, int *cpr_nospell)
 	kb_findings *fs = NULL;
 	kb_ctx_new(&ctx);
 	kb_findings_new(&fs);
+	setenv("KLARBREV_CACHE_DIR", "", 1); /* a checker keeps no spelling cache in the user's ~/.cache */
 	kb_checker_options co = { .data_dir = KB_TEST_SOURCE_DIR, .no_plugins = 1 };
 	int rc = kb_template_open(&tp, ctx, FIELDS_DIR, NULL);
 	if (!rc)
@@ -1048,6 +1049,196 @@ static void test_spell__many_unknown_words_are_all_reported_with_suggestions_for
 	free(s);
 }
 
+
+/* ---- the disk cache ---- */
+
+/* A speller with the word list text (may be NULL) that keeps its cache in dir. */
+static kb_speller *disk_speller(const char *dir, const char *list)
+{
+	kb_speller *sp = NULL;
+	char path[512];
+	if (kb_speller_new(&sp, g_ctx, NULL, "da_DK") != KB_OK)
+		return NULL;
+	if (list) {
+		snprintf(path, sizeof path, "%s/liste.dic", dir);
+		FILE *f = fopen(path, "w");
+		if (f) {
+			fputs(list, f);
+			fclose(f);
+		}
+		if (kb_speller_add_dic(sp, g_ctx, path) != KB_OK)
+			fprintf(stderr, "  kb_speller_add_dic: %s\n", kb_ctx_errmsg(g_ctx));
+	}
+	if (kb_speller_use_disk_cache(sp, g_ctx, dir) != KB_OK)
+		fprintf(stderr, "  kb_speller_use_disk_cache: %s\n", kb_ctx_errmsg(g_ctx));
+	return sp;
+}
+
+/* "ok|first analysis|first suggestion" of w with sp: what the cache must give back the same. */
+static void disk_answers(char *out, size_t cap, kb_speller *sp, const char *w)
+{
+	char **a = NULL, **s = NULL;
+	int ok = sp ? kb_speller_check(sp, g_ctx, w, strlen(w)) : -1;
+	if (sp)
+		kb_speller_analyze(&a, NULL, sp, g_ctx, w, strlen(w));
+	if (sp)
+		kb_speller_suggest(&s, NULL, sp, g_ctx, w, strlen(w), 3);
+	snprintf(out, cap, "%d|%s|%s", ok, a && a[0] ? a[0] : "", s && s[0] ? s[0] : "");
+	kb_strv_free(a);
+	kb_strv_free(s);
+}
+
+static char *disk_dir(const char *name)
+{
+	static char dir[512];
+	snprintf(dir, sizeof dir, "%s/test_spell_disk_%s_%ld", KB_TEST_BINARY_DIR, name, (long)getpid());
+	mkdir(dir, 0700);
+	return dir;
+}
+
+static void disk_cleanup(const char *dir)
+{
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "  could not remove %s\n", dir);
+}
+
+static const char *const disk_words[] = {"behandles", "huset", "kontanthjlp", "Xyqwertekontoret", NULL};
+
+static void test_spell__disk_cache_answers_without_loading_the_dictionary(void)
+{
+	char *dir = disk_dir("warm");
+	char cold[4][512], warm[512];
+	speller(); /* g_ctx */
+	kb_speller *a = disk_speller(dir, "Xyqwertekontoret\n");
+	for (int i = 0; disk_words[i]; i++)
+		disk_answers(cold[i], sizeof cold[i], a, disk_words[i]);
+	KB_CHECK_STR(cold[3], "1| st:Xyqwertekontoret|Xyqwertekontoret");
+	KB_CHECK_INT(kb_speller_save_cache(a, 0), 1);
+	KB_CHECK_INT(kb_speller_save_cache(a, 1), 0); /* nothing new */
+	kb_speller_free(a);
+	kb_speller *b = disk_speller(dir, "Xyqwertekontoret\n");
+	for (int i = 0; b && disk_words[i]; i++) {
+		disk_answers(warm, sizeof warm, b, disk_words[i]);
+		KB_CHECK_STR(warm, cold[i]);
+	}
+	KB_CHECK_INT(b ? (long)kb_speller_disk_words(b) : -1, 4);
+	KB_CHECK_INT(kb_speller_is_loaded(b), 0);
+	KB_CHECK_INT(b ? (long)kb_speller_computed(b) : -1, 0);
+	/* a word the file does not have loads the dictionary */
+	KB_CHECK_INT(b ? kb_speller_check(b, g_ctx, "hus", 3) : -1, 1);
+	KB_CHECK_INT(kb_speller_is_loaded(b), 1);
+	kb_speller_free(b);
+	disk_cleanup(dir);
+}
+
+static void test_spell__disk_cache_of_other_word_lists_is_not_used(void)
+{
+	char *dir = disk_dir("lists");
+	speller();
+	kb_speller *a = disk_speller(dir, "Xyqwertekontoret\n");
+	KB_CHECK_INT(a ? kb_speller_check(a, g_ctx, "Xyqwertekontoret", 16) : -1, 1);
+	KB_CHECK_INT(kb_speller_save_cache(a, 1), 1);
+	kb_speller_free(a);
+	/* the list changed: the answer must come from the dictionary and the new list */
+	kb_speller *b = disk_speller(dir, "Xyqwertekontorets\n");
+	KB_CHECK_INT(b ? kb_speller_check(b, g_ctx, "Xyqwertekontoret", 16) : -1, 0);
+	KB_CHECK_INT(b ? (long)kb_speller_disk_words(b) : -1, 0);
+	kb_speller_free(b);
+	/* a list added after the file was read makes the speller forget what the file said */
+	kb_speller *c = disk_speller(dir, "Xyqwertekontoret\n");
+	KB_CHECK_INT(c ? kb_speller_check(c, g_ctx, "Xyqwertekontoret", 16) : -1, 1);
+	KB_CHECK_INT(c ? (long)kb_speller_disk_words(c) : -1, 1);
+	char path[600];
+	snprintf(path, sizeof path, "%s/anden.dic", dir);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs("Zyqwerte\n", f);
+		fclose(f);
+	}
+	KB_CHECK_INT(c ? kb_speller_add_dic(c, g_ctx, path) : -1, KB_OK);
+	KB_CHECK_INT(c ? kb_speller_check(c, g_ctx, "Zyqwerte", 8) : -1, 1);
+	KB_CHECK_INT(kb_speller_is_loaded(c), 1);
+	kb_speller_free(c);
+	disk_cleanup(dir);
+}
+
+static void test_spell__damaged_or_foreign_disk_cache_is_ignored(void)
+{
+	char *dir = disk_dir("damaged");
+	char cold[512], got[512], path[600];
+	speller();
+	kb_speller *a = disk_speller(dir, NULL);
+	disk_answers(cold, sizeof cold, a, "behandles");
+	KB_CHECK_INT(kb_speller_save_cache(a, 1), 1);
+	kb_speller_free(a);
+	char **files = NULL;
+	size_t n = 0;
+	KB_CHECK_INT(kb_list_dir(&files, &n, g_ctx, dir, ".cache", 10), KB_OK);
+	KB_CHECK_INT((long)n, 1);
+	snprintf(path, sizeof path, "%s", n ? files[0] : "");
+	kb_paths_free(files);
+	/* each damage: a flipped byte in the header, in an entry, in the checksum; cut short; grown */
+	static const long at[] = {3, 60, -40, -3, 0, 1};
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+		kb_speller *w = disk_speller(dir, NULL);
+		disk_answers(got, sizeof got, w, "behandles"); /* writes a good file again */
+		kb_speller_save_cache(w, 1);
+		kb_speller_free(w);
+		struct stat st;
+		if (stat(path, &st) != 0)
+			continue;
+		if (i == 4) {
+			KB_CHECK_INT(truncate(path, st.st_size - 1), 0);
+		} else if (i == 5) {
+			FILE *f = fopen(path, "ab");
+			if (f) {
+				fputc('x', f);
+				fclose(f);
+			}
+		} else {
+			FILE *f = fopen(path, "r+b");
+			long off = at[i] < 0 ? (long)st.st_size + at[i] : at[i];
+			if (f && fseek(f, off, SEEK_SET) == 0) {
+				int c = fgetc(f);
+				fseek(f, off, SEEK_SET);
+				fputc(c ^ 0x20, f);
+			}
+			if (f)
+				fclose(f);
+		}
+		kb_speller *b = disk_speller(dir, NULL);
+		disk_answers(got, sizeof got, b, "behandles");
+		KB_CHECK_STR(got, cold);
+		if (b && kb_speller_disk_words(b) != 0)
+			fprintf(stderr, "  damage %zu was not noticed\n", i);
+		KB_CHECK_INT(b ? (long)kb_speller_disk_words(b) : -1, 0);
+		kb_speller_free(b);
+	}
+	disk_cleanup(dir);
+}
+
+static void test_spell__analyses_are_cached_across_letters(void)
+{
+	kb_speller *sp = NULL;
+	char **v = NULL;
+	size_t n = 0;
+	KB_CHECK_INT(kb_speller_new(&sp, g_ctx, NULL, "da_DK"), KB_OK);
+	KB_CHECK_INT(sp ? kb_speller_analyze(&v, &n, sp, g_ctx, "behandles", 9) : -1, KB_OK);
+	kb_strv_free(v);
+	size_t computed = sp ? kb_speller_computed(sp) : 0, words = 0;
+	KB_CHECK_INT(sp ? kb_speller_analyze(&v, &n, sp, g_ctx, "behandles", 9) : -1, KB_OK);
+	KB_CHECK(v && v[0] && strstr(v[0], "PASSIV"));
+	kb_strv_free(v);
+	KB_CHECK_INT(sp ? kb_speller_check(sp, g_ctx, "behandles", 9) : -1, 1);
+	KB_CHECK_INT(sp ? (long)kb_speller_computed(sp) : -1, (long)computed);
+	if (sp)
+		kb_speller_cache_stats(sp, &words, NULL, NULL);
+	KB_CHECK_INT((long)words, 1);
+	kb_speller_free(sp);
+}
+
 static void test_spell__free_accepts_null(void)
 {
 	kb_speller_free(NULL);
@@ -1068,7 +1259,12 @@ KB_TESTS(KB_TEST(test_spell__known_word_is_correct),
          KB_TEST(test_spell__misspelt_word_is_unknown_with_the_right_suggestion),
          KB_TEST(test_spell__abbreviations_are_looked_up_with_their_period),
          KB_TEST(test_spell__hyphenated_compound_with_known_parts_is_correct),
-         KB_TEST(test_spell__cache_gives_the_same_answers), KB_TEST(test_spell__analyze_gives_hunspell_morphology),
+         KB_TEST(test_spell__cache_gives_the_same_answers),
+         KB_TEST(test_spell__disk_cache_answers_without_loading_the_dictionary),
+         KB_TEST(test_spell__disk_cache_of_other_word_lists_is_not_used),
+         KB_TEST(test_spell__damaged_or_foreign_disk_cache_is_ignored),
+         KB_TEST(test_spell__analyses_are_cached_across_letters),
+         KB_TEST(test_spell__analyze_gives_hunspell_morphology),
          KB_TEST(test_spell__unknown_word_becomes_a_finding), KB_TEST(test_spell__clean_text_gives_no_findings),
          KB_TEST(test_spell__word_in_a_nospell_span_is_not_reported),
          KB_TEST(test_spell__word_from_a_field_carries_its_origin),
