@@ -3,7 +3,7 @@
 #   scripts/fuzz.sh                     # every target, 60 s each
 #   scripts/fuzz.sh template 1800       # one target for half an hour
 #   scripts/fuzz.sh all 20              # what CI runs (scripts/test.sh)
-# Targets: docx_text template annotate manifest textmodel config luapattern mustache (docs/fuzzing.md).
+# Targets: docx_text template annotate manifest textmodel config luapattern mustache wordmatch (docs/fuzzing.md).
 # Environment: FUZZ_KEEP_GOING=1 saves a crash and starts the fuzzer again until the time is spent (long runs past a
 # known bug); FUZZ_WORKERS=N (default 1) runs N fuzzing processes at once (-fork=N); FUZZ_ARGS is added to
 # libFuzzer's options.
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 shared=${KLARBREV_SHARED:-$root/../shared}
-all_targets=(docx_text template annotate manifest textmodel config luapattern mustache)
+all_targets=(docx_text template annotate manifest textmodel config luapattern mustache wordmatch)
 target=${1:-all}
 seconds=${2:-60}
 workers=${FUZZ_WORKERS:-1}
@@ -49,6 +49,7 @@ max_len() {
     textmodel) echo 4096 ;;
     config) echo 4096 ;;
     luapattern) echo 300 ;;
+    wordmatch) echo 1024 ;;
   esac
 }
 time_limit() {
