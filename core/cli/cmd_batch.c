@@ -177,6 +177,7 @@ typedef struct job {
 
 typedef struct result {
 	int filled, status;
+	size_t line;
 	char *json; /* the report line without its line end */
 } result;
 
@@ -232,13 +233,14 @@ static const char *decimal(char *buf, size_t n, double v)
 }
 
 /* Puts the result of case seq into the ring and writes every report line that is then in order. Takes r->json. */
-static void store(batch *b, size_t seq, int status, char *json)
+static void store(batch *b, size_t seq, size_t line, int status, char *json)
 {
 	pthread_mutex_lock(&b->mu);
 	while (seq >= b->next + b->window)
 		pthread_cond_wait(&b->can_store, &b->mu);
 	result *r = &b->ring[seq % b->window];
 	r->filled = 1;
+	r->line = line;
 	r->status = status;
 	r->json = json;
 	int moved = 0;
@@ -249,6 +251,7 @@ static void store(batch *b, size_t seq, int status, char *json)
 				b->report_failed = 1;
 		}
 		b->counts[w->status]++;
+		b->last_line = w->line;
 		free(w->json);
 		memset(w, 0, sizeof *w);
 		b->next++;
@@ -382,10 +385,10 @@ static void finish_written(worker *w, pending *p, const char *pdf_path)
 		if (pdf_path)
 			unlink(pdf_path);
 		line = report_line(p->j->line, p->j->name, ST_INVALID, ctx, NULL, p->fs, p->l, &p->m, p->draft);
-		store(b, p->j->seq, ST_INVALID, line);
+		store(b, p->j->seq, p->j->line, ST_INVALID, line);
 	} else {
 		line = report_line(p->j->line, p->j->name, ST_WRITTEN, NULL, NULL, p->fs, p->l, &p->m, p->draft);
-		store(b, p->j->seq, ST_WRITTEN, line);
+		store(b, p->j->seq, p->j->line, ST_WRITTEN, line);
 	}
 	free(docx);
 	free(txt);
@@ -408,7 +411,7 @@ static void flush_pdf(worker *w)
 		if (rc || !pdf) {
 			char *line = report_line(p->j->line, p->j->name, ST_INVALID, NULL,
 			                         pdf ? msg : "ikke nok hukommelse", p->fs, p->l, &p->m, p->draft);
-			store(b, p->j->seq, ST_INVALID, line);
+			store(b, p->j->seq, p->j->line, ST_INVALID, line);
 			pending_clear(p);
 		} else {
 			finish_written(w, p, pdf);
@@ -471,7 +474,7 @@ static void process(worker *w, job *j)
 	finish_written(w, &p, NULL);
 	return;
 stored:
-	store(b, j->seq, status, line);
+	store(b, j->seq, j->line, status, line);
 	pending_clear(&p);
 }
 
@@ -800,7 +803,7 @@ static int read_case(reader *r, const char *raw, size_t rawlen, size_t line, job
 		goto bad;
 	}
 	if (b->o->resume && outputs_exist(b, name)) {
-		store(b, r->seq++, ST_SKIPPED,
+		store(b, r->seq++, line, ST_SKIPPED,
 		      report_line(line, name, ST_SKIPPED, NULL, NULL, NULL, NULL, NULL, NULL));
 		goto done;
 	}
@@ -818,7 +821,7 @@ static int read_case(reader *r, const char *raw, size_t rawlen, size_t line, job
 	*out = j;
 	goto done;
 bad:
-	store(b, r->seq++, ST_INVALID, report_line(line, name, ST_INVALID, ctx, NULL, NULL, NULL, NULL, NULL));
+	store(b, r->seq++, line, ST_INVALID, report_line(line, name, ST_INVALID, ctx, NULL, NULL, NULL, NULL, NULL));
 done:
 	kb_csv_row_free(&row);
 	json_decref(root);
@@ -1191,7 +1194,7 @@ int cmd_batch(int argc, char **argv)
 				            "%s, linje %zu: et anførselstegn åbner en celle, men lukker den aldrig før filens "
 				            "slutning; tilføj det afsluttende \"",
 				            b.cases_name, line);
-			store(&b, r.seq++, ST_INVALID, report_line(line, NULL, ST_INVALID, ctx, NULL, NULL, NULL, NULL, NULL));
+			store(&b, r.seq++, line, ST_INVALID, report_line(line, NULL, ST_INVALID, ctx, NULL, NULL, NULL, NULL, NULL));
 			continue;
 		}
 		job *j = NULL;
@@ -1220,7 +1223,8 @@ int cmd_batch(int argc, char **argv)
 	double secs = seconds_since(&b.t0);
 	if (interrupted && b.report && !b.report_failed) {
 		/* the last line says how far the batch got */
-		json_t *last = json_pack("{s:b, s:I, s:s}", "interrupted", 1, "cases", (json_int_t)reported, "message",
+		json_t *last = json_pack("{s:b, s:I, s:I, s:s}", "interrupted", 1, "cases", (json_int_t)reported, "last_line",
+		                         (json_int_t)b.last_line, "message",
 		                         "kørslen blev afbrudt; kør samme kommando igen med --resume for at lave resten");
 		char *s = last ? json_dumps(last, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		if (!s || fputs(s, b.report) < 0 || fputc('\n', b.report) < 0)
@@ -1250,8 +1254,8 @@ int cmd_batch(int argc, char **argv)
 	        interrupted ? "afbrudt" : sync_rc ? "ikke gemt på disken" : "færdig", b.counts[ST_WRITTEN],
 	        b.counts[ST_BLOCKED], b.counts[ST_INVALID], b.counts[ST_SKIPPED], rate);
 	if (interrupted) {
-		fprintf(stderr, "klarbrev batch: %zu sager nåede at blive behandlet; kør samme kommando igen med --resume "
-		                "for at lave resten\n", reported);
+		fprintf(stderr, "klarbrev batch: %zu sager til og med linje %zu af %s nåede at blive behandlet; kør samme "
+		                "kommando igen med --resume for at lave resten\n", reported, b.last_line, b.cases_name);
 		ret = EXIT_INTERRUPTED;
 	} else if (read_failed || sync_rc || b.report_failed || !any_worker) {
 		ret = KB_EXIT_BAD;
