@@ -28,6 +28,13 @@ if ls -a "$T/ud" | grep -q '^\.'; then
   if ls -a "$T/ud" | grep -v '^\.\.\?$' | grep -q '^\.'; then fail "a temporary file is left"; else pass; fi
 fi
 
+# ---- --force writes the blocked letter, as fill does, and says it in the report
+$MK "$EX" "$T/cpr.jsonl" 2 --cpr 1
+run "$KLARBREV" batch "$TPL" "$T/cpr.jsonl" -o "$T/force" --report "$T/rf.jsonl" --force --quiet
+expect_rc 0 "--force"
+[ -e "$T/force/brev-000002.docx" ] && pass || fail "--force writes the letter with an error"
+expect_in "$T/rf.jsonl" '{"line":2,"output":"brev-000002.docx","status":"written","summary":{"errors":1,' "--force: written with its error"
+
 # ---- the same report with one and with three workers (no timing in the case lines)
 run "$KLARBREV" batch "$TPL" "$T/sager.jsonl" -o "$T/ud1" --report "$T/r1.jsonl" --jobs 1 --quiet
 expect_rc 1 "--jobs 1"
