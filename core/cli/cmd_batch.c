@@ -38,64 +38,65 @@
 #include <unistd.h>
 
 static const char *batch_help =
-	"Brug: klarbrev batch SKABELON SAGER.csv|SAGER.jsonl|- -o MAPPE [--name \"{{sag.nummer}}.docx\"]\n"
-	"                      [--report RAPPORT.jsonl] [--pdf] [--txt] [--draft] [--force] [--resume]\n"
-	"                      [--jobs N] [--encoding TEGNSÆT] [--input-format jsonl|csv] [--quiet]\n"
-	"\n"
-	"Udfylder skabelonen én gang for hver sag i SAGER, tjekker hvert brev som klarbrev fill og gemmer brevene i\n"
-	"MAPPE. Et brev, hvor tjekket finder fejl, gemmes ikke (som i fill); en sag med fejl stopper ikke de andre.\n"
-	"Skabelonen, ordlisterne og plugins indlæses kun én gang, og sagerne læses én ad gangen, så selv meget store\n"
-	"filer kan køres.\n"
-	"\n"
-	"  SKABELON              en skabelonmappe (letter.docx + manifest.json) eller en .docx-fil\n"
-	"  SAGER                 sagerne: JSON Lines (.jsonl, .ndjson: én sag som JSON pr. linje) eller CSV (.csv:\n"
-	"                        en overskriftsrække med feltnavne som modtager.navn, celler adskilt af ; eller ,\n"
-	"                        som Excel gemmer dem); - læser fra standard-input og kræver --input-format\n"
-	"  -o, --output MAPPE    hvor brevene gemmes (mappen laves, hvis den ikke findes)\n"
-	"  --name SKABELON       filnavnet for hvert brev som en Mustache-skabelon over sagens felter, fx\n"
-	"                        \"{{sag.nummer}}.docx\"; tegn som / \\ : * ? \" < > | bliver til _. Uden --name hedder\n"
-	"                        brevene efter linjen i SAGER: brev-000042.docx. To sager med samme navn: den\n"
-	"                        anden gemmes ikke (ugyldig); intet overskrives af en anden sag\n"
-	"  --report FIL          én JSON-linje pr. sag i SAGERs rækkefølge: linje, filnavn, status (written, blocked,\n"
-	"                        invalid, skipped), opsummering (fejl, advarsler, LIX) og fundene; - er standard-output\n"
-	"  --pdf, --txt          gem også hvert brev som PDF/A-2b og som ren tekst ved siden af .docx-filen\n"
-	"                        (samme navn, .pdf og .txt); PDF'erne laves af LibreOffice i bidder af flere breve\n"
-	"  --draft               gem et udkast med fundene som Word-kommentarer (NAVN.udkast.docx), også når fejl\n"
-	"                        forhindrer brevet i at blive gemt\n"
-	"  --force               gem brevene, selv om tjekket har fundet fejl\n"
-	"  --resume              spring sager over, hvis brev (og PDF og tekst, når de ønskes) allerede findes; kør\n"
-	"                        samme kommando med --resume efter en afbrydelse for at lave resten\n"
-	"  --jobs N              antal breve, der laves samtidig (standard: antal processorkerner)\n"
-	"  --encoding TEGNSÆT    SAGERs tegnsæt, når det ikke er UTF-8: windows-1252 eller iso-8859-1\n"
-	"  --input-format FORM   jsonl eller csv, når filtypen ikke siger det (fx for standard-input)\n"
-	"  --quiet               vis ikke, hvor langt kørslen er\n"
-	"  --no-spell, --data-dir MAPPE, --config FIL, --partials MAPPE, --delimiters \"{ }\"  som for fill\n"
-	"\n"
-	"I CSV er cellerne tekst; siger skabelonens manifest, at et felt er et beløb eller et tal, læses cellen som\n"
-	"tal (12.345,50 eller 12345.50), og et ja/nej-felt som ja, nej, true, false, 1 eller 0. En tom celle er et\n"
-	"felt, der mangler.\n"
-	"\n"
-	"Eksempel: sager gemt fra Excel som \"CSV (semikolonsepareret)\" (tegnsæt windows-1252), og JSON Lines:\n"
-	"  klarbrev batch templates/afslag-kontanthjaelp sager.csv -o breve --encoding windows-1252 --report rapport.jsonl\n"
-	"  klarbrev batch templates/afslag-kontanthjaelp sager.jsonl -o breve --name \"{{sag.nummer}}.docx\" --pdf\n"
-	"Sådan begynder sager.csv (første række: feltnavnene; en celle med ; eller linjeskift står i anførselstegn):\n"
-	"  sag.nummer;sag.dato;modtager.navn;modtager.adresse;...\n"
-	"  2026-048127;2026-11-28;Mette Lund Kristiansen;\"Kastanjevej 14, 2. th.\n"
-	"  4470 Søby\";...\n"
-	"\n"
-	"Ctrl-C stopper kørslen pænt: breve, der er i gang, gøres færdige, og rapporten slutter med en linje om,\n"
-	"hvor langt kørslen nåede. Kør samme kommando igen med --resume for at lave resten.\n"
-	"\n"
-	"Afslutningskoder: 0 alle breve er gemt, 1 nogle sager blev ikke gemt (fejl i brevet eller ugyldig sag),\n"
-	"2 kørslen kunne ikke starte (skabelon, opsætning, SAGER eller MAPPE), 130 afbrudt.\n";
+    "Brug: klarbrev batch SKABELON SAGER.csv|SAGER.jsonl|- -o MAPPE [--name \"{{sag.nummer}}.docx\"]\n"
+    "                      [--report RAPPORT.jsonl] [--pdf] [--txt] [--draft] [--force] [--resume]\n"
+    "                      [--jobs N] [--encoding TEGNSÆT] [--input-format jsonl|csv] [--quiet]\n"
+    "\n"
+    "Udfylder skabelonen én gang for hver sag i SAGER, tjekker hvert brev som klarbrev fill og gemmer brevene i\n"
+    "MAPPE. Et brev, hvor tjekket finder fejl, gemmes ikke (som i fill); en sag med fejl stopper ikke de andre.\n"
+    "Skabelonen, ordlisterne og plugins indlæses kun én gang, og sagerne læses én ad gangen, så selv meget store\n"
+    "filer kan køres.\n"
+    "\n"
+    "  SKABELON              en skabelonmappe (letter.docx + manifest.json) eller en .docx-fil\n"
+    "  SAGER                 sagerne: JSON Lines (.jsonl, .ndjson: én sag som JSON pr. linje) eller CSV (.csv:\n"
+    "                        en overskriftsrække med feltnavne som modtager.navn, celler adskilt af ; eller ,\n"
+    "                        som Excel gemmer dem); - læser fra standard-input og kræver --input-format\n"
+    "  -o, --output MAPPE    hvor brevene gemmes (mappen laves, hvis den ikke findes)\n"
+    "  --name SKABELON       filnavnet for hvert brev som en Mustache-skabelon over sagens felter, fx\n"
+    "                        \"{{sag.nummer}}.docx\"; tegn som / \\ : * ? \" < > | bliver til _. Uden --name hedder\n"
+    "                        brevene efter linjen i SAGER: brev-000042.docx. To sager med samme navn: den\n"
+    "                        anden gemmes ikke (ugyldig); intet overskrives af en anden sag\n"
+    "  --report FIL          én JSON-linje pr. sag i SAGERs rækkefølge: linje, filnavn, status (written, blocked,\n"
+    "                        invalid, skipped), opsummering (fejl, advarsler, LIX) og fundene; - er standard-output\n"
+    "  --pdf, --txt          gem også hvert brev som PDF/A-2b og som ren tekst ved siden af .docx-filen\n"
+    "                        (samme navn, .pdf og .txt); PDF'erne laves af LibreOffice i bidder af flere breve\n"
+    "  --draft               gem et udkast med fundene som Word-kommentarer (NAVN.udkast.docx), også når fejl\n"
+    "                        forhindrer brevet i at blive gemt\n"
+    "  --force               gem brevene, selv om tjekket har fundet fejl\n"
+    "  --resume              spring sager over, hvis brev (og PDF og tekst, når de ønskes) allerede findes; kør\n"
+    "                        samme kommando med --resume efter en afbrydelse for at lave resten\n"
+    "  --jobs N              antal breve, der laves samtidig (standard: antal processorkerner)\n"
+    "  --encoding TEGNSÆT    SAGERs tegnsæt, når det ikke er UTF-8: windows-1252 eller iso-8859-1\n"
+    "  --input-format FORM   jsonl eller csv, når filtypen ikke siger det (fx for standard-input)\n"
+    "  --quiet               vis ikke, hvor langt kørslen er\n"
+    "  --no-spell, --data-dir MAPPE, --config FIL, --partials MAPPE, --delimiters \"{ }\"  som for fill\n"
+    "\n"
+    "I CSV er cellerne tekst; siger skabelonens manifest, at et felt er et beløb eller et tal, læses cellen som\n"
+    "tal (12.345,50 eller 12345.50), og et ja/nej-felt som ja, nej, true, false, 1 eller 0. En tom celle er et\n"
+    "felt, der mangler.\n"
+    "\n"
+    "Eksempel: sager gemt fra Excel som \"CSV (semikolonsepareret)\" (tegnsæt windows-1252), og JSON Lines:\n"
+    "  klarbrev batch templates/afslag-kontanthjaelp sager.csv -o breve --encoding windows-1252 --report "
+    "rapport.jsonl\n"
+    "  klarbrev batch templates/afslag-kontanthjaelp sager.jsonl -o breve --name \"{{sag.nummer}}.docx\" --pdf\n"
+    "Sådan begynder sager.csv (første række: feltnavnene; en celle med ; eller linjeskift står i anførselstegn):\n"
+    "  sag.nummer;sag.dato;modtager.navn;modtager.adresse;...\n"
+    "  2026-048127;2026-11-28;Mette Lund Kristiansen;\"Kastanjevej 14, 2. th.\n"
+    "  4470 Søby\";...\n"
+    "\n"
+    "Ctrl-C stopper kørslen pænt: breve, der er i gang, gøres færdige, og rapporten slutter med en linje om,\n"
+    "hvor langt kørslen nåede. Kør samme kommando igen med --resume for at lave resten.\n"
+    "\n"
+    "Afslutningskoder: 0 alle breve er gemt, 1 nogle sager blev ikke gemt (fejl i brevet eller ugyldig sag),\n"
+    "2 kørslen kunne ikke starte (skabelon, opsætning, SAGER eller MAPPE), 130 afbrudt.\n";
 
 enum { ST_WRITTEN, ST_BLOCKED, ST_INVALID, ST_SKIPPED, ST_COUNT };
 static const char *const status_name[ST_COUNT] = {"written", "blocked", "invalid", "skipped"};
 
 #define EXIT_INTERRUPTED 130
-#define MAX_JOBS 256
-#define PDF_CHUNK 20      /* letters per start of LibreOffice */
-#define MAX_NAME_BYTES 200 /* a letter's file name, before .pdf/.udkast.docx */
+#define MAX_JOBS         256
+#define PDF_CHUNK        20  /* letters per start of LibreOffice */
+#define MAX_NAME_BYTES   200 /* a letter's file name, before .pdf/.udkast.docx */
 
 static volatile sig_atomic_t interrupted;
 
@@ -444,7 +445,8 @@ static void process(worker *w, job *j)
 	if (b->want_draft) {
 		char *path = out_path(b, j->name, ".udkast.docx");
 		p.draft = draft_name(j->name);
-		rc = path && p.draft ? cli_save_draft(p.l, ctx, path, p.fs) : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		rc = path && p.draft ? cli_save_draft(p.l, ctx, path, p.fs)
+		                     : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		free(path);
 		if (rc) {
 			free(p.draft);
@@ -580,7 +582,6 @@ static void show_progress(batch *b, int tty, int last)
 	double rate = secs > 0.05 ? (double)made / secs : 0.0;
 	char r[32], line[256];
 	decimal(r, sizeof r, rate);
-	int n;
 	if (b->total && b->total >= done) {
 		size_t left = b->total - done;
 		long eta = rate > 0.0 ? (long)((double)left / rate + 0.5) : -1;
@@ -593,15 +594,14 @@ static void show_progress(batch *b, int tty, int last)
 			for (int i = 0; i < width; i++)
 				bar[i] = i < fill ? '#' : '.';
 			bar[width] = '\0';
-			n = snprintf(line, sizeof line, "[%s] %zu/%zu · %s breve/s%s", bar, done, b->total, r, etas);
+			snprintf(line, sizeof line, "[%s] %zu/%zu · %s breve/s%s", bar, done, b->total, r, etas);
 		} else {
-			n = snprintf(line, sizeof line, "klarbrev batch: %zu af %zu sager · %s breve/s%s", done, b->total, r,
-			             etas);
+			snprintf(line, sizeof line, "klarbrev batch: %zu af %zu sager · %s breve/s%s", done, b->total,
+			         r, etas);
 		}
 	} else {
-		n = snprintf(line, sizeof line, "%s%zu sager · %s breve/s", tty ? "" : "klarbrev batch: ", done, r);
+		snprintf(line, sizeof line, "%s%zu sager · %s breve/s", tty ? "" : "klarbrev batch: ", done, r);
 	}
-	(void)n;
 	if (tty)
 		fprintf(stderr, "\r%s\033[K%s", line, last ? "\n" : "");
 	else
@@ -777,8 +777,8 @@ static int read_case(reader *r, const char *raw, size_t rawlen, size_t line, job
 		if (!root) {
 			char why[512];
 			kb_json_error_text(why, sizeof why, &err);
-			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, kolonne %d: sagen er ikke gyldig JSON: %s", where, err.column,
-			                 why);
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, kolonne %d: sagen er ikke gyldig JSON: %s", where,
+			                 err.column, why);
 		}
 	}
 	if (rc)
@@ -796,10 +796,11 @@ static int read_case(reader *r, const char *raw, size_t rawlen, size_t line, job
 		goto bad;
 	}
 	if (first) {
-		rc = kb_ctx_fail(ctx, KB_EINPUT,
-		                 "%s: filnavnet %s har sagen på linje %zu allerede; intet er gemt for denne sag. Giv sagerne "
-		                 "forskellige navne med --name",
-		                 where, name, first);
+		rc = kb_ctx_fail(
+		    ctx, KB_EINPUT,
+		    "%s: filnavnet %s har sagen på linje %zu allerede; intet er gemt for denne sag. Giv sagerne "
+		    "forskellige navne med --name",
+		    where, name, first);
 		goto bad;
 	}
 	if (b->o->resume && outputs_exist(b, name)) {
@@ -861,8 +862,10 @@ static int read_header(reader *r)
 		return KB_EXIT_BAD;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "klarbrev batch: %s: overskriften kan ikke læses (for lang, eller et anførselstegn lukkes "
-		                "aldrig)\n", where);
+		fprintf(stderr,
+		        "klarbrev batch: %s: overskriften kan ikke læses (for lang, eller et anførselstegn lukkes "
+		        "aldrig)\n",
+		        where);
 		return KB_EXIT_BAD;
 	}
 	rc = kb_encoding_to_utf8(&utf8, &len, ctx, r->raw.data, r->raw.len, r->b->o->encoding, where,
@@ -918,14 +921,17 @@ static int check_outdir(const char *dir)
 	struct stat st;
 	if (stat(dir, &st) != 0) {
 		if (errno != ENOENT || mkdir(dir, 0777) != 0) {
-			fprintf(stderr, "klarbrev batch: mappen %s findes ikke og kan ikke laves: %s; opret den, eller vælg en "
-			                "anden med -o\n", dir, kb_errno_text(errno));
+			fprintf(stderr,
+			        "klarbrev batch: mappen %s findes ikke og kan ikke laves: %s; opret den, eller vælg en "
+			        "anden med -o\n",
+			        dir, kb_errno_text(errno));
 			return KB_EXIT_BAD;
 		}
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "klarbrev batch: %s er ikke en mappe; -o skal pege på den mappe, brevene gemmes i\n", dir);
+		fprintf(stderr, "klarbrev batch: %s er ikke en mappe; -o skal pege på den mappe, brevene gemmes i\n",
+		        dir);
 		return KB_EXIT_BAD;
 	}
 	if (access(dir, W_OK | X_OK) != 0) {
@@ -961,8 +967,9 @@ int cmd_batch(int argc, char **argv)
 		return KB_EXIT_OK;
 	}
 	if (o.npositional != 2)
-		return cli_usage_error("batch", "angiv en skabelon og en fil med sager: klarbrev batch SKABELON SAGER.csv -o "
-		                                "MAPPE");
+		return cli_usage_error("batch",
+		                       "angiv en skabelon og en fil med sager: klarbrev batch SKABELON SAGER.csv -o "
+		                       "MAPPE");
 	if (!o.output || !*o.output)
 		return cli_usage_error("batch", "angiv mappen, brevene skal gemmes i: -o MAPPE");
 	const char *cases = o.positional[1];
@@ -983,8 +990,10 @@ int cmd_batch(int argc, char **argv)
 	} else if (has_ext(cases, ".jsonl") || has_ext(cases, ".ndjson")) {
 		csv = 0;
 	} else {
-		return cli_usage_error("batch", "%s: filtypen siger ikke, om sagerne er CSV eller JSON Lines; brug .csv, "
-		                                ".jsonl eller .ndjson, eller angiv --input-format csv|jsonl", cases);
+		return cli_usage_error("batch",
+		                       "%s: filtypen siger ikke, om sagerne er CSV eller JSON Lines; brug .csv, "
+		                       ".jsonl eller .ndjson, eller angiv --input-format csv|jsonl",
+		                       cases);
 	}
 	int jobs = 1;
 	if ((ret = parse_jobs(&jobs, o.jobs)))
@@ -1010,7 +1019,6 @@ int cmd_batch(int argc, char **argv)
 	kb_mustache *name_tpl = NULL;
 	FILE *in = NULL;
 	worker *ws = NULL;
-	int nstarted = 0;
 	reader r;
 	memset(&r, 0, sizeof r);
 	kb_buf_init(&r.raw, KB_MAX_RECORD_BYTES);
@@ -1066,7 +1074,8 @@ int cmd_batch(int argc, char **argv)
 		if (!strcmp(o.report, "-")) {
 			b.report = stdout;
 		} else if (!(b.report = fopen(o.report, "w"))) {
-			fprintf(stderr, "klarbrev batch: rapporten %s kan ikke skrives: %s\n", o.report, kb_errno_text(errno));
+			fprintf(stderr, "klarbrev batch: rapporten %s kan ikke skrives: %s\n", o.report,
+			        kb_errno_text(errno));
 			goto done;
 		}
 	}
@@ -1096,8 +1105,10 @@ int cmd_batch(int argc, char **argv)
 			csv = -1; /* empty: no cases */
 	}
 	if (r.rec.bom && !kb_encoding_is_utf8(o.encoding)) {
-		fprintf(stderr, "klarbrev batch: %s begynder med et UTF-8-mærke (BOM), så den er UTF-8, ikke %s; udelad "
-		                "--encoding\n", b.cases_name, o.encoding);
+		fprintf(stderr,
+		        "klarbrev batch: %s begynder med et UTF-8-mærke (BOM), så den er UTF-8, ikke %s; udelad "
+		        "--encoding\n",
+		        b.cases_name, o.encoding);
 		goto done;
 	}
 
@@ -1111,7 +1122,6 @@ int cmd_batch(int argc, char **argv)
 	for (int i = 0; i < jobs; i++) {
 		worker *w = &ws[i];
 		w->b = &b;
-		nstarted = i + 1; /* to free */
 		if (kb_ctx_new(&w->ctx)) {
 			fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 			goto done;
@@ -1134,7 +1144,6 @@ int cmd_batch(int argc, char **argv)
 			w->owns_t = 1;
 		}
 	}
-	nstarted = 0;
 	b.qcap = 2 * (size_t)jobs + 2;
 	/* every case between the oldest unreported one and the newest read is in the queue, in a worker (its letter and
 	 * its PDF chunk) or in the ring, so a ring this large never makes anyone wait */
@@ -1187,14 +1196,17 @@ int cmd_batch(int argc, char **argv)
 		if (rc == KB_ELIMIT || rc == KB_EINPUT) {
 			kb_ctx_clear(ctx);
 			if (rc == KB_ELIMIT)
-				kb_ctx_fail(ctx, KB_ELIMIT, "%s, linje %zu: sagen er længere end %u byte; er det den rigtige fil?",
+				kb_ctx_fail(ctx, KB_ELIMIT,
+				            "%s, linje %zu: sagen er længere end %u byte; er det den rigtige fil?",
 				            b.cases_name, line, KB_MAX_RECORD_BYTES);
 			else
-				kb_ctx_fail(ctx, KB_EINPUT,
-				            "%s, linje %zu: et anførselstegn åbner en celle, men lukker den aldrig før filens "
-				            "slutning; tilføj det afsluttende \"",
-				            b.cases_name, line);
-			store(&b, r.seq++, line, ST_INVALID, report_line(line, NULL, ST_INVALID, ctx, NULL, NULL, NULL, NULL, NULL));
+				kb_ctx_fail(
+				    ctx, KB_EINPUT,
+				    "%s, linje %zu: et anførselstegn åbner en celle, men lukker den aldrig før filens "
+				    "slutning; tilføj det afsluttende \"",
+				    b.cases_name, line);
+			store(&b, r.seq++, line, ST_INVALID,
+			      report_line(line, NULL, ST_INVALID, ctx, NULL, NULL, NULL, NULL, NULL));
 			continue;
 		}
 		job *j = NULL;
@@ -1223,9 +1235,10 @@ int cmd_batch(int argc, char **argv)
 	double secs = seconds_since(&b.t0);
 	if (interrupted && b.report && !b.report_failed) {
 		/* the last line says how far the batch got */
-		json_t *last = json_pack("{s:b, s:I, s:I, s:s}", "interrupted", 1, "cases", (json_int_t)reported, "last_line",
-		                         (json_int_t)b.last_line, "message",
-		                         "kørslen blev afbrudt; kør samme kommando igen med --resume for at lave resten");
+		json_t *last =
+		    json_pack("{s:b, s:I, s:I, s:s}", "interrupted", 1, "cases", (json_int_t)reported, "last_line",
+		              (json_int_t)b.last_line, "message",
+		              "kørslen blev afbrudt; kør samme kommando igen med --resume for at lave resten");
 		char *s = last ? json_dumps(last, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		if (!s || fputs(s, b.report) < 0 || fputc('\n', b.report) < 0)
 			b.report_failed = 1;
@@ -1245,17 +1258,24 @@ int cmd_batch(int argc, char **argv)
 	if (b.report_failed)
 		fprintf(stderr, "klarbrev batch: rapporten %s kunne ikke skrives helt\n", o.report);
 	if (read_failed)
-		fprintf(stderr, "klarbrev batch: %s kunne ikke læses færdig: %s; rapporten slutter ved den sidste sag, der "
-		                "blev læst\n", b.cases_name, kb_errno_text(read_errno));
+		fprintf(stderr,
+		        "klarbrev batch: %s kunne ikke læses færdig: %s; rapporten slutter ved den sidste sag, der "
+		        "blev læst\n",
+		        b.cases_name, kb_errno_text(read_errno));
 	char rate[32];
 	decimal(rate, sizeof rate, secs > 0.001 ? (double)made / secs : 0.0);
-	fprintf(stderr, "klarbrev batch: %s: %zu skrevet, %zu blokeret (fejl i brevet), %zu ugyldige, %zu sprunget over "
-	                "· %s breve/s\n",
-	        interrupted ? "afbrudt" : sync_rc ? "ikke gemt på disken" : "færdig", b.counts[ST_WRITTEN],
-	        b.counts[ST_BLOCKED], b.counts[ST_INVALID], b.counts[ST_SKIPPED], rate);
+	fprintf(stderr,
+	        "klarbrev batch: %s: %zu skrevet, %zu blokeret (fejl i brevet), %zu ugyldige, %zu sprunget over "
+	        "· %s breve/s\n",
+	        interrupted ? "afbrudt"
+	        : sync_rc   ? "ikke gemt på disken"
+	                    : "færdig",
+	        b.counts[ST_WRITTEN], b.counts[ST_BLOCKED], b.counts[ST_INVALID], b.counts[ST_SKIPPED], rate);
 	if (interrupted) {
-		fprintf(stderr, "klarbrev batch: %zu sager til og med linje %zu af %s nåede at blive behandlet; kør samme "
-		                "kommando igen med --resume for at lave resten\n", reported, b.last_line, b.cases_name);
+		fprintf(stderr,
+		        "klarbrev batch: %zu sager til og med linje %zu af %s nåede at blive behandlet; kør samme "
+		        "kommando igen med --resume for at lave resten\n",
+		        reported, b.last_line, b.cases_name);
 		ret = EXIT_INTERRUPTED;
 	} else if (read_failed || sync_rc || b.report_failed || !any_worker) {
 		ret = KB_EXIT_BAD;
@@ -1268,7 +1288,6 @@ done:
 	for (int i = 0; ws && i < jobs; i++)
 		if (ws[i].b)
 			worker_free(&ws[i]);
-	(void)nstarted;
 	free(ws);
 	for (size_t i = 0; b.ring && i < b.window; i++)
 		free(b.ring[i].json);

@@ -118,10 +118,11 @@ int kb_csv_split(kb_csv_row *out, kb_ctx *ctx, const char *rec, size_t len, char
 			i++;
 			for (;;) {
 				if (i >= len) {
-					rc = kb_ctx_fail(ctx, KB_EINPUT,
-					                 "%s, kolonne %zu: et anførselstegn åbner cellen, men lukker den aldrig; "
-					                 "tilføj det afsluttende \"",
-					                 where, n);
+					rc = kb_ctx_fail(
+					    ctx, KB_EINPUT,
+					    "%s, kolonne %zu: et anførselstegn åbner cellen, men lukker den aldrig; "
+					    "tilføj det afsluttende \"",
+					    where, n);
 					goto done;
 				}
 				if (rec[i] == '"' && i + 1 < len && rec[i + 1] == '"') {
@@ -135,19 +136,21 @@ int kb_csv_split(kb_csv_row *out, kb_ctx *ctx, const char *rec, size_t len, char
 				}
 			}
 			if (i < len && rec[i] != sep) {
-				rc = kb_ctx_fail(ctx, KB_EINPUT,
-				                 "%s, kolonne %zu: der står tekst efter cellens afsluttende anførselstegn; skriv "
-				                 "et anførselstegn i cellen som \"\"",
-				                 where, n);
+				rc = kb_ctx_fail(
+				    ctx, KB_EINPUT,
+				    "%s, kolonne %zu: der står tekst efter cellens afsluttende anførselstegn; skriv "
+				    "et anførselstegn i cellen som \"\"",
+				    where, n);
 				goto done;
 			}
 		} else {
 			while (i < len && rec[i] != sep) {
 				if (rec[i] == '"') {
-					rc = kb_ctx_fail(ctx, KB_EINPUT,
-					                 "%s, kolonne %zu: et anførselstegn midt i en celle; sæt hele cellen i "
-					                 "anførselstegn og skriv det som \"\"",
-					                 where, n);
+					rc = kb_ctx_fail(
+					    ctx, KB_EINPUT,
+					    "%s, kolonne %zu: et anførselstegn midt i en celle; sæt hele cellen i "
+					    "anførselstegn og skriv det som \"\"",
+					    where, n);
 					goto done;
 				}
 				buf[w++] = rec[i++];
@@ -214,7 +217,8 @@ int kb_csv_check_header(kb_ctx *ctx, const kb_csv_row *header, const char *where
 		}
 	}
 	if (bad)
-		return kb_ctx_fail_keep(ctx, KB_EINPUT, "%s: overskriften har %zu fejl; ret overskriftsrækken", where, bad);
+		return kb_ctx_fail_keep(ctx, KB_EINPUT, "%s: overskriften har %zu fejl; ret overskriftsrækken", where,
+		                        bad);
 	return KB_OK;
 }
 
@@ -339,8 +343,8 @@ static int put_path(json_t *root, const char *path, json_t *v)
 	}
 }
 
-int kb_csv_row_case(json_t **out, kb_ctx *ctx, const kb_csv_row *header, const kb_csv_row *row,
-                    const json_t *manifest, const char *where)
+int kb_csv_row_case(json_t **out, kb_ctx *ctx, const kb_csv_row *header, const kb_csv_row *row, const json_t *manifest,
+                    const char *where)
 {
 	*out = NULL;
 	kb_ctx_clear_details(ctx);
@@ -349,10 +353,11 @@ int kb_csv_row_case(json_t **out, kb_ctx *ctx, const kb_csv_row *header, const k
 	while (n > header->n && !*row->cells[n - 1])
 		n--;
 	if (n != header->n)
-		return kb_ctx_fail(ctx, KB_EINPUT,
-		                   "%s: rækken har %zu %s, men overskriften har %zu; er der en ; eller , for meget eller for "
-		                   "lidt, eller et anførselstegn, der ikke er lukket?",
-		                   where, n, n == 1 ? "celle" : "celler", header->n);
+		return kb_ctx_fail(
+		    ctx, KB_EINPUT,
+		    "%s: rækken har %zu %s, men overskriften har %zu; er der en ; eller , for meget eller for "
+		    "lidt, eller et anførselstegn, der ikke er lukket?",
+		    where, n, n == 1 ? "celle" : "celler", header->n);
 	json_t *root = json_object();
 	if (!root)
 		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
@@ -364,8 +369,10 @@ int kb_csv_row_case(json_t **out, kb_ctx *ctx, const kb_csv_row *header, const k
 			continue;
 		if (!*name) {
 			bad++;
-			if (kb_ctx_add_detail(ctx, "kolonne %zu har ingen overskrift, men rækken har en værdi i den; giv "
-			                      "kolonnen et feltnavn, eller tøm den", i + 1))
+			if (kb_ctx_add_detail(ctx,
+			                      "kolonne %zu har ingen overskrift, men rækken har en værdi i den; giv "
+			                      "kolonnen et feltnavn, eller tøm den",
+			                      i + 1))
 				rc = KB_ENOMEM;
 			continue;
 		}
@@ -392,15 +399,16 @@ int kb_csv_row_case(json_t **out, kb_ctx *ctx, const kb_csv_row *header, const k
 		} else {
 			v = json_string(cell);
 			if (!v) {
-				rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, kolonne %zu (%s): cellen er ikke gyldig UTF-8", where,
-				                 i + 1, name);
+				rc = kb_ctx_fail(ctx, KB_EINPUT, "%s, kolonne %zu (%s): cellen er ikke gyldig UTF-8",
+				                 where, i + 1, name);
 				break;
 			}
 		}
 		if (want) {
 			bad++;
 			/* the value itself is not repeated: it may be personal */
-			if (kb_ctx_add_detail(ctx, "%s, kolonne %zu (%s): cellen skal være %s", where, i + 1, name, want))
+			if (kb_ctx_add_detail(ctx, "%s, kolonne %zu (%s): cellen skal være %s", where, i + 1, name,
+			                      want))
 				rc = KB_ENOMEM;
 			continue;
 		}
@@ -412,7 +420,8 @@ int kb_csv_row_case(json_t **out, kb_ctx *ctx, const kb_csv_row *header, const k
 		if (prc == KB_ENOMEM)
 			rc = KB_ENOMEM;
 		else if (prc)
-			rc = kb_ctx_fail(ctx, prc, "%s, kolonne %zu (%s): feltnavnet kan ikke bruges", where, i + 1, name);
+			rc = kb_ctx_fail(ctx, prc, "%s, kolonne %zu (%s): feltnavnet kan ikke bruges", where, i + 1,
+			                 name);
 	}
 	if (rc == KB_ENOMEM)
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");

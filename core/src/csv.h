@@ -75,7 +75,7 @@ int kb_csv_parse_bool(int *out, const char *s);
  * (a JSON number), or a bool (true/false); an empty cell is left out, so the manifest's check of required fields
  * speaks. A row with another number of cells than the header, or a cell that cannot be converted, is KB_EINPUT with
  * «<where>, kolonne N (navn): ...» (every such cell a detail). *out is a new reference; NULL on failure. */
-int kb_csv_row_case(json_t **out, kb_ctx *ctx, const kb_csv_row *header, const kb_csv_row *row,
-                    const json_t *manifest, const char *where);
+int kb_csv_row_case(json_t **out, kb_ctx *ctx, const kb_csv_row *header, const kb_csv_row *row, const json_t *manifest,
+                    const char *where);
 
 #endif

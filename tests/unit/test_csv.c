@@ -124,8 +124,9 @@ static void test_csv__header_problems_are_listed_by_column(void)
 	KB_CHECK_INT(kb_csv_check_header(ctx, &h, "s.csv, linje 1"), KB_EINPUT);
 	KB_CHECK_STR(kb_ctx_errmsg(ctx), "s.csv, linje 1: overskriften har 3 fejl; ret overskriftsrækken");
 	KB_CHECK_INT(kb_ctx_detail_count(ctx), 3);
-	KB_CHECK_STR(kb_ctx_detail(ctx, 0), "kolonne 3 (»modtager.navn«) ligger i en gruppe, som også er et felt: se kolonne 2 "
-	                                    "(»modtager«)");
+	KB_CHECK_STR(kb_ctx_detail(ctx, 0),
+	             "kolonne 3 (»modtager.navn«) ligger i en gruppe, som også er et felt: se kolonne 2 "
+	             "(»modtager«)");
 	KB_CHECK(strstr(kb_ctx_detail(ctx, 1), "kolonne 4 (»sag..dato«)") != NULL);
 	KB_CHECK_STR(kb_ctx_detail(ctx, 2), "kolonne 5 (»sag.nummer«) står to gange: se kolonne 1 (»sag.nummer«)");
 	kb_csv_row_free(&h);
@@ -187,8 +188,9 @@ static void test_csv__row_becomes_a_nested_case_typed_by_the_manifest(void)
 	kb_csv_split(&row, ctx, rr, strlen(rr), ';', "x");
 	KB_CHECK_INT(kb_csv_row_case(&c, ctx, &h, &row, manifest, "s.csv, linje 3"), KB_EINPUT);
 	KB_CHECK_STR(kb_ctx_errmsg(ctx), "s.csv, linje 3: 2 celler kan ikke læses");
-	KB_CHECK_STR(kb_ctx_detail(ctx, 0), "s.csv, linje 3, kolonne 2 (ydelse.beløb): cellen skal være et tal, fx 12.345,50 "
-	                                    "eller 12345.50");
+	KB_CHECK_STR(kb_ctx_detail(ctx, 0),
+	             "s.csv, linje 3, kolonne 2 (ydelse.beløb): cellen skal være et tal, fx 12.345,50 "
+	             "eller 12345.50");
 	kb_csv_row_free(&row);
 	rr = "Jens;1";
 	kb_csv_split(&row, ctx, rr, strlen(rr), ';', "x");
@@ -202,7 +204,9 @@ static void test_csv__row_becomes_a_nested_case_typed_by_the_manifest(void)
 
 KB_TESTS(KB_TEST(test_csv__records_keep_quoted_line_breaks_and_count_lines),
          KB_TEST(test_csv__json_lines_ignore_quotes_and_unclosed_quote_is_input_error),
-         KB_TEST(test_csv__record_over_the_cap_is_skipped_whole), KB_TEST(test_csv__separator_is_the_one_outside_quotes),
+         KB_TEST(test_csv__record_over_the_cap_is_skipped_whole),
+         KB_TEST(test_csv__separator_is_the_one_outside_quotes),
          KB_TEST(test_csv__cells_with_quotes_separators_and_empty_ones),
-         KB_TEST(test_csv__header_problems_are_listed_by_column), KB_TEST(test_csv__amounts_as_danish_excel_writes_them),
+         KB_TEST(test_csv__header_problems_are_listed_by_column),
+         KB_TEST(test_csv__amounts_as_danish_excel_writes_them),
          KB_TEST(test_csv__row_becomes_a_nested_case_typed_by_the_manifest))
