@@ -32,8 +32,13 @@ typedef struct cli_opts {
 	const char *template_path; /* --template T (check): the manifest and outcome a fill of T would give */
 	const char *case_path;     /* --case C (check): the case data a fill would give */
 	const char *kind;          /* --kind afgørelse|tekst (check): tekst leaves out the rules about decisions */
+	const char *name;          /* --name "{{sag.nummer}}.docx" (batch): each letter's file name */
+	const char *report;        /* --report FILE (batch): one JSON line per case */
+	const char *jobs;          /* --jobs N (batch) */
+	const char *input_format;  /* --input-format jsonl|csv (batch) */
 	kb_format format;
 	int force, all, help, no_spell, no_plugins, no_escape, no_check;
+	int resume, quiet; /* batch: --resume, --quiet */
 	int list, no_cache; /* spell: --list (-l), --no-cache */
 } cli_opts;
 
@@ -41,6 +46,11 @@ typedef struct cli_opts {
  * followed by a space: "o format force data-dir ". Unknown options and missing values print a message and
  * return KB_EXIT_BAD; otherwise 0. */
 int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, const char *allowed);
+/* The same, where the options named in flags (same form) take no value for this command, though others give them
+ * one: batch's --pdf, --txt and --draft say "also this", the names follow from each letter's. Such an option given
+ * is set to "". */
+int cli_parse_flags(cli_opts *o, int argc, char **argv, int first, const char *cmd, const char *allowed,
+                    const char *flags);
 
 /* Finds the data folder (plugins/, dictionaries/, templates/): --data-dir, then $KLARBREV_DATA, then
  * <program folder>/../share/klarbrev. Returns a malloc'd path or NULL after printing why. */
@@ -75,6 +85,12 @@ const char *cli_config_path(const cli_opts *o);
  * after printing why. */
 int cli_check_findings(const cli_opts *o, const char *data_dir, const kb_letter *l, kb_findings **out);
 
+/* Compiles the template at path as fill does: --delimiters, the partials folders of cli_partials_dirs() (kept in
+ * *partials for as long as the template lives; free with cli_strv_free()). Returns 0, or KB_EXIT_BAD /
+ * KB_EXIT_INTERNAL after printing why. */
+int cli_template_open(kb_template **out, char ***partials, const cli_opts *o, const char *cmd, const char *path,
+                      const char *data_dir);
+
 /* Parses a --delimiters value such as "{ }" into open and close (each KB_CLI_DELIM bytes). A NULL spec leaves
  * them as they are. Returns 0, or KB_EXIT_BAD after printing why. */
 #define KB_CLI_DELIM 16
@@ -100,6 +116,8 @@ extern const char *const cli_partials_hint;
  * cli_write_exports() writes --pdf, then --txt. Each returns 0, or KB_EXIT_BAD after printing why. */
 int cli_export_names(const cli_opts *o, const char *cmd, const char *letter);
 int cli_write_draft(const cli_opts *o, const kb_letter *l, const kb_findings *fs);
+/* The annotated draft alone, without printing: what cli_write_draft and batch write (the comments dated now). */
+int cli_save_draft(const kb_letter *l, kb_ctx *ctx, const char *path, const kb_findings *fs);
 int cli_write_exports(const cli_opts *o, const kb_letter *l);
 
 int cmd_fill(int argc, char **argv);
@@ -111,5 +129,6 @@ int cmd_render(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 int cmd_spell(int argc, char **argv);
 int cmd_plugin(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

@@ -163,6 +163,13 @@ static const char *comment_date(char buf[32])
 	return buf;
 }
 
+int cli_save_draft(const kb_letter *l, kb_ctx *ctx, const char *path, const kb_findings *fs)
+{
+	char date[32];
+	kb_annotate_options ao = {.date = comment_date(date)};
+	return kb_letter_save_annotated(l, ctx, path, fs, &ao);
+}
+
 int cli_write_draft(const cli_opts *o, const kb_letter *l, const kb_findings *fs)
 {
 	const char *path = o->annotate ? o->annotate : o->draft;
@@ -173,9 +180,7 @@ int cli_write_draft(const cli_opts *o, const kb_letter *l, const kb_findings *fs
 		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		return KB_EXIT_BAD;
 	}
-	char date[32];
-	kb_annotate_options ao = {.date = comment_date(date)};
-	int rc = kb_letter_save_annotated(l, ctx, path, fs, &ao);
+	int rc = cli_save_draft(l, ctx, path, fs);
 	int ret = rc ? cli_fail(ctx, rc) : 0;
 	if (!rc)
 		fprintf(stderr, "klarbrev: kopien med %zu %s er gemt i %s\n", kb_findings_count(fs),

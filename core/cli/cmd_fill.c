@@ -70,29 +70,18 @@ int cmd_fill(int argc, char **argv)
 	kb_letter *l = NULL;
 	kb_findings *fs = NULL;
 	char *data_dir = NULL;
-	char open[KB_CLI_DELIM] = "", close[KB_CLI_DELIM] = "";
 	char **partials = NULL;
 	ret = KB_EXIT_BAD;
 	if (kb_ctx_new(&ctx)) {
 		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
 		goto done;
 	}
-	kb_template_options topts = { 0 };
-	if (cli_delimiters(open, close, o.delimiters, "fill"))
-		goto done;
-	if (o.delimiters) {
-		topts.open_delim = open;
-		topts.close_delim = close;
-	}
 	if (!(data_dir = cli_data_dir(&o)))
 		goto done;
-	if (!(partials = cli_partials_dirs(&o, o.positional[0], data_dir)))
+	if ((ret = cli_template_open(&t, &partials, &o, "fill", o.positional[0], data_dir)))
 		goto done;
-	topts.partials_dirs = (const char *const *)partials;
-	topts.partials_hint = cli_partials_hint;
-	int rc = kb_template_open(&t, ctx, o.positional[0], &topts);
-	if (!rc)
-		rc = kb_case_load_file_encoded(&c, ctx, o.positional[1], o.encoding);
+	ret = KB_EXIT_BAD;
+	int rc = kb_case_load_file_encoded(&c, ctx, o.positional[1], o.encoding);
 	if (!rc)
 		rc = kb_template_render(&l, ctx, t, c);
 	if (rc) {

@@ -20,6 +20,8 @@ static const char *usage_text =
 	"Brug:\n"
 	"  klarbrev fill SKABELON SAG.json -o BREV.docx   udfyld en skabelon, tjek brevet, gem det (også --pdf, --txt,\n"
 	"                                                 --draft UDKAST.docx med fundene som kommentarer)\n"
+	"  klarbrev batch SKABELON SAGER.csv -o MAPPE     udfyld og tjek et brev for hver sag i en CSV- eller JSON\n"
+	"                                                 Lines-fil (--report RAPPORT.jsonl, --pdf, --resume)\n"
 	"  klarbrev check BREV.docx|BREV.txt              tjek et eksisterende brev (--annotate KOPI.docx: fundene\n"
 	"                                                 som Word-kommentarer i en kopi)\n"
 	"  klarbrev export BREV.docx BREV.pdf|BREV.txt    tjek brevet og gem det som PDF/A eller ren tekst\n"
@@ -66,7 +68,8 @@ static int opt_allowed(const char *allowed, const char *name)
 static int opt_takes_value(const char *name)
 {
 	static const char *const with_value[] = { "o",   "format", "data-dir", "delimiters", "partials", "encoding",
-		                                  "config", "annotate", "draft", "pdf", "txt", "template", "case", "kind", NULL };
+		                                  "config", "annotate", "draft", "pdf", "txt", "template", "case", "kind",
+		                                  "name", "report", "jobs", "input-format", NULL };
 	for (size_t i = 0; with_value[i]; i++)
 		if (!strcmp(name, with_value[i]))
 			return 1;
@@ -114,6 +117,12 @@ static int unknown_option(const char *cmd, const char *a, const char *name, cons
 
 int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, const char *allowed)
 {
+	return cli_parse_flags(o, argc, argv, first, cmd, allowed, "");
+}
+
+int cli_parse_flags(cli_opts *o, int argc, char **argv, int first, const char *cmd, const char *allowed,
+                    const char *flags)
+{
 	memset(o, 0, sizeof *o);
 	int only_positional = 0;
 	for (int i = first; i < argc; i++) {
@@ -150,7 +159,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 			memcpy(name, "list", 5);
 		if (!opt_allowed(allowed, name))
 			return unknown_option(cmd, a, name, allowed);
-		int takes_value = opt_takes_value(name);
+		int takes_value = opt_takes_value(name) && !opt_allowed(flags, name);
 		if (takes_value && !value) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cmd, "tilvalget %s mangler en værdi", a);
@@ -158,8 +167,22 @@ int cli_parse(cli_opts *o, int argc, char **argv, int first, const char *cmd, co
 		} else if (!takes_value && value) {
 			return cli_usage_error(cmd, "tilvalget --%s tager ingen værdi", name);
 		}
+		if (!value)
+			value = ""; /* a flag of this command that takes a value elsewhere */
 		if (!strcmp(name, "o"))
 			o->output = value;
+		else if (!strcmp(name, "name"))
+			o->name = value;
+		else if (!strcmp(name, "report"))
+			o->report = value;
+		else if (!strcmp(name, "jobs"))
+			o->jobs = value;
+		else if (!strcmp(name, "input-format"))
+			o->input_format = value;
+		else if (!strcmp(name, "resume"))
+			o->resume = 1;
+		else if (!strcmp(name, "quiet"))
+			o->quiet = 1;
 		else if (!strcmp(name, "data-dir"))
 			o->data_dir = value;
 		else if (!strcmp(name, "delimiters"))
@@ -297,6 +320,34 @@ int cli_delimiters(char *open, char *close, const char *spec, const char *cmd)
 	open[ol] = '\0';
 	memcpy(close, cl, cll + 1);
 	return 0;
+}
+
+int cli_template_open(kb_template **out, char ***partials, const cli_opts *o, const char *cmd, const char *path,
+                      const char *data_dir)
+{
+	*out = NULL;
+	*partials = NULL;
+	char open[KB_CLI_DELIM] = "", close[KB_CLI_DELIM] = "";
+	kb_template_options topts = { 0 };
+	if (cli_delimiters(open, close, o->delimiters, cmd))
+		return KB_EXIT_BAD;
+	if (o->delimiters) {
+		topts.open_delim = open;
+		topts.close_delim = close;
+	}
+	if (!(*partials = cli_partials_dirs(o, path, data_dir)))
+		return KB_EXIT_BAD;
+	topts.partials_dirs = (const char *const *)*partials;
+	topts.partials_hint = cli_partials_hint;
+	kb_ctx *ctx = NULL;
+	if (kb_ctx_new(&ctx)) {
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
+		return KB_EXIT_BAD;
+	}
+	int rc = kb_template_open(out, ctx, path, &topts);
+	int ret = rc ? cli_fail(ctx, rc) : 0;
+	kb_ctx_free(ctx);
+	return ret;
 }
 
 const char *const cli_partials_hint =
@@ -502,8 +553,10 @@ int main(int argc, char **argv)
 		return cmd_plugin(argc, argv);
 	if (!strcmp(cmd, "spell"))
 		return cmd_spell(argc, argv);
+	if (!strcmp(cmd, "batch"))
+		return cmd_batch(argc, argv);
 	static const char *const commands[] = { "fill",   "check",    "export", "text",  "inspect", "render",
-		                                 "template", "spell", "plugin", "help", NULL };
+		                                 "template", "spell", "plugin", "batch", "help", NULL };
 	static const char *const dashed[] = { "help", "version", NULL };
 	int dash = cmd[0] == '-';
 	const char *near = kb_nearest_name(cmd + strspn(cmd, "-"), dash ? dashed : commands);

@@ -84,6 +84,13 @@ int kb_case_load_buffer(kb_case **out, kb_ctx *ctx, const char *data, size_t len
 		return kb_ctx_fail(ctx, KB_EINPUT, "%s, linje %d, kolonne %d: sagen er ikke gyldig JSON: %s", name,
 		                   err.line, err.column, why);
 	}
+	return kb_case_from_json(out, ctx, root, name);
+}
+
+int kb_case_from_json(kb_case **out, kb_ctx *ctx, json_t *root, const char *name)
+{
+	*out = NULL;
+	int rc;
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return kb_ctx_fail(ctx, KB_EINPUT,

@@ -7,6 +7,7 @@
  * folder, and a time limit after which the group is stopped (SIGTERM, then SIGKILL) and reaped. Only a file that is a
  * PDF declaring PDF/A-2b is copied to the target, through a temporary file renamed into place.
  */
+#include "export.h"
 #include "letter.h"
 #include "outfile.h"
 
@@ -417,6 +418,302 @@ static int declares_pdfa2b(const char *pdf, size_t len)
 	return part && b;
 }
 
+/* ---- converting letters in chunks ---- */
+
+#define MAX_BATCH_ITEMS 1000u
+
+typedef struct pdf_item {
+	char *target; /* where the PDF goes */
+	int rc;       /* KB_OK once written */
+	char *msg;    /* why not, or NULL */
+} pdf_item;
+
+struct kb_pdf_batch {
+	char *soffice, *work;
+	unsigned timeout;
+	kb_buf profile; /* -env:UserInstallation=file://<work>/profile: one profile for every chunk, set up once */
+	pdf_item *items;
+	size_t n, cap;
+};
+
+/* "<work>/<sub>/<i>.<ext>" into b (cleared first). */
+static int work_name(kb_buf *b, const char *work, const char *sub, size_t i, const char *ext)
+{
+	b->len = 0;
+	return kb_buf_printf(b, "%s/%s/%06zu.%s", work, sub, i, ext);
+}
+
+static void clear_items(kb_pdf_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->items[i].target);
+		free(b->items[i].msg);
+	}
+	b->n = 0;
+	if (b->work) {
+		kb_buf d;
+		kb_buf_init(&d, MAX_PATH_BYTES);
+		if (!kb_buf_printf(&d, "%s/in", b->work))
+			remove_tree(d.data);
+		d.len = 0;
+		if (!kb_buf_printf(&d, "%s/pdf", b->work))
+			remove_tree(d.data);
+		kb_buf_free(&d);
+	}
+}
+
+void kb_pdf_batch_free(kb_pdf_batch *b)
+{
+	if (!b)
+		return;
+	clear_items(b);
+	remove_tree(b->work);
+	free(b->work);
+	free(b->soffice);
+	free(b->items);
+	kb_buf_free(&b->profile);
+	free(b);
+}
+
+int kb_pdf_batch_new(kb_pdf_batch **out, kb_ctx *ctx, const kb_pdf_options *opts, const char *what)
+{
+	*out = NULL;
+	kb_pdf_batch *b = calloc(1, sizeof *b);
+	if (!b)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+	kb_buf_init(&b->profile, 3 * MAX_PATH_BYTES + 16);
+	int rc;
+	if ((rc = read_timeout(&b->timeout, ctx, opts)) || (rc = find_soffice(&b->soffice, ctx, opts, what)) ||
+	    (rc = make_work_dir(&b->work, ctx)))
+		goto done;
+	if (kb_buf_adds(&b->profile, "-env:UserInstallation=") || file_url(&b->profile, b->work) ||
+	    kb_buf_adds(&b->profile, "/profile")) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: stien til den midlertidige mappe er for lang", b->work);
+		goto done;
+	}
+	*out = b;
+	b = NULL;
+done:
+	kb_pdf_batch_free(b);
+	return rc;
+}
+
+size_t kb_pdf_batch_count(const kb_pdf_batch *b)
+{
+	return b ? b->n : 0;
+}
+
+int kb_pdf_batch_add(kb_pdf_batch *b, kb_ctx *ctx, const kb_letter *l, const char *path)
+{
+	if (!l->pkg)
+		return kb_ctx_fail(
+		    ctx, KB_EUSAGE,
+		    "%s: et .txt-brev kan ikke laves til PDF; udfyld en Word-skabelon eller gem brevet som "
+		    ".docx først",
+		    l->name);
+	int rc = check_not_input(l, ctx, path);
+	if (rc)
+		return rc;
+	if (b->n >= MAX_BATCH_ITEMS)
+		return kb_ctx_fail(ctx, KB_ELIMIT, "højst %u breve kan laves til PDF ad gangen", MAX_BATCH_ITEMS);
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 16;
+		pdf_item *items = realloc(b->items, cap * sizeof *items);
+		if (!items)
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		b->items = items;
+		b->cap = cap;
+	}
+	kb_buf name;
+	kb_buf_init(&name, MAX_PATH_BYTES);
+	if (b->n == 0) {
+		/* the folders of a chunk: in/ for the letters, pdf/ for what LibreOffice makes of them */
+		if (kb_buf_printf(&name, "%s/in", b->work) || (mkdir(name.data, 0700) != 0 && errno != EEXIST)) {
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s/in: kan ikke oprettes: %s", b->work, kb_errno_text(errno));
+			goto done;
+		}
+		name.len = 0;
+		if (kb_buf_printf(&name, "%s/pdf", b->work) || (mkdir(name.data, 0700) != 0 && errno != EEXIST)) {
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s/pdf: kan ikke oprettes: %s", b->work, kb_errno_text(errno));
+			goto done;
+		}
+	}
+	pdf_item *it = &b->items[b->n];
+	memset(it, 0, sizeof *it);
+	if (work_name(&name, b->work, "in", b->n, "docx")) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: stien til den midlertidige mappe er for lang", b->work);
+		goto done;
+	}
+	if (!(it->target = kb_strdup(path))) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		goto done;
+	}
+	if ((rc = kb_letter_save(l, ctx, name.data))) {
+		free(it->target);
+		goto done;
+	}
+	it->rc = KB_EEXTERNAL;
+	b->n++;
+done:
+	kb_buf_free(&name);
+	return rc;
+}
+
+int kb_pdf_batch_result(const kb_pdf_batch *b, size_t i, const char **msg)
+{
+	*msg = i < b->n && b->items[i].msg ? b->items[i].msg : "";
+	return i < b->n ? b->items[i].rc : KB_EUSAGE;
+}
+
+/* Gives item i the message of ctx's failure rc. */
+static int item_fail(pdf_item *it, const kb_ctx *ctx, int rc)
+{
+	free(it->msg);
+	it->msg = kb_strdup(kb_ctx_errmsg(ctx));
+	it->rc = it->msg ? rc : KB_ENOMEM;
+	return it->rc;
+}
+
+/* Verifies and writes the PDF LibreOffice made of item i. */
+static void finish_item(kb_pdf_batch *b, size_t i, const char *why, int sync)
+{
+	pdf_item *it = &b->items[i];
+	kb_ctx *ctx = NULL;
+	char *pdf = NULL;
+	size_t pdflen = 0;
+	kb_buf result;
+	kb_buf_init(&result, MAX_PATH_BYTES);
+	kb_outfile out = {.fd = -1};
+	if (kb_ctx_new(&ctx)) {
+		it->rc = KB_ENOMEM;
+		goto done;
+	}
+	kb_ctx_set_sync(ctx, sync);
+	if (work_name(&result, b->work, "pdf", i, "pdf")) {
+		item_fail(it, ctx, kb_ctx_fail(ctx, KB_EIO, "%s: stien er for lang", b->work));
+		goto done;
+	}
+	int rrc = kb_read_file(&pdf, &pdflen, ctx, result.data, MAX_PDF_BYTES);
+	if (rrc || pdflen < 5 || memcmp(pdf, "%PDF-", 5) != 0) {
+		item_fail(it, ctx,
+		          kb_ctx_fail(ctx, KB_EEXTERNAL, "LibreOffice lavede ingen PDF af brevet%s%s. Intet er skrevet til %s",
+		                      why[0] ? ": " : "", why, it->target));
+		goto done;
+	}
+	if (!declares_pdfa2b(pdf, pdflen)) {
+		item_fail(it, ctx,
+		          kb_ctx_fail(ctx, KB_EEXTERNAL,
+		                      "LibreOffice lavede en PDF, men ikke en PDF/A-2b (denne version af LibreOffice forstår "
+		                      "måske ikke valget SelectPdfVersion; brug LibreOffice 7.4 eller nyere). Intet er "
+		                      "skrevet til %s",
+		                      it->target));
+		goto done;
+	}
+	int rc = kb_outfile_open(&out, ctx, it->target);
+	if (!rc)
+		rc = kb_outfile_write(&out, ctx, pdf, pdflen);
+	if (!rc)
+		rc = kb_outfile_commit(&out, ctx);
+	if (rc)
+		item_fail(it, ctx, rc);
+	else
+		it->rc = KB_OK;
+done:
+	kb_outfile_abort(&out);
+	kb_buf_free(&result);
+	free(pdf);
+	kb_ctx_free(ctx);
+}
+
+int kb_pdf_batch_run(kb_pdf_batch *b, kb_ctx *ctx, int sync)
+{
+	if (!b->n)
+		return KB_OK;
+	int rc = KB_OK;
+	/* what a message about the whole chunk says was not written */
+	char what[MAX_PATH_BYTES + 32];
+	if (b->n == 1)
+		snprintf(what, sizeof what, "%s", b->items[0].target);
+	else
+		snprintf(what, sizeof what, "de %zu PDF-filer", b->n);
+	size_t argc = 0, first_input = 0;
+	char **argv = calloc(b->n + 16, sizeof *argv);
+	kb_buf outdir, log;
+	kb_buf_init(&outdir, MAX_PATH_BYTES);
+	kb_buf_init(&log, MAX_PATH_BYTES);
+	if (!argv) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		goto done;
+	}
+	if (kb_buf_printf(&outdir, "%s/pdf", b->work) || kb_buf_printf(&log, "%s/soffice.log", b->work)) {
+		rc = kb_ctx_fail(ctx, KB_EIO, "%s: stien til den midlertidige mappe er for lang", b->work);
+		goto done;
+	}
+	static const char *const fixed[] = {"--headless", "--invisible", "--nologo",   "--norestore", "--nodefault",
+	                                    "--nolockcheck", "--convert-to", CONVERT_TO, "--outdir"};
+	argv[argc++] = b->soffice;
+	argv[argc++] = b->profile.data;
+	for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
+		argv[argc++] = (char *)fixed[k];
+	argv[argc++] = outdir.data;
+	first_input = argc;
+	for (size_t i = 0; i < b->n; i++) {
+		kb_buf in;
+		kb_buf_init(&in, MAX_PATH_BYTES);
+		if (work_name(&in, b->work, "in", i, "docx")) {
+			kb_buf_free(&in);
+			rc = kb_ctx_fail(ctx, KB_EIO, "%s: stien til den midlertidige mappe er for lang", b->work);
+			goto done;
+		}
+		argv[argc++] = kb_buf_detach(&in);
+	}
+	argv[argc] = NULL;
+	/* one start of LibreOffice for the chunk: its time limit grows with the letters, a quarter of the limit for
+	 * one letter for each further letter */
+	unsigned long limit = b->timeout + (unsigned long)(b->n - 1) * (b->timeout / 4 + 1);
+	unsigned timeout = limit < MAX_TIMEOUT ? (unsigned)limit : MAX_TIMEOUT;
+	run_result res;
+	if ((rc = run_converter(&res, ctx, argv, log.data, timeout, what)))
+		goto done;
+	char why[240];
+	last_line(why, sizeof why, log.data);
+	if (res.timed_out) {
+		rc = kb_ctx_fail(ctx, KB_EEXTERNAL,
+		                 "LibreOffice blev ikke færdig med PDF'en inden for %u sekunder og er stoppet. Intet er "
+		                 "skrevet til %s. Prøv igen, eller giv mere tid med KLARBREV_PDF_TIMEOUT=SEKUNDER",
+		                 timeout, what);
+		goto done;
+	}
+	if (!res.exited || res.code != 0) {
+		char how[64];
+		if (res.exited)
+			snprintf(how, sizeof how, "afslutningskode %d", res.code);
+		else
+			snprintf(how, sizeof how, "stoppet af signal %d", res.sig);
+		rc = kb_ctx_fail(ctx, KB_EEXTERNAL, "LibreOffice kunne ikke lave PDF'en (%s%s%s). Intet er skrevet til %s",
+		                 how, why[0] ? ": " : "", why, what);
+		goto done;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		finish_item(b, i, why, sync);
+done:
+	if (rc)
+		for (size_t i = 0; i < b->n; i++)
+			item_fail(&b->items[i], ctx, rc);
+	for (size_t i = first_input; argv && first_input && i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	kb_buf_free(&outdir);
+	kb_buf_free(&log);
+	return rc;
+}
+
+void kb_pdf_batch_reset(kb_pdf_batch *b)
+{
+	if (b)
+		clear_items(b);
+}
+
 int kb_letter_save_pdf(const kb_letter *l, kb_ctx *ctx, const char *path, const kb_pdf_options *opts)
 {
 	if (!l->pkg)
@@ -428,96 +725,19 @@ int kb_letter_save_pdf(const kb_letter *l, kb_ctx *ctx, const char *path, const 
 	int rc = check_not_input(l, ctx, path);
 	if (rc)
 		return rc;
-	char *soffice = NULL, *work = NULL, *pdf = NULL;
-	size_t pdflen = 0;
-	unsigned timeout = 0;
-	kb_outfile out = {.fd = -1};
-	kb_buf docx, outdir, profile, log, result;
-	kb_buf_init(&docx, MAX_PATH_BYTES);
-	kb_buf_init(&outdir, MAX_PATH_BYTES);
-	kb_buf_init(&profile, 3 * MAX_PATH_BYTES + 16);
-	kb_buf_init(&log, MAX_PATH_BYTES);
-	kb_buf_init(&result, MAX_PATH_BYTES);
-	if ((rc = read_timeout(&timeout, ctx, opts)) || (rc = find_soffice(&soffice, ctx, opts, path)))
-		goto done;
+	kb_pdf_batch *b = NULL;
 	/* the target folder is checked before the slow part */
-	if ((rc = kb_outfile_open(&out, ctx, path)) || (rc = make_work_dir(&work, ctx)))
+	kb_outfile probe = {.fd = -1};
+	if ((rc = kb_outfile_open(&probe, ctx, path)))
+		return rc;
+	kb_outfile_abort(&probe);
+	if ((rc = kb_pdf_batch_new(&b, ctx, opts, path)) || (rc = kb_pdf_batch_add(b, ctx, l, path)) ||
+	    (rc = kb_pdf_batch_run(b, ctx, kb_ctx_sync(ctx))))
 		goto done;
-	if (kb_buf_printf(&docx, "%s/brev.docx", work) || kb_buf_printf(&outdir, "%s/pdf", work) ||
-	    kb_buf_printf(&log, "%s/soffice.log", work) || kb_buf_printf(&result, "%s/pdf/brev.pdf", work) ||
-	    kb_buf_adds(&profile, "-env:UserInstallation=") || file_url(&profile, work) ||
-	    kb_buf_adds(&profile, "/profile")) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: stien til den midlertidige mappe er for lang", work);
-		goto done;
-	}
-	if (mkdir(outdir.data, 0700) != 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke oprettes: %s", outdir.data, kb_errno_text(errno));
-		goto done;
-	}
-	if ((rc = kb_letter_save(l, ctx, docx.data)))
-		goto done;
-
-	char *argv[] = {
-	    soffice,         profile.data,   "--headless", "--invisible", "--nologo",  "--norestore", "--nodefault",
-	    "--nolockcheck", "--convert-to", CONVERT_TO,   "--outdir",    outdir.data, docx.data,     NULL};
-	run_result res;
-	if ((rc = run_converter(&res, ctx, argv, log.data, timeout, path)))
-		goto done;
-	char why[240];
-	last_line(why, sizeof why, log.data);
-	if (res.timed_out) {
-		rc =
-		    kb_ctx_fail(ctx, KB_EEXTERNAL,
-		                "LibreOffice blev ikke færdig med PDF'en inden for %u sekunder og er stoppet. Intet er "
-		                "skrevet til %s. Prøv igen, eller giv mere tid med KLARBREV_PDF_TIMEOUT=SEKUNDER",
-		                timeout, path);
-		goto done;
-	}
-	if (!res.exited || res.code != 0) {
-		char how[64];
-		if (res.exited)
-			snprintf(how, sizeof how, "afslutningskode %d", res.code);
-		else
-			snprintf(how, sizeof how, "stoppet af signal %d", res.sig);
-		rc = kb_ctx_fail(ctx, KB_EEXTERNAL,
-		                 "LibreOffice kunne ikke lave PDF'en (%s%s%s). Intet er skrevet til %s", how,
-		                 why[0] ? ": " : "", why, path);
-		goto done;
-	}
-	kb_ctx *quiet = NULL;
-	if (kb_ctx_new(&quiet)) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
-		goto done;
-	}
-	int rrc = kb_read_file(&pdf, &pdflen, quiet, result.data, MAX_PDF_BYTES);
-	kb_ctx_free(quiet);
-	if (rrc || pdflen < 5 || memcmp(pdf, "%PDF-", 5) != 0) {
-		rc = kb_ctx_fail(ctx, KB_EEXTERNAL,
-		                 "LibreOffice lavede ingen PDF af brevet%s%s. Intet er skrevet til %s",
-		                 why[0] ? ": " : "", why, path);
-		goto done;
-	}
-	if (!declares_pdfa2b(pdf, pdflen)) {
-		rc = kb_ctx_fail(
-		    ctx, KB_EEXTERNAL,
-		    "LibreOffice lavede en PDF, men ikke en PDF/A-2b (denne version af LibreOffice forstår "
-		    "måske ikke valget SelectPdfVersion; brug LibreOffice 7.4 eller nyere). Intet er skrevet "
-		    "til %s",
-		    path);
-		goto done;
-	}
-	if (!(rc = kb_outfile_write(&out, ctx, pdf, pdflen)))
-		rc = kb_outfile_commit(&out, ctx);
+	const char *msg;
+	if ((rc = kb_pdf_batch_result(b, 0, &msg)))
+		rc = kb_ctx_fail(ctx, rc, "%s", msg);
 done:
-	kb_outfile_abort(&out);
-	remove_tree(work);
-	free(work);
-	free(soffice);
-	free(pdf);
-	kb_buf_free(&docx);
-	kb_buf_free(&outdir);
-	kb_buf_free(&profile);
-	kb_buf_free(&log);
-	kb_buf_free(&result);
+	kb_pdf_batch_free(b);
 	return rc;
 }

@@ -264,7 +264,7 @@ static json_t *jstr_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-char *kb_report_json(const kb_findings *fs, const kb_text *text, const kb_metrics *m)
+json_t *kb_report_json_value(const kb_findings *fs, const kb_text *text, const kb_metrics *m)
 {
 	json_t *root = json_object();
 	json_t *arr = json_array();
@@ -321,8 +321,18 @@ char *kb_report_json(const kb_findings *fs, const kb_text *text, const kb_metric
 		}
 		bad |= jset(root, "summary", sum);
 	}
-	char *out = bad ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(arr);
+	if (bad) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+char *kb_report_json(const kb_findings *fs, const kb_text *text, const kb_metrics *m)
+{
+	json_t *root = kb_report_json_value(fs, text, m);
+	char *out = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
 	json_decref(root);
 	if (!out)
 		return NULL;

@@ -92,5 +92,11 @@ int kb_letter_alloc(kb_letter **out, const char *name);
 /* The case's JSON object (borrowed), for the template renderer. */
 const json_t *kb_case_json(const kb_case *c);
 const char *kb_case_name(const kb_case *c);
+/* A case from a parsed JSON value (klarbrev batch reads JSON Lines and CSV itself): the same checks as
+ * kb_case_load_buffer after parsing (an object; its "ignore" list). Takes root's reference, also on failure; name is
+ * used in messages. Caller frees *out with kb_case_free(). */
+int kb_case_from_json(kb_case **out, kb_ctx *ctx, json_t *root, const char *name);
+/* The template's manifest, NULL when it has none. Borrowed; valid while the template lives. (template.c) */
+const json_t *kb_template_manifest(const kb_template *t);
 
 #endif

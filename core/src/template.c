@@ -1162,6 +1162,11 @@ const char *kb_template_title(const kb_template *t)
 	return t->title;
 }
 
+const json_t *kb_template_manifest(const kb_template *t)
+{
+	return t ? t->manifest : NULL;
+}
+
 /* The folders {{> name}} searches (opts->partials_dirs, else opts->partials_dir) and the hint, copied. */
 static int copy_partials_dirs(kb_template *t, kb_ctx *ctx, const kb_template_options *opts)
 {

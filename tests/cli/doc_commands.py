@@ -32,11 +32,13 @@ PLACEHOLDERS = {
     "OUT.pdf": "ud.pdf", "OUT.txt": "ud.txt", "BREV.pdf": "ud.pdf",
     "TEMPLATE.txt": "skabelon.txt", "SKABELON.txt": "skabelon.txt",
     "COMMAND": "fill", "KOMMANDO": "fill",
+    "CASES.csv": "sager.csv", "SAGER.csv": "sager.csv", "CASES.jsonl": "sager.jsonl", "SAGER.jsonl": "sager.jsonl",
+    "FOLDER": "breve", "UDMAPPE": "breve",
 }
 DROP = {"[WORD...]", "[ORD...]", "[FILE...]", "[FIL...]"}
 # the files every command's folder starts with (made once by prepare())
 INPUTS = ("sag.json", "sag-fra-fagsystem.json", "brev.docx", "brev.txt", "gammelt-brev.txt", "gammel-tekst.txt",
-          "tekst.txt", "afsnit.txt", "skabelon.txt", "afslag.txt", "kommune.ini")
+          "tekst.txt", "afsnit.txt", "skabelon.txt", "afslag.txt", "kommune.ini", "sager.csv", "sager.jsonl")
 OUTPUT_OPTIONS = ("-o", "--output", "--pdf", "--txt", "--draft", "--annotate")
 
 
@@ -161,6 +163,12 @@ def prepare(base):
     os.makedirs(os.path.join(base, "mine-regler"))
     with open(os.path.join(base, "afsnit.txt"), "w", encoding="utf-8") as f:
         f.write("Vi har behandlet din ansøgning. Du får svar i næste uge.\n")
+    # cases for klarbrev batch: a ';' CSV as Danish Excel saves it, and JSON Lines (UTF-8 here; an --encoding on the
+    # command converts them like the other inputs)
+    import make_cases
+    example = os.path.join(SRC, SAMPLE, "example.json")
+    make_cases.main(["make_cases.py", example, os.path.join(base, "sager.csv"), "3", "--csv"])
+    make_cases.main(["make_cases.py", example, os.path.join(base, "sager.jsonl"), "3"])
 
 
 def municipal_plugins(d, args):
@@ -216,7 +224,7 @@ def main():
                     continue
                 m = re.search(r"--encoding ([\w-]+)", " ".join(args))
                 if m:  # the files the command reads, in the tegnsæt it names
-                    for f in [a for a in args if a in INPUTS and a.endswith((".json", ".txt"))] + \
+                    for f in [a for a in args if a in INPUTS and a.endswith((".json", ".txt", ".csv", ".jsonl"))] + \
                              ([stdin] if stdin else []):
                         p = os.path.join(d, f)
                         data = open(p, encoding="utf-8").read()
