@@ -941,28 +941,6 @@ static int check_outdir(const char *dir)
 	return 0;
 }
 
-/* Loads the checker's dictionary now, in this thread. A checker loads hunspell on its first letter, but
- * Hunspell_create and Hunspell_destroy count their users of a table global to libhunspell (initialize_utf_tbl in
- * csutil.cxx) without a lock: two workers loading at once leak or free it under each other. So every worker's
- * dictionary is loaded here, one after the other, before the threads start, and freed in worker_free, also from this
- * thread. */
-static int load_dictionary(kb_checker *ck, kb_ctx *ctx, const kb_checker_options *co)
-{
-	if (co->no_spell && co->no_plugins)
-		return KB_OK;
-	static const char probe[] = "Vi har behandlet din ansøgning.\n";
-	kb_letter *l = NULL;
-	kb_findings *fs = NULL;
-	int rc = kb_letter_from_text(&l, ctx, probe, sizeof probe - 1, "klarbrev batch", NULL);
-	if (!rc && kb_findings_new(&fs))
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
-	if (!rc)
-		rc = kb_checker_spell(ck, ctx, l, 0, fs, NULL);
-	kb_findings_free(fs);
-	kb_letter_free(l);
-	return rc;
-}
-
 static void worker_free(worker *w)
 {
 	for (size_t i = 0; i < w->npend; i++)
@@ -1150,8 +1128,6 @@ int cmd_batch(int argc, char **argv)
 		}
 		kb_ctx_set_sync(w->ctx, 0);
 		int rc = kb_checker_new(&w->ck, w->ctx, &co);
-		if (!rc)
-			rc = load_dictionary(w->ck, w->ctx, &co);
 		if (!rc && b.want_pdf)
 			rc = kb_pdf_batch_new(&w->pdf, w->ctx, NULL, b.outdir);
 		if (rc) {

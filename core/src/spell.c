@@ -36,6 +36,7 @@
  * SP_SUGGEST_MS of suggestion time last; a note says so. A letter that is mostly not Danish gets one finding instead
  * of one per word, and is judged on its first SP_LANG_SAMPLE words when it is long (the rest is not looked up).
  */
+
 #define _GNU_SOURCE /* dladdr: which file the hunspell library was loaded from */
 #include "spell.h"
 #include "encoding.h"
@@ -47,6 +48,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hunspell.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,27 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* libhunspell counts the users of a table global to the library (initialize_utf_tbl/free_utf_tbl in csutil.cxx) in
+ * Hunspell_create and Hunspell_destroy without a lock, so two threads loading or freeing a dictionary at once (the
+ * workers of klarbrev batch, which load lazily on their first unknown word) leak or free it under each other. Every
+ * create and destroy in the library goes through these two, under one lock. */
+static pthread_mutex_t sp_hunspell_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static Hunhandle *sp_hunspell_create(const char *aff, const char *dic)
+{
+	pthread_mutex_lock(&sp_hunspell_lock);
+	Hunhandle *h = Hunspell_create(aff, dic);
+	pthread_mutex_unlock(&sp_hunspell_lock);
+	return h;
+}
+
+static void sp_hunspell_destroy(Hunhandle *h)
+{
+	pthread_mutex_lock(&sp_hunspell_lock);
+	Hunspell_destroy(h);
+	pthread_mutex_unlock(&sp_hunspell_lock);
+}
 
 #define SP_MAX_LIST_BYTES  (16u * 1024u * 1024u) /* one word list file */
 #define SP_MAX_EXTRA_BYTES (64u * 1024u * 1024u) /* all word lists together */
@@ -285,7 +308,7 @@ void kb_speller_free(kb_speller *sp)
 	if (!sp)
 		return;
 	if (sp->hun)
-		Hunspell_destroy(sp->hun);
+		sp_hunspell_destroy(sp->hun);
 	sp_cache_clear(sp);
 	kb_buf_free(&sp->extra);
 	free(sp->aff_path);
@@ -406,12 +429,12 @@ int kb_speller_load(kb_speller *sp, kb_ctx *ctx)
 	if (missing)
 		return kb_ctx_fail(ctx, KB_ENOTFOUND, "ordbogen findes ikke: %s; installer hunspell-pakken med den",
 		                   missing);
-	sp->hun = Hunspell_create(sp->aff_path, sp->dic_path);
+	sp->hun = sp_hunspell_create(sp->aff_path, sp->dic_path);
 	if (!sp->hun)
 		return kb_ctx_fail(ctx, KB_ENOMEM, "%s: ikke nok hukommelse til at indlæse ordbogen", sp->dic_path);
 	const char *enc = Hunspell_get_dic_encoding(sp->hun);
 	if (!enc || strcmp(enc, "UTF-8") != 0) {
-		Hunspell_destroy(sp->hun);
+		sp_hunspell_destroy(sp->hun);
 		sp->hun = NULL;
 		return kb_ctx_fail(ctx, KB_EINPUT,
 		                   "%s: ordbogen er i tegnsættet %s; klarbrev skal bruge en UTF-8-ordbog (SET UTF-8)",
@@ -420,7 +443,7 @@ int kb_speller_load(kb_speller *sp, kb_ctx *ctx)
 	if (sp->extra_words) {
 		int rc = sp_feed_hunspell(sp, ctx, sp->extra.data, sp->extra.len, sp->extra_words);
 		if (rc) {
-			Hunspell_destroy(sp->hun);
+			sp_hunspell_destroy(sp->hun);
 			sp->hun = NULL;
 			return rc;
 		}
