@@ -127,6 +127,7 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 	if (!opts->no_plugins) {
 		if ((rc = kb_plugins_new(&ck->plugins, ctx, ck->speller)))
 			goto done;
+		kb_plugins_set_full_check(ck->plugins, opts->full_check);
 		if ((rc = kb_checker_load_plugin_set(ck->plugins, ctx, ck->data_dir, ck->config)))
 			goto done;
 		if ((rc = kb_plugins_check_config(ck->plugins, ctx)))
