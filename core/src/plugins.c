@@ -44,6 +44,7 @@
 
 #define PL_DEFAULT_MEM    (64u * 1024u * 1024u)
 #define PL_DEFAULT_MS     2000u
+#define PL_WORDS_PER_MS   10u /* a letter's time budget grows by 1 ms for every 10 words (0.1 ms a word) */
 #define PL_HOOK_COUNT     1000       /* VM instructions between two looks at the clock */
 #define PL_HOOK_CALLS     64u        /* calls between two looks at the clock */
 #define PL_MAX_FILE_BYTES (1u << 20) /* a plugin file */
@@ -197,10 +198,13 @@ static int pl_clean_text(kb_buf *b, const char *s, size_t len, size_t max)
 	return kb_buf_add(b, "", 0) ? KB_ENOMEM : KB_OK; /* data is non-NULL and terminated even when empty */
 }
 
+/* The plugin's clock: the CPU time of the thread running it. A plugin's budget is what it computes, not how long it
+ * waits for a CPU: on a busy machine, or with batch's worker threads running plugins side by side, the wall clock
+ * runs on while the plugin does not, and a check would fail by load alone. Lua runs only on the calling thread. */
 static struct timespec pl_now(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts;
 }
 
@@ -309,10 +313,18 @@ static void pl_hook(lua_State *L, lua_Debug *ar)
 }
 
 /* Starts the clock for one letter (or for running the file). Lua's hooks never run inside a C function; the C
- * functions that could run long without calling anything check the budget themselves (luapattern.h, luabudget.h). */
+ * functions that could run long without calling anything check the budget themselves (luapattern.h, luabudget.h).
+ * The budget is the configured time (plugin_time_ms) plus 1 ms for every PL_WORDS_PER_MS words of the letter, so
+ * a rule that costs the same per word fits a long letter as it fits a short one, and a runaway loop still stops
+ * after about the configured time on a short letter. */
 static void pl_arm_budget(kb_plugin *pl)
 {
-	pl->budget_ms = pl->ps->time_ms;
+	size_t words = 0;
+	const kb_text *t = pl->run.in ? pl->run.in->text : NULL;
+	for (size_t i = 0; t && i < t->nparas; i++)
+		words += t->paras[i].nwords;
+	size_t extra = words / PL_WORDS_PER_MS, cap = 600000u;
+	pl->budget_ms = pl->ps->time_ms + (unsigned)(extra < cap ? extra : cap);
 	pl->deadline = pl_now();
 	pl_add_ms(&pl->deadline, (long)pl->budget_ms);
 	pl->timed_out = 0;
