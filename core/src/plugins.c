@@ -30,6 +30,7 @@
 #include "luabudget.h"
 #include "luamsg.h"
 #include "luapattern.h"
+#include "parakind.h"
 #include "parmemo.h"
 #include "phrases.h"
 #include "textmodel.h"
@@ -153,6 +154,8 @@ struct kb_plugins {
 	kb_speller *speller;
 	kb_ctx *hctx; /* messages of helper calls (klarbrev.spell, ...), kept off the caller's context */
 	int full_check; /* 1: no paragraph memo (kb_plugins_set_full_check, KLARBREV_FULL_CHECK=1) */
+	kb_para_class *classes; /* the kind and section of each paragraph of the letter being checked */
+	size_t classes_cap;
 	size_t mem_cap;
 	unsigned time_ms;
 	const kb_config *config; /* borrowed, or NULL */
@@ -687,10 +690,14 @@ static void pl_push_letter_json(lua_State *L, int node_idx, int slot, const json
 
 static const char *const pl_letter_fields[] = { "text",  "lower",  "index",    "paragraphs", "sentences", "words",
 	                                        "fields", "template", "outcome", "danish",  NULL };
-static const char *const pl_paragraph_fields[] = { "text",    "lower", "index",    "sentences", "words", "style",
-	                                           "heading", "part",  "in_table", "origin",    "notes", NULL };
-static const char *const pl_sentence_fields[] = { "text", "lower", "index", "words", "paragraph", "origin", NULL };
-static const char *const pl_word_fields[] = { "text", "lower", "index", "letters", "paragraph", "origin", NULL };
+static const char *const pl_paragraph_fields[] = { "text",  "lower",      "index",   "sentences", "words",
+	                                           "style", "heading",    "part",    "in_table",  "origin",
+	                                           "kind",  "section",    "topic",   "danish",    "field_type",
+	                                           "notes", NULL };
+static const char *const pl_sentence_fields[] = { "text",   "lower",  "index",      "words", "paragraph",
+	                                          "origin", "offset", "field_type", NULL };
+static const char *const pl_word_fields[] = { "text",   "lower",  "index",      "letters", "paragraph",
+	                                      "origin", "offset", "field_type", NULL };
 static const char *const *const pl_fields_of[PL_NKINDS] = { pl_letter_fields, pl_paragraph_fields, pl_sentence_fields,
 	                                                    pl_word_fields };
 
@@ -713,6 +720,39 @@ static int pl_no_field(lua_State *L, int kind, const char *key)
 	luaL_pushresult(&b);
 	return luaL_error(L, "%s har intet felt '%s'; dens felter er %s", pl_type_names[kind], key,
 	                  lua_tostring(L, -1));
+}
+
+/* The manifest's type of the field an origin names ("field:modtager.navn" -> "name"), or NULL (no manifest, not a
+ * field, a field the manifest does not list). A field in a list item has the item's index in its path
+ * ("hjaelpemidler[2].navn"): its entry is under the list's items ("navn" in hjaelpemidler.items). */
+static const char *pl_field_type(const json_t *manifest, const char *origin)
+{
+	if (!manifest || !origin || strncmp(origin, "field:", 6) != 0)
+		return NULL;
+	const char *path = origin + 6;
+	const json_t *fields = json_object_get(manifest, "fields");
+	char head[512];
+	for (;;) {
+		const char *br = strchr(path, '[');
+		size_t d = br ? 1 : 0;
+		while (br && br[d] >= '0' && br[d] <= '9')
+			d++;
+		if (!br || d == 1 || br[d] != ']')
+			break;
+		size_t hl = (size_t)(br - path);
+		if (hl >= sizeof head || !json_is_object(fields))
+			return NULL;
+		memcpy(head, path, hl);
+		head[hl] = '\0';
+		const json_t *list = json_object_get(fields, head);
+		fields = json_is_object(list) ? json_object_get(list, "items") : NULL;
+		path = br + d + 1;
+		if (*path == '.')
+			path++;
+	}
+	const json_t *f = json_is_object(fields) ? json_object_get(fields, path) : NULL;
+	const json_t *ty = json_is_object(f) ? json_object_get(f, "type") : NULL;
+	return json_string_value(ty);
 }
 
 /* [-0, +1, e] node[key] for every node type. */
@@ -761,6 +801,22 @@ static int pl_node_index(lua_State *L)
 		size_t start, len;
 		const kb_paragraph *p = pl_node_range(n, &start, &len);
 		lua_pushstring(L, kb_paragraph_origin_at(p, start));
+		return 1;
+	}
+	if (n->kind != PL_LETTER && !strcmp(key, "field_type")) {
+		size_t start, len;
+		const kb_paragraph *p = pl_node_range(n, &start, &len);
+		const char *ty = pl_field_type(pl->run.in->manifest, kb_paragraph_origin_at(p, start));
+		if (ty)
+			lua_pushstring(L, ty);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	if ((n->kind == PL_SENTENCE || n->kind == PL_WORD) && !strcmp(key, "offset")) {
+		size_t start, len;
+		pl_node_range(n, &start, &len);
+		lua_pushinteger(L, (lua_Integer)start);
 		return 1;
 	}
 	if (n->kind == PL_LETTER) {
@@ -814,6 +870,23 @@ static int pl_node_index(lua_State *L)
 		}
 		if (!strcmp(key, "in_table")) {
 			lua_pushboolean(L, p->in_table != 0);
+			return 1;
+		}
+		const kb_para_class *c = &pl->ps->classes[n->para];
+		if (!strcmp(key, "kind")) {
+			lua_pushstring(L, kb_parakind_kind_name(c->kind));
+			return 1;
+		}
+		if (!strcmp(key, "section") || !strcmp(key, "topic")) {
+			const char *name = kb_parakind_topic_name(key[0] == 's' ? c->section : c->topic);
+			if (name)
+				lua_pushstring(L, name);
+			else
+				lua_pushnil(L);
+			return 1;
+		}
+		if (!strcmp(key, "danish")) {
+			lua_pushboolean(L, !pl->run.in->not_danish);
 			return 1;
 		}
 		if (!strcmp(key, "notes")) { /* what its on_paragraph returned; seen in on_letter_end only */
@@ -2555,7 +2628,8 @@ static void pl_copy_notes(lua_State *L, int idx, int depth)
 
 /* The memo key of paragraph p into pl->memo_key: everything a paragraph visitor can see of it through its nodes
  * (text, style, heading, part, table, sentences and words with their offsets and flags, the spans with their
- * origins and flags). The paragraph's index is not in it (a visit that reads it is not kept, PL_VISIT_INDEX), nor
+ * origins and flags, its kind, section and topic, whether the letter is Danish). field_type is not in it: it is
+ * NULL for every origin but "field:...", and a paragraph with a field is not kept. The paragraph's index is not in it (a visit that reads it is not kept, PL_VISIT_INDEX), nor
  * is anything of the letter: no node of a paragraph leads to the letter or to another paragraph. Returns 0, or
  * nonzero when p holds a case value (a span from "field:...") or its key would be too long: then p is walked
  * as always. */
@@ -2566,8 +2640,10 @@ static int pl_memo_key(kb_plugin *pl, const kb_paragraph *p)
 	for (size_t i = 0; i < p->nspans; i++)
 		if (p->spans[i].origin && !strncmp(p->spans[i].origin, "field:", 6))
 			return 1;
-	size_t head[8] = { p->len,         p->style ? strlen(p->style) + 1 : 0, (size_t)p->heading, (size_t)p->part,
-		           (size_t)p->in_table, p->nspans, p->nsentences, p->nwords };
+	const kb_para_class *c = &pl->ps->classes[p - pl->run.in->text->paras];
+	size_t head[12] = { p->len,         p->style ? strlen(p->style) + 1 : 0, (size_t)p->heading, (size_t)p->part,
+		            (size_t)p->in_table, p->nspans, p->nsentences, p->nwords, (size_t)c->kind, (size_t)c->section,
+		            (size_t)c->topic, (size_t)pl->run.in->not_danish };
 	int rc = kb_buf_add(b, head, sizeof head);
 	if (!rc)
 		rc = kb_buf_add(b, p->text, p->len);
@@ -2880,6 +2956,16 @@ int kb_plugins_run(kb_plugins *ps, kb_ctx *ctx, const kb_check_input *in, kb_fin
 {
 	if (!in || !out)
 		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_run: intet brev eller ingen liste til fund");
+	size_t np = in->text ? in->text->nparas : 0;
+	if (np > ps->classes_cap) {
+		kb_para_class *c = realloc(ps->classes, np * sizeof *c);
+		if (!c)
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		ps->classes = c;
+		ps->classes_cap = np;
+	}
+	if (np)
+		kb_parakind_classify(ps->classes, in->text);
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!ps->items[i]->enabled && !ps->items[i]->broken) /* a broken rule set always stops the letter */
 			continue;
@@ -2942,6 +3028,7 @@ void kb_plugins_free(kb_plugins *ps)
 	}
 	free(ps->libs);
 	kb_ctx_free(ps->hctx);
+	free(ps->classes);
 	free(ps);
 }
 
