@@ -8,6 +8,7 @@
  *   build/bench_incremental [N] [data_dir]        # N defaults to 500; data_dir to build/share/klarbrev
  */
 #include "klarbrev.h"
+#include "checker.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -95,6 +96,11 @@ static int run(const char *data_dir, const char *tpl_dir, const char *example, i
 	}
 	if (rc)
 		fprintf(stderr, "bench_incremental: %s\n", kb_ctx_errmsg(ctx));
+	size_t hits, misses, entries, bytes;
+	kb_checker_memo_stats(ck, &hits, &misses, &entries, &bytes);
+	if (!full)
+		printf("  memo: %zu paragraphs reused, %zu walked after a look-up, %zu entries, %zu KiB\n", hits, misses,
+		       entries, bytes / 1024);
 	kb_checker_free(ck);
 	kb_template_free(t);
 	kb_ctx_free(ctx);

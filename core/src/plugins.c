@@ -46,6 +46,7 @@
 #define PL_DEFAULT_MEM    (64u * 1024u * 1024u)
 #define PL_DEFAULT_MS     2000u
 #define PL_WORDS_PER_MS   10u /* a letter's time budget grows by 1 ms for every 10 words (0.1 ms a word) */
+#define PL_CLOCK_EVERY    4u  /* checks of the limits between two looks at the clock */
 #define PL_HOOK_COUNT     1000       /* VM instructions between two looks at the clock */
 #define PL_HOOK_CALLS     64u        /* calls between two looks at the clock */
 #define PL_MAX_FILE_BYTES (1u << 20) /* a plugin file */
@@ -120,7 +121,8 @@ typedef struct kb_plugin {
 	struct timespec deadline;
 	unsigned budget_ms;
 	int budget_armed, timed_out;
-	unsigned calls; /* calls the hook saw since the clock started */
+	unsigned calls;  /* calls the hook saw since the clock started */
+	unsigned checks; /* pl_check_limits calls since the clock started */
 	int last_line; /* the line the hook last saw: where a memory error most likely was */
 	unsigned gen;  /* number of the current run; nodes carry it */
 	pl_run run;
@@ -155,6 +157,8 @@ struct kb_plugins {
 	kb_ctx *hctx; /* messages of helper calls (klarbrev.spell, ...), kept off the caller's context */
 	int full_check; /* 1: no paragraph memo (kb_plugins_set_full_check, KLARBREV_FULL_CHECK=1) */
 	kb_para_class *classes; /* the kind and section of each paragraph of the letter being checked */
+	struct pl_analysis *analyses; /* klarbrev.analyze's answers, per word, for every plugin and letter */
+	size_t nanalyses, analyses_cap, analyses_bytes;
 	size_t classes_cap;
 	size_t mem_cap;
 	unsigned time_ms;
@@ -269,7 +273,8 @@ static void pl_check_limits(lua_State *L)
 	if (!pl->budget_armed)
 		return;
 	if (!pl->timed_out && !pl->mem_exceeded) {
-		if (!pl_past(&pl->deadline))
+		/* the thread's CPU clock is a system call, not a vDSO read: look at it every PL_CLOCK_EVERY checks */
+		if (++pl->checks % PL_CLOCK_EVERY != 0 || !pl_past(&pl->deadline))
 			return;
 		pl->timed_out = 1;
 	}
@@ -332,6 +337,7 @@ static void pl_arm_budget(kb_plugin *pl)
 	pl_add_ms(&pl->deadline, (long)pl->budget_ms);
 	pl->timed_out = 0;
 	pl->calls = 0;
+	pl->checks = 0;
 	pl->budget_armed = 1;
 	lua_sethook(pl->L, pl_hook, LUA_MASKCOUNT | LUA_MASKCALL, PL_HOOK_COUNT);
 }
@@ -1366,20 +1372,88 @@ static int pl_suggest(lua_State *L)
 }
 
 /* [-1, +1, e] klarbrev.analyze(word) -> hunspell's analyses ("st:høre ... is:PASSIV"), one string each. */
+/* The cache of klarbrev.analyze: hunspell's analysis of a word is the same for every plugin and every letter (the
+ * dictionary does not change once loaded), and it is the slow part of a rule that reads morphology (tone's passive
+ * verbs). An open-addressing table of at most PL_ANALYSES words and PL_ANALYSES_BYTES bytes; when full, words are
+ * looked up in hunspell as before. */
+#define PL_ANALYSES       32768u
+#define PL_ANALYSES_BYTES (8u * 1024u * 1024u)
+
+typedef struct pl_analysis {
+	char *word; /* NULL: empty slot */
+	size_t len;
+	char **v;
+	size_t n;
+} pl_analysis;
+
+static size_t pl_analysis_slot(const kb_plugins *ps, const char *w, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)w[i]) * 1099511628211ull;
+	size_t i = (size_t)h & (ps->analyses_cap - 1);
+	while (ps->analyses[i].word && (ps->analyses[i].len != len || memcmp(ps->analyses[i].word, w, len)))
+		i = (i + 1) & (ps->analyses_cap - 1);
+	return i;
+}
+
+/* Keeps v[0..n) (taken: freed now or with the plugins) as the analysis of w[0..len). */
+static void pl_analysis_keep(kb_plugins *ps, const char *w, size_t len, char **v, size_t n)
+{
+	size_t bytes = len + 1 + sizeof(char *) * (n + 1);
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(v[i]) + 1;
+	if (!ps->analyses && (ps->analyses = calloc(2 * PL_ANALYSES, sizeof *ps->analyses)))
+		ps->analyses_cap = 2 * PL_ANALYSES;
+	char *word = ps->analyses && ps->nanalyses < PL_ANALYSES && ps->analyses_bytes + bytes <= PL_ANALYSES_BYTES
+	                 ? kb_strndup(w, len)
+	                 : NULL;
+	if (!word) {
+		kb_strv_free(v);
+		return;
+	}
+	pl_analysis *a = &ps->analyses[pl_analysis_slot(ps, w, len)];
+	a->word = word;
+	a->len = len;
+	a->v = v;
+	a->n = n;
+	ps->nanalyses++;
+	ps->analyses_bytes += bytes;
+}
+
+static void pl_analyses_free(kb_plugins *ps)
+{
+	for (size_t i = 0; ps->analyses && i < ps->analyses_cap; i++) {
+		free(ps->analyses[i].word);
+		kb_strv_free(ps->analyses[i].v);
+	}
+	free(ps->analyses);
+}
+
 static int pl_analyze(lua_State *L)
 {
 	size_t len;
 	const char *w = luaL_checklstring(L, 1, &len);
 	kb_speller *sp = pl_speller(L, "analyze");
 	kb_plugin *pl = pl_of(L);
+	kb_plugins *ps = pl->ps;
+	if (ps->analyses) {
+		const pl_analysis *a = &ps->analyses[pl_analysis_slot(ps, w, len)];
+		if (a->word) {
+			pl_push_strv(L, a->v, a->n);
+			return 1;
+		}
+	}
 	pl_box *box = pl_push_box(L, pl_free_strv);
 	char **v = NULL;
 	size_t n = 0;
-	int rc = kb_speller_analyze(&v, &n, sp, pl->ps->hctx, w, len);
+	int rc = kb_speller_analyze(&v, &n, sp, ps->hctx, w, len);
 	box->p = v;
 	if (rc)
-		return luaL_error(L, "klarbrev.analyze: %s", kb_ctx_errmsg(pl->ps->hctx));
+		return luaL_error(L, "klarbrev.analyze: %s", kb_ctx_errmsg(ps->hctx));
 	pl_push_strv(L, v, n);
+	box->p = NULL; /* the cache takes v; nothing below raises an error */
+	pl_analysis_keep(ps, w, len, v, n);
 	return 1;
 }
 
@@ -3029,6 +3103,7 @@ void kb_plugins_free(kb_plugins *ps)
 	free(ps->libs);
 	kb_ctx_free(ps->hctx);
 	free(ps->classes);
+	pl_analyses_free(ps);
 	free(ps);
 }
 

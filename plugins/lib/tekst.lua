@@ -229,8 +229,16 @@ local function skip_origin(letter, origin)
   return ty == "name" or ty == "address" or ty == "cpr"
 end
 
+-- The same for a node (word, sentence, paragraph) by the type the core gives it (node.field_type), for a paragraph
+-- visitor, which has no letter.
+local function skip_node(node)
+  local ty = node.field_type
+  return ty == "name" or ty == "address" or ty == "cpr"
+end
+
 return {
   capitalise = capitalise,
+  skip_node = skip_node,
   skip_origin = skip_origin,
   QUOTE_PAIRS = QUOTE_PAIRS,
   quote_spans = quote_spans,
