@@ -5,7 +5,7 @@
  * rendering and for checking, with the paragraph memo on and with full_check (the memo off), and letters per
  * CPU-second. One process; CPU time (CLOCK_PROCESS_CPUTIME_ID), so a busy machine changes the numbers little.
  *
- *   build/bench_incremental [N] [data_dir]        # N defaults to 500; data_dir to build/share/klarbrev
+ *   cd build && ./bench_incremental [N] [data_dir]   # N defaults to 500; data_dir to share/klarbrev
  */
 #include "klarbrev.h"
 #include "checker.h"
@@ -51,7 +51,7 @@ static char *case_text(const char *example, int i)
 }
 
 static int run(const char *data_dir, const char *tpl_dir, const char *example, int n, int full, double *render_s,
-               double *check_s, size_t *nfind)
+               double *check_s, size_t *nfind, size_t *hits, size_t *misses)
 {
 	kb_ctx *ctx = NULL;
 	kb_template *t = NULL;
@@ -96,11 +96,8 @@ static int run(const char *data_dir, const char *tpl_dir, const char *example, i
 	}
 	if (rc)
 		fprintf(stderr, "bench_incremental: %s\n", kb_ctx_errmsg(ctx));
-	size_t hits, misses, entries, bytes;
-	kb_checker_memo_stats(ck, &hits, &misses, &entries, &bytes);
-	if (!full)
-		printf("  memo: %zu paragraphs reused, %zu walked after a look-up, %zu entries, %zu KiB\n", hits, misses,
-		       entries, bytes / 1024);
+	size_t entries, bytes;
+	kb_checker_memo_stats(ck, hits, misses, &entries, &bytes);
 	kb_checker_free(ck);
 	kb_template_free(t);
 	kb_ctx_free(ctx);
@@ -127,11 +124,14 @@ int main(int argc, char **argv)
 	printf("%-12s %12s %12s %14s %10s\n", "mode", "render ms", "check ms", "letters/CPU-s", "findings");
 	for (int full = 0; full <= 1; full++) {
 		double r, c;
-		size_t nf;
-		if (run(data_dir, tpl, example, n, full, &r, &c, &nf))
+		size_t nf, hits, misses;
+		if (run(data_dir, tpl, example, n, full, &r, &c, &nf, &hits, &misses))
 			return 1;
-		printf("%-12s %12.3f %12.3f %14.0f %10zu\n", full ? "full_check" : "memo", 1000 * r / n, 1000 * c / n,
+		printf("%-12s %12.3f %12.3f %14.0f %10zu", full ? "full_check" : "memo", 1000 * r / n, 1000 * c / n,
 		       n / (r + c), nf);
+		if (!full)
+			printf("   (paragraphs reused %zu, walked after a look-up %zu)", hits, misses);
+		printf("\n");
 	}
 	return 0;
 }

@@ -46,7 +46,7 @@
 #define PL_DEFAULT_MEM    (64u * 1024u * 1024u)
 #define PL_DEFAULT_MS     2000u
 #define PL_WORDS_PER_MS   10u /* a letter's time budget grows by 1 ms for every 10 words (0.1 ms a word) */
-#define PL_CLOCK_EVERY    4u  /* checks of the limits between two looks at the clock */
+#define PL_CLOCK_EVERY    16u /* checks of the limits between two looks at the clock */
 #define PL_HOOK_COUNT     1000       /* VM instructions between two looks at the clock */
 #define PL_HOOK_CALLS     64u        /* calls between two looks at the clock */
 #define PL_MAX_FILE_BYTES (1u << 20) /* a plugin file */
