@@ -2836,8 +2836,10 @@ static int pl_walk(lua_State *L)
 		int was_clean = clean;
 		clean = pl_state_clean(L, pl);
 		size_t made = pl->run.nreports - reports0;
+		/* the notes the memo keeps live in the plugin's state: past half its memory cap it keeps no more, so the
+		 * memo cannot make a plugin run out of memory where a full check would not */
 		if (!keyed || !was_clean || !clean || pl->visit_flags || pl->run.nreports >= PL_MAX_REPORTS ||
-		    kb_findings_count(pl->run.out) - found0 != made)
+		    kb_findings_count(pl->run.out) - found0 != made || pl->mem_used > pl->mem_cap / 2)
 			continue;
 		int ref = LUA_NOREF;
 		if (lua_rawgeti(L, notes, (lua_Integer)pi + 1) != LUA_TNIL)
