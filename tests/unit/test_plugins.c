@@ -1364,6 +1364,8 @@ static void test_plugins__time_limit_counts_cpu_time_not_the_wall_clock(void)
 	     "  while os.clock() - t0 < 0.1 do n = n + 1 end\n"
 	     "  report(l, 'færdig')\n"
 	     "end }\n");
+	struct timespec w0, w1;
+	clock_gettime(CLOCK_MONOTONIC, &w0);
 	pid_t child = fork();
 	if (child == 0) { /* stops the test for 600 ms of wall clock while its plugin runs */
 		struct timespec d = { 0, 30 * 1000000L }, stop = { 0, 600 * 1000000L };
@@ -1373,8 +1375,6 @@ static void test_plugins__time_limit_counts_cpu_time_not_the_wall_clock(void)
 		kill(getppid(), SIGCONT);
 		_exit(0);
 	}
-	struct timespec w0, w1;
-	clock_gettime(CLOCK_MONOTONIC, &w0);
 	kb_findings *fs = run(ps, "Brev.");
 	clock_gettime(CLOCK_MONOTONIC, &w1);
 	int status;
