@@ -41,7 +41,7 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local prepare, compile, compile_list = tekst.prepare, tekst.compile, tekst.compile_list
+local prepare, paragraph, compile, compile_list = tekst.prepare, tekst.paragraph, tekst.compile, tekst.compile_list
 local find_pattern, find_any = tekst.find_pattern, tekst.find_any
 
 ---------------------------------------------------------------------------------------------------------------------
@@ -291,53 +291,58 @@ local function grant_is_other(words, j)
 end
 
 -- The decision sentences: { sent, para, polarity = "refusal"|"partial"|"grant"|"neutral", i, j, pos }.
+-- The decision a sentence states (ws: its words), if any: { polarity = "partial" | "refusal" | "grant" |
+-- "neutral", i, j (its first and last word) }. For a sentence of the letter's own text outside the
+-- klagevejledning that does not speak of "klage" (on_paragraph asks).
+local function sentence_decision(ws)
+  local cond = first_condition(ws) -- a match after it is conditional
+  local found
+  local i, j = find_any(D1_PARTIAL, ws)
+  if i and i <= cond then found = { polarity = "partial", i = i, j = j } end
+  if not found then
+    i, j = find_any(D1_REFUSAL, ws)
+    if i and i <= cond then found = { polarity = "refusal", i = i, j = j } end
+  end
+  if not found then
+    for k = 1, #D1_GRANT do
+      local a, b = find_pattern(D1_GRANT[k], ws)
+      while a do
+        local last = ws[b].lower
+        local neutral = last == "besluttet" or last == "besluttede"
+        if a <= cond and (neutral or not grant_is_other(ws, b)) then
+          if not found or a < found.i then
+            found = { polarity = neutral and "neutral" or "grant", i = a, j = b }
+          end
+          break
+        end
+        a, b = find_pattern(D1_GRANT[k], ws, a + 1)
+      end
+    end
+    -- "Du får hjælp ..., men ikke ..." : a grant with a refusal in it
+    if found and found.polarity == "grant" then
+      local m = find_pattern(MEN_IKKE, ws)
+      if m then found.polarity = "partial" end
+    end
+  end
+  return found
+end
+
+-- The decisions of the letter, from the notes on_paragraph made: each { polarity, i, j, sent, para, pos (words of
+-- prose before its sentence) }, and the first sentence that only announces a decision.
 local function find_decisions(paras)
   local out = {}
   local pos = 0 -- words of prose before this sentence
   local announced
   for _, r in ipairs(paras) do
-    local usable = (r.kind == "prose" or r.kind == "heading") and not r.kscope and not r.quoted
-      and r.section ~= "regler"
-    for _, s in ipairs(r.sents) do
-      local ws = s.words
-      if usable and not has_klage_word(ws) then
-        local cond = first_condition(ws) -- a match after it is conditional
-        local found
-        local i, j = find_any(D1_PARTIAL, ws)
-        if i and i <= cond then found = { polarity = "partial", i = i, j = j } end
-        if not found then
-          i, j = find_any(D1_REFUSAL, ws)
-          if i and i <= cond then found = { polarity = "refusal", i = i, j = j } end
-        end
-        if not found then
-          for k = 1, #D1_GRANT do
-            local a, b = find_pattern(D1_GRANT[k], ws)
-            while a do
-              local last = ws[b].lower
-              local neutral = last == "besluttet" or last == "besluttede"
-              if a <= cond and (neutral or not grant_is_other(ws, b)) then
-                if not found or a < found.i then
-                  found = { polarity = neutral and "neutral" or "grant", i = a, j = b }
-                end
-                break
-              end
-              a, b = find_pattern(D1_GRANT[k], ws, a + 1)
-            end
-          end
-          -- "Du får hjælp ..., men ikke ..." : a grant with a refusal in it
-          if found and found.polarity == "grant" then
-            local m = find_pattern(MEN_IKKE, ws)
-            if m then found.polarity = "partial" end
-          end
-        end
-        if found then
-          found.sent, found.para, found.pos = s, r, pos
-          out[#out + 1] = found
-        elseif not announced and find_any(ANNOUNCED, ws) then
-          announced = { sent = s, para = r }
-        end
+    local notes = r.node.notes
+    for si, s in ipairs(r.sents) do
+      local f = notes and notes.found[si]
+      if f then
+        out[#out + 1] = { polarity = f.polarity, i = f.i, j = f.j, sent = s, para = r, pos = pos }
+      elseif not announced and notes and notes.announced[si] then
+        announced = { sent = s, para = r }
       end
-      if r.kind == "prose" then pos = pos + #ws end
+      if r.kind == "prose" then pos = pos + #s.words end
     end
   end
   return out, announced
@@ -435,7 +440,33 @@ return {
     max_words_before_decision = 120, -- D2: the decision should come within this many words of body text
   },
 
-  on_letter = function(letter, report, options)
+  -- The sentences that state a decision are found paragraph by paragraph (the costly part; a paragraph from the
+  -- template is searched once per template, docs/plugins.md) and kept in the paragraph's notes; everything else is
+  -- about the whole letter and runs in on_letter_end.
+  on_paragraph = function(p)
+    if not p.danish then return end
+    local r = paragraph(p)
+    mark_kscope({ r })
+    if not ((r.kind == "prose" or r.kind == "heading") and not r.kscope and not r.quoted
+      and r.section ~= "regler") then
+      return
+    end
+    local found, announced, any = {}, {}, false
+    for si, s in ipairs(r.sents) do
+      local ws = s.words
+      if not has_klage_word(ws) then
+        local f = sentence_decision(ws)
+        if f then
+          found[si], any = f, true
+        elseif find_any(ANNOUNCED, ws) then
+          announced[si], any = true, true
+        end
+      end
+    end
+    if any then return { found = found, announced = announced } end
+  end,
+
+  on_letter_end = function(letter, report, options)
     if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
     local paras = prepare(letter)
     local has_prose = false

@@ -15,9 +15,9 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local in_spans, prepare = tekst.in_spans, tekst.prepare
+local in_spans, paragraph = tekst.in_spans, tekst.paragraph
 local compile, match_from = tekst.compile, tekst.match_from
-local capitalise, skip_origin = tekst.capitalise, tekst.skip_origin
+local capitalise, skip_node = tekst.capitalise, tekst.skip_node
 
 -- The list, curated from shared/reference/kancellisprog.tsv. Each entry: the phrase (lower case, as words), and
 -- either `to` (what to write instead: the suggestions, best first, each one a word-for-word replacement that keeps
@@ -250,11 +250,13 @@ return {
     allow = {}, -- phrases the municipality accepts, e.g. allow = jf., samtlige (in the config file)
   },
 
-  on_letter = function(letter, report, options)
-    if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
+  -- Paragraph by paragraph: a paragraph from the template is checked once per template (docs/plugins.md).
+  on_paragraph = function(p, report, options)
+    if not p.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
     local allowed = {}
     for _, a in ipairs(options.allow) do allowed[klarbrev.lower(a)] = true end
-    for _, r in ipairs(prepare(letter)) do
+    do
+      local r = paragraph(p)
       local checked = (r.kind == "prose" or r.kind == "heading" or r.kind == "table")
         and not r.quoted and r.section ~= "regler"
       if checked then
@@ -278,7 +280,7 @@ return {
               local a, b = ws[i].a, ws[last].b
               local pa, pb = s.off + a, s.off + b
               local skip = allowed[hit.phrase] or allowed[klarbrev.lower(s.text:sub(a, b))] or in_spans(r.quotes, pa, pb) or (hit.legal and r.legal)
-                or skip_origin(letter, ws[i].node.origin)
+                or skip_node(ws[i].node)
               if not skip then
                 local found = s.text:sub(a, b)
                 if hit.to then

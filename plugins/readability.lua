@@ -24,7 +24,7 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local in_spans, prepare, skip_origin = tekst.in_spans, tekst.prepare, tekst.skip_origin
+local in_spans, paragraph, skip_node = tekst.in_spans, tekst.paragraph, tekst.skip_node
 
 -- Danish LIX scale (dansksproghistorie.dk; lix-cases.md section E).
 local function band(lix)
@@ -61,10 +61,10 @@ local function longest_part(word)
   return best, best_n
 end
 
-local function skip_word(letter, w, first)
+local function skip_word(w, first)
   local t = w.text
   if t:find("%d") or t:find("@", 1, true) or t:find("/", 1, true) or t:find("www.", 1, true) then return true end
-  if skip_origin(letter, w.node.origin) then return true end
+  if skip_node(w.node) then return true end
   -- a capitalised word inside a sentence is a name ("Indenrigsministeriets"): it cannot be written another way
   return not first and klarbrev.lower(t) ~= t
 end
@@ -85,14 +85,14 @@ return {
     max_word_letters = 20,    -- letters in one word (or one part of a hyphenated word)
   },
 
-  on_letter = function(letter, report, options)
-    if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
-    local paras = prepare(letter)
-    local words, sentences, long = 0, 0, 0
-    for _, r in ipairs(paras) do
+  -- Each paragraph's own rules here; its counts go into its notes for the LIX of the whole body text, which
+  -- on_letter_end works out.
+  on_paragraph = function(p, report, options)
+    if not p.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
+    local r = paragraph(p)
+    do
       if scored(r) then
         local lix, pw, ps, pl = klarbrev.lix(r.node)
-        words, sentences, long = words + pw, sentences + ps, long + pl
 
         -- the paragraph's own LIX, judged as shown (rounded): "LIX 50" is not over a limit of 50
         local shown = round(lix)
@@ -127,7 +127,7 @@ return {
           end
           -- very long words
           for wi, w in ipairs(s.words) do
-            if w.node.letters > options.max_word_letters and not skip_word(letter, w, wi == 1) then
+            if w.node.letters > options.max_word_letters and not skip_word(w, wi == 1) then
               local _, pn = longest_part(w.text)
               if pn > options.max_word_letters then
                 report{
@@ -139,10 +139,19 @@ return {
             end
           end
         end
+        return { words = pw, sentences = ps, long = pl }
       end
     end
+  end,
 
-    -- the body text's LIX
+  -- the body text's LIX
+  on_letter_end = function(letter, report, options)
+    if not letter.danish then return end
+    local words, sentences, long = 0, 0, 0
+    for _, p in ipairs(letter.paragraphs) do
+      local n = p.notes
+      if n then words, sentences, long = words + n.words, sentences + n.sentences, long + n.long end
+    end
     if words > 0 then
       local shown = round(words / sentences + 100 * long / words)
       if shown > options.max_lix then

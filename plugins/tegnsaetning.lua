@@ -33,7 +33,6 @@ for _, a in ipairs{ "kr.", "f.eks.", "bl.a.", "jf.", "jfr.", "stk.", "nr.", "ca.
 end
 
 local SPACE = { [" "] = true, ["\194\160"] = true } -- a space or a no-break space (U+00A0)
-local MAX_FINDINGS = 1000 -- the core keeps no more from one plugin on one letter
 
 -- The UTF-8 character that starts at byte i of s (a single byte for ASCII), or "" past the end.
 local function char_at(s, i)
@@ -331,17 +330,14 @@ return {
   level = "warning",
   description = "Dobbelt punktum, mellemrum før tegn og manglende mellemrum efter punktum, fx »500,00 kr..«.",
 
-  on_letter = function(letter, report)
-    if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
-    local n = 0
-    local function say(finding)
+  -- Paragraph by paragraph: a paragraph from the template is checked once per template (docs/plugins.md). The
+  -- core keeps at most 1000 findings of one plugin on one letter and drops the rest.
+  on_paragraph = function(p, report)
+    if not p.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
+    check_paragraph(p, function(finding)
       report(finding)
-      n = n + 1
-      return n >= MAX_FINDINGS
-    end
-    for _, p in ipairs(letter.paragraphs) do
-      if check_paragraph(p, say) then return end
-    end
+      return false
+    end)
   end,
 
   examples = {

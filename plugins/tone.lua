@@ -34,9 +34,9 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local in_spans, prepare = tekst.in_spans, tekst.prepare
+local in_spans, paragraph = tekst.in_spans, tekst.paragraph
 local compile, match_from = tekst.compile, tekst.match_from
-local capitalise, skip_origin = tekst.capitalise, tekst.skip_origin
+local capitalise, skip_node = tekst.capitalise, tekst.skip_node
 
 local function set(list)
   local t = {}
@@ -276,38 +276,37 @@ return {
                                 -- to measure the detection itself on the treebank)
   },
 
-  on_letter = function(letter, report, options)
-    if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
-    local paras = prepare(letter)
+  -- Passive and nominal style are found paragraph by paragraph; the form of address is collected here (the notes)
+  -- and decided in on_letter_end, because a sentence-initial "De" depends on the rest of the letter.
+  on_paragraph = function(p, report, options)
+    if not p.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
+    local r = paragraph(p)
     local cache = {}
-    local polite_word = klarbrev.lower(options.address) == "de"
-
-    -- form of address: collect first, decide after (sentence-initial "De" depends on the rest)
     local polite, familiar, polite_inside = {}, {}, false
-
-    for _, r in ipairs(paras) do
+    do
       local prose = r.kind == "prose" or r.kind == "table" or r.kind == "heading"
       local own_words = prose and not r.quoted and r.section ~= "regler"
-      for _, s in ipairs(r.sents) do
+      for si, s in ipairs(r.sents) do
         local ws = s.words
         local inside = own_words and not in_spans(r.quotes, s.off + 1, s.off + #s.text)
         for i, w in ipairs(ws) do
           local quoted = in_spans(r.quotes, s.off + w.a, s.off + w.b)
-          local usable = own_words and not quoted and not skip_origin(letter, w.node.origin)
+          local usable = own_words and not quoted and not skip_node(w.node)
 
           -- tiltale
           if usable and (r.kind ~= "head" and r.kind ~= "closing") then
+            local seen = { sentence = si, a = w.a, b = w.b, text = w.text, lower = w.lower, first = i == 1 }
             if POLITE[w.text] then
-              polite[#polite + 1] = { s = s, w = w, first = i == 1 }
+              polite[#polite + 1] = seen
               if i > 1 then polite_inside = true end
             elseif FAMILIAR[w.lower] and (w.text == w.lower or i == 1) then
-              familiar[#familiar + 1] = { s = s, w = w, first = i == 1 }
+              familiar[#familiar + 1] = seen
             end
           end
 
           -- passive (in the letter's own prose, not in headings)
           local passive_here = (usable and inside and r.kind ~= "heading")
-            or (options.all_text and r.part == "body" and not skip_origin(letter, w.node.origin))
+            or (options.all_text and r.part == "body" and not skip_node(w.node))
           if options.passive and passive_here then
             local prev = ws[i - 1] and ws[i - 1].lower or nil
             local skip = options.skip_kancellisprog and KANCELLI[w.lower]
@@ -392,7 +391,24 @@ return {
       end
     end
 
-    -- form of address
+    if #polite > 0 or #familiar > 0 then
+      return { polite = polite, familiar = familiar, polite_inside = polite_inside }
+    end
+  end,
+
+  -- The form of address over the whole letter, from the notes of its paragraphs.
+  on_letter_end = function(letter, report, options)
+    if not letter.danish then return end
+    local polite_word = klarbrev.lower(options.address) == "de"
+    local polite, familiar, polite_inside = {}, {}, false
+    for _, p in ipairs(letter.paragraphs) do
+      local n = p.notes
+      if n then
+        for _, x in ipairs(n.polite) do polite[#polite + 1] = { p = p, w = x, first = x.first } end
+        for _, x in ipairs(n.familiar) do familiar[#familiar + 1] = { p = p, w = x, first = x.first } end
+        if n.polite_inside then polite_inside = true end
+      end
+    end
     local wrong, right_count, want
     if polite_word then
       wrong, right_count, want = familiar, 0, "De"
@@ -417,8 +433,8 @@ return {
       else
         msg = string.format("Kommunen skriver »%s« til borgerne. Skriv %s i stedet for »%s«.", want, alts, x.w.text)
       end
-      report{ at = x.s.node, rule = "tiltale", start = x.w.a - 1, length = x.w.b - x.w.a + 1, message = msg,
-        suggestion = sugg }
+      report{ at = x.p.sentences[x.w.sentence], rule = "tiltale", start = x.w.a - 1, length = x.w.b - x.w.a + 1,
+        message = msg, suggestion = sugg }
     end
   end,
 

@@ -354,6 +354,10 @@ typedef struct kb_checker_options {
 	int not_decision;          /* 1: the letters are no decisions (check --kind tekst): the plugins about decisions
 	                              (decisions_only = true, such as forvaltningsloven) do not run; spelling, language
 	                              and readability do */
+	int full_check;            /* 1: every paragraph is checked again for every letter, as if it were the first
+	                              (the paragraph memo of the plugins is off; so is the environment variable
+	                              KLARBREV_FULL_CHECK=1). The findings are the same either way; this is for tests
+	                              that show so, and for debugging */
 } kb_checker_options;
 
 /* Loads the word lists and plugins: <data_dir>/dictionaries and <data_dir>/plugins, then what the config file adds.

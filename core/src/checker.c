@@ -134,6 +134,7 @@ int kb_checker_new(kb_checker **out, kb_ctx *ctx, const kb_checker_options *opts
 	if (!opts->no_plugins) {
 		if ((rc = kb_plugins_new(&ck->plugins, ctx, opts->no_spell ? NULL : ck->speller)))
 			goto done;
+		kb_plugins_set_full_check(ck->plugins, opts->full_check);
 		if ((rc = kb_checker_load_plugin_set(ck->plugins, ctx, ck->data_dir, ck->config)))
 			goto done;
 		if ((rc = kb_plugins_check_config(ck->plugins, ctx)))
@@ -230,6 +231,11 @@ int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings 
 	if (metrics)
 		kb_metrics_compute(metrics, l->text);
 	return KB_OK;
+}
+
+void kb_checker_memo_stats(const kb_checker *ck, size_t *hits, size_t *misses, size_t *entries, size_t *bytes)
+{
+	kb_plugins_memo_stats(ck ? ck->plugins : NULL, hits, misses, entries, bytes);
 }
 
 size_t kb_checker_plugin_count(const kb_checker *ck)

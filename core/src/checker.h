@@ -18,4 +18,7 @@ typedef struct kb_config kb_config;
  * still loaded); a config folder that cannot be read is KB_EINPUT naming the config file and line. */
 int kb_checker_load_plugin_set(kb_plugins *ps, kb_ctx *ctx, const char *data_dir, const kb_config *cfg);
 
+/* The paragraph memo of the checker's plugins (kb_plugins_memo_stats); all 0 for a checker without plugins. */
+void kb_checker_memo_stats(const kb_checker *ck, size_t *hits, size_t *misses, size_t *entries, size_t *bytes);
+
 #endif

@@ -31,6 +31,8 @@
 #include "luamsg.h"
 #include "luamatcher.h"
 #include "luapattern.h"
+#include "parakind.h"
+#include "parmemo.h"
 #include "phrases.h"
 #include "textmodel.h"
 #include "utf8.h"
@@ -44,6 +46,8 @@
 
 #define PL_DEFAULT_MEM    (64u * 1024u * 1024u)
 #define PL_DEFAULT_MS     2000u
+#define PL_WORDS_PER_MS   10u /* a letter's time budget grows by 1 ms for every 10 words (0.1 ms a word) */
+#define PL_CLOCK_EVERY    16u /* checks of the limits between two looks at the clock */
 #define PL_HOOK_COUNT     1000       /* VM instructions between two looks at the clock */
 #define PL_HOOK_CALLS     64u        /* calls between two looks at the clock */
 #define PL_MAX_FILE_BYTES (1u << 20) /* a plugin file */
@@ -54,8 +58,13 @@
 #define PL_MAX_SUGG_BYTES 500u
 #define PL_MAX_DEPTH      64 /* nesting of JSON turned into tables */
 #define PL_MAX_ID         64u
+#define PL_MEMO_ENTRIES   4096u               /* paragraphs one plugin's memo keeps */
+#define PL_MEMO_BYTES     (8u * 1024u * 1024u) /* bytes of keys and findings one plugin's memo keeps */
+#define PL_MEMO_KEY_MAX   (1u << 20)          /* a paragraph whose key is longer is not kept */
+#define PL_MAX_NOTES_DEPTH 16                 /* nesting of a paragraph's notes */
 
 static const char pl_protected[] = "klarbrev: protected metatable";
+static const char pl_notes_key = 0; /* the registry key of the notes of the letter being walked */
 
 /* ---- types ---- */
 
@@ -64,14 +73,23 @@ static const char *const pl_type_names[PL_NKINDS] = { "klarbrev.Letter", "klarbr
 	                                              "klarbrev.Word" };
 #define PL_BOX_TYPE "klarbrev.Box"
 
-/* Visitors in the order the walk calls them: the letter, then per paragraph its paragraph, sentences, words. */
-enum { PL_ON_LETTER, PL_ON_PARAGRAPH, PL_ON_SENTENCE, PL_ON_WORD, PL_NVISITORS };
-static const char *const pl_visitor_names[PL_NVISITORS] = { "on_letter", "on_paragraph", "on_sentence", "on_word" };
+/* Visitors in the order the walk calls them: the letter, then per paragraph its paragraph, sentences, words, then
+ * the letter again with the notes of every paragraph (on_letter_end). */
+enum { PL_ON_LETTER, PL_ON_PARAGRAPH, PL_ON_SENTENCE, PL_ON_WORD, PL_ON_LETTER_END, PL_NVISITORS };
+static const char *const pl_visitor_names[PL_NVISITORS] = { "on_letter", "on_paragraph", "on_sentence", "on_word",
+	                                                    "on_letter_end" };
+
+/* What a paragraph visitor did that its findings do not show: a memo entry is not made of such a visit. */
+enum {
+	PL_VISIT_IMPURE = 1u << 0, /* called math.random, math.randomseed, os.time, os.date or os.clock */
+	PL_VISIT_INDEX = 1u << 1   /* read a paragraph's index, which is not part of the memo's key */
+};
 
 /* The keys a plugin's table may have; anything else is a typo worth telling ("on_sentense"). */
 static const char *const pl_table_keys[] = { "id",      "level",       "description",  "options",   "examples",
 	                                     "on_word", "on_sentence", "on_paragraph", "on_letter", "replace",
-	                                     "avoid",   "message",     "link",         "decisions_only", NULL };
+	                                     "avoid",   "message",     "link",         "decisions_only", "on_letter_end",
+	                                     NULL };
 
 /* One letter being checked by one plugin. */
 typedef struct pl_run {
@@ -91,6 +109,12 @@ typedef struct kb_plugin {
 	lua_State *L;
 	int ref_table, ref_options, ref_visitor[PL_NVISITORS];
 	int ref_upvalues; /* pl_freeze's snapshot of the upvalues of the plugin's functions */
+	int ref_upcheck;  /* the same, one triple per upvalue (shared upvalues once): what pl_state_clean compares */
+	kb_parmemo *memo; /* the paragraph memo (see pl_walk), or NULL; emptied whenever the state is made again */
+	kb_buf memo_key;  /* the key of the paragraph being walked */
+	unsigned visit_flags; /* PL_VISIT_*, since the paragraph's visitors started */
+	int in_letter_end;    /* on_letter_end is running: paragraph nodes show their notes */
+	size_t memo_hits, memo_misses;
 	char *broken; /* NULL, or the message of the finding a plugin that cannot run makes on every letter */
 	int reset;    /* the state hit a limit: make it again before the next letter */
 	size_t mem_used, mem_cap;
@@ -98,7 +122,8 @@ typedef struct kb_plugin {
 	struct timespec deadline;
 	unsigned budget_ms;
 	int budget_armed, timed_out;
-	unsigned calls; /* calls the hook saw since the clock started */
+	unsigned calls;  /* calls the hook saw since the clock started */
+	unsigned checks; /* pl_check_limits calls since the clock started */
 	int last_line; /* the line the hook last saw: where a memory error most likely was */
 	unsigned gen;  /* number of the current run; nodes carry it */
 	pl_run run;
@@ -131,6 +156,9 @@ struct kb_plugins {
 	size_t nlibs;
 	kb_speller *speller;
 	kb_ctx *hctx; /* messages of helper calls (klarbrev.spell, ...), kept off the caller's context */
+	int full_check; /* 1: no paragraph memo (kb_plugins_set_full_check, KLARBREV_FULL_CHECK=1) */
+	kb_para_class *classes; /* the kind and section of each paragraph of the letter being checked */
+	size_t classes_cap;
 	size_t mem_cap;
 	unsigned time_ms;
 	const kb_config *config; /* borrowed, or NULL */
@@ -176,10 +204,13 @@ static int pl_clean_text(kb_buf *b, const char *s, size_t len, size_t max)
 	return kb_buf_add(b, "", 0) ? KB_ENOMEM : KB_OK; /* data is non-NULL and terminated even when empty */
 }
 
+/* The plugin's clock: the CPU time of the thread running it. A plugin's budget is what it computes, not how long it
+ * waits for a CPU: on a busy machine, or with batch's worker threads running plugins side by side, the wall clock
+ * runs on while the plugin does not, and a check would fail by load alone. Lua runs only on the calling thread. */
 static struct timespec pl_now(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts;
 }
 
@@ -241,7 +272,8 @@ static void pl_check_limits(lua_State *L)
 	if (!pl->budget_armed)
 		return;
 	if (!pl->timed_out && !pl->mem_exceeded) {
-		if (!pl_past(&pl->deadline))
+		/* the thread's CPU clock is a system call, not a vDSO read: look at it every PL_CLOCK_EVERY checks */
+		if (++pl->checks % PL_CLOCK_EVERY != 0 || !pl_past(&pl->deadline))
 			return;
 		pl->timed_out = 1;
 	}
@@ -288,14 +320,23 @@ static void pl_hook(lua_State *L, lua_Debug *ar)
 }
 
 /* Starts the clock for one letter (or for running the file). Lua's hooks never run inside a C function; the C
- * functions that could run long without calling anything check the budget themselves (luapattern.h, luabudget.h). */
+ * functions that could run long without calling anything check the budget themselves (luapattern.h, luabudget.h).
+ * The budget is the configured time (plugin_time_ms) plus 1 ms for every PL_WORDS_PER_MS words of the letter, so
+ * a rule that costs the same per word fits a long letter as it fits a short one, and a runaway loop still stops
+ * after about the configured time on a short letter. */
 static void pl_arm_budget(kb_plugin *pl)
 {
-	pl->budget_ms = pl->ps->time_ms;
+	size_t words = 0;
+	const kb_text *t = pl->run.in ? pl->run.in->text : NULL;
+	for (size_t i = 0; t && i < t->nparas; i++)
+		words += t->paras[i].nwords;
+	size_t extra = words / PL_WORDS_PER_MS, cap = 600000u;
+	pl->budget_ms = pl->ps->time_ms + (unsigned)(extra < cap ? extra : cap);
 	pl->deadline = pl_now();
 	pl_add_ms(&pl->deadline, (long)pl->budget_ms);
 	pl->timed_out = 0;
 	pl->calls = 0;
+	pl->checks = 0;
 	pl->budget_armed = 1;
 	lua_sethook(pl->L, pl_hook, LUA_MASKCOUNT | LUA_MASKCALL, PL_HOOK_COUNT);
 }
@@ -654,10 +695,14 @@ static void pl_push_letter_json(lua_State *L, int node_idx, int slot, const json
 
 static const char *const pl_letter_fields[] = { "text",  "lower",  "index",    "paragraphs", "sentences", "words",
 	                                        "fields", "template", "outcome", "danish",  NULL };
-static const char *const pl_paragraph_fields[] = { "text",    "lower", "index",    "sentences", "words", "style",
-	                                           "heading", "part",  "in_table", "origin",    NULL };
-static const char *const pl_sentence_fields[] = { "text", "lower", "index", "words", "paragraph", "origin", NULL };
-static const char *const pl_word_fields[] = { "text", "lower", "index", "letters", "paragraph", "origin", NULL };
+static const char *const pl_paragraph_fields[] = { "text",  "lower",      "index",   "sentences", "words",
+	                                           "style", "heading",    "part",    "in_table",  "origin",
+	                                           "kind",  "section",    "topic",   "danish",    "field_type",
+	                                           "notes", NULL };
+static const char *const pl_sentence_fields[] = { "text",   "lower",  "index",      "words", "paragraph",
+	                                          "origin", "offset", "field_type", NULL };
+static const char *const pl_word_fields[] = { "text",   "lower",  "index",      "letters", "paragraph",
+	                                      "origin", "offset", "field_type", NULL };
 static const char *const *const pl_fields_of[PL_NKINDS] = { pl_letter_fields, pl_paragraph_fields, pl_sentence_fields,
 	                                                    pl_word_fields };
 
@@ -682,6 +727,39 @@ static int pl_no_field(lua_State *L, int kind, const char *key)
 	                  lua_tostring(L, -1));
 }
 
+/* The manifest's type of the field an origin names ("field:modtager.navn" -> "name"), or NULL (no manifest, not a
+ * field, a field the manifest does not list). A field in a list item has the item's index in its path
+ * ("hjaelpemidler[2].navn"): its entry is under the list's items ("navn" in hjaelpemidler.items). */
+static const char *pl_field_type(const json_t *manifest, const char *origin)
+{
+	if (!manifest || !origin || strncmp(origin, "field:", 6) != 0)
+		return NULL;
+	const char *path = origin + 6;
+	const json_t *fields = json_object_get(manifest, "fields");
+	char head[512];
+	for (;;) {
+		const char *br = strchr(path, '[');
+		size_t d = br ? 1 : 0;
+		while (br && br[d] >= '0' && br[d] <= '9')
+			d++;
+		if (!br || d == 1 || br[d] != ']')
+			break;
+		size_t hl = (size_t)(br - path);
+		if (hl >= sizeof head || !json_is_object(fields))
+			return NULL;
+		memcpy(head, path, hl);
+		head[hl] = '\0';
+		const json_t *list = json_object_get(fields, head);
+		fields = json_is_object(list) ? json_object_get(list, "items") : NULL;
+		path = br + d + 1;
+		if (*path == '.')
+			path++;
+	}
+	const json_t *f = json_is_object(fields) ? json_object_get(fields, path) : NULL;
+	const json_t *ty = json_is_object(f) ? json_object_get(f, "type") : NULL;
+	return json_string_value(ty);
+}
+
 /* [-0, +1, e] node[key] for every node type. */
 static int pl_node_index(lua_State *L)
 {
@@ -703,6 +781,8 @@ static int pl_node_index(lua_State *L)
 		return 1;
 	}
 	if (!strcmp(key, "index")) {
+		if (n->kind == PL_PARAGRAPH)
+			pl->visit_flags |= PL_VISIT_INDEX;
 		size_t i = n->kind == PL_LETTER      ? 0
 		           : n->kind == PL_PARAGRAPH ? n->para
 		           : n->kind == PL_SENTENCE  ? n->sent
@@ -726,6 +806,22 @@ static int pl_node_index(lua_State *L)
 		size_t start, len;
 		const kb_paragraph *p = pl_node_range(n, &start, &len);
 		lua_pushstring(L, kb_paragraph_origin_at(p, start));
+		return 1;
+	}
+	if (n->kind != PL_LETTER && !strcmp(key, "field_type")) {
+		size_t start, len;
+		const kb_paragraph *p = pl_node_range(n, &start, &len);
+		const char *ty = pl_field_type(pl->run.in->manifest, kb_paragraph_origin_at(p, start));
+		if (ty)
+			lua_pushstring(L, ty);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	if ((n->kind == PL_SENTENCE || n->kind == PL_WORD) && !strcmp(key, "offset")) {
+		size_t start, len;
+		pl_node_range(n, &start, &len);
+		lua_pushinteger(L, (lua_Integer)start);
 		return 1;
 	}
 	if (n->kind == PL_LETTER) {
@@ -779,6 +875,31 @@ static int pl_node_index(lua_State *L)
 		}
 		if (!strcmp(key, "in_table")) {
 			lua_pushboolean(L, p->in_table != 0);
+			return 1;
+		}
+		const kb_para_class *c = &pl->ps->classes[n->para];
+		if (!strcmp(key, "kind")) {
+			lua_pushstring(L, kb_parakind_kind_name(c->kind));
+			return 1;
+		}
+		if (!strcmp(key, "section") || !strcmp(key, "topic")) {
+			const char *name = kb_parakind_topic_name(key[0] == 's' ? c->section : c->topic);
+			if (name)
+				lua_pushstring(L, name);
+			else
+				lua_pushnil(L);
+			return 1;
+		}
+		if (!strcmp(key, "danish")) {
+			lua_pushboolean(L, !pl->run.in->not_danish);
+			return 1;
+		}
+		if (!strcmp(key, "notes")) { /* what its on_paragraph returned; seen in on_letter_end only */
+			if (!pl->in_letter_end || lua_rawgetp(L, LUA_REGISTRYINDEX, &pl_notes_key) != LUA_TTABLE) {
+				lua_pushnil(L);
+				return 1;
+			}
+			lua_rawgeti(L, -1, (lua_Integer)n->para + 1);
 			return 1;
 		}
 	} else if (n->kind == PL_WORD && !strcmp(key, "letters")) {
@@ -1288,7 +1409,7 @@ static int pl_analyze(lua_State *L)
 	box->p = v;
 	if (rc)
 		return luaL_error(L, "klarbrev.analyze: %s", kb_ctx_errmsg(pl->ps->hctx));
-	pl_push_strv(L, v, n);
+	pl_push_strv(L, v, n); /* the box frees v; the speller keeps its own copy of the answer, per word */
 	return 1;
 }
 
@@ -1521,6 +1642,75 @@ static void pl_restore_state(lua_State *L, kb_plugin *pl)
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &pl_seed_key);
 	lua_pushinteger(L, 0x6B6C6172); /* "klar" */
 	lua_call(L, 1, 0);
+}
+
+/* [-0, +1, m] From pl_freeze's snapshot on top of the stack: the same triples with every upvalue once (functions
+ * share the upvalues of the locals they use: `local tekst` is one upvalue of fifty functions), as an array of
+ * n = 3 * count values. */
+static void pl_make_upcheck(lua_State *L)
+{
+	int snap = lua_gettop(L);
+	luaL_checkstack(L, 8, "pl_make_upcheck");
+	lua_newtable(L);
+	int out = lua_gettop(L);
+	lua_newtable(L);
+	int seen = lua_gettop(L);
+	lua_getfield(L, snap, "n");
+	lua_Integer n = lua_tointeger(L, -1), m = 0;
+	lua_pop(L, 1);
+	for (lua_Integer k = 1; k + 2 <= n; k += 3) {
+		lua_rawgeti(L, snap, k);
+		lua_rawgeti(L, snap, k + 1);
+		int up = (int)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		lua_pushlightuserdata(L, lua_upvalueid(L, -1, up));
+		if (lua_rawget(L, seen) != LUA_TNIL) {
+			lua_pop(L, 2);
+			continue;
+		}
+		lua_pop(L, 1);
+		lua_pushlightuserdata(L, lua_upvalueid(L, -1, up));
+		lua_pushboolean(L, 1);
+		lua_rawset(L, seen);
+		lua_rawseti(L, out, ++m); /* the function */
+		lua_pushinteger(L, up);
+		lua_rawseti(L, out, ++m);
+		lua_rawgeti(L, snap, k + 2);
+		lua_rawseti(L, out, ++m);
+	}
+	lua_pushinteger(L, m);
+	lua_setfield(L, out, "n");
+	lua_pop(L, 1); /* seen */
+}
+
+/* [-0, +0, m] Whether every upvalue of the plugin's functions holds what it held when the file had run (raw
+ * equality: the same number, string, boolean, or the same table or function). Tables reachable at load are frozen,
+ * so then the plugin is in the state it starts every letter in, and its visitors are functions of what they are
+ * given. */
+static int pl_state_clean(lua_State *L, kb_plugin *pl)
+{
+	if (pl->ref_upcheck == LUA_NOREF)
+		return 1;
+	luaL_checkstack(L, 6, "pl_state_clean");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, pl->ref_upcheck);
+	int snap = lua_gettop(L);
+	lua_getfield(L, snap, "n");
+	lua_Integer n = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	int clean = 1;
+	for (lua_Integer k = 1; clean && k + 2 <= n; k += 3) {
+		lua_rawgeti(L, snap, k);
+		lua_rawgeti(L, snap, k + 1);
+		int up = (int)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		if (!lua_getupvalue(L, -1, up))
+			lua_pushnil(L);
+		lua_rawgeti(L, snap, k + 2);
+		clean = lua_rawequal(L, -1, -2);
+		lua_pop(L, 3);
+	}
+	lua_settop(L, snap - 1);
+	return clean;
 }
 
 /* ---- loading ---- */
@@ -2023,7 +2213,10 @@ static void pl_apply_config(lua_State *L, kb_plugin *pl)
 	lua_pop(L, 1);
 	size_t nv = 0;
 	pl->visitors[0] = '\0';
-	for (int v = PL_NVISITORS - 1; v >= 0; v--) { /* on_word first: the order a reader thinks in */
+	static const int order[PL_NVISITORS] = { PL_ON_WORD, PL_ON_SENTENCE, PL_ON_PARAGRAPH, PL_ON_LETTER,
+		                                 PL_ON_LETTER_END }; /* on_word first: the order a reader thinks in */
+	for (int k = 0; k < PL_NVISITORS; k++) {
+		int v = order[k];
 		lua_getfield(L, tbl, pl_visitor_names[v]);
 		if (lua_isfunction(L, -1)) {
 			size_t at = strlen(pl->visitors);
@@ -2059,6 +2252,34 @@ static void pl_remove_global(lua_State *L, const char *name)
 }
 
 /* [-0, +0, m] The libraries and the sandbox around them. */
+/* [-?, +?, e] A function of math or os whose result is not a function of its arguments (math.random, os.clock,
+ * ...): marks the visit impure, so no memo entry is made of it, then runs the original in this same frame (its C
+ * function is upvalue 2, its own upvalue, math's random state, is upvalue 1), so error messages name it as
+ * before. */
+static int pl_impure(lua_State *L)
+{
+	pl_of(L)->visit_flags |= PL_VISIT_IMPURE;
+	return lua_tocfunction(L, lua_upvalueindex(2))(L);
+}
+
+/* [-0, +0, m] Wraps field name of the table on top of the stack with pl_impure. */
+static void pl_wrap_impure(lua_State *L, const char *name)
+{
+	lua_getfield(L, -1, name);
+	int f = lua_gettop(L);
+	lua_CFunction fn = lua_tocfunction(L, f);
+	if (!fn) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (!lua_getupvalue(L, f, 1))
+		lua_pushnil(L);
+	lua_pushcfunction(L, fn);
+	lua_pushcclosure(L, pl_impure, 2);
+	lua_setfield(L, f - 1, name);
+	lua_pop(L, 1);
+}
+
 static void pl_open_libs(lua_State *L)
 {
 	static const char *const base_removed[] = { "dofile",  "loadfile", "load",     "collectgarbage",
@@ -2107,6 +2328,13 @@ static void pl_open_libs(lua_State *L)
 	lua_getglobal(L, LUA_MATHLIBNAME);
 	lua_getfield(L, -1, "randomseed");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, (void *)&pl_seed_key); /* for pl_restore_state */
+	pl_wrap_impure(L, "random");
+	pl_wrap_impure(L, "randomseed");
+	lua_pop(L, 1);
+	lua_getglobal(L, "os");
+	pl_wrap_impure(L, "time");
+	pl_wrap_impure(L, "date");
+	pl_wrap_impure(L, "clock");
 	lua_pop(L, 1);
 
 	lua_pushliteral(L, "");
@@ -2274,6 +2502,8 @@ static int pl_setup(lua_State *L)
 	lua_pushglobaltable(L);
 	lua_pushvalue(L, tbl);
 	pl_freeze(L, 2);
+	pl_make_upcheck(L);
+	pl->ref_upcheck = luaL_ref(L, LUA_REGISTRYINDEX);
 	pl->ref_upvalues = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	lua_pushvalue(L, tbl);
@@ -2290,6 +2520,7 @@ static int pl_setup(lua_State *L)
 
 static void pl_close_state(kb_plugin *pl)
 {
+	kb_parmemo_clear(pl->memo, NULL, NULL); /* its notes live in the state closed here */
 	if (pl->L)
 		lua_close(pl->L);
 	pl->L = NULL;
@@ -2306,7 +2537,7 @@ static void pl_close_state(kb_plugin *pl)
 	free(pl->options_text);
 	pl->description = pl->options_text = NULL;
 	pl->visitors[0] = '\0';
-	pl->ref_table = pl->ref_options = pl->ref_upvalues = LUA_NOREF;
+	pl->ref_table = pl->ref_options = pl->ref_upvalues = pl->ref_upcheck = LUA_NOREF;
 	for (int v = 0; v < PL_NVISITORS; v++)
 		pl->ref_visitor[v] = LUA_NOREF;
 }
@@ -2376,43 +2607,218 @@ static int pl_open(kb_plugin *pl)
 
 /* ---- running ---- */
 
-/* [-0, +0, e] Calls visitor v with the node on top of the stack (popped), report and the options. */
-static void pl_visit(lua_State *L, kb_plugin *pl, int v)
+/* [-0, +nres, e] Calls visitor v with the node on top of the stack (popped), report and the options; leaves nres
+ * results (0 or 1). */
+static void pl_visit(lua_State *L, kb_plugin *pl, int v, int nres)
 {
 	lua_rawgeti(L, LUA_REGISTRYINDEX, pl->ref_visitor[v]);
 	lua_insert(L, -2);
 	lua_pushcfunction(L, pl_report);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, pl->ref_options);
-	lua_call(L, 3, 0);
+	lua_call(L, 3, nres);
+}
+
+/* [-0, +1, e] A read-only copy of the notes at idx (what on_paragraph returned): plain data only, so that nothing
+ * of one letter (a node, a function holding state) reaches another through the memo. A table frozen at load is
+ * read-only already and is kept as it is. */
+static void pl_copy_notes(lua_State *L, int idx, int depth)
+{
+	idx = lua_absindex(L, idx);
+	luaL_checkstack(L, 8, "on_paragraph");
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL:
+	case LUA_TBOOLEAN:
+	case LUA_TNUMBER:
+	case LUA_TSTRING: lua_pushvalue(L, idx); return;
+	case LUA_TTABLE: break;
+	default:
+		luaL_error(L, "on_paragraph må kun returnere data (tabeller, tekster, tal, true/false), ikke %s",
+		           kb_luamsg_type(luaL_typename(L, idx)));
+	}
+	if (pl_is_frozen(L, idx)) {
+		lua_pushvalue(L, idx);
+		return;
+	}
+	if (depth >= PL_MAX_NOTES_DEPTH)
+		luaL_error(L, "on_paragraph: tabellen ligger mere end %d lag i sig selv", PL_MAX_NOTES_DEPTH);
+	lua_newtable(L); /* the view */
+	lua_newtable(L); /* what it holds */
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		int kt = lua_type(L, -2);
+		if (kt != LUA_TSTRING && kt != LUA_TNUMBER && kt != LUA_TBOOLEAN)
+			luaL_error(L, "on_paragraph må kun returnere data, men en nøgle er %s",
+			           kb_luamsg_type(luaL_typename(L, -2)));
+		pl_copy_notes(L, -1, depth + 1);
+		lua_pushvalue(L, -3);
+		lua_insert(L, -2);
+		lua_rawset(L, -5);
+		lua_pop(L, 1);
+	}
+	pl_seal(L, -2, -1);
+	lua_pop(L, 1);
+}
+
+/* The memo key of paragraph p into pl->memo_key: everything a paragraph visitor can see of it through its nodes
+ * (text, style, heading, part, table, sentences and words with their offsets and flags, the spans with their
+ * origins and flags, its kind, section and topic, whether the letter is Danish). field_type is not in it: it is
+ * NULL for every origin but "field:...", and a paragraph with a field is not kept. The paragraph's index is not in it (a visit that reads it is not kept, PL_VISIT_INDEX), nor
+ * is anything of the letter: no node of a paragraph leads to the letter or to another paragraph. Returns 0, or
+ * nonzero when p holds a case value (a span from "field:...") or its key would be too long: then p is walked
+ * as always. */
+static int pl_memo_key(kb_plugin *pl, const kb_paragraph *p)
+{
+	kb_buf *b = &pl->memo_key;
+	b->len = 0;
+	for (size_t i = 0; i < p->nspans; i++)
+		if (p->spans[i].origin && !strncmp(p->spans[i].origin, "field:", 6))
+			return 1;
+	const kb_para_class *c = &pl->ps->classes[p - pl->run.in->text->paras];
+	size_t head[12] = { p->len,         p->style ? strlen(p->style) + 1 : 0, (size_t)p->heading, (size_t)p->part,
+		            (size_t)p->in_table, p->nspans, p->nsentences, p->nwords, (size_t)c->kind, (size_t)c->section,
+		            (size_t)c->topic, (size_t)pl->run.in->not_danish };
+	int rc = kb_buf_add(b, head, sizeof head);
+	if (!rc)
+		rc = kb_buf_add(b, p->text, p->len);
+	if (!rc && p->style)
+		rc = kb_buf_add(b, p->style, strlen(p->style) + 1);
+	for (size_t i = 0; !rc && i < p->nspans; i++) {
+		const kb_span *sp = &p->spans[i];
+		size_t v[4] = { sp->start, sp->len, sp->flags, sp->origin ? strlen(sp->origin) : 0 };
+		rc = kb_buf_add(b, v, sizeof v);
+		if (!rc && sp->origin)
+			rc = kb_buf_add(b, sp->origin, strlen(sp->origin));
+	}
+	for (size_t i = 0; !rc && i < p->nsentences; i++) {
+		const kb_sentence *se = &p->sentences[i];
+		size_t v[4] = { se->start, se->len, se->first_word, se->nwords };
+		rc = kb_buf_add(b, v, sizeof v);
+	}
+	for (size_t i = 0; !rc && i < p->nwords; i++) {
+		const kb_word *w = &p->words[i];
+		size_t v[4] = { w->start, w->len, w->letters, w->flags };
+		rc = kb_buf_add(b, v, sizeof v);
+	}
+	return rc;
+}
+
+/* [-0, +0, e] Hands a memo entry's findings to the letter as if its visitors had made them on paragraph pi, counted
+ * against the plugin's findings per letter as report() counts them. */
+static void pl_memo_replay(lua_State *L, kb_plugin *pl, const kb_parmemo_entry *e, size_t pi)
+{
+	size_t n = kb_findings_count(e->findings);
+	for (size_t i = 0; i < n && pl->run.nreports < PL_MAX_REPORTS; i++) {
+		kb_finding f = *kb_findings_get(e->findings, i);
+		f.paragraph = (long)pi;
+		pl->run.nreports++;
+		int rc = kb_findings_add(pl->run.out, &f);
+		if (rc && rc != KB_ELIMIT) {
+			pl->run.oom = 1;
+			luaL_error(L, "ikke nok hukommelse");
+		}
+	}
 }
 
 /* [-0, +0, e] One letter: the state as it was after loading, then on_letter, then for each paragraph on_paragraph,
- * its sentences, its words. Runs under lua_pcall with the time budget armed; the first error ends the walk. */
+ * its sentences, its words, then on_letter_end. Runs under lua_pcall with the time budget armed; the first error
+ * ends the walk.
+ *
+ * The paragraph memo. A paragraph that holds no case value is, in a batch, the same in every letter from one
+ * template, and so are the findings of a visitor that cannot see anything else. What a paragraph visitor can see:
+ * its nodes (the memo key, pl_memo_key), the options and the tables reachable at load (frozen, the same for every
+ * letter), the upvalues of the plugin's functions (its only state that changes: "count = count + 1"), and math's
+ * random numbers and os's clock. So its findings and notes are kept, and later handed out instead of running it,
+ * only under these rules:
+ *  - an entry is made only of a paragraph whose visitors started and ended with every upvalue raw-equal to what it
+ *    held after loading (pl_state_clean), that called no math.random/randomseed/os.time/date/clock, read no
+ *    paragraph index, made no finding that was dropped (the per-letter cap), and did not fail;
+ *  - an entry is used only while the upvalues are still those after loading; once a visitor (or on_letter) leaves
+ *    them otherwise, every later paragraph of the letter is walked (and compared after) as without a memo.
+ * Lua has no other state a visitor could keep: no coroutines, no debug library, no raw access, the globals and
+ * shared metatables are frozen or protected. full_check (KLARBREV_FULL_CHECK=1) turns the memo off. */
 static int pl_walk(lua_State *L)
 {
 	kb_plugin *pl = pl_of(L);
 	const kb_text *t = pl->run.in->text;
 	pl_restore_state(L, pl);
+	lua_newtable(L); /* the notes of the paragraphs, for on_letter_end */
+	int notes = lua_gettop(L);
+	lua_pushvalue(L, notes);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &pl_notes_key);
+	int memo_on = !pl->ps->full_check && pl->memo;
+	int clean = 1; /* the upvalues hold what they held after loading */
 	if (pl->ref_visitor[PL_ON_LETTER] != LUA_NOREF) {
 		pl_push_node(L, PL_LETTER, 0, 0, 0);
-		pl_visit(L, pl, PL_ON_LETTER);
+		pl_visit(L, pl, PL_ON_LETTER, 0);
+		if (memo_on)
+			clean = pl_state_clean(L, pl);
 	}
 	int per_para = pl->ref_visitor[PL_ON_PARAGRAPH] != LUA_NOREF || pl->ref_visitor[PL_ON_SENTENCE] != LUA_NOREF ||
 	               pl->ref_visitor[PL_ON_WORD] != LUA_NOREF;
 	for (size_t pi = 0; per_para && t && pi < t->nparas; pi++) {
 		const kb_paragraph *p = &t->paras[pi];
+		int keyed = memo_on && clean && pl_memo_key(pl, p) == 0;
+		if (keyed) {
+			const kb_parmemo_entry *e = kb_parmemo_find(pl->memo, pl->memo_key.data, pl->memo_key.len);
+			if (e) {
+				pl->memo_hits++;
+				pl_memo_replay(L, pl, e, pi);
+				if (e->notes_ref != LUA_NOREF) {
+					lua_rawgeti(L, LUA_REGISTRYINDEX, e->notes_ref);
+					lua_rawseti(L, notes, (lua_Integer)pi + 1);
+				}
+				continue;
+			}
+			pl->memo_misses++;
+		}
+		pl->visit_flags = 0;
+		size_t found0 = kb_findings_count(pl->run.out), reports0 = pl->run.nreports;
 		if (pl->ref_visitor[PL_ON_PARAGRAPH] != LUA_NOREF) {
 			pl_push_node(L, PL_PARAGRAPH, pi, 0, 0);
-			pl_visit(L, pl, PL_ON_PARAGRAPH);
+			pl_visit(L, pl, PL_ON_PARAGRAPH, 1);
+			if (!lua_isnil(L, -1)) {
+				pl_copy_notes(L, -1, 0);
+				lua_rawseti(L, notes, (lua_Integer)pi + 1);
+			}
+			lua_pop(L, 1);
 		}
 		for (size_t si = 0; pl->ref_visitor[PL_ON_SENTENCE] != LUA_NOREF && si < p->nsentences; si++) {
 			pl_push_node(L, PL_SENTENCE, pi, si, 0);
-			pl_visit(L, pl, PL_ON_SENTENCE);
+			pl_visit(L, pl, PL_ON_SENTENCE, 0);
 		}
 		for (size_t wi = 0; pl->ref_visitor[PL_ON_WORD] != LUA_NOREF && wi < p->nwords; wi++) {
 			pl_push_node(L, PL_WORD, pi, 0, wi);
-			pl_visit(L, pl, PL_ON_WORD);
+			pl_visit(L, pl, PL_ON_WORD, 0);
 		}
+		if (!memo_on)
+			continue;
+		int was_clean = clean;
+		clean = pl_state_clean(L, pl);
+		size_t made = pl->run.nreports - reports0;
+		/* the notes the memo keeps live in the plugin's state: past half its memory cap it keeps no more, so the
+		 * memo cannot make a plugin run out of memory where a full check would not */
+		if (!keyed || !was_clean || !clean || pl->visit_flags || pl->run.nreports >= PL_MAX_REPORTS ||
+		    kb_findings_count(pl->run.out) - found0 != made || pl->mem_used > pl->mem_cap / 2)
+			continue;
+		int ref = LUA_NOREF;
+		if (lua_rawgeti(L, notes, (lua_Integer)pi + 1) != LUA_TNIL)
+			ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		else
+			lua_pop(L, 1);
+		int rc = kb_parmemo_add(pl->memo, pl->memo_key.data, pl->memo_key.len, pl->run.out, found0,
+		                        found0 + made, ref);
+		if (rc != KB_OK && ref != LUA_NOREF)
+			luaL_unref(L, LUA_REGISTRYINDEX, ref);
+		if (rc == KB_ENOMEM) {
+			pl->run.oom = 1;
+			return luaL_error(L, "ikke nok hukommelse");
+		}
+	}
+	if (pl->ref_visitor[PL_ON_LETTER_END] != LUA_NOREF) {
+		pl->in_letter_end = 1;
+		pl_push_node(L, PL_LETTER, 0, 0, 0);
+		pl_visit(L, pl, PL_ON_LETTER_END, 0);
+		pl->in_letter_end = 0;
 	}
 	return 0;
 }
@@ -2556,6 +2962,9 @@ static int pl_run_letter(kb_plugin *pl, kb_ctx *ctx, const kb_check_input *in, k
 	lua_pushcfunction(L, pl_walk);
 	int st = lua_pcall(L, 0, 0, 1);
 	pl_disarm_budget(pl);
+	pl->in_letter_end = 0;
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &pl_notes_key); /* the notes die with the letter */
 	rc = KB_OK;
 	if (st != LUA_OK || pl->mem_exceeded) {
 		char *why = pl_failure_text(pl, st);
@@ -2582,6 +2991,16 @@ int kb_plugins_run(kb_plugins *ps, kb_ctx *ctx, const kb_check_input *in, kb_fin
 {
 	if (!in || !out)
 		return kb_ctx_fail(ctx, KB_EUSAGE, "kb_plugins_run: intet brev eller ingen liste til fund");
+	size_t np = in->text ? in->text->nparas : 0;
+	if (np > ps->classes_cap) {
+		kb_para_class *c = realloc(ps->classes, np * sizeof *c);
+		if (!c)
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		ps->classes = c;
+		ps->classes_cap = np;
+	}
+	if (np)
+		kb_parakind_classify(ps->classes, in->text);
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!ps->items[i]->enabled && !ps->items[i]->broken) /* a broken rule set always stops the letter */
 			continue;
@@ -2607,6 +3026,8 @@ int kb_plugins_new(kb_plugins **out, kb_ctx *ctx, kb_speller *speller)
 	ps->speller = speller;
 	ps->mem_cap = PL_DEFAULT_MEM;
 	ps->time_ms = PL_DEFAULT_MS;
+	const char *full = getenv("KLARBREV_FULL_CHECK");
+	ps->full_check = full && !strcmp(full, "1");
 	*out = ps;
 	return KB_OK;
 }
@@ -2623,6 +3044,8 @@ static void pl_free(kb_plugin *pl)
 	free(pl->broken);
 	kb_config_problems_free(&pl->cfg_problems);
 	kb_buf_free(&pl->options_set);
+	kb_parmemo_free(pl->memo);
+	kb_buf_free(&pl->memo_key);
 	free(pl);
 }
 
@@ -2640,7 +3063,24 @@ void kb_plugins_free(kb_plugins *ps)
 	}
 	free(ps->libs);
 	kb_ctx_free(ps->hctx);
+	free(ps->classes);
 	free(ps);
+}
+
+void kb_plugins_set_full_check(kb_plugins *ps, int on)
+{
+	ps->full_check = on || ps->full_check;
+}
+
+void kb_plugins_memo_stats(const kb_plugins *ps, size_t *hits, size_t *misses, size_t *entries, size_t *bytes)
+{
+	*hits = *misses = *entries = *bytes = 0;
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		*hits += ps->items[i]->memo_hits;
+		*misses += ps->items[i]->memo_misses;
+		*entries += kb_parmemo_count(ps->items[i]->memo);
+		*bytes += kb_parmemo_bytes(ps->items[i]->memo);
+	}
 }
 
 size_t kb_plugins_count(const kb_plugins *ps)
@@ -2676,10 +3116,11 @@ int kb_plugins_load_named(kb_plugins *ps, kb_ctx *ctx, const char *path, const c
 	pl->ps = ps;
 	pl->enabled = 1;
 	kb_buf_init(&pl->options_set, 64u * 1024u);
+	kb_buf_init(&pl->memo_key, PL_MEMO_KEY_MAX);
 	pl_close_state(pl); /* sets the references to LUA_NOREF */
 	int rc = KB_OK;
 	char *why = NULL;
-	if (!(pl->path = kb_strdup(path)) || !(pl->display = kb_strdup(display))) {
+	if (kb_parmemo_new(&pl->memo, PL_MEMO_ENTRIES, PL_MEMO_BYTES) || !(pl->path = kb_strdup(path)) || !(pl->display = kb_strdup(display))) {
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}

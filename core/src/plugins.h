@@ -51,6 +51,15 @@ void kb_plugins_set_limits(kb_plugins *ps, size_t mem_bytes, unsigned time_ms);
 
 size_t kb_plugins_count(const kb_plugins *ps);
 
+/* on 1: no paragraph memo; every paragraph of every letter is walked by every visitor (the memo is described at
+ * pl_walk in plugins.c). The environment variable KLARBREV_FULL_CHECK=1, read when the list is made, does the same;
+ * 0 does not turn it back on. The findings are the same either way. */
+void kb_plugins_set_full_check(kb_plugins *ps, int on);
+
+/* The paragraph memo of every plugin together: paragraphs handed out from it and paragraphs looked up but walked,
+ * its entries and their bytes (for the benchmark and tests). */
+void kb_plugins_memo_stats(const kb_plugins *ps, size_t *hits, size_t *misses, size_t *entries, size_t *bytes);
+
 /* The config file (borrowed: it must outlive the plugins), or NULL. Set it before loading: a plugin takes its level,
  * options, ignored phrases and whether it is switched on from its [plugin id] section each time its state is made;
  * the limits come from [klarbrev]. */

@@ -13,96 +13,8 @@
 --   "..."   zero to three words             "!a|b"  the next word is none of these (takes no word)
 
 
--- Closing quotes and brackets that may follow a sentence's final punctuation.
-local TRAILERS = { ")", "]", "\"", "'", "»", "«", "”", "’", "“" }
-
--- True when the text ends like a sentence (. ! ? : ;), ignoring closing quotes, brackets and white space.
-local function ends_like_sentence(text)
-  local t = text
-  local changed = true
-  while changed do
-    changed = false
-    local s = t:gsub("[%s]+$", "")
-    if s:sub(-2) == "\194\160" then s = s:sub(1, -3) end
-    if s ~= t then t = s; changed = true end
-    for i = 1, #TRAILERS do
-      local q = TRAILERS[i]
-      if #t > #q and t:sub(-#q) == q then
-        t = t:sub(1, -#q - 1)
-        changed = true
-      end
-    end
-  end
-  local c = t:sub(-1)
-  return c == "." or c == "!" or c == "?" or c == ":" or c == ";"
-end
-
-local CLOSING_LINES = {
-  "med venlig hilsen", "venlig hilsen", "med venlige hilsner", "venlige hilsner", "de bedste hilsner",
-  "med de bedste hilsner", "mvh",
-}
-
-local function is_closing_line(lower)
-  local t = lower:gsub("[%s%p]+$", ""):gsub("^%s+", "")
-  for i = 1, #CLOSING_LINES do
-    if t == CLOSING_LINES[i] then return true end
-  end
-  return false
-end
-
--- Lines that carry the letter's particulars rather than its message.
-local META_STARTS = { "sagsnr", "sagsnummer", "j.nr", "j. nr", "jnr", "journalnr", "journalnummer", "dato:",
-  "cpr", "cpr-nr", "vores ref", "deres ref", "reference:", "telefon", "tlf", "e-mail:", "mail:", "kære ", "hej ",
-  "att.", "att:" }
-
-local function is_meta_line(lower)
-  local t = lower:gsub("^%s+", "")
-  for i = 1, #META_STARTS do
-    local m = META_STARTS[i]
-    if t:sub(1, #m) == m then return true end
-  end
-  return false
-end
-
--- "address", "signature", ... paragraph styles (Word and LibreOffice names, English and Danish).
-local function style_kind(style)
-  if not style then return nil end
-  local s = klarbrev.lower(style)
-  local function has(x) return s:find(x, 1, true) ~= nil end
-  if has("address") or has("adresse") or has("modtager") or has("recipient") then return "head" end
-  if has("signature") or has("underskrift") then return "closing" end
-  if has("date") or has("dato") then return "head" end
-  if has("header") or has("footer") or has("sidehoved") or has("sidefod") then return "part" end
-  return nil
-end
-
--- Every word capitalised ("Mette Lund Kristiansen", "Søby Kommune"): a name line, not a title.
-local function all_capitalised(words)
-  if #words < 2 then return false end
-  for i = 1, #words do
-    local w = words[i].text
-    if klarbrev.lower(w) == w then return false end
-  end
-  return true
-end
-
--- The topic of a heading, for the section it opens.
-local function heading_topic(lower)
-  if lower:find("klag", 1, true) then return "klage" end
-  local annex = { "regler", "lovgrundlag", "retsgrundlag", "lovtekst", "bilag", "regelgrundlag", "lovregler",
-    "retsregler", "lovhenvisning" }
-  for i = 1, #annex do
-    if lower:find(annex[i], 1, true) then return "regler" end
-  end
-  local reasons = { "begrundelse", "hvorfor", "derfor", "baggrund", "vurdering" }
-  for i = 1, #reasons do
-    if lower:find(reasons[i], 1, true) then return "begrundelse" end
-  end
-  if lower:find("afgørelse", 1, true) or lower:find("afslag", 1, true) or lower:find("bevilling", 1, true) then
-    return "afgoerelse"
-  end
-  return "andet"
-end
+-- Paragraph kinds and sections (prose, heading, the address block, the closing; the topic of the last heading) are
+-- the core's: paragraph.kind, paragraph.section, paragraph.topic (docs/plugins.md).
 
 local QUOTE_PAIRS = { { "»", "«" }, { "“", "”" }, { "„", "“" }, { "\"", "\"" } }
 
@@ -131,117 +43,61 @@ local function in_spans(spans, a, b)
   return false
 end
 
--- The words of a sentence with their byte range in the sentence's text (1-based, inclusive).
+-- The words of a sentence with their byte range in the sentence's text (1-based, inclusive), from the offsets the
+-- core gives each node (word.offset and sentence.offset: bytes before it in the paragraph).
 local function sentence_words(sentence)
-  local text = sentence.text
   local out = {}
-  local pos = 1
+  local base = sentence.offset - 1
   local nodes = sentence.words
   for i = 1, #nodes do
     local w = nodes[i]
     local t = w.text
-    local a, b = text:find(t, pos, true)
-    if not a then a, b = pos, pos + #t - 1 end
-    out[i] = { text = t, lower = klarbrev.lower(t), a = a, b = b, node = w }
-    pos = b + 1
+    local a = w.offset - base
+    out[i] = { text = t, lower = w.lower, a = a, b = a + #t - 1, node = w }
   end
   return out
 end
 
--- The letter as a list of paragraph records:
+-- One paragraph as a record:
 --   { node, index, text, lower, part, style, heading, in_table, origin, nwords,
 --     kind = "prose" | "heading" | "head" (address, date, salutation, case number) | "closing" (greeting and
---            signature) | "table" | "part" (header, footer, notes) | "empty",
+--            signature) | "table" | "part" (header, footer, notes) | "empty"   (paragraph.kind, from the core),
 --     section = topic of the last heading ("klage", "regler", "begrundelse", "afgoerelse", "andet") or nil,
+--     topic = a heading's own topic,
 --     legal = the paragraph cites a section of a law (§ and a number),
 --     quotes = quote_spans(text), quoted = the whole paragraph is a quotation,
---     sents = { { node, text, off (byte offset in the paragraph, 0-based), words = sentence_words(...) } } }
+--     sents = { { node, text, lower, off (byte offset in the paragraph, 0-based), words = sentence_words(...) } } }
+-- index is left out unless with_index is true: a paragraph visitor that reads a paragraph's index is not kept in
+-- the paragraph memo (docs/plugins.md).
+local function paragraph(p, with_index)
+  local text = p.text
+  local r = {
+    node = p, index = with_index and p.index or nil, text = text, lower = p.lower, part = p.part,
+    style = p.style, heading = p.heading, in_table = p.in_table, origin = p.origin, sents = {}, nwords = 0,
+    kind = p.kind, section = p.section, topic = p.topic,
+  }
+  local sn = p.sentences
+  for si = 1, #sn do
+    local s = sn[si]
+    local words = sentence_words(s)
+    r.sents[si] = { node = s, text = s.text, lower = s.lower, off = s.offset, words = words }
+    r.nwords = r.nwords + #words
+  end
+  r.quotes = quote_spans(text)
+  local first, last = text:find("%S"), #text:gsub("%s+$", "")
+  r.quoted = false
+  for i = 1, #r.quotes do
+    if r.quotes[i][1] == first and r.quotes[i][2] >= last - 1 then r.quoted = true end
+  end
+  r.legal = text:find("§[%s\194\160]*%d") ~= nil
+  return r
+end
+
+-- The letter as a list of paragraph records (paragraph(p, true) for each).
 local function prepare(letter)
   local paras = {}
   local nodes = letter.paragraphs
-  for pi = 1, #nodes do
-    local p = nodes[pi]
-    local text = p.text
-    local r = {
-      node = p, index = pi, text = text, lower = klarbrev.lower(text), part = p.part, style = p.style,
-      heading = p.heading, in_table = p.in_table, origin = p.origin, sents = {}, nwords = 0,
-    }
-    local pos = 1
-    local sn = p.sentences
-    for si = 1, #sn do
-      local s = sn[si]
-      local st = s.text
-      local a, b = text:find(st, pos, true)
-      if not a then a, b = pos, pos + #st - 1 end
-      local words = sentence_words(s)
-      r.sents[si] = { node = s, text = st, lower = klarbrev.lower(st), off = a - 1, words = words }
-      r.nwords = r.nwords + #words
-      pos = b + 1
-    end
-    r.quotes = quote_spans(text)
-    local first, last = text:find("%S"), #text:gsub("%s+$", "")
-    r.quoted = false
-    for i = 1, #r.quotes do
-      if r.quotes[i][1] == first and r.quotes[i][2] >= last - 1 then r.quoted = true end
-    end
-    r.legal = text:find("§[%s\194\160]*%d") ~= nil
-    paras[pi] = r
-  end
-  -- kinds and sections
-  local seen_prose, seen_heading, closing, section = false, false, false, nil
-  for pi = 1, #paras do
-    local r = paras[pi]
-    local kind
-    local sk = style_kind(r.style)
-    local allwords = {}
-    for si = 1, #r.sents do
-      local ws = r.sents[si].words
-      for wi = 1, #ws do allwords[#allwords + 1] = ws[wi] end
-    end
-    if r.part ~= "body" then
-      kind = "part"
-    elseif r.in_table then
-      kind = "table"
-    elseif r.nwords == 0 then
-      kind = "empty"
-    elseif closing then
-      kind = "closing"
-    elseif is_closing_line(r.lower) then
-      kind = "closing"
-      closing = true
-    elseif r.heading then
-      kind = "heading"
-    elseif sk == "closing" then
-      kind = "closing"
-      closing = true
-    elseif sk then
-      kind = sk
-    elseif is_meta_line(r.lower) then
-      kind = "head"
-    elseif r.nwords <= 6 and #r.sents == 1 and r.text:gsub("%s+$", ""):sub(-1) == "?" and seen_prose then
-      kind = "heading" -- "Har du spørgsmål?" on a line of its own
-    elseif r.nwords <= 8 and #r.sents == 1 and not ends_like_sentence(r.text) then
-      if not seen_prose and not seen_heading and (all_capitalised(allwords) or r.text:find("%d")) then
-        kind = "head"
-      else
-        kind = "heading"
-      end
-    elseif not seen_prose and not seen_heading and r.nwords <= 8 and r.text:find("%d")
-      and (not ends_like_sentence(r.text) or (r.text:match("(%S+)%s*$") or ""):find("^%a%a?%.$")) then
-      kind = "head" -- "Kastanjevej 14, 2. th.", "4470 Søby" before the title
-    else
-      kind = "prose"
-      seen_prose = true
-    end
-    r.kind = kind
-    if kind == "heading" then
-      seen_heading = true
-      section = heading_topic(r.lower)
-      r.topic = section
-    elseif kind == "prose" or kind == "table" then
-      r.section = section
-    end
-  end
+  for pi = 1, #nodes do paras[pi] = paragraph(nodes[pi], true) end
   return paras
 end
 
@@ -373,23 +229,23 @@ local function skip_origin(letter, origin)
   return ty == "name" or ty == "address" or ty == "cpr"
 end
 
+-- The same for a node (word, sentence, paragraph) by the type the core gives it (node.field_type), for a paragraph
+-- visitor, which has no letter.
+local function skip_node(node)
+  local ty = node.field_type
+  return ty == "name" or ty == "address" or ty == "cpr"
+end
+
 return {
   capitalise = capitalise,
+  skip_node = skip_node,
   skip_origin = skip_origin,
-  TRAILERS = TRAILERS,
-  ends_like_sentence = ends_like_sentence,
-  CLOSING_LINES = CLOSING_LINES,
-  is_closing_line = is_closing_line,
-  META_STARTS = META_STARTS,
-  is_meta_line = is_meta_line,
-  style_kind = style_kind,
-  all_capitalised = all_capitalised,
-  heading_topic = heading_topic,
   QUOTE_PAIRS = QUOTE_PAIRS,
   quote_spans = quote_spans,
   in_spans = in_spans,
   sentence_words = sentence_words,
   prepare = prepare,
+  paragraph = paragraph,
   origin_field = origin_field,
   field_type = field_type,
   compile = compile,

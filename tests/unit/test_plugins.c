@@ -9,6 +9,8 @@
 #include <lualib.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- helpers ---- */
@@ -1181,6 +1183,219 @@ static void test_plugins__free_accepts_null(void)
 	KB_CHECK_INT(kb_plugins_count(NULL), 0);
 }
 
+
+/* ---- the paragraph memo ---- */
+
+/* A letter of the lines of s (one paragraph each); the line numbered field (from 0; -1: none) comes from the case
+ * field "x" (origin "field:x"), as a filled letter's value does. */
+static kb_text *letter_with_field(const char *s, int field)
+{
+	kb_text *t = NULL;
+	setup();
+	if (kb_text_new(&t) != KB_OK)
+		return NULL;
+	int i = 0;
+	for (const char *line = s; *line; i++) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		kb_span sp = { 0, len, i == field ? "field:x" : "template", 0 };
+		kb_text_add_paragraph(t, line, len, NULL, &sp, 1);
+		line += len + (end ? 1 : 0);
+	}
+	return t;
+}
+
+/* Two findings lists are the same, finding for finding (every field a report shows). */
+static int same_findings(const kb_findings *a, const kb_findings *b)
+{
+	if (kb_findings_count(a) != kb_findings_count(b))
+		return 0;
+	for (size_t i = 0; i < kb_findings_count(a); i++) {
+		const kb_finding *x = kb_findings_get(a, i), *y = kb_findings_get(b, i);
+		int same = !strcmp(x->rule, y->rule) && x->level == y->level && !strcmp(x->message, y->message) &&
+		           x->paragraph == y->paragraph && x->start == y->start && x->len == y->len &&
+		           !strcmp(x->text ? x->text : "", y->text ? y->text : "") &&
+		           !strcmp(x->origin ? x->origin : "", y->origin ? y->origin : "") &&
+		           !strcmp(x->source ? x->source : "", y->source ? y->source : "") &&
+		           x->nsuggestions == y->nsuggestions;
+		for (size_t k = 0; same && k < x->nsuggestions; k++)
+			same = !strcmp(x->suggestions[k], y->suggestions[k]);
+		if (!same) {
+			fprintf(stderr, "    finding %zu differs: %s %ld:%zu \"%s\" / %s %ld:%zu \"%s\"\n", i, x->rule,
+			        x->paragraph, x->start, x->message, y->rule, y->paragraph, y->start, y->message);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Runs the plugin src with the memo and without it over the same letters (each letter of texts twice, the field
+ * line moving) and checks that every letter gets the same findings; returns the memo's hits. */
+static size_t memo_equals_full(const char *name, const char *src, const char *const *texts, size_t n)
+{
+	kb_plugins *memo = plugins(0, 0), *full = plugins(0, 0);
+	kb_plugins_set_full_check(full, 1);
+	KB_CHECK_INT(load(memo, name, src), KB_OK);
+	KB_CHECK_INT(load(full, name, src), KB_OK);
+	for (size_t round = 0; round < 2 * n; round++) {
+		kb_text *t = letter_with_field(texts[round % n], (int)(round % 3) - 1);
+		kb_findings *a = run_on(memo, t, NULL), *b = run_on(full, t, NULL);
+		KB_CHECK(a && b && same_findings(a, b));
+		kb_findings_free(a);
+		kb_findings_free(b);
+		kb_text_free(t);
+	}
+	size_t hits, misses, entries, bytes, fh;
+	kb_plugins_memo_stats(memo, &hits, &misses, &entries, &bytes);
+	kb_plugins_memo_stats(full, &fh, &misses, &entries, &bytes);
+	KB_CHECK_INT(fh, 0);
+	kb_plugins_free(memo);
+	kb_plugins_free(full);
+	return hits;
+}
+
+static const char *const memo_letters[] = {
+	"Overskrift\nDu får ikke hjælp. Det er fordi du har penge.\nKlag senest om fire uger.\nMed venlig hilsen",
+	"Overskrift\nDu får hjælp fra 1. marts.\nKlag senest om fire uger.\nMed venlig hilsen",
+	"Overskrift\nKlag senest om fire uger.\nDu får ikke hjælp. Det er fordi du har penge.\nMed venlig hilsen",
+};
+
+static void test_plugins__memo_reuses_findings_of_a_pure_visitor(void)
+{
+	size_t hits = memo_equals_full("pure.lua",
+	                               "return { id = 'pure', on_sentence = function(s, report)\n"
+	                               "  if #s.words > 3 then report(s, 'lang: %s', s.text) end\n"
+	                               "end, on_word = function(w, report)\n"
+	                               "  if w.lower == 'klag' then report{ at = w, message = 'ord', suggestion = 'x' } end\n"
+	                               "end }\n",
+	                               memo_letters, 3);
+	KB_CHECK(hits > 0);
+}
+
+static void test_plugins__memo_keeps_the_results_of_a_counting_visitor(void)
+{
+	/* a third-party rule that counts paragraphs in an upvalue: the count must go on as without a memo */
+	size_t hits = memo_equals_full("count2.lua",
+	                               "local count = 0\n"
+	                               "return { id = 'count2', on_paragraph = function(p, report)\n"
+	                               "  count = count + 1\n"
+	                               "  report(p, 'afsnit nr. %d', count)\n"
+	                               "end }\n",
+	                               memo_letters, 3);
+	KB_CHECK_INT(hits, 0);
+	/* state that on_letter sets: the paragraphs see it */
+	memo_equals_full("first.lua",
+	                 "local first\n"
+	                 "return { id = 'first', on_letter = function(l) first = l.paragraphs[1].text end,\n"
+	                 "  on_paragraph = function(p, report) report(p, '%s / %s', first, p.text) end }\n",
+	                 memo_letters, 3);
+	/* state that goes back: a counter reset at the end of each paragraph is clean again */
+	hits = memo_equals_full("back.lua",
+	                        "local depth = 0\n"
+	                        "return { id = 'back', on_paragraph = function(p, report)\n"
+	                        "  depth = depth + 1; report(p, 'd %d', depth); depth = depth - 1\n"
+	                        "end }\n",
+	                        memo_letters, 3);
+	KB_CHECK(hits > 0);
+}
+
+static void test_plugins__memo_skips_visits_that_use_random_clock_or_index(void)
+{
+	size_t hits = memo_equals_full("rnd.lua",
+	                               "return { id = 'rnd', on_paragraph = function(p, report)\n"
+	                               "  report(p, 'tal %d', math.random(1000000))\n"
+	                               "end }\n",
+	                               memo_letters, 3);
+	KB_CHECK_INT(hits, 0);
+	hits = memo_equals_full("idx2.lua",
+	                        "return { id = 'idx2', on_sentence = function(s, report)\n"
+	                        "  report(s, 'afsnit %d', s.paragraph.index)\n"
+	                        "end }\n",
+	                        memo_letters, 3);
+	KB_CHECK_INT(hits, 0);
+}
+
+static void test_plugins__notes_reach_on_letter_end(void)
+{
+	const char *src = "return { id = 'notes', on_paragraph = function(p)\n"
+	                  "  if p.lower:find('klag', 1, true) then return { klage = true, ord = { #p.words } } end\n"
+	                  "end, on_letter_end = function(letter, report)\n"
+	                  "  local n = 0\n"
+	                  "  for _, p in ipairs(letter.paragraphs) do\n"
+	                  "    if p.notes and p.notes.klage then n = n + p.notes.ord[1] end\n"
+	                  "  end\n"
+	                  "  report(letter, 'klageord %d', n)\n"
+	                  "end }\n";
+	size_t hits = memo_equals_full("notes.lua", src, memo_letters, 3);
+	KB_CHECK(hits > 0);
+	kb_plugins *ps = plugins(0, 0);
+	load(ps, "notes.lua", src);
+	for (int i = 0; i < 2; i++) { /* the second run takes the notes from the memo */
+		kb_findings *fs = run(ps, "Klag her.\nIkke her.\nKlag også her, tak.");
+		KB_CHECK_STR(nth(fs, NULL, 0) ? nth(fs, NULL, 0)->message : NULL, "klageord 6");
+		kb_findings_free(fs);
+	}
+	/* notes are read-only, and only data */
+	load(ps, "notes2.lua",
+	     "return { id = 'notes2', on_paragraph = function(p) return { f = print } end }\n");
+	kb_findings *fs = run(ps, "Klag her.");
+	KB_CHECK(nth(fs, "plugin", 0) && strstr(nth(fs, "plugin", 0)->message, "kun returnere data"));
+	kb_findings_free(fs);
+	kb_plugins_free(ps);
+}
+
+static void test_plugins__full_check_from_the_environment(void)
+{
+	setenv("KLARBREV_FULL_CHECK", "1", 1);
+	kb_plugins *ps = plugins(0, 0);
+	unsetenv("KLARBREV_FULL_CHECK");
+	load(ps, "pure.lua", "return { id = 'pure', on_paragraph = function(p, report) report(p, 'x') end }\n");
+	for (int i = 0; i < 3; i++)
+		kb_findings_free(run(ps, "En.\nTo."));
+	size_t hits, misses, entries, bytes;
+	kb_plugins_memo_stats(ps, &hits, &misses, &entries, &bytes);
+	KB_CHECK_INT(hits + entries, 0);
+	kb_plugins_free(ps);
+}
+
+/* A plugin's budget is CPU time: while the process is stopped (a busy machine, the wall clock running on) its
+ * plugin does not run out of time; a plugin that spins still stops. */
+static void test_plugins__time_limit_counts_cpu_time_not_the_wall_clock(void)
+{
+	kb_plugins *ps = plugins(0, 300);
+	load(ps, "cpu.lua",
+	     "return { id = 'cpu', on_letter = function(l, report)\n"
+	     "  local t0 = os.clock(); local n = 0\n"
+	     "  while os.clock() - t0 < 0.1 do n = n + 1 end\n"
+	     "  report(l, 'færdig')\n"
+	     "end }\n");
+	struct timespec w0, w1;
+	clock_gettime(CLOCK_MONOTONIC, &w0);
+	pid_t child = fork();
+	if (child == 0) { /* stops the test for 600 ms of wall clock while its plugin runs */
+		struct timespec d = { 0, 30 * 1000000L }, stop = { 0, 600 * 1000000L };
+		nanosleep(&d, NULL);
+		kill(getppid(), SIGSTOP);
+		nanosleep(&stop, NULL);
+		kill(getppid(), SIGCONT);
+		_exit(0);
+	}
+	kb_findings *fs = run(ps, "Brev.");
+	clock_gettime(CLOCK_MONOTONIC, &w1);
+	int status;
+	waitpid(child, &status, 0);
+	double wall = (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9;
+	KB_CHECK(wall > 0.3); /* the wall clock passed the limit ... */
+	KB_CHECK(nth(fs, "cpu", 0) != NULL); /* ... and the plugin finished */
+	KB_CHECK_INT(count_rule(fs, "plugin"), 0);
+	kb_findings_free(fs);
+	load(ps, "spin.lua", "return { id = 'spin', on_letter = function() while true do end end }\n");
+	fs = run(ps, "Brev.");
+	KB_CHECK(nth(fs, "plugin", 0) && strstr(nth(fs, "plugin", 0)->message, "tidsgrænsen"));
+	kb_findings_free(fs);
+	kb_plugins_free(ps);
+}
+
 static void test_plugins__zz_teardown(void)
 {
 	if (g_dir[0]) {
@@ -1192,7 +1407,8 @@ static void test_plugins__zz_teardown(void)
 			                "deep.lua", "bruger.lua", "skriver.lua", "bruger2.lua", "lib/hjaelp.lua",
 			                "arg.lua",  "find.lua",   "idx.lua",  "call.lua",  "cat.lua",  "cmp.lua",
 			                "syn.lua",  "eof.lua",    "own.lua",  "mod.lua",   "ts.lua",   "sel.lua",
-			                "afg.lua",  "zz.lua" };
+			                "afg.lua",  "zz.lua", "pure.lua", "count2.lua", "first.lua", "back.lua", "rnd.lua",
+			                "idx2.lua", "notes.lua", "notes2.lua", "cpu.lua", "spin.lua" };
 		char path[256];
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			snprintf(path, sizeof path, "%s/%s", g_dir, names[i]);
@@ -1207,7 +1423,12 @@ static void test_plugins__zz_teardown(void)
 	g_ctx = NULL;
 }
 
-KB_TESTS(KB_TEST(test_plugins__shared_library_is_klarbrev_lib_and_read_only), KB_TEST(test_plugins__readability_loads_from_the_repository),
+KB_TESTS(KB_TEST(test_plugins__memo_reuses_findings_of_a_pure_visitor),
+         KB_TEST(test_plugins__memo_keeps_the_results_of_a_counting_visitor),
+         KB_TEST(test_plugins__memo_skips_visits_that_use_random_clock_or_index),
+         KB_TEST(test_plugins__notes_reach_on_letter_end), KB_TEST(test_plugins__full_check_from_the_environment),
+         KB_TEST(test_plugins__time_limit_counts_cpu_time_not_the_wall_clock),
+         KB_TEST(test_plugins__shared_library_is_klarbrev_lib_and_read_only), KB_TEST(test_plugins__readability_loads_from_the_repository),
          KB_TEST(test_plugins__long_sentence_gives_one_finding_with_its_offsets),
          KB_TEST(test_plugins__short_clean_text_gives_no_finding),
          KB_TEST(test_plugins__high_lix_is_an_error_on_the_letter),
