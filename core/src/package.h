@@ -45,16 +45,6 @@ void kb_package_free(kb_package *pkg);
 int kb_package_open_memory(kb_package **out, kb_ctx *ctx, const char *name, const void *data, size_t len,
                            const kb_package *like);
 
-/* What the central directory says of one entry: for tests that a save copied an entry unchanged. */
-typedef struct kb_package_entry_info {
-	unsigned long long size, comp_size;
-	int comp_method; /* ZIP_CM_STORE, ZIP_CM_DEFLATE, ... */
-	unsigned long crc;
-} kb_package_entry_info;
-
-/* Fills *out for entry name (matched as kb_package_has() does); KB_ENOTFOUND when there is none. */
-int kb_package_stat_entry(kb_package_entry_info *out, const kb_package *pkg, const char *name);
-
 /* The path the package was opened from. Borrowed. */
 const char *kb_package_path(const kb_package *pkg);
 
