@@ -4,7 +4,7 @@
  * the CPU time (user+sys, getrusage) per letter for rendering alone and for rendering and saving. Built by CMake with
  * -DKB_BENCH=ON (build/bench/render_save); run by hand or by bench/batch.sh. Not a test.
  *
- *   render_save [--delimiters "{ }"] [--partials DIR] [--sync] [-n N] TEMPLATE CASE.json OUTDIR
+ *   render_save [--delimiters "{ }"] [--partials DIR] [--sync] [--levels] [-n N] TEMPLATE CASE.json OUTDIR
  *
  * Partials ({{> name}}) are looked for in DIR, else in the "partials" folder beside the template (templates/partials
  * for templates/afslag-kontanthjaelp).
@@ -12,9 +12,9 @@
  * Letters are written as OUTDIR/brev-<i % 16>.docx; without --sync each file is renamed into place without an
  * fsync (as klarbrev batch writes them), with --sync each is flushed as fill does.
  *
- * Last, what deflate costs at levels 1, 6 (libzip's and zlib's default) and 9 for the parts a letter writes (the
- * entries of the saved letter whose CRC differs from the template's), so the level package.c writes with can be
- * chosen by measurement: CPU per letter and compressed bytes.
+ * With --levels, last, what deflate costs for the parts a letter writes (the entries of the saved letter whose CRC
+ * differs from the template's): at levels 1, 6 and 9 with one stream reset for each part (as package.c does), and at
+ * level 6 with a new stream of libzip's settings for each part (as libzip does); CPU per letter and bytes.
  */
 #define _GNU_SOURCE /* memrchr */
 #include "klarbrev.h"
@@ -78,41 +78,42 @@ static int deflate_levels(const char *letter, const char *template_path, long re
 			nparts++;
 		}
 	}
-	/* the level, and whether the window and hash table are sized to the part (as package.c does) or libzip's */
+	/* the level, and whether one stream is reset for each part (package.c) or a new one made (libzip) */
 	static const struct {
-		int level, sized;
+		int level, reset;
 	} runs[] = {{1, 1}, {6, 1}, {9, 1}, {6, 0}};
 	for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
 		size_t out = 0;
+		z_stream kept = {0};
+		if (runs[k].reset && deflateInit2(&kept, runs[k].level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			return -1;
 		double t0 = cpu_seconds();
 		for (long r = 0; r < reps; r++) {
 			out = 0;
 			for (size_t p = 0; p < nparts; p++) {
-				z_stream zs = {0};
-				unsigned char buf[1 << 16];
-				int wbits = 15, mem = 9;
-				if (runs[k].sized) {
-					for (wbits = 9; wbits < 15 && ((size_t)1 << wbits) < lens[p] + 262; wbits++)
-						;
-					mem = wbits - 7 < 1 ? 1 : wbits - 7 > 8 ? 8 : wbits - 7;
-				}
-				if (deflateInit2(&zs, runs[k].level, Z_DEFLATED, -wbits, mem, Z_DEFAULT_STRATEGY) != Z_OK)
+				z_stream fresh = {0}, *zs = runs[k].reset ? &kept : &fresh;
+				if (runs[k].reset ? deflateReset(zs) != Z_OK
+				                  : deflateInit2(zs, runs[k].level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
 					return -1;
-				zs.next_in = parts[p];
-				zs.avail_in = (uInt)lens[p];
+				unsigned char buf[1 << 16];
+				zs->next_in = parts[p];
+				zs->avail_in = (uInt)lens[p];
 				int zr;
 				do {
-					zs.next_out = buf;
-					zs.avail_out = sizeof buf;
-					zr = deflate(&zs, Z_FINISH);
-					out += sizeof buf - zs.avail_out;
+					zs->next_out = buf;
+					zs->avail_out = sizeof buf;
+					zr = deflate(zs, Z_FINISH);
+					out += sizeof buf - zs->avail_out;
 				} while (zr == Z_OK);
-				deflateEnd(&zs);
+				if (!runs[k].reset)
+					deflateEnd(zs);
 			}
 		}
 		double per = (cpu_seconds() - t0) / (double)reps * 1e6;
-		printf("deflate level %d %-7s %6.1f µs CPU per letter, %zu parts of %zu bytes -> %zu bytes\n",
-		       runs[k].level, runs[k].sized ? "sized" : "libzip", per, nparts, total, out);
+		if (runs[k].reset)
+			deflateEnd(&kept);
+		printf("deflate level %d %-6s %7.1f µs CPU per letter, %zu parts of %zu bytes -> %zu bytes\n",
+		       runs[k].level, runs[k].reset ? "reset" : "new", per, nparts, total, out);
 	}
 	for (size_t p = 0; p < nparts; p++)
 		free(parts[p]);
@@ -123,7 +124,7 @@ static int deflate_levels(const char *letter, const char *template_path, long re
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: render_save [--delimiters \"{ }\"] [--partials DIR] [--sync] [-n N] TEMPLATE CASE.json "
+	fprintf(stderr, "usage: render_save [--delimiters \"{ }\"] [--partials DIR] [--sync] [--levels] [-n N] TEMPLATE CASE.json "
 	                "OUTDIR\n");
 	return 2;
 }
@@ -132,7 +133,7 @@ int main(int argc, char **argv)
 {
 	const char *delims = NULL, *partials = NULL, *args[3];
 	long n = 500;
-	int sync = 0, nargs = 0;
+	int sync = 0, levels = 0, nargs = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--delimiters") && i + 1 < argc)
 			delims = argv[++i];
@@ -140,6 +141,8 @@ int main(int argc, char **argv)
 			partials = argv[++i];
 		else if (!strcmp(argv[i], "--sync"))
 			sync = 1;
+		else if (!strcmp(argv[i], "--levels"))
+			levels = 1;
 		else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
 			char *end = NULL;
 			n = strtol(argv[++i], &end, 10);
@@ -205,7 +208,7 @@ int main(int argc, char **argv)
 		double per = (cpu_seconds() - t0) / (double)n * 1e6;
 		printf("%-18s %8.1f µs CPU per letter (%ld letters)\n", save ? "render + save" : "render only", per, n);
 	}
-	rc = deflate_levels(path, args[0], n) ? 1 : 0;
+	rc = levels && deflate_levels(path, args[0], n) ? 1 : 0;
 done:
 	kb_case_free(c);
 	kb_template_free(t);

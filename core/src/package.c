@@ -65,6 +65,10 @@ struct kb_package {
 	 * one) and gives it back, so a template's saves do not each parse the central directory again. */
 	zip_t **spare;
 	size_t nspare, spare_cap;
+	/* Deflate streams the same way: a stream's state is some 256 KB, which costs more to allocate, clear and give
+	 * back to the system for each written part than the part costs to compress. */
+	z_stream **spare_z;
+	size_t nspare_z, spare_z_cap;
 	pkg_entry *ents;
 	size_t nents;
 	kb_part_ref *parts;
@@ -566,6 +570,11 @@ void kb_package_free(kb_package *pkg)
 	for (size_t i = 0; i < pkg->nspare; i++)
 		zip_discard(pkg->spare[i]);
 	free(pkg->spare);
+	for (size_t i = 0; i < pkg->nspare_z; i++) {
+		deflateEnd(pkg->spare_z[i]);
+		free(pkg->spare_z[i]);
+	}
+	free(pkg->spare_z);
 	pthread_mutex_destroy(&pkg->lock);
 	if (pkg->owns_bytes)
 		free(pkg->bytes);
@@ -1235,15 +1244,15 @@ static int damage(write_plan *wp, const kb_package *pkg, kb_ctx *ctx)
 
 /* ---- writing the zip ---- */
 
-/* The deflate level of the parts a save writes; Word reads any level. With the state sized to the part (below),
- * deflating a letter's written parts costs some 70 µs at level 6 and 40 µs at level 1, for 8 % more bytes
- * (bench/render_save): a few per cent of a save, so the default level stays. */
+/* The deflate level of the parts a save writes; Word reads any level. With a deflate stream that is reset, not made,
+ * for each part (below), deflating a letter's written parts costs some 70 µs at level 6 and 40 µs at level 1, for 8 %
+ * more bytes (bench/render_save): a few per cent of a save, so the default level stays. */
 #define WRITE_LEVEL 6
 
-/* A written part, deflated by us. libzip would deflate it with its largest settings, whose 400 KB of state cost more
- * to allocate and clear than a letter's few kilobytes cost to compress; here the window and the hash table are sized
- * to the part (a raw deflate stream made with a small window is read by every inflater). libzip takes the bytes as
- * they are: the source's stat declares them deflated, with the size and CRC of the part (zip_source_function(3)). */
+/* A written part, deflated by us. libzip would make a new deflate stream for each part, and its 256 KB of state
+ * costs more to allocate, clear and give back to the system than a letter's few kilobytes cost to compress
+ * (bench/render_save); here a stream is taken from the package's spares and reset. libzip takes the bytes as they
+ * are: the source's stat declares them deflated, with the size and CRC of the part (zip_source_function(3)). */
 typedef struct deflated {
 	unsigned char *data;
 	size_t len, pos;
@@ -1253,43 +1262,76 @@ typedef struct deflated {
 	zip_error_t error;
 } deflated;
 
-static int deflate_part(deflated *d, const char *data, size_t len, time_t mtime)
+/* A deflate stream (raw, WRITE_LEVEL) for one save: a spare one, or a new one. NULL when out of memory. */
+static z_stream *take_deflater(const kb_package *pkg)
+{
+	kb_package *p = (kb_package *)pkg; /* the spares are no part of the package's value */
+	z_stream *zs = NULL;
+	pthread_mutex_lock(&p->lock);
+	if (p->nspare_z)
+		zs = p->spare_z[--p->nspare_z];
+	pthread_mutex_unlock(&p->lock);
+	if (zs)
+		return zs;
+	if (!(zs = calloc(1, sizeof *zs)))
+		return NULL;
+	if (deflateInit2(zs, WRITE_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(zs);
+		return NULL;
+	}
+	return zs;
+}
+
+/* Gives zs back after a save (or ends it when it cannot be kept). */
+static void give_deflater(const kb_package *pkg, z_stream *zs)
+{
+	kb_package *p = (kb_package *)pkg;
+	if (!zs)
+		return;
+	pthread_mutex_lock(&p->lock);
+	if (p->nspare_z == p->spare_z_cap) {
+		size_t ncap = p->spare_z_cap ? p->spare_z_cap * 2 : 4;
+		z_stream **ns = realloc(p->spare_z, ncap * sizeof *ns);
+		if (ns) {
+			p->spare_z = ns;
+			p->spare_z_cap = ncap;
+		}
+	}
+	if (p->nspare_z < p->spare_z_cap) {
+		p->spare_z[p->nspare_z++] = zs;
+		zs = NULL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (zs) {
+		deflateEnd(zs);
+		free(zs);
+	}
+}
+
+/* Deflates data[0..len) into d with the stream zs (NULL: none could be had). KB_ENOMEM only. */
+static int deflate_part(deflated *d, z_stream *zs, const char *data, size_t len, time_t mtime)
 {
 	memset(d, 0, sizeof *d);
 	zip_error_init(&d->error);
 	d->size = len;
 	d->mtime = mtime;
 	d->crc = (zip_uint32_t)crc32(crc32(0L, Z_NULL, 0), (const Bytef *)data, (uInt)len);
-	int wbits = 9;
-	while (wbits < 15 && ((size_t)1 << wbits) < len + 262)
-		wbits++;
-	int mem = wbits - 7 < 1 ? 1 : wbits - 7 > 8 ? 8 : wbits - 7;
-	z_stream zs;
-	memset(&zs, 0, sizeof zs);
-	if (deflateInit2(&zs, WRITE_LEVEL, Z_DEFLATED, -wbits, mem, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (!zs || deflateReset(zs) != Z_OK)
 		return KB_ENOMEM;
-	size_t cap = deflateBound(&zs, (uLong)len);
-	int rc = KB_OK;
-	if (!(d->data = malloc(cap ? cap : 1))) {
-		rc = KB_ENOMEM;
-		goto done;
-	}
-	zs.next_in = (Bytef *)data;
-	zs.avail_in = (uInt)len;
-	zs.next_out = d->data;
-	zs.avail_out = (uInt)cap;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
-		rc = KB_ENOMEM;
-		goto done;
-	}
-	d->len = cap - zs.avail_out;
-done:
-	deflateEnd(&zs);
-	if (rc) {
+	size_t cap = deflateBound(zs, (uLong)len);
+	if (!(d->data = malloc(cap ? cap : 1)))
+		return KB_ENOMEM;
+	zs->next_in = (Bytef *)data;
+	zs->avail_in = (uInt)len;
+	zs->next_out = d->data;
+	zs->avail_out = (uInt)cap;
+	if (deflate(zs, Z_FINISH) != Z_STREAM_END) {
 		free(d->data);
 		d->data = NULL;
+		return KB_ENOMEM;
 	}
-	return rc;
+	d->len = cap - zs->avail_out;
+	return KB_OK;
 }
 
 static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
@@ -1322,6 +1364,22 @@ static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len, zip_sourc
 		                                      ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
 	default: zip_error_set(&d->error, ZIP_ER_OPNOTSUPP, 0); return -1;
 	}
+}
+
+/* The source of written part k for the copy za: its bytes stored as they are (store[k]), or deflated here with the
+ * stream *zs (taken from the package's spares when first needed). NULL on failure (add_entry says why). */
+static zip_source_t *written_source(zip_t *za, const kb_package *pkg, const write_plan *wp, const unsigned char *store,
+                                    deflated *defl, z_stream **zs, size_t k, time_t mtime)
+{
+	if (store && store[k])
+		return zip_source_buffer(za, wp->items[k].data, wp->items[k].len, 0);
+	if (!*zs)
+		*zs = take_deflater(pkg);
+	if (deflate_part(&defl[k], *zs, wp->items[k].data, wp->items[k].len, mtime)) {
+		zip_error_set(zip_get_error(za), ZIP_ER_MEMORY, 0);
+		return NULL;
+	}
+	return zip_source_function(za, deflated_cb, &defl[k]);
 }
 
 /* The reader refuses a package with more entries or more bytes than its limits; a copy that would be one is refused
@@ -1425,6 +1483,7 @@ static int build_zip(unsigned char **out, size_t *out_len, const kb_package *pkg
 	int rc = KB_OK, zerr = 0;
 	zip_t *from = NULL, *za = NULL;
 	zip_source_t *dst = NULL;
+	z_stream *zs = NULL; /* taken when the first written part is deflated */
 	zip_error_t ze;
 	zip_error_init(&ze);
 	unsigned char *done_flags = calloc(wp->n ? wp->n : 1, 1);
@@ -1448,12 +1507,6 @@ static int build_zip(unsigned char **out, size_t *out_len, const kb_package *pkg
 		goto done;
 	}
 	time_t main_mtime = pkg->nparts ? pkg->ents[locate(pkg, pkg->names[0])].mtime : 0;
-	/* the source of written part k: stored as it is, or deflated here */
-#define WRITTEN_SOURCE(k, mtime)                                                                                     \
-	(store && store[k] ? zip_source_buffer(za, wp->items[k].data, wp->items[k].len, 0)                           \
-	 : deflate_part(&defl[k], wp->items[k].data, wp->items[k].len, (mtime))                                      \
-	     ? NULL                                                                                                   \
-	     : zip_source_function(za, deflated_cb, &defl[k]))
 	for (size_t i = 0; i < pkg->nents && !rc; i++) {
 		const pkg_entry *e = &pkg->ents[i];
 		kb_package_entry *w = plan_find((write_plan *)wp, e->name);
@@ -1464,14 +1517,14 @@ static int build_zip(unsigned char **out, size_t *out_len, const kb_package *pkg
 		}
 		size_t k = (size_t)(w - wp->items);
 		done_flags[k] = 1;
-		rc = add_entry(za, ctx, path, e->name, WRITTEN_SOURCE(k, e->mtime), e, 0,
+		rc = add_entry(za, ctx, path, e->name, written_source(za, pkg, wp, store, defl, &zs, k, e->mtime), e, 0,
 		               store && store[k] ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
 	}
 	for (size_t k = 0; k < wp->n && !rc; k++)
 		if (!done_flags[k])
-			rc = add_entry(za, ctx, path, wp->items[k].name, WRITTEN_SOURCE(k, main_mtime), NULL, main_mtime,
+			rc = add_entry(za, ctx, path, wp->items[k].name,
+			               written_source(za, pkg, wp, store, defl, &zs, k, main_mtime), NULL, main_mtime,
 			               store && store[k] ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
-#undef WRITTEN_SOURCE
 	zip_uint32_t clen = 0;
 	const char *comment = rc ? NULL : zip_get_archive_comment(from, (int *)&clen, ZIP_FL_ENC_RAW);
 	if (comment && clen && zip_set_archive_comment(za, comment, (zip_uint16_t)clen) != 0)
@@ -1506,6 +1559,7 @@ done:
 		zip_discard(za);
 	zip_source_free(dst);
 	give_source_zip(pkg, from);
+	give_deflater(pkg, zs);
 	zip_error_fini(&ze);
 	free(done_flags);
 	for (size_t k = 0; defl && k < wp->n; k++) {
