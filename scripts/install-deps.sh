@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libzip-dev zipcmp unzip libxml2-dev libxml2-utils libjansson-dev liblua5.4-dev lua5.4
+  libzip-dev zlib1g-dev zipcmp unzip libxml2-dev libxml2-utils libjansson-dev liblua5.4-dev lua5.4
   libhunspell-dev hunspell hunspell-da
   libreoffice-writer-nogui python3-uno poppler-utils python3
   clang libclang-rt-14-dev valgrind

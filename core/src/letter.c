@@ -44,6 +44,7 @@ void kb_letter_free(kb_letter *l)
 	free(l->origins);
 	if (l->owns_pkg)
 		kb_package_free(l->pkg);
+	kb_style_map_free(l->own_styles);
 	kb_text_free(l->text);
 	json_decref(l->fields);
 	json_decref(l->manifest);
@@ -98,18 +99,21 @@ static const kb_origin_entry *find_origin(const kb_letter *l, const xmlNode *nod
 
 /* ---- styles: which paragraph styles are headings ---- */
 
-typedef struct style_map {
+struct kb_style_map {
 	char **ids;
 	int *levels;
 	size_t n;
-} style_map;
+};
 
-static void style_map_free(style_map *m)
+void kb_style_map_free(kb_style_map *m)
 {
+	if (!m)
+		return;
 	for (size_t i = 0; i < m->n; i++)
 		free(m->ids[i]);
 	free(m->ids);
 	free(m->levels);
+	free(m);
 }
 
 /* Heading level from a style name as Word and LibreOffice write it ("heading 2", "Heading 2", "Title"). */
@@ -124,10 +128,10 @@ static int level_from_name(const char *name)
 	return 0;
 }
 
-/* Reads styles.xml next to the main document. A missing or unreadable styles part only means no headings. */
-static void load_styles(style_map *m, const kb_letter *l, kb_ctx *ctx)
+/* Reads styles.xml next to the main document into m. A missing or unreadable styles part only means no headings. */
+static void load_styles(kb_style_map *m, const kb_package *pkg, kb_ctx *ctx)
 {
-	const char *main = kb_package_main_part(l->pkg);
+	const char *main = kb_package_main_part(pkg);
 	const char *slash = strrchr(main, '/');
 	kb_buf name;
 	kb_buf_init(&name, 4096);
@@ -135,7 +139,7 @@ static void load_styles(style_map *m, const kb_letter *l, kb_ctx *ctx)
 		kb_buf_add(&name, main, (size_t)(slash - main) + 1);
 	kb_buf_adds(&name, "styles.xml");
 	xmlDocPtr doc = NULL;
-	if (!name.data || !kb_package_has(l->pkg, name.data) || kb_package_parse(&doc, l->pkg, ctx, name.data)) {
+	if (!name.data || !kb_package_has(pkg, name.data) || kb_package_parse(&doc, pkg, ctx, name.data)) {
 		kb_buf_free(&name);
 		kb_ctx_clear(ctx);
 		return;
@@ -180,9 +184,19 @@ static void load_styles(style_map *m, const kb_letter *l, kb_ctx *ctx)
 	xmlFreeDoc(doc);
 }
 
-static int style_level(const style_map *m, const char *id)
+int kb_style_map_load(kb_style_map **out, const kb_package *pkg, kb_ctx *ctx)
 {
-	for (size_t i = 0; id && i < m->n; i++)
+	*out = calloc(1, sizeof **out);
+	if (!*out)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+	if (pkg)
+		load_styles(*out, pkg, ctx);
+	return KB_OK;
+}
+
+static int style_level(const kb_style_map *m, const char *id)
+{
+	for (size_t i = 0; m && id && i < m->n; i++)
 		if (!strcmp(m->ids[i], id))
 			return m->levels[i];
 	return 0;
@@ -299,9 +313,12 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 {
 	if (l->norigins)
 		qsort(l->origins, l->norigins, sizeof *l->origins, origin_cmp);
-	style_map sm = { 0 };
-	load_styles(&sm, l, ctx);
 	int rc = KB_OK;
+	if (!l->styles && l->pkg) {
+		if ((rc = kb_style_map_load(&l->own_styles, l->pkg, ctx)))
+			return rc;
+		l->styles = l->own_styles;
+	}
 	kb_nodevec paras = { 0 };
 	table_pos tp = { 0 };
 	for (size_t i = 0; rc == KB_OK && i < l->nparts; i++) {
@@ -321,7 +338,7 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 				xmlNodePtr ps = ppr ? kb_w_child(ppr, "pStyle") : NULL;
 				xmlChar *style = ps ? kb_w_attr(ps, "val") : NULL;
 				const xmlNode *tc = kb_w_ancestor(p, "tc"); /* in a table: in a cell */
-				int heading = style_level(&sm, (const char *)style);
+				int heading = style_level(l->styles, (const char *)style);
 				xmlNodePtr ol = ppr ? kb_w_child(ppr, "outlineLvl") : NULL;
 				if (ol) {
 					xmlChar *v = kb_w_attr(ol, "val");
@@ -345,7 +362,6 @@ int kb_letter_build_text(kb_letter *l, kb_ctx *ctx)
 		}
 	}
 	kb_nodevec_free(&paras);
-	style_map_free(&sm);
 	if (rc == KB_ELIMIT)
 		return kb_ctx_fail(ctx, rc, "%s: brevets tekst fylder mere end %u byte", l->name, KB_MAX_TEXT_BYTES);
 	if (rc == KB_ENOMEM)

@@ -26,10 +26,21 @@ typedef struct kb_origin_entry {
 	unsigned flags; /* KB_SPAN_* */
 } kb_origin_entry;
 
+/* Which paragraph styles of a document are headings, and of what level (from styles.xml). */
+typedef struct kb_style_map kb_style_map;
+
+/* Reads the styles of pkg (none when pkg is NULL or has no readable styles part: no style is a heading then).
+ * KB_ENOMEM only. Caller frees with kb_style_map_free(). A map is only read after it is made, so one map may serve
+ * letters on several threads. */
+int kb_style_map_load(kb_style_map **out, const kb_package *pkg, kb_ctx *ctx);
+void kb_style_map_free(kb_style_map *m);
+
 struct kb_letter {
 	char *name;           /* file or template path, for messages */
 	kb_package *pkg;      /* NULL for a .txt letter */
 	int owns_pkg;         /* 0 when borrowed from the template it was rendered from */
+	const kb_style_map *styles; /* the template's (borrowed), or own_styles, or NULL until the text is built */
+	kb_style_map *own_styles;
 	kb_letter_part *parts;
 	size_t nparts;
 	kb_origin_entry *origins; /* sorted by node once the text is built */

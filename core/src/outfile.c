@@ -156,17 +156,6 @@ int kb_outfile_write(kb_outfile *f, kb_ctx *ctx, const void *data, size_t len)
 	return KB_OK;
 }
 
-int kb_outfile_close_fd(kb_outfile *f, kb_ctx *ctx)
-{
-	if (f->fd < 0)
-		return KB_OK;
-	int cerr = close(f->fd);
-	f->fd = -1;
-	if (cerr != 0)
-		return kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", f->path, kb_errno_text(errno));
-	return KB_OK;
-}
-
 int kb_outfile_commit(kb_outfile *f, kb_ctx *ctx)
 {
 	int rc = KB_OK;
@@ -174,10 +163,7 @@ int kb_outfile_commit(kb_outfile *f, kb_ctx *ctx)
 		return kb_ctx_fail(ctx, KB_EUSAGE, "%s: filen, der skal gemmes, er ikke åben (intern fejl)",
 		                   f->path ? f->path : "?");
 	/* the data reaches the disk before the name points at it, so a crash leaves the old file or the new one */
-	int sync = kb_ctx_sync(ctx);
-	if (f->fd < 0 && sync)
-		f->fd = open(f->tmp, O_RDONLY | O_CLOEXEC);
-	if (sync && (f->fd < 0 || fsync(f->fd) != 0)) {
+	if (kb_ctx_sync(ctx) && (f->fd < 0 || fsync(f->fd) != 0)) {
 		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", f->path, kb_errno_text(errno));
 		goto done;
 	}

@@ -25,9 +25,6 @@ int kb_outfile_open(kb_outfile *out, kb_ctx *ctx, const char *path);
 /* Appends len bytes. KB_EIO names the target and the reason (a full disk). */
 int kb_outfile_write(kb_outfile *f, kb_ctx *ctx, const void *data, size_t len);
 
-/* Closes the descriptor, so that the temporary file (f->tmp) can be written by name, as libzip does. */
-int kb_outfile_close_fd(kb_outfile *f, kb_ctx *ctx);
-
 /* Flushes the temporary file to disk and renames it onto the target. Afterwards, whether it succeeded or not, the
  * temporary file is gone and f holds nothing (a later kb_outfile_abort() does nothing). */
 int kb_outfile_commit(kb_outfile *f, kb_ctx *ctx);

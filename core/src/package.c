@@ -2,8 +2,12 @@
  * package.c -- a DOCX file as a zip of XML parts: open it with limits, find its text parts through the
  * relationships, read and parse parts safely, serialise XML, and save a copy with some parts replaced.
  *
- * A package keeps the zip open for its lifetime and reads entries on demand. libzip archives are not thread-safe,
- * so one package must not be read from several threads at once.
+ * A package holds the file's bytes in memory, read once at open, and a table of its entries made at open. The table
+ * answers every question about names and sizes without touching libzip, so it can be asked from many threads at
+ * once. Reading an entry goes through one libzip archive over the bytes, which is not thread-safe: kb_package_read
+ * holds the package's lock while it reads. A save opens an archive of its own over the same bytes (libzip's buffer
+ * source only reads them), so saves of letters of one template run side by side without sharing a descriptor or a
+ * lock.
  */
 #include "package.h"
 #include "outfile.h"
@@ -11,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <zip.h>
+#include <zlib.h>
 
 #define NOT_DOCX "er ikke et Word-dokument (.docx)"
 /* KB_MAX_ZIP_RATIO applies to entries larger than this. Below it, an entry may compress as well as deflate can
@@ -33,12 +39,38 @@
 #define MAX_PART_NAME 1024 /* a relationship target that resolves to a longer name is ignored */
 #define MAX_LABEL     8192 /* "file: part" labels used in messages */
 
+/* What the central directory says of one entry, copied at open. */
+typedef struct pkg_entry {
+	char *name; /* as libzip gives it (UTF-8) */
+	zip_uint64_t size, comp_size;
+	zip_int32_t comp_method;
+	time_t mtime;
+	zip_uint8_t opsys;
+	zip_uint32_t attributes; /* external attributes */
+} pkg_entry;
+
 struct kb_package {
 	char *path;
-	zip_t *zip;
-	/* Our own descriptor of the file that was opened. Saving copies from it, so the copy holds exactly the bytes
-	 * the zip was read from even if someone replaces the file at path in between. */
-	int fd;
+	/* The bytes the zip was read from, for the package's life. Saving copies entries from them, so the copy holds
+	 * exactly what was read even if someone replaces the file at path in between. */
+	unsigned char *bytes;
+	size_t nbytes;
+	int owns_bytes;
+	dev_t dev; /* the file's identity, so a save never overwrites it; have_id 0 for a package from memory */
+	ino_t ino;
+	int have_id;
+	zip_t *zip;           /* reader over bytes: only under lock */
+	pthread_mutex_t lock; /* guards zip and spare */
+	/* Archives over bytes that saves copy entries from, each used by one save at a time: a save takes one (or opens
+	 * one) and gives it back, so a template's saves do not each parse the central directory again. */
+	zip_t **spare;
+	size_t nspare, spare_cap;
+	/* Deflate streams the same way: a stream's state is some 256 KB, which costs more to allocate, clear and give
+	 * back to the system for each written part than the part costs to compress. */
+	z_stream **spare_z;
+	size_t nspare_z, spare_z_cap;
+	pkg_entry *ents;
+	size_t nents;
 	kb_part_ref *parts;
 	char **names; /* owned copies of the part names; parts[i].name == names[i] */
 	size_t nparts, cap;
@@ -130,57 +162,102 @@ static int check_sizes(kb_ctx *ctx, const char *path, const char *name, zip_uint
 	return KB_OK;
 }
 
-/* The index of entry name in z, matched exactly or else ignoring case (OPC part names are case-insensitive);
- * -1 when absent. */
-static zip_int64_t locate(zip_t *z, const char *name)
+/* The index of entry name in pkg, matched exactly or else ignoring case (OPC part names are case-insensitive);
+ * -1 when absent. Reads only the entry table, so it needs no lock. */
+static zip_int64_t locate(const kb_package *pkg, const char *name)
 {
-	zip_int64_t i = zip_name_locate(z, name, 0);
-	if (i < 0)
-		i = zip_name_locate(z, name, ZIP_FL_NOCASE);
-	return i;
+	for (size_t i = 0; i < pkg->nents; i++)
+		if (strcmp(pkg->ents[i].name, name) == 0)
+			return (zip_int64_t)i;
+	for (size_t i = 0; i < pkg->nents; i++)
+		if (strcasecmp(pkg->ents[i].name, name) == 0)
+			return (zip_int64_t)i;
+	return -1;
+}
+
+/* A read-only archive over len bytes at data, which stay the caller's and must outlive it. No consistency check:
+ * the bytes were checked when the package was opened. On failure *zerr holds libzip's error code. */
+static zip_t *open_bytes(const unsigned char *data, size_t len, int flags, int *zerr)
+{
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+	zip_t *z = src ? zip_open_from_source(src, flags | ZIP_RDONLY, &ze) : NULL;
+	if (!z) {
+		*zerr = zip_error_code_zip(&ze);
+		zip_source_free(src);
+	}
+	zip_error_fini(&ze);
+	return z;
 }
 
 /* ---- opening ---- */
 
-/* Opens pkg->path as a zip. Keeps a descriptor of its own (pkg->fd) next to libzip's. */
-static int open_zip(kb_package *pkg, kb_ctx *ctx)
+/* A file larger than this cannot be a package the reader accepts: its entries hold at most KB_MAX_PACKAGE_BYTES
+ * (stored, or deflated, which grows incompressible data by well under 1 %), plus headers. */
+#define MAX_FILE_BYTES ((size_t)KB_MAX_PACKAGE_BYTES + KB_MAX_PACKAGE_BYTES / 64u + (size_t)KB_MAX_ZIP_ENTRIES * 4096u)
+
+/* Reads the file pkg->path into pkg->bytes and remembers its identity. */
+static int read_file(kb_package *pkg, kb_ctx *ctx)
 {
 	const char *path = pkg->path;
-	pkg->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (pkg->fd < 0) {
+	int rc = KB_OK;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		if (errno == ENOENT)
 			return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: filen findes ikke", path);
 		return kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke åbnes: %s", path, kb_errno_text(errno));
 	}
 	struct stat st;
-	if (fstat(pkg->fd, &st) != 0)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke læses: %s", path, kb_errno_text(errno));
-	if (S_ISDIR(st.st_mode))
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": det er en mappe", path);
-	if (!S_ISREG(st.st_mode))
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": det er ikke en almindelig fil", path);
-	if (st.st_size == 0)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er tom", path);
-
-	unsigned char magic[4] = {0};
-	ssize_t nmagic = pread(pkg->fd, magic, sizeof magic, 0);
-	if (nmagic < 0)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke læses: %s", path, kb_errno_text(errno));
-
-	/* zip_fdopen takes the descriptor it is given (closes it on success), so it gets a duplicate. */
-	int zfd = dup(pkg->fd);
-	if (zfd < 0)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke åbnes: %s", path, kb_errno_text(errno));
-	int zerr = 0;
-	pkg->zip = zip_fdopen(zfd, ZIP_CHECKCONS, &zerr);
-	if (!pkg->zip) {
-		close(zfd);
-		return fail_open(ctx, path, zerr, magic, (size_t)nmagic);
+	if (fstat(fd, &st) != 0)
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke læses: %s", path, kb_errno_text(errno));
+	else if (S_ISDIR(st.st_mode))
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": det er en mappe", path);
+	else if (!S_ISREG(st.st_mode))
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": det er ikke en almindelig fil", path);
+	else if (st.st_size == 0)
+		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er tom", path);
+	else if ((uintmax_t)st.st_size > MAX_FILE_BYTES)
+		rc = kb_ctx_fail(ctx, KB_ELIMIT, "%s: filen fylder %jd byte, mere end en .docx kan fylde (%zu byte)",
+		                 path, (intmax_t)st.st_size, MAX_FILE_BYTES);
+	else if (!(pkg->bytes = malloc((size_t)st.st_size)))
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "%s: ikke nok hukommelse", path);
+	if (rc)
+		goto done;
+	pkg->owns_bytes = 1;
+	pkg->dev = st.st_dev;
+	pkg->ino = st.st_ino;
+	pkg->have_id = 1;
+	/* read up to the size fstat gave; a file that shrinks meanwhile is read as far as it goes */
+	while (pkg->nbytes < (size_t)st.st_size) {
+		ssize_t got = pread(fd, pkg->bytes + pkg->nbytes, (size_t)st.st_size - pkg->nbytes, (off_t)pkg->nbytes);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = kb_ctx_fail(ctx, KB_EINPUT, "%s: filen kan ikke læses: %s", path, kb_errno_text(errno));
+			goto done;
+		}
+		if (got == 0)
+			break;
+		pkg->nbytes += (size_t)got;
 	}
+done:
+	close(fd);
+	return rc;
+}
+
+/* Opens the zip over pkg->bytes. check: libzip's consistency check (for a file from outside). */
+static int open_zip(kb_package *pkg, kb_ctx *ctx, int check)
+{
+	int zerr = 0;
+	pkg->zip = open_bytes(pkg->bytes, pkg->nbytes, check ? ZIP_CHECKCONS : 0, &zerr);
+	if (!pkg->zip)
+		return fail_open(ctx, pkg->path, zerr, pkg->bytes, pkg->nbytes < 4 ? pkg->nbytes : 4);
 	return KB_OK;
 }
 
-/* Checks every entry before anything is read: count, encryption, and the declared sizes against the limits. */
+/* Checks every entry before anything is read: count, encryption, and the declared sizes against the limits; and
+ * makes the entry table. */
 static int check_entries(kb_package *pkg, kb_ctx *ctx)
 {
 	zip_int64_t n = zip_get_num_entries(pkg->zip, 0);
@@ -189,6 +266,8 @@ static int check_entries(kb_package *pkg, kb_ctx *ctx)
 	if ((zip_uint64_t)n > KB_MAX_ZIP_ENTRIES)
 		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: filen har %lld dele, mere end grænsen på %u", pkg->path,
 		                   (long long)n, KB_MAX_ZIP_ENTRIES);
+	if (n && !(pkg->ents = calloc((size_t)n, sizeof *pkg->ents)))
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	zip_uint64_t total = 0;
 	for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
 		zip_stat_t st;
@@ -208,6 +287,18 @@ static int check_entries(kb_package *pkg, kb_ctx *ctx)
 		int rc = check_sizes(ctx, pkg->path, name, st.size, st.comp_size);
 		if (rc)
 			return rc;
+		pkg_entry *e = &pkg->ents[i];
+		if (!(e->name = kb_strdup((st.valid & ZIP_STAT_NAME) && st.name ? st.name : "")))
+			return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		pkg->nents = (size_t)i + 1;
+		e->size = st.size;
+		e->comp_size = st.comp_size;
+		e->comp_method = (st.valid & ZIP_STAT_COMP_METHOD) ? (zip_int32_t)st.comp_method : ZIP_CM_DEFLATE;
+		e->mtime = (st.valid & ZIP_STAT_MTIME) ? st.mtime : 0;
+		if (zip_file_get_external_attributes(pkg->zip, i, 0, &e->opsys, &e->attributes) != 0) {
+			e->opsys = ZIP_OPSYS_DEFAULT;
+			e->attributes = 0;
+		}
 		/* no overflow: at most KB_MAX_ZIP_ENTRIES entries of at most KB_MAX_PART_BYTES each */
 		total += st.size;
 		if (total > KB_MAX_PACKAGE_BYTES)
@@ -221,10 +312,7 @@ static int check_entries(kb_package *pkg, kb_ctx *ctx)
 /* Appends the package's part at zip index idx (once: a second relationship to the same part is ignored). */
 static int add_part(kb_package *pkg, kb_ctx *ctx, zip_int64_t idx, kb_part_kind kind)
 {
-	const char *name = zip_get_name(pkg->zip, (zip_uint64_t)idx, 0);
-	if (!name)
-		return kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": filen er beskadiget (zip: %s)", pkg->path,
-		                   zip_strerror(pkg->zip));
+	const char *name = pkg->ents[idx].name;
 	for (size_t i = 0; i < pkg->nparts; i++)
 		if (strcmp(pkg->names[i], name) == 0)
 			return KB_OK;
@@ -319,7 +407,7 @@ static zip_int64_t rel_part(const kb_package *pkg, xmlNodePtr rel, const char *s
 	if (type && target && ends_with((const char *)type, type_suffix) &&
 	    !(mode && xmlStrEqual(mode, BAD_CAST "External")) &&
 	    kb_package_resolve_target(name, sizeof name, source, (const char *)target) == 0 && name[0])
-		idx = locate(pkg->zip, name);
+		idx = locate(pkg, name);
 	xmlFree(type);
 	xmlFree(target);
 	xmlFree(mode);
@@ -353,11 +441,11 @@ static int find_parts(kb_package *pkg, kb_ctx *ctx)
 	kb_buf_init(&name, MAX_PART_NAME + 16);
 	int rc = KB_OK;
 
-	if (locate(pkg->zip, "[Content_Types].xml") < 0) {
+	if (locate(pkg, "[Content_Types].xml") < 0) {
 		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": [Content_Types].xml mangler", pkg->path);
 		goto done;
 	}
-	if (locate(pkg->zip, "_rels/.rels") < 0) {
+	if (locate(pkg, "_rels/.rels") < 0) {
 		rc = kb_ctx_fail(ctx, KB_EINPUT, "%s " NOT_DOCX ": der er ingen hoveddel (_rels/.rels mangler)",
 		                 pkg->path);
 		goto done;
@@ -385,7 +473,7 @@ static int find_parts(kb_package *pkg, kb_ctx *ctx)
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
-	if (locate(pkg->zip, name.data) < 0)
+	if (locate(pkg, name.data) < 0)
 		goto done; /* a main document without relationships has no headers or notes */
 	if ((rc = kb_package_parse(&rels, pkg, ctx, name.data)))
 		goto done;
@@ -403,23 +491,68 @@ done:
 	return rc;
 }
 
+/* A new package named path (for messages), with its lock. */
+static kb_package *package_new(kb_ctx *ctx, const char *path)
+{
+	kb_package *pkg = calloc(1, sizeof *pkg);
+	if (pkg && !(pkg->path = kb_strdup(path))) {
+		free(pkg);
+		pkg = NULL;
+	}
+	if (pkg && pthread_mutex_init(&pkg->lock, NULL) != 0) {
+		free(pkg->path);
+		free(pkg);
+		pkg = NULL;
+	}
+	if (!pkg)
+		kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+	xmlInitParser();
+	return pkg;
+}
+
+/* The parts of like, when pkg has every one of them: for a copy whose relationships were copied unchanged, which
+ * would find the same parts. 1 when taken. */
+static int take_parts(kb_package *pkg, kb_ctx *ctx, const kb_package *like, int *rc)
+{
+	for (size_t i = 0; i < like->nparts; i++)
+		if (locate(pkg, like->parts[i].name) < 0)
+			return 0;
+	for (size_t i = 0; i < like->nparts && !*rc; i++)
+		*rc = add_part(pkg, ctx, locate(pkg, like->parts[i].name), like->parts[i].kind);
+	return 1;
+}
+
 int kb_package_open(kb_package **out, kb_ctx *ctx, const char *path)
 {
 	*out = NULL;
-	kb_package *pkg = calloc(1, sizeof *pkg);
+	kb_package *pkg = package_new(ctx, path);
 	if (!pkg)
-		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
-	pkg->fd = -1;
-	int rc = KB_OK;
-	pkg->path = kb_strdup(path);
-	if (!pkg->path) {
-		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
-		goto done;
-	}
-	xmlInitParser();
-	if (!(rc = open_zip(pkg, ctx)) && !(rc = check_entries(pkg, ctx)))
+		return KB_ENOMEM;
+	int rc = read_file(pkg, ctx);
+	if (!rc && !(rc = open_zip(pkg, ctx, 1)) && !(rc = check_entries(pkg, ctx)))
 		rc = find_parts(pkg, ctx);
-done:
+	if (rc) {
+		kb_package_free(pkg);
+		return rc;
+	}
+	*out = pkg;
+	return KB_OK;
+}
+
+int kb_package_open_memory(kb_package **out, kb_ctx *ctx, const char *name, const void *data, size_t len,
+                           const kb_package *like)
+{
+	*out = NULL;
+	kb_package *pkg = package_new(ctx, name);
+	if (!pkg)
+		return KB_ENOMEM;
+	pkg->bytes = (unsigned char *)data; /* borrowed, and only read */
+	pkg->nbytes = len;
+	int rc = open_zip(pkg, ctx, 1);
+	if (!rc)
+		rc = check_entries(pkg, ctx);
+	if (!rc && !(like && take_parts(pkg, ctx, like, &rc)))
+		rc = find_parts(pkg, ctx);
 	if (rc) {
 		kb_package_free(pkg);
 		return rc;
@@ -434,8 +567,20 @@ void kb_package_free(kb_package *pkg)
 		return;
 	if (pkg->zip)
 		zip_discard(pkg->zip);
-	if (pkg->fd >= 0)
-		close(pkg->fd);
+	for (size_t i = 0; i < pkg->nspare; i++)
+		zip_discard(pkg->spare[i]);
+	free(pkg->spare);
+	for (size_t i = 0; i < pkg->nspare_z; i++) {
+		deflateEnd(pkg->spare_z[i]);
+		free(pkg->spare_z[i]);
+	}
+	free(pkg->spare_z);
+	pthread_mutex_destroy(&pkg->lock);
+	if (pkg->owns_bytes)
+		free(pkg->bytes);
+	for (size_t i = 0; i < pkg->nents; i++)
+		free(pkg->ents[i].name);
+	free(pkg->ents);
 	for (size_t i = 0; i < pkg->nparts; i++)
 		free(pkg->names[i]);
 	free(pkg->names);
@@ -463,18 +608,17 @@ const char *kb_package_main_part(const kb_package *pkg)
 
 int kb_package_has(const kb_package *pkg, const char *name)
 {
-	return pkg && name && locate(pkg->zip, name) >= 0;
+	return pkg && name && locate(pkg, name) >= 0;
 }
 
 size_t kb_package_entry_count(const kb_package *pkg)
 {
-	zip_int64_t n = zip_get_num_entries(pkg->zip, 0);
-	return n > 0 ? (size_t)n : 0;
+	return pkg->nents;
 }
 
 const char *kb_package_entry_name(const kb_package *pkg, size_t i)
 {
-	return i < kb_package_entry_count(pkg) ? zip_get_name(pkg->zip, (zip_uint64_t)i, 0) : NULL;
+	return i < pkg->nents ? pkg->ents[i].name : NULL;
 }
 
 /* ---- reading ---- */
@@ -484,23 +628,25 @@ int kb_package_read(char **out, size_t *out_len, const kb_package *pkg, kb_ctx *
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	zip_int64_t idx = locate(pkg->zip, name);
+	zip_int64_t idx = locate(pkg, name);
 	if (idx < 0)
 		return kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s: dokumentet har ingen sådan del", pkg->path, name);
-	zip_stat_t st;
-	zip_stat_init(&st);
-	if (zip_stat_index(pkg->zip, (zip_uint64_t)idx, 0, &st) != 0)
-		return fail_entry(ctx, pkg, name, zip_get_error(pkg->zip));
 
 	/* The declared size passed the limits at open. Never allocate by it, and refuse any byte beyond it: that bounds
 	 * the real output by the per-entry, ratio and total limits whatever the compressed data holds. */
-	zip_uint64_t cap = st.size < KB_MAX_PART_BYTES ? st.size : KB_MAX_PART_BYTES;
+	zip_uint64_t size = pkg->ents[idx].size;
+	zip_uint64_t cap = size < KB_MAX_PART_BYTES ? size : KB_MAX_PART_BYTES;
 	kb_buf b;
 	kb_buf_init(&b, (size_t)cap);
 	int rc = KB_OK;
+	pthread_mutex_t *lock = (pthread_mutex_t *)&pkg->lock; /* the lock is no part of the package's value */
+	pthread_mutex_lock(lock);
 	zip_file_t *zf = zip_fopen_index(pkg->zip, (zip_uint64_t)idx, 0);
-	if (!zf)
-		return fail_entry(ctx, pkg, name, zip_get_error(pkg->zip));
+	if (!zf) {
+		rc = fail_entry(ctx, pkg, name, zip_get_error(pkg->zip));
+		pthread_mutex_unlock(lock);
+		return rc;
+	}
 	char chunk[16384];
 	for (;;) {
 		zip_int64_t got = zip_fread(zf, chunk, sizeof chunk);
@@ -524,6 +670,7 @@ int kb_package_read(char **out, size_t *out_len, const kb_package *pkg, kb_ctx *
 		}
 	}
 	zip_fclose(zf);
+	pthread_mutex_unlock(lock);
 	if (rc) {
 		kb_buf_free(&b);
 		return rc;
@@ -741,7 +888,7 @@ int kb_package_related(char **out, const kb_package *pkg, kb_ctx *ctx, const cha
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
-	if (locate(pkg->zip, name.data) < 0) {
+	if (locate(pkg, name.data) < 0) {
 		rc = kb_ctx_fail(ctx, KB_ENOTFOUND, "%s: %s har ingen relationer", pkg->path, source);
 		goto done;
 	}
@@ -750,7 +897,7 @@ int kb_package_related(char **out, const kb_package *pkg, kb_ctx *ctx, const cha
 	xmlNodePtr root = xmlDocGetRootElement(rels);
 	for (xmlNodePtr r = root ? root->children : NULL; r; r = r->next) {
 		zip_int64_t idx = rel_part(pkg, r, source, type_suffix);
-		const char *found = idx >= 0 ? zip_get_name(pkg->zip, (zip_uint64_t)idx, 0) : NULL;
+		const char *found = idx >= 0 ? pkg->ents[idx].name : NULL;
 		if (found) {
 			if (!(*out = kb_strdup(found)))
 				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
@@ -765,31 +912,6 @@ done:
 }
 
 /* ---- saving ---- */
-
-/* Copies all bytes of from into to. Returns 0, or -1 with errno set. */
-static int copy_bytes(int to, int from)
-{
-	char buf[65536];
-	off_t off = 0;
-	for (;;) {
-		ssize_t got = pread(from, buf, sizeof buf, off);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return -1;
-		if (got == 0)
-			return 0;
-		for (ssize_t put = 0; put < got;) {
-			ssize_t w = write(to, buf + put, (size_t)(got - put));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				return -1;
-			put += w;
-		}
-		off += got;
-	}
-}
 
 /* A name a new part may have: relative to the package root, '/'-separated, no empty, "." or ".." segment, no
  * backslash, and short enough to resolve as a relationship target. */
@@ -822,7 +944,7 @@ static int check_entries_to_write(const kb_package *pkg, kb_ctx *ctx, const char
 			return kb_ctx_fail(ctx, KB_ELIMIT, "%s: %s fylder %zu byte, mere end grænsen på %u byte", path,
 			                   e[i].name, e[i].len, KB_MAX_PART_BYTES);
 		int adds = e[i].content_type || e[i].source || e[i].rel_type;
-		if (locate(pkg->zip, e[i].name) >= 0) {
+		if (locate(pkg, e[i].name) >= 0) {
 			if (adds)
 				return kb_ctx_fail(ctx, KB_EUSAGE, "%s: %s kan ikke tilføjes: %s har allerede den del",
 				                   path, e[i].name, pkg->path);
@@ -835,7 +957,7 @@ static int check_entries_to_write(const kb_package *pkg, kb_ctx *ctx, const char
 			                   "indholdstype, en kildedel "
 			                   "og en relationstype",
 			                   path, e[i].name);
-		} else if (locate(pkg->zip, e[i].source) < 0) {
+		} else if (locate(pkg, e[i].source) < 0) {
 			return kb_ctx_fail(ctx, KB_EUSAGE,
 			                   "%s: %s kan ikke tilføjes: %s har ingen del %s at knytte den til", path,
 			                   e[i].name, pkg->path, e[i].source);
@@ -952,7 +1074,7 @@ static int add_relationship(write_plan *wp, const kb_package *pkg, kb_ctx *ctx, 
 		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 		goto done;
 	}
-	if (plan_find(wp, rels.data) || locate(pkg->zip, rels.data) >= 0) {
+	if (plan_find(wp, rels.data) || locate(pkg, rels.data) >= 0) {
 		if ((rc = plan_parse(&doc, wp, pkg, ctx, rels.data)))
 			goto done;
 	} else {
@@ -1088,7 +1210,7 @@ void kb_package_test_damage(const char *part)
  * save of a package that has the part is refused. */
 static int damage(write_plan *wp, const kb_package *pkg, kb_ctx *ctx)
 {
-	if (!test_damage_part[0] || (!plan_find(wp, test_damage_part) && locate(pkg->zip, test_damage_part) < 0))
+	if (!test_damage_part[0] || (!plan_find(wp, test_damage_part) && locate(pkg, test_damage_part) < 0))
 		return KB_OK;
 	if (!plan_find(wp, test_damage_part)) {
 		char *orig = NULL;
@@ -1122,25 +1244,155 @@ static int damage(write_plan *wp, const kb_package *pkg, kb_ctx *ctx)
 
 /* ---- writing the zip ---- */
 
+/* The deflate level of the parts a save writes; Word reads any level. With a deflate stream that is reset, not made,
+ * for each part (below), deflating a letter's written parts costs some 70 µs at level 6 and 40 µs at level 1, for 8 %
+ * more bytes (bench/render_save): a few per cent of a save, so the default level stays. */
+#define WRITE_LEVEL 6
+
+/* A written part, deflated by us. libzip would make a new deflate stream for each part, and its 256 KB of state
+ * costs more to allocate, clear and give back to the system than a letter's few kilobytes cost to compress
+ * (bench/render_save); here a stream is taken from the package's spares and reset. libzip takes the bytes as they
+ * are: the source's stat declares them deflated, with the size and CRC of the part (zip_source_function(3)). */
+typedef struct deflated {
+	unsigned char *data;
+	size_t len, pos;
+	zip_uint64_t size; /* of the part */
+	zip_uint32_t crc;
+	time_t mtime;
+	zip_error_t error;
+} deflated;
+
+/* A deflate stream (raw, WRITE_LEVEL) for one save: a spare one, or a new one. NULL when out of memory. */
+static z_stream *take_deflater(const kb_package *pkg)
+{
+	kb_package *p = (kb_package *)pkg; /* the spares are no part of the package's value */
+	z_stream *zs = NULL;
+	pthread_mutex_lock(&p->lock);
+	if (p->nspare_z)
+		zs = p->spare_z[--p->nspare_z];
+	pthread_mutex_unlock(&p->lock);
+	if (zs)
+		return zs;
+	if (!(zs = calloc(1, sizeof *zs)))
+		return NULL;
+	if (deflateInit2(zs, WRITE_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(zs);
+		return NULL;
+	}
+	return zs;
+}
+
+/* Gives zs back after a save (or ends it when it cannot be kept). */
+static void give_deflater(const kb_package *pkg, z_stream *zs)
+{
+	kb_package *p = (kb_package *)pkg;
+	if (!zs)
+		return;
+	pthread_mutex_lock(&p->lock);
+	if (p->nspare_z == p->spare_z_cap) {
+		size_t ncap = p->spare_z_cap ? p->spare_z_cap * 2 : 4;
+		z_stream **ns = realloc(p->spare_z, ncap * sizeof *ns);
+		if (ns) {
+			p->spare_z = ns;
+			p->spare_z_cap = ncap;
+		}
+	}
+	if (p->nspare_z < p->spare_z_cap) {
+		p->spare_z[p->nspare_z++] = zs;
+		zs = NULL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (zs) {
+		deflateEnd(zs);
+		free(zs);
+	}
+}
+
+/* Deflates data[0..len) into d with the stream zs (NULL: none could be had). KB_ENOMEM only. */
+static int deflate_part(deflated *d, z_stream *zs, const char *data, size_t len, time_t mtime)
+{
+	memset(d, 0, sizeof *d);
+	zip_error_init(&d->error);
+	d->size = len;
+	d->mtime = mtime;
+	d->crc = (zip_uint32_t)crc32(crc32(0L, Z_NULL, 0), (const Bytef *)data, (uInt)len);
+	if (!zs || deflateReset(zs) != Z_OK)
+		return KB_ENOMEM;
+	size_t cap = deflateBound(zs, (uLong)len);
+	if (!(d->data = malloc(cap ? cap : 1)))
+		return KB_ENOMEM;
+	zs->next_in = (Bytef *)data;
+	zs->avail_in = (uInt)len;
+	zs->next_out = d->data;
+	zs->avail_out = (uInt)cap;
+	if (deflate(zs, Z_FINISH) != Z_STREAM_END) {
+		free(d->data);
+		d->data = NULL;
+		return KB_ENOMEM;
+	}
+	d->len = cap - zs->avail_out;
+	return KB_OK;
+}
+
+static zip_int64_t deflated_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	deflated *d = ud;
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN: d->pos = 0; return 0;
+	case ZIP_SOURCE_READ: {
+		size_t n = d->len - d->pos < len ? d->len - d->pos : (size_t)len;
+		memcpy(data, d->data + d->pos, n);
+		d->pos += n;
+		return (zip_int64_t)n;
+	}
+	case ZIP_SOURCE_CLOSE: return 0;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st = data;
+		zip_stat_init(st);
+		st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC | ZIP_STAT_MTIME;
+		st->size = d->size;
+		st->comp_size = d->len;
+		st->comp_method = ZIP_CM_DEFLATE;
+		st->crc = d->crc;
+		st->mtime = d->mtime;
+		return sizeof *st;
+	}
+	case ZIP_SOURCE_ERROR: return zip_error_to_data(&d->error, data, len);
+	case ZIP_SOURCE_FREE: return 0; /* d belongs to build_zip */
+	case ZIP_SOURCE_SUPPORTS:
+		return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+		                                      ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+	default: zip_error_set(&d->error, ZIP_ER_OPNOTSUPP, 0); return -1;
+	}
+}
+
+/* The source of written part k for the copy za: its bytes stored as they are (store[k]), or deflated here with the
+ * stream *zs (taken from the package's spares when first needed). NULL on failure (add_entry says why). */
+static zip_source_t *written_source(zip_t *za, const kb_package *pkg, const write_plan *wp, const unsigned char *store,
+                                    deflated *defl, z_stream **zs, size_t k, time_t mtime)
+{
+	if (store && store[k])
+		return zip_source_buffer(za, wp->items[k].data, wp->items[k].len, 0);
+	if (!*zs)
+		*zs = take_deflater(pkg);
+	if (deflate_part(&defl[k], *zs, wp->items[k].data, wp->items[k].len, mtime)) {
+		zip_error_set(zip_get_error(za), ZIP_ER_MEMORY, 0);
+		return NULL;
+	}
+	return zip_source_function(za, deflated_cb, &defl[k]);
+}
+
 /* The reader refuses a package with more entries or more bytes than its limits; a copy that would be one is refused
  * before anything is written (KB_ELIMIT), rather than written and then found unreadable. */
 static int check_copy_limits(const kb_package *pkg, kb_ctx *ctx, const char *path, const write_plan *wp)
 {
-	zip_int64_t n = zip_get_num_entries(pkg->zip, 0);
-	zip_uint64_t total = 0, count = n > 0 ? (zip_uint64_t)n : 0;
-	for (zip_uint64_t i = 0; i < count; i++) {
-		const char *name = zip_get_name(pkg->zip, i, 0);
-		int replaced = 0;
-		for (size_t k = 0; name && k < wp->n && !replaced; k++)
-			replaced = strcasecmp(wp->items[k].name, name) == 0;
-		zip_stat_t st;
-		zip_stat_init(&st);
-		if (!replaced && zip_stat_index(pkg->zip, i, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
-			total += st.size;
-	}
+	zip_uint64_t total = 0, count = pkg->nents;
+	for (size_t i = 0; i < pkg->nents; i++)
+		if (!plan_find((write_plan *)wp, pkg->ents[i].name))
+			total += pkg->ents[i].size;
 	for (size_t k = 0; k < wp->n; k++) {
 		total += wp->items[k].len;
-		count += locate(pkg->zip, wp->items[k].name) < 0;
+		count += locate(pkg, wp->items[k].name) < 0;
 	}
 	if (count > KB_MAX_ZIP_ENTRIES)
 		return kb_ctx_fail(ctx, KB_ELIMIT, "%s: kopien ville få %llu dele, mere end grænsen på %u", path,
@@ -1152,88 +1404,178 @@ static int check_copy_limits(const kb_package *pkg, kb_ctx *ctx, const char *pat
 	return KB_OK;
 }
 
-/* Writes the copy into the temporary file tmp (which exists): the input's exact bytes, then libzip replaces and adds
- * the plan's entries in it. zip_close copies every entry that was not replaced as it is, compressed bytes, CRC and
- * headers unchanged. store[i] (may be NULL) makes plan entry i stored uncompressed. path is for messages. */
-static int write_zip(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *tmp, const write_plan *wp,
-                     const unsigned char *store)
+static int zip_failed(kb_ctx *ctx, const char *path, const char *name, zip_error_t *ze)
 {
-	int fd = open(tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", path, kb_errno_text(errno));
-	int failed = copy_bytes(fd, pkg->fd);
-	int err = errno;
-	if (close(fd) != 0 && !failed) {
-		failed = 1;
-		err = errno;
+	if (zip_error_code_zip(ze) == ZIP_ER_MEMORY)
+		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+	return kb_ctx_fail(ctx, KB_EIO, "%s: %s%skan ikke gemmes (zip: %s)", path, name ? name : "", name ? " " : "",
+	                   zip_error_strerror(ze));
+}
+
+/* Adds one entry to the copy za: src (taken over, also on failure) as name, with the mtime and attributes of e
+ * (NULL: mtime of the main part, default attributes), compressed with method at level. */
+static int add_entry(zip_t *za, kb_ctx *ctx, const char *path, const char *name, zip_source_t *src,
+                     const pkg_entry *e, time_t mtime, zip_int32_t method, zip_uint32_t level)
+{
+	if (!src)
+		return zip_failed(ctx, path, name, zip_get_error(za));
+	zip_int64_t idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
+	if (idx < 0) {
+		zip_source_free(src);
+		return zip_failed(ctx, path, name, zip_get_error(za));
 	}
-	if (failed)
-		return kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes: %s", path, kb_errno_text(err));
-	int zerr = 0;
-	zip_t *za = zip_open(tmp, 0, &zerr);
-	if (!za) {
-		zip_error_t ze;
-		zip_error_init_with_code(&ze, zerr);
-		int rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes (zip: %s)", path, zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		return rc;
-	}
-	int rc = KB_OK;
-	for (size_t i = 0; i < wp->n; i++) {
-		const kb_package_entry *e = &wp->items[i];
-		zip_source_t *src = zip_source_buffer(za, e->data, e->len, 0);
-		if (!src) {
-			rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke gemmes (zip: %s)", path, e->name,
-			                 zip_strerror(za));
-			goto done;
+	/* a method libzip cannot write (an entry the input stored with bzip2, say) is copied as it is all the same:
+	 * only a method that differs from the data's own makes libzip recompress */
+	(void)zip_set_file_compression(za, (zip_uint64_t)idx, method, level);
+	if (zip_file_set_mtime(za, (zip_uint64_t)idx, e ? e->mtime : mtime, 0) != 0 ||
+	    (e && zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, e->opsys, e->attributes) != 0))
+		return zip_failed(ctx, path, name, zip_get_error(za));
+	return KB_OK;
+}
+
+/* An archive over pkg's bytes for one save: a spare one, or a new one. NULL with *zerr set on failure. */
+static zip_t *take_source_zip(const kb_package *pkg, int *zerr)
+{
+	kb_package *p = (kb_package *)pkg; /* the spares are no part of the package's value */
+	zip_t *z = NULL;
+	pthread_mutex_lock(&p->lock);
+	if (p->nspare)
+		z = p->spare[--p->nspare];
+	pthread_mutex_unlock(&p->lock);
+	return z ? z : open_bytes(pkg->bytes, pkg->nbytes, 0, zerr);
+}
+
+/* Gives z back after a save (whatever its outcome: the save's sources over it are freed by then). */
+static void give_source_zip(const kb_package *pkg, zip_t *z)
+{
+	kb_package *p = (kb_package *)pkg;
+	if (!z)
+		return;
+	pthread_mutex_lock(&p->lock);
+	if (p->nspare == p->spare_cap) {
+		size_t ncap = p->spare_cap ? p->spare_cap * 2 : 4;
+		zip_t **ns = realloc(p->spare, ncap * sizeof *ns);
+		if (ns) {
+			p->spare = ns;
+			p->spare_cap = ncap;
 		}
-		/* the copy has the input's bytes, so an existing entry has the input's index */
-		zip_int64_t idx = locate(pkg->zip, e->name);
-		if (idx >= 0) {
-			const char *want = zip_get_name(pkg->zip, (zip_uint64_t)idx, 0);
-			const char *have = zip_get_name(za, (zip_uint64_t)idx, 0);
-			if (!want || !have || strcmp(want, have) != 0) {
-				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO,
-				                 "%s: kan ikke gemmes: %s blev ændret, mens den var åben; prøv igen",
-				                 path, pkg->path);
-				goto done;
-			}
-			if (zip_file_replace(za, (zip_uint64_t)idx, src, 0) < 0) {
-				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke gemmes (zip: %s)", path, e->name,
-				                 zip_strerror(za));
-				goto done;
-			}
-		} else {
-			idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8);
-			if (idx < 0) {
-				zip_source_free(src);
-				rc = kb_ctx_fail(ctx, KB_EIO, "%s: %s kan ikke tilføjes (zip: %s)", path, e->name,
-				                 zip_strerror(za));
-				goto done;
-			}
-		}
-		zip_int32_t method = store && store[i] ? ZIP_CM_STORE : ZIP_CM_DEFLATE;
-		(void)zip_set_file_compression(za, (zip_uint64_t)idx, method, 0);
 	}
+	if (p->nspare < p->spare_cap) {
+		p->spare[p->nspare++] = z;
+		z = NULL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (z)
+		zip_discard(z);
+}
+
+/* Builds the copy in memory: every entry of the input in its order, those the plan does not write as the input's
+ * compressed bytes (zip_source_zip of the whole entry copies them without decompressing; CRC and sizes stay), the
+ * plan's entries compressed at WRITE_LEVEL (stored when store[i], may be NULL), new entries last. The archive the
+ * entries are copied from is this call's alone while it runs (take_source_zip), over the package's bytes, so saves
+ * may run on many threads at once.
+ * *out is the caller's to free. path is for messages. */
+static int build_zip(unsigned char **out, size_t *out_len, const kb_package *pkg, kb_ctx *ctx, const char *path,
+                     const write_plan *wp, const unsigned char *store)
+{
+	*out = NULL;
+	*out_len = 0;
+	int rc = KB_OK, zerr = 0;
+	zip_t *from = NULL, *za = NULL;
+	zip_source_t *dst = NULL;
+	z_stream *zs = NULL; /* taken when the first written part is deflated */
+	zip_error_t ze;
+	zip_error_init(&ze);
+	unsigned char *done_flags = calloc(wp->n ? wp->n : 1, 1);
+	deflated *defl = calloc(wp->n ? wp->n : 1, sizeof *defl); /* must outlive zip_close, which reads them */
+	if (!done_flags || !defl) {
+		rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		goto done;
+	}
+	if (!(from = take_source_zip(pkg, &zerr))) {
+		zip_error_set(&ze, zerr, 0);
+		rc = zip_failed(ctx, path, NULL, &ze);
+		goto done;
+	}
+	if (!(dst = zip_source_buffer_create(NULL, 0, 0, &ze))) {
+		rc = zip_failed(ctx, path, NULL, &ze);
+		goto done;
+	}
+	zip_source_keep(dst); /* the bytes are read from it after zip_close */
+	if (!(za = zip_open_from_source(dst, ZIP_TRUNCATE, &ze))) {
+		rc = zip_failed(ctx, path, NULL, &ze);
+		goto done;
+	}
+	time_t main_mtime = pkg->nparts ? pkg->ents[locate(pkg, pkg->names[0])].mtime : 0;
+	for (size_t i = 0; i < pkg->nents && !rc; i++) {
+		const pkg_entry *e = &pkg->ents[i];
+		kb_package_entry *w = plan_find((write_plan *)wp, e->name);
+		if (!w) {
+			rc = add_entry(za, ctx, path, e->name, zip_source_zip(za, from, i, 0, 0, -1), e, 0, e->comp_method,
+			               0);
+			continue;
+		}
+		size_t k = (size_t)(w - wp->items);
+		done_flags[k] = 1;
+		rc = add_entry(za, ctx, path, e->name, written_source(za, pkg, wp, store, defl, &zs, k, e->mtime), e, 0,
+		               store && store[k] ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
+	}
+	for (size_t k = 0; k < wp->n && !rc; k++)
+		if (!done_flags[k])
+			rc = add_entry(za, ctx, path, wp->items[k].name,
+			               written_source(za, pkg, wp, store, defl, &zs, k, main_mtime), NULL, main_mtime,
+			               store && store[k] ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
+	zip_uint32_t clen = 0;
+	const char *comment = rc ? NULL : zip_get_archive_comment(from, (int *)&clen, ZIP_FL_ENC_RAW);
+	if (comment && clen && zip_set_archive_comment(za, comment, (zip_uint16_t)clen) != 0)
+		rc = zip_failed(ctx, path, NULL, zip_get_error(za));
+	if (rc)
+		goto done;
 	if (zip_close(za) < 0) {
-		rc = kb_ctx_fail(ctx, KB_EIO, "%s: kan ikke gemmes (zip: %s)", path, zip_strerror(za));
+		rc = zip_failed(ctx, path, NULL, zip_get_error(za));
 		goto done;
 	}
 	za = NULL;
+	/* the finished archive, out of the buffer source */
+	zip_stat_t st;
+	zip_stat_init(&st);
+	if (zip_source_stat(dst, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(dst) != 0) {
+		rc = zip_failed(ctx, path, NULL, zip_source_error(dst));
+		goto done;
+	}
+	unsigned char *bytes = malloc(st.size ? (size_t)st.size : 1);
+	zip_int64_t got = bytes ? zip_source_read(dst, bytes, st.size) : -1;
+	zip_source_close(dst);
+	if (!bytes || got < 0 || (zip_uint64_t)got != st.size) {
+		free(bytes);
+		rc = bytes ? zip_failed(ctx, path, NULL, zip_source_error(dst))
+		           : kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+		goto done;
+	}
+	*out = bytes;
+	*out_len = (size_t)st.size;
 done:
 	if (za)
 		zip_discard(za);
+	zip_source_free(dst);
+	give_source_zip(pkg, from);
+	give_deflater(pkg, zs);
+	zip_error_fini(&ze);
+	free(done_flags);
+	for (size_t k = 0; defl && k < wp->n; k++) {
+		free(defl[k].data);
+		zip_error_fini(&defl[k].error);
+	}
+	free(defl);
 	return rc;
 }
 
 /* The reader refuses an entry over RATIO_FLOOR that compresses more than KB_MAX_ZIP_RATIO times (a possible zip
  * bomb), and a letter can be one: a field value that repeats one character. Such a written entry is stored
- * uncompressed instead, so that the reader accepts what the writer wrote. Only entries over the floor are looked
- * at, so an ordinary letter pays nothing here. */
-static int store_if_too_compressed(const kb_package *pkg, kb_ctx *ctx, const char *path, const char *tmp,
-                                   const write_plan *wp)
+ * uncompressed instead, so that the reader accepts what the writer wrote: the copy in *bytes is made again. Only
+ * entries over the floor are looked at, so an ordinary letter pays nothing here. */
+static int store_if_too_compressed(unsigned char **bytes, size_t *len, const kb_package *pkg, kb_ctx *ctx,
+                                   const char *path, const write_plan *wp)
 {
 	int big = 0;
 	for (size_t i = 0; i < wp->n && !big; i++)
@@ -1244,7 +1586,7 @@ static int store_if_too_compressed(const kb_package *pkg, kb_ctx *ctx, const cha
 	if (!store)
 		return kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
 	int zerr = 0, any = 0, rc = KB_OK;
-	zip_t *z = zip_open(tmp, ZIP_RDONLY, &zerr);
+	zip_t *z = open_bytes(*bytes, *len, 0, &zerr);
 	if (!z) {
 		rc = kb_ctx_fail(ctx, KB_EIO, "%s: det gemte kan ikke læses igen", path);
 		goto done;
@@ -1252,14 +1594,17 @@ static int store_if_too_compressed(const kb_package *pkg, kb_ctx *ctx, const cha
 	for (size_t i = 0; i < wp->n; i++) {
 		zip_stat_t st;
 		zip_stat_init(&st);
-		zip_int64_t idx = wp->items[i].len > RATIO_FLOOR ? locate(z, wp->items[i].name) : -1;
+		zip_int64_t idx = wp->items[i].len > RATIO_FLOOR ? zip_name_locate(z, wp->items[i].name, 0) : -1;
 		if (idx >= 0 && zip_stat_index(z, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
 		    (st.valid & ZIP_STAT_COMP_SIZE) && too_compressed(st.size, st.comp_size))
 			any = store[i] = 1;
 	}
 	zip_discard(z);
-	if (any)
-		rc = write_zip(pkg, ctx, path, tmp, wp, store);
+	if (any) {
+		free(*bytes);
+		*bytes = NULL;
+		rc = build_zip(bytes, len, pkg, ctx, path, wp, store);
+	}
 done:
 	free(store);
 	return rc;
@@ -1271,15 +1616,15 @@ int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 	kb_outfile out = {.fd = -1};
 	char **made = NULL; /* names of relationship parts made for new parts; the plan borrows them */
 	const char **written = NULL;
-	size_t nmade = 0;
+	unsigned char *bytes = NULL; /* the copy, built in memory */
+	size_t nmade = 0, nbytes = 0;
 	int rc = check_entries_to_write(pkg, ctx, path, entries, n);
 	if (rc)
 		return rc;
 
 	/* Writing onto the file we read would replace the input (often a template); inputs are never modified. */
-	struct stat in_st, old_st;
-	if (stat(path, &old_st) == 0 && fstat(pkg->fd, &in_st) == 0 && in_st.st_dev == old_st.st_dev &&
-	    in_st.st_ino == old_st.st_ino)
+	struct stat old_st;
+	if (pkg->have_id && stat(path, &old_st) == 0 && pkg->dev == old_st.st_dev && pkg->ino == old_st.st_ino)
 		return kb_ctx_fail(ctx, KB_EUSAGE,
 		                   "%s: det er filen, der blev læst; den overskrives ikke. Vælg et andet navn til det, "
 		                   "der skal gemmes",
@@ -1318,16 +1663,17 @@ int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const
 	for (size_t i = 0; i < wp.n; i++)
 		written[i] = wp.items[i].name;
 
-	if ((rc = kb_outfile_open(&out, ctx, path)) || (rc = kb_outfile_close_fd(&out, ctx)) ||
-	    (rc = write_zip(pkg, ctx, path, out.tmp, &wp, NULL)) ||
-	    (rc = store_if_too_compressed(pkg, ctx, path, out.tmp, &wp)))
+	if ((rc = build_zip(&bytes, &nbytes, pkg, ctx, path, &wp, NULL)) ||
+	    (rc = store_if_too_compressed(&bytes, &nbytes, pkg, ctx, path, &wp)))
 		goto done;
 	/* the net: nothing reaches path that klarbrev (and Word) could not read */
-	if ((rc = kb_verify_written(ctx, out.tmp, path, pkg, written, wp.n)))
+	if ((rc = kb_verify_written(ctx, bytes, nbytes, path, pkg, written, wp.n)))
 		goto done;
-	rc = kb_outfile_commit(&out, ctx);
+	if (!(rc = kb_outfile_open(&out, ctx, path)) && !(rc = kb_outfile_write(&out, ctx, bytes, nbytes)))
+		rc = kb_outfile_commit(&out, ctx);
 done:
 	kb_outfile_abort(&out);
+	free(bytes);
 	plan_free(&wp);
 	for (size_t i = 0; i < nmade; i++)
 		free(made[i]);

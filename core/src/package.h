@@ -5,10 +5,16 @@
  * ratio are capped, reading never trusts the sizes in the zip headers, and XML is parsed without network access,
  * without entity expansion and without DTD loading.
  *
- * Saving writes to a temporary file in the target folder and renames it into place; parts that were not replaced are
- * copied without being decompressed; new parts (word/comments.xml) come with their content type and relationship.
- * The input file is never modified. Before the rename, the temporary file is read back through kb_package_open() and
- * every part that was written is checked (verify.h): what klarbrev writes, klarbrev must read, and so must Word.
+ * A package holds the file's bytes in memory (read once at open) and a table of its entries, and may be used from
+ * several threads at once: reading an entry takes the package's lock, and a save opens an archive of its own over
+ * the bytes. So the package of a compiled template serves every letter rendered from it, on any thread.
+ *
+ * Saving builds the copy in memory: parts that were not replaced are copied without being decompressed (the input's
+ * compressed bytes, CRC and sizes); new parts (word/comments.xml) come with their content type and relationship.
+ * The copy is read back through the reader (kb_package_open_memory) and every part that was written is checked
+ * (verify.h): what klarbrev writes, klarbrev must read, and so must Word. Only then is it written to a temporary file
+ * in the target folder (outfile.h: flushed to disk unless the context says not to) and renamed into place. The input
+ * file is never modified.
  */
 #ifndef KB_PACKAGE_H
 #define KB_PACKAGE_H
@@ -31,6 +37,13 @@ typedef struct kb_part_ref {
  * KB_ENOTFOUND. Limits: KB_ELIMIT. Caller frees with kb_package_free(). */
 int kb_package_open(kb_package **out, kb_ctx *ctx, const char *path);
 void kb_package_free(kb_package *pkg);
+
+/* Opens len bytes at data (borrowed: they must outlive the package, which only reads them) as a package named name
+ * in messages, with the same checks and limits as kb_package_open(). When like is given and the bytes hold every
+ * text part of like, those are the package's text parts, found without reading the relationships again: for a copy
+ * of like whose relationships parts were copied unchanged (verify.c). Caller frees with kb_package_free(). */
+int kb_package_open_memory(kb_package **out, kb_ctx *ctx, const char *name, const void *data, size_t len,
+                           const kb_package *like);
 
 /* The path the package was opened from. Borrowed. */
 const char *kb_package_path(const kb_package *pkg);
@@ -87,7 +100,7 @@ typedef struct kb_package_entry {
 } kb_package_entry;
 
 /* Writes a copy of the package to path with the given parts replaced or added. Other entries are copied raw
- * (compressed bytes, CRC and headers unchanged). The content types and relationships a new part needs are added to
+ * (compressed bytes, CRC, sizes, time and attributes unchanged; the order of the entries is kept, new ones last). The content types and relationships a new part needs are added to
  * [Content_Types].xml and the source's .rels, also when the caller replaces those parts (the caller's bytes are the
  * base then). Temporary file in the target folder, renamed into place; on failure nothing is left at path and no
  * temporary file remains. A name is given once; a part to replace must exist, a part to add must not; path must not
@@ -95,11 +108,12 @@ typedef struct kb_package_entry {
  * failure: KB_EIO. A copy that would hold more than the reader accepts (KB_MAX_PACKAGE_BYTES, KB_MAX_ZIP_ENTRIES):
  * KB_ELIMIT, before anything is written.
  *
- * Before the rename the written file is verified (kb_verify_written): read back through kb_package_open(), and each
+ * Before anything is written the copy is verified (kb_verify_written): read back through the reader, and each
  * written part checked (well-formed UTF-8 XML, namespace prefixes declared, relationships that point at parts that
  * exist, a content type for every part). A failure is KB_EINTERNAL with a Danish message that names the part and
  * what is wrong; nothing is written. A written part larger than the ratio floor that compresses so well that the
- * reader would take it for a zip bomb is stored uncompressed instead, so the reader's limits always pass. */
+ * reader would take it for a zip bomb is stored uncompressed instead, so the reader's limits always pass.
+ * Safe to call from several threads at once on one package. */
 int kb_package_write(const kb_package *pkg, kb_ctx *ctx, const char *path, const kb_package_entry *entries,
                      size_t n);
 

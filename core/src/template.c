@@ -71,6 +71,7 @@ struct kb_template {
 	char *partials_hint;
 	char *title;
 	kb_package *pkg;
+	kb_style_map *styles; /* read once here, borrowed by every letter */
 	json_t *manifest;
 	char *open, *close;
 	kb_letter_part *parts;
@@ -1145,6 +1146,7 @@ void kb_template_free(kb_template *t)
 		free(t->notes[i]);
 	free(t->notes);
 	kb_package_free(t->pkg);
+	kb_style_map_free(t->styles);
 	json_decref(t->manifest);
 	free(t->path);
 	for (size_t i = 0; t->partials_dirs && t->partials_dirs[i]; i++)
@@ -1278,7 +1280,7 @@ static int template_load(kb_template **out, kb_ctx *ctx, const char *path, const
 	if (rc)
 		goto done;
 
-	if ((rc = kb_package_open(&t->pkg, ctx, docx)))
+	if ((rc = kb_package_open(&t->pkg, ctx, docx)) || (rc = kb_style_map_load(&t->styles, t->pkg, ctx)))
 		goto done;
 	size_t nparts = 0;
 	const kb_part_ref *refs = kb_package_parts(t->pkg, &nparts);
@@ -3679,6 +3681,7 @@ int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t
 		return kb_ctx_fail(ctx, rc, "ikke nok hukommelse");
 	l->pkg = t->pkg;
 	l->owns_pkg = 0;
+	l->styles = t->styles;
 	l->manifest = t->manifest ? json_incref(t->manifest) : NULL;
 	const char *outcome = kb_manifest_outcome(t->manifest, NULL);
 	if (outcome && !(l->outcome = kb_strdup(outcome)))
@@ -3733,6 +3736,7 @@ int kb_template_render(kb_letter **out, kb_ctx *ctx, const kb_template *t, const
 	rs.l = l;
 	l->pkg = t->pkg;
 	l->owns_pkg = 0;
+	l->styles = t->styles;
 	l->fields = json_incref((json_t *)data);
 	l->manifest = t->manifest ? json_incref(t->manifest) : NULL;
 	const char *outcome = kb_manifest_outcome(t->manifest, data);

@@ -18,11 +18,14 @@
 
 #include "package.h"
 
-/* Verifies the package written to tmp, a copy of input in which the parts named in written[0..n) were replaced or
- * added. target is the path the copy is meant for (messages name it, never the temporary file). Returns KB_OK;
+/* Verifies the package in data[0..len), a copy of input in which the parts named in written[0..n) were replaced or
+ * added and every other entry copied unchanged. target is the path the copy is meant for (messages name it). What
+ * was copied unchanged is not read again: the relationships that find the text parts (when none of them was
+ * written), and [Content_Types].xml (when it was not written and no part was added, every part has the type the
+ * input gave it). Returns KB_OK;
  * KB_EINTERNAL with the Danish message "intern fejl: klarbrev lavede et ugyldigt dokument (<part>: <what>). ..." that
- * names the first problem; KB_ENOMEM. The temporary file is left for the caller to commit or remove. */
-int kb_verify_written(kb_ctx *ctx, const char *tmp, const char *target, const kb_package *input,
+ * names the first problem; KB_ENOMEM. Nothing is written anywhere. */
+int kb_verify_written(kb_ctx *ctx, const void *data, size_t len, const char *target, const kb_package *input,
                       const char *const *written, size_t n);
 
 #endif
