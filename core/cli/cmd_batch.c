@@ -320,9 +320,7 @@ typedef struct worker {
 	int started;
 	kb_ctx *ctx;
 	kb_checker *ck;
-	kb_template *t;
-	int owns_t;
-	char **partials;
+	const kb_template *t; /* shared by every worker */
 	kb_pdf_batch *pdf;
 	pending pend[PDF_CHUNK];
 	size_t npend;
@@ -945,9 +943,6 @@ static void worker_free(worker *w)
 {
 	for (size_t i = 0; i < w->npend; i++)
 		pending_clear(&w->pend[i]);
-	if (w->owns_t)
-		kb_template_free(w->t);
-	cli_strv_free(w->partials);
 	kb_pdf_batch_free(w->pdf);
 	cli_checker_done(w->ck);
 	kb_ctx_free(w->ctx);
@@ -1135,14 +1130,7 @@ int cmd_batch(int argc, char **argv)
 			ret = cli_fail(w->ctx, rc);
 			goto done;
 		}
-		if (i == 0) {
-			w->t = t;
-		} else {
-			if ((ret = cli_template_open(&w->t, &w->partials, &o, "batch", o.positional[0], b.data_dir)))
-				goto done;
-			ret = KB_EXIT_BAD;
-			w->owns_t = 1;
-		}
+		w->t = t; /* one compiled template for every worker: rendering and saving only read it (package.c) */
 	}
 	b.qcap = 2 * (size_t)jobs + 2;
 	/* every case between the oldest unreported one and the newest read is in the queue, in a worker (its letter and
