@@ -5,6 +5,7 @@
  * case when it has them, as tests/cli/test_letters.sh does) -- twice, the second time in another order. */
 #include "kbtest.h"
 #include "checker.h"
+#include "docxfix.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -15,12 +16,15 @@
 #define DATA_DIR KB_TEST_BINARY_DIR "/share/klarbrev"
 #define SAMPLE   DATA_DIR "/templates/afslag-kontanthjaelp"
 #define LETTERS  KB_TEST_SOURCE_DIR "/tests/letters"
+#define FIXTURES KB_TEST_SOURCE_DIR "/../shared/fixtures/docxtemplater"
 
 static kb_ctx *g_ctx;
 
-/* One letter to check: rendered from a template and a case (tpl, case_json), or a letter file (path). */
+/* One letter to check: rendered from a template and a case (tpl, case_json; curly: docxtemplater's { } delimiters),
+ * or a letter file (path). */
 typedef struct item {
 	char *tpl, *case_json, *path;
+	int curly;
 } item;
 
 static item g_items[200];
@@ -80,6 +84,79 @@ static void add_sample(const char *const *sets)
 	item *it = &g_items[g_nitems++];
 	it->tpl = strdup(SAMPLE);
 	it->case_json = sample_case(sets);
+}
+
+/* A Danish template whose sections come and go with the case, so the template's own paragraphs move between
+ * letters and sit inside and outside conditional sections and loops; one item per case. */
+static void add_sections_template(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/sektioner.docx", g_tmp);
+	const char *body =
+	    "<w:p><w:r><w:t>Kære {{navn}}</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>{{#afslag}}</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>Vi har givet dig afslag på hjælp, fordi du har en formue på {{formue}} kr.</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>Såfremt du mener, at afgørelsen er forkert, kan du klage.</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>{{/afslag}}</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>{{^afslag}}</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>Du får hjælp fra den 1. januar 2027. Vi har truffet afgørelse efter aktivlovens § 11.</w:t>"
+	    "</w:r></w:p>"
+	    "<w:p><w:r><w:t>{{/afslag}}</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>{{#ydelser}}</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>Ydelse: {{navn}} med {{beløb}} kr. om måneden.</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>Beløbet udbetales den første bankdag i måneden.</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>{{/ydelser}}</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>Du kan klage over afgørelsen til Ankestyrelsen. Klagen skal sendes til kommunen inden fire "
+	    "uger. Kommunen vurderer sagen igen.</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>Med venlig hilsen</w:t></w:r></w:p>"
+	    "<w:p><w:r><w:t>{{sagsbehandler}}</w:t></w:r></w:p>";
+	if (docxfix_make(path, body, NULL, NULL) != 0)
+		return;
+	static const char *const cases[] = {
+		"{\"navn\": \"Åse Holm\", \"afslag\": true, \"formue\": \"58.300\", \"ydelser\": [], "
+		"\"sagsbehandler\": \"Bo Ravn\"}",
+		"{\"navn\": \"Ali Hassan\", \"afslag\": false, \"ydelser\": [{\"navn\": \"kontanthjælp\", "
+		"\"beløb\": \"11.500\"}], \"sagsbehandler\": \"Bo Ravn\"}",
+		"{\"navn\": \"Jens Hansen\", \"afslag\": false, \"ydelser\": [{\"navn\": \"boligstøtte\", "
+		"\"beløb\": \"2.100\"}, {\"navn\": \"særlig støtte\", \"beløb\": \"900\"}, {\"navn\": "
+		"\"tillæg\", \"beløb\": \"300\"}], \"sagsbehandler\": \"De Deres\"}",
+		"{\"navn\": \"Mette\", \"afslag\": true, \"formue\": \"1.000.000\", \"ydelser\": "
+		"[{\"navn\": \"ingen\", \"beløb\": \"0\"}], \"sagsbehandler\": \"Bo Ravn\"}",
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0] && g_nitems < sizeof g_items / sizeof g_items[0]; i++) {
+		item *it = &g_items[g_nitems++];
+		it->tpl = strdup(path);
+		it->case_json = strdup(cases[i]);
+	}
+}
+
+/* The docxtemplater fixtures that render with their stated data (../shared/fixtures/docxtemplater/cases.json):
+ * English text in { } tags, loops, inverted sections, table rows, headers and footers. */
+static void add_fixtures(void)
+{
+	static const char *const files[] = { "tag-example.docx", "tag-loop-example.docx",
+		                             "tag-inverted-loop-example.docx", "tag-intelligent-loop-table.docx",
+		                             "tag-spanning-multiline.docx" };
+	json_error_t err;
+	json_t *cases = json_load_file(FIXTURES "/cases.json", 0, &err);
+	size_t i;
+	json_t *c;
+	json_array_foreach(cases, i, c)
+	{
+		const char *file = json_string_value(json_object_get(c, "file"));
+		int wanted = 0;
+		for (size_t k = 0; file && k < sizeof files / sizeof files[0]; k++)
+			wanted |= !strcmp(file, files[k]);
+		if (!wanted || g_nitems >= sizeof g_items / sizeof g_items[0])
+			continue;
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s", FIXTURES, file);
+		item *it = &g_items[g_nitems++];
+		it->tpl = strdup(path);
+		it->case_json = json_dumps(json_object_get(c, "data"), 0);
+		it->curly = 1;
+	}
+	json_decref(cases);
 }
 
 static void add_letter_files(void)
@@ -153,6 +230,10 @@ static kb_letter *letter_of(const item *it)
 	kb_case *c = NULL;
 	kb_template_options to = { 0 };
 	to.partials_dir = DATA_DIR "/templates/partials";
+	if (it->curly) {
+		to.open_delim = "{";
+		to.close_delim = "}";
+	}
 	if (kb_template_compile(&t, g_ctx, it->tpl, &to) != KB_OK ||
 	    kb_case_load_buffer(&c, g_ctx, it->case_json, strlen(it->case_json), "sag.json") != KB_OK ||
 	    kb_template_render(&l, g_ctx, t, c) != KB_OK)
@@ -204,6 +285,11 @@ static void test_incremental__memo_gives_the_findings_of_a_full_check(void)
 	size_t nsample = g_nitems;
 	add_letter_files();
 	KB_CHECK(g_nitems >= nsample + 25);
+	size_t nletters = g_nitems;
+	add_sections_template();
+	KB_CHECK(g_nitems == nletters + 4);
+	add_fixtures();
+	KB_CHECK(g_nitems >= nletters + 4 + 5);
 
 	kb_checker *memo = NULL, *full = NULL;
 	kb_checker_options o = { 0 };
@@ -274,6 +360,9 @@ static void test_incremental__memo_gives_the_findings_of_a_full_check(void)
 		free(g_items[i].case_json);
 		free(g_items[i].path);
 	}
+	char sections[128];
+	snprintf(sections, sizeof sections, "%s/sektioner.docx", g_tmp);
+	unlink(sections);
 	KB_CHECK_INT(rmdir(g_tmp), 0);
 	kb_ctx_free(g_ctx);
 }
