@@ -503,7 +503,8 @@ size_t kb_pdf_batch_count(const kb_pdf_batch *b)
 	return b ? b->n : 0;
 }
 
-int kb_pdf_batch_add(kb_pdf_batch *b, kb_ctx *ctx, const kb_letter *l, const char *path)
+/* Whether l can become a PDF at path: a DOCX letter, not written over its own file. */
+static int pdf_can_make(const kb_letter *l, kb_ctx *ctx, const char *path)
 {
 	if (!l->pkg)
 		return kb_ctx_fail(
@@ -511,7 +512,12 @@ int kb_pdf_batch_add(kb_pdf_batch *b, kb_ctx *ctx, const kb_letter *l, const cha
 		    "%s: et .txt-brev kan ikke laves til PDF; udfyld en Word-skabelon eller gem brevet som "
 		    ".docx først",
 		    l->name);
-	int rc = check_not_input(l, ctx, path);
+	return check_not_input(l, ctx, path);
+}
+
+int kb_pdf_batch_add(kb_pdf_batch *b, kb_ctx *ctx, const kb_letter *l, const char *path)
+{
+	int rc = pdf_can_make(l, ctx, path);
 	if (rc)
 		return rc;
 	if (b->n >= MAX_BATCH_ITEMS)
@@ -716,28 +722,22 @@ void kb_pdf_batch_reset(kb_pdf_batch *b)
 
 int kb_letter_save_pdf(const kb_letter *l, kb_ctx *ctx, const char *path, const kb_pdf_options *opts)
 {
-	if (!l->pkg)
-		return kb_ctx_fail(
-		    ctx, KB_EUSAGE,
-		    "%s: et .txt-brev kan ikke laves til PDF; udfyld en Word-skabelon eller gem brevet som "
-		    ".docx først",
-		    l->name);
-	int rc = check_not_input(l, ctx, path);
-	if (rc)
-		return rc;
+	/* a chunk of one; what is wrong with the letter is said before a missing LibreOffice, and the target folder is
+	 * checked before the slow part */
 	kb_pdf_batch *b = NULL;
-	/* the target folder is checked before the slow part */
-	kb_outfile probe = {.fd = -1};
-	if ((rc = kb_outfile_open(&probe, ctx, path)))
-		return rc;
-	kb_outfile_abort(&probe);
-	if ((rc = kb_pdf_batch_new(&b, ctx, opts, path)) || (rc = kb_pdf_batch_add(b, ctx, l, path)) ||
-	    (rc = kb_pdf_batch_run(b, ctx, kb_ctx_sync(ctx))))
-		goto done;
+	kb_outfile probe = { .fd = -1 };
+	int rc = pdf_can_make(l, ctx, path);
+	if (!rc)
+		rc = kb_pdf_batch_new(&b, ctx, opts, path);
+	if (!rc)
+		rc = kb_pdf_batch_add(b, ctx, l, path);
+	if (!rc && !(rc = kb_outfile_open(&probe, ctx, path)))
+		kb_outfile_abort(&probe);
+	if (!rc)
+		rc = kb_pdf_batch_run(b, ctx, kb_ctx_sync(ctx));
 	const char *msg;
-	if ((rc = kb_pdf_batch_result(b, 0, &msg)))
+	if (!rc && (rc = kb_pdf_batch_result(b, 0, &msg)))
 		rc = kb_ctx_fail(ctx, rc, "%s", msg);
-done:
 	kb_pdf_batch_free(b);
 	return rc;
 }
