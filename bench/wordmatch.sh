@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The word matcher (klarbrev.matcher, core/src/wordmatch.c) against the Lua loop it replaces, side by side in one
 # run, on the same letter and the same patterns, inside one plugin:
-#   Lua loop        every pattern tried at every word with plugins/lib/tekst.lua's match_from, keeping the longest
+#   Lua loop        every pattern tried at every word with a backtracking match_from in Lua, keeping the longest
 #                   match at each word (tone.lua's nominal-style loop)
 #   matcher         m:find(sentence_text, "longest") for every sentence (the same result)
 #   matcher (node)  m:find(paragraph_node, "longest") for every paragraph (the text model cuts the words in C)
@@ -68,7 +68,71 @@ for _, r in ipairs(RESTS) do
     SRC[#SRC + 1] = form .. " " .. r[2]:gsub("ADJ", ADJ)
   end
 end
-local COMPILED = tekst.compile_list(SRC)
+-- The Lua matcher the bundled plugins used before klarbrev.matcher (plugins/lib/tekst.lua had it): a pattern
+-- compiled to a list of elements, matched by backtracking at one word.
+local function compile(src)
+  local toks = {}
+  for tok in src:gmatch("%S+") do
+    local t = {}
+    if tok == "*" then
+      t.any = true
+    elseif tok == "..." then
+      t.gap = 3
+    else
+      if #tok > 1 and tok:sub(1, 1) == "!" then t.neg = true; tok = tok:sub(2) end
+      if #tok > 1 and tok:sub(-1) == "?" then t.opt = true; tok = tok:sub(1, -2) end
+      t.alts, t.prefixes = {}, {}
+      for alt in tok:gmatch("[^|]+") do
+        if #alt > 1 and alt:sub(-1) == "*" then
+          t.prefixes[#t.prefixes + 1] = alt:sub(1, -2)
+        else
+          t.alts[alt] = true
+        end
+      end
+    end
+    toks[#toks + 1] = t
+  end
+  return toks
+end
+
+local function tok_ok(t, w)
+  if t.any then return true end
+  if t.alts[w] then return true end
+  local pre = t.prefixes
+  for i = 1, #pre do
+    local p = pre[i]
+    if #w >= #p and w:sub(1, #p) == p then return true end
+  end
+  return false
+end
+
+-- The index of the last word of a match of pat[pi..] starting at words[wi], or nil.
+local function match_from(pat, words, pi, wi)
+  local t = pat[pi]
+  if not t then return wi - 1 end
+  if t.gap then
+    for k = 0, t.gap do
+      if wi + k > #words + 1 then break end
+      local r = match_from(pat, words, pi + 1, wi + k)
+      if r then return r end
+    end
+    return nil
+  end
+  local w = words[wi]
+  if t.neg then
+    if w and tok_ok(t, w.lower) then return nil end
+    return match_from(pat, words, pi + 1, wi)
+  end
+  if w and tok_ok(t, w.lower) then
+    local r = match_from(pat, words, pi + 1, wi + 1)
+    if r then return r end
+  end
+  if t.opt then return match_from(pat, words, pi + 1, wi) end
+  return nil
+end
+
+local COMPILED = {}
+for k = 1, #SRC do COMPILED[k] = compile(SRC[k]) end
 local M = klarbrev.matcher(SRC)
 
 -- tone.lua's loop: at each word every pattern, the longest match, then on after it
@@ -80,7 +144,7 @@ local function lua_loop(sents)
     while i <= #ws do
       local last
       for k = 1, #COMPILED do
-        local j = tekst.match_from(COMPILED[k], ws, 1, i)
+        local j = match_from(COMPILED[k], ws, 1, i)
         if j and j >= i and (not last or j > last) then last = j end
       end
       if last then hits = hits + 1; i = last + 1 else i = i + 1 end
@@ -131,7 +195,7 @@ echo "Letter: $words words; $patterns patterns; $ROUNDS rounds each, CPU ms per 
 echo
 echo "| way | ms per letter | hits | speed-up |"
 echo "| --- | --- | --- | --- |"
-echo "| Lua loop (tekst.lua match_from, every pattern at every word) | $lua_ms | $lua_hits | 1x |"
+echo "| Lua loop (match_from, every pattern at every word) | $lua_ms | $lua_hits | 1x |"
 echo "| klarbrev.matcher, m:find(sentence.text, \"longest\") per sentence | $matcher_ms | $matcher_hits | $(awk -v a="$lua_ms" -v b="$matcher_ms" 'BEGIN { printf "%.0fx", a / b }') |"
 echo "| klarbrev.matcher, m:find(paragraph, \"longest\") per paragraph | $node_ms | $node_hits | $(awk -v a="$lua_ms" -v b="$node_ms" 'BEGIN { printf "%.0fx", a / b }') |"
 if [ "$lua_hits" != "$matcher_hits" ] || [ "$lua_hits" != "$node_hits" ]; then

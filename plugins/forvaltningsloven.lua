@@ -41,15 +41,14 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local prepare, paragraph, compile, compile_list = tekst.prepare, tekst.paragraph, tekst.compile, tekst.compile_list
-local find_pattern, find_any = tekst.find_pattern, tekst.find_any
+local prepare, paragraph, locate = tekst.prepare, tekst.paragraph, tekst.locate
 
 ---------------------------------------------------------------------------------------------------------------------
 -- What the letter says: word patterns per element
 ---------------------------------------------------------------------------------------------------------------------
 
 -- D1: sentences that state a decision. Each list is one polarity.
-local D1_REFUSAL = compile_list{
+local D1_REFUSAL = {
   "du|de får ikke", "får du|de ikke", "du|de kan ikke få", "kan du|de ikke få", "du|de ikke kan få",
   "du|de ikke får", "du|de har ikke ret til", "har du|de ikke ret til", "du|de ikke har ret til",
   "du|de er ikke berettiget*", "du|de ikke er berettiget*",
@@ -63,11 +62,11 @@ local D1_REFUSAL = compile_list{
   "du|de skal betale ... tilbage", "påbud om", "vi|kommunen giver|udsteder dig|dem? et? påbud",
   "du|de skal lovliggøre|fjerne|nedrive|standse",
 }
-local D1_PARTIAL = compile_list{
+local D1_PARTIAL = {
   "delvis|delvist bevilling|bevilget|bevilge|afslag|afslået|medhold|imødekommet|godkendt",
   "du|de får kun", "får du|de kun",
 }
-local D1_GRANT = compile_list{
+local D1_GRANT = {
   "du|de får", "får du|de", "du|de har ret til !at|aktindsigt", "du|de er berettiget til",
   "vi|kommunen bevilger|godkender|tillader|imødekommer|visiterer !ikke",
   "vi|kommunen har bevilget|godkendt|imødekommet|tilladt|visiteret",
@@ -86,39 +85,39 @@ local NOT_DECISION_OBJECTS = {
 local ARTICLES = { en = true, et = true, den = true, det = true, din = true, dit = true, dine = true, ny = true,
   nyt = true, nye = true, ["også"] = true, snart = true }
 -- A decision announced but not stated (legal-elements.md: the trap).
-local ANNOUNCED = compile_list{ "truffet|traf|træffer|trufne afgørelse|beslutning", "har afgjort" }
+local ANNOUNCED = { "truffet|traf|træffer|trufne afgørelse|beslutning", "har afgjort" }
 -- Words that open a condition: such a sentence describes a rule, not the decision.
 local CONDITIONS = { hvis = true, ["når"] = true, ["såfremt"] = true, dersom = true }
 -- Letters that are not decisions: a partshøring, a notice. A heading that says so, or a sentence that says the
 -- decision is still to come.
-local NOT_DECISION_HEADING = compile_list{ "partshøring*", "varsel*", "høring*", "orientering*" }
-local NOT_DECISION = compile_list{
+local NOT_DECISION_HEADING = { "partshøring*", "varsel*", "høring*", "orientering*" }
+local NOT_DECISION = {
   "endnu ikke truffet|taget en? afgørelse|stilling|beslutning", "vi|kommunen overvejer at",
   "inden|før vi|kommunen træffer|tager en? afgørelse|stilling|beslutning",
   "inden|før vi|kommunen træffer|tager endelig afgørelse|stilling|beslutning", "vil|skal gerne høre",
 }
-local MEN_IKKE = compile("men ikke")
+local MEN_IKKE = { "men ikke" }
 
 -- B0: reasons
-local B0 = compile_list{
+local B0 = {
   "fordi", "derfor", "begrundelse*", "baggrunden", "årsagen", "grunden", "skyldes", "lagt vægt på",
   "vurderet|vurderer|vurdering*", "på grund af", "idet", "eftersom", "opfylder ikke", "betingelse*",
   "kan kun få", "kun får", "kravet|kravene", "ikke opfylder",
 }
 -- B2: main considerations in a discretionary decision
-local B2 = compile_list{
+local B2 = {
   "lagt særlig|afgørende? vægt på", "vurderet|vurderer|vurdering*", "afvejet|afvejning|afveje", "taget hensyn til",
   "hensyn*", "skøn*", "samlet set", "konkret* og? individuel*",
 }
 -- B3: the facts given weight
-local B3 = compile_list{
+local B3 = {
   "du|de har oplyst|skrevet|fortalt|sendt|søgt|ansøgt|svaret|vist|selv",
   "vi har modtaget|fået|set|talt|besøgt|indhentet|undersøgt|målt|lagt|spurgt",
   "det fremgår af", "ifølge", "oplysning* fra|om", "brugt disse|de oplysninger", "lægeerklæring*", "kontoudtog*",
   "ved besøget|samtalen|mødet|besøg", "funktionsvurdering*", "din læge", "tegning*", "vi kan se", "viser at",
   "du bor|arbejder|har|er|fik|ejer|modtager|mangler",
 }
-local B3_GENERIC = compile_list{
+local B3_GENERIC = {
   "foreliggende oplysninger", "oplysningerne i sagen", "sagens oplysninger", "de oplysninger vi har",
 }
 local MONTHS = { "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -133,9 +132,9 @@ local BODIES = {
     shown = "Miljø- og Fødevareklagenævnet" },
   { key = "beskæftigelsesudvalget", names = { "beskæftigelsesudvalget" }, shown = "Beskæftigelsesudvalget" },
 }
-local BODY_GENERIC = compile_list{ "klagenævn*", "klageinstans*" }
+local BODY_GENERIC = { "klagenævn*", "klageinstans*" }
 -- K2: how to complain
-local K2 = compile_list{
+local K2 = {
   "send|sende|sender|indsend|indsende|giv|give|indgiv|indgive|aflever|aflevere din|jeres? klage|klagen|klager ... til",
   "klage|klagen skal|kan? sendes|indsendes|indgives|afleveres", "klageportalen",
   "skriftligt|skriftlig|mundtligt|mundtlig",
@@ -143,23 +142,46 @@ local K2 = compile_list{
   "brev",
 }
 -- S1: the complaint goes to the municipality
-local S1_ROUTE = compile_list{
+local S1_ROUTE = {
   "til|hos|via os|kommunen|jobcentret|jobcenteret|borgerservice", "til|hos * kommune", "vi skal have",
   "ikke direkte til", "genvurder*",
 }
 -- S1: ... which looks at the case again and sends it on
-local S1_RECONSIDER = compile_list{
+local S1_RECONSIDER = {
   "genvurder*", "se|ser|kigge|kigger på sagen|afgørelsen igen", "se|ser på din sag igen", "vurderer * igen",
   "fastholder|fastholde", "videresend*", "videre til", "sender vi * til", "sender vi * * til", "sendes videre",
 }
 -- K3 start point: "fra den dag, du fik afgørelsen"
-local K3_START = compile_list{
+local K3_START = {
   "fra|efter ... ... modtog|modtaget|modtager|fik|fået|får|modtagelsen|meddelelsen|underretningen|besked|"
     .. "offentliggjort|offentliggjorde|offentliggørelsen|bekendtgjort|afsendt|sendt|dato|datoen|brevets",
 }
 -- K4: the appeal body's competence
-local K4 = compile_list{ "retlige|retlig|retslige spørgsmål*", "lovlighed*", "kan ikke * skøn*", "ikke * * skøn*",
+local K4 = { "retlige|retlig|retslige spørgsmål*", "lovlighed*", "kan ikke * skøn*", "ikke * * skøn*",
   "kun * retlige|retslige" }
+
+-- Every list above in one matcher, compiled once and searched once per paragraph (on_paragraph): GROUP[k] is the
+-- list pattern k of PATTERNS comes from. A list's patterns keep their order, so the first hit of a list in a
+-- sentence (by first word, then by pattern) is the one the list's patterns tried one by one would find first.
+local GROUPS = {
+  { "partial", D1_PARTIAL }, { "refusal", D1_REFUSAL }, { "grant", D1_GRANT }, { "men_ikke", MEN_IKKE },
+  { "announced", ANNOUNCED }, { "not_decision_heading", NOT_DECISION_HEADING }, { "not_decision", NOT_DECISION },
+  { "b0", B0 }, { "b2", B2 }, { "b3", B3 }, { "b3_generic", B3_GENERIC }, { "body_generic", BODY_GENERIC },
+  { "k2", K2 }, { "s1_route", S1_ROUTE }, { "s1_reconsider", S1_RECONSIDER }, { "k3_start", K3_START },
+  { "k4", K4 },
+}
+local GROUP, PATTERNS
+do
+  local src = {}
+  GROUP = {}
+  for _, g in ipairs(GROUPS) do
+    for _, pat in ipairs(g[2]) do
+      src[#src + 1] = pat
+      GROUP[#src] = g[1]
+    end
+  end
+  PATTERNS = klarbrev.matcher(src)
+end
 -- K5: going to court
 local COURT_WORDS = { "domstol", "søgsmål", "retten", "anlæg", "sag ved" }
 
@@ -290,38 +312,39 @@ local function grant_is_other(words, j)
   return NOT_DECISION_OBJECTS[w.lower] == true
 end
 
--- The decision sentences: { sent, para, polarity = "refusal"|"partial"|"grant"|"neutral", i, j, pos }.
--- The decision a sentence states (ws: its words), if any: { polarity = "partial" | "refusal" | "grant" |
--- "neutral", i, j (its first and last word) }. For a sentence of the letter's own text outside the
--- klagevejledning that does not speak of "klage" (on_paragraph asks).
-local function sentence_decision(ws)
+-- The decision a sentence states (ws: its words; hits: the sentence's hits of PATTERNS, in order), if any:
+-- { polarity = "partial" | "refusal" | "grant" | "neutral", i, j (its first and last word) }. For a sentence of
+-- the letter's own text outside the klagevejledning that does not speak of "klage" (on_paragraph asks).
+local function sentence_decision(ws, hits)
   local cond = first_condition(ws) -- a match after it is conditional
-  local found
-  local i, j = find_any(D1_PARTIAL, ws)
-  if i and i <= cond then found = { polarity = "partial", i = i, j = j } end
-  if not found then
-    i, j = find_any(D1_REFUSAL, ws)
-    if i and i <= cond then found = { polarity = "refusal", i = i, j = j } end
+  local partial, refusal
+  for _, h in ipairs(hits) do
+    local g = GROUP[h.pattern]
+    if g == "partial" then
+      partial = partial or h
+    elseif g == "refusal" then
+      refusal = refusal or h
+    end
   end
-  if not found then
-    for k = 1, #D1_GRANT do
-      local a, b = find_pattern(D1_GRANT[k], ws)
-      while a do
-        local last = ws[b].lower
-        local neutral = last == "besluttet" or last == "besluttede"
-        if a <= cond and (neutral or not grant_is_other(ws, b)) then
-          if not found or a < found.i then
-            found = { polarity = neutral and "neutral" or "grant", i = a, j = b }
-          end
-          break
-        end
-        a, b = find_pattern(D1_GRANT[k], ws, a + 1)
+  if partial and partial.i <= cond then return { polarity = "partial", i = partial.i, j = partial.j } end
+  if refusal and refusal.i <= cond then return { polarity = "refusal", i = refusal.i, j = refusal.j } end
+  -- the first grant (by first word, then pattern) that is about the decision
+  local found
+  for _, h in ipairs(hits) do
+    if GROUP[h.pattern] == "grant" then
+      local a, b = h.i, h.j
+      local last = ws[b].lower
+      local neutral = last == "besluttet" or last == "besluttede"
+      if a <= cond and (neutral or not grant_is_other(ws, b)) then
+        found = { polarity = neutral and "neutral" or "grant", i = a, j = b }
+        break
       end
     end
-    -- "Du får hjælp ..., men ikke ..." : a grant with a refusal in it
-    if found and found.polarity == "grant" then
-      local m = find_pattern(MEN_IKKE, ws)
-      if m then found.polarity = "partial" end
+  end
+  -- "Du får hjælp ..., men ikke ..." : a grant with a refusal in it
+  if found and found.polarity == "grant" then
+    for _, h in ipairs(hits) do
+      if GROUP[h.pattern] == "men_ikke" then found.polarity = "partial" end
     end
   end
   return found
@@ -382,19 +405,18 @@ local function each_sentence(paras, inside_k, fn)
   end
 end
 
--- The first sentence (and match) of any pattern of list, inside or outside the klagevejledning.
+-- The first sentence (and match) of a list of patterns (its name in GROUPS), inside or outside the klagevejledning,
+-- from the paragraphs' notes.
 local function first_match(paras, inside_k, list, skip_quotes)
-  local hit
-  each_sentence(paras, inside_k, function(s, r)
-    if skip_quotes and (r.quoted or r.section == "regler") then return false end
-    local i, j = find_any(list, s.words)
-    if i then
-      hit = { sent = s, para = r, i = i, j = j }
-      return true
+  for _, r in ipairs(paras) do
+    if (r.kind == "prose" or r.kind == "heading" or r.kind == "table") and r.kscope == inside_k
+      and not (skip_quotes and (r.quoted or r.section == "regler")) then
+      local notes = r.node.notes
+      local h = notes and notes.first[list]
+      if h then return { sent = r.sents[h.sent], para = r, i = h.i, j = h.j } end
     end
-    return false
-  end)
-  return hit
+  end
+  return nil
 end
 
 -- A concrete fact: an amount, a date, a number with a unit.
@@ -445,25 +467,43 @@ return {
   -- about the whole letter and runs in on_letter_end.
   on_paragraph = function(p)
     if not p.danish then return end
+    local kind = p.kind
+    if not (kind == "prose" or kind == "heading" or kind == "table") then return end
+    local hits = PATTERNS:find(p)
+    if #hits == 0 then return end
     local r = paragraph(p)
     mark_kscope({ r })
-    if not ((r.kind == "prose" or r.kind == "heading") and not r.kscope and not r.quoted
-      and r.section ~= "regler") then
-      return
+    -- every list's first hit in the paragraph (for on_letter_end), and each sentence's hits
+    local first, by_sent = {}, {}
+    locate(hits, r.sents)
+    for _, h in ipairs(hits) do
+      local g = GROUP[h.pattern]
+      if not first[g] then first[g] = { sent = h.sent, i = h.i, j = h.j } end
+      local list = by_sent[h.sent]
+      if not list then
+        list = {}
+        by_sent[h.sent] = list
+      end
+      list[#list + 1] = h
     end
-    local found, announced, any = {}, {}, false
-    for si, s in ipairs(r.sents) do
-      local ws = s.words
-      if not has_klage_word(ws) then
-        local f = sentence_decision(ws)
-        if f then
-          found[si], any = f, true
-        elseif find_any(ANNOUNCED, ws) then
-          announced[si], any = true, true
+    local found, announced = {}, {}
+    if (kind == "prose" or kind == "heading") and not r.kscope and not r.quoted and r.section ~= "regler" then
+      for si, s in ipairs(r.sents) do
+        local ws = s.words
+        local sh = by_sent[si]
+        if sh and not has_klage_word(ws) then
+          local f = sentence_decision(ws, sh)
+          if f then
+            found[si] = f
+          else
+            for _, h in ipairs(sh) do
+              if GROUP[h.pattern] == "announced" then announced[si] = true end
+            end
+          end
         end
       end
     end
-    if any then return { found = found, announced = announced } end
+    return { first = first, found = found, announced = announced }
   end,
 
   on_letter_end = function(letter, report, options)
@@ -502,9 +542,10 @@ return {
     if not cls or cls == "unknown" then
       from_text = true
       for _, r in ipairs(paras) do
-        if r.kind == "heading" and find_any(NOT_DECISION_HEADING, r.sents[1].words) then return end
+        local h = r.kind == "heading" and r.node.notes and r.node.notes.first.not_decision_heading
+        if h and h.sent == 1 then return end
       end
-      if first_match(paras, false, NOT_DECISION, true) then return end
+      if first_match(paras, false, "not_decision", true) then return end
       local g, r, d_shown = false, false, nil
       for _, d in ipairs(decisions) do
         if d.polarity == "grant" then g = true end
@@ -618,7 +659,7 @@ return {
       end
       report{ at = letter, rule = "fvl-d1", level = level, message = msg }
     else
-      local reason = first_match(paras, false, B0, true)
+      local reason = first_match(paras, false, "b0", true)
       local late = first.pos > options.max_words_before_decision
       local reason_first = reason and first.para.kind ~= "heading" and
         (reason.para.index < first.para.index or (reason.para.index == first.para.index and
@@ -638,7 +679,7 @@ return {
     -- B0-B3: reasons
     -------------------------------------------------------------------------------------------------------------
     if needs_reasons then
-      local reasons = first_match(paras, false, B0, true)
+      local reasons = first_match(paras, false, "b0", true)
       local reason_heading = false
       for _, r in ipairs(paras) do
         if r.kind == "heading" and r.topic == "begrundelse" then reason_heading = true end
@@ -715,7 +756,7 @@ return {
       end
 
       -- B2: main considerations when the rule leaves discretion
-      if discretionary and not first_match(paras, false, B2, true) then
+      if discretionary and not first_match(paras, false, "b2", true) then
         say(letter, "fvl-b2", "error", "Afgørelsen bygger på et skøn (" .. (disc_why or "") .. "), men brevet "
           .. "siger ikke, hvad der er lagt vægt på. Skriv de hovedhensyn, der har været afgørende, fx »Vi har "
           .. "lagt vægt på, at du selv kan klare indkøb, men ikke rengøring« (forvaltningsloven § 24, stk. 1, "
@@ -723,14 +764,14 @@ return {
       end
 
       -- B3: the facts
-      local fact = first_match(paras, false, B3, true)
+      local fact = first_match(paras, false, "b3", true)
       local concrete = false
       each_sentence(paras, false, function(s, r)
         if r.kind == "prose" and not r.quoted and has_concrete_fact(s.lower) then concrete = true end
         return concrete
       end)
       if not fact and not concrete then
-        local generic = first_match(paras, false, B3_GENERIC, true)
+        local generic = first_match(paras, false, "b3_generic", true)
         if generic then
           say(generic.sent.node, "fvl-b3", "warning", "Brevet henviser kun generelt til oplysningerne i sagen. "
             .. "Skriv de konkrete oplysninger, der er lagt vægt på: hvad borgeren har oplyst, beløb, datoer og "
@@ -776,7 +817,7 @@ return {
         if k_lower:find(n, 1, true) then named[b.key] = b end
       end
     end
-    local any_named = next(named) ~= nil or first_match(paras, true, BODY_GENERIC) ~= nil
+    local any_named = next(named) ~= nil or first_match(paras, true, "body_generic") ~= nil
     if appeal and body and not named[body.key] and not k_lower:find(klarbrev.lower(tostring(appeal.body)), 1, true) then
       local other
       for _, b in ipairs(BODIES) do
@@ -814,7 +855,7 @@ return {
     end
 
     -- K2: how to complain
-    if needs_reasons and not first_match(paras, true, K2) then
+    if needs_reasons and not first_match(paras, true, "k2") then
       say(kat, "fvl-k2", "error", "Klagevejledningen siger ikke, hvordan man klager. Skriv, hvem klagen skal "
         .. "sendes til, og hvordan: skriftligt (Digital Post, e-mail, brev) eller mundtligt (forvaltningsloven "
         .. "§ 25, stk. 1).")
@@ -822,12 +863,12 @@ return {
 
     -- S1: social cases go through the municipality
     if social and needs_reasons then
-      if not first_match(paras, true, S1_ROUTE) then
+      if not first_match(paras, true, "s1_route") then
         say(kat, "fvl-s1", "error", "Klagevejledningen siger ikke, at klagen skal sendes til kommunen. I en "
           .. "social sag sendes klagen til den myndighed, der har truffet afgørelsen; den ser på sagen igen, "
           .. "før klagen går videre til Ankestyrelsen. Skriv fx »Du skal sende klagen til os og ikke direkte "
           .. "til Ankestyrelsen« (retssikkerhedsloven § 66).")
-      elseif not first_match(paras, true, S1_RECONSIDER) then
+      elseif not first_match(paras, true, "s1_reconsider") then
         say(kat, "fvl-s1", "warning", "Skriv også, at I ser på sagen igen, når klagen kommer, og at I sender den "
           .. "videre til Ankestyrelsen, hvis I fastholder afgørelsen (retssikkerhedsloven § 66).")
       end
@@ -840,15 +881,15 @@ return {
     if not expected and social then
       expected, expected_from = { n = 4, unit = "uge" }, "loven"
     end
-    each_sentence(paras, true, function(s)
+    each_sentence(paras, true, function(s, r)
       local court_sentence = has_any(s.lower, COURT_WORDS) ~= nil
       if not court_sentence then
         for _, d in ipairs(deadlines_in(s.words)) do
-          d.sent = s
+          d.sent, d.para = s, r
           found_deadlines[#found_deadlines + 1] = d
         end
         if s.lower:find("senest den %d") then
-          found_deadlines[#found_deadlines + 1] = { sent = s, date = true }
+          found_deadlines[#found_deadlines + 1] = { sent = s, para = r, date = true }
         end
       end
       return false
@@ -887,15 +928,8 @@ return {
           local right = not expected or d.date or (d.n == expected.n and d.unit == expected.unit)
           if right then
             warn_at = warn_at or d
-            for _, r in ipairs(paras) do
-              for _, s in ipairs(r.sents) do
-                if s == d.sent then
-                  for _, s2 in ipairs(r.sents) do
-                    if find_any(K3_START, s2.words) then starts = true end
-                  end
-                end
-              end
-            end
+            local notes = d.para.node.notes
+            if notes and notes.first.k3_start then starts = true end
           end
         end
         if not starts and warn_at and not warn_at.date then
@@ -909,7 +943,7 @@ return {
 
     -- K4: the appeal body's limited competence (building cases)
     if body and (body.key == "byggeklageenheden" or body.key == "planklagenævnet") and needs_reasons
-      and not first_match(paras, true, K4) then
+      and not first_match(paras, true, "k4") then
       say(kat, "fvl-k4", "error", string.format("%s kan kun tage stilling til retlige spørgsmål, ikke til "
         .. "kommunens skøn. Det skal stå i klagevejledningen, fx »%s kan kun tage stilling til, om afgørelsen er "
         .. "lovlig« (forvaltningsloven § 25, stk. 1, 2. pkt.).", body.shown, body.shown))

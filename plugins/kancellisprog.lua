@@ -15,8 +15,7 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local in_spans, paragraph = tekst.in_spans, tekst.paragraph
-local compile, match_from = tekst.compile, tekst.match_from
+local in_spans, paragraph, locate = tekst.in_spans, tekst.paragraph, tekst.locate
 local capitalise, skip_node = tekst.capitalise, tekst.skip_node
 
 -- The list, curated from shared/reference/kancellisprog.tsv. Each entry: the phrase (lower case, as words), and
@@ -212,27 +211,13 @@ local ENTRIES = {
 -- afgørelse om", "give tilladelse til", "yde hjælp", "yde", "afgive en udtalelse", "afgivelse af", "fremsætte en
 -- udtalelse", "foretage en undersøgelse", "foretage en beregning" (tone.lua: nominalstil).
 
--- Compiled: by the phrase's first word (each of "a|b"), longest phrases first.
-local BY_FIRST = {}
+-- Compiled once: pattern k of PHRASES is ENTRIES[k]. A phrase has no optional words and no gaps, so its longest
+-- match at a word is the phrase with the most words that matches there.
+local PHRASES
 do
-  local byfirst = {}
-  for _, e in ipairs(ENTRIES) do
-    local words = {}
-    for w in e[1]:gmatch("%S+") do words[#words + 1] = w end
-    local c = { pat = compile(e[1]), n = #words, phrase = e[1], to = e.to, hint = e.hint, legal = e.legal }
-    for first in words[1]:gmatch("[^|]+") do
-      local list = byfirst[first]
-      if not list then
-        list = {}
-        byfirst[first] = list
-      end
-      list[#list + 1] = c
-    end
-  end
-  for first, list in pairs(byfirst) do
-    table.sort(list, function(a, b) return a.n > b.n end)
-    BY_FIRST[first] = list
-  end
+  local list = {}
+  for k, e in ipairs(ENTRIES) do list[k] = e[1] end
+  PHRASES = klarbrev.matcher(list)
 end
 
 -- "hvis" -> "Hvis" when the text found starts with a capital.
@@ -255,51 +240,36 @@ return {
     if not p.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
     local allowed = {}
     for _, a in ipairs(options.allow) do allowed[klarbrev.lower(a)] = true end
-    do
-      local r = paragraph(p)
-      local checked = (r.kind == "prose" or r.kind == "heading" or r.kind == "table")
-        and not r.quoted and r.section ~= "regler"
-      if checked then
-        for _, s in ipairs(r.sents) do
+    local kind = p.kind
+    if (kind == "prose" or kind == "heading" or kind == "table") and p.section ~= "regler" then
+      -- at each word the longest phrase, then on after it (also when the phrase is left alone); the paragraph's
+      -- record only when there is one
+      local hits = PHRASES:find(p, "longest")
+      local r = #hits > 0 and paragraph(p)
+      if r and not r.quoted then
+        locate(hits, r.sents)
+        for _, h in ipairs(hits) do
+          local s = r.sents[h.sent]
           local ws = s.words
-          local i = 1
-          while i <= #ws do
-            local hit, last
-            local list = BY_FIRST[ws[i].lower]
-            if list then
-              for k = 1, #list do
-                local c = list[k]
-                local j = match_from(c.pat, ws, 1, i)
-                if j and j >= i then
-                  hit, last = c, j
-                  break
-                end
+          local hit = ENTRIES[h.pattern]
+          local a, b = ws[h.i].a, ws[h.j].b
+          local pa, pb = s.off + a, s.off + b
+          local skip = allowed[hit[1]] or allowed[klarbrev.lower(s.text:sub(a, b))] or in_spans(r.quotes, pa, pb)
+            or (hit.legal and r.legal) or skip_node(ws[h.i].node)
+          if not skip then
+            local found = s.text:sub(a, b)
+            if hit.to then
+              local sugg = {}
+              for n, t in ipairs(hit.to) do sugg[n] = match_case(t, found) end
+              local alts = ""
+              if #sugg > 1 then
+                alts = " eller »" .. table.concat(sugg, "« eller »", 2) .. "«"
               end
-            end
-            if hit then
-              local a, b = ws[i].a, ws[last].b
-              local pa, pb = s.off + a, s.off + b
-              local skip = allowed[hit.phrase] or allowed[klarbrev.lower(s.text:sub(a, b))] or in_spans(r.quotes, pa, pb) or (hit.legal and r.legal)
-                or skip_node(ws[i].node)
-              if not skip then
-                local found = s.text:sub(a, b)
-                if hit.to then
-                  local sugg = {}
-                  for n, t in ipairs(hit.to) do sugg[n] = match_case(t, found) end
-                  local alts = ""
-                  if #sugg > 1 then
-                    alts = " eller »" .. table.concat(sugg, "« eller »", 2) .. "«"
-                  end
-                  report{ at = s.node, start = a - 1, length = b - a + 1, suggestion = sugg,
-                    message = string.format("Skriv »%s«%s i stedet for »%s«.", sugg[1], alts, found) }
-                else
-                  report{ at = s.node, start = a - 1, length = b - a + 1,
-                    message = string.format("»%s« er kancellisprog. %s", found, hit.hint) }
-                end
-              end
-              i = last + 1
+              report{ at = s.node, start = a - 1, length = b - a + 1, suggestion = sugg,
+                message = string.format("Skriv »%s«%s i stedet for »%s«.", sugg[1], alts, found) }
             else
-              i = i + 1
+              report{ at = s.node, start = a - 1, length = b - a + 1,
+                message = string.format("»%s« er kancellisprog. %s", found, hit.hint) }
             end
           end
         end

@@ -34,8 +34,7 @@
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local in_spans, paragraph = tekst.in_spans, tekst.paragraph
-local compile, match_from = tekst.compile, tekst.match_from
+local in_spans, paragraph, locate = tekst.in_spans, tekst.paragraph, tekst.locate
 local capitalise, skip_node = tekst.capitalise, tekst.skip_node
 
 local function set(list)
@@ -237,20 +236,50 @@ local NOMINAL_SRC = {
 local ADJECTIVES = { "ny", "nyt", "fornyet", "konkret", "samlet", "individuel", "grundig", "endelig", "egentlig" }
 local ADJ_SET = set(ADJECTIVES)
 local ADJ_ALTS = table.concat(ADJECTIVES, "|")
-local NOMINAL = {}
-for _, e in ipairs(NOMINAL_SRC) do
-  local forms = CARRIERS[e[1]]
-  for t = 1, #TENSES do
-    if forms[t] ~= "" then
-      local plain = {}
-      for _, v in ipairs(e[3]) do
-        local f = VERBS[v][t]
-        if f and f ~= "" then plain[#plain + 1] = f end
+-- NOMINAL[k] is what pattern k of NOMINAL_M stands for: the plain verbs in the carrier's tense, and the verb.
+local NOMINAL, NOMINAL_M
+do
+  local patterns = {}
+  NOMINAL = {}
+  for _, e in ipairs(NOMINAL_SRC) do
+    local forms = CARRIERS[e[1]]
+    for t = 1, #TENSES do
+      if forms[t] ~= "" then
+        local plain = {}
+        for _, v in ipairs(e[3]) do
+          local f = VERBS[v][t]
+          if f and f ~= "" then plain[#plain + 1] = f end
+        end
+        local rest = e[2]:gsub("ADJ%?", ADJ_ALTS .. "?")
+        patterns[#patterns + 1] = forms[t] .. " " .. rest
+        NOMINAL[#NOMINAL + 1] = { to = plain, verb = e[3][1] }
       end
-      local rest = e[2]:gsub("ADJ%?", ADJ_ALTS .. "?")
-      NOMINAL[#NOMINAL + 1] = { pat = compile(forms[t] .. " " .. rest), to = plain, verb = e[3][1] }
     end
   end
+  NOMINAL_M = klarbrev.matcher(patterns)
+end
+
+-- The nominal-style phrases of a paragraph record r (of node p): for each sentence (by index) that has one, the
+-- list of its phrases, each { i, last, k } (first and last word in the sentence's words, the pattern), at most one
+-- per first word: the longest (the first pattern on a tie). Every pattern takes two words or more.
+local function nominal_matches(p, r)
+  local hits = NOMINAL_M:find(p) -- all matches, by first word, then by pattern
+  if #hits == 0 then return nil end
+  local out = {}
+  for _, h in ipairs(locate(hits, r.sents)) do
+    local list = out[h.sent]
+    if not list then
+      list = {}
+      out[h.sent] = list
+    end
+    local prev = list[#list]
+    if prev and prev.i == h.i then
+      if h.j > prev.last then prev.last, prev.k = h.j, h.pattern end
+    else
+      list[#list + 1] = { i = h.i, last = h.j, k = h.pattern }
+    end
+  end
+  return out
 end
 
 ---------------------------------------------------------------------------------------------------------------------
@@ -286,6 +315,7 @@ return {
     do
       local prose = r.kind == "prose" or r.kind == "table" or r.kind == "heading"
       local own_words = prose and not r.quoted and r.section ~= "regler"
+      local nominal = options.nominal and own_words and r.kind ~= "heading" and nominal_matches(p, r)
       for si, s in ipairs(r.sents) do
         local ws = s.words
         local inside = own_words and not in_spans(r.quotes, s.off + 1, s.off + #s.text)
@@ -352,19 +382,16 @@ return {
           end
         end
 
-        -- nominal style
-        if options.nominal and own_words and inside and r.kind ~= "heading" then
-          local i = 1
-          while i <= #ws do
-            local hit, last
-            for _, n in ipairs(NOMINAL) do
-              local j = match_from(n.pat, ws, 1, i)
-              if j and j > i then
-                if not last or j > last then hit, last = n, j end
-              end
-            end
-            local kancelli = hit and options.skip_kancellisprog and KANCELLI[ws[i].lower]
-            if hit and not kancelli and not in_spans(r.quotes, s.off + ws[i].a, s.off + ws[last].b) then
+        -- nominal style: at each word the longest phrase; a phrase left alone (one starting with a word
+        -- kancellisprog.lua reports, or in a quotation) lets the next word start one
+        local found_here = nominal and inside and nominal[si]
+        if found_here then
+          local next_i = 1
+          for _, m in ipairs(found_here) do
+            local i, last = m.i, m.last
+            if i >= next_i and not (options.skip_kancellisprog and KANCELLI[ws[i].lower])
+              and not in_spans(r.quotes, s.off + ws[i].a, s.off + ws[last].b) then
+              local hit = NOMINAL[m.k]
               local found = s.text:sub(ws[i].a, ws[last].b)
               local adjective
               for k = i, last do
@@ -382,9 +409,7 @@ return {
               end
               report{ at = s.node, rule = "nominalstil", start = ws[i].a - 1, length = ws[last].b - ws[i].a + 1,
                 message = msg, suggestion = sugg }
-              i = last + 1
-            else
-              i = i + 1
+              next_i = last + 1
             end
           end
         end

@@ -4,8 +4,8 @@
  *
  * A pattern is a sequence of elements separated by white space, matched against the lower-case words of one
  * sentence as the text model cuts them (textmodel.h: punctuation is not part of a word, so "fra den dag, du fik"
- * is matched by "fra den dag du fik"; "jf." keeps its period). The language is the one plugins/lib/tekst.lua's
- * compile reads, plus suffixes and gaps of a chosen length:
+ * is matched by "fra den dag du fik"; "jf." keeps its period). The language is the one the bundled plugins'
+ * Lua matcher read before this one (bench/wordmatch.sh keeps it), plus suffixes and gaps of a chosen length:
  *   word      the word, in any case ("såfremt" matches "Såfremt" and "SÅFREMT"; æ, ø and å fold too)
  *   pre*      a word that starts with "pre" ("afgør*": "afgør", "afgørelse")
  *   *suf      a word that ends with "suf" ("*ning": "vurdering")
@@ -17,7 +17,7 @@
  * A pattern needs at least one element that takes a word and is not optional; a gap stands between two elements.
  *
  * Semantics: a match starts at a word and never goes past the end of its sentence. Where a pattern could end in
- * several places from one start, the end is the one tekst.lua's backtracking match_from finds (an optional element
+ * several places from one start, the end is the one that Lua matcher's backtracking match_from finds (an optional element
  * takes its word when the rest still matches; a gap takes as few words as it can), so plugins keep their results
  * when they move to the matcher. The search is a Pike machine over the compiled pattern, so it never backtracks:
  * each (start, pattern) costs at most the pattern's size times the words it can span.

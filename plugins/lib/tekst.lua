@@ -5,13 +5,8 @@
 --   local tekst = klarbrev.lib.tekst
 --   local prepare, quote_spans = tekst.prepare, tekst.quote_spans
 --
--- Word patterns (compile, find_pattern, find_any):
--- A pattern is words separated by spaces, matched against the lower-case words of one sentence (punctuation is
--- not part of a word, so "fra den dag, du fik" is matched by "fra den dag du fik"):
---   "a|b"   one of these words             "ab*"   a word that starts with "ab"
---   "a?"    an optional word                "*"     any one word
---   "..."   zero to three words             "!a|b"  the next word is none of these (takes no word)
-
+-- Word patterns: klarbrev.matcher (docs/plugins.md, "Ordmønstre"); locate places the hits of a search of a
+-- paragraph in its record's sentences.
 
 -- Paragraph kinds and sections (prose, heading, the address block, the closing; the topic of the last heading) are
 -- the core's: paragraph.kind, paragraph.section, paragraph.topic (docs/plugins.md).
@@ -93,6 +88,23 @@ local function paragraph(p, with_index)
   return r
 end
 
+-- The hits of a klarbrev.matcher search of a paragraph (m:find(p), m:first(p)) placed in the paragraph record's
+-- sentences (r.sents): each hit gets sent (the sentence's index), i and j (its first and last word in that
+-- sentence's words). The matcher cuts the paragraph's text into the same sentences and words as the core, and a
+-- match never crosses a sentence. hits is a list in text order; returns it.
+local function locate(hits, sents)
+  local si, base = 1, 0 -- the sentence of the hit, and the paragraph's words before it
+  for n = 1, #hits do
+    local h = hits[n]
+    while si < #sents and h.first > base + #sents[si].words do
+      base = base + #sents[si].words
+      si = si + 1
+    end
+    h.sent, h.i, h.j = si, h.first - base, h.last - base
+  end
+  return hits
+end
+
 -- The letter as a list of paragraph records (paragraph(p, true) for each).
 local function prepare(letter)
   local paras = {}
@@ -123,97 +135,6 @@ local function field_type(letter, path)
   local f = type(fields) == "table" and fields[path]
   return type(f) == "table" and f.type or nil
 end
-
-
-
-local function compile(src)
-  local toks = {}
-  for tok in src:gmatch("%S+") do
-    local t = {}
-    if tok == "*" then
-      t.any = true
-    elseif tok == "..." then
-      t.gap = 3
-    else
-      if #tok > 1 and tok:sub(1, 1) == "!" then t.neg = true; tok = tok:sub(2) end
-      if #tok > 1 and tok:sub(-1) == "?" then t.opt = true; tok = tok:sub(1, -2) end
-      t.alts, t.prefixes = {}, {}
-      for alt in tok:gmatch("[^|]+") do
-        if #alt > 1 and alt:sub(-1) == "*" then
-          t.prefixes[#t.prefixes + 1] = alt:sub(1, -2)
-        else
-          t.alts[alt] = true
-        end
-      end
-    end
-    toks[#toks + 1] = t
-  end
-  return toks
-end
-
--- A list of pattern sources as compiled patterns.
-local function compile_list(list)
-  local out = {}
-  for i = 1, #list do out[i] = compile(list[i]) end
-  return out
-end
-
-local function tok_ok(t, w)
-  if t.any then return true end
-  if t.alts[w] then return true end
-  local pre = t.prefixes
-  for i = 1, #pre do
-    local p = pre[i]
-    if #w >= #p and w:sub(1, #p) == p then return true end
-  end
-  return false
-end
-
--- The index of the last word of a match of pat[pi..] starting at words[wi], or nil.
-local function match_from(pat, words, pi, wi)
-  local t = pat[pi]
-  if not t then return wi - 1 end
-  if t.gap then
-    for k = 0, t.gap do
-      if wi + k > #words + 1 then break end
-      local r = match_from(pat, words, pi + 1, wi + k)
-      if r then return r end
-    end
-    return nil
-  end
-  local w = words[wi]
-  if t.neg then
-    if w and tok_ok(t, w.lower) then return nil end
-    return match_from(pat, words, pi + 1, wi)
-  end
-  if w and tok_ok(t, w.lower) then
-    local r = match_from(pat, words, pi + 1, wi + 1)
-    if r then return r end
-  end
-  if t.opt then return match_from(pat, words, pi + 1, wi) end
-  return nil
-end
-
--- The first match of pat in words at or after word from: first and last word index, or nil.
-local function find_pattern(pat, words, from)
-  for i = from or 1, #words do
-    local j = match_from(pat, words, 1, i)
-    if j and j >= i then return i, j end
-  end
-  return nil
-end
-
--- The first match of any pattern of a compiled list: first, last, pattern number.
-local function find_any(list, words)
-  local best_i, best_j, best_k
-  for k = 1, #list do
-    local i, j = find_pattern(list[k], words)
-    if i and (not best_i or i < best_i) then best_i, best_j, best_k = i, j, k end
-  end
-  return best_i, best_j, best_k
-end
-
-
 
 -- "hvis" -> "Hvis": the first character in upper case (UTF-8-aware, "ændring" -> "Ændring").
 local function capitalise(s)
@@ -246,12 +167,7 @@ return {
   sentence_words = sentence_words,
   prepare = prepare,
   paragraph = paragraph,
+  locate = locate,
   origin_field = origin_field,
   field_type = field_type,
-  compile = compile,
-  compile_list = compile_list,
-  tok_ok = tok_ok,
-  match_from = match_from,
-  find_pattern = find_pattern,
-  find_any = find_any,
 }

@@ -1,7 +1,7 @@
 /*
  * fuzz_wordmatch.c -- differential fuzz target: klarbrev.matcher's Pike machine (wordmatch.c) against a plain
- * backtracking matcher written here from the pattern language of wordmatch.h, the one plugins/lib/tekst.lua's
- * match_from implements. For every pattern the matcher accepts, every sentence and every start word, both must agree
+ * backtracking matcher written here from the pattern language of wordmatch.h, the one the Lua
+ * match_from in bench/wordmatch.sh implements. For every pattern the matcher accepts, every sentence and every start word, both must agree
  * on whether the pattern matches there and on its last word; the scan in "longest" mode must give, at each word it
  * stops at, the longest of those matches (the first pattern on a tie) and go on after it. A pattern the matcher
  * rejects must come with a message.
