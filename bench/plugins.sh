@@ -33,7 +33,8 @@ trap 'rm -rf "$work"' EXIT
 export KLARBREV_CACHE_DIR=$work/cache
 
 # the letter: non-blank lines of the corpus until 1,000 words
-cat "$SHARED"/corpus/admin/*.txt | awk 'NF { print; n += NF; if (n >= 1000) exit }' >"$work/letter.txt"
+# awk reads the files itself: with "cat | awk '... exit'", cat's SIGPIPE under pipefail ended the script silently
+awk 'NF && n < 1000 { print; n += NF }' "$SHARED"/corpus/admin/*.txt >"$work/letter.txt"
 words=$(wc -w <"$work/letter.txt")
 paras=$(wc -l <"$work/letter.txt")
 
@@ -114,7 +115,7 @@ done
 
 # each bundled plugin alone: a data folder with the project's word lists and that one plugin, --no-spell (which
 # loads no dictionary: klarbrev.analyze gives nothing, so tone.lua's passive rule costs less here than with spelling)
-data_dir=$("$KLARBREV" plugin list 2>/dev/null | awk '/^  fil:/ { print $2; exit }' | sed 's|/plugins/[^/]*$||')
+data_dir=$("$KLARBREV" plugin list 2>/dev/null | awk '!f && /^  fil:/ { print $2; f = 1 }' | sed 's|/plugins/[^/]*$||')
 if [ -n "$data_dir" ] && [ -d "$data_dir/plugins" ]; then
   echo
   echo "| one bundled plugin alone (--no-spell) | fastest ms | median ms |"
