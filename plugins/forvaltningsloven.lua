@@ -36,12 +36,12 @@
 -- The text is read in parts: the klagevejledning is the section under a heading about complaints and every
 -- paragraph that speaks of "klage"; a § there (the route in retssikkerhedsloven) is not the decision's legal basis,
 -- and "Du får en ny afgørelse" there is not the decision. Sentences that start a condition ("Hvis ...", "Når ...")
--- do not state the decision. A heading, the address block and the signature are not the letter's text (see
--- prepare() below).
+-- do not state the decision. A heading, the address block and the signature are not the letter's text (the
+-- paragraph's kind; see on_paragraph below, which takes the notes on_letter_end combines).
 ---------------------------------------------------------------------------------------------------------------------
 -- Text helpers shared by the bundled plugins: plugins/lib/tekst.lua.
 local tekst = klarbrev.lib.tekst
-local prepare, paragraph, locate = tekst.prepare, tekst.paragraph, tekst.locate
+local paragraph, locate = tekst.paragraph, tekst.locate
 
 ---------------------------------------------------------------------------------------------------------------------
 -- What the letter says: word patterns per element
@@ -350,23 +350,22 @@ local function sentence_decision(ws, hits)
   return found
 end
 
--- The decisions of the letter, from the notes on_paragraph made: each { polarity, i, j, sent, para, pos (words of
--- prose before its sentence) }, and the first sentence that only announces a decision.
+-- The decisions of the letter, from the paragraphs' notes (paras: the records on_letter_end makes): each { polarity,
+-- i, j, si (its sentence), para, pos (words of prose before its sentence) }, and the first sentence that only
+-- announces a decision ({ si, para }).
 local function find_decisions(paras)
   local out = {}
-  local pos = 0 -- words of prose before this sentence
+  local pos = 0 -- words of prose before this paragraph
   local announced
   for _, r in ipairs(paras) do
-    local notes = r.node.notes
-    for si, s in ipairs(r.sents) do
-      local f = notes and notes.found[si]
-      if f then
-        out[#out + 1] = { polarity = f.polarity, i = f.i, j = f.j, sent = s, para = r, pos = pos }
-      elseif not announced and notes and notes.announced[si] then
-        announced = { sent = s, para = r }
-      end
-      if r.kind == "prose" then pos = pos + #s.words end
+    local n = r.n
+    local prose = r.kind == "prose"
+    for _, f in ipairs(n.decisions) do
+      out[#out + 1] = { polarity = f.polarity, i = f.i, j = f.j, si = f.si, para = r,
+        pos = pos + (prose and f.pos or 0) }
     end
+    if not announced and n.announced then announced = { si = n.announced, para = r } end
+    if prose then pos = pos + n.nwords end
   end
   return out, announced
 end
@@ -393,27 +392,13 @@ local function mark_kscope(paras)
   return any
 end
 
--- Calls fn(sentence, paragraph) for every sentence of the letter's text (prose, headings, tables), inside or
--- outside the klagevejledning as asked.
-local function each_sentence(paras, inside_k, fn)
-  for _, r in ipairs(paras) do
-    if (r.kind == "prose" or r.kind == "heading" or r.kind == "table") and (r.kscope == inside_k) then
-      for _, s in ipairs(r.sents) do
-        if fn(s, r) then return end
-      end
-    end
-  end
-end
-
 -- The first sentence (and match) of a list of patterns (its name in GROUPS), inside or outside the klagevejledning,
--- from the paragraphs' notes.
+-- from the paragraphs' notes: { si, para, i, j }.
 local function first_match(paras, inside_k, list, skip_quotes)
   for _, r in ipairs(paras) do
-    if (r.kind == "prose" or r.kind == "heading" or r.kind == "table") and r.kscope == inside_k
-      and not (skip_quotes and (r.quoted or r.section == "regler")) then
-      local notes = r.node.notes
-      local h = notes and notes.first[list]
-      if h then return { sent = r.sents[h.sent], para = r, i = h.i, j = h.j } end
+    if r.kscope == inside_k and not (skip_quotes and (r.quoted or r.section == "regler")) then
+      local h = r.n.first[list]
+      if h then return { si = h.sent, para = r, i = h.i, j = h.j } end
     end
   end
   return nil
@@ -437,12 +422,6 @@ end
 -- Reporting
 ---------------------------------------------------------------------------------------------------------------------
 
--- Byte start and length of words i..j in a sentence record's text, for report{start=, length=}.
-local function span(s, i, j)
-  local a, b = s.words[i].a, s.words[j].b
-  return a - 1, b - a + 1
-end
-
 -- A sentence for a message: cut after about 60 bytes, at a word, with "…".
 local function short(text)
   text = text:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
@@ -462,72 +441,185 @@ return {
     max_words_before_decision = 120, -- D2: the decision should come within this many words of body text
   },
 
-  -- The sentences that state a decision are found paragraph by paragraph (the costly part; a paragraph from the
-  -- template is searched once per template, docs/plugins.md) and kept in the paragraph's notes; everything else is
-  -- about the whole letter and runs in on_letter_end.
+  -- Everything the checks need to know of a paragraph's text is found here, paragraph by paragraph (a paragraph
+  -- from the template is read once per template, docs/plugins.md), and kept in the paragraph's notes: the sentences
+  -- that state a decision, every pattern list's first hit, the words that tell the kind of case, and, outside the
+  -- klagevejledning, the sections and law names and the concrete facts, inside it the appeal bodies and the
+  -- deadlines. on_letter_end only combines the notes; a sentence in them is its index in the paragraph.
   on_paragraph = function(p)
     if not p.danish then return end
     local kind = p.kind
     if not (kind == "prose" or kind == "heading" or kind == "table") then return end
-    local hits = PATTERNS:find(p)
-    if #hits == 0 then return end
     local r = paragraph(p)
     mark_kscope({ r })
-    -- every list's first hit in the paragraph (for on_letter_end), and each sentence's hits
-    local first, by_sent = {}, {}
-    locate(hits, r.sents)
-    for _, h in ipairs(hits) do
-      local g = GROUP[h.pattern]
-      if not first[g] then first[g] = { sent = h.sent, i = h.i, j = h.j } end
-      local list = by_sent[h.sent]
-      if not list then
-        list = {}
-        by_sent[h.sent] = list
+    local kscope, sents, lower = r.kscope, r.sents, r.lower
+    local first, decisions = {}, {}
+    local notes = { kind = kind, section = r.section, topic = r.topic, quoted = r.quoted, kscope = kscope,
+      nwords = r.nwords, first = first, decisions = decisions }
+
+    -- the kind of case (words anywhere in the letter's text)
+    notes.social = has_any(lower, SOCIAL_WORDS) ~= nil
+    notes.building = has_any(lower, BUILDING_WORDS) ~= nil
+    notes.planlov = lower:find("planlov", 1, true) ~= nil
+    notes.p83 = (lower:find("§ 83", 1, true) or lower:find("§83", 1, true)) ~= nil
+    notes.dispensation = lower:find("dispensation", 1, true) ~= nil
+
+    local hits = PATTERNS:find(p)
+    if #hits > 0 then
+      -- every list's first hit in the paragraph, and each sentence's hits
+      local by_sent = {}
+      locate(hits, sents)
+      for _, h in ipairs(hits) do
+        local g = GROUP[h.pattern]
+        if not first[g] then first[g] = { sent = h.sent, i = h.i, j = h.j } end
+        local list = by_sent[h.sent]
+        if not list then
+          list = {}
+          by_sent[h.sent] = list
+        end
+        list[#list + 1] = h
       end
-      list[#list + 1] = h
+      -- the decisions stated (with the words of the paragraph before their sentence), and the first sentence that
+      -- only announces one
+      if (kind == "prose" or kind == "heading") and not kscope and not r.quoted and r.section ~= "regler" then
+        local before = 0
+        for si, s in ipairs(sents) do
+          local ws = s.words
+          local sh = by_sent[si]
+          if sh and not has_klage_word(ws) then
+            local f = sentence_decision(ws, sh)
+            if f then
+              decisions[#decisions + 1] = { si = si, polarity = f.polarity, i = f.i, j = f.j, pos = before }
+            elseif not notes.announced then
+              for _, h in ipairs(sh) do
+                if GROUP[h.pattern] == "announced" then notes.announced = si end
+              end
+            end
+          end
+          before = before + #ws
+        end
+      end
     end
-    local found, announced = {}, {}
-    if (kind == "prose" or kind == "heading") and not r.kscope and not r.quoted and r.section ~= "regler" then
-      for si, s in ipairs(r.sents) do
+
+    if not kscope then
+      -- B1: the first sentence with a §, a law named in such a sentence or anywhere; B3: a concrete fact; the
+      -- sentences' text, for the sections the manifest names
+      local pieces = {}
+      local law_named, law_word, concrete = false, false, false
+      for si, s in ipairs(sents) do
+        pieces[si] = s.lower
         local ws = s.words
-        local sh = by_sent[si]
-        if sh and not has_klage_word(ws) then
-          local f = sentence_decision(ws, sh)
-          if f then
-            found[si] = f
-          else
-            for _, h in ipairs(sh) do
-              if GROUP[h.pattern] == "announced" then announced[si] = true end
+        if s.text:find("§[%s\194\160]*%d") then
+          notes.section_si = notes.section_si or si
+          for _, w in ipairs(ws) do
+            local l = w.lower
+            if l:find("lov$") or l:find("loven$") or l:find("lovens$") or l:find("lovs$")
+              or l:find("^bekendtgørelse") or l:find("bygningsreglement") or l == "br18" then
+              law_named = true
+            end
+          end
+          if s.lower:find("lov om", 1, true) then law_named = true end
+        end
+        if not law_word then
+          for _, w in ipairs(ws) do
+            local l = w.lower
+            if (l:find("lov$") or l:find("loven$") or l:find("lovens$")) and l ~= "lov" then law_word = true end
+          end
+        end
+        if kind == "prose" and not r.quoted and not concrete and has_concrete_fact(s.lower) then concrete = true end
+      end
+      notes.law_named, notes.law_word, notes.concrete = law_named, law_word, concrete
+      if #pieces > 0 then notes.outside = table.concat(pieces, "\n") end
+    else
+      -- K1: the appeal bodies named, and where (the first sentence with one of a body's names); K3, K5: the
+      -- deadlines, for complaints and for going to court
+      local bodies, body_at = {}, {}
+      for _, b in ipairs(BODIES) do
+        for _, n in ipairs(b.names) do
+          if lower:find(n, 1, true) then bodies[b.key] = true end
+        end
+        if bodies[b.key] then
+          for si, s in ipairs(sents) do
+            local at
+            for _, n in ipairs(b.names) do
+              local x, y = s.lower:find(n, 1, true)
+              if x then
+                at = { si = si, start = x - 1, length = y - x + 1 }
+                break
+              end
+            end
+            if at then
+              body_at[b.key] = at
+              break
             end
           end
         end
       end
+      local deadlines, court_deadlines = {}, {}
+      for si, s in ipairs(sents) do
+        local ws = s.words
+        if has_any(s.lower, COURT_WORDS) ~= nil then
+          for _, d in ipairs(deadlines_in(ws)) do court_deadlines[#court_deadlines + 1] = { n = d.n, unit = d.unit } end
+        else
+          for _, d in ipairs(deadlines_in(ws)) do
+            local x, y = ws[d.i].a, ws[d.j].b
+            deadlines[#deadlines + 1] = { n = d.n, unit = d.unit, si = si, start = x - 1, length = y - x + 1 }
+          end
+          if s.lower:find("senest den %d") then deadlines[#deadlines + 1] = { date = true, si = si } end
+        end
+      end
+      notes.bodies, notes.body_at, notes.deadlines, notes.court_deadlines = bodies, body_at, deadlines, court_deadlines
     end
-    return { first = first, found = found, announced = announced }
+    return notes
   end,
 
   on_letter_end = function(letter, report, options)
     if not letter.danish then return end -- the spelling found the text is not Danish (ikke-dansk)
-    local paras = prepare(letter)
-    local has_prose = false
-    for _, r in ipairs(paras) do
-      if r.kind == "prose" then has_prose = true end
+    -- the paragraphs on_paragraph took notes of: the letter's text (prose, headings, tables)
+    local paras = {}
+    local has_prose, has_k = false, false
+    local nodes = letter.paragraphs
+    for pi = 1, #nodes do
+      local node = nodes[pi]
+      local n = node.notes
+      if n then
+        local kind, kscope = n.kind, n.kscope
+        paras[#paras + 1] = { pi = pi, node = node, n = n, kind = kind, kscope = kscope, quoted = n.quoted,
+          section = n.section }
+        if kind == "prose" then has_prose = true end
+        if kscope then has_k = true end
+      end
     end
     if not has_prose then return end
 
-    local has_k = mark_kscope(paras)
     local decisions, announced = find_decisions(paras)
+    local function sent_of(r, si) return r.node.sentences[si] end
+    -- the klagevejledning's text, when a name from the manifest is to be looked for in it
+    local function k_text()
+      local parts = {}
+      for _, r in ipairs(paras) do
+        if r.kscope then parts[#parts + 1] = r.node.lower end
+      end
+      return table.concat(parts, "\n")
+    end
 
-    -- the whole letter's text (prose and headings), for the kind of case
-    local all_lower, k_lower = {}, {}
+    -- what the words of the letter's text say of the kind of case, and the appeal bodies the klagevejledning names
+    local social_word, building_word, planlov, p83, dispensation = false, false, false, false, false
+    local named = {}
     for _, r in ipairs(paras) do
-      if r.kind == "prose" or r.kind == "heading" or r.kind == "table" then
-        all_lower[#all_lower + 1] = r.lower
-        if r.kscope then k_lower[#k_lower + 1] = r.lower end
+      local n = r.n
+      if n.social then social_word = true end
+      if n.building then building_word = true end
+      if n.planlov then planlov = true end
+      if n.p83 then p83 = true end
+      if n.dispensation then dispensation = true end
+      if r.kscope then
+        local bodies = n.bodies
+        for _, b in ipairs(BODIES) do
+          if bodies[b.key] then named[b.key] = b end
+        end
       end
     end
-    all_lower = table.concat(all_lower, "\n")
-    k_lower = table.concat(k_lower, "\n")
 
     -------------------------------------------------------------------------------------------------------------
     -- The case: from the manifest, else from the text
@@ -542,7 +634,7 @@ return {
     if not cls or cls == "unknown" then
       from_text = true
       for _, r in ipairs(paras) do
-        local h = r.kind == "heading" and r.node.notes and r.node.notes.first.not_decision_heading
+        local h = r.kind == "heading" and r.n.first.not_decision_heading
         if h and h.sent == 1 then return end
       end
       if first_match(paras, false, "not_decision", true) then return end
@@ -565,7 +657,7 @@ return {
       d_shown = d_shown or first
       if d_shown and (g or r) then
         assumptions[#assumptions + 1] = string.format("at afgørelsen er %s (»%s«)", shown[cls],
-          short(d_shown.sent.text))
+          short(sent_of(d_shown.para, d_shown.si).text))
       else
         assumptions[#assumptions + 1] = "at afgørelsen ikke giver fuldt medhold, fordi brevet ikke siger tydeligt, "
           .. "hvad borgeren får"
@@ -582,18 +674,15 @@ return {
     else
       -- from the text: the body named in the klagevejledning first, then the words of the letter
       for _, b in ipairs(BODIES) do
-        for _, n in ipairs(b.names) do
-          if k_lower:find(n, 1, true) and not body then body = b end
-        end
+        if named[b.key] and not body then body = b end
       end
       if body and body.key == "ankestyrelsen" then
         social = true
       elseif body and (body.key == "byggeklageenheden" or body.key == "planklagenævnet") then
         building = true
       else
-        local sw, bw = has_any(all_lower, SOCIAL_WORDS), has_any(all_lower, BUILDING_WORDS)
-        social = sw ~= nil and bw == nil
-        building = bw ~= nil and sw == nil
+        social = social_word and not building_word
+        building = building_word and not social_word
       end
       if social then
         assumptions[#assumptions + 1] = "at det er en social sag, hvor klagen går til Ankestyrelsen gennem kommunen"
@@ -603,7 +692,7 @@ return {
     end
 
     local court = parse_deadline((appeal and appeal.court_deadline) or (m and m.court_deadline))
-    if not court and (all_lower:find("planlov", 1, true) or (body and body.key == "planklagenævnet")) then
+    if not court and (planlov or (body and body.key == "planklagenævnet")) then
       court = { n = 6, unit = "måned" }
       if not m then assumptions[#assumptions + 1] = "at planloven gælder (søgsmål inden 6 måneder)" end
     end
@@ -611,9 +700,9 @@ return {
     local discretionary = m and m.discretionary
     local disc_why
     if discretionary == nil then
-      if all_lower:find("§ 83", 1, true) or all_lower:find("§83", 1, true) then
+      if p83 then
         discretionary, disc_why = true, "serviceloven § 83"
-      elseif all_lower:find("dispensation", 1, true) then
+      elseif dispensation then
         discretionary, disc_why = true, "en dispensation"
       end
       if discretionary then
@@ -649,7 +738,7 @@ return {
         .. "ikke får, fra hvornår og hvor meget, fx »Du får ikke kontanthjælp« eller »Vi bevilger dig hjælp til "
         .. "rengøring hver 14. dag« (forvaltningsloven § 22: afgørelsen meddeles skriftligt)."
       if announced then
-        msg = "Brevet siger, at der er truffet en afgørelse (»" .. short(announced.sent.text) ..
+        msg = "Brevet siger, at der er truffet en afgørelse (»" .. short(sent_of(announced.para, announced.si).text) ..
           "«), men ikke hvad den er. Skriv selve afgørelsen: hvad borgeren får eller ikke får, fra hvornår og "
           .. "hvor meget, fx »Du får ikke kontanthjælp« (forvaltningsloven § 22: afgørelsen meddeles skriftligt)."
       end
@@ -662,11 +751,10 @@ return {
       local reason = first_match(paras, false, "b0", true)
       local late = first.pos > options.max_words_before_decision
       local reason_first = reason and first.para.kind ~= "heading" and
-        (reason.para.index < first.para.index or (reason.para.index == first.para.index and
-          reason.sent.off < first.sent.off))
+        (reason.para.pi < first.para.pi or (reason.para.pi == first.para.pi and reason.si < first.si))
       if late or reason_first then
         local why = late and string.format("først efter %d ord", first.pos) or "først efter begrundelsen"
-        report{ at = first.sent.node, rule = "fvl-d2", level = "warning", start = 0,
+        report{ at = sent_of(first.para, first.si), rule = "fvl-d2", level = "warning", start = 0,
           message = "Afgørelsen står " .. why .. ". Skriv afgørelsen i starten af brevet og begrundelsen "
             .. "bagefter: borgeren vil først vide, hvad afgørelsen er (anbefaling, ikke lovkrav: god "
             .. "forvaltningsskik og Ankestyrelsens »At skrive en afgørelse«)." }
@@ -691,44 +779,30 @@ return {
       end
 
       -- B1: a § outside the klagevejledning, with the law's name
-      local section_sent, law_named = nil, false
-      each_sentence(paras, false, function(s, r)
-        if s.text:find("§[%s\194\160]*%d") then
-          section_sent = section_sent or { sent = s, para = r }
-          for _, w in ipairs(s.words) do
-            local l = w.lower
-            if l:find("lov$") or l:find("loven$") or l:find("lovens$") or l:find("lovs$")
-              or l:find("^bekendtgørelse") or l:find("bygningsreglement") or l == "br18" then
-              law_named = true
-            end
-          end
-          if s.lower:find("lov om", 1, true) then law_named = true end
+      local section_sent, law_named, law_word = nil, false, false
+      local outside = {} -- the sentences' text outside the klagevejledning, by paragraph
+      for _, r in ipairs(paras) do
+        if not r.kscope then
+          local n = r.n
+          if n.section_si and not section_sent then section_sent = { sent = sent_of(r, n.section_si), para = r } end
+          if n.law_named then law_named = true end
+          if n.law_word then law_word = true end
+          if n.outside then outside[#outside + 1] = n.outside end
         end
-        return false
-      end)
-      if not law_named then
-        -- "Det står i aktivloven." in one sentence, "§ 11" in the next
-        each_sentence(paras, false, function(s)
-          for _, w in ipairs(s.words) do
-            local l = w.lower
-            if (l:find("lov$") or l:find("loven$") or l:find("lovens$")) and l ~= "lov" then law_named = true end
-          end
-          return law_named
-        end)
       end
+      -- "Det står i aktivloven." in one sentence, "§ 11" in the next
+      if not law_named then law_named = law_word end
       if not section_sent then
         say(letter, "fvl-b1", "error", "Brevet henviser ikke til de regler, afgørelsen er truffet efter. Skriv "
           .. "loven og paragraffen i begrundelsen, fx »Det står i § 11 i lov om aktiv socialpolitik "
           .. "(aktivloven)« (forvaltningsloven § 24, stk. 1, 1. pkt.). En paragraf i klagevejledningen tæller ikke.")
       elseif not law_named then
-        say(section_sent.sent.node, "fvl-b1", "warning", "Brevet nævner en paragraf, men ikke hvilken lov den "
+        say(section_sent.sent, "fvl-b1", "warning", "Brevet nævner en paragraf, men ikke hvilken lov den "
           .. "står i. Skriv lovens navn ved paragraffen, fx »aktivlovens § 11« (forvaltningsloven § 24, stk. 1, "
           .. "1. pkt.).")
       end
       -- the sections the manifest names
       if m and m.law then
-        local outside = {}
-        each_sentence(paras, false, function(s) outside[#outside + 1] = s.lower; return false end)
         outside = table.concat(outside, "\n")
         for _, entry in ipairs(m.law) do
           local law = parse_law(entry)
@@ -766,16 +840,15 @@ return {
       -- B3: the facts
       local fact = first_match(paras, false, "b3", true)
       local concrete = false
-      each_sentence(paras, false, function(s, r)
-        if r.kind == "prose" and not r.quoted and has_concrete_fact(s.lower) then concrete = true end
-        return concrete
-      end)
+      for _, r in ipairs(paras) do
+        if not r.kscope and r.n.concrete then concrete = true end
+      end
       if not fact and not concrete then
         local generic = first_match(paras, false, "b3_generic", true)
         if generic then
-          say(generic.sent.node, "fvl-b3", "warning", "Brevet henviser kun generelt til oplysningerne i sagen. "
-            .. "Skriv de konkrete oplysninger, der er lagt vægt på: hvad borgeren har oplyst, beløb, datoer og "
-            .. "hvilke papirer det står i (forvaltningsloven § 24, stk. 2).")
+          say(sent_of(generic.para, generic.si), "fvl-b3", "warning", "Brevet henviser kun generelt til "
+            .. "oplysningerne i sagen. Skriv de konkrete oplysninger, der er lagt vægt på: hvad borgeren har "
+            .. "oplyst, beløb, datoer og hvilke papirer det står i (forvaltningsloven § 24, stk. 2).")
         else
           say(letter, "fvl-b3", "error", "Brevet nævner ikke de oplysninger om sagen, som afgørelsen bygger på. "
             .. "Skriv kort de konkrete oplysninger, der er lagt vægt på, fx »Du har oplyst, at …« eller »Det "
@@ -810,15 +883,10 @@ return {
     end
     local kat = kpara.node
 
-    -- K1: the appeal body
-    local named = {}
-    for _, b in ipairs(BODIES) do
-      for _, n in ipairs(b.names) do
-        if k_lower:find(n, 1, true) then named[b.key] = b end
-      end
-    end
+    -- K1: the appeal body (named: from the notes, above)
     local any_named = next(named) ~= nil or first_match(paras, true, "body_generic") ~= nil
-    if appeal and body and not named[body.key] and not k_lower:find(klarbrev.lower(tostring(appeal.body)), 1, true) then
+    if appeal and body and not named[body.key]
+      and not k_text():find(klarbrev.lower(tostring(appeal.body)), 1, true) then
       local other
       for _, b in ipairs(BODIES) do
         if named[b.key] and not other then other = b end
@@ -826,16 +894,13 @@ return {
       if other then
         -- report where the wrong body is named
         local at, start, len = kat, nil, nil
-        each_sentence(paras, true, function(s)
-          for _, n in ipairs(other.names) do
-            local a, b = s.lower:find(n, 1, true)
-            if a then
-              at, start, len = s.node, a - 1, b - a + 1
-              return true
-            end
+        for _, r in ipairs(paras) do
+          local h = r.kscope and r.n.body_at[other.key]
+          if h then
+            at, start, len = sent_of(r, h.si), h.start, h.length
+            break
           end
-          return false
-        end)
+        end
         report{ at = at, rule = "fvl-k1", level = "error", start = start, length = len, message = string.format(
           "Klagevejledningen nævner %s, men klager i denne sag behandles af %s. Ret klageinstansen "
             .. "(forvaltningsloven § 25, stk. 1).", other.shown, tostring(appeal.body)) }
@@ -881,19 +946,14 @@ return {
     if not expected and social then
       expected, expected_from = { n = 4, unit = "uge" }, "loven"
     end
-    each_sentence(paras, true, function(s, r)
-      local court_sentence = has_any(s.lower, COURT_WORDS) ~= nil
-      if not court_sentence then
-        for _, d in ipairs(deadlines_in(s.words)) do
-          d.sent, d.para = s, r
-          found_deadlines[#found_deadlines + 1] = d
-        end
-        if s.lower:find("senest den %d") then
-          found_deadlines[#found_deadlines + 1] = { sent = s, para = r, date = true }
+    for _, r in ipairs(paras) do
+      if r.kscope then
+        for _, d in ipairs(r.n.deadlines) do
+          found_deadlines[#found_deadlines + 1] = { n = d.n, unit = d.unit, date = d.date, si = d.si,
+            start = d.start, length = d.length, para = r }
         end
       end
-      return false
-    end)
+    end
     local law_ref = social and "retssikkerhedsloven § 67" or "forvaltningsloven § 25, stk. 1"
     local dl_rule = social and "fvl-s2" or "fvl-k3"
     if #found_deadlines == 0 then
@@ -911,7 +971,6 @@ return {
         if not d.date and expected and d.n == expected.n and d.unit == expected.unit then match = d end
       end
       if expected and not match and not first_d.date then
-        local a, l = span(first_d.sent, first_d.i, first_d.j)
         local msg
         if expected_from == "sagen" then
           msg = string.format("Klagefristen i brevet er %s, men sagens klagefrist er %s. Ret fristen (%s).",
@@ -920,7 +979,8 @@ return {
           msg = string.format("Klagefristen i brevet er %s. I en social sag er klagefristen 4 uger fra den dag, "
             .. "borgeren fik afgørelsen. Ret fristen (%s).", deadline_text(first_d), law_ref)
         end
-        say(first_d.sent.node, expected_from == "sagen" and "fvl-k3" or dl_rule, "error", msg, a, l)
+        say(sent_of(first_d.para, first_d.si), expected_from == "sagen" and "fvl-k3" or dl_rule, "error", msg,
+          first_d.start, first_d.length)
       else
         -- does the deadline say when it starts? (in the same paragraph as a deadline that is right)
         local starts, warn_at = false, nil
@@ -928,15 +988,14 @@ return {
           local right = not expected or d.date or (d.n == expected.n and d.unit == expected.unit)
           if right then
             warn_at = warn_at or d
-            local notes = d.para.node.notes
-            if notes and notes.first.k3_start then starts = true end
+            if d.para.n.first.k3_start then starts = true end
           end
         end
         if not starts and warn_at and not warn_at.date then
-          local a, l = span(warn_at.sent, warn_at.i, warn_at.j)
-          say(warn_at.sent.node, dl_rule, "warning", string.format("Skriv, hvornår klagefristen begynder, fx "
-            .. "»inden %s fra den dag, du fik afgørelsen«. Uden startdag kan borgeren ikke regne fristen ud (%s; "
-            .. "Folketingets Ombudsmand).", deadline_text(warn_at), law_ref), a, l)
+          say(sent_of(warn_at.para, warn_at.si), dl_rule, "warning", string.format("Skriv, hvornår klagefristen "
+            .. "begynder, fx »inden %s fra den dag, du fik afgørelsen«. Uden startdag kan borgeren ikke regne "
+            .. "fristen ud (%s; Folketingets Ombudsmand).", deadline_text(warn_at), law_ref),
+            warn_at.start, warn_at.length)
         end
       end
     end
@@ -952,14 +1011,13 @@ return {
     -- K5: the deadline for going to court
     if court and needs_reasons then
       local ok = false
-      each_sentence(paras, true, function(s)
-        if has_any(s.lower, COURT_WORDS) then
-          for _, d in ipairs(deadlines_in(s.words)) do
+      for _, r in ipairs(paras) do
+        if r.kscope then
+          for _, d in ipairs(r.n.court_deadlines) do
             if d.n == court.n and d.unit == court.unit then ok = true end
           end
         end
-        return ok
-      end)
+      end
       if not ok then
         say(kat, "fvl-k5", "error", string.format("Afgørelsen kan kun prøves ved domstolene inden en frist, som "
           .. "loven sætter (%s). Skriv det, fx »Hvis du vil gå til domstolene, skal du anlægge sag inden %s fra "
