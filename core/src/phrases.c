@@ -309,22 +309,7 @@ static int ph_lower_words(ph_words *lw, const kb_paragraph *p)
 		lw->len = nl;
 		lw->cap = p->nwords;
 	}
-	lw->buf.len = 0;
-	for (size_t w = 0; w < p->nwords; w++) {
-		const char *s = p->text + p->words[w].start;
-		size_t n = p->words[w].len, i = 0;
-		lw->off[w] = lw->buf.len;
-		while (i < n) {
-			uint32_t cp;
-			char enc[4];
-			i += kb_utf8_decode(s + i, n - i, &cp);
-			int rc = kb_buf_add(&lw->buf, enc, kb_utf8_encode(kb_uc_tolower(cp), enc));
-			if (rc)
-				return rc;
-		}
-		lw->len[w] = lw->buf.len - lw->off[w];
-	}
-	return KB_OK;
+	return kb_paragraph_lower_words(&lw->buf, lw->off, lw->len, p);
 }
 
 /* The first phrase whose first word is w[0..n), or ph->n. */

@@ -830,6 +830,26 @@ const kb_span *kb_paragraph_span_at(const kb_paragraph *p, size_t off)
 	return &p->spans[lo ? lo - 1 : 0];
 }
 
+int kb_paragraph_lower_words(kb_buf *out, size_t *off, size_t *len, const kb_paragraph *p)
+{
+	out->len = 0;
+	for (size_t w = 0; w < p->nwords; w++) {
+		const char *s = p->text + p->words[w].start;
+		size_t n = p->words[w].len, i = 0;
+		off[w] = out->len;
+		while (i < n) {
+			uint32_t cp;
+			char enc[4];
+			i += kb_utf8_decode(s + i, n - i, &cp);
+			int rc = kb_buf_add(out, enc, kb_utf8_encode(kb_uc_tolower(cp), enc));
+			if (rc)
+				return rc;
+		}
+		len[w] = out->len - off[w];
+	}
+	return KB_OK;
+}
+
 const char *kb_paragraph_origin_at(const kb_paragraph *p, size_t off)
 {
 	const kb_span *s = kb_paragraph_span_at(p, off);

@@ -61,6 +61,9 @@ size_t kb_text_heading_mark(const char *line, size_t len, int *level);
 const kb_span *kb_paragraph_span_at(const kb_paragraph *p, size_t off);
 /* The origin of p's text at off: the span's origin, or "template" when p has no spans. Borrowed. */
 const char *kb_paragraph_origin_at(const kb_paragraph *p, size_t off);
+/* The words of p in lower case, one after the other in *out (emptied first): word w is out->data[off[w] ..
+ * off[w] + len[w]). off and len hold p->nwords each (the caller's). KB_ELIMIT when out's cap is reached, KB_ENOMEM. */
+int kb_paragraph_lower_words(kb_buf *out, size_t *off, size_t *len, const kb_paragraph *p);
 
 /* 1 when w[0..len) (final period included) is a known Danish abbreviation ("f.eks.", "stk.", "kr.", "fx"), in any
  * case ("Jf.", "jf."), or upper-case initials ("H.", "H.C."). Matches KB_WORD_ABBREV on a word's span. */

@@ -663,22 +663,7 @@ static int wm_lower_words(kb_wordmatch_work *w, const kb_paragraph *p)
 			return KB_ENOMEM;
 		w->cap = p->nwords;
 	}
-	w->low.len = 0;
-	for (size_t i = 0; i < p->nwords; i++) {
-		const char *s = p->text + p->words[i].start;
-		size_t n = p->words[i].len, k = 0;
-		w->off[i] = w->low.len;
-		while (k < n) {
-			uint32_t cp;
-			char enc[4];
-			k += kb_utf8_decode(s + k, n - k, &cp);
-			int rc = kb_buf_add(&w->low, enc, kb_utf8_encode(kb_uc_tolower(cp), enc));
-			if (rc)
-				return rc;
-		}
-		w->len[i] = w->low.len - w->off[i];
-	}
-	return KB_OK;
+	return kb_paragraph_lower_words(&w->low, w->off, w->len, p);
 }
 
 static int wm_alt_ok(const wm_alt *a, const char *s, size_t n)
