@@ -691,8 +691,8 @@ done:
 	return rc;
 }
 
-/* Sets l's manifest, case and outcome (each reference taken over; outcome copied) and recomputes the outcome. */
-static int letter_take_case(kb_letter *l, kb_ctx *ctx, json_t *manifest, json_t *fields, const char *case_name)
+/* Replaces l's manifest and case with those given (references taken over); NULL keeps l's. */
+static void letter_set_case(kb_letter *l, json_t *manifest, json_t *fields)
 {
 	if (manifest) {
 		json_decref(l->manifest);
@@ -702,6 +702,12 @@ static int letter_take_case(kb_letter *l, kb_ctx *ctx, json_t *manifest, json_t 
 		json_decref(l->fields);
 		l->fields = fields;
 	}
+}
+
+/* Sets l's manifest, case and outcome (each reference taken over; outcome copied) and recomputes the outcome. */
+static int letter_take_case(kb_letter *l, kb_ctx *ctx, json_t *manifest, json_t *fields, const char *case_name)
+{
+	letter_set_case(l, manifest, fields);
 	if (l->manifest && l->fields && (manifest || fields)) {
 		int rc = kb_manifest_validate_case(ctx, l->manifest, l->fields, case_name ? case_name : l->name);
 		if (rc)
@@ -740,14 +746,7 @@ int kb_letter_apply_front_matter(kb_letter *l, kb_ctx *ctx, const kb_front_matte
 		return rc;
 	/* the letter's reader applies the front matter to a letter without a case of its own yet: it takes over what
 	 * was loaded, the case already checked against the manifest, and the outcome (stated, or the one fill finds) */
-	if (manifest) {
-		json_decref(l->manifest);
-		l->manifest = manifest;
-	}
-	if (fields) {
-		json_decref(l->fields);
-		l->fields = fields;
-	}
+	letter_set_case(l, manifest, fields);
 	if (fm->outcome || outcome) {
 		free(l->outcome);
 		l->outcome = outcome;
