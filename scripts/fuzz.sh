@@ -156,6 +156,10 @@ for t in "${targets[@]}"; do
   elapsed=$(($(date +%s) - start))
   rm -f "$cpu_file"
   runs=$( (grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" || true) | awk '{s += $2} END {print s + 0}')
+  if [ "$runs" -eq 0 ]; then
+    # -fork=N prints no final stats, only progress lines "#72958: cov: ..." with the executions so far
+    runs=$( (grep -ao '^#[0-9]*:' "$log" || true) | tr -d '#:' | awk '$1 > m {m = $1} END {print m + 0}')
+  fi
   speed=$((runs / (elapsed > 0 ? elapsed : 1)))
   after=$(find "$crashes" -type f | wc -l)
   new=$((after - before))
