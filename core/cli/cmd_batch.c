@@ -7,13 +7,12 @@
  * and write the letters as fill does. Each result goes into a reorder ring indexed by case number; whoever completes
  * the oldest missing case writes the report lines that are then in order. The ring is larger than every case that
  * can be in flight (the queue, and each worker's letter and PDF chunk), so no thread ever waits on it, and memory
- * does not grow with the number of cases -- except for the set of names given, 16 bytes a case, which finds two
- * cases with the same name.
+ * does not grow with the number of cases -- except, with --name, the set of names given (about 21 bytes a case),
+ * which finds two cases with the same name.
  *
- * A compiled template is not shared between workers: kb_template_render() copies its XML, but the letter borrows
- * the template's zip package, and saving a letter looks names up in that libzip handle (zip_name_locate records
- * "not found" in the handle's error state), which is not safe from several threads at once. Each worker compiles
- * its own; the first uses the main thread's.
+ * One compiled template serves every worker: rendering copies its XML, and saving reads the template package's
+ * bytes, its entry table (package.c's own, not libzip's) and its spare archives under the package's lock
+ * (tests/unit/test_letter_save.c renders and saves from four threads at once).
  */
 #include "cli.h"
 #include "csv.h"
@@ -516,7 +515,6 @@ static void *worker_main(void *arg)
 		else if (end)
 			break;
 	}
-	flush_pdf(w);
 	return NULL;
 }
 
@@ -783,9 +781,8 @@ static int read_case(reader *r, const char *raw, size_t rawlen, size_t line, job
 	}
 	if (rc)
 		goto bad;
-	json_t *keep = json_incref(root);
+	json_incref(root); /* kb_case_from_json takes a reference; root is still used for the name below */
 	rc = kb_case_from_json(&c, ctx, root, where);
-	root = keep;
 	if (rc)
 		goto bad;
 	if ((rc = letter_name(&name, ctx, r->name_tpl, root, line, where)))
@@ -891,11 +888,7 @@ static int read_header(reader *r)
 		rc = kb_csv_check_header(ctx, &r->header, where);
 	}
 	free(utf8);
-	if (rc) {
-		fprintf(stderr, "klarbrev batch: ");
-		return cli_fail(ctx, rc);
-	}
-	return 0;
+	return rc ? cli_fail(ctx, rc) : 0;
 }
 
 /* ---- the command ---- */
@@ -1129,7 +1122,6 @@ int cmd_batch(int argc, char **argv)
 		if (!rc && b.want_pdf)
 			rc = kb_pdf_batch_new(&w->pdf, w->ctx, NULL, b.outdir);
 		if (rc) {
-			fprintf(stderr, "klarbrev batch: ");
 			ret = cli_fail(w->ctx, rc);
 			goto done;
 		}
