@@ -32,27 +32,6 @@ static int pk_has_digit(const char *s, size_t len)
 	return 0;
 }
 
-/* s[0..len) in lower case, as a new string (NULL: out of memory). */
-static char *pk_lower(const char *s, size_t len, size_t *out_len)
-{
-	char *out = malloc(len * 2 + 1), enc[4];
-	size_t n = 0;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		i += kb_utf8_decode(s + i, len - i, &cp);
-		size_t k = kb_utf8_encode(kb_uc_tolower(cp), enc);
-		if (n + k > len * 2)
-			break;
-		memcpy(out + n, enc, k);
-		n += k;
-	}
-	out[n] = '\0';
-	*out_len = n;
-	return out;
-}
-
 static int pk_has(const char *s, const char *needle)
 {
 	return strstr(s, needle) != NULL;
@@ -64,7 +43,7 @@ static const char *pk_style_kind(const char *style)
 	if (!style)
 		return NULL;
 	size_t n;
-	char *s = pk_lower(style, strlen(style), &n);
+	char *s = kb_utf8_lower(style, strlen(style), &n);
 	const char *k = NULL;
 	if (!s)
 		return NULL;
@@ -157,11 +136,13 @@ static int pk_all_capitalised(const kb_paragraph *p, size_t nwords)
 		const kb_sentence *s = &p->sentences[si];
 		for (size_t wi = s->first_word; wi < s->first_word + s->nwords; wi++) {
 			const kb_word *w = &p->words[wi];
-			size_t n;
-			char *l = pk_lower(p->text + w->start, w->len, &n);
-			int same = l && n == w->len && !memcmp(l, p->text + w->start, n);
-			free(l);
-			if (same)
+			int capital = 0;
+			for (size_t i = 0; i < w->len && !capital;) {
+				uint32_t cp;
+				i += kb_utf8_decode(p->text + w->start + i, w->len - i, &cp);
+				capital = kb_uc_tolower(cp) != cp;
+			}
+			if (!capital)
 				return 0;
 		}
 	}
@@ -214,7 +195,7 @@ void kb_parakind_classify(kb_para_class *out, const kb_text *t)
 		size_t nwords = 0, llen = 0;
 		for (size_t si = 0; si < p->nsentences; si++)
 			nwords += p->sentences[si].nwords;
-		char *lower = pk_lower(p->text, p->len, &llen);
+		char *lower = kb_utf8_lower(p->text, p->len, &llen);
 		const char *lw = lower ? lower : "";
 		const char *sk = pk_style_kind(p->style);
 		kb_para_kind kind;

@@ -161,14 +161,19 @@ void kb_strv_free(char **v)
 
 /* ---- the cache ---- */
 
-static uint64_t sp_hash(const char *s, size_t len)
+/* FNV-1a of s[0..len) continued from h (a hash over several pieces, as if they were one text). */
+static uint64_t sp_hash_more(uint64_t h, const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603u; /* FNV-1a */
 	for (size_t i = 0; i < len; i++) {
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211u;
 	}
 	return h;
+}
+
+static uint64_t sp_hash(const char *s, size_t len)
+{
+	return sp_hash_more(1469598103934665603u, s, len);
 }
 
 static void sp_cache_clear(kb_speller *sp)
@@ -590,10 +595,7 @@ int kb_speller_add_wordlist(kb_speller *sp, kb_ctx *ctx, const char *path, const
 		goto done;
 	if (sp->hun && (rc = sp_feed_hunspell(sp, ctx, list.data, list.len, nwords)))
 		goto done;
-	for (size_t i = 0; i < list.len; i++) { /* sp_hash over all lists, as if they were one text */
-		sp->lists_hash ^= (unsigned char)list.data[i];
-		sp->lists_hash *= 1099511628211u;
-	}
+	sp->lists_hash = sp_hash_more(sp->lists_hash, list.data, list.len); /* over all lists, as one text */
 	sp->lists_bytes += list.len;
 	sp->lists_words += nwords;
 	if (sp->nused || sp->disk_state == SP_DISK_ON) {
