@@ -8,6 +8,7 @@ packages=(
   libzip-dev zlib1g-dev zipcmp unzip libxml2-dev libxml2-utils libjansson-dev liblua5.4-dev lua5.4
   libhunspell-dev hunspell hunspell-da
   libreoffice-writer-nogui python3-uno poppler-utils python3
+  libmicrohttpd-dev curl openssl python3-yaml systemd wrk
   clang libclang-rt-14-dev valgrind
 )
 

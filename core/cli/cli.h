@@ -7,6 +7,7 @@
 
 #include "klarbrev.h"
 
+#include <jansson.h>
 #include <stdio.h>
 
 /* Exit codes (DESIGN.md): 0 clean or only warnings, 1 blocked by errors, 2 bad usage or bad input, 3 internal error
@@ -36,6 +37,10 @@ typedef struct cli_opts {
 	const char *report;        /* --report FILE (batch): one JSON line per case */
 	const char *jobs;          /* --jobs N (batch) */
 	const char *input_format;  /* --input-format jsonl|csv (batch) */
+	/* serve: --listen ADDR:PORT, --tokens FILE, --threads N, --queue N, --max-body BYTES, --timeout SECONDS,
+	 * --max-connections N, --tls-cert FILE, --tls-key FILE, --log FILE, --templates DIR */
+	const char *listen, *tokens, *threads, *queue, *max_body, *timeout, *max_connections, *tls_cert, *tls_key,
+	    *log, *templates;
 	kb_format format;
 	int force, all, help, no_spell, no_plugins, no_escape, no_check;
 	int resume, quiet; /* batch: --resume, --quiet */
@@ -120,6 +125,12 @@ int cli_write_draft(const cli_opts *o, const kb_letter *l, const kb_findings *fs
 int cli_save_draft(const kb_letter *l, kb_ctx *ctx, const char *path, const kb_findings *fs);
 int cli_write_exports(const cli_opts *o, const kb_letter *l);
 
+/* The JSON of `klarbrev template lint --format json` (docs/templates.md): the problems lint left on ctx lint as
+ * details, whether the fields were checked (mstate), and the report of the template's static text (fs, l, m; NULL
+ * when it was not checked). name is the template as the user gave it. NULL when out of memory. */
+json_t *cli_lint_json(const char *name, const kb_ctx *lint, kb_manifest_state mstate, const kb_findings *fs,
+                      const kb_letter *l, const kb_metrics *m);
+
 int cmd_fill(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
@@ -130,5 +141,6 @@ int cmd_template(int argc, char **argv);
 int cmd_spell(int argc, char **argv);
 int cmd_plugin(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

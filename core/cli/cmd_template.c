@@ -1,5 +1,6 @@
 /* cmd_template.c -- klarbrev template lint|fields: tools for the people who write templates. */
 #include "cli.h"
+#include "findings.h"
 #include "internal.h"
 
 #include <jansson.h>
@@ -143,6 +144,31 @@ done:
 	free(data_dir);
 }
 
+json_t *cli_lint_json(const char *name, const kb_ctx *lint, kb_manifest_state mstate, const kb_findings *fs,
+                      const kb_letter *l, const kb_metrics *m)
+{
+	size_t n = kb_ctx_detail_count(lint), nwarn = 0;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const char *d = kb_ctx_detail(lint, i);
+		nwarn += lint_warning(d);
+		if (arr)
+			json_array_append_new(arr, problem_json(d));
+	}
+	const char *why = no_manifest_reason(mstate);
+	json_t *root = json_pack("{s:s, s:o, s:I, s:I, s:b, s:s?}", "template", name, "problems",
+	                         arr ? arr : json_array(), "count", (json_int_t)(n - nwarn), "warnings", (json_int_t)nwarn,
+	                         "fields_checked", why == NULL, "fields_note", why);
+	if (root && fs && l) {
+		json_object_set_new(root, "static_text", kb_report_json_value(fs, kb_letter_text(l), m));
+		if (!json_object_get(root, "static_text"))
+			json_object_set_new(root, "static_text", json_null());
+	} else if (root) {
+		json_object_set_new(root, "static_text", json_null());
+	}
+	return root;
+}
+
 int cmd_template(int argc, char **argv)
 {
 	cli_opts o;
@@ -247,21 +273,7 @@ int cmd_template(int argc, char **argv)
 	}
 	size_t errors = sc.fs ? kb_findings_count_level(sc.fs, KB_LEVEL_ERROR) : 0;
 	if (o.format == KB_FMT_JSON) {
-		json_t *arr = json_array();
-		for (size_t i = 0; arr && i < n; i++)
-			json_array_append_new(arr, problem_json(kb_ctx_detail(ctx, i)));
-		const char *why = no_manifest_reason(mstate);
-		json_t *root = json_pack("{s:s, s:o, s:I, s:I, s:b, s:s?}", "template", o.positional[0], "problems",
-		                         arr ? arr : json_array(), "count", (json_int_t)(n - nwarn), "warnings",
-		                         (json_int_t)nwarn, "fields_checked", why == NULL, "fields_note", why);
-		if (root && sc.fs) {
-			char *rep = kb_report_json(sc.fs, kb_letter_text(sc.l), &sc.m);
-			json_t *r = rep ? json_loads(rep, 0, NULL) : NULL;
-			free(rep);
-			json_object_set_new(root, "static_text", r ? r : json_null());
-		} else if (root) {
-			json_object_set_new(root, "static_text", json_null());
-		}
+		json_t *root = cli_lint_json(o.positional[0], ctx, mstate, sc.fs, sc.l, &sc.m);
 		char *s =
 		    root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
 		if (s)

@@ -23,6 +23,8 @@ static const char *usage_text =
 	"                                                 --draft UDKAST.docx med fundene som kommentarer)\n"
 	"  klarbrev batch SKABELON SAGER.csv -o MAPPE     udfyld og tjek et brev for hver sag i en CSV- eller JSON\n"
 	"                                                 Lines-fil (--report RAPPORT.jsonl, --pdf, --resume)\n"
+	"  klarbrev serve [--listen 127.0.0.1:8080]       kør klarbrev som en tjeneste (HTTP), som Word-makroen,\n"
+	"                                                 websiden og fagsystemerne bruger (se docs/api.md)\n"
 	"  klarbrev check BREV.docx|BREV.txt              tjek et eksisterende brev (--annotate KOPI.docx: fundene\n"
 	"                                                 som Word-kommentarer i en kopi)\n"
 	"  klarbrev export BREV.docx BREV.pdf|BREV.txt    tjek brevet og gem det som PDF/A eller ren tekst\n"
@@ -70,7 +72,9 @@ static int opt_takes_value(const char *name)
 {
 	static const char *const with_value[] = { "o",   "format", "data-dir", "delimiters", "partials", "encoding",
 		                                  "config", "annotate", "draft", "pdf", "txt", "template", "case", "kind",
-		                                  "name", "report", "jobs", "input-format", NULL };
+		                                  "name", "report", "jobs", "input-format", "listen", "tokens", "threads",
+		                                  "queue", "max-body", "timeout", "max-connections", "tls-cert", "tls-key",
+		                                  "log", "templates", NULL };
 	for (size_t i = 0; with_value[i]; i++)
 		if (!strcmp(name, with_value[i]))
 			return 1;
@@ -180,6 +184,28 @@ int cli_parse_flags(cli_opts *o, int argc, char **argv, int first, const char *c
 			o->jobs = value;
 		else if (!strcmp(name, "input-format"))
 			o->input_format = value;
+		else if (!strcmp(name, "listen"))
+			o->listen = value;
+		else if (!strcmp(name, "tokens"))
+			o->tokens = value;
+		else if (!strcmp(name, "threads"))
+			o->threads = value;
+		else if (!strcmp(name, "queue"))
+			o->queue = value;
+		else if (!strcmp(name, "max-body"))
+			o->max_body = value;
+		else if (!strcmp(name, "timeout"))
+			o->timeout = value;
+		else if (!strcmp(name, "max-connections"))
+			o->max_connections = value;
+		else if (!strcmp(name, "tls-cert"))
+			o->tls_cert = value;
+		else if (!strcmp(name, "tls-key"))
+			o->tls_key = value;
+		else if (!strcmp(name, "log"))
+			o->log = value;
+		else if (!strcmp(name, "templates"))
+			o->templates = value;
 		else if (!strcmp(name, "resume"))
 			o->resume = 1;
 		else if (!strcmp(name, "quiet"))
@@ -565,8 +591,10 @@ int main(int argc, char **argv)
 		return cmd_spell(argc, argv);
 	if (!strcmp(cmd, "batch"))
 		return cmd_batch(argc, argv);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc, argv);
 	static const char *const commands[] = { "fill",   "check",    "export", "text",  "inspect", "render",
-		                                 "template", "spell", "plugin", "batch", "help", NULL };
+		                                 "template", "spell", "plugin", "batch", "serve", "help", NULL };
 	static const char *const dashed[] = { "help", "version", NULL };
 	int dash = cmd[0] == '-';
 	const char *near = kb_nearest_name(cmd + strspn(cmd, "-"), dash ? dashed : commands);

@@ -233,6 +233,11 @@ int kb_checker_run(kb_checker *ck, kb_ctx *ctx, const kb_letter *l, kb_findings 
 	return KB_OK;
 }
 
+void kb_checker_set_not_decision(kb_checker *ck, int on)
+{
+	ck->opts.not_decision = on != 0;
+}
+
 void kb_checker_memo_stats(const kb_checker *ck, size_t *hits, size_t *misses, size_t *entries, size_t *bytes)
 {
 	kb_plugins_memo_stats(ck ? ck->plugins : NULL, hits, misses, entries, bytes);

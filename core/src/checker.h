@@ -19,6 +19,10 @@ typedef struct kb_config kb_config;
 int kb_checker_load_plugin_set(kb_plugins *ps, kb_ctx *ctx, const char *data_dir, const kb_config *cfg);
 
 /* The paragraph memo of the checker's plugins (kb_plugins_memo_stats); all 0 for a checker without plugins. */
+/* Whether the letters the checker checks next are no decisions (kb_checker_options.not_decision), for a service
+ * whose requests say so one by one. */
+void kb_checker_set_not_decision(kb_checker *ck, int on);
+
 void kb_checker_memo_stats(const kb_checker *ck, size_t *hits, size_t *misses, size_t *entries, size_t *bytes);
 
 #endif

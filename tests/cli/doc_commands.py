@@ -131,9 +131,50 @@ def expand(cmd):
     return variants
 
 
+def run_serve(args, cwd, env):
+    """`klarbrev serve ...` as printed, on a free port of the loopback address (or of the address it names): started,
+    asked GET /health once it says it listens, then stopped with SIGTERM, as systemd stops it. Returns its exit code
+    (0 when it started, answered and stopped) and what it printed."""
+    import signal
+    import urllib.request
+    args = list(args)
+    if "--listen" in args:
+        i = args.index("--listen")
+        host = args[i + 1].rsplit(":", 1)[0]
+        args[i + 1] = host + ":0"
+    else:
+        args += ["--listen", "127.0.0.1:0"]
+    p = subprocess.Popen(args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env, text=True)
+    out = []
+    port = None
+    for line in p.stderr:
+        out.append(line)
+        m = re.search(r"lytter på https?://\S*:(\d+)", line)
+        if m:
+            port = m.group(1)
+            break
+    if port is None:
+        p.wait(timeout=60)
+        return p.returncode, "".join(out) + p.stdout.read()
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%s/health" % port, timeout=30) as r:
+            health = r.status
+    except Exception as e:  # noqa: BLE001 -- reported as the command's failure
+        health = str(e)
+    p.send_signal(signal.SIGTERM)
+    rest, err = p.communicate(timeout=60)
+    out.append(err)
+    if health != 200:
+        return 1, "".join(out) + "\nGET /health: %s" % health
+    return p.returncode, "".join(out) + rest
+
+
 def run(args, cwd, stdin=None, env=None, stdout=None):
     """Runs the command; returns its exit code and its output (stdout and stderr, or only stderr when stdout goes to
     the file named by stdout, as the shell's > does)."""
+    if len(args) > 1 and args[1] == "serve" and "--help" not in args:
+        return run_serve(args, cwd, env)
     with open(stdin or os.devnull, "rb") as f:
         p = subprocess.run(args, cwd=cwd, stdin=f, capture_output=True, env=env, timeout=600)
     if stdout:
@@ -161,6 +202,10 @@ def prepare(base):
     with open(os.path.join(base, "kommune.ini"), "w", encoding="utf-8") as f:
         f.write("[klarbrev]\nplugin_folder = mine-regler\nplugin_time_ms = 2000\n\n[plugin readability]\nmax_words = 25\n")
     os.makedirs(os.path.join(base, "mine-regler"))
+    # the service's tokens file (klarbrev serve --tokens /etc/klarbrev/tokens), private as the service demands
+    with open(os.path.join(base, "tokens"), "w", encoding="utf-8") as f:
+        f.write("fagsystem 0123456789abcdef0123456789abcdef\n")
+    os.chmod(os.path.join(base, "tokens"), 0o600)
     with open(os.path.join(base, "afsnit.txt"), "w", encoding="utf-8") as f:
         f.write("Vi har behandlet din ansøgning. Du får svar i næste uge.\n")
     # cases for klarbrev batch: a ';' CSV as Danish Excel saves it, and JSON Lines (UTF-8 here; an --encoding on the

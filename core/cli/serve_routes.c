@@ -1,0 +1,411 @@
+/*
+ * serve_routes.c -- the work of klarbrev serve's routes that take a worker: POST /templates/{id}/fill, POST /check
+ * and POST /lint (docs/api.md). Each runs on a worker thread with the worker's own checker and context, and does
+ * what the command of the same work does (fill, check --format json, template lint --format json), with the same
+ * gate: a letter whose check finds errors is not handed out (422 with the report), only its draft.
+ *
+ * Letters go through files in the worker's scratch folder (the library reads and writes DOCX files by path, and its
+ * check of a written DOCX reads the file back); each file is removed as soon as its bytes are read. Messages never
+ * name the scratch folder: the client sees "brev.docx".
+ */
+#include "checker.h"
+#include "findings.h"
+#include "internal.h"
+#include "serve.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+/* The path of a scratch file of w's. */
+static void scratch(char *out, size_t n, const sv_worker *w, const char *name)
+{
+	snprintf(out, n, "%s/%s", w->scratch, name);
+}
+
+/* A message of ctx without the scratch folder in it. Caller frees. */
+static char *clean(const sv_worker *w, const char *msg)
+{
+	size_t sl = strlen(w->scratch);
+	char *out = malloc(strlen(msg) + 1);
+	if (!out)
+		return NULL;
+	char *o = out;
+	for (const char *p = msg; *p;) {
+		if (!strncmp(p, w->scratch, sl) && p[sl] == '/') {
+			p += sl + 1;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The error answer for a library failure rc, with ctx's message and details. */
+static void fail(sv_worker *w, sv_req *r, int rc, const char *input_code)
+{
+	unsigned status = MHD_HTTP_BAD_REQUEST;
+	const char *code = input_code;
+	switch (rc) {
+	case KB_EDATA: code = "invalid_case"; break;
+	case KB_ELIMIT: status = MHD_HTTP_CONTENT_TOO_LARGE, code = "limit_exceeded"; break;
+	case KB_ETEMPLATE: code = "bad_template"; break;
+	case KB_EINPUT:
+	case KB_ENOTFOUND:
+	case KB_EUSAGE: break;
+	case KB_EEXTERNAL: status = MHD_HTTP_INTERNAL_SERVER_ERROR, code = "pdf_failed"; break;
+	default: status = MHD_HTTP_INTERNAL_SERVER_ERROR, code = "internal"; break;
+	}
+	json_t *details = json_array();
+	for (size_t i = 0; i < kb_ctx_detail_count(w->ctx); i++) {
+		char *d = clean(w, kb_ctx_detail(w->ctx, i));
+		json_array_append_new(details, json_string(d ? d : ""));
+		free(d);
+	}
+	const char *m = kb_ctx_errmsg(w->ctx);
+	char *msg = clean(w, m && *m ? m : "ukendt fejl");
+	sv_error(r, status, code, msg ? msg : "ukendt fejl", details);
+	free(msg);
+}
+
+/* Reads the scratch file path into r's response and removes it. 0, or -1 after setting an error. */
+static int respond_file(sv_worker *w, sv_req *r, const char *path, const char *type, const char *filename)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = kb_read_file(&data, &len, w->ctx, path, (size_t)1 << 30);
+	unlink(path);
+	if (rc) {
+		fail(w, r, KB_EINTERNAL, "internal");
+		return -1;
+	}
+	sv_respond(r, MHD_HTTP_OK, data, len, type);
+	r->disposition = filename;
+	return 0;
+}
+
+/* {"errors":N,"warnings":N,"lix":X} for the Klarbrev-Summary header. */
+static char *summary_header(const kb_findings *fs, const kb_metrics *m)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "{\"errors\":%zu,\"warnings\":%zu,\"lix\":%.1f}",
+	         kb_findings_count_level(fs, KB_LEVEL_ERROR), kb_findings_count_level(fs, KB_LEVEL_WARNING), m->lix);
+	return kb_strdup(buf);
+}
+
+static char *dump(json_t *o)
+{
+	char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+	return s;
+}
+
+/* With Accept: multipart/mixed, the letter in r's response becomes the second part after the report. */
+static void make_multipart(sv_worker *w, sv_req *r, json_t *report)
+{
+	char *rep = dump(report);
+	if (!rep || r->status != MHD_HTTP_OK) {
+		free(rep);
+		return;
+	}
+	char boundary[64];
+	snprintf(boundary, sizeof boundary, "klarbrev-%d-%lu-%lx", w->index, w->seq, (unsigned long)r->resp_len);
+	size_t cap = strlen(rep) + r->resp_len + 512;
+	char *buf = malloc(cap);
+	if (!buf) {
+		free(rep);
+		return;
+	}
+	int n = snprintf(buf, cap,
+	                 "--%s\r\nContent-Type: application/json; charset=utf-8\r\n\r\n%s\r\n--%s\r\nContent-Type: "
+	                 "%s\r\nContent-Disposition: attachment; filename=\"%s\"\r\n\r\n",
+	                 boundary, rep, boundary, r->resp_type, r->disposition ? r->disposition : "brev");
+	size_t used = (size_t)n;
+	memcpy(buf + used, r->resp, r->resp_len);
+	used += r->resp_len;
+	used += (size_t)snprintf(buf + used, cap - used, "\r\n--%s--\r\n", boundary);
+	free(rep);
+	snprintf(r->type_buf, sizeof r->type_buf, "multipart/mixed; boundary=%s", boundary);
+	sv_respond(r, MHD_HTTP_OK, buf, used, r->type_buf);
+	r->disposition = NULL;
+}
+
+/* The errors of fs as one line each ("afsnit 4: ..."), for a 422's details. */
+static json_t *error_lines(const kb_findings *fs)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < kb_findings_count(fs); i++) {
+		const kb_finding *f = kb_findings_get(fs, i);
+		if (f->level != KB_LEVEL_ERROR)
+			continue;
+		char line[1024];
+		if (f->paragraph >= 0)
+			snprintf(line, sizeof line, "afsnit %ld: %s", f->paragraph + 1, f->message);
+		else
+			snprintf(line, sizeof line, "%s", f->message);
+		json_array_append_new(a, json_string(line));
+	}
+	return a;
+}
+
+static void blocked(sv_req *r, const kb_findings *fs, json_t *report)
+{
+	size_t errors = kb_findings_count_level(fs, KB_LEVEL_ERROR);
+	char msg[256];
+	snprintf(msg, sizeof msg, "brevet er ikke lavet, fordi tjekket fandt %zu %s; ret %s (se report), eller hent et "
+	         "udkast med format=draft",
+	         errors, "fejl", errors == 1 ? "den" : "dem");
+	json_t *o = json_pack("{s:s, s:s, s:o, s:O}", "code", "blocked", "message", msg, "details", error_lines(fs),
+	                      "report", report);
+	char *body = dump(o);
+	json_decref(o);
+	sv_respond(r, MHD_HTTP_UNPROCESSABLE_CONTENT, body, body ? strlen(body) : 0, NULL);
+}
+
+static void do_fill(sv_worker *w, sv_req *r)
+{
+	sv_template *t = sv_template_find(r->gen, r->tmpl_id);
+	kb_case *c = NULL;
+	kb_letter *l = NULL;
+	kb_findings *fs = NULL;
+	kb_metrics m = { 0 };
+	json_t *report = NULL;
+	char path[4200];
+	int rc;
+	if (!t) {
+		sv_error(r, MHD_HTTP_NOT_FOUND, "unknown_template", "skabelonen findes ikke", NULL);
+		return;
+	}
+	if ((rc = kb_case_load_buffer(&c, w->ctx, r->body ? r->body : "", r->len, "sagen"))) {
+		fail(w, r, rc, "invalid_json");
+		goto done;
+	}
+	if ((rc = kb_template_render(&l, w->ctx, t->t, c))) {
+		fail(w, r, rc, "invalid_case");
+		goto done;
+	}
+	kb_checker_set_not_decision(w->ck, 0);
+	if ((rc = kb_findings_new(&fs)) || (rc = kb_checker_run(w->ck, w->ctx, l, fs, &m))) {
+		fail(w, r, rc, "internal");
+		goto done;
+	}
+	report = kb_report_json_value(fs, kb_letter_text(l), &m);
+	r->summary = summary_header(fs, &m);
+	size_t errors = kb_findings_count_level(fs, KB_LEVEL_ERROR);
+	if (!strcmp(r->format, "draft")) {
+		scratch(path, sizeof path, w, "udkast.docx");
+		if ((rc = kb_letter_save_annotated(l, w->ctx, path, fs, NULL))) {
+			fail(w, r, rc, "internal");
+			goto done;
+		}
+		respond_file(w, r, path, DOCX_TYPE, "udkast.docx");
+	} else if (errors) {
+		blocked(r, fs, report);
+		goto done;
+	} else if (!strcmp(r->format, "txt")) {
+		scratch(path, sizeof path, w, "brev.txt");
+		if ((rc = kb_letter_save_text(l, w->ctx, path))) {
+			fail(w, r, rc, "internal");
+			goto done;
+		}
+		respond_file(w, r, path, "text/plain; charset=utf-8", "brev.txt");
+	} else if (!strcmp(r->format, "pdf")) {
+		scratch(path, sizeof path, w, "brev.pdf");
+		if ((rc = kb_letter_save_pdf(l, w->ctx, path, NULL))) {
+			fail(w, r, rc, "internal");
+			goto done;
+		}
+		respond_file(w, r, path, "application/pdf", "brev.pdf");
+	} else {
+		scratch(path, sizeof path, w, "brev.docx");
+		if ((rc = kb_letter_save(l, w->ctx, path))) {
+			fail(w, r, rc, "internal");
+			goto done;
+		}
+		respond_file(w, r, path, DOCX_TYPE, "brev.docx");
+	}
+	if (r->multipart)
+		make_multipart(w, r, report);
+done:
+	json_decref(report);
+	kb_findings_free(fs);
+	kb_letter_free(l);
+	kb_case_free(c);
+}
+
+/* The charset of a Content-Type ("text/plain; charset=windows-1252"), or NULL for UTF-8. */
+static const char *charset(const char *ct, char *buf, size_t n)
+{
+	const char *p = strstr(ct, "charset=");
+	if (!p)
+		return NULL;
+	p += 8;
+	if (*p == '"')
+		p++;
+	size_t len = strcspn(p, "\"; ");
+	if (!len || len >= n)
+		return NULL;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return strcasecmp(buf, "utf-8") && strcasecmp(buf, "utf8") ? buf : NULL;
+}
+
+static int is_docx(const sv_req *r)
+{
+	return r->len >= 4 && !memcmp(r->body, "PK\x03\x04", 4);
+}
+
+/* Writes the body to the scratch file name. 0, or -1 after setting an error. */
+static int body_to_file(sv_worker *w, sv_req *r, char *path, size_t n, const char *name)
+{
+	scratch(path, n, w, name);
+	FILE *f = fopen(path, "wb");
+	int ok = f && fwrite(r->body, 1, r->len, f) == r->len;
+	if (f && fclose(f))
+		ok = 0;
+	if (!ok) {
+		unlink(path);
+		sv_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "tjenesten kan ikke skrive i sin arbejdsmappe",
+		         NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void do_check(sv_worker *w, sv_req *r)
+{
+	kb_letter *l = NULL;
+	kb_findings *fs = NULL;
+	kb_metrics m = { 0 };
+	char path[4200] = "", cs[64];
+	int rc;
+	int docx = is_docx(r);
+	if (!docx && strstr(r->content_type, "officedocument")) {
+		sv_error(r, MHD_HTTP_BAD_REQUEST, "bad_letter", "brevet er ikke en .docx-fil (det er ikke en zip-fil)",
+		         NULL);
+		return;
+	}
+	if (!docx && r->annotate) {
+		sv_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
+		         "annotate=1 kræver et .docx-brev; en tekst kan ikke få Word-kommentarer", NULL);
+		return;
+	}
+	if (docx) {
+		if (body_to_file(w, r, path, sizeof path, "brev.docx"))
+			return;
+		rc = kb_letter_open(&l, w->ctx, path);
+	} else {
+		rc = kb_letter_from_text(&l, w->ctx, r->body ? r->body : "", r->len, "brev.txt",
+		                         charset(r->content_type, cs, sizeof cs));
+	}
+	if (!rc && r->qtemplate[0]) {
+		sv_template *t = sv_template_find(r->gen, r->qtemplate);
+		rc = t ? kb_letter_set_case(l, w->ctx, t->path, NULL) : KB_ENOTFOUND;
+	}
+	if (rc) {
+		fail(w, r, rc, "bad_letter");
+		goto done;
+	}
+	kb_checker_set_not_decision(w->ck, r->kind_text);
+	rc = kb_findings_new(&fs);
+	if (!rc)
+		rc = kb_checker_run(w->ck, w->ctx, l, fs, &m);
+	kb_checker_set_not_decision(w->ck, 0);
+	if (rc) {
+		fail(w, r, rc, "internal");
+		goto done;
+	}
+	json_t *report = kb_report_json_value(fs, kb_letter_text(l), &m);
+	r->summary = summary_header(fs, &m);
+	if (r->annotate) {
+		char out[4200];
+		scratch(out, sizeof out, w, "kommenteret.docx");
+		if ((rc = kb_letter_save_annotated(l, w->ctx, out, fs, NULL)))
+			fail(w, r, rc, "internal");
+		else if (!respond_file(w, r, out, DOCX_TYPE, "kommenteret.docx") && r->multipart)
+			make_multipart(w, r, report);
+	} else {
+		char *body = dump(report);
+		sv_respond(r, MHD_HTTP_OK, body, body ? strlen(body) : 0, NULL);
+	}
+	json_decref(report);
+done:
+	if (path[0])
+		unlink(path);
+	kb_findings_free(fs);
+	kb_letter_free(l);
+}
+
+static void do_lint(sv_worker *w, sv_req *r)
+{
+	char path[4200];
+	if (!is_docx(r)) {
+		sv_error(r, MHD_HTTP_BAD_REQUEST, "bad_template", "send skabelonen som en .docx-fil", NULL);
+		return;
+	}
+	if (body_to_file(w, r, path, sizeof path, "skabelon.docx"))
+		return;
+	kb_ctx *lint = NULL;
+	kb_template *t = NULL;
+	kb_letter *l = NULL;
+	kb_findings *fs = NULL;
+	kb_metrics m = { 0 };
+	char partials[4200];
+	snprintf(partials, sizeof partials, "%s/partials", w->srv->templates_dir);
+	const char *dirs[] = { partials, NULL };
+	kb_template_options topts = { 0 };
+	topts.partials_dirs = dirs;
+	topts.partials_hint = cli_partials_hint;
+	kb_manifest_state mstate = KB_MANIFEST_DOCX_ONLY;
+	if (kb_ctx_new(&lint)) {
+		sv_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "ikke nok hukommelse", NULL);
+		goto done;
+	}
+	int rc = kb_template_lint_manifest(lint, path, &topts, &mstate);
+	if (rc && rc != KB_ETEMPLATE) {
+		kb_ctx *keep = w->ctx;
+		w->ctx = lint;
+		fail(w, r, rc, "bad_template");
+		w->ctx = keep;
+		goto done;
+	}
+	/* the template's own text, checked as a letter, when it opens */
+	if (!kb_template_open(&t, w->ctx, path, &topts) && !kb_template_static_letter(&l, w->ctx, t) &&
+	    !kb_findings_new(&fs)) {
+		kb_checker_set_not_decision(w->ck, 0);
+		if (kb_checker_run(w->ck, w->ctx, l, fs, &m)) {
+			kb_findings_free(fs);
+			fs = NULL;
+		}
+	}
+	json_t *root = cli_lint_json("skabelon.docx", lint, mstate, fs, l, &m);
+	char *body = dump(root);
+	json_decref(root);
+	if (body) {
+		char *c = clean(w, body);
+		free(body);
+		body = c;
+	}
+	sv_respond(r, MHD_HTTP_OK, body, body ? strlen(body) : 0, NULL);
+done:
+	unlink(path);
+	kb_findings_free(fs);
+	kb_letter_free(l);
+	kb_template_free(t);
+	kb_ctx_free(lint);
+}
+
+void sv_work(sv_worker *w, sv_req *r)
+{
+	w->seq++;
+	kb_ctx_clear(w->ctx);
+	switch (r->route) {
+	case SV_ROUTE_FILL: do_fill(w, r); break;
+	case SV_ROUTE_CHECK: do_check(w, r); break;
+	case SV_ROUTE_LINT: do_lint(w, r); break;
+	default: sv_error(r, MHD_HTTP_NOT_FOUND, "not_found", "den adresse findes ikke", NULL); break;
+	}
+}
