@@ -99,7 +99,10 @@ typedef struct sv_req {
 	struct sv_req *next; /* the work queue */
 } sv_req;
 
-enum { SV_STAGE_NEW, SV_STAGE_BODY, SV_STAGE_QUEUED, SV_STAGE_DONE, SV_STAGE_SENT };
+/* SV_STAGE_DISCARD: answered from the headers (401, 403, 404, 503, ...), but the body is read and dropped before the
+ * answer goes, because clients such as WinHTTP send the whole body before they read anything and take a connection
+ * closed under them as a network failure instead of the answer. */
+enum { SV_STAGE_NEW, SV_STAGE_BODY, SV_STAGE_DISCARD, SV_STAGE_QUEUED, SV_STAGE_DONE, SV_STAGE_SENT };
 
 typedef struct sv_worker {
 	sv_server *srv;

@@ -16,6 +16,7 @@
 #include "serve.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdlib.h>
@@ -318,6 +319,25 @@ static sv_route parse_route(sv_req *r, const char *url)
 	return SV_ROUTE_NONE;
 }
 
+/* Decodes %XX in place as libmicrohttpd does, except that %00 becomes 0x7F: a NUL would cut the address short
+ * ("/templates/x%00/fill" read as "/templates/x"), and 0x7F is in no route and no template id. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *out = s;
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			char hex[3] = { p[1], p[2], '\0' };
+			unsigned v = (unsigned)strtoul(hex, NULL, 16);
+			*out++ = v ? (char)v : (char)0x7F;
+			p += 2;
+		} else {
+			*out++ = *p;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
+
 static const char *arg(struct MHD_Connection *c, const char *key)
 {
 	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
@@ -582,9 +602,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		s->inflight++;
 		pthread_mutex_unlock(&s->mu);
 		first_call(s, r, url, method);
-		if (r->stage != SV_STAGE_BODY)
-			return send_response(r);
-		return MHD_YES;
+		if (r->stage == SV_STAGE_BODY)
+			return MHD_YES;
+		/* answered from the headers: a body within the limit is read and dropped first (SV_STAGE_DISCARD); a body
+		 * over it is not waited for (the answer goes now and the connection closes) */
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		int has_body = (cl && strtoull(cl, NULL, 10) > 0) || te;
+		if (has_body && r->status != MHD_HTTP_CONTENT_TOO_LARGE &&
+		    (!cl || strtoull(cl, NULL, 10) <= s->max_body)) {
+			r->stage = SV_STAGE_DISCARD;
+			return MHD_YES;
+		}
+		return send_response(r);
+	}
+	if (r->stage == SV_STAGE_DISCARD) {
+		if (*upload_data_size) {
+			r->len += *upload_data_size;
+			*upload_data_size = 0;
+			/* a body without a length that goes on past the limit, or a client that takes too long: closed */
+			return r->len > s->max_body || sv_seconds_since(&r->t0) > (double)s->timeout_s ? MHD_NO : MHD_YES;
+		}
+		return send_response(r);
 	}
 	if (r->stage == SV_STAGE_BODY) {
 		if (*upload_data_size) {
@@ -696,7 +735,7 @@ int sv_http_start(sv_server *s, const char *listen, const char *cert_path, const
 	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)s->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)SV_HEADER_LIMIT, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-	    on_connection, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2, MHD_OPTION_END);
 	int err = errno;
 	freeaddrinfo(ai);

@@ -9,6 +9,7 @@
  * name the scratch folder: the client sees "brev.docx".
  */
 #include "checker.h"
+#include "encoding.h"
 #include "findings.h"
 #include "internal.h"
 #include "serve.h"
@@ -68,6 +69,15 @@ static void fail(sv_worker *w, sv_req *r, int rc, const char *input_code)
 	}
 	const char *m = kb_ctx_errmsg(w->ctx);
 	char *msg = clean(w, m && *m ? m : "ukendt fejl");
+	/* the command line's advice, as a client of the service follows it */
+	char *enc = msg ? strstr(msg, "med --encoding (fx windows-1252)") : NULL;
+	if (enc) {
+		char buf[2048];
+		snprintf(buf, sizeof buf, "%.*si Content-Type (fx Content-Type: %s; charset=windows-1252)", (int)(enc - msg),
+		         msg, r->route == SV_ROUTE_FILL ? "application/json" : "text/plain");
+		free(msg);
+		msg = kb_strdup(buf);
+	}
 	sv_error(r, status, code, msg ? msg : "ukendt fejl", details);
 	free(msg);
 }
@@ -155,14 +165,30 @@ static void blocked(sv_req *r, const kb_findings *fs, json_t *report)
 {
 	size_t errors = kb_findings_count_level(fs, KB_LEVEL_ERROR);
 	char msg[256];
-	snprintf(msg, sizeof msg, "brevet er ikke lavet, fordi tjekket fandt %zu %s; ret %s (se report), eller hent et "
-	         "udkast med format=draft",
-	         errors, "fejl", errors == 1 ? "den" : "dem");
+	snprintf(msg, sizeof msg, "Brevet er ikke lavet, fordi tjekket fandt %zu fejl. Ret %s, og prøv igen.", errors,
+	         errors == 1 ? "den" : "dem");
 	json_t *o = json_pack("{s:s, s:s, s:o, s:O}", "code", "blocked", "message", msg, "details", error_lines(fs),
 	                      "report", report);
 	char *body = dump(o);
 	json_decref(o);
 	sv_respond(r, MHD_HTTP_UNPROCESSABLE_CONTENT, body, body ? strlen(body) : 0, NULL);
+}
+
+/* The charset of a Content-Type ("text/plain; charset=windows-1252"), or NULL for UTF-8. */
+static const char *charset(const char *ct, char *buf, size_t n)
+{
+	const char *p = strstr(ct, "charset=");
+	if (!p)
+		return NULL;
+	p += 8;
+	if (*p == '"')
+		p++;
+	size_t len = strcspn(p, "\"; ");
+	if (!len || len >= n)
+		return NULL;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return strcasecmp(buf, "utf-8") && strcasecmp(buf, "utf8") ? buf : NULL;
 }
 
 static void do_fill(sv_worker *w, sv_req *r)
@@ -178,6 +204,20 @@ static void do_fill(sv_worker *w, sv_req *r)
 	if (!t) {
 		sv_error(r, MHD_HTTP_NOT_FOUND, "unknown_template", "skabelonen findes ikke", NULL);
 		return;
+	}
+	char cs[64];
+	const char *enc = charset(r->content_type, cs, sizeof cs);
+	if (enc) { /* a case system that writes windows-1252 says so in Content-Type */
+		char *utf8 = NULL;
+		size_t ulen = 0;
+		if ((rc = kb_encoding_to_utf8(&utf8, &ulen, w->ctx, r->body ? r->body : "", r->len, enc, "sagen",
+		                              w->srv->max_body * 3))) {
+			fail(w, r, rc, "invalid_json");
+			goto done;
+		}
+		free(r->body);
+		r->body = utf8;
+		r->len = ulen;
 	}
 	if ((rc = kb_case_load_buffer(&c, w->ctx, r->body ? r->body : "", r->len, "sagen"))) {
 		fail(w, r, rc, "invalid_json");
@@ -234,23 +274,6 @@ done:
 	kb_findings_free(fs);
 	kb_letter_free(l);
 	kb_case_free(c);
-}
-
-/* The charset of a Content-Type ("text/plain; charset=windows-1252"), or NULL for UTF-8. */
-static const char *charset(const char *ct, char *buf, size_t n)
-{
-	const char *p = strstr(ct, "charset=");
-	if (!p)
-		return NULL;
-	p += 8;
-	if (*p == '"')
-		p++;
-	size_t len = strcspn(p, "\"; ");
-	if (!len || len >= n)
-		return NULL;
-	memcpy(buf, p, len);
-	buf[len] = '\0';
-	return strcasecmp(buf, "utf-8") && strcasecmp(buf, "utf8") ? buf : NULL;
 }
 
 static int is_docx(const sv_req *r)
