@@ -643,8 +643,14 @@ Private Function ForbindelsesFejl(ByVal nummer As Long, ByVal beskrivelse As Str
     Case &H80072EE7 ' ERROR_WINHTTP_NAME_NOT_RESOLVED
         t = "Navnet i adressen " & url & " findes ikke. Er KLARBREV_TJENESTE stavet rigtigt, og er pc'en på " & _
             "kommunens net?"
-    Case &H80072EFD, &H80072EFE ' ERROR_WINHTTP_CANNOT_CONNECT, ERROR_WINHTTP_CONNECTION_ERROR
+    Case &H80072EFD ' ERROR_WINHTTP_CANNOT_CONNECT
         t = "Der er ingen forbindelse til tjenesten på " & url & ". Kører tjenesten, og er pc'en på kommunens net?"
+    Case &H80072EFE ' ERROR_WINHTTP_CONNECTION_ERROR
+        ' tjenesten afviser et stort brev (travlt, forkert nøgle, for stort), før den har læst det, og lukker
+        ' forbindelsen; WinHTTP, der stadig sender, ser så kun, at forbindelsen blev afbrudt
+        t = "Forbindelsen til tjenesten på " & url & " blev afbrudt, mens makroen sendte. Tjenesten kan have " & _
+            "afvist forespørgslen (travlt, forkert adgangsnøgle eller et for stort brev). Prøv igen om lidt; " & _
+            "sker det igen, så bed IT om at se i tjenestens log."
     Case &H80072F05, &H80072F06, &H80072F0D, &H80072F8F ' certifikatet: udløbet, forkert navn, ukendt udsteder, TLS
         t = "Windows godkender ikke tjenestens certifikat (HTTPS) på " & url & ". Bed IT om at se på certifikatet " & _
             "eller på, om pc'en stoler på den, der har udstedt det."
