@@ -1064,7 +1064,7 @@ int cmd_batch(int argc, char **argv)
 	if (o.report) {
 		if (!strcmp(o.report, "-")) {
 			b.report = stdout;
-		} else if (!(b.report = fopen(o.report, "w"))) {
+		} else if (!(b.report = fopen(o.report, o.resume ? "a" : "w"))) { /* a resumed run adds to the report */
 			fprintf(stderr, "klarbrev batch: rapporten %s kan ikke skrives: %s\n", o.report,
 			        kb_errno_text(errno));
 			goto done;

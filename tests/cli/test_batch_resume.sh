@@ -45,4 +45,10 @@ skipped=$(grep -c '"status":"skipped"' "$T/r2.jsonl")
 [ "$skipped" -eq "$done1" ] && pass || fail "resume skips the $done1 letters that exist (skipped $skipped)"
 expect_in "$T/r2.jsonl" '{"line":1,"output":"2026-000000.docx","status":"skipped"}' "a skipped case in the report"
 expect_in "$T/stderr" "sprunget over" "resume: the summary"
+# a resumed run adds to the report it names, so the first run's findings are kept
+before=$(wc -l <"$T/r1.jsonl")
+run "$KLARBREV" batch "$TPL" "$T/sager.jsonl" -o "$T/ud" --name "{{sag.nummer}}.docx" --report "$T/r1.jsonl" --jobs 2 --resume
+expect_rc 0 "resume into the first report"
+[ "$(wc -l <"$T/r1.jsonl")" -eq $((before + N)) ] && pass || fail "resume appends to the report ($before + $N lines)"
+expect_in "$T/r1.jsonl" '"interrupted":true' "the first run's lines are kept"
 finish
