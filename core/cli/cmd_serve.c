@@ -871,7 +871,7 @@ int cmd_serve(int argc, char **argv)
 		w->index = i;
 		w->ck = cks[i];
 		w->epoch = 0;
-		char dir[PATH_MAX];
+		char dir[PATH_MAX + 32];
 		snprintf(dir, sizeof dir, "%s/w%d", scratch_root, i);
 		if (mkdir(dir, 0700) || !(w->scratch = kb_strdup(dir)) || kb_ctx_new(&w->ctx)) {
 			fprintf(stderr, "klarbrev serve: kan ikke lave arbejdsmappen %s: %s\n", dir, strerror(errno));
