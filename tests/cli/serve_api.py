@@ -25,7 +25,6 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import yaml
@@ -449,7 +448,6 @@ def hold_slot(port, token):
 
 
 def scenarios(spec, c, cfg):
-    src = cfg["src"]
     tdir = cfg["templates"]
     A = "/templates/afslag-kontanthjaelp"
     example = open(cfg["example"], "rb").read()
@@ -664,7 +662,7 @@ def scenarios(spec, c, cfg):
                 r = c.request("main", url, method, token=None)
                 R.check(r.status == 401, "%s %s without a token gave %d, want 401" % (method, url, r.status))
 
-    # ---- the limits server: --threads 1 --queue 0 --max-body 65536 --timeout 4 --max-connections 4 ----
+    # ---- the limits server: --threads 1 --queue 0 --max-body 65536 --timeout 6 --max-connections 4 ----
     lim = cfg["limits"]
     big = b"a" * (lim["max_body"] + 1)
     for path, url, kw in ((F, A + "/fill", {"headers": [JSON]}), (C, "/check", {"headers": [TEXT]}),
@@ -763,7 +761,7 @@ def examples(spec, c, cfg):
     R.check(re.search(r"```sh\nexport KLARBREV_URL=\S+ KLARBREV_TOKEN=\S+\n```", doc) is not None,
             "docs/api.md sets KLARBREV_URL and KLARBREV_TOKEN once at the top")
     blocks = [b for b in re.findall(r"```sh\n(.*?)```", doc, re.S) if b.startswith("curl ")]
-    R.check(len(blocks) >= 18, "docs/api.md has %d curl examples; it had 18" % len(blocks))
+    R.check(len(blocks) >= 19, "docs/api.md has %d curl examples; it had 19" % len(blocks))
     workdir = cfg["examples_dir"]
     env = dict(os.environ, KLARBREV_URL=cfg["url"]["main"], KLARBREV_TOKEN=cfg["tokens"]["fuld"])
     wrapper = ("curl() { command curl -w '%{stderr}KBSTATUS %{http_code} %{method} %{url_effective}\\n' \"$@\"; }\n")

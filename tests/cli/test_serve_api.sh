@@ -2,7 +2,7 @@
 # test_serve_api.sh -- docs/api.md and docs/openapi.yaml are what klarbrev serve does, and nothing else answers. Two
 # servers on free ports: the main one (--threads 2, a tokens file with a full token, one for check only and one for
 # templates only; the sample template, a template with a choice and a list, and one without a manifest) and one with
-# tight limits (1 thread, no queue, 64 KB bodies, 4 s, 4 connections, no LibreOffice). serve_api.py then
+# tight limits (1 thread, no queue, 64 KB bodies, 6 s, 4 connections, no LibreOffice). serve_api.py then
 #  (a) makes every documented path, method and status and validates each answer against its schema and headers, and
 #      fails for a documented status, error code or field no request produced;
 #  (b) tries odd addresses and every other method on each path: only 404 or 405 with Allow, never 200;
@@ -92,7 +92,7 @@ if [ -z "$MAIN_PORT" ]; then
 fi
 expect_in "$T/main.err" "(2 tråde, 3 skabeloner)" "the ready line names threads and templates"
 start limits TMPDIR="$T/ltmp" KLARBREV_SOFFICE="$T/ingen-soffice" -- --threads 1 --queue 0 --max-body 65536 \
-  --timeout 4 --max-connections 4 --templates "$T/templates"
+  --timeout 6 --max-connections 4 --templates "$T/templates"
 LIMITS_PID=$LASTPID LIMITS_PORT=$PORT
 if [ -z "$LIMITS_PORT" ]; then
   fail "the limits server did not start: $(cat "$T/limits.err")"
@@ -111,7 +111,7 @@ cat >"$T/config.json" <<EOF
   "url": {"main": "http://127.0.0.1:$MAIN_PORT", "limits": "http://127.0.0.1:$LIMITS_PORT"},
   "url_port": {"main": $MAIN_PORT, "limits": $LIMITS_PORT},
   "log": {"main": "$T/main.log", "limits": "$T/limits.log"},
-  "limits": {"port": $LIMITS_PORT, "max_body": 65536, "timeout": 4, "max_connections": 4, "tmpdir": "$T/ltmp"}
+  "limits": {"port": $LIMITS_PORT, "max_body": 65536, "timeout": 6, "max_connections": 4, "tmpdir": "$T/ltmp"}
 }
 EOF
 
