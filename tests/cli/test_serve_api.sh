@@ -76,11 +76,11 @@ start() {
   LASTPID=$!
   PIDS="$PIDS $LASTPID"
   PORT=
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1800); do
     PORT=$(sed -n 's|^klarbrev serve: lytter på http://127\.0\.0\.1:\([0-9][0-9]*\) (.*|\1|p' "$T/$name.err")
     [ -n "$PORT" ] && break
     kill -0 "$LASTPID" 2>/dev/null || break
-    sleep 0.2
+    sleep 0.1
   done
 }
 start main TMPDIR="$T/mtmp" -- --threads 2 --templates "$T/templates"
