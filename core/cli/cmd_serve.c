@@ -152,6 +152,17 @@ static void ctx_problem(json_t *problems, const char *what, const kb_ctx *ctx)
 	problem(problems, what, "%s", buf);
 }
 
+/* v as a list: a copy of a list, a string as a list of one, anything else an empty list. */
+static json_t *as_list(const json_t *v)
+{
+	json_t *a = json_array();
+	if (json_is_array(v))
+		json_array_extend(a, (json_t *)v);
+	else if (json_is_string(v))
+		json_array_append(a, (json_t *)v);
+	return a;
+}
+
 /* GET /templates' entry of a template: what a form or a case system needs to choose one and fill it. */
 static json_t *template_info(const char *id, const kb_template *t)
 {
@@ -167,23 +178,12 @@ static json_t *template_info(const char *id, const kb_template *t)
 	json_object_set_new(o, "outcome", json_is_string(outcome) ? json_copy((json_t *)outcome) : json_null());
 	json_object_set_new(o, "outcome_field", json_is_string(ofield) ? json_copy((json_t *)ofield) : json_null());
 	/* the outcomes a letter from it can have: the outcome field's values, else its one outcome */
-	json_t *outcomes = json_array();
 	const json_t *of = json_is_string(ofield) && json_is_object(fields)
 	                       ? json_object_get(fields, json_string_value(ofield))
 	                       : NULL;
 	const json_t *values = of ? json_object_get(of, "values") : NULL;
-	if (json_is_array(values))
-		json_array_extend(outcomes, (json_t *)values);
-	else if (json_is_string(outcome))
-		json_array_append(outcomes, (json_t *)outcome);
-	json_object_set_new(o, "outcomes", outcomes);
-	const json_t *law = m ? json_object_get(m, "law") : NULL;
-	json_t *laws = json_array();
-	if (json_is_array(law))
-		json_array_extend(laws, (json_t *)law);
-	else if (json_is_string(law))
-		json_array_append(laws, (json_t *)law);
-	json_object_set_new(o, "law", laws);
+	json_object_set_new(o, "outcomes", as_list(json_is_array(values) ? values : outcome));
+	json_object_set_new(o, "law", as_list(m ? json_object_get(m, "law") : NULL));
 	const json_t *appeal = m ? json_object_get(m, "appeal") : NULL;
 	json_object_set_new(o, "appeal", json_is_object(appeal) ? json_deep_copy(appeal) : json_null());
 	json_t *list = json_array();
@@ -949,6 +949,9 @@ int cmd_serve(int argc, char **argv)
 stop:
 	/* stop: no new connections; the requests in flight finish and are answered (within the request time limit) */
 	if (s->daemon) {
+		pthread_mutex_lock(&s->mu);
+		s->stopping = 1;
+		pthread_mutex_unlock(&s->mu);
 		MHD_socket fd = MHD_quiesce_daemon(s->daemon);
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);

@@ -143,7 +143,8 @@ struct sv_server {
 	size_t queued, busy;   /* waiting for a worker, worked on */
 	size_t slots;          /* admitted requests with a body: uploading, queued or worked on */
 	size_t inflight;       /* requests begun and not yet completed (stop waits for 0) */
-	int closing;
+	int stopping; /* SIGTERM: no new request is taken (503), the ones in flight finish */
+	int closing;  /* the workers end once the queue is empty */
 	sv_worker *workers;
 	sv_conn *conns;
 	struct MHD_Daemon *daemon;

@@ -242,7 +242,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 	json_t *o = json_pack("{s:s, s:s, s:s}", "event", "request", "method", r->method, "route", route_name(r->route));
 	if (o) {
-		if (r->tmpl_id[0])
+		/* an id is logged only when it names an installed template: the address is the client's text */
+		if (r->tmpl_id[0] && sv_template_find(r->gen, r->tmpl_id))
 			json_object_set_new(o, "template", json_string(r->tmpl_id));
 		json_object_set_new(o, "status", r->status ? json_integer(r->status) : json_null());
 		json_object_set_new(o, "ms", json_real((double)(long)(sv_seconds_since(&r->t0) * 10000.0) / 10.0));
@@ -319,8 +320,9 @@ static sv_route parse_route(sv_req *r, const char *url)
 	return SV_ROUTE_NONE;
 }
 
-/* Decodes %XX in place as libmicrohttpd does, except that %00 becomes 0x7F: a NUL would cut the address short
- * ("/templates/x%00/fill" read as "/templates/x"), and 0x7F is in no route and no template id. */
+/* Decodes %XX in place as libmicrohttpd does, except that %00 and %2F become 0x7F: a NUL would cut the address short
+ * ("/templates/x%00/fill" read as "/templates/x") and a decoded slash would split it anew ("/templates/x%2ffill"
+ * read as "/templates/x/fill"); 0x7F is in no route, no template id and no parameter value. */
 static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 {
 	char *out = s;
@@ -328,7 +330,7 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 		if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
 			char hex[3] = { p[1], p[2], '\0' };
 			unsigned v = (unsigned)strtoul(hex, NULL, 16);
-			*out++ = v ? (char)v : (char)0x7F;
+			*out++ = v && v != '/' ? (char)v : (char)0x7F;
 			p += 2;
 		} else {
 			*out++ = *p;
@@ -383,18 +385,20 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 	r->route = parse_route(r, url);
 	if (r->route == SV_ROUTE_HEALTH) {
 		if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
-			r->allow = "GET";
+			r->allow = "GET, HEAD";
 			sv_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "brug GET på /health", NULL);
 			return;
 		}
 		pthread_mutex_lock(&s->mu);
-		json_t *o = json_pack("{s:s, s:I, s:I, s:i, s:I, s:I}", "status", s->closing ? "stopping" : "ok",
+		int stopping = s->stopping;
+		json_t *o = json_pack("{s:s, s:I, s:I, s:i, s:I, s:I}", "status", stopping ? "stopping" : "ok",
 		                      "generation", (json_int_t)r->gen->id, "templates", (json_int_t)r->gen->ntmpl,
 		                      "threads", s->nthreads, "busy", (json_int_t)s->busy, "queued", (json_int_t)s->queued);
 		pthread_mutex_unlock(&s->mu);
 		char *body = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
 		json_decref(o);
-		sv_respond(r, MHD_HTTP_OK, body, body ? strlen(body) : 0, NULL);
+		/* a load balancer stops sending here once the service is stopping */
+		sv_respond(r, stopping ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK, body, body ? strlen(body) : 0, NULL);
 		return;
 	}
 	/* the token, before anything else is said about the request */
@@ -518,7 +522,7 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 		}
 	}
 	pthread_mutex_lock(&s->mu);
-	int room = s->slots < s->queue_max + (size_t)s->nthreads && !s->closing;
+	int room = s->slots < s->queue_max + (size_t)s->nthreads && !s->stopping;
 	if (room) {
 		s->slots++;
 		r->admitted = 1;

@@ -8,6 +8,7 @@
  * check of a written DOCX reads the file back); each file is removed as soon as its bytes are read. Messages never
  * name the scratch folder: the client sees "brev.docx".
  */
+#define _GNU_SOURCE /* memmem */
 #include "checker.h"
 #include "encoding.h"
 #include "findings.h"
@@ -27,17 +28,27 @@ static void scratch(char *out, size_t n, const sv_worker *w, const char *name)
 	snprintf(out, n, "%s/%s", w->scratch, name);
 }
 
-/* A message of ctx without the scratch folder in it. Caller frees. */
+/* A message of ctx without the scratch folder in it: "<scratch>/brev.docx" is "brev.docx", the folder itself "tjenestens
+ * arbejdsmappe". Caller frees. */
 static char *clean(const sv_worker *w, const char *msg)
 {
-	size_t sl = strlen(w->scratch);
-	char *out = malloc(strlen(msg) + 1);
+	static const char folder[] = "tjenestens arbejdsmappe";
+	size_t sl = strlen(w->scratch), n = 0;
+	for (const char *p = msg; (p = strstr(p, w->scratch)); p += sl)
+		n++;
+	char *out = malloc(strlen(msg) + n * sizeof folder + 1);
 	if (!out)
 		return NULL;
 	char *o = out;
 	for (const char *p = msg; *p;) {
-		if (!strncmp(p, w->scratch, sl) && p[sl] == '/') {
-			p += sl + 1;
+		if (!strncmp(p, w->scratch, sl)) {
+			p += sl;
+			if (*p == '/') {
+				p++;
+			} else {
+				memcpy(o, folder, sizeof folder - 1);
+				o += sizeof folder - 1;
+			}
 			continue;
 		}
 		*o++ = *p++;
@@ -122,7 +133,13 @@ static void make_multipart(sv_worker *w, sv_req *r, json_t *report)
 		return;
 	}
 	char boundary[64];
-	snprintf(boundary, sizeof boundary, "klarbrev-%d-%lu-%lx", w->index, w->seq, (unsigned long)r->resp_len);
+	/* a boundary the letter's bytes do not hold */
+	for (unsigned k = 0;; k++) {
+		snprintf(boundary, sizeof boundary, "klarbrev-%d-%lu-%lx-%u", w->index, w->seq, (unsigned long)r->resp_len,
+		         k);
+		if (!memmem(r->resp, r->resp_len, boundary, strlen(boundary)))
+			break;
+	}
 	size_t cap = strlen(rep) + r->resp_len + 512;
 	char *buf = malloc(cap);
 	if (!buf) {

@@ -51,6 +51,11 @@ serve_stop() {
   wait "$SERVE_PID"
   SERVE_RC=$?
   SERVE_PID=
+  # under the sanitizers a finding goes to the server's stderr (and a leak changes its exit code)
+  if grep -q "ERROR: [A-Za-z]*Sanitizer\|runtime error:" "$T/serve.err"; then
+    fail "the sanitizers found a problem in klarbrev serve"
+    grep -A 30 "ERROR: [A-Za-z]*Sanitizer\|runtime error:" "$T/serve.err" | head -n 60
+  fi
 }
 
 # scurl ARGS...: curl with the full token; the body in $T/body, the status in $status, the headers in $T/headers
