@@ -62,7 +62,10 @@ done
 for r in ${ONLY//,/ }; do
   case $r in
     check-same | check-edit | check-new | fill | cli-check | cli-fill) ;;
-    *) echo "bench/serve.sh: --only: no row \"$r\" (rows: check-same, check-edit, check-new, fill, cli-check, cli-fill)" >&2; exit 2 ;;
+    *)
+      echo "bench/serve.sh: --only: no row \"$r\" (rows: check-same, check-edit, check-new, fill, cli-check, cli-fill)" >&2
+      exit 2
+      ;;
   esac
 done
 for v in "$DURATION" "$CLI_DURATION"; do
@@ -71,15 +74,17 @@ done
 [ -x "$KLARBREV" ] || { echo "bench/serve.sh: no klarbrev at $KLARBREV; run: bash scripts/build.sh" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench/serve.sh: needs wrk (apt-get install wrk; scripts/install-deps.sh)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "bench/serve.sh: needs python3 to make the cases" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "bench/serve.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 [ -d "$SHARED/corpus/admin" ] || { echo "bench/serve.sh: no corpus at $SHARED/corpus/admin" >&2; exit 2; }
 [ "${BASH_VERSINFO[0]}" -ge 5 ] || { echo "bench/serve.sh: needs bash 5 (EPOCHREALTIME)" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/klarbrev-serve.XXXXXX")
 server_pid=
 sampler_pid=
+load_pid=
 worker_pids=()
+# on exit, also after SIGTERM or Ctrl-C in the middle of a row: stop the load, the sampler, the workers, the server
 cleanup() {
+  [ -z "$load_pid" ] || kill "$load_pid" 2>/dev/null || true
   [ -z "$sampler_pid" ] || kill "$sampler_pid" 2>/dev/null || true
   for p in "${worker_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   stop_server || true
@@ -100,6 +105,12 @@ now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
 # busy ticks of the whole machine (all cores) from /proc/stat; a process's user + system ticks from /proc/PID/stat
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 proc_ticks() { { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null || echo; } | awk '{ print $12 + $13 }'; }
+# children_cpu FILE: the seconds of user + system CPU on the second line of `times` kept in FILE ("0m1.250s 0m0.100s";
+# a comma for the point in some locales)
+children_cpu() {
+  tail -n 1 "$1" | tr ',' '.' |
+    awk '{ for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] } } END { print s + 0 }'
+}
 fmt_ms() { awk -v u="$1" 'BEGIN { f = u < 10000 ? "%.1f" : "%.0f"; printf f, u / 1000 }'; }
 
 # ---- inputs ----
@@ -208,8 +219,13 @@ serve_row() {
   fi
   local url="http://127.0.0.1:$port$route"
   local -a env=(env KB_PATH="$route" KB_TOKEN="$TOKEN" KB_CTYPE="$ctype" KB_BODY="$body" KB_MODE="$mode")
-  "${env[@]}" KB_RUN=1 wrk -t 2 -c "$CLIENTS" -d "${WARMUP}s" --timeout 10s -s bench/serve.lua "$url" >"$work/warmup.out" 2>&1 ||
-    true
+  # wrk runs in the background and is waited for, so that a signal to this script stops it at once (bash runs a trap
+  # only when the command in the foreground has ended)
+  "${env[@]}" KB_RUN=1 wrk -t 2 -c "$CLIENTS" -d "${WARMUP}s" --timeout 10s -s bench/serve.lua "$url" \
+    >"$work/warmup.out" 2>&1 &
+  load_pid=$!
+  wait "$load_pid" || true
+  load_pid=
   rm -f "$work/rss"
   local cpu0 all0 cpu1 all1
   cpu0=$(proc_ticks "$server_pid")
@@ -217,9 +233,14 @@ serve_row() {
   sample_rss "$server_pid" "$work/rss" &
   sampler_pid=$!
   local wrk_rc=0
-  "${env[@]}" KB_RUN=2 /usr/bin/time -f '%U %S' -o "$work/wrk.time" \
-    wrk -t 2 -c "$CLIENTS" -d "${DURATION}s" --timeout 10s -s bench/serve.lua "$url" >"$work/wrk.out" 2>&1 ||
-    wrk_rc=$?
+  # wrk's CPU: the shell's children's times (`times`, second line) after wrk was waited for, less before
+  times >"$work/times0"
+  "${env[@]}" KB_RUN=2 wrk -t 2 -c "$CLIENTS" -d "${DURATION}s" --timeout 10s -s bench/serve.lua "$url" \
+    >"$work/wrk.out" 2>&1 &
+  load_pid=$!
+  wait "$load_pid" || wrk_rc=$?
+  load_pid=
+  times >"$work/times1"
   cpu1=$(proc_ticks "$server_pid")
   all1=$(machine_ticks)
   kill "$sampler_pid" 2>/dev/null || true
@@ -259,7 +280,7 @@ serve_row() {
   R[$row,rss_first]=$(rss_window "$work/rss" 0 "$W")
   R[$row,rss_last]=$(rss_window "$work/rss" "$((DURATION - W))" 1e9)
   local wrk_cpu series
-  wrk_cpu=$(awk '{ print $1 + $2 }' "$work/wrk.time")
+  wrk_cpu=$(awk -v a="$(children_cpu "$work/times0")" -v b="$(children_cpu "$work/times1")" 'BEGIN { print b - a }')
   # the RSS every W seconds (the first sample at or after each mark), to show where it grew and whether it stopped
   series=$(awk -v w="$W" -v d="$DURATION" '{ t[NR] = $1; r[NR] = $2 } END {
       m = 0; out = ""
@@ -268,8 +289,8 @@ serve_row() {
   notes+=("$(awk -v s="$((cpu1 - cpu0))" -v a="$((all1 - all0))" -v k="$TICK" -v w="$wrk_cpu" -v d="$DURATION" \
     -v c="$CORES" -v l="$label" -v rc="$server_rc" 'BEGIN {
       o = (a - s) / k - w; if (o < 0) o = 0
-      printf "%s: server %.1f CPU-s, wrk %.1f CPU-s, everything else %.1f CPU-s, of %d available (%d cores x %d s); server stopped with exit code %s",
-        l, s / k, w, o, c * d, c, d, rc }'); RSS MB every $W s: $series")
+      printf "%s: server %.1f CPU-s, wrk %.1f CPU-s, everything else %.1f CPU-s, of %d available", l, s / k, w, o, c * d
+      printf " (%d cores x %d s); server stopped with exit code %s", c, d, rc }'); RSS MB every $W s: $series")
   [ "$server_rc" = 0 ] || { echo "bench/serve.sh: $label: klarbrev serve exited $server_rc after SIGTERM" >&2; status=2; }
 }
 
@@ -340,8 +361,7 @@ cli_row() {
     [ -z "$bad" ] || sed 's/^/    /' "$bad" | head -n 5 >&2
   fi
   local cpu
-  cpu=$(for f in "$work"/cli-times.*; do tail -n 1 "$f"; done | tr ',' '.' |
-    awk '{ for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] } } END { printf "%.2f", s }')
+  cpu=$(for f in "$work"/cli-times.*; do children_cpu "$f"; done | awk '{ s += $1 } END { printf "%.2f", s }')
   R[$row,cpu_ms]=$(awk -v s="$cpu" -v n="$requests" 'BEGIN { printf "%.1f", s * 1000 / n }')
   notes+=("$(awk -v s="$cpu" -v a="$((all1 - all0))" -v k="$TICK" -v d="$(((end - start) / 1000000))" -v c="$CORES" \
     -v l="$label" 'BEGIN {

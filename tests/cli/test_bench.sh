@@ -38,7 +38,8 @@ else
     "CLI klarbrev fill"; do
     line=$(grep -F "| $row" "$T/stdout" | head -n 1)
     # columns: scenario, requests, requests/s, p50, p90, p99, errors, ...
-    echo "$line" | awk -F'|' '{ r = $3; e = $8; gsub(/ /, "", r); gsub(/ /, "", e); exit !(r ~ /^[0-9]+$/ && r > 0 && e == "0") }' &&
+    echo "$line" | awk -F'|' '{ r = $3; e = $8; gsub(/ /, "", r); gsub(/ /, "", e)
+      exit !(r ~ /^[0-9]+$/ && r > 0 && e == "0") }' &&
       pass || fail "bench/serve.sh: the row \"$row\" ran without an error: ${line:-no such row}"
   done
   [ "$(grep -c "server stopped with exit code 0" "$T/stdout")" = 4 ] && pass ||
