@@ -97,7 +97,7 @@ export KLARBREV_CACHE_DIR="$work/cache"
 status=0
 TICK=$(getconf CLK_TCK)
 CORES=$(nproc)
-# rows of the RSS windows: 10 s as the target says, less for a short run
+# the RSS windows: 10 s as the target says, a third of a shorter row
 W=10
 [ "$DURATION" -ge 30 ] || W=$(((DURATION + 2) / 3))
 

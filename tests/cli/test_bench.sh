@@ -33,10 +33,10 @@ elif [ -n "${KB_VALGRIND:-}" ]; then
 else
   run env KLARBREV="$KLARBREV" KLARBREV_SHARED="$KB_SHARED" bash "$KB_SRC/bench/serve.sh" --quick
   expect_rc 0 "bench/serve.sh --quick runs"
-  for row in "serve POST /check, the same" "serve POST /check, the 1003-word letter with one paragraph changed" \
+  for row in "serve POST /check, the same" "letter with one paragraph changed" \
     "serve POST /check, a new" "serve POST /templates/afslag-kontanthjaelp/fill" "CLI klarbrev check" \
     "CLI klarbrev fill"; do
-    line=$(grep -F "| $row" "$T/stdout" | head -n 1)
+    line=$(grep -F "$row" "$T/stdout" | grep '^|' | head -n 1)
     # columns: scenario, requests, requests/s, p50, p90, p99, errors, ...
     echo "$line" | awk -F'|' '{ r = $3; e = $8; gsub(/ /, "", r); gsub(/ /, "", e)
       exit !(r ~ /^[0-9]+$/ && r > 0 && e == "0") }' &&
