@@ -2588,10 +2588,15 @@ static int pl_open(kb_plugin *pl)
 		lua_pushcfunction(L, pl_setup);
 		int st = lua_pcall(L, 0, 0, 1);
 		pl_disarm_budget(pl);
-		if (st != LUA_OK || pl->mem_exceeded)
+		if (st != LUA_OK || pl->mem_exceeded) {
 			why = pl_failure_text(pl, st);
-		else
+		} else {
 			lua_settop(L, 0);
+			/* generational collection: the state's own tables (frozen at setup) and the paragraph memo's notes live
+			 * as long as the state, the nodes and strings of a letter only during its check; an incremental
+			 * collector walks the long-lived ones on every cycle, a generational one seldom */
+			lua_gc(L, LUA_GCGEN, 0, 0);
+		}
 	}
 	if (!why && pl->L)
 		return KB_OK;
