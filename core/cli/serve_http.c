@@ -350,6 +350,26 @@ static int truthy(const char *v)
 	return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "ja") || !*v);
 }
 
+/* The first parameter of a POST's address that the route does not know (a misspelt "formt=pdf" would otherwise
+ * give a .docx without a word). */
+typedef struct arg_scan {
+	const char *const *known;
+	char first[48];
+} arg_scan;
+
+static enum MHD_Result scan_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	arg_scan *a = cls;
+	for (size_t i = 0; a->known[i]; i++)
+		if (!strcmp(key, a->known[i]))
+			return MHD_YES;
+	snprintf(a->first, sizeof a->first, "%s", key);
+	for (char *p = a->first; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			*p = '?';
+	return MHD_NO;
+}
+
 /* The unknown-template answer, with the nearest id when there is one. */
 static void unknown_template(sv_req *r)
 {
@@ -474,6 +494,26 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 		}
 	}
 	/* a POST: what it asks, then whether there is room for it */
+	static const char *const fill_args[] = { "format", NULL }, *const check_args[] = { "annotate", "template", "kind", NULL },
+	                         *const lint_args[] = { NULL };
+	arg_scan scan = { r->route == SV_ROUTE_FILL ? fill_args : r->route == SV_ROUTE_CHECK ? check_args : lint_args, "" };
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, scan_arg, &scan);
+	if (scan.first[0]) {
+		const char *near = kb_nearest_name(scan.first, scan.known);
+		char msg[256], list[64] = "";
+		for (size_t i = 0; scan.known[i]; i++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", scan.known[i]);
+		if (near)
+			snprintf(msg, sizeof msg, "ukendt parameter »%s« i adressen; mente du »%s«?", scan.first, near);
+		else if (list[0])
+			snprintf(msg, sizeof msg, "ukendt parameter »%s« i adressen; %s kender %s", scan.first,
+			         route_name(r->route), list);
+		else
+			snprintf(msg, sizeof msg, "ukendt parameter »%s« i adressen; %s tager ingen parametre", scan.first,
+			         route_name(r->route));
+		sv_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", msg, NULL);
+		return;
+	}
 	const char *v;
 	if (r->route == SV_ROUTE_FILL) {
 		v = arg(c, "format");

@@ -535,8 +535,12 @@ def scenarios(spec, c, cfg):
        body=json.dumps({"modtager": {"navn": "Test Testesen"}, "udfald": "bevilling",
                         "ydelser": [{"navn": "Kontanthjælp", "beløb": 12345.5}]}),
        check=lambda r: [(b"12.345,50 kr." in r.body, "the list is in the letter")])
-    do(F, "POST", 200, A + "/fill?sagsnummer=2026-048127&navn=Mette+Lund+Kristiansen", "fill ignores unknown "
-       "parameters", body=example, headers=[JSON])
+    do(F, "POST", 400, A + "/fill?sagsnummer=2026-048127&navn=Mette+Lund+Kristiansen", "fill refuses an unknown "
+       "parameter", body=example, headers=[JSON], check=lambda r: [
+           (r.json()["code"] == "bad_request" and "sagsnummer" in r.json()["message"], "names the parameter")])
+    do(F, "POST", 400, A + "/fill?formt=pdf", "fill with a misspelt parameter", body=example, headers=[JSON],
+       check=lambda r: [("mente du »format«" in r.json()["message"], "names the nearest parameter")])
+
     do(F, "POST", 200, A + "/fill?format=txt", "fill a windows-1252 case that says so", body=example.decode(
         "utf-8").encode("cp1252"), headers=["Content-Type: application/json; charset=windows-1252"], check=lambda r: [
         ("Søby".encode() in r.body, "the letters are UTF-8 in the letter")])
@@ -567,6 +571,8 @@ def scenarios(spec, c, cfg):
     # check
     C = "/check"
     brev = c.request("main", A + "/fill", "POST", body=example, headers=[JSON]).body
+    do(C, "POST", 400, "/check?annotat=1", "check with a misspelt parameter", body=brev, check=lambda r: [
+        ("mente du »annotate«" in r.json()["message"], "names the nearest parameter")])
     do(C, "POST", 200, "/check", "check a docx", body=brev, check=lambda r: [
         (r.json()["summary"]["errors"] == 0, "no errors")] + sum_ok(0)(r))
     do(C, "POST", 200, "/check", "check a docx sent as docx", body=brev, headers=[DOCX])
@@ -596,6 +602,8 @@ def scenarios(spec, c, cfg):
 
     # lint
     L = "/lint"
+    do(L, "POST", 400, "/lint?x=1", "lint with a parameter", body=letter, check=lambda r: [
+        ("ingen parametre" in r.json()["message"], "says lint takes none")])
     do(L, "POST", 200, "/lint", "lint the sample template", body=letter, check=lambda r: [
         (r.json()["count"] == 0, "no errors"), (r.json()["static_text"] is not None, "the static text is checked")])
     do(L, "POST", 200, "/lint", "lint a broken template", body=broken_tpl, check=lambda r: [
