@@ -203,20 +203,20 @@ static json_t *template_info(const char *id, const kb_template *t)
 	return o;
 }
 
-/* A template id: letters, digits, '.', '_', '-', not starting with '.'; at most 95 bytes. Nothing else can name a
- * template, so no id reaches outside the templates folder. */
-static int id_ok(const char *id)
+int sv_name_ok(const char *s, size_t max)
 {
-	size_t n = strlen(id);
-	if (n == 0 || n >= sizeof ((sv_req *)0)->tmpl_id || id[0] == '.')
+	size_t n = strlen(s);
+	if (n == 0 || n >= max)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = id[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		      c == '-'))
+	for (const char *c = s; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("._-", *c)))
 			return 0;
-	}
 	return 1;
+}
+
+int sv_id_ok(const char *id)
+{
+	return id[0] != '.' && sv_name_ok(id, sizeof ((sv_req *)0)->tmpl_id);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -317,12 +317,7 @@ static int tokens_load(sv_token **out, size_t *n, const char *path, json_t *prob
 			bad = 1;
 			continue;
 		}
-		int name_ok = strlen(name) < 64;
-		for (const char *c = name; *c; c++)
-			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-			      strchr("._-", *c)))
-				name_ok = 0;
-		if (!name_ok) {
+		if (!sv_name_ok(name, 64)) {
 			problem(problems, "tokens", "%s:%d: navnet må kun have bogstaver a-z, tal, '.', '_' og '-'", path,
 			        lineno);
 			bad = 1;
@@ -440,7 +435,6 @@ static sv_gen *gen_load(sv_server *s, const sv_gen *old, json_t *problems)
 		const char *name = names[i]->d_name;
 		char path[PATH_MAX], id[96];
 		struct stat st;
-		int isdocx = 0;
 		if (name[0] == '.' || !strcmp(name, "partials"))
 			goto next;
 		if (snprintf(path, sizeof path, "%s/%s", s->templates_dir, name) >= (int)sizeof path || stat(path, &st))
@@ -449,7 +443,6 @@ static sv_gen *gen_load(sv_server *s, const sv_gen *old, json_t *problems)
 		if (S_ISREG(st.st_mode) && nl > 5 && !strcasecmp(name + nl - 5, ".docx") && nl - 5 < sizeof id) {
 			memcpy(id, name, nl - 5);
 			id[nl - 5] = '\0';
-			isdocx = 1;
 		} else if (S_ISDIR(st.st_mode) && nl < sizeof id) {
 			memcpy(id, name, nl + 1);
 			char letter[PATH_MAX + 16];
@@ -459,8 +452,7 @@ static sv_gen *gen_load(sv_server *s, const sv_gen *old, json_t *problems)
 		} else {
 			goto next;
 		}
-		(void)isdocx;
-		if (!id_ok(id)) {
+		if (!sv_id_ok(id)) {
 			problem(problems, name,
 			        "skabelonens navn må kun have bogstaver a-z, tal, '.', '_' og '-' (det bliver en del af "
 			        "adressen); omdøb mappen");

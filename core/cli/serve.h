@@ -65,7 +65,6 @@ typedef struct sv_server sv_server;
 
 /* One HTTP request, from its first header to the end of its response. */
 typedef struct sv_req {
-	sv_server *srv;
 	struct MHD_Connection *conn;
 	struct timespec t0;
 	sv_route route;
@@ -78,11 +77,10 @@ typedef struct sv_req {
 	sv_gen *gen;  /* held from the first call to the end */
 	/* the body */
 	char *body;
-	size_t len, cap, declared; /* declared: Content-Length, or SIZE_MAX */
+	size_t len, cap;
 	/* what the request asked (copied at the first call; the connection's strings are not kept) */
 	char format[8];
 	int annotate, kind_text, multipart;
-	char qtemplate[96];
 	char content_type[128];
 	/* the response, made by a worker or by the HTTP thread */
 	unsigned status;
@@ -117,7 +115,6 @@ typedef struct sv_worker {
 
 /* A connection the reaper watches: one that takes longer than the request time limit outside a worker is shut. */
 typedef struct sv_conn {
-	struct MHD_Connection *conn;
 	int fd;
 	struct timespec since; /* connection start, or the end of its last request */
 	int in_worker;         /* a request of it is queued or worked on: not the client's time */
@@ -163,7 +160,7 @@ void sv_error(sv_req *r, unsigned status, const char *code, const char *message,
 void sv_respond(sv_req *r, unsigned status, char *body, size_t len, const char *type);
 /* Writes one JSON line to the access log; takes o. */
 void sv_log(sv_server *s, json_t *o);
-/* The number of a 1..max setting, or 0 when s is not one. */
+/* Seconds since t0 (CLOCK_MONOTONIC). */
 double sv_seconds_since(const struct timespec *t0);
 
 /* serve_routes.c: the work of fill, check and lint on a worker (with its checker); sets r's response. */
@@ -172,6 +169,11 @@ void sv_work(sv_worker *w, sv_req *r);
 sv_template *sv_template_find(const sv_gen *g, const char *id);
 
 /* cmd_serve.c */
+/* 1 when s is 1..max-1 bytes of letters a-z and A-Z, digits, '.', '_' and '-' (a token's name). */
+int sv_name_ok(const char *s, size_t max);
+/* 1 when id can be a template id: sv_name_ok, not starting with '.'. Nothing else can name a template, so no id
+ * reaches outside the templates folder. */
+int sv_id_ok(const char *id);
 void sv_gen_unref(sv_server *s, sv_gen *g);
 /* Queues r for a worker; 0, or -1 when the queue is full (r untouched). */
 int sv_queue_push(sv_server *s, sv_req *r);

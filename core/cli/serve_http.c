@@ -160,7 +160,6 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		sv_conn *c = calloc(1, sizeof *c);
 		if (c) {
 			const union MHD_ConnectionInfo *fi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-			c->conn = conn;
 			c->fd = fi ? fi->connect_fd : -1;
 			clock_gettime(CLOCK_MONOTONIC, &c->since);
 			c->next = s->conns;
@@ -379,11 +378,7 @@ static void unknown_template(sv_req *r)
 		ids[n++] = r->gen->tmpl[i]->id;
 	ids[n] = NULL;
 	/* an id that could not be one (a '/', "..") is not repeated back */
-	int plain = 1;
-	for (const char *p = r->tmpl_id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._-", *p)))
-			plain = 0;
-	plain = plain && r->tmpl_id[0] != '.';
+	int plain = sv_id_ok(r->tmpl_id);
 	const char *near = plain ? kb_nearest_name(r->tmpl_id, ids) : NULL;
 	char msg[256];
 	if (near)
@@ -393,8 +388,6 @@ static void unknown_template(sv_req *r)
 	else
 		snprintf(msg, sizeof msg, "der er ingen skabelon med det navn; se listen på /templates");
 	sv_error(r, MHD_HTTP_NOT_FOUND, "unknown_template", msg, NULL);
-	if (!plain)
-		r->tmpl_id[0] = '\0'; /* nor logged */
 }
 
 /* The first call of a request: everything that can be decided from its headers. Sets a response, or returns with
@@ -533,13 +526,11 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 		r->kind_text = v && !strcmp(v, "tekst");
 		v = arg(c, "template");
 		if (v) {
-			snprintf(r->qtemplate, sizeof r->qtemplate, "%s", v);
-			if (strlen(v) >= sizeof r->qtemplate || !sv_template_find(r->gen, v)) {
-				snprintf(r->tmpl_id, sizeof r->tmpl_id, "%s", r->qtemplate);
+			snprintf(r->tmpl_id, sizeof r->tmpl_id, "%s", v);
+			if (strlen(v) >= sizeof r->tmpl_id || !sv_template_find(r->gen, v)) {
 				unknown_template(r);
 				return;
 			}
-			snprintf(r->tmpl_id, sizeof r->tmpl_id, "%s", v);
 		}
 	}
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
@@ -547,13 +538,13 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	snprintf(r->content_type, sizeof r->content_type, "%s", ct ? ct : "");
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	r->declared = SIZE_MAX;
+	size_t declared = SIZE_MAX; /* Content-Length, when given */
 	if (cl) {
 		char *end;
 		errno = 0;
 		unsigned long long n = strtoull(cl, &end, 10);
-		r->declared = errno || *end ? SIZE_MAX : (size_t)n;
-		if (r->declared > s->max_body) {
+		declared = errno || *end ? SIZE_MAX : (size_t)n;
+		if (declared > s->max_body) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "forespørgslen er for stor (%s bytes); tjenesten tager højst %zu bytes", cl,
 			         s->max_body);
@@ -574,7 +565,7 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 		         NULL);
 		return;
 	}
-	size_t cap = r->declared != SIZE_MAX ? r->declared : 64 * 1024;
+	size_t cap = declared != SIZE_MAX ? declared : 64 * 1024;
 	r->body = malloc(cap + 1);
 	r->cap = cap;
 	if (!r->body) {
@@ -622,7 +613,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!(r = calloc(1, sizeof *r)))
 			return MHD_NO;
 		*con_cls = r;
-		r->srv = s;
 		r->conn = conn;
 		clock_gettime(CLOCK_MONOTONIC, &r->t0);
 		static const char *const methods[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", NULL };

@@ -57,8 +57,8 @@ static char *clean(const sv_worker *w, const char *msg)
 	return out;
 }
 
-/* The error answer for a library failure rc, with ctx's message and details. */
-static void fail(sv_worker *w, sv_req *r, int rc, const char *input_code)
+/* The error answer for a library failure rc, with ctx's message and details (w's scratch folder left out). */
+static void fail(sv_worker *w, const kb_ctx *ctx, sv_req *r, int rc, const char *input_code)
 {
 	unsigned status = MHD_HTTP_BAD_REQUEST;
 	const char *code = input_code;
@@ -73,12 +73,12 @@ static void fail(sv_worker *w, sv_req *r, int rc, const char *input_code)
 	default: status = MHD_HTTP_INTERNAL_SERVER_ERROR, code = "internal"; break;
 	}
 	json_t *details = json_array();
-	for (size_t i = 0; i < kb_ctx_detail_count(w->ctx); i++) {
-		char *d = clean(w, kb_ctx_detail(w->ctx, i));
+	for (size_t i = 0; i < kb_ctx_detail_count(ctx); i++) {
+		char *d = clean(w, kb_ctx_detail(ctx, i));
 		json_array_append_new(details, json_string(d ? d : ""));
 		free(d);
 	}
-	const char *m = kb_ctx_errmsg(w->ctx);
+	const char *m = kb_ctx_errmsg(ctx);
 	char *msg = clean(w, m && *m ? m : "ukendt fejl");
 	/* the command line's advice, as a client of the service follows it */
 	char *enc = msg ? strstr(msg, "med --encoding (fx windows-1252)") : NULL;
@@ -101,7 +101,7 @@ static int respond_file(sv_worker *w, sv_req *r, const char *path, const char *t
 	int rc = kb_read_file(&data, &len, w->ctx, path, (size_t)1 << 30);
 	unlink(path);
 	if (rc) {
-		fail(w, r, KB_EINTERNAL, "internal");
+		fail(w, w->ctx, r, KB_EINTERNAL, "internal");
 		return -1;
 	}
 	sv_respond(r, MHD_HTTP_OK, data, len, type);
@@ -229,7 +229,7 @@ static void do_fill(sv_worker *w, sv_req *r)
 		size_t ulen = 0;
 		if ((rc = kb_encoding_to_utf8(&utf8, &ulen, w->ctx, r->body ? r->body : "", r->len, enc, "sagen",
 		                              w->srv->max_body * 3))) {
-			fail(w, r, rc, "invalid_json");
+			fail(w, w->ctx, r, rc, "invalid_json");
 			goto done;
 		}
 		free(r->body);
@@ -237,16 +237,16 @@ static void do_fill(sv_worker *w, sv_req *r)
 		r->len = ulen;
 	}
 	if ((rc = kb_case_load_buffer(&c, w->ctx, r->body ? r->body : "", r->len, "sagen"))) {
-		fail(w, r, rc, "invalid_json");
+		fail(w, w->ctx, r, rc, "invalid_json");
 		goto done;
 	}
 	if ((rc = kb_template_render(&l, w->ctx, t->t, c))) {
-		fail(w, r, rc, "invalid_case");
+		fail(w, w->ctx, r, rc, "invalid_case");
 		goto done;
 	}
 	kb_checker_set_not_decision(w->ck, 0);
 	if ((rc = kb_findings_new(&fs)) || (rc = kb_checker_run(w->ck, w->ctx, l, fs, &m))) {
-		fail(w, r, rc, "internal");
+		fail(w, w->ctx, r, rc, "internal");
 		goto done;
 	}
 	report = kb_report_json_value(fs, kb_letter_text(l), &m);
@@ -255,7 +255,7 @@ static void do_fill(sv_worker *w, sv_req *r)
 	if (!strcmp(r->format, "draft")) {
 		scratch(path, sizeof path, w, "udkast.docx");
 		if ((rc = kb_letter_save_annotated(l, w->ctx, path, fs, NULL))) {
-			fail(w, r, rc, "internal");
+			fail(w, w->ctx, r, rc, "internal");
 			goto done;
 		}
 		respond_file(w, r, path, DOCX_TYPE, "udkast.docx");
@@ -265,21 +265,21 @@ static void do_fill(sv_worker *w, sv_req *r)
 	} else if (!strcmp(r->format, "txt")) {
 		scratch(path, sizeof path, w, "brev.txt");
 		if ((rc = kb_letter_save_text(l, w->ctx, path))) {
-			fail(w, r, rc, "internal");
+			fail(w, w->ctx, r, rc, "internal");
 			goto done;
 		}
 		respond_file(w, r, path, "text/plain; charset=utf-8", "brev.txt");
 	} else if (!strcmp(r->format, "pdf")) {
 		scratch(path, sizeof path, w, "brev.pdf");
 		if ((rc = kb_letter_save_pdf(l, w->ctx, path, NULL))) {
-			fail(w, r, rc, "internal");
+			fail(w, w->ctx, r, rc, "internal");
 			goto done;
 		}
 		respond_file(w, r, path, "application/pdf", "brev.pdf");
 	} else {
 		scratch(path, sizeof path, w, "brev.docx");
 		if ((rc = kb_letter_save(l, w->ctx, path))) {
-			fail(w, r, rc, "internal");
+			fail(w, w->ctx, r, rc, "internal");
 			goto done;
 		}
 		respond_file(w, r, path, DOCX_TYPE, "brev.docx");
@@ -341,12 +341,12 @@ static void do_check(sv_worker *w, sv_req *r)
 		rc = kb_letter_from_text(&l, w->ctx, r->body ? r->body : "", r->len, "brev.txt",
 		                         charset(r->content_type, cs, sizeof cs));
 	}
-	if (!rc && r->qtemplate[0]) {
-		sv_template *t = sv_template_find(r->gen, r->qtemplate);
+	if (!rc && r->tmpl_id[0]) { /* ?template=ID, known since the headers */
+		sv_template *t = sv_template_find(r->gen, r->tmpl_id);
 		rc = t ? kb_letter_set_case(l, w->ctx, t->path, NULL) : KB_ENOTFOUND;
 	}
 	if (rc) {
-		fail(w, r, rc, "bad_letter");
+		fail(w, w->ctx, r, rc, "bad_letter");
 		goto done;
 	}
 	kb_checker_set_not_decision(w->ck, r->kind_text);
@@ -355,7 +355,7 @@ static void do_check(sv_worker *w, sv_req *r)
 		rc = kb_checker_run(w->ck, w->ctx, l, fs, &m);
 	kb_checker_set_not_decision(w->ck, 0);
 	if (rc) {
-		fail(w, r, rc, "internal");
+		fail(w, w->ctx, r, rc, "internal");
 		goto done;
 	}
 	json_t *report = kb_report_json_value(fs, kb_letter_text(l), &m);
@@ -364,7 +364,7 @@ static void do_check(sv_worker *w, sv_req *r)
 		char out[4200];
 		scratch(out, sizeof out, w, "kommenteret.docx");
 		if ((rc = kb_letter_save_annotated(l, w->ctx, out, fs, NULL)))
-			fail(w, r, rc, "internal");
+			fail(w, w->ctx, r, rc, "internal");
 		else if (!respond_file(w, r, out, DOCX_TYPE, "kommenteret.docx") && r->multipart)
 			make_multipart(w, r, report);
 	} else {
@@ -406,10 +406,7 @@ static void do_lint(sv_worker *w, sv_req *r)
 	}
 	int rc = kb_template_lint_manifest(lint, path, &topts, &mstate);
 	if (rc && rc != KB_ETEMPLATE) {
-		kb_ctx *keep = w->ctx;
-		w->ctx = lint;
-		fail(w, r, rc, "bad_template");
-		w->ctx = keep;
+		fail(w, lint, r, rc, "bad_template");
 		goto done;
 	}
 	/* the template's own text, checked as a letter, when it opens */
