@@ -80,12 +80,39 @@ static kb_findings *spell_plain(const char *s)
 	return fs;
 }
 
+/* 1 when hunspell, asked afresh (no cache) up to five times, suggests want for w: then a list without want was
+ * hunspell's time limit (see hunspell_unstable), which the test allows and prints. */
+static int hunspell_would_suggest(const char *w, const char *want)
+{
+	kb_ctx *ctx = NULL;
+	kb_speller *sp = NULL;
+	int found = 0;
+	if (kb_ctx_new(&ctx) != KB_OK || kb_speller_new(&sp, ctx, NULL, "da_DK") != KB_OK)
+		goto done;
+	kb_speller_set_cache(sp, 0);
+	for (int i = 0; i < 5 && !found; i++) {
+		char **sugg = NULL;
+		size_t n = 0;
+		if (kb_speller_suggest(&sugg, &n, sp, ctx, w, strlen(w), 10) == KB_OK)
+			for (size_t k = 0; k < n; k++)
+				found |= !strcmp(sugg[k], want);
+		kb_strv_free(sugg);
+	}
+	if (found)
+		fprintf(stderr, "    (hunspell's time limit: %s got %s only when asked again)\n", w, want);
+done:
+	kb_speller_free(sp);
+	kb_ctx_free(ctx);
+	return found;
+}
+
+/* 1 when finding f suggests want, or would have but for hunspell's time limit (a loaded machine, the sanitizers) */
 static int has_suggestion(const kb_finding *f, const char *want)
 {
 	for (size_t i = 0; f && i < f->nsuggestions; i++)
 		if (!strcmp(f->suggestions[i], want))
 			return 1;
-	return 0;
+	return f && f->text && hunspell_would_suggest(f->text, want);
 }
 
 /* Writes text to a new temporary file; returns its malloc'd path (caller unlinks and frees). */
@@ -604,6 +631,7 @@ static void test_spell__suggestions_find_the_word_for_typical_typos(void)
 		int found = 0;
 		for (size_t k = 0; k < n; k++)
 			found |= !strcmp(sugg[k], pairs[i][1]);
+		found = found || hunspell_would_suggest(typo, pairs[i][1]);
 		if (!found)
 			fprintf(stderr, "    %s: %s not among the first three\n", pairs[i][0], pairs[i][1]);
 		KB_CHECK(found);
@@ -648,6 +676,18 @@ static int hunspell_unstable(kb_speller *uncached, kb_ctx *ctx, const char *w, s
 	return 0;
 }
 
+/* 1 when one of the lists a[0..na), b[0..nb) begins with the whole other one. hunspell's suggestions come in phases
+ * (typing errors first, then n-gram likeness), each stopped by the same time limit: under load a list can lose its
+ * last phase, never gain a word another list lacks in the middle. */
+static int one_begins_the_other(char **a, size_t na, char **b, size_t nb)
+{
+	size_t n = na < nb ? na : nb;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
+}
+
 /* Findings of a and b agree, except for a word hunspell itself answers both ways. */
 static void same_findings(kb_findings *fa, kb_findings *fb, kb_speller *uncached, kb_ctx *ctx, size_t *unstable)
 {
@@ -656,9 +696,17 @@ static void same_findings(kb_findings *fa, kb_findings *fb, kb_speller *uncached
 		const kb_finding *x = i < na ? kb_findings_get(fa, i) : NULL, *y = j < nb ? kb_findings_get(fb, j) : NULL;
 		if (x && y && x->paragraph == y->paragraph && x->start == y->start) {
 			KB_CHECK_STR(x->text, y->text);
-			KB_CHECK_INT(x->nsuggestions, y->nsuggestions);
-			for (size_t s = 0; s < x->nsuggestions && s < y->nsuggestions; s++)
-				KB_CHECK_STR(x->suggestions[s], y->suggestions[s]);
+			/* a list cut short by hunspell's time limit (in the cache from the first round, or now) */
+			if (x->nsuggestions != y->nsuggestions &&
+			    one_begins_the_other(x->suggestions, x->nsuggestions, y->suggestions, y->nsuggestions)) {
+				fprintf(stderr, "    (hunspell's time limit: %s has %zu suggestions cached, %zu not)\n", x->text,
+				        x->nsuggestions, y->nsuggestions);
+				(*unstable)++;
+			} else {
+				KB_CHECK_INT(x->nsuggestions, y->nsuggestions);
+				for (size_t s = 0; s < x->nsuggestions && s < y->nsuggestions; s++)
+					KB_CHECK_STR(x->suggestions[s], y->suggestions[s]);
+			}
 			i++, j++;
 			continue;
 		}
@@ -891,7 +939,7 @@ static void test_spell__only_the_first_distinct_unknown_words_get_suggestions(vo
 	/* the first three distinct words have suggestions, the fourth has none */
 	KB_CHECK(has_suggestion(find_word(fs, "kontanthjlp"), "kontanthjælp"));
 	KB_CHECK(has_suggestion(find_word(fs, "afgørrelse"), "afgørelse"));
-	KB_CHECK(find_word(fs, "Kommmunen") && find_word(fs, "Kommmunen")->nsuggestions > 0);
+	KB_CHECK(has_suggestion(find_word(fs, "Kommmunen"), "Kommunen"));
 	const kb_finding *fourth = find_word(fs, "ansøgnnig");
 	KB_CHECK(fourth != NULL);
 	KB_CHECK_INT(fourth ? (long)fourth->nsuggestions : -1, 0);
@@ -899,6 +947,8 @@ static void test_spell__only_the_first_distinct_unknown_words_get_suggestions(vo
 	const kb_finding *last = kb_findings_count(fs) >= 2 ? kb_findings_get(fs, kb_findings_count(fs) - 2) : NULL;
 	KB_CHECK_STR(last ? last->text : NULL, "kontanthjlp");
 	KB_CHECK(has_suggestion(last, "kontanthjælp"));
+	const kb_finding *first = find_word(fs, "kontanthjlp");
+	KB_CHECK(first && last && first->nsuggestions == last->nsuggestions);
 	/* and the report says that some words went without */
 	const kb_finding *note = find_rule(fs, "stavning-forslag");
 	KB_CHECK(note != NULL);
@@ -910,7 +960,9 @@ static void test_spell__only_the_first_distinct_unknown_words_get_suggestions(vo
 
 	/* within the limit: every word has its suggestions and there is no note */
 	o.max_suggested = 4;
+	size_t asked = kb_speller_suggested(speller());
 	fs = spell_with(speller(), t, &o);
+	KB_CHECK_INT((long)(kb_speller_suggested(speller()) - asked), 1); /* the fourth word, now asked */
 	KB_CHECK(has_suggestion(find_word(fs, "ansøgnnig"), "ansøgning"));
 	KB_CHECK(find_rule(fs, "stavning-forslag") == NULL);
 	kb_findings_free(fs);
