@@ -467,6 +467,77 @@ static int delimiters_ok(const char *s)
 	return n > 0 && n <= 8 && !strchr(sp, ' ');
 }
 
+/* A web address a reader can open: http:// or https://, a host, and no white space. */
+static int url_ok(const char *s)
+{
+	size_t n = 0;
+	if (!strncasecmp(s, "https://", 8))
+		n = 8;
+	else if (!strncasecmp(s, "http://", 7))
+		n = 7;
+	if (!n || !s[n] || s[n] == '/')
+		return 0;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ')
+			return 0;
+	return 1;
+}
+
+/* "sources": the laws and guidance the template's text was checked against. Optional; a list whose entries are a
+ * title with a web address ({"title": ..., "url": "https://..."}) or a plain text. */
+static void check_sources(check_state *st, const json_t *sources)
+{
+	static const char example[] =
+	    "{\"title\": \"Forvaltningsloven\", \"url\": \"https://www.retsinformation.dk/...\"}";
+	if (!json_is_array(sources)) {
+		PROBLEM(st, "\"sources\" skal være en liste over de kilder, teksten bygger på, fx [%s]", example);
+		return;
+	}
+	size_t i;
+	const json_t *s;
+	json_array_foreach(sources, i, s)
+	{
+		if (json_is_string(s)) {
+			if (json_string_length(s) == 0)
+				PROBLEM(st, "\"sources\"[%zu] er en tom tekst; skriv kildens navn, eller skriv %s", i,
+				        example);
+			continue;
+		}
+		if (!json_is_object(s)) {
+			PROBLEM(st, "\"sources\"[%zu] skal være en tekst eller et objekt som %s", i, example);
+			continue;
+		}
+		const char *k;
+		const json_t *v;
+		json_object_foreach((json_t *)s, k, v)
+		{
+			if (strcmp(k, "title") && strcmp(k, "url"))
+				PROBLEM(st, "\"sources\"[%zu]: ukendt nøgle \"%s\"; en kilde har \"title\" og \"url\"",
+				        i, k);
+		}
+		const json_t *title = json_object_get(s, "title");
+		if (!title)
+			PROBLEM(st, "\"sources\"[%zu] mangler \"title\"; skriv kildens navn, fx \"Forvaltningsloven\"",
+			        i);
+		else if (!json_is_string(title) || json_string_length(title) == 0)
+			PROBLEM(
+			    st,
+			    "\"sources\"[%zu]: \"title\" skal være en tekst: kildens navn, fx \"Forvaltningsloven\"",
+			    i);
+		const json_t *url = json_object_get(s, "url");
+		if (!url)
+			PROBLEM(st,
+			        "\"sources\"[%zu] mangler \"url\"; skriv adressen, hvor kilden kan læses, fx "
+			        "\"https://www.retsinformation.dk/...\"",
+			        i);
+		else if (!json_is_string(url) || !url_ok(json_string_value(url)))
+			PROBLEM(st,
+			        "\"sources\"[%zu]: \"url\" skal være en webadresse, der begynder med https:// eller "
+			        "http:// (uden mellemrum), fx \"https://www.retsinformation.dk/...\"",
+			        i);
+	}
+}
+
 int kb_manifest_check(kb_ctx *ctx, const json_t *manifest, const char *manifest_path)
 {
 	check_state st = {.ctx = ctx};
@@ -509,6 +580,9 @@ int kb_manifest_check(kb_ctx *ctx, const json_t *manifest, const char *manifest_
 				PROBLEM(&st, "\"appeal\": \"%s\" skal være en tekst: %s", keys[i], what[i]);
 		}
 	}
+	const json_t *sources = json_object_get(manifest, "sources");
+	if (sources)
+		check_sources(&st, sources);
 	const json_t *dl = json_object_get(manifest, "delimiters");
 	if (dl && !(json_is_string(dl) && delimiters_ok(json_string_value(dl))))
 		PROBLEM(&st,

@@ -550,6 +550,48 @@ static void test_manifest__check_top_level_shapes(void)
 	kb_ctx_free(ctx);
 }
 
+/* "sources": a list of {"title", "url" (http or https)} or plain texts; each wrong entry named by its index */
+static void test_manifest__sources_are_titles_with_web_addresses(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	json_t *m = parse("{\"title\": \"x\", \"sources\": [\"Forvaltningsloven\", {\"title\": \"Aktivloven\", "
+	                  "\"url\": \"https://www.retsinformation.dk/eli/lta/2014/433\"}, {\"title\": \"Gammel side\", "
+	                  "\"url\": \"HTTP://example.dk/a b\"}]}");
+	KB_CHECK_INT(kb_manifest_check(ctx, m, NULL), KB_EINPUT); /* the third has a space */
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 1);
+	KB_CHECK(has_detail(ctx, "\"sources\"[2]: \"url\" skal være en webadresse, der begynder med https:// eller "
+	                         "http:// (uden mellemrum), fx \"https://www.retsinformation.dk/...\""));
+	json_decref(m);
+	m = parse("{\"title\": \"x\", \"sources\": [\"Forvaltningsloven\", {\"title\": \"Aktivloven\", "
+	          "\"url\": \"http://www.retsinformation.dk/\"}], \"law\": [\"aktivloven § 11\"]}");
+	KB_CHECK_INT(kb_manifest_check(ctx, m, NULL), KB_OK);
+	json_decref(m);
+	m = parse("{\"title\": \"x\", \"sources\": []}");
+	KB_CHECK_INT(kb_manifest_check(ctx, m, NULL), KB_OK); /* optional, and an empty list says nothing wrong */
+	json_decref(m);
+	m = parse("{\"title\": \"x\", \"sources\": \"https://www.retsinformation.dk/\"}");
+	KB_CHECK_INT(kb_manifest_check(ctx, m, "skabeloner/x/manifest.json"), KB_EINPUT);
+	KB_CHECK_STR(kb_ctx_errmsg(ctx), "skabeloner/x/manifest.json: 1 fejl; ret dem i manifestet");
+	KB_CHECK(detail_containing(ctx, "\"sources\" skal være en liste over de kilder, teksten bygger på, fx [{"));
+	json_decref(m);
+	m = parse("{\"title\": \"x\", \"sources\": [\"\", 3, {\"titel\": \"Loven\", \"url\": \"ftp://x.dk\"}, "
+	          "{\"title\": \"\", \"url\": \"https://\"}, {\"title\": \"Loven\"}, null]}");
+	KB_CHECK_INT(kb_manifest_check(ctx, m, NULL), KB_EINPUT);
+	KB_CHECK_STR(kb_ctx_errmsg(ctx), "manifest.json: 9 fejl; ret dem i manifestet");
+	KB_CHECK(detail_containing(ctx, "\"sources\"[0] er en tom tekst"));
+	KB_CHECK(detail_containing(ctx, "\"sources\"[1] skal være en tekst eller et objekt som {\"title\""));
+	KB_CHECK(has_detail(ctx, "\"sources\"[2]: ukendt nøgle \"titel\"; en kilde har \"title\" og \"url\""));
+	KB_CHECK(has_detail(ctx, "\"sources\"[2] mangler \"title\"; skriv kildens navn, fx \"Forvaltningsloven\""));
+	KB_CHECK(detail_containing(ctx, "\"sources\"[2]: \"url\" skal være en webadresse"));
+	KB_CHECK(has_detail(ctx, "\"sources\"[3]: \"title\" skal være en tekst: kildens navn, fx \"Forvaltningsloven\""));
+	KB_CHECK(detail_containing(ctx, "\"sources\"[3]: \"url\" skal være en webadresse"));
+	KB_CHECK(detail_containing(ctx, "\"sources\"[4] mangler \"url\"; skriv adressen, hvor kilden kan læses"));
+	KB_CHECK(detail_containing(ctx, "\"sources\"[5] skal være en tekst eller et objekt"));
+	json_decref(m);
+	kb_ctx_free(ctx);
+}
+
 static void test_manifest__lists_nested_too_deep_are_refused(void)
 {
 	kb_ctx *ctx;
@@ -680,4 +722,5 @@ KB_TESTS(KB_TEST(test_manifest__outcome_from_the_case_or_the_manifest), KB_TEST(
          KB_TEST(test_manifest__no_manifest_or_no_fields_accepts_any_case),
          KB_TEST(test_manifest__check_lists_every_problem), KB_TEST(test_manifest__check_top_level_shapes),
          KB_TEST(test_manifest__lists_nested_too_deep_are_refused), KB_TEST(test_manifest__load_names_line_and_column),
-         KB_TEST(test_manifest__field_and_declares_see_list_items_and_groups), KB_TEST(test_manifest__field_flags))
+         KB_TEST(test_manifest__field_and_declares_see_list_items_and_groups), KB_TEST(test_manifest__field_flags),
+         KB_TEST(test_manifest__sources_are_titles_with_web_addresses))
