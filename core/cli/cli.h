@@ -131,6 +131,18 @@ int cli_write_exports(const cli_opts *o, const kb_letter *l);
 json_t *cli_lint_json(const char *name, const kb_ctx *lint, kb_manifest_state mstate, const kb_findings *fs,
                       const kb_letter *l, const kb_metrics *m);
 
+/* The templates folder (templates_dir.c): --templates, else <data_dir>/templates. malloc'd; NULL when out of
+ * memory. */
+char *cli_templates_dir(const cli_opts *o, const char *data_dir);
+/* What the entry name of the templates folder dir is (`klarbrev serve` and `template list` agree): a template is a
+ * folder with a letter.docx (id: the folder's name) or a .docx file (id: its name without .docx); "partials", names
+ * starting with '.' and anything else are not. For a template, id (idcap bytes) and path (pathcap bytes, dir/name)
+ * are filled. CLI_TEMPLATE_BAD_NAME: a template whose name cannot be an id (cli_template_name_rule says why). A
+ * folder and a .docx with the same id: the caller keeps the first in name order, the folder. */
+enum { CLI_TEMPLATE_NONE = 0, CLI_TEMPLATE_OK = 1, CLI_TEMPLATE_BAD_NAME = -1 };
+int cli_templates_entry(const char *dir, const char *name, char *id, size_t idcap, char *path, size_t pathcap);
+extern const char *const cli_template_name_rule;
+
 int cmd_fill(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -10,6 +10,7 @@
 #include "checker.h"
 #include "internal.h"
 #include "letter.h"
+#include "manifest.h"
 #include "serve.h"
 
 #include <dirent.h>
@@ -179,12 +180,7 @@ static json_t *template_info(const char *id, const kb_template *t)
 	json_object_set_new(o, "kind", json_is_string(kind) ? json_copy((json_t *)kind) : json_null());
 	json_object_set_new(o, "outcome", json_is_string(outcome) ? json_copy((json_t *)outcome) : json_null());
 	json_object_set_new(o, "outcome_field", json_is_string(ofield) ? json_copy((json_t *)ofield) : json_null());
-	/* the outcomes a letter from it can have: the outcome field's values, else its one outcome */
-	const json_t *of = json_is_string(ofield) && json_is_object(fields)
-	                       ? json_object_get(fields, json_string_value(ofield))
-	                       : NULL;
-	const json_t *values = of ? json_object_get(of, "values") : NULL;
-	json_object_set_new(o, "outcomes", as_list(json_is_array(values) ? values : outcome));
+	json_object_set_new(o, "outcomes", kb_manifest_outcomes(m));
 	json_object_set_new(o, "law", as_list(m ? json_object_get(m, "law") : NULL));
 	const json_t *appeal = m ? json_object_get(m, "appeal") : NULL;
 	json_object_set_new(o, "appeal", json_is_object(appeal) ? json_deep_copy(appeal) : json_null());
@@ -453,28 +449,11 @@ static sv_gen *gen_load(sv_server *s, const sv_gen *old, json_t *problems)
 	for (int i = 0; i < nn; i++) {
 		const char *name = names[i]->d_name;
 		char path[PATH_MAX], id[96];
-		struct stat st;
-		if (name[0] == '.' || !strcmp(name, "partials"))
+		int what = cli_templates_entry(s->templates_dir, name, id, sizeof id, path, sizeof path);
+		if (what == CLI_TEMPLATE_NONE)
 			goto next;
-		if (snprintf(path, sizeof path, "%s/%s", s->templates_dir, name) >= (int)sizeof path || stat(path, &st))
-			goto next;
-		size_t nl = strlen(name);
-		if (S_ISREG(st.st_mode) && nl > 5 && !strcasecmp(name + nl - 5, ".docx") && nl - 5 < sizeof id) {
-			memcpy(id, name, nl - 5);
-			id[nl - 5] = '\0';
-		} else if (S_ISDIR(st.st_mode) && nl < sizeof id) {
-			memcpy(id, name, nl + 1);
-			char letter[PATH_MAX + 16];
-			snprintf(letter, sizeof letter, "%s/letter.docx", path);
-			if (access(letter, F_OK))
-				goto next; /* a folder that is no template (sources, notes) */
-		} else {
-			goto next;
-		}
-		if (!sv_id_ok(id)) {
-			sv_problem(problems, name,
-			        "skabelonens navn må kun have bogstaver a-z, tal, '.', '_' og '-' (det bliver en del af "
-			        "adressen); omdøb mappen");
+		if (what == CLI_TEMPLATE_BAD_NAME) {
+			sv_problem(problems, name, "%s", cli_template_name_rule);
 			goto next;
 		}
 		if (!g->tmpl || sv_template_find(g, id))
@@ -826,10 +805,7 @@ int cmd_serve(int argc, char **argv)
 	int started_workers = 0;
 	if (!(s->data_dir = cli_data_dir(&o)))
 		goto done;
-	if (o.templates)
-		s->templates_dir = kb_strdup(o.templates);
-	else if ((s->templates_dir = malloc(strlen(s->data_dir) + 16)))
-		sprintf(s->templates_dir, "%s/templates", s->data_dir);
+	s->templates_dir = cli_templates_dir(&o, s->data_dir);
 	s->web_given = o.web != NULL;
 	if (o.web)
 		s->web_dir = kb_strdup(o.web);

@@ -1,9 +1,14 @@
-/* cmd_template.c -- klarbrev template lint|fields: tools for the people who write templates. */
+/* cmd_template.c -- klarbrev template lint|fields|list: tools for the people who write and keep templates. */
 #include "cli.h"
 #include "findings.h"
 #include "internal.h"
+#include "letter.h"
+#include "manifest.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +31,7 @@ static const char *no_manifest_reason(kb_manifest_state state)
 static const char *template_help =
     "Brug: klarbrev template lint SKABELON [--format text|json] [--delimiters \"{ }\"] [--no-check]\n"
     "      klarbrev template fields SKABELON [--delimiters \"{ }\"] [--partials MAPPE]\n"
+    "      klarbrev template list [--templates MAPPE] [--format text|json]\n"
     "\n"
     "lint    finder alle fejl i en skabelon på én gang, ikke kun den første: sektioner, der ikke lukkes,\n"
     "        lukkes forkert eller aldrig åbnes, ukendte formateringer, tags, der er delt over flere afsnit,\n"
@@ -36,6 +42,11 @@ static const char *template_help =
     "fields  skriver et udkast til en sag (JSON) med alle de felter, skabelonen bruger, i den form og med den\n"
     "        type, manifest.json giver dem, og med et eksempel i hvert felt. Hvad hvert felt er (navn, type,\n"
     "        beskrivelse), står bagefter på standardfejl, så det ikke kommer med i filen.\n"
+    "list    viser de installerede skabeloner sorteret efter navn: navnet (det, klarbrev serve kalder\n"
+    "        skabelonen), titlen, slagsen og de udfald, et brev fra skabelonen kan have. Skabelonerne er dem i\n"
+    "        templates/ i datamappen, som klarbrev serve finder dem (en mappe med letter.docx eller en .docx;\n"
+    "        partials/ er ikke en skabelon), eller i --templates MAPPE. En skabelon, der ikke kan åbnes, står\n"
+    "        med sin fejl, og list slutter så med 1; klarbrev template lint viser alle dens fejl.\n"
     "\n"
     "  SKABELON              en skabelonmappe (letter.docx + manifest.json) eller en .docx-fil\n"
     "  --format text|json    lint-rapportens form\n"
@@ -46,12 +57,15 @@ static const char *template_help =
     "  --data-dir MAPPE      klarbrevs data (plugins, ordlister, delskabeloner); ellers KLARBREV_DATA eller\n"
     "                        ved programmet\n"
     "  --partials MAPPE      søg først her efter delskabeloner ({{> navn}}); se docs/templates.md\n"
+    "  --templates MAPPE     (list) mappen med skabelonerne; ellers templates/ i datamappen\n"
     "\n"
     "Eksempler:\n"
     "  klarbrev template lint templates/afslag-kontanthjaelp\n"
     "  klarbrev template fields templates/afslag-kontanthjaelp > ny-sag.json\n"
+    "  klarbrev template list --templates templates --format json\n"
     "\n"
-    "Afslutningskoder for lint: 0 ingen fejl, 1 skabelonen har fejl, 2 skabelonen kan ikke læses.\n";
+    "Afslutningskoder for lint: 0 ingen fejl, 1 skabelonen har fejl, 2 skabelonen kan ikke læses.\n"
+    "Afslutningskoder for list: 0 alle skabeloner kan åbnes, 1 mindst én kan ikke, 2 mappen kan ikke læses.\n";
 
 /* 1 when a lint detail is a warning: its message, after "part, afsnit N: ", starts with "advarsel: ". */
 static int lint_warning(const char *detail)
@@ -169,6 +183,168 @@ json_t *cli_lint_json(const char *name, const kb_ctx *lint, kb_manifest_state ms
 	return root;
 }
 
+/* A template of the list: its entry in `template list --format json`. */
+typedef struct listed {
+	const char *id; /* borrowed from info */
+	json_t *info;
+} listed;
+
+static int listed_cmp(const void *a, const void *b)
+{
+	return strcmp(((const listed *)a)->id, ((const listed *)b)->id);
+}
+
+/* The entry of the template at path: id, title, kind, outcomes and path; for a template that does not open, the
+ * problem (the message and its details, one line each) instead of what it would have said. NULL when out of
+ * memory. */
+static json_t *list_entry(const cli_opts *o, const char *id, const char *path, const char *data_dir)
+{
+	kb_ctx *ctx = NULL;
+	kb_template *t = NULL;
+	json_t *e = NULL;
+	char **partials = NULL;
+	if (kb_ctx_new(&ctx) || !(partials = cli_partials_dirs(o, path, data_dir)))
+		goto done;
+	kb_template_options topts = {0};
+	topts.partials_dirs = (const char *const *)partials;
+	topts.partials_hint = cli_partials_hint;
+	if (kb_template_open(&t, ctx, path, &topts)) {
+		json_t *details = json_array();
+		for (size_t i = 0; details && i < kb_ctx_detail_count(ctx); i++)
+			json_array_append_new(details, json_string(kb_ctx_detail(ctx, i)));
+		e = json_pack("{s:s, s:n, s:n, s:[], s:s, s:s, s:o*}", "id", id, "title", "kind", "outcomes", "path",
+		              path, "problem", kb_ctx_errmsg(ctx), "details", details);
+		goto done;
+	}
+	const json_t *m = kb_template_manifest(t);
+	const json_t *kind = m ? json_object_get(m, "kind") : NULL;
+	json_t *outcomes = kb_manifest_outcomes(m);
+	e = json_pack("{s:s, s:s, s:O?, s:o*, s:s}", "id", id, "title", kb_template_title(t), "kind",
+	              json_is_string(kind) ? kind : NULL, "outcomes", outcomes, "path", path);
+	if (e && !json_object_get(e, "kind"))
+		json_object_set_new(e, "kind", json_null());
+done:
+	kb_template_free(t);
+	cli_strv_free(partials);
+	kb_ctx_free(ctx);
+	return e;
+}
+
+/* klarbrev template list: the templates of the templates folder, sorted by id. Exit 0, 1 when one does not open, 2
+ * when the folder cannot be read. */
+static int template_list(const cli_opts *o)
+{
+	int ret = KB_EXIT_BAD, failed = 0;
+	char *data_dir = cli_find_data_dir(o, o->templates == NULL, &failed);
+	char *dir = NULL;
+	struct dirent **names = NULL;
+	listed *v = NULL;
+	size_t n = 0;
+	int nn = -1;
+	if (failed)
+		goto done;
+	if (!(dir = cli_templates_dir(o, data_dir))) {
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
+		goto done;
+	}
+	nn = scandir(dir, &names, NULL, alphasort);
+	if (nn < 0) {
+		fprintf(stderr, "klarbrev template list: skabelonmappen %s kan ikke læses: %s; angiv den med --templates "
+		                "MAPPE\n",
+		        dir, strerror(errno));
+		goto done;
+	}
+	if (!(v = calloc((size_t)nn + 1, sizeof *v))) {
+		fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
+		goto done;
+	}
+	size_t broken = 0, idw = 0;
+	for (int i = 0; i < nn; i++) {
+		char path[PATH_MAX], id[96];
+		int what = cli_templates_entry(dir, names[i]->d_name, id, sizeof id, path, sizeof path);
+		json_t *e = NULL;
+		if (what == CLI_TEMPLATE_NONE)
+			continue;
+		int seen = 0; /* afslag/ and afslag.docx: the folder (sorted first) wins, as in serve */
+		for (size_t k = 0; k < n; k++)
+			seen |= !strcmp(v[k].id, id);
+		if (seen)
+			continue;
+		if (what == CLI_TEMPLATE_BAD_NAME)
+			e = json_pack("{s:s, s:n, s:n, s:[], s:s, s:s, s:[]}", "id", id, "title", "kind", "outcomes",
+			              "path", path, "problem", cli_template_name_rule, "details");
+		else
+			e = list_entry(o, id, path, data_dir);
+		if (!e) {
+			fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
+			goto done;
+		}
+		v[n].info = e;
+		v[n].id = json_string_value(json_object_get(e, "id"));
+		broken += json_object_get(e, "problem") != NULL;
+		if (strlen(id) > idw)
+			idw = strlen(id);
+		n++;
+	}
+	qsort(v, n, sizeof *v, listed_cmp);
+	if (o->format == KB_FMT_JSON) {
+		json_t *list = json_array();
+		for (size_t i = 0; list && i < n; i++)
+			json_array_append(list, v[i].info);
+		json_t *root = json_pack("{s:o*}", "templates", list);
+		char *out = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(root);
+		if (!out) {
+			fprintf(stderr, "klarbrev: ikke nok hukommelse\n");
+			goto done;
+		}
+		printf("%s\n", out);
+		free(out);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const json_t *e = v[i].info;
+			const char *problem = json_string_value(json_object_get(e, "problem"));
+			if (problem) {
+				printf("%-*s  kan ikke åbnes: %s\n", (int)idw, v[i].id, problem);
+				size_t k;
+				const json_t *d;
+				json_array_foreach(json_object_get(e, "details"), k, d)
+					printf("%-*s    - %s\n", (int)idw, "", json_string_value(d));
+				continue;
+			}
+			const char *kind = json_string_value(json_object_get(e, "kind"));
+			printf("%-*s  %s", (int)idw, v[i].id, json_string_value(json_object_get(e, "title")));
+			if (kind)
+				printf(" · %s", kind);
+			const json_t *outcomes = json_object_get(e, "outcomes");
+			size_t k;
+			const json_t *x;
+			json_array_foreach(outcomes, k, x)
+				printf("%s%s", k ? ", " : " · udfald: ", json_string_value(x));
+			printf("\n");
+		}
+		if (!n)
+			printf("ingen skabeloner i %s\n", dir);
+		else
+			printf("%zu %s i %s", n, n == 1 ? "skabelon" : "skabeloner", dir);
+		if (broken)
+			printf("; %zu kan ikke åbnes (klarbrev template lint %s/NAVN viser alle fejlene)", broken, dir);
+		if (n)
+			printf("\n");
+	}
+	ret = broken ? KB_EXIT_BLOCKED : KB_EXIT_OK;
+done:
+	for (size_t i = 0; v && i < n; i++)
+		json_decref(v[i].info);
+	free(v);
+	for (int i = 0; i < nn; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+	free(data_dir);
+	return ret;
+}
+
 int cmd_template(int argc, char **argv)
 {
 	cli_opts o;
@@ -177,22 +353,31 @@ int cmd_template(int argc, char **argv)
 		return argc < 3 ? KB_EXIT_BAD : KB_EXIT_OK;
 	}
 	const char *sub = argv[2];
-	int lint = !strcmp(sub, "lint"), fields = !strcmp(sub, "fields");
-	if (!lint && !fields)
+	int lint = !strcmp(sub, "lint"), fields = !strcmp(sub, "fields"), list = !strcmp(sub, "list");
+	if (!lint && !fields && !list)
 	{
-		static const char *const subs[] = { "lint", "fields", NULL };
+		static const char *const subs[] = { "lint", "fields", "list", NULL };
 		const char *near = kb_nearest_name(sub, subs);
 		return cli_usage_error("template", "ukendt underkommando \"%s\"; %s%s%s", sub,
-		                       near ? "mente du »" : "brug lint eller fields", near ? near : "", near ? "«?" : "");
+		                       near ? "mente du »" : "brug lint, fields eller list", near ? near : "",
+		                       near ? "«?" : "");
 	}
 	int ret = cli_parse(&o, argc, argv, 3, "template",
-	                    lint ? "format delimiters data-dir partials no-spell no-plugins no-check config "
-	                         : "delimiters data-dir partials ");
+	                    lint   ? "format delimiters data-dir partials no-spell no-plugins no-check config "
+	                    : list ? "templates format data-dir partials "
+	                           : "delimiters data-dir partials ");
 	if (ret)
 		return ret;
 	if (o.help) {
 		fputs(template_help, stdout);
 		return KB_EXIT_OK;
+	}
+	if (list) {
+		if (o.npositional)
+			return cli_usage_error("template", "template list tager ingen skabelon, men en mappe med dem: "
+			                                   "klarbrev template list --templates %s",
+			                       o.positional[0]);
+		return template_list(&o);
 	}
 	if (o.npositional != 1)
 		return cli_usage_error("template", "angiv én skabelon: klarbrev template %s SKABELON", sub);

@@ -1025,6 +1025,23 @@ const char *kb_manifest_outcome(const json_t *manifest, const json_t *case_data)
 	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(manifest, "outcome"));
 }
 
+json_t *kb_manifest_outcomes(const json_t *manifest)
+{
+	json_t *list = json_array();
+	if (!list || !json_is_object(manifest))
+		return list;
+	const char *of = json_string_value(json_object_get(manifest, "outcome_field"));
+	const json_t *fields = json_object_get(manifest, "fields");
+	const json_t *f = of && json_is_object(fields) ? json_object_get(fields, of) : NULL;
+	const json_t *values = json_is_object(f) ? json_object_get(f, "values") : NULL;
+	const json_t *outcome = json_object_get(manifest, "outcome");
+	if (json_is_array(values))
+		json_array_extend(list, (json_t *)values);
+	else if (json_is_string(outcome))
+		json_array_append(list, (json_t *)outcome);
+	return list;
+}
+
 int kb_manifest_path(char **out, int *folder, const char *template_path)
 {
 	struct stat st;

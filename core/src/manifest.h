@@ -80,6 +80,11 @@ unsigned kb_manifest_field_flags(const json_t *manifest, const char *path);
  * Borrowed from the manifest or the case. */
 const char *kb_manifest_outcome(const json_t *manifest, const json_t *case_data);
 
+/* The outcomes a letter from the template can have: the "values" of the choice field "outcome_field" names, else
+ * the one "outcome"; an empty list when neither says (or manifest is NULL). What `klarbrev template list` and the
+ * service's GET /templates show. A new list: the caller decrefs it; NULL when out of memory. */
+json_t *kb_manifest_outcomes(const json_t *manifest);
+
 /* The declared name nearest to path (a field, a list item's field named through the list, or a group), when path
  * looks like a typo of it (one edit in a short name, up to three in a long one; letter case ignored); NULL when
  * none is near or path is declared. Caller frees. */

@@ -671,7 +671,7 @@ def scenarios(spec, c, cfg):
     do(F, "POST", 400, A + "/fill", "fill with an empty body", body=b"", headers=[JSON])
     do(F, "POST", 400, A + "/fill", "fill with a case that does not fit", headers=[JSON],
        body='{"modtager": {"navn": "Mette Lund Kristiansen"}}', check=lambda r: [
-           (r.json()["code"] == "invalid_case" and len(r.json()["details"]) == 12, "every missing field in details"),
+           (r.json()["code"] == "invalid_case" and len(r.json()["details"]) == 13, "every missing field in details"),
            ([p["message"] for p in r.json()["problems"]] == r.json()["details"], "the same problems with fields"),
            (r.json()["problems"][0]["field"] == "kommune.navn", "the first one's field")])
     do(F, "POST", 401, A + "/fill", "fill without a token", token=None, body=example, headers=[JSON])
