@@ -13,7 +13,8 @@
 #   (a) the section from the heading "Sådan klager du" to the next heading deleted         -> fvl-k0 error
 #   (b) every sentence with a "§" outside that section deleted                             -> fvl-b1 error
 #   (c) the paragraph that holds the case's begrundelse.fakta deleted                      -> fvl-b3 error
-# A hearing (kind "partshøring") must give no fvl-k* finding (it is no decision).
+# A hearing (kind "partshøring") must give no fvl-k* finding (it is no decision). The shared paragraphs of
+# templates/partials/*.txt pass the same checks on their own (check --kind tekst), and say neither "§" nor "klage".
 #
 # (c) is a known gap of plugins/forvaltningsloven.lua today: its B3 patterns ("du har", "vi har lagt vægt på", "brugt
 # disse oplysninger") match the letter's own sentences around the facts, so the facts' paragraph can go unnoticed. A
@@ -274,6 +275,33 @@ for tid in ids:
             notes.append("udfald %s: ingen negative tjek" % cls)
         all_notes.append(", ".join(notes))
         print("      %s: %s" % (where, ", ".join(notes)))
+
+# The shared paragraphs of templates/partials/*.txt ("Har du spørgsmål?", persondata, aktindsigt), filled with the
+# sample's case, are plain Danish on their own. They say neither "klage" nor "§": a paragraph that speaks of a
+# complaint counts as klagevejledning, a § outside it as the legal basis, and either would hide a letter's missing
+# one from fvl-k0 or fvl-b1.
+sample_case = os.path.join(TEMPLATES, "afslag-kontanthjaelp", "example.json")
+for part in sorted(glob.glob(os.path.join(TEMPLATES, "partials", "*.txt"))):
+    name = "partials/" + os.path.basename(part)
+    raw = open(part, encoding="utf-8").read()
+    if "§" in raw or "klag" in raw.lower():
+        fail(name, "says \"§\" or \"klage\": it would count as the letter's legal basis or klagevejledning")
+    rc, out, err = run("render", part, sample_case, "--no-escape")
+    if rc != 0:
+        fail(name, "render (exit %d): %s" % (rc, first_lines(err)))
+        continue
+    path = os.path.join(WORK, "partial.txt")
+    open(path, "w", encoding="utf-8").write(out)
+    rc, out, err = run("check", path, "--kind", "tekst", "--format", "json")
+    try:
+        rep = json.loads(out)
+    except ValueError:
+        fail(name, "check (exit %d): %s" % (rc, first_lines(err)))
+        continue
+    print("LIX %5.1f  %s (%s errors, %s warnings)" % (rep["metrics"]["lix"], name, rep["summary"]["errors"],
+                                                     rep["summary"]["warnings"]))
+    if rep["summary"]["errors"] or rep["summary"]["warnings"] or rep["metrics"]["lix"] > MAX_LIX:
+        fail(name, "check --kind tekst: %s, LIX %.1f" % (findings_text(rep) or "no finding", rep["metrics"]["lix"]))
 
 if examples_run == 0:
     fail("templates", "no example case was run")
