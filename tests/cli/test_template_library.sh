@@ -6,8 +6,9 @@
 # Per template: `template lint` finds no problem and no warning (tags, manifest, the static text); the manifest has
 # law, an outcome or outcome_field, appeal (unless the template is a hearing, kind "partshøring") and sources.
 # Per example case: it validates and fills (`fill -o x.docx --txt x.txt`, exit 0), the check finds no error and no
-# warning, and LIX is at most 35 (printed for each example). Then the letter's text is checked again as a .txt (the
-# headings marked "# ") with the template and the case, once as it is (no finding: the edits below are all that
+# warning, also when `check` reads the filled letter, and LIX is at most 35 (printed for each example). Then the
+# letter's text is checked again as a .txt (the headings marked "# ", a table row's cells one paragraph each) with the
+# template and the case, once as it is (no finding: the edits below are all that
 # changes) and, when the example's outcome needs reasons and a klagevejledning (a refusal, a partial grant, a
 # demand), three times edited as a careless caseworker would:
 #   (a) the section from the heading "Sådan klager du" to the next heading deleted         -> fvl-k0 error
@@ -80,8 +81,13 @@ def findings_text(report):
 
 
 def paragraphs(txt):
-    """The letter's paragraphs as klarbrev reads a .txt: one a line."""
-    return [line for line in txt.splitlines() if line.strip()]
+    """The letter's paragraphs as klarbrev reads a .txt: one a line; a table row (its cells joined by " · " in
+    fill --txt) becomes one paragraph per cell, as the cells are in the Word document, so that a sentence does not
+    run on from one cell into the next."""
+    out = []
+    for line in txt.splitlines():
+        out += [c for c in line.split(" · ")] if " · " in line else [line]
+    return [p for p in out if p.strip()]
 
 
 def inspect(path):
@@ -248,6 +254,14 @@ for tid in ids:
             fail(where, "LIX %.1f is over %d: shorter sentences, fewer long words" % (lix, MAX_LIX))
         if rc != 0 or s["errors"] or s["warnings"]:
             continue
+        # klarbrev check of the filled letter, with the template and the case, says the same
+        rc, out, err = run("check", docx, "--template", tpl, "--case", case_path, "--format", "json")
+        try:
+            again = json.loads(out)
+            if rc != 0 or again["summary"]["errors"] or again["summary"]["warnings"]:
+                fail(where, "check of the filled letter: %s" % findings_text(again))
+        except ValueError:
+            fail(where, "check of the filled letter (exit %d): %s" % (rc, first_lines(err)))
         # the letter's text with the headings marked, as the edits below work on it
         rc, out, err = run("inspect", docx)
         heads = {re.sub(r"^afsnit \d+ \[[^\]]*\] ", "", l) for l in out.splitlines()
