@@ -38,9 +38,9 @@ typedef struct cli_opts {
 	const char *jobs;          /* --jobs N (batch) */
 	const char *input_format;  /* --input-format jsonl|csv (batch) */
 	/* serve: --listen ADDR:PORT, --tokens FILE, --threads N, --queue N, --max-body BYTES, --timeout SECONDS,
-	 * --max-connections N, --tls-cert FILE, --tls-key FILE, --log FILE, --templates DIR */
+	 * --max-connections N, --tls-cert FILE, --tls-key FILE, --log FILE, --templates DIR, --web DIR */
 	const char *listen, *tokens, *threads, *queue, *max_body, *timeout, *max_connections, *tls_cert, *tls_key,
-	    *log, *templates;
+	    *log, *templates, *web;
 	kb_format format;
 	int force, all, help, no_spell, no_plugins, no_escape, no_check;
 	int resume, quiet; /* batch: --resume, --quiet */

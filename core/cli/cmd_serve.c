@@ -31,6 +31,7 @@ static const char *serve_help =
 	"Brug: klarbrev serve [--listen ADRESSE:PORT] [--tokens FIL] [--config FIL] [--threads N]\n"
 	"                      [--tls-cert FIL --tls-key FIL] [--log FIL] [--data-dir MAPPE] [--templates MAPPE]\n"
 	"                      [--queue N] [--max-body BYTES] [--timeout SEKUNDER] [--max-connections N] [--no-spell]\n"
+	"                      [--web MAPPE]\n"
 	"\n"
 	"Kører klarbrev som en tjeneste (HTTP med JSON), som Word-makroen, websiden og kommunens fagsystemer kalder:\n"
 	"skabeloner, plugins, ordlister og opsætning indlæses én gang, når tjenesten starter. API'et står i\n"
@@ -51,6 +52,8 @@ static const char *serve_help =
 	"  --tls-cert FIL         HTTPS: certifikatet (PEM), sammen med --tls-key FIL (nøglen, PEM)\n"
 	"  --log FIL              adgangsloggen (én JSON-linje pr. forespørgsel); ellers standardfejl\n"
 	"  --templates MAPPE      skabelonerne (standard: templates i datamappen); hver undermappe er en skabelon\n"
+	"  --web MAPPE            websiden, som tjenesten viser på http://ADRESSE:PORT/ (standard: web i datamappen;\n"
+	"                         se docs/web.md)\n"
 	"  --data-dir MAPPE       klarbrevs data (plugins, ordlister, skabeloner); ellers KLARBREV_DATA eller ved\n"
 	"                         programmet\n"
 	"  --no-spell             spring stavekontrollen over\n"
@@ -101,6 +104,7 @@ static void gen_free_locked(sv_gen *g)
 	free(g->tmpl);
 	tokens_free(g->tokens, g->ntokens);
 	free(g->templates_json);
+	sv_web_free(g);
 	free(g);
 }
 
@@ -130,9 +134,7 @@ sv_template *sv_template_find(const sv_gen *g, const char *id)
 	return NULL;
 }
 
-/* A problem of a load: logged (reload) or printed (start). */
-static void problem(json_t *problems, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void problem(json_t *problems, const char *what, const char *fmt, ...)
+void sv_problem(json_t *problems, const char *what, const char *fmt, ...)
 {
 	char buf[2048];
 	va_list ap;
@@ -149,7 +151,7 @@ static void ctx_problem(json_t *problems, const char *what, const kb_ctx *ctx)
 	size_t used = (size_t)snprintf(buf, sizeof buf, "%s", kb_ctx_errmsg(ctx));
 	for (size_t i = 0; i < kb_ctx_detail_count(ctx) && used < sizeof buf; i++)
 		used += (size_t)snprintf(buf + used, sizeof buf - used, "; %s", kb_ctx_detail(ctx, i));
-	problem(problems, what, "%s", buf);
+	sv_problem(problems, what, "%s", buf);
 }
 
 /* v as a list: a copy of a list, a string as a list of one, anything else an empty list. */
@@ -263,7 +265,7 @@ static sv_template *template_load(sv_server *s, const char *id, const char *path
 	kb_ctx_free(ctx);
 	return t;
 oom:
-	problem(problems, id, "ikke nok hukommelse");
+	sv_problem(problems, id, "ikke nok hukommelse");
 fail:
 	kb_ctx_free(ctx);
 	template_free(t);
@@ -277,27 +279,27 @@ static int tokens_load(sv_token **out, size_t *n, const char *path, json_t *prob
 	*n = 0;
 	struct stat st;
 	if (stat(path, &st)) {
-		problem(problems, "tokens", "%s: %s", path, strerror(errno));
+		sv_problem(problems, "tokens", "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	/* as PostgreSQL asks of its key file: private to the service's user, or root's and at most readable by a group
 	 * (a Kubernetes secret mounted for a group, a file systemd's LoadCredential hands over) */
 	uid_t me = geteuid();
 	if ((st.st_uid == me && (st.st_mode & 077)) || (st.st_uid == 0 && me != 0 && (st.st_mode & 037))) {
-		problem(problems, "tokens",
+		sv_problem(problems, "tokens",
 		        "%s kan læses eller ændres af andre (rettigheder %03o); gør den privat: chmod 600 %s (eller 640, "
 		        "når root ejer den)",
 		        path, (unsigned)(st.st_mode & 0777), path);
 		return -1;
 	}
 	if (st.st_uid != me && st.st_uid != 0) {
-		problem(problems, "tokens", "%s ejes af en anden bruger end tjenestens (eller root); ret ejeren med chown",
+		sv_problem(problems, "tokens", "%s ejes af en anden bruger end tjenestens (eller root); ret ejeren med chown",
 		        path);
 		return -1;
 	}
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		problem(problems, "tokens", "%s: %s", path, strerror(errno));
+		sv_problem(problems, "tokens", "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	char line[1024];
@@ -313,12 +315,12 @@ static int tokens_load(sv_token **out, size_t *n, const char *path, json_t *prob
 		char *save = NULL, *name = strtok_r(p, " \t", &save), *tok = strtok_r(NULL, " \t", &save);
 		char *routes = strtok_r(NULL, " \t", &save), *extra = strtok_r(NULL, " \t", &save);
 		if (!tok || extra) {
-			problem(problems, "tokens", "%s:%d: skriv NAVN NØGLE [RUTER] på linjen", path, lineno);
+			sv_problem(problems, "tokens", "%s:%d: skriv NAVN NØGLE [RUTER] på linjen", path, lineno);
 			bad = 1;
 			continue;
 		}
 		if (!sv_name_ok(name, 64)) {
-			problem(problems, "tokens", "%s:%d: navnet må kun have bogstaver a-z, tal, '.', '_' og '-'", path,
+			sv_problem(problems, "tokens", "%s:%d: navnet må kun have bogstaver a-z, tal, '.', '_' og '-'", path,
 			        lineno);
 			bad = 1;
 			continue;
@@ -328,7 +330,7 @@ static int tokens_load(sv_token **out, size_t *n, const char *path, json_t *prob
 			if (*c < 0x21 || *c > 0x7e)
 				tok_ok = 0;
 		if (!tok_ok) {
-			problem(problems, "tokens",
+			sv_problem(problems, "tokens",
 			        "%s:%d: nøglen til %s skal være mindst 16 tegn uden mellemrum (lav en med: openssl rand "
 			        "-hex 32)",
 			        path, lineno, name);
@@ -350,7 +352,7 @@ static int tokens_load(sv_token **out, size_t *n, const char *path, json_t *prob
 				else if (!strcmp(r, "lint"))
 					allow |= SV_ALLOW_LINT;
 				else {
-					problem(problems, "tokens",
+					sv_problem(problems, "tokens",
 					        "%s:%d: ukendt rute \"%s\"; brug templates, fill, check, lint eller *", path,
 					        lineno, r);
 					bad = 1;
@@ -359,7 +361,7 @@ static int tokens_load(sv_token **out, size_t *n, const char *path, json_t *prob
 		}
 		for (size_t i = 0; i < *n; i++)
 			if (!strcmp(v[i].name, name) || !strcmp(v[i].token, tok)) {
-				problem(problems, "tokens", "%s:%d: %s står allerede i filen", path, lineno,
+				sv_problem(problems, "tokens", "%s:%d: %s står allerede i filen", path, lineno,
 				        !strcmp(v[i].name, name) ? "navnet" : "nøglen");
 				bad = 1;
 			}
@@ -388,7 +390,7 @@ static int tokens_load(sv_token **out, size_t *n, const char *path, json_t *prob
 	memset(line, 0, sizeof line);
 	fclose(f);
 	if (!bad && *n == 0) {
-		problem(problems, "tokens", "%s har ingen nøgler", path);
+		sv_problem(problems, "tokens", "%s har ingen nøgler", path);
 		bad = 1;
 	}
 	if (bad) {
@@ -423,11 +425,28 @@ static sv_gen *gen_load(sv_server *s, const sv_gen *old, json_t *problems)
 			}
 		}
 	}
+	/* the web page: a folder that cannot be read keeps the page of old */
+	if (sv_web_load(s, g, problems) && old && old->nweb && (g->web = calloc(old->nweb, sizeof *g->web))) {
+		sv_problem(problems, "web", "den tidligere udgave af websiden bruges stadig");
+		for (size_t i = 0; i < old->nweb; i++) {
+			sv_file *f = &g->web[g->nweb];
+			*f = old->web[i];
+			f->name = kb_strdup(old->web[i].name);
+			f->data = malloc(old->web[i].len ? old->web[i].len : 1);
+			if (!f->name || !f->data) {
+				free(f->name);
+				free(f->data);
+				break;
+			}
+			memcpy(f->data, old->web[i].data, old->web[i].len);
+			g->nweb++;
+		}
+	}
 	/* templates */
 	struct dirent **names = NULL;
 	int nn = scandir(s->templates_dir, &names, NULL, alphasort);
 	if (nn < 0) {
-		problem(problems, "templates", "%s: %s", s->templates_dir, strerror(errno));
+		sv_problem(problems, "templates", "%s: %s", s->templates_dir, strerror(errno));
 		nn = 0;
 	}
 	g->tmpl = calloc((size_t)nn + 1, sizeof *g->tmpl);
@@ -453,7 +472,7 @@ static sv_gen *gen_load(sv_server *s, const sv_gen *old, json_t *problems)
 			goto next;
 		}
 		if (!sv_id_ok(id)) {
-			problem(problems, name,
+			sv_problem(problems, name,
 			        "skabelonens navn må kun have bogstaver a-z, tal, '.', '_' og '-' (det bliver en del af "
 			        "adressen); omdøb mappen");
 			goto next;
@@ -465,7 +484,7 @@ static sv_gen *gen_load(sv_server *s, const sv_gen *old, json_t *problems)
 		if (!t && old && json_array_size(problems) > before) {
 			sv_template *keep = sv_template_find(old, id);
 			if (keep) {
-				problem(problems, id, "den tidligere udgave af skabelonen bruges stadig");
+				sv_problem(problems, id, "den tidligere udgave af skabelonen bruges stadig");
 				t = keep;
 			}
 		}
@@ -507,7 +526,7 @@ static int checkers_load(sv_server *s, kb_checker **out, json_t *problems)
 	int ok = 0;
 	memset(out, 0, (size_t)s->nthreads * sizeof *out);
 	if (kb_ctx_new(&ctx) || kb_findings_new(&fs)) {
-		problem(problems, "plugins", "ikke nok hukommelse");
+		sv_problem(problems, "plugins", "ikke nok hukommelse");
 		goto done;
 	}
 	static const char warm[] = "Klarbrev er klar til at tjekke breve.\n";
@@ -530,7 +549,7 @@ static int checkers_load(sv_server *s, kb_checker **out, json_t *problems)
 				kb_plugin_info info;
 				kb_checker_plugin_info(&info, out[0], p);
 				if (info.problem) {
-					problem(problems, info.name ? info.name : info.file, "%s", info.problem);
+					sv_problem(problems, info.name ? info.name : info.file, "%s", info.problem);
 					broken = 1;
 				}
 			}
@@ -643,7 +662,7 @@ static void reload(sv_server *s)
 	if (cks && !checkers_load(s, cks, problems))
 		checkers_ok = 1;
 	else
-		problem(problems, "plugins", "plugins, ordlister og opsætning er ikke skiftet ud; de tidligere bruges "
+		sv_problem(problems, "plugins", "plugins, ordlister og opsætning er ikke skiftet ud; de tidligere bruges "
 		                             "stadig");
 	sv_gen *g = gen_load(s, old, problems);
 	pthread_mutex_lock(&s->mu);
@@ -760,7 +779,7 @@ int cmd_serve(int argc, char **argv)
 	cli_opts o;
 	int ret = cli_parse(&o, argc, argv, 2, "serve",
 	                    "listen tokens config threads queue max-body timeout max-connections tls-cert tls-key log "
-	                    "templates data-dir no-spell ");
+	                    "templates web data-dir no-spell ");
 	if (ret)
 		return ret;
 	if (o.help) {
@@ -811,8 +830,13 @@ int cmd_serve(int argc, char **argv)
 		s->templates_dir = kb_strdup(o.templates);
 	else if ((s->templates_dir = malloc(strlen(s->data_dir) + 16)))
 		sprintf(s->templates_dir, "%s/templates", s->data_dir);
+	s->web_given = o.web != NULL;
+	if (o.web)
+		s->web_dir = kb_strdup(o.web);
+	else if ((s->web_dir = malloc(strlen(s->data_dir) + 8)))
+		sprintf(s->web_dir, "%s/web", s->data_dir);
 	struct stat st;
-	if (!s->templates_dir || stat(s->templates_dir, &st) || !S_ISDIR(st.st_mode)) {
+	if (!s->web_dir || !s->templates_dir || stat(s->templates_dir, &st) || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "klarbrev serve: skabelonmappen %s findes ikke; angiv den med --templates MAPPE\n",
 		        s->templates_dir ? s->templates_dir : "?");
 		goto done;
@@ -904,6 +928,8 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "klarbrev serve: lytter på %s://%s (%d %s, %zu %s)\n", s->tls ? "https" : "http", shown,
 	        s->nthreads, s->nthreads == 1 ? "tråd" : "tråde", s->gen->ntmpl,
 	        s->gen->ntmpl == 1 ? "skabelon" : "skabeloner");
+	if (s->gen->nweb)
+		fprintf(stderr, "klarbrev serve: websiden: åbn %s://%s/ i en browser\n", s->tls ? "https" : "http", shown);
 	{
 		json_t *ids = json_array();
 		for (size_t i = 0; i < s->gen->ntmpl; i++)
@@ -988,6 +1014,8 @@ done:
 	json_decref(problems);
 	free(s->data_dir);
 	free(s->templates_dir);
+	free(s->web_dir);
 	free(s->tokens_path);
+	sv_sessions_free(s);
 	return ret;
 }

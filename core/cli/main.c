@@ -74,7 +74,7 @@ static int opt_takes_value(const char *name)
 		                                  "config", "annotate", "draft", "pdf", "txt", "template", "case", "kind",
 		                                  "name", "report", "jobs", "input-format", "listen", "tokens", "threads",
 		                                  "queue", "max-body", "timeout", "max-connections", "tls-cert", "tls-key",
-		                                  "log", "templates", NULL };
+		                                  "log", "templates", "web", NULL };
 	for (size_t i = 0; with_value[i]; i++)
 		if (!strcmp(name, with_value[i]))
 			return 1;
@@ -206,6 +206,8 @@ int cli_parse_flags(cli_opts *o, int argc, char **argv, int first, const char *c
 			o->log = value;
 		else if (!strcmp(name, "templates"))
 			o->templates = value;
+		else if (!strcmp(name, "web"))
+			o->web = value;
 		else if (!strcmp(name, "resume"))
 			o->resume = 1;
 		else if (!strcmp(name, "quiet"))

@@ -30,7 +30,11 @@ typedef enum {
 	SV_ROUTE_TEMPLATE,
 	SV_ROUTE_FILL,
 	SV_ROUTE_CHECK,
-	SV_ROUTE_LINT
+	SV_ROUTE_LINT,
+	SV_ROUTE_VALIDATE,      /* POST /templates/{id}/validate */
+	SV_ROUTE_TEMPLATE_LINT, /* GET /templates/{id}/lint */
+	SV_ROUTE_PAGE,          /* GET / and /web/{file}: the web page (serve_web.c) */
+	SV_ROUTE_SESSION        /* GET, POST, DELETE /session: the web page's login */
 } sv_route;
 
 /* An installed template, compiled once and shared by every worker (kb_template is read-only while letters render). */
@@ -49,6 +53,24 @@ typedef struct sv_token {
 	unsigned allow; /* SV_ALLOW_* */
 } sv_token;
 
+/* A file of the web page, read whole when the generation is loaded. */
+typedef struct sv_file {
+	char *name; /* its name in the web folder, and in the address /web/{name} */
+	char *data;
+	size_t len;
+	const char *type;
+} sv_file;
+
+/* A signed-in browser (POST /session): the cookie holds id; the token it was made with is looked up again in the
+ * generation of each request, so a token taken out of the tokens file ends its sessions at the next reload. */
+typedef struct sv_session {
+	char id[65];   /* 32 random bytes as hex: the cookie's value */
+	char csrf[65]; /* 32 random bytes as hex: the X-Klarbrev-CSRF header a POST or DELETE by cookie must carry */
+	char *token;
+	size_t token_len;
+	struct timespec created, used;
+} sv_session;
+
 /* What SIGHUP replaces at once: the templates and the tokens. */
 typedef struct sv_gen {
 	int refs; /* the server's own + one per request that started under it; under the server's lock */
@@ -59,6 +81,8 @@ typedef struct sv_gen {
 	size_t ntokens;
 	int have_tokens;
 	char *templates_json; /* the body of GET /templates */
+	sv_file *web;         /* the web page's files, sorted by name; NULL without a web folder */
+	size_t nweb;
 } sv_gen;
 
 typedef struct sv_server sv_server;
@@ -80,7 +104,10 @@ typedef struct sv_req {
 	size_t len, cap;
 	/* what the request asked (copied at the first call; the connection's strings are not kept) */
 	char format[8];
-	int annotate, kind_text, multipart;
+	int annotate, kind_text, multipart, text;
+	char page[64];      /* SV_ROUTE_PAGE: the file's name */
+	int by_cookie;      /* signed in by the session cookie (a POST or DELETE needs the CSRF header) */
+	char set_cookie[192]; /* a Set-Cookie header of the answer, or "" */
 	char content_type[128];
 	/* the response, made by a worker or by the HTTP thread */
 	unsigned status;
@@ -124,6 +151,8 @@ typedef struct sv_conn {
 struct sv_server {
 	/* settings */
 	char *data_dir, *templates_dir, *tokens_path, *log_path;
+	char *web_dir;   /* the web page's folder */
+	int web_given;   /* --web: a missing folder is an error, not just no page */
 	const char *config_path;
 	int nthreads, no_spell;
 	size_t queue_max, max_body, max_connections;
@@ -149,6 +178,9 @@ struct sv_server {
 	/* the access log */
 	FILE *log;
 	pthread_mutex_t log_mu;
+	/* the web page's sessions: used by the HTTP thread only */
+	sv_session *sessions;
+	size_t nsessions;
 };
 
 /* serve_http.c */
@@ -156,6 +188,9 @@ int sv_http_start(sv_server *s, const char *listen, const char *cert_path, const
 void sv_http_stop(sv_server *s);
 /* Fills r's response with a JSON error {"code","message","details"}; details (may be NULL) is taken. */
 void sv_error(sv_req *r, unsigned status, const char *code, const char *message, json_t *details);
+/* sv_error with one more member, key: value (taken; key NULL: none). */
+void sv_error_with(sv_req *r, unsigned status, const char *code, const char *message, json_t *details,
+                   const char *key, json_t *value);
 /* Sets r's response to body (taken; a JSON document when type is NULL). */
 void sv_respond(sv_req *r, unsigned status, char *body, size_t len, const char *type);
 /* Writes one JSON line to the access log; takes o. */
@@ -168,7 +203,33 @@ void sv_work(sv_worker *w, sv_req *r);
 /* The lookup of a template id in a generation, NULL when unknown. */
 sv_template *sv_template_find(const sv_gen *g, const char *id);
 
+/* serve_web.c: the web page's files and its sessions */
+/* Reads the web folder's files into g (none when the folder is missing and was not given). 0, or -1 after adding
+ * the problem. */
+int sv_web_load(sv_server *s, sv_gen *g, json_t *problems);
+void sv_web_free(sv_gen *g);
+/* GET / and /web/{name}: the file, with the page's security headers (sv_web_headers). */
+void sv_web_page(sv_req *r);
+void sv_web_headers(struct MHD_Response *resp);
+/* The session of the request's cookie that is still good under g, or NULL. */
+sv_session *sv_session_of(sv_server *s, const sv_gen *g, struct MHD_Connection *c);
+/* The token of a session in g, or NULL when it has left the tokens file. */
+const sv_token *sv_session_token(const sv_gen *g, const sv_session *ss);
+/* GET /session, POST /session (r's body: {"token": ...}) and DELETE /session. */
+void sv_session_route(sv_server *s, sv_req *r, const char *method);
+void sv_sessions_free(sv_server *s);
+/* Compares in time that depends only on the length of a (a secret against what a client sent). */
+int sv_secret_eq(const char *a, size_t alen, const char *b, size_t blen);
+/* The presented token's entry in g (constant time over all tokens), or NULL. */
+const sv_token *sv_find_token(const sv_gen *g, const char *tok, size_t len);
+
+/* A request signed in by cookie: a POST or DELETE must carry the session's CSRF token. 0, or -1 with r's answer (403
+ * "csrf") set. */
+int sv_session_csrf(sv_req *r, const sv_session *ss, const char *method);
+
 /* cmd_serve.c */
+/* A problem of a load (what failed, and why): logged at a reload, printed at start. */
+void sv_problem(json_t *problems, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* 1 when s is 1..max-1 bytes of letters a-z and A-Z, digits, '.', '_' and '-' (a token's name). */
 int sv_name_ok(const char *s, size_t max);
 /* 1 when id can be a template id: sv_name_ok, not starting with '.'. Nothing else can name a template, so no id

@@ -47,8 +47,17 @@ void sv_respond(sv_req *r, unsigned status, char *body, size_t len, const char *
 
 void sv_error(sv_req *r, unsigned status, const char *code, const char *message, json_t *details)
 {
+	sv_error_with(r, status, code, message, details, NULL, NULL);
+}
+
+void sv_error_with(sv_req *r, unsigned status, const char *code, const char *message, json_t *details,
+                   const char *key, json_t *value)
+{
 	json_t *o = json_pack("{s:s, s:s, s:o}", "code", code, "message", message, "details",
 	                      details ? details : json_array());
+	if (o && key)
+		json_object_set(o, key, value);
+	json_decref(value);
 	char *body = o ? json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2)) : NULL;
 	json_decref(o);
 	sv_respond(r, status, body, body ? strlen(body) : 0, NULL);
@@ -80,9 +89,15 @@ static enum MHD_Result send_response(sv_req *r)
 	r->resp = NULL; /* libmicrohttpd frees it with the response */
 	r->bytes_out = r->resp_len;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->resp_type);
-	/* letters and reports hold personal data: never cached, never sniffed as something else */
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	/* letters and reports hold personal data: never cached, never sniffed as something else; the page's own files
+	 * are asked again each time (a new version after an upgrade), and only the service may feed them */
+	int page = r->route == SV_ROUTE_PAGE && r->status == MHD_HTTP_OK;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, page ? "no-cache" : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (page)
+		sv_web_headers(resp);
+	if (r->set_cookie[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
 	if (r->summary)
 		MHD_add_response_header(resp, "Klarbrev-Summary", r->summary);
 	if (r->disposition) {
@@ -144,6 +159,10 @@ static const char *route_name(sv_route r)
 	case SV_ROUTE_FILL: return "/templates/{id}/fill";
 	case SV_ROUTE_CHECK: return "/check";
 	case SV_ROUTE_LINT: return "/lint";
+	case SV_ROUTE_VALIDATE: return "/templates/{id}/validate";
+	case SV_ROUTE_TEMPLATE_LINT: return "/templates/{id}/lint";
+	case SV_ROUTE_PAGE: return "/web/{file}";
+	case SV_ROUTE_SESSION: return "/session";
 	case SV_ROUTE_NONE: break;
 	}
 	return "(ukendt)";
@@ -277,17 +296,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* Compares the presented token with every token of the file in time that depends only on the presented token's
  * length, never on where a stored token first differs or which one matches. */
-static const sv_token *find_token(const sv_gen *g, const char *tok, size_t len)
+const sv_token *sv_find_token(const sv_gen *g, const char *tok, size_t len)
 {
 	const sv_token *hit = NULL;
-	for (size_t i = 0; i < g->ntokens; i++) {
-		const sv_token *t = &g->tokens[i];
-		volatile unsigned char diff = (unsigned char)(t->len != len);
-		for (size_t k = 0; k < len; k++)
-			diff |= (unsigned char)(tok[k] ^ (k < t->len ? t->token[k] : 0));
-		if (!diff)
-			hit = t;
-	}
+	for (size_t i = 0; i < g->ntokens; i++)
+		if (sv_secret_eq(tok, len, g->tokens[i].token, g->tokens[i].len))
+			hit = &g->tokens[i];
 	return hit;
 }
 
@@ -304,17 +318,29 @@ static sv_route parse_route(sv_req *r, const char *url)
 		return SV_ROUTE_CHECK;
 	if (!strcmp(url, "/lint"))
 		return SV_ROUTE_LINT;
+	if (!strcmp(url, "/session"))
+		return SV_ROUTE_SESSION;
+	if (!strcmp(url, "/") || !strncmp(url, "/web/", 5)) { /* a name too long for page is no file of the page */
+		if (strlen(url) < sizeof r->page + 5)
+			snprintf(r->page, sizeof r->page, "%s", url[1] ? url + 5 : "index.html");
+		return SV_ROUTE_PAGE;
+	}
 	if (!strncmp(url, "/templates/", 11)) {
 		const char *id = url + 11;
 		size_t n = strcspn(id, "/");
 		const char *rest = id + n;
 		if (n == 0 || n >= sizeof r->tmpl_id)
 			return SV_ROUTE_NONE;
-		if (*rest && strcmp(rest, "/fill"))
-			return SV_ROUTE_NONE;
-		memcpy(r->tmpl_id, id, n);
-		r->tmpl_id[n] = '\0';
-		return *rest ? SV_ROUTE_FILL : SV_ROUTE_TEMPLATE;
+		sv_route route = !*rest                       ? SV_ROUTE_TEMPLATE
+		                 : !strcmp(rest, "/fill")     ? SV_ROUTE_FILL
+		                 : !strcmp(rest, "/validate") ? SV_ROUTE_VALIDATE
+		                 : !strcmp(rest, "/lint")     ? SV_ROUTE_TEMPLATE_LINT
+		                                              : SV_ROUTE_NONE;
+		if (route != SV_ROUTE_NONE) {
+			memcpy(r->tmpl_id, id, n);
+			r->tmpl_id[n] = '\0';
+		}
+		return route;
 	}
 	return SV_ROUTE_NONE;
 }
@@ -390,6 +416,12 @@ static void unknown_template(sv_req *r)
 	sv_error(r, MHD_HTTP_NOT_FOUND, "unknown_template", msg, NULL);
 }
 
+/* The largest body r's route takes: --max-body, and a sign-in's few bytes. */
+static size_t sv_body_max(const sv_server *s, const sv_req *r)
+{
+	return r->route == SV_ROUTE_SESSION ? 4096 : s->max_body;
+}
+
 /* The first call of a request: everything that can be decided from its headers. Sets a response, or returns with
  * r->stage SV_STAGE_BODY to read the body. */
 static void first_call(sv_server *s, sv_req *r, const char *url, const char *method)
@@ -414,15 +446,48 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 		sv_respond(r, stopping ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK, body, body ? strlen(body) : 0, NULL);
 		return;
 	}
-	/* the token, before anything else is said about the request */
+	/* the web page's own files, and its sign-in: no token */
+	int head = !strcmp(method, "HEAD");
+	if (r->route == SV_ROUTE_PAGE) {
+		if (strcmp(method, "GET") && !head) {
+			r->allow = "GET, HEAD";
+			sv_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "brug GET på websiden", NULL);
+		} else {
+			sv_web_page(r);
+		}
+		return;
+	}
+	if (r->route == SV_ROUTE_SESSION) {
+		if (!strcmp(method, "GET") || head || !strcmp(method, "DELETE")) {
+			sv_session_route(s, r, head ? "GET" : method);
+			return;
+		}
+		if (strcmp(method, "POST")) {
+			r->allow = "GET, HEAD, POST, DELETE";
+			sv_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+			         "brug GET, POST eller DELETE på /session", NULL);
+			return;
+		}
+		goto admit; /* the sign-in's body, read on this thread */
+	}
+	/* the token, before anything else is said about the request: in Authorization, or the web page's cookie */
 	const sv_token *tok = NULL;
 	if (r->gen->have_tokens) {
 		const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+		sv_session *ss = NULL;
 		if (h && !strncasecmp(h, "Bearer ", 7)) {
 			const char *t = h + 7;
 			while (*t == ' ')
 				t++;
-			tok = find_token(r->gen, t, strlen(t));
+			tok = sv_find_token(r->gen, t, strlen(t));
+		} else if (!h && (ss = sv_session_of(s, r->gen, c))) {
+			tok = sv_session_token(r->gen, ss);
+			r->by_cookie = 1;
+		}
+		if (tok && r->by_cookie && sv_session_csrf(r, ss, method)) {
+			r->tmpl_id[0] = '\0';
+			snprintf(r->token_name, sizeof r->token_name, "%s", tok->name);
+			return;
 		}
 		if (!tok) {
 			r->bearer_challenge = 1;
@@ -443,6 +508,8 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 	case SV_ROUTE_FILL: allow = "POST", need = SV_ALLOW_FILL; break;
 	case SV_ROUTE_CHECK: allow = "POST", need = SV_ALLOW_CHECK; break;
 	case SV_ROUTE_LINT: allow = "POST", need = SV_ALLOW_LINT; break;
+	case SV_ROUTE_VALIDATE: allow = "POST", need = SV_ALLOW_FILL; break;
+	case SV_ROUTE_TEMPLATE_LINT: allow = "GET", need = SV_ALLOW_LINT; break;
 	default:
 		r->tmpl_id[0] = '\0';
 		sv_error(r, MHD_HTTP_NOT_FOUND, "not_found",
@@ -475,7 +542,7 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 		json_body(r, MHD_HTTP_OK, r->gen->templates_json);
 		return;
 	}
-	if (r->route == SV_ROUTE_TEMPLATE || r->route == SV_ROUTE_FILL) {
+	if (r->tmpl_id[0]) { /* the routes under /templates/{id} */
 		sv_template *t = sv_template_find(r->gen, r->tmpl_id);
 		if (!t) {
 			unknown_template(r);
@@ -485,11 +552,14 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 			json_body(r, MHD_HTTP_OK, t->detail);
 			return;
 		}
+		if (r->route == SV_ROUTE_TEMPLATE_LINT)
+			goto admit; /* a GET for a worker: its parameters are ignored, as on every GET */
 	}
 	/* a POST: what it asks, then whether there is room for it */
-	static const char *const fill_args[] = { "format", NULL }, *const check_args[] = { "annotate", "template", "kind", NULL },
-	                         *const lint_args[] = { NULL };
-	arg_scan scan = { r->route == SV_ROUTE_FILL ? fill_args : r->route == SV_ROUTE_CHECK ? check_args : lint_args, "" };
+	static const char *const fill_args[] = { "format", NULL },
+	                         *const check_args[] = { "annotate", "template", "kind", "text", NULL },
+	                         *const no_args[] = { NULL };
+	arg_scan scan = { r->route == SV_ROUTE_FILL ? fill_args : r->route == SV_ROUTE_CHECK ? check_args : no_args, "" };
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, scan_arg, &scan);
 	if (scan.first[0]) {
 		const char *near = kb_nearest_name(scan.first, scan.known);
@@ -518,6 +588,7 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 	}
 	if (r->route == SV_ROUTE_CHECK) {
 		r->annotate = truthy(arg(c, "annotate"));
+		r->text = truthy(arg(c, "text"));
 		v = arg(c, "kind");
 		if (v && strcmp(v, "tekst") && strcmp(v, "afgørelse") && strcmp(v, "afgoerelse")) {
 			sv_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "kind skal være afgørelse eller tekst", NULL);
@@ -533,6 +604,7 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 			}
 		}
 	}
+admit:;
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	r->multipart = accept && strstr(accept, "multipart/mixed") != NULL;
 	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -544,10 +616,10 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 		errno = 0;
 		unsigned long long n = strtoull(cl, &end, 10);
 		declared = errno || *end ? SIZE_MAX : (size_t)n;
-		if (declared > s->max_body) {
+		if (declared > sv_body_max(s, r)) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "forespørgslen er for stor (%s bytes); tjenesten tager højst %zu bytes", cl,
-			         s->max_body);
+			         sv_body_max(s, r));
 			sv_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", msg, NULL);
 			return;
 		}
@@ -579,7 +651,8 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 /* Adds a piece of the body. 0, or -1 when it goes over the limit (r's status says so). */
 static int take_body(sv_server *s, sv_req *r, const char *data, size_t n)
 {
-	if (n > s->max_body - r->len) {
+	size_t max = sv_body_max(s, r);
+	if (n > max - r->len) {
 		r->status = MHD_HTTP_CONTENT_TOO_LARGE;
 		return -1;
 	}
@@ -587,8 +660,8 @@ static int take_body(sv_server *s, sv_req *r, const char *data, size_t n)
 		size_t nc = r->cap ? r->cap : 64 * 1024;
 		while (nc < r->len + n)
 			nc *= 2;
-		if (nc > s->max_body)
-			nc = s->max_body;
+		if (nc > max)
+			nc = max;
 		char *nb = realloc(r->body, nc + 1);
 		if (!nb) {
 			r->status = MHD_HTTP_SERVICE_UNAVAILABLE;
@@ -670,6 +743,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			if (take_body(s, r, upload_data, n))
 				return MHD_NO; /* over the limit while it came (no Content-Length): closed */
 			return MHD_YES;
+		}
+		if (r->route == SV_ROUTE_SESSION) { /* a sign-in: a look-up, no worker */
+			sv_session_route(s, r, "POST");
+			return send_response(r);
 		}
 		/* the whole body: to a worker */
 		r->stage = SV_STAGE_QUEUED;

@@ -57,6 +57,30 @@ static char *clean(const sv_worker *w, const char *msg)
 	return out;
 }
 
+/* The case field a problem of the case is about ('feltet "sag.dato" skal ...'), or NULL. */
+static json_t *problem_field(const char *msg)
+{
+	static const char lead[] = "feltet \"";
+	if (strncmp(msg, lead, sizeof lead - 1))
+		return json_null();
+	const char *name = msg + sizeof lead - 1, *end = strchr(name, '"');
+	return end && end > name ? json_stringn(name, (size_t)(end - name)) : json_null();
+}
+
+/* The problems of a case as the web page ties them to its fields: [{"field": "sag.dato" or null, "message"}]. */
+static json_t *case_problems(const json_t *details)
+{
+	json_t *a = json_array();
+	size_t i;
+	const json_t *d;
+	json_array_foreach(details, i, d)
+	{
+		const char *m = json_string_value(d);
+		json_array_append_new(a, json_pack("{s:o, s:s}", "field", problem_field(m ? m : ""), "message", m ? m : ""));
+	}
+	return a;
+}
+
 /* The error answer for a library failure rc, with ctx's message and details (w's scratch folder left out). */
 static void fail(sv_worker *w, const kb_ctx *ctx, sv_req *r, int rc, const char *input_code)
 {
@@ -89,7 +113,12 @@ static void fail(sv_worker *w, const kb_ctx *ctx, sv_req *r, int rc, const char 
 		free(msg);
 		msg = kb_strdup(buf);
 	}
-	sv_error(r, status, code, msg ? msg : "ukendt fejl", details);
+	if (!strcmp(code, "invalid_case")) { /* each problem with its field, for a form */
+		json_t *problems = case_problems(details);
+		sv_error_with(r, status, code, msg ? msg : "ukendt fejl", details, "problems", problems);
+	} else {
+		sv_error(r, status, code, msg ? msg : "ukendt fejl", details);
+	}
 	free(msg);
 }
 
@@ -208,6 +237,61 @@ static const char *charset(const char *ct, char *buf, size_t n)
 	return strcasecmp(buf, "utf-8") && strcasecmp(buf, "utf8") ? buf : NULL;
 }
 
+/* The case in r's body (UTF-8, or the charset of its Content-Type). 0, or -1 after setting the error. */
+static int case_of(sv_worker *w, sv_req *r, kb_case **c)
+{
+	char cs[64];
+	int rc;
+	const char *enc = charset(r->content_type, cs, sizeof cs);
+	if (enc) { /* a case system that writes windows-1252 says so in Content-Type */
+		char *utf8 = NULL;
+		size_t ulen = 0;
+		if ((rc = kb_encoding_to_utf8(&utf8, &ulen, w->ctx, r->body ? r->body : "", r->len, enc, "sagen",
+		                              w->srv->max_body * 3))) {
+			fail(w, w->ctx, r, rc, "invalid_json");
+			return -1;
+		}
+		free(r->body);
+		r->body = utf8;
+		r->len = ulen;
+	}
+	if ((rc = kb_case_load_buffer(c, w->ctx, r->body ? r->body : "", r->len, "sagen"))) {
+		fail(w, w->ctx, r, rc, "invalid_json");
+		return -1;
+	}
+	return 0;
+}
+
+/* POST /templates/{id}/validate: what fill would say about the case, without checking a letter. The case is rendered
+ * (the manifest's checks and the template's own), so the answer is the one fill gives. */
+static void do_validate(sv_worker *w, sv_req *r)
+{
+	sv_template *t = sv_template_find(r->gen, r->tmpl_id);
+	kb_case *c = NULL;
+	kb_letter *l = NULL;
+	if (!t) {
+		sv_error(r, MHD_HTTP_NOT_FOUND, "unknown_template", "skabelonen findes ikke", NULL);
+		return;
+	}
+	if (case_of(w, r, &c))
+		return;
+	int rc = kb_template_render(&l, w->ctx, t->t, c);
+	if (rc && rc != KB_EDATA) {
+		fail(w, w->ctx, r, rc, "invalid_case");
+	} else {
+		json_t *details = json_array();
+		for (size_t i = 0; rc && i < kb_ctx_detail_count(w->ctx); i++)
+			json_array_append_new(details, json_string(kb_ctx_detail(w->ctx, i)));
+		json_t *o = json_pack("{s:b, s:o}", "valid", !rc, "problems", case_problems(details));
+		json_decref(details);
+		char *body = dump(o);
+		json_decref(o);
+		sv_respond(r, MHD_HTTP_OK, body, body ? strlen(body) : 0, NULL);
+	}
+	kb_letter_free(l);
+	kb_case_free(c);
+}
+
 static void do_fill(sv_worker *w, sv_req *r)
 {
 	sv_template *t = sv_template_find(r->gen, r->tmpl_id);
@@ -222,24 +306,8 @@ static void do_fill(sv_worker *w, sv_req *r)
 		sv_error(r, MHD_HTTP_NOT_FOUND, "unknown_template", "skabelonen findes ikke", NULL);
 		return;
 	}
-	char cs[64];
-	const char *enc = charset(r->content_type, cs, sizeof cs);
-	if (enc) { /* a case system that writes windows-1252 says so in Content-Type */
-		char *utf8 = NULL;
-		size_t ulen = 0;
-		if ((rc = kb_encoding_to_utf8(&utf8, &ulen, w->ctx, r->body ? r->body : "", r->len, enc, "sagen",
-		                              w->srv->max_body * 3))) {
-			fail(w, w->ctx, r, rc, "invalid_json");
-			goto done;
-		}
-		free(r->body);
-		r->body = utf8;
-		r->len = ulen;
-	}
-	if ((rc = kb_case_load_buffer(&c, w->ctx, r->body ? r->body : "", r->len, "sagen"))) {
-		fail(w, w->ctx, r, rc, "invalid_json");
+	if (case_of(w, r, &c))
 		goto done;
-	}
 	if ((rc = kb_template_render(&l, w->ctx, t->t, c))) {
 		fail(w, w->ctx, r, rc, "invalid_case");
 		goto done;
@@ -315,6 +383,19 @@ static int body_to_file(sv_worker *w, sv_req *r, char *path, size_t n, const cha
 	return 0;
 }
 
+/* ?text=1: every paragraph of the letter as it was checked; a finding's paragraph, start and length point into it. */
+static json_t *paragraphs_json(const kb_text *t)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; t && i < t->nparas; i++) {
+		const kb_paragraph *p = &t->paras[i];
+		json_array_append_new(a, json_pack("{s:I, s:s, s:i, s:s%}", "index", (json_int_t)i, "part",
+		                                   kb_part_kind_name(p->part), "heading", p->heading, "text", p->text,
+		                                   p->len));
+	}
+	return a;
+}
+
 static void do_check(sv_worker *w, sv_req *r)
 {
 	kb_letter *l = NULL;
@@ -359,6 +440,8 @@ static void do_check(sv_worker *w, sv_req *r)
 		goto done;
 	}
 	json_t *report = kb_report_json_value(fs, kb_letter_text(l), &m);
+	if (report && r->text)
+		json_object_set_new(report, "paragraphs", paragraphs_json(kb_letter_text(l)));
 	r->summary = summary_header(fs, &m);
 	if (r->annotate) {
 		char out[4200];
@@ -379,27 +462,18 @@ done:
 	kb_letter_free(l);
 }
 
-static void do_lint(sv_worker *w, sv_req *r)
+/* The lint of the template at path (partials from dirs), as `template lint --format json` gives it, named name. */
+static void lint_json(sv_worker *w, sv_req *r, const char *path, const char *name, const char *const *dirs,
+                      kb_manifest_state mstate)
 {
-	char path[4200];
-	if (!is_docx(r)) {
-		sv_error(r, MHD_HTTP_BAD_REQUEST, "bad_template", "send skabelonen som en .docx-fil", NULL);
-		return;
-	}
-	if (body_to_file(w, r, path, sizeof path, "skabelon.docx"))
-		return;
 	kb_ctx *lint = NULL;
 	kb_template *t = NULL;
 	kb_letter *l = NULL;
 	kb_findings *fs = NULL;
 	kb_metrics m = { 0 };
-	char partials[4200];
-	snprintf(partials, sizeof partials, "%s/partials", w->srv->templates_dir);
-	const char *dirs[] = { partials, NULL };
 	kb_template_options topts = { 0 };
 	topts.partials_dirs = dirs;
 	topts.partials_hint = cli_partials_hint;
-	kb_manifest_state mstate = KB_MANIFEST_DOCX_ONLY;
 	if (kb_ctx_new(&lint)) {
 		sv_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "ikke nok hukommelse", NULL);
 		goto done;
@@ -418,7 +492,7 @@ static void do_lint(sv_worker *w, sv_req *r)
 			fs = NULL;
 		}
 	}
-	json_t *root = cli_lint_json("skabelon.docx", lint, mstate, fs, l, &m);
+	json_t *root = cli_lint_json(name, lint, mstate, fs, l, &m);
 	char *body = dump(root);
 	json_decref(root);
 	if (body) {
@@ -428,11 +502,38 @@ static void do_lint(sv_worker *w, sv_req *r)
 	}
 	sv_respond(r, MHD_HTTP_OK, body, body ? strlen(body) : 0, NULL);
 done:
-	unlink(path);
 	kb_findings_free(fs);
 	kb_letter_free(l);
 	kb_template_free(t);
 	kb_ctx_free(lint);
+}
+
+/* POST /lint: a template sent as .docx, without a manifest; partials from the service's templates folder. */
+static void do_lint(sv_worker *w, sv_req *r)
+{
+	char path[4200];
+	if (!is_docx(r)) {
+		sv_error(r, MHD_HTTP_BAD_REQUEST, "bad_template", "send skabelonen som en .docx-fil", NULL);
+		return;
+	}
+	if (body_to_file(w, r, path, sizeof path, "skabelon.docx"))
+		return;
+	char partials[4200];
+	snprintf(partials, sizeof partials, "%s/partials", w->srv->templates_dir);
+	const char *dirs[] = { partials, NULL };
+	lint_json(w, r, path, "skabelon.docx", dirs, KB_MANIFEST_DOCX_ONLY);
+	unlink(path);
+}
+
+/* GET /templates/{id}/lint: an installed template with its manifest and partials, as `template lint` sees it. */
+static void do_template_lint(sv_worker *w, sv_req *r)
+{
+	sv_template *t = sv_template_find(r->gen, r->tmpl_id);
+	if (!t) {
+		sv_error(r, MHD_HTTP_NOT_FOUND, "unknown_template", "skabelonen findes ikke", NULL);
+		return;
+	}
+	lint_json(w, r, t->path, t->id, (const char *const *)t->partials, KB_MANIFEST_OK);
 }
 
 void sv_work(sv_worker *w, sv_req *r)
@@ -443,6 +544,8 @@ void sv_work(sv_worker *w, sv_req *r)
 	case SV_ROUTE_FILL: do_fill(w, r); break;
 	case SV_ROUTE_CHECK: do_check(w, r); break;
 	case SV_ROUTE_LINT: do_lint(w, r); break;
+	case SV_ROUTE_VALIDATE: do_validate(w, r); break;
+	case SV_ROUTE_TEMPLATE_LINT: do_template_lint(w, r); break;
 	default: sv_error(r, MHD_HTTP_NOT_FOUND, "not_found", "den adresse findes ikke", NULL); break;
 	}
 }

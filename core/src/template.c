@@ -1439,6 +1439,31 @@ static int marker_only(xmlNodePtr node, xmlNodePtr m)
 	return 1;
 }
 
+/* 1 when node holds nothing a reader would see but tags (markers): no text, drawing or field of its own. */
+static int only_markers(xmlNodePtr node)
+{
+	for (xmlNodePtr c = node; c; c = next_in(c, node)) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (marker_index(c) >= 0)
+			continue; /* its text is the tag's */
+		if (kb_w_is(c, "drawing") || kb_w_is(c, "pict") || kb_w_is(c, "object") || kb_w_is(c, "sym") ||
+		    kb_w_is(c, "fldChar") || kb_w_is(c, "fldSimple") || kb_w_is(c, "tbl"))
+			return 0;
+		if (kb_w_is(c, "t") && !(c->parent && marker_index(c->parent) >= 0)) {
+			xmlChar *txt = xmlNodeGetContent(c);
+			int empty = 1;
+			for (const xmlChar *p = txt; p && *p; p++)
+				if (*p != ' ' && *p != '\t')
+					empty = 0;
+			xmlFree(txt);
+			if (!empty)
+				return 0;
+		}
+	}
+	return 1;
+}
+
 /* 1 when a container may be removed: not a paragraph that carries the section properties of the page. */
 static int can_drop(xmlNodePtr n)
 {
@@ -3703,11 +3728,29 @@ int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t
 		kb_nodevec marks = {0};
 		if (root)
 			rc = collect_markers(&marks, &root, 1);
-		/* every section's content once; a value is left out, and a paragraph that held only a tag goes */
+		/* every section's content once, and a paragraph that held only tags goes. A value in a paragraph with
+		 * text of its own becomes U+2060 WORD JOINER: where it goes stays marked, invisible to the words, sentences
+		 * and punctuation the checks see, so "fra {{dato}}." is not "fra ." with a space before the full stop. The
+		 * gaps are decided before any marker goes (a paragraph freed with its last marker frees no other). */
+		unsigned char *gap = !rc && marks.n ? calloc(marks.n, 1) : NULL;
+		if (marks.n && !gap)
+			rc = KB_ENOMEM;
+		for (size_t k = 0; !rc && k < marks.n; k++) {
+			long idx = marker_index(marks.items[k]);
+			xmlNodePtr para = enclosing_paragraph(marks.items[k]);
+			gap[k] = idx >= 0 && (size_t)idx < t->ntags && t->tags[idx].kind == TAG_VAR &&
+			         kb_w_is(marks.items[k], "t") && para && !only_markers(para);
+		}
 		for (size_t k = 0; !rc && k < marks.n; k++) {
 			xmlUnsetProp(marks.items[k], (const xmlChar *)KB_ORIGIN_ATTR);
-			drop_marker(marks.items[k]);
+			if (gap[k]) {
+				xmlUnsetProp(marks.items[k], (const xmlChar *)KB_TAG_ATTR);
+				xmlNodeSetContent(marks.items[k], (const xmlChar *)"\xE2\x81\xA0");
+			} else {
+				drop_marker(marks.items[k]);
+			}
 		}
+		free(gap);
 		kb_nodevec_free(&marks);
 		if (!rc && root && !(rc = fix_empty_containers(root)))
 			rc = take_partial_origins(l, root);

@@ -273,6 +273,11 @@ class Spec:
     def methods(self, path):
         return {m for p, m, _ in self.operations() if p == path}
 
+    def public(self, path):
+        """True when every operation of path needs no token (security: []): the web page and its sign-in."""
+        ops = [op for p, _, op in self.operations() if p == path]
+        return bool(ops) and all(op.get("security") == [] for op in ops)
+
     def response(self, path, method, status):
         op = self.doc["paths"].get(path, {}).get(method.lower())
         if op is None:
@@ -512,6 +517,118 @@ def scenarios(spec, c, cfg):
         if R.check(r.status == 431, "headers over 32 KB: %s %s gave %d" % (method, url, r.status)):
             spec.check_response(r, path, method, 431, "headers over 32 KB")
 
+    # the web page: its files without a token, with the page's own headers; nothing but its table's files
+    get_and_head("/", 200, "/", "the web page", token=None, check=lambda r: [
+        (b'lang="da"' in r.body, "the page itself"),
+        ("frame-ancestors 'none'" in (r.header("content-security-policy") or ""), "no framing"),
+        (r.header("x-frame-options") == "DENY", "X-Frame-Options"),
+        (r.header("referrer-policy") == "no-referrer", "Referrer-Policy")])
+    get_and_head("/web/{file}", 200, "/web/app.js", "the page's script", token=None)
+    get_and_head("/web/{file}", 200, "/web/style.css", "the page's stylesheet", token=None)
+    get_and_head("/web/{file}", 200, "/web/logo.svg", "the page's picture", token=None)
+    get_and_head("/web/{file}", 404, "/web/findes-ikke.js", "a file the page does not have", token=None)
+    get_and_head("/web/{file}", 404, "/web/noter.md", "a file of the web folder that is no part of the page",
+                 token=None)
+    for odd_file in ("/web/..%2ftokens", "/web/%2e%2e%2ftokens", "/web/.skjult.js", "/web/Stor.js",
+                     "/web/" + "a" * 80 + ".js"):
+        do("/web/{file}", "GET", 404, odd_file, "an odd file name", token=None, path_as_is=True)
+
+    # the page's sign-in: a cookie for the token, and the CSRF header on what the cookie POSTs
+    S = "/session"
+    JS = json.dumps
+    get_and_head(S, 200, S, "session without a cookie", token=None, check=lambda r: [
+        (r.json() == {"auth": "token", "signed_in": False, "name": None, "routes": [], "csrf": None}, "signed out")])
+    r = do(S, "POST", 200, S, "sign in", token=None, headers=[JSON], body=JS({"token": cfg["tokens"]["fuld"]}),
+           check=lambda r: [
+               (r.json()["signed_in"] and r.json()["name"] == "fuld", "signed in as the token's name"),
+               (r.json()["routes"] == ["templates", "fill", "check", "lint"], "the token's routes"),
+               ("; HttpOnly; SameSite=Strict" in (r.header("set-cookie") or ""), "HttpOnly, SameSite=Strict")])
+    cookie = "Cookie: " + (r.header("set-cookie") or "x=").split(";")[0]
+    csrf = "X-Klarbrev-CSRF: " + str((r.json() if r.status == 200 else {}).get("csrf"))
+    get_and_head(S, 200, S, "session with the cookie", token=None, headers=[cookie], check=lambda r: [
+        (r.json()["signed_in"] and "X-Klarbrev-CSRF: " + r.json()["csrf"] == csrf, "the same session")])
+    r = do(S, "POST", 200, S, "sign in with a token for check only", token=None, headers=[JSON],
+           body=JS({"token": cfg["tokens"]["tjek"]}), check=lambda r: [(r.json()["routes"] == ["check"], "check")])
+    cookie_check = "Cookie: " + (r.header("set-cookie") or "x=").split(";")[0]
+    do("/templates", "GET", 200, "/templates", "templates by the cookie", token=None, headers=[cookie])
+    do("/templates", "GET", 403, "/templates", "templates by the cookie of a token for check only", token=None,
+       headers=[cookie_check])
+    do("/templates", "GET", 401, "/templates", "templates by an unknown cookie", token=None,
+       headers=["Cookie: klarbrev_session=" + "0" * 64])
+    C_ = "/check"
+    do(C_, "POST", 403, "/check?kind=tekst", "check by the cookie without the CSRF header", token=None,
+       headers=[cookie, TEXT], body="Hej.", check=lambda r: [(r.json()["code"] == "csrf", "csrf")])
+    do(C_, "POST", 403, "/check?kind=tekst", "check by the cookie with a wrong CSRF header", token=None,
+       headers=[cookie, TEXT, "X-Klarbrev-CSRF: " + "0" * 64])
+    for path, url, kw in (("/templates/{id}/fill", A + "/fill", {"headers": [JSON], "body": example}),
+                          ("/lint", "/lint", {"headers": [DOCX], "body": letter}),
+                          ("/templates/{id}/validate", A + "/validate", {"headers": [JSON], "body": example})):
+        do(path, "POST", 403, url, "a POST by the cookie without the CSRF header", token=None,
+           check=lambda r: [(r.json()["code"] == "csrf", "csrf")], **dict(kw, headers=kw["headers"] + [cookie]))
+    do(C_, "POST", 200, "/check?kind=tekst", "check by a bearer token needs no CSRF header", headers=[cookie, TEXT],
+       body="Hej.")
+    para_text = "Vi har modtaget din ansøgnig om hjælp."
+
+    def paragraphs_ok(r):
+        j = r.json()
+        f = next((f for f in j["findings"] if f["text"] == "ansøgnig"), None)
+        p = j.get("paragraphs") or []
+        return [(p == [{"index": 0, "part": "body", "heading": 1, "text": "Afgørelse"},
+                       {"index": 1, "part": "body", "heading": 0, "text": para_text}], "the paragraphs: %s" % p),
+                (f is not None and f["paragraph"] == 1 and para_text.encode()[f["start"]:f["start"] + f["length"]]
+                 == "ansøgnig".encode(), "start and length are bytes of the paragraph's text")]
+    do(C_, "POST", 200, "/check?kind=tekst&text=1", "check by the cookie with text=1", token=None,
+       headers=[cookie, csrf, TEXT], body="---\nudfald: afslag\n---\n# Afgørelse\n\n" + para_text + "\n",
+       check=paragraphs_ok)
+    do(S, "POST", 400, S, "sign in with a form", token=None, headers=["Content-Type: application/x-www-form-urlencoded"],
+       body="token=" + cfg["tokens"]["fuld"])
+    do(S, "POST", 400, S, "sign in without the token", token=None, headers=[JSON], body=JS({"tokn": "x"}))
+    do(S, "POST", 400, S, "sign in with broken JSON", token=None, headers=[JSON], body='{"token": ')
+    do(S, "POST", 401, S, "sign in with a wrong token", token=None, headers=[JSON],
+       body=JS({"token": "ugyldigt-token-0000000000"}), check=lambda r: [
+           (r.header("www-authenticate") is None, "no Bearer challenge for a browser's sign-in"),
+           (r.header("set-cookie") is None, "no cookie")])
+    do(S, "POST", 413, S, "sign in with a body over 4 KB", token=None, headers=[JSON],
+       body=JS({"token": "a" * 5000}))
+    do(S, "DELETE", 403, S, "sign out without the CSRF header", token=None, headers=[cookie])
+    do(S, "DELETE", 204, S, "sign out", token=None, headers=[cookie, csrf], check=lambda r: [
+        ("Max-Age=0" in (r.header("set-cookie") or ""), "the cookie is cleared")])
+    do("/templates", "GET", 401, "/templates", "the cookie after signing out", token=None, headers=[cookie])
+    do(S, "DELETE", 204, S, "sign out without a session", token=None)
+
+    # validate: what fill would say about the case, each problem with its field
+    V = "/templates/{id}/validate"
+    do(V, "POST", 200, A + "/validate", "validate the example case", body=example, headers=[JSON],
+       check=lambda r: [(r.json() == {"valid": True, "problems": []}, "valid")])
+    do(V, "POST", 200, A + "/validate", "validate a case that does not fit", headers=[JSON],
+       body=JS({"modtager": {"navn": "Mette Lund Kristiansen"}, "sag": {"dato": "28/11/2026"}}), check=lambda r: [
+           (r.json()["valid"] is False, "not valid"),
+           (any(p["field"] == "sag.dato" and "28/11/2026" in p["message"] for p in r.json()["problems"]),
+            "the date's problem on its field"),
+           (all(p["field"] for p in r.json()["problems"]), "every problem has its field")])
+    do(V, "POST", 200, "/templates/valg/validate", "validate a list's row", headers=[JSON],
+       body=JS({"modtager": {"navn": "Test Testesen"}, "udfald": "bevilling", "ydelser": [{"navn": "Kontanthjælp"}]}),
+       check=lambda r: [([p["field"] for p in r.json()["problems"]] == ["ydelser[0].beløb"],
+                         "the row's missing field: %s" % r.json()["problems"])])
+    do(V, "POST", 400, A + "/validate", "validate broken JSON", body='{"modtager":', headers=[JSON])
+    do(V, "POST", 400, A + "/validate?format=pdf", "validate with a parameter", body=example, headers=[JSON])
+    do(V, "POST", 401, A + "/validate", "validate without a token", token=None, body=example, headers=[JSON])
+    do(V, "POST", 403, A + "/validate", "validate with a token for check only", token="tjek", body=example,
+       headers=[JSON])
+    do(V, "POST", 404, "/templates/afslag-kontanthjalp/validate", "validate for an unknown template", body=example,
+       headers=[JSON])
+    do(V, "POST", 413, A + "/validate", "validate a case over 16 MB", headers=[JSON],
+       body=b'{"x": "' + b"a" * (17 << 20) + b'"}')
+
+    # the lint of an installed template, with its manifest
+    TL = "/templates/{id}/lint"
+    get_and_head(TL, 200, A + "/lint", "lint an installed template", check=lambda r: [
+        (r.json()["template"] == "afslag-kontanthjaelp" and r.json()["fields_checked"] is True, "with its manifest"),
+        (r.json()["count"] == 0, "no errors"), (r.json()["static_text"]["metrics"]["lix"] > 0, "the LIX")])
+    get_and_head(TL, 401, A + "/lint", "lint an installed template without a token", token=None)
+    get_and_head(TL, 403, A + "/lint", "lint an installed template with a token for check only", token="tjek")
+    get_and_head(TL, 404, "/templates/afslag-kontanthjalp/lint", "lint an unknown template")
+
     # fill
     F = "/templates/{id}/fill"
     sum_ok = lambda errors: (lambda r: [(json.loads(r.header("klarbrev-summary"))["errors"] == errors,
@@ -554,7 +671,9 @@ def scenarios(spec, c, cfg):
     do(F, "POST", 400, A + "/fill", "fill with an empty body", body=b"", headers=[JSON])
     do(F, "POST", 400, A + "/fill", "fill with a case that does not fit", headers=[JSON],
        body='{"modtager": {"navn": "Mette Lund Kristiansen"}}', check=lambda r: [
-           (r.json()["code"] == "invalid_case" and len(r.json()["details"]) == 12, "every missing field in details")])
+           (r.json()["code"] == "invalid_case" and len(r.json()["details"]) == 12, "every missing field in details"),
+           ([p["message"] for p in r.json()["problems"]] == r.json()["details"], "the same problems with fields"),
+           (r.json()["problems"][0]["field"] == "kommune.navn", "the first one's field")])
     do(F, "POST", 401, A + "/fill", "fill without a token", token=None, body=example, headers=[JSON])
     do(F, "POST", 403, A + "/fill", "fill with a token for check only", token="tjek", body=example, headers=[JSON])
     do(F, "POST", 404, "/templates/afslag-kontanthjalp/fill", "fill an unknown template", body=example,
@@ -619,10 +738,11 @@ def scenarios(spec, c, cfg):
     nf = spec.v.resolve(spec.doc["components"]["responses"]["NotFound"])
     na = spec.v.resolve(spec.doc["components"]["responses"]["MethodNotAllowed"])
     # (address, {method: known bug}, known bug without a token)
-    odd = [("/", {}, None), ("/admin", {}, None), ("/templates/x/y", {}, None), ("/check/", {}, None),
+    odd = [("/web", {}, None), ("/session/", {}, None), ("/templates/afslag-kontanthjaelp/validate/", {}, None),
+           ("/admin", {}, None), ("/templates/x/y", {}, None), ("/check/", {}, None),
            ("/lint/", {}, None), ("/templates/", {}, None), ("/health/", {}, None), ("/HEALTH", {}, None),
            ("//health", {}, None), ("/templates/afslag-kontanthjaelp/", {}, None),
-           ("/templates/afslag-kontanthjaelp/fill/", {}, None), ("/templates/afslag-kontanthjaelp/lint", {}, None),
+           ("/templates/afslag-kontanthjaelp/fill/", {}, None), ("/templates/afslag-kontanthjaelp/lint/", {}, None),
            ("/../etc/passwd", {}, None), ("/%2e%2e/etc/passwd", {}, None),
            ("/templates/..%2f..%2fetc%2fpasswd", {}, None), ("/templates/%2e%2e/fill", {}, None),
            ("/health%00", {}, None), ("/health%00/admin", {}, None), ("/check%00.php", {}, None),
@@ -664,7 +784,7 @@ def scenarios(spec, c, cfg):
             allow = {m.strip() for m in (r.header("allow") or "").split(",") if m.strip()}
             R.check(allow == documented, "%s %s: Allow: %s, but openapi.yaml documents %s" % (
                 method, url, r.header("allow"), ", ".join(sorted(documented))), bug)
-            if path != "/health":
+            if not spec.public(path):
                 r = c.request("main", url, method, token=None)
                 R.check(r.status == 401, "%s %s without a token gave %d, want 401" % (method, url, r.status))
 
@@ -672,7 +792,7 @@ def scenarios(spec, c, cfg):
     lim = cfg["limits"]
     big = b"a" * (lim["max_body"] + 1)
     for path, url, kw in ((F, A + "/fill", {"headers": [JSON]}), (C, "/check", {"headers": [TEXT]}),
-                          (L, "/lint", {"headers": [DOCX]})):
+                          (L, "/lint", {"headers": [DOCX]}), (V, A + "/validate", {"headers": [JSON]})):
         do(path, "POST", 413, url, "body over --max-body", server="limits", body=big, check=lambda r: [
             (r.json()["code"] == "body_too_large", "body_too_large")], **kw)
     # without Content-Length the body is read until it is too large, then the connection is closed
@@ -685,9 +805,12 @@ def scenarios(spec, c, cfg):
     time.sleep(0.3)
     for path, url, kw in ((F, A + "/fill", {"headers": [JSON], "body": example}),
                           (C, "/check", {"headers": [TEXT], "body": "Hej."}),
-                          (L, "/lint", {"headers": [DOCX], "body": letter})):
+                          (L, "/lint", {"headers": [DOCX], "body": letter}),
+                          (V, A + "/validate", {"headers": [JSON], "body": example}),
+                          (S, S, {"headers": [JSON], "body": JS({"token": cfg["tokens"]["fuld"]}), "token": None})):
         do(path, "POST", 503, url, "all request slots busy", server="limits", check=lambda r: [
             (r.json()["code"] == "busy", "busy")], **kw)
+    get_and_head(TL, 503, A + "/lint", "all request slots busy", server="limits")
     r = c.request("limits", "/health")
     R.check(r.status == 200 and json.loads(r.body)["busy"] == 0, "GET /health answers while the slots are busy")
     # the held request is cut off after --timeout without an answer

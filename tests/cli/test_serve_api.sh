@@ -55,6 +55,14 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("word/document.xml", b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/"
                b"2006/main'><w:body><w:p><w:r><w:t>" + b" " * (9 << 20) + b"</w:t></w:r></w:p></w:body></w:document>")
 EOF
+# a web page of its own (the real one, web/, is tested in a browser by tests/web/): three files the page serves and
+# one it does not (noter.md)
+mkdir -p "$T/web"
+printf '<!doctype html>\n<html lang="da"><head><title>klarbrev</title><link rel="stylesheet" href="/web/style.css">\n<script src="/web/app.js" defer></script></head><body><img src="/web/logo.svg" alt="klarbrev"></body></html>\n' >"$T/web/index.html"
+printf 'document.title = "klarbrev";\n' >"$T/web/app.js"
+printf 'body { margin: 0; }\n' >"$T/web/style.css"
+printf '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n' >"$T/web/logo.svg"
+printf 'noter, ikke en del af siden\n' >"$T/web/noter.md"
 token() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 TOK_FULL=$(token) TOK_CHECK=$(token) TOK_TMPL=$(token)
 (umask 077; printf '# test\nfuld %s\ntjek %s check\nskabeloner %s templates\n' "$TOK_FULL" "$TOK_CHECK" "$TOK_TMPL" >"$T/tokens")
@@ -83,7 +91,7 @@ start() {
     sleep 0.1
   done
 }
-start main TMPDIR="$T/mtmp" -- --threads 2 --templates "$T/templates"
+start main TMPDIR="$T/mtmp" -- --threads 2 --templates "$T/templates" --web "$T/web"
 MAIN_PID=$LASTPID MAIN_PORT=$PORT
 if [ -z "$MAIN_PORT" ]; then
   fail "the main server did not start: $(cat "$T/main.err")"

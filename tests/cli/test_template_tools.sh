@@ -66,6 +66,17 @@ expect_in "$T/stdout" '"rule": "stavning"' "with the spelling finding"
 run "$KLARBREV" template lint "$STF" --no-check; expect_rc 0 "--no-check: only tags and manifest"
 expect_not_in "$T/stdout" "ansøgnig" "--no-check leaves the text alone"
 
+# a value's place is no gap in the text: "fra {{dato}}." is not a space before the full stop, and a salutation's
+# name does not leave "Kære ," (the sample template once had four such warnings from its own tags)
+python3 "$KB_SRC/tests/cli/make_docx.py" "$T/gaps.docx" 'Kære {{modtager.navn}},' \
+  'Vi har modtaget din ansøgning fra {{ansoegning.dato}}. Ring på {{telefon}}, hvis du har spørgsmål.' \
+  '{{postnummer}} {{by}}'
+run "$KLARBREV" template lint "$T/gaps.docx"
+expect_not_in "$T/stdout" "mellemrum-foer-tegn" "no space before punctuation where a value goes"
+expect_in "$T/stdout" "0 advarsler" "the static text of a template with values has no warnings"
+run "$KLARBREV" template lint "$KB_SRC/templates/afslag-kontanthjaelp"
+expect_not_in "$T/stdout" "mellemrum-foer-tegn" "the sample template's static text has no gap warnings"
+
 # the static-text check reads the config file like check and fill: a [rules] line turns spelling off
 printf '[rules]\nstavning = off\n' >"$T/kommune.ini"
 run "$KLARBREV" template lint "$STF" --config "$T/kommune.ini"

@@ -765,7 +765,8 @@ static void test_template__static_letter_has_every_section_once_and_no_tags(void
 			kb_buf_adds(&b, tx->paras[i].text);
 			kb_buf_adds(&b, "|");
 		}
-		KB_CHECK_STR(b.data, "Kære ,|Du får hjælp.|Du får ikke hjælp.|Med venlig hilsen|");
+		/* the value's place is U+2060 WORD JOINER: "Kære ," would be a space before the comma to the checks */
+		KB_CHECK_STR(b.data, "Kære \xE2\x81\xA0,|Du får hjælp.|Du får ikke hjælp.|Med venlig hilsen|");
 		kb_buf_free(&b);
 	}
 	kb_letter_free(l);
