@@ -4,7 +4,9 @@
 // field (400 invalid_case: problems[].field; 422 blocked: a finding's origin "field:PATH").
 
 import { request, json, readJson, ApiError, fileName, saveBlob, summaryHeader } from './api.js';
-import { el, clear, show, level, summaryText, danishNumber, fieldId, announce } from './ui.js';
+import {
+  el, clear, show, level, summaryText, danishNumber, fieldId, announce, setStatus, countWords,
+} from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const VALIDATE_DELAY_MS = 400;
@@ -84,7 +86,7 @@ function chooseTemplate(id) {
   const box = $('fill-fields');
   clear(box);
   show($('fill-result'), false);
-  $('fill-state').textContent = '';
+  setStatus($('fill-state'), '');
   show($('fill-form'), !!t);
   $('fill-template-info').textContent = t ? templateInfo(t) : 'Vælg den skabelon, brevet skal laves ud fra.';
   if (!t) return;
@@ -344,7 +346,7 @@ async function validate() {
   const line = n === 0
     ? 'Alle felter er udfyldt rigtigt. Du kan lave brevet.'
     : (n === 1 ? 'Et felt mangler eller skal rettes.' : n + ' felter mangler eller skal rettes.');
-  if ($('fill-state').textContent !== line) $('fill-state').textContent = line;
+  setStatus($('fill-state'), line);
 }
 
 // "feltet \"sag.dato\" (Brevets dato) mangler; det skal udfyldes" -> "Mangler; det skal udfyldes." (the field is
@@ -420,6 +422,9 @@ async function makeLetter() {
   const t = state.current;
   if (!t) return;
   const format = new FormData($('fill-form')).get('format') || 'docx';
+  // the answer to "Lav brevet" is the last word: a check still waiting, or on its way, is dropped
+  clearTimeout(state.validateTimer);
+  state.validateSeq++;
   const btn = $('fill-submit');
   btn.disabled = true;
   const box = $('fill-result');
@@ -438,14 +443,23 @@ async function makeLetter() {
       state.problems = [];
       state.showAll = false;
       applyProblems();
-      $('fill-state').textContent = '';
+      announce($('fill-state'), 'Brevet er lavet og hentet som ' + name + '.');
       return;
     }
     const data = await readJson(res);
-    if (res.status === 400 && data && data.code === 'invalid_case') showInvalid(data);
-    else if (res.status === 422 && data && data.report) showBlocked(data);
+    if (res.status === 400 && data && data.code === 'invalid_case') {
+      showInvalid(data);
+      const n = state.problems.length;
+      announce($('fill-state'), 'Brevet er ikke lavet: ' +
+        (n === 1 ? 'et felt mangler eller skal rettes.' : n + ' felter mangler eller skal rettes.'));
+    } else if (res.status === 422 && data && data.report) {
+      showBlocked(data);
+      announce($('fill-state'), 'Brevet er ikke lavet: tjekket fandt ' +
+        countWords(data.report.summary.errors || 0, 'fejl', 'fejl') + '.');
+    }
     else throw new ApiError(res.status, data, (data && data.message) || 'Brevet kunne ikke laves.');
   } catch (err) {
+    announce($('fill-state'), 'Brevet er ikke lavet.');
     clear(box);
     box.append(el('h2', { text: 'Brevet er ikke lavet' }), el('p', { class: 'banner banner-error', text: err.message }));
     show(box, true);

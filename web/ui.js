@@ -112,12 +112,18 @@ export function fieldId(path) {
   return out.replace(/-+/g, '-') + '-' + h.toString(36);
 }
 
-let announceTimer = null;
+const announceTimers = new WeakMap();
 // announce(region, text): a live region's text, set after a tick so screen readers notice a repeated message
 export function announce(region, text) {
-  clearTimeout(announceTimer);
+  clearTimeout(announceTimers.get(region));
   region.textContent = '';
-  announceTimer = setTimeout(() => { region.textContent = text; }, 50);
+  announceTimers.set(region, setTimeout(() => { region.textContent = text; }, 50));
+}
+
+// setStatus(region, text): a live region's text now, replacing an announcement still on its way
+export function setStatus(region, text) {
+  clearTimeout(announceTimers.get(region));
+  if (region.textContent !== text) region.textContent = text;
 }
 
 // A drop zone around a file input: dropping a file sets the input's files and fires its change event.
@@ -148,7 +154,10 @@ export function initTooltip() {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !tip.node.hidden) hideTip(0);
   });
-  window.addEventListener('scroll', () => hideTip(0), { passive: true });
+  // the tooltip is fixed to the window: it follows its mark when the page scrolls or the window changes size
+  const follow = () => { if (!tip.node.hidden && tip.owner) place(tip.owner); };
+  window.addEventListener('scroll', follow, { passive: true });
+  window.addEventListener('resize', follow);
 }
 
 export function attachTooltip(target, textFn) {
@@ -166,6 +175,11 @@ function showTip(target, lines) {
   for (const line of lines) n.append(el('p', {}, line));
   n.hidden = false;
   tip.owner = target;
+  place(target);
+}
+
+function place(target) {
+  const n = tip.node;
   const r = target.getBoundingClientRect();
   const w = n.offsetWidth;
   const h = n.offsetHeight;

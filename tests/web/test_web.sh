@@ -29,15 +29,37 @@ python3 "$KB_SRC/tests/cli/make_docx.py" "$T/skabelon.docx" "Kære {{#x}}{{navn}
   fail "the broken template is not made"
 serve_sample
 
+# docs/web.md's "Prøv siden på din egen maskine": a service without a tokens file, where the page needs no login
+# (loopback only). Stopped by the EXIT trap below if the test ends early.
+"$KLARBREV" serve --listen 127.0.0.1:0 --threads 1 2>"$T/open.err" &
+OPEN_PID=$!
+trap 'kill -KILL "$OPEN_PID" 2>/dev/null; serve_kill; rm -rf "$T"' EXIT
+open_port=
+for _ in $(seq 1 1800); do
+  open_port=$(sed -n 's/.*lytter på http:\/\/127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$T/open.err")
+  [ -n "$open_port" ] && break
+  kill -0 "$OPEN_PID" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$open_port" ] || { fail "klarbrev serve without tokens did not start"; cat "$T/open.err"; finish; exit 1; }
+
 serve_start --threads 2 || { finish; exit 1; }
-KB_URL=$SERVE_URL KB_TOKEN=$SERVE_TOKEN KB_WORK="$T" KB_BROKEN="$T/skabelon.docx" KB_LETTER="$T/brev.docx" \
-  KB_SHOTS="${KB_WEB_SHOTS:-$KB_SRC/docs/web}" KB_CHROMIUM="$chromium" \
-  node "$here/web.test.mjs"
+KB_URL=$SERVE_URL KB_TOKEN=$SERVE_TOKEN KB_OPEN_URL="http://127.0.0.1:$open_port" KB_WORK="$T" \
+  KB_BROKEN="$T/skabelon.docx" KB_LETTER="$T/brev.docx" KB_SHOTS="${KB_WEB_SHOTS:-$KB_SRC/docs/web}" \
+  KB_CHROMIUM="$chromium" node "$here/web.test.mjs"
 rc=$?
 serve_stop
+kill -TERM "$OPEN_PID"
+wait "$OPEN_PID"
+open_rc=$?
 if [ "$rc" = 77 ]; then
   exit 77
 fi
 [ "$rc" = 0 ] && pass || fail "the browser tests: exit $rc (their FAIL lines are above)"
 [ "$SERVE_RC" = 0 ] && pass || fail "klarbrev serve stopped with exit $SERVE_RC"
+[ "$open_rc" = 0 ] && pass || fail "klarbrev serve without tokens stopped with exit $open_rc"
+if grep -q "ERROR: [A-Za-z]*Sanitizer\|runtime error:" "$T/open.err"; then
+  fail "the sanitizers found a problem in klarbrev serve without tokens"
+  grep -A 30 "ERROR: [A-Za-z]*Sanitizer\|runtime error:" "$T/open.err" | head -n 60
+fi
 finish

@@ -4,6 +4,7 @@
 // starts the service and sets:
 //   KB_URL       the service (http://127.0.0.1:PORT)
 //   KB_TOKEN     a token of the service's tokens file for every route
+//   KB_OPEN_URL  a service started without a tokens file (no login)
 //   KLARBREV     the build's klarbrev (for `klarbrev text` on the downloaded letter)
 //   KB_SRC       the repository (the sample template and its case)
 //   KB_WORK      a folder for downloads
@@ -31,6 +32,7 @@ const env = (k, d) => {
   return v;
 };
 const URL_ = env('KB_URL');
+const OPEN_URL = env('KB_OPEN_URL');
 const TOKEN = env('KB_TOKEN');
 const KLARBREV = env('KLARBREV');
 const SRC = env('KB_SRC');
@@ -126,7 +128,10 @@ async function axe(state) {
 // shot(name): a full-page screenshot for docs/web.md; the text cursor is hidden so that the same page gives the
 // same picture whether the cursor blinked or not
 async function shot(name) {
-  await page.evaluate(() => { if (document.activeElement) document.activeElement.style.caretColor = 'transparent'; });
+  await page.evaluate(() => new Promise((done) => {
+    if (document.activeElement) document.activeElement.style.caretColor = 'transparent';
+    requestAnimationFrame(() => requestAnimationFrame(done));
+  }));
   await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
   await page.evaluate(() => { if (document.activeElement) document.activeElement.style.caretColor = ''; });
 }
@@ -376,6 +381,9 @@ await step('new letter: a missing field, then the letter', async () => {
   check(await page.evaluate((s) => document.activeElement === document.querySelector(s), tel),
     'the problem\'s link goes to its field');
   await axe('Nyt brev, a missing field');
+  await page.waitForFunction(() => /ikke lavet: et felt mangler/.test(document.getElementById('fill-state').textContent),
+    { timeout: STEP_MS });
+  ok('the status says why the letter is not made');
   await shot('nyt-brev-mangler');
   await noSideScroll('Nyt brev, a missing field');
   // complete it: the letter is downloaded and is the letter of the case
@@ -392,6 +400,9 @@ await step('new letter: a missing field, then the letter', async () => {
     letterText.includes('Anders Holm'), 'the downloaded .docx is the letter of the case (klarbrev text)',
   letterText.slice(0, 300));
   check(/Brevet er lavet/.test(await text('#fill-result')), 'the page says the letter is made');
+  await page.waitForFunction(() => /lavet og hentet som brev\.docx/.test(document.getElementById('fill-state').textContent),
+    { timeout: STEP_MS });
+  ok('the status says the letter is made');
   await axe('Nyt brev, the letter made');
   await shot('nyt-brev');
 });
@@ -399,6 +410,8 @@ await step('new letter: a missing field, then the letter', async () => {
 await step('new letter: an error blocks it, linked to its field', async () => {
   const fakta = await fieldSelector('begrundelse.fakta');
   await setValue(fakta, 'Dit CPR-nummer er 010190-1234. Du har 58.300 kr. på en opsparingskonto.');
+  await page.waitForFunction(() => /Alle felter er udfyldt rigtigt/.test(document.getElementById('fill-state').textContent),
+    { timeout: STEP_MS });
   await page.click('#fill-submit');
   await page.waitForFunction(() => /fundet noget, der skal rettes/.test(document.getElementById('fill-result').textContent),
     { timeout: STEP_MS });
@@ -410,6 +423,9 @@ await step('new letter: an error blocks it, linked to its field', async () => {
       'the link goes to the field');
   }
   check(await page.$eval(fakta, (e) => e.getAttribute('aria-invalid')) === 'true', 'the field is marked invalid');
+  await page.waitForFunction(() => /tjekket fandt 1 fejl/.test(document.getElementById('fill-state').textContent),
+    { timeout: STEP_MS });
+  ok('the status says why the letter is not made');
   await axe('Nyt brev, blocked by an error');
   await shot('nyt-brev-fejl');
 });
@@ -497,6 +513,22 @@ await step('log out', async () => {
   await page.reload({ waitUntil: 'networkidle0' });
   await page.waitForSelector('#login-token', { visible: true });
   ok('"Log ud" ends the session');
+});
+
+await step('a service without tokens: no login', async () => {
+  const ctx = await browser.createBrowserContext();
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(STEP_MS);
+  p.on('pageerror', (e) => pageProblems.push('page error (no tokens): ' + e.message));
+  await p.goto(OPEN_URL + '/', { waitUntil: 'networkidle0' });
+  await p.waitForSelector('#view-check:not([hidden])');
+  check(await p.$eval('#view-login', (e) => e.hidden) && await p.$eval('#user', (e) => e.hidden),
+    'without a tokens file the page opens "Tjek et brev" with no login and no "Log ud"');
+  await p.type('#check-text', 'Vi har modtaget din ansøgnig.');
+  await p.click('#check-submit');
+  await p.waitForSelector('#check-letter .mark');
+  ok('a text is checked without a session (no CSRF header needed)');
+  await ctx.close();
 });
 
 check(pageProblems.length === 0, 'the page had no script errors and no CSP violations', pageProblems.join('\n    '));
