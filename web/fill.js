@@ -406,9 +406,21 @@ function focusField(path) {
   return true;
 }
 
+// A field's name for a list of problems: a list row's field says which row ("Hjælpemidler, nr. 2: Pris")
+function labelFor(path) {
+  const c = state.controls.get(path);
+  const m = /^([^[]+)\[(\d+)\](\.?)/.exec(path);
+  const list = m ? state.controls.get(m[1]) : null;
+  if (list) {
+    const row = labelText(list.field, m[1]) + ', nr. ' + (Number(m[2]) + 1);
+    return c && m[3] ? row + ': ' + labelText(c.field, path) : row;
+  }
+  return c ? labelText(c.field, path) : path;
+}
+
 function fieldLink(path, text) {
   const c = state.controls.get(path);
-  const label = c ? labelText(c.field, path) : path;
+  const label = labelFor(path);
   return el('a', {
     href: '#' + (c ? c.id : ''),
     onclick: (e) => {

@@ -29,6 +29,35 @@ python3 "$KB_SRC/tests/cli/make_docx.py" "$T/skabelon.docx" "Kære {{#x}}{{navn}
   fail "the broken template is not made"
 serve_sample
 
+# the templates: the sample, and one with a list, a choice, a yes/no field and amounts for the form's other types
+mkdir -p "$T/templates/bevilling-hjaelpemidler"
+ln -s "$KB_SRC/templates/afslag-kontanthjaelp" "$T/templates/afslag-kontanthjaelp"
+ln -s "$KB_SRC/templates/partials" "$T/templates/partials"
+python3 "$KB_SRC/tests/cli/make_docx.py" "$T/templates/bevilling-hjaelpemidler/letter.docx" "Kære {{modtager.navn}}" \
+  "Vi har besluttet: {{udfald}}." "{{#hjaelpemidler}}" "{{navn}}: {{beløb | kr}}" "{{/hjaelpemidler}}" \
+  "Tilskuddet er {{tilskud | kr}} i alt." "{{#samtykke}}Du har givet os lov til at hente oplysninger.{{/samtykke}}" ||
+  fail "the list template is not made"
+cat >"$T/templates/bevilling-hjaelpemidler/manifest.json" <<'EOF'
+{
+  "title": "Bevilling af hjælpemidler",
+  "kind": "bevilling",
+  "outcome_field": "udfald",
+  "fields": {
+    "modtager.navn": { "type": "name", "required": true, "label": "Modtagerens navn" },
+    "udfald": { "type": "choice", "required": true, "label": "Udfald", "values": ["bevilling", "delvis bevilling"] },
+    "hjaelpemidler": {
+      "type": "list", "required": true, "label": "Hjælpemidler", "description": "Et hjælpemiddel pr. linje.",
+      "items": {
+        "navn": { "type": "text", "required": true, "label": "Hjælpemidlets navn" },
+        "beløb": { "type": "amount", "required": true, "label": "Pris" }
+      }
+    },
+    "tilskud": { "type": "amount", "required": true, "label": "Tilskud i alt" },
+    "samtykke": { "type": "bool", "label": "Borgeren har givet samtykke" }
+  }
+}
+EOF
+
 # docs/web.md's "Prøv siden på din egen maskine": a service without a tokens file, where the page needs no login
 # (loopback only). Stopped by the EXIT trap below if the test ends early.
 "$KLARBREV" serve --listen 127.0.0.1:0 --threads 1 2>"$T/open.err" &
@@ -43,7 +72,7 @@ for _ in $(seq 1 1800); do
 done
 [ -n "$open_port" ] || { fail "klarbrev serve without tokens did not start"; cat "$T/open.err"; finish; exit 1; }
 
-serve_start --threads 2 || { finish; exit 1; }
+serve_start --threads 2 --templates "$T/templates" || { finish; exit 1; }
 KB_URL=$SERVE_URL KB_TOKEN=$SERVE_TOKEN KB_OPEN_URL="http://127.0.0.1:$open_port" KB_WORK="$T" \
   KB_BROKEN="$T/skabelon.docx" KB_LETTER="$T/brev.docx" KB_SHOTS="${KB_WEB_SHOTS:-$KB_SRC/docs/web}" \
   KB_CHROMIUM="$chromium" node "$here/web.test.mjs"

@@ -348,6 +348,9 @@ await step('check a .docx and download it with comments', async () => {
 
 await step('new letter: a missing field, then the letter', async () => {
   await page.goto(URL_ + '/#nyt', { waitUntil: 'networkidle0' });
+  await page.waitForSelector('#fill-template option[value="' + TEMPLATE + '"]');
+  check(await page.$eval('#fill-form', (e) => e.hidden), 'with two templates, no form until one is chosen');
+  await page.select('#fill-template', TEMPLATE);
   await page.waitForSelector('#fill-form:not([hidden])');
   const labels = await page.$$eval('#fill-fields label', (ls) => ls.map((l) => l.textContent));
   check(labels.some((l) => l.includes('Brevets dato')), 'the form has the manifest\'s labels', labels.join(' | '));
@@ -434,16 +437,20 @@ await step('new letter with the keyboard only', async () => {
   const page2 = page;
   await page2.goto('about:blank'); // a new page, not the same page with another #fragment
   await page2.goto(URL_ + '/#nyt', { waitUntil: 'networkidle0' });
-  await page2.waitForSelector('#fill-form:not([hidden])');
+  await page2.waitForSelector('#fill-template option[value="' + TEMPLATE + '"]');
   await page2.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
-  const first = await fieldSelector(FIELDS[0]);
   let presses = 0;
   while (presses < 30) {
     await page2.keyboard.press('Tab');
     presses++;
-    if (await page2.evaluate((s) => document.activeElement === document.querySelector(s), first)) break;
+    if (await page2.evaluate(() => document.activeElement.id === 'fill-template')) break;
   }
-  check(presses < 30, 'Tab reaches the form\'s first field from the top of the page', presses + ' presses');
+  check(presses < 30, 'Tab reaches the choice of template from the top of the page', presses + ' presses');
+  await page2.keyboard.type('Afslag'); // a closed list takes the first letters of its choice
+  await page2.waitForSelector('#fill-form:not([hidden])');
+  await page2.keyboard.press('Tab');
+  check(await page2.evaluate((s) => document.activeElement === document.querySelector(s), await fieldSelector(FIELDS[0])),
+    'typing the template\'s name chooses it, and Tab goes on to its first field');
   for (const p of FIELDS) {
     const sel = await fieldSelector(p);
     const isHere = await page2.evaluate((s) => document.activeElement === document.querySelector(s), sel);
@@ -483,6 +490,57 @@ await step('new letter with the keyboard only', async () => {
     'Enter on "Lav brevet" gives the letter', letterText.slice(0, 300));
   check(await page2.evaluate(() => document.activeElement.id === 'fill-result'),
     'the focus moves to the result, where a screen reader reads it');
+});
+
+await step('new letter: a list, a choice, a yes/no field and amounts', async () => {
+  await page.goto('about:blank');
+  await page.goto(URL_ + '/#nyt', { waitUntil: 'networkidle0' });
+  await page.waitForSelector('#fill-template option[value="bevilling-hjaelpemidler"]');
+  await page.select('#fill-template', 'bevilling-hjaelpemidler');
+  await page.waitForSelector('#fill-form:not([hidden])');
+  check(await page.$eval(await fieldSelector('udfald'), (e) => e.tagName) === 'SELECT', 'a choice is a list to choose from');
+  check(await page.$eval(await fieldSelector('samtykke'), (e) => e.type) === 'checkbox', 'a yes/no field is a checkbox');
+  check(await page.$$eval('.list-row', (r) => r.length) === 1, 'a required list starts with one row');
+  await fillField('modtager.navn', 'Mette Lund');
+  await page.select(await fieldSelector('udfald'), 'bevilling');
+  await fillField('hjaelpemidler[0].navn', 'Rollator');
+  await fillField('hjaelpemidler[0].beløb', '2.500');
+  const [add] = await page.$$('xpath/.//button[contains(., "Tilføj en linje til »Hjælpemidler«")]');
+  await add.click();
+  check(await page.evaluate((s) => document.activeElement === document.querySelector(s),
+    await fieldSelector('hjaelpemidler[1].navn')), '"Tilføj" adds a row and puts the cursor in it');
+  await page.keyboard.type('Badebænk');
+  await add.click();
+  await page.keyboard.type('Skal fjernes');
+  const [remove] = await page.$$('xpath/.//button[contains(., "Fjern hjælpemidler, nr. 3")]');
+  await remove.click();
+  check(await page.$$eval('.list-row', (r) => r.length) === 2 &&
+    await page.$eval(await fieldSelector('hjaelpemidler[1].navn'), (e) => e.value) === 'Badebænk',
+  '"Fjern" removes its row and keeps the others');
+  await fillField('tilskud', '14.845,50');
+  await page.click('label[for="' + (await fieldSelector('samtykke')).slice(1) + '"]');
+  // the second row's price is missing: its problem is tied to that row's field (hjaelpemidler[1].beløb)
+  await page.click('#fill-submit');
+  const price = await fieldSelector('hjaelpemidler[1].beløb');
+  await page.waitForSelector(price + '[aria-invalid="true"]');
+  ok('a missing field in a list row is marked invalid');
+  check(/Hjælpemidler, nr\. 2: Pris/.test(await text('#fill-result')), 'the problem names the row of the list',
+    await text('#fill-result'));
+  await axe('Nyt brev, a list with a missing price');
+  await shot('nyt-brev-liste');
+  await noSideScroll('Nyt brev, a list');
+  await fillField('hjaelpemidler[1].beløb', '12.345,50');
+  await page.waitForFunction(() => /Alle felter er udfyldt rigtigt/.test(document.getElementById('fill-state').textContent),
+    { timeout: STEP_MS });
+  clearDownloads();
+  const since = Date.now() - 1000;
+  await page.click('#fill-submit');
+  const f = await waitDownload('brev.docx', since);
+  const letterText = execFileSync(KLARBREV, ['text', f, '--all'], { encoding: 'utf8' });
+  check(letterText.includes('Rollator: 2.500,00 kr.') && letterText.includes('Badebænk: 12.345,50 kr.') &&
+    letterText.includes('14.845,50 kr. i alt') && letterText.includes('Du har givet os lov') &&
+    letterText.includes('Vi har besluttet: bevilling.') && !letterText.includes('Skal fjernes'),
+  'the list\'s rows, the amounts typed the Danish way, the choice and the checkbox reach the letter', letterText);
 });
 
 await step('templates: the installed ones and an upload', async () => {
