@@ -80,6 +80,11 @@ export async function request(method, path, opts = {}) {
   return res;
 }
 
+// signedOut(err): the error is a session that ended; the login is shown already, so the view says nothing more
+export function signedOut(err) {
+  return !!err && err.status === 401;
+}
+
 export async function readJson(res) {
   try {
     return await res.json();

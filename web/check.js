@@ -3,7 +3,7 @@
 // keyboard focus), suggestions for a pasted text are buttons that change the text and check it again, and a .docx
 // can be downloaded with the findings as Word comments (POST /check?annotate=1).
 
-import { request, readJson, ApiError, fileName, saveBlob } from './api.js';
+import { request, readJson, ApiError, fileName, saveBlob, signedOut } from './api.js';
 import {
   el, clear, show, level, summaryText, lixBox, byteToChar, announce, dropZone, attachTooltip,
 } from './ui.js';
@@ -82,7 +82,7 @@ async function runCheck({ focusResult, after } = {}) {
     if (focusResult) $('check-result-title').focus();
   } catch (err) {
     announce($('check-status'), '');
-    setFormError(err.message);
+    if (!signedOut(err)) setFormError(err.message);
   } finally {
     state.busy = false;
     $('check-submit').disabled = false;
@@ -317,7 +317,7 @@ async function downloadAnnotated() {
     saveBlob(await res.blob(), name);
     announce($('check-status'), 'Brevet med kommentarer er hentet som ' + name + '.');
   } catch (err) {
-    announce($('check-status'), err.message);
+    announce($('check-status'), signedOut(err) ? '' : err.message);
   } finally {
     btn.disabled = false;
   }

@@ -3,7 +3,7 @@
 // POST /templates/{id}/fill: the letter is downloaded, or the problems that stop it are shown, each tied to its
 // field (400 invalid_case: problems[].field; 422 blocked: a finding's origin "field:PATH").
 
-import { request, json, readJson, ApiError, fileName, saveBlob, summaryHeader } from './api.js';
+import { request, json, readJson, ApiError, fileName, saveBlob, summaryHeader, signedOut } from './api.js';
 import {
   el, clear, show, level, summaryText, danishNumber, fieldId, announce, setStatus, countWords,
 } from './ui.js';
@@ -47,7 +47,7 @@ export async function loadTemplates() {
     state.templates = data.templates || [];
     state.loaded = true;
   } catch (err) {
-    info.textContent = err.message;
+    info.textContent = signedOut(err) ? '' : err.message;
     return;
   }
   const sel = $('fill-template');
@@ -471,6 +471,10 @@ async function makeLetter() {
     }
     else throw new ApiError(res.status, data, (data && data.message) || 'Brevet kunne ikke laves.');
   } catch (err) {
+    if (signedOut(err)) {
+      setStatus($('fill-state'), '');
+      return;
+    }
     announce($('fill-state'), 'Brevet er ikke lavet.');
     clear(box);
     box.append(el('h2', { text: 'Brevet er ikke lavet' }), el('p', { class: 'banner banner-error', text: err.message }));

@@ -2,7 +2,7 @@
 // result (GET /templates/{id}/lint) and the LIX of its own text (static_text.metrics.lix), and a template .docx
 // checked before it is installed (POST /lint: the file is only checked, never installed).
 
-import { json, request, readJson, ApiError, may } from './api.js';
+import { json, request, readJson, ApiError, may, signedOut } from './api.js';
 import { el, clear, show, level, summaryText, lixBox, countWords, announce, dropZone } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -54,6 +54,7 @@ async function lintUpload() {
     box.focus();
   } catch (err) {
     announce($('lint-status'), '');
+    if (signedOut(err)) return;
     setFileError(err.message);
     input.focus();
   }
@@ -148,7 +149,7 @@ export async function loadInstalled() {
     templates = (await json('GET', '/templates')).templates || [];
   } catch (err) {
     loaded = false;
-    announce(status, err.message);
+    announce(status, signedOut(err) ? '' : err.message);
     return;
   }
   clear(list);

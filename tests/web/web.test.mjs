@@ -115,6 +115,13 @@ page.on('console', (m) => {
   if (/Refused to|Content Security Policy/i.test(t)) pageProblems.push('CSP: ' + t);
 });
 
+// The page asks nothing of anyone but the service (no CDN, no fonts, no analytics).
+const foreign = [];
+page.on('request', (r) => {
+  const u = r.url();
+  if (!u.startsWith(URL_ + '/') && !/^(blob|data|about):/.test(u)) foreign.push(u);
+});
+
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 async function axe(state) {
   await page.evaluate(AXE);
@@ -564,6 +571,26 @@ await step('templates: the installed ones and an upload', async () => {
   await shot('skabelon-fejl');
 });
 
+await step('a session that has ended: login again, the work is still there', async () => {
+  await page.goto('about:blank');
+  await page.goto(URL_ + '/#tjek', { waitUntil: 'networkidle0' });
+  await page.waitForSelector('#check-text', { visible: true });
+  await page.type('#check-text', 'Tak for dit brev.');
+  await page.deleteCookie({ name: 'klarbrev_session', url: URL_ }); // as after 8 hours or a restart
+  await page.click('#check-submit');
+  await page.waitForSelector('#login-token', { visible: true });
+  check(/logget ud/.test(await text('#login-token-error')), 'a request without a session shows the login with why');
+  await page.type('#login-token', TOKEN);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#view-check:not([hidden])');
+  check(await page.$eval('#check-text', (e) => e.value) === 'Tak for dit brev.', 'after the login the text is still there');
+  check(await page.$eval('#check-form-error', (e) => e.hidden), 'and no stale error is left in the form');
+  await page.click('#check-submit');
+  await page.waitForFunction(() => /Brevet er tjekket/.test(document.getElementById('check-status').textContent),
+    { timeout: STEP_MS });
+  ok('the new session checks the text');
+});
+
 await step('log out', async () => {
   await page.goto(URL_ + '/#tjek', { waitUntil: 'networkidle0' });
   await page.click('#logout');
@@ -589,6 +616,7 @@ await step('a service without tokens: no login', async () => {
   await ctx.close();
 });
 
+check(foreign.length === 0, 'the page asks nothing of anyone but the service', foreign.join(', '));
 check(pageProblems.length === 0, 'the page had no script errors and no CSP violations', pageProblems.join('\n    '));
 await browser.close();
 console.log(passed + ' passed, ' + failed + ' failed');
