@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Regenerates the bundled sample template's Word document, templates/afslag-kontanthjaelp/letter.docx, from
-# templates/afslag-kontanthjaelp/source/letter.txt. LibreOffice Writer makes the document (driven through UNO by
-# scripts/make-sample-template.py) and saves it as DOCX, so the file is what a word processor writes, split runs and
-# all. Then the script checks the result: header and footer parts exist; example.json has every required field;
-# klarbrev template lint finds no problem (tags, formatters, partials, fields, the template's own text); LibreOffice converts the letter to PDF; and, when
-# klarbrev is built (build/bin/klarbrev), the example fills and checks without an error.
+# Regenerates a bundled template's Word document, templates/ID/letter.docx, from templates/ID/source/letter.txt
+# (ID: each one given, or every folder of templates/ with a source/letter.txt). LibreOffice Writer makes the document
+# (driven through UNO by scripts/make-sample-template.py) and saves it as DOCX, so the file is what a word processor
+# writes, split runs and all. Then the script checks the result: header and footer parts exist; each example case
+# (example.json and examples/*.json) has every required field; klarbrev template lint finds no problem (tags,
+# formatters, partials, fields, the template's own text); LibreOffice converts the letter to PDF; and, when klarbrev
+# is built (build/bin/klarbrev), each example fills and checks without an error.
 #
 # A maintainer step: letter.docx is committed, so the quick start never runs this. Needs soffice
 # (libreoffice-writer-nogui) and the Python UNO bridge for /usr/bin/python3 (Debian: apt-get install python3-uno).
 # Safe to run again: it uses a temporary LibreOffice profile and replaces letter.docx only when Writer has written
 # the new one.
-#   scripts/make-sample-template.sh
+#   scripts/make-sample-template.sh [ID...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tpl=templates/afslag-kontanthjaelp
+ids=("$@")
+if [ ${#ids[@]} -eq 0 ]; then
+  for d in templates/*/source/letter.txt; do
+    d=${d#templates/}
+    ids+=("${d%%/*}")
+  done
+fi
+for id in "${ids[@]}"; do
+  [ -f "templates/$id/source/letter.txt" ] || {
+    echo "make-sample-template: templates/$id/source/letter.txt is missing" >&2
+    exit 2
+  }
+done
 
 command -v soffice >/dev/null 2>&1 || {
   echo "make-sample-template: soffice is missing; run scripts/install-deps.sh" >&2
@@ -27,6 +40,9 @@ command -v soffice >/dev/null 2>&1 || {
 work=$(mktemp -d "${TMPDIR:-/tmp}/klarbrev-template.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
+# make_one ID: builds and checks templates/ID/letter.docx
+make_one() {
+tpl=templates/$1
 title=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1], encoding="utf-8"))["title"])' \
   "$tpl/manifest.json")
 /usr/bin/python3 scripts/make-sample-template.py "$tpl/source/letter.txt" "$tpl/letter.docx" \
@@ -35,7 +51,7 @@ title=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1],
 # header and footer parts exist and hold tags, and the example has every required field. klarbrev's own lint
 # (below) checks tags, formatters, partials, fields declared in manifest.json and the template's own text.
 /usr/bin/python3 - "$tpl" <<'EOF'
-import json, re, sys, zipfile
+import glob, json, re, sys, zipfile
 
 tpl = sys.argv[1]
 problems = []
@@ -47,7 +63,7 @@ with zipfile.ZipFile(f"{tpl}/letter.docx") as z:
         elif "{{" not in re.sub(r"<[^>]+>", "", z.read(part).decode("utf-8")):
             problems.append(f"no tag in {part}")
 manifest = json.load(open(f"{tpl}/manifest.json", encoding="utf-8"))
-example = json.load(open(f"{tpl}/example.json", encoding="utf-8"))
+examples = [f"{tpl}/example.json"] + sorted(glob.glob(f"{tpl}/examples/*.json"))
 
 
 def lookup(obj, path):
@@ -58,13 +74,15 @@ def lookup(obj, path):
     return obj
 
 
-for f, spec in manifest["fields"].items():
-    v = lookup(example, f)
-    if spec.get("required") and (v is None or v == ""):
-        problems.append(f"example.json has no value for the required field {f}")
+for path in examples:
+    example = json.load(open(path, encoding="utf-8"))
+    for f, spec in manifest["fields"].items():
+        v = lookup(example, f)
+        if spec.get("required") and (v is None or v == ""):
+            problems.append(f"{path} has no value for the required field {f}")
 if problems:
     sys.exit("make-sample-template: " + "\n  ".join(["problems:"] + problems))
-print("parts: header and footer with tags; example.json has every required field")
+print("parts: header and footer with tags; every example has every required field")
 EOF
 
 timeout 180 soffice --headless -env:UserInstallation="file://$work/profile" --convert-to pdf --outdir "$work" \
@@ -80,13 +98,21 @@ if [ -x build/bin/klarbrev ]; then
     echo "make-sample-template: klarbrev template lint found problems (see above)" >&2
     exit 1
   fi
-  if build/bin/klarbrev fill "$tpl" "$tpl/example.json" -o "$work/brev.docx"; then
-    echo "fill: the example fills and checks without an error"
-  else
-    echo "make-sample-template: build/bin/klarbrev fill found errors in the example letter (see above)" >&2
-    exit 1
-  fi
+  for ex in "$tpl/example.json" "$tpl"/examples/*.json; do
+    [ -f "$ex" ] || continue
+    if build/bin/klarbrev fill "$tpl" "$ex" -o "$work/brev.docx"; then
+      echo "fill: $ex fills and checks without an error"
+    else
+      echo "make-sample-template: build/bin/klarbrev fill found errors in $ex (see above)" >&2
+      exit 1
+    fi
+  done
 else
   echo "fill: skipped (build/bin/klarbrev is not built; scripts/build.sh builds it)"
 fi
 echo "wrote $tpl/letter.docx"
+}
+
+for id in "${ids[@]}"; do
+  make_one "$id"
+done

@@ -1413,14 +1413,18 @@ static void remove_marker(xmlNodePtr m)
 	}
 }
 
-/* 1 when node holds nothing a reader would see except marker m: no other text, marker, drawing or field. */
-static int marker_only(xmlNodePtr node, xmlNodePtr m)
+/* 1 when node holds nothing a reader would see but marker m (may be NULL): no text, drawing, tab, break or field;
+ * another marker counts as something to see when markers_show, else it is passed over (its text is the tag's). */
+static int shows_only(xmlNodePtr node, xmlNodePtr m, int markers_show)
 {
 	for (xmlNodePtr c = node; c; c = next_in(c, node)) {
 		if (c == m || c->type != XML_ELEMENT_NODE)
 			continue;
-		if (marker_index(c) >= 0)
-			return 0;
+		if (marker_index(c) >= 0) {
+			if (markers_show)
+				return 0;
+			continue;
+		}
 		if (kb_w_is(c, "drawing") || kb_w_is(c, "pict") || kb_w_is(c, "object") || kb_w_is(c, "sym") ||
 		    kb_w_is(c, "tab") || kb_w_is(c, "br") || kb_w_is(c, "fldChar") || kb_w_is(c, "fldSimple") ||
 		    kb_w_is(c, "tbl"))
@@ -1439,29 +1443,10 @@ static int marker_only(xmlNodePtr node, xmlNodePtr m)
 	return 1;
 }
 
-/* 1 when node holds nothing a reader would see but tags (markers): no text, drawing or field of its own. */
-static int only_markers(xmlNodePtr node)
+/* 1 when node holds nothing a reader would see except marker m: no other text, marker, drawing or field. */
+static int marker_only(xmlNodePtr node, xmlNodePtr m)
 {
-	for (xmlNodePtr c = node; c; c = next_in(c, node)) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (marker_index(c) >= 0)
-			continue; /* its text is the tag's */
-		if (kb_w_is(c, "drawing") || kb_w_is(c, "pict") || kb_w_is(c, "object") || kb_w_is(c, "sym") ||
-		    kb_w_is(c, "fldChar") || kb_w_is(c, "fldSimple") || kb_w_is(c, "tbl"))
-			return 0;
-		if (kb_w_is(c, "t") && !(c->parent && marker_index(c->parent) >= 0)) {
-			xmlChar *txt = xmlNodeGetContent(c);
-			int empty = 1;
-			for (const xmlChar *p = txt; p && *p; p++)
-				if (*p != ' ' && *p != '\t')
-					empty = 0;
-			xmlFree(txt);
-			if (!empty)
-				return 0;
-		}
-	}
-	return 1;
+	return shows_only(node, m, 1);
 }
 
 /* 1 when a container may be removed: not a paragraph that carries the section properties of the page. */
@@ -3739,7 +3724,7 @@ int kb_template_static_letter(kb_letter **out, kb_ctx *ctx, const kb_template *t
 			long idx = marker_index(marks.items[k]);
 			xmlNodePtr para = enclosing_paragraph(marks.items[k]);
 			gap[k] = idx >= 0 && (size_t)idx < t->ntags && t->tags[idx].kind == TAG_VAR &&
-			         kb_w_is(marks.items[k], "t") && para && !only_markers(para);
+			         kb_w_is(marks.items[k], "t") && para && !shows_only(para, NULL, 0);
 		}
 		for (size_t k = 0; !rc && k < marks.n; k++) {
 			xmlUnsetProp(marks.items[k], (const xmlChar *)KB_ORIGIN_ATTR);
