@@ -24,7 +24,9 @@ export function initCheck() {
   dropZone($('check-drop'), input);
   input.addEventListener('change', () => {
     state.file = input.files && input.files[0] ? input.files[0] : null;
-    $('check-file-name').textContent = state.file ? 'Valgt: ' + state.file.name : '';
+    $('check-file-name').textContent = state.file
+      ? 'Valgt: ' + state.file.name + ($('check-text').value.trim() ? ' (filen bliver tjekket, ikke teksten i feltet)' : '')
+      : '';
     show($('check-file-chosen'), !!state.file);
     setFormError('');
   });
