@@ -3,7 +3,9 @@
 // checked before it is installed (POST /lint: the file is only checked, never installed).
 
 import { json, request, readJson, ApiError, may, signedOut } from './api.js';
-import { el, clear, show, level, summaryText, lixBox, countWords, announce, dropZone } from './ui.js';
+import {
+  el, clear, show, level, summaryText, lixBox, countWords, announce, dropZone, sentence,
+} from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -84,7 +86,7 @@ export function lintReport(data, title, heading = 'h3') {
       const li = el('li', { class: 'finding finding-' + p.level },
         el('p', { class: 'finding-head' },
           el('span', { class: 'badge badge-' + p.level }, el('span', { 'aria-hidden': 'true', text: lv.icon + ' ' }), lv.word),
-          ' ', p.message));
+          ' ', sentence(p.message)));
       const where = [];
       if (p.paragraph) where.push('afsnit ' + p.paragraph);
       if (p.part && p.part !== 'word/document.xml') where.push(partName(p.part));
@@ -106,7 +108,7 @@ export function lintReport(data, title, heading = 'h3') {
     sec.append(el('p', { text: 'Skabelonens tekst kunne ikke tjekkes, fordi skabelonen har fejl. Ret fejlene først.' }));
     return sec;
   }
-  const lix = st.metrics ? lixBox(st.metrics.lix, 'Skabelonens tekst') : null;
+  const lix = st.metrics ? lixBox(st.metrics.lix, 'Skabelonens tekst', true) : null;
   if (lix) sec.append(lix);
   sec.append(el('p', { text: 'Teksten er tjekket som et brev: ' + summaryText(st.summary) + '.' }));
   const fs = st.findings || [];

@@ -68,17 +68,28 @@ export function lixBand(lix) {
   return 'meget svær at læse';
 }
 
-// The LIX box: the number, its band and what it means, for people who have never heard of LIX.
-export function lixBox(lix, what = 'Teksten') {
+const LIX_MEANS = 'LIX er et tal for, hvor let en tekst er at læse: jo lavere tal, jo lettere. Det regnes ud fra, ' +
+  'hvor mange ord sætningerne har i snit, og hvor mange af ordene der er lange (mere end seks bogstaver). Under 25 ' +
+  'er meget let, 25–34 let, 35–44 middel, 45–54 svær og 55 eller mere meget svær. Et brev til en borger bør helst ' +
+  'have en LIX under 40. Korte sætninger og almindelige ord giver en lavere LIX.';
+
+// The LIX box: the number, its band and what it means, for people who have never heard of LIX. compact: the
+// explanation folded in a "Hvad betyder LIX?" (a page with many boxes)
+export function lixBox(lix, what = 'Teksten', compact = false) {
   if (typeof lix !== 'number') return null;
+  const means = compact
+    ? el('details', { class: 'hint' }, el('summary', { text: 'Hvad betyder LIX?' }), el('p', { text: LIX_MEANS }))
+    : el('p', { class: 'hint', text: LIX_MEANS });
   return el('div', { class: 'lix' },
     el('p', { class: 'lix-value' },
       el('strong', { text: 'LIX ' + danishNumber(lix) }), ': ' + what + ' er ' + lixBand(lix) + '.'),
-    el('p', { class: 'hint' },
-      'LIX er et tal for, hvor let en tekst er at læse: jo lavere tal, jo lettere. Det regnes ud fra, hvor mange ' +
-      'ord sætningerne har i snit, og hvor mange af ordene der er lange (mere end seks bogstaver). Under 25 er ' +
-      'meget let, 25–34 let, 35–44 middel, 45–54 svær og 55 eller mere meget svær. Et brev til en borger bør ' +
-      'helst have en LIX under 40. Korte sætninger og almindelige ord giver en lavere LIX.'));
+    means);
+}
+
+// A message from the service as a sentence: capital first letter
+export function sentence(msg) {
+  const m = String(msg || '');
+  return m.charAt(0).toUpperCase() + m.slice(1);
 }
 
 // byteToChar(text) -> function mapping a UTF-8 byte offset of text to its UTF-16 index (an offset inside a
