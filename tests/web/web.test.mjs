@@ -560,8 +560,17 @@ await step('templates: the installed ones and an upload', async () => {
   await axe('Skabeloner');
   await shot('skabeloner');
   await noSideScroll('Skabeloner');
-  const input = await page.$('#lint-file');
-  await input.uploadFile(BROKEN);
+  // the file dropped on the dashed area, as from Explorer (a drop event with the file, made in the page)
+  const b64 = fs.readFileSync(BROKEN).toString('base64');
+  await page.$eval('#lint-drop', (zone, data, name) => {
+    const bytes = Uint8Array.from(atob(data), (ch) => ch.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], name, { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' }));
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, b64, path.basename(BROKEN));
+  check(await page.$eval('#lint-file', (e) => e.files.length === 1 && e.files[0].name) === path.basename(BROKEN),
+    'a file dropped on the area is the chosen file');
   await page.click('#lint-form button[type="submit"]');
   await page.waitForSelector('#lint-result:not([hidden])');
   const res = await text('#lint-result');
