@@ -1351,9 +1351,10 @@ typedef struct render_state {
 	int depth;
 	int fatal; /* a limit or out of memory: stop */
 	int dry;   /* the compile-time trial: every section once, no values (shape_check) */
-	/* the paths of the sections being rendered, outermost first (borrowed from the template's tags), so that a
-	 * tag inside {{#ydelser}} finds the manifest's "ydelser.beløb" */
-	const char *sections[KB_MAX_SECTION_DEPTH + 1];
+	/* the manifest paths of the sections being rendered, outermost first (owned; NULL for a section that names no
+	 * declared field, whose content resolves as outside it), so that a tag inside {{#ydelser}} finds the manifest's
+	 * "ydelser.beløb", and one inside {{#udfald | eq "afslag"}}{{#bilag}} finds "bilag.titel" */
+	char *sections[KB_MAX_SECTION_DEPTH + 1];
 	size_t nsections;
 	/* where each frame of the scope is in the case, for origins: "hjaelpemidler[2]" for the third item of
 	 * {{#hjaelpemidler}}; owned, indexed like scope.frames ([0], the case itself, stays NULL) */
@@ -2154,12 +2155,13 @@ static size_t *tags_in_order(const kb_template *t)
 	return order;
 }
 
-/* The full path of a field used inside sections: "ydelser.beløb" for {{beløb}} inside {{#ydelser}}. */
-static void full_path(kb_buf *b, const char *const *stack, size_t depth, const char *path)
+/* The full path of a field used inside a section whose manifest path is in (NULL: outside every section):
+ * "ydelser.beløb" for {{beløb}} inside {{#ydelser}}. */
+static void full_path(kb_buf *b, const char *in, const char *path)
 {
 	b->len = 0;
-	for (size_t i = 0; i < depth; i++) {
-		kb_buf_adds(b, stack[i]);
+	if (in) {
+		kb_buf_adds(b, in);
 		kb_buf_addc(b, '.');
 	}
 	kb_buf_adds(b, path);
@@ -2185,7 +2187,10 @@ int kb_template_lint_manifest(kb_ctx *ctx, const char *path, const kb_template_o
 		            : t->folder          ? KB_MANIFEST_NONE
 		                                 : KB_MANIFEST_DOCX_ONLY;
 	size_t *order = tags_in_order(t);
-	const char **stack = calloc(t->ntags ? t->ntags : 1, sizeof *stack);
+	/* each open section's manifest path (as its own tag resolved), so a tag inside resolves as Mustache looks it
+	 * up: the innermost section's item, then outwards, then the case; NULL where a section names no declared field */
+	char **stack = calloc(t->ntags ? t->ntags : 1, sizeof *stack);
+	size_t depth = 0;
 	kb_buf fp;
 	kb_buf_init(&fp, 65536);
 	if (!order || !stack) {
@@ -2196,15 +2201,16 @@ int kb_template_lint_manifest(kb_ctx *ctx, const char *path, const kb_template_o
 		kb_ctx_add_detail(ctx, "%s", t->notes[i]);
 		bad++;
 	}
-	size_t depth = 0;
 	json_t *declared = t->manifest ? json_object_get(t->manifest, "fields") : NULL;
 	for (size_t k = 0; k < t->ntags; k++) {
 		const tpl_tag *tag = &t->tags[order[k]];
 		if (tag->quiet)
 			continue;
 		if (tag->kind == TAG_CLOSE) {
-			if (depth)
-				depth--;
+			if (depth) {
+				free(stack[--depth]);
+				stack[depth] = NULL;
+			}
 			continue;
 		}
 		if (tag->quiet || !tag->has_expr ||
@@ -2215,11 +2221,25 @@ int kb_template_lint_manifest(kb_ctx *ctx, const char *path, const kb_template_o
 			/* a name inside a section may be the item's field or, by Mustache's rules, any outer field */
 			int found = 0;
 			for (size_t d = depth + 1; d-- > 0 && !found;) {
-				full_path(&fp, stack, d, p);
+				if (d && !stack[d - 1])
+					continue;
+				full_path(&fp, d ? stack[d - 1] : NULL, p);
 				found = fp.data && kb_manifest_declares(t->manifest, fp.data);
 			}
+			if (found && (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED)) {
+				char *own = kb_strdup(fp.data);
+				if (!own) {
+					rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+					goto done;
+				}
+				stack[depth++] = own;
+				continue;
+			}
 			if (!found) {
-				full_path(&fp, stack, depth, p);
+				const char *in = NULL;
+				for (size_t d = depth; d-- > 0 && !in;)
+					in = stack[d];
+				full_path(&fp, in, p);
 				/* a typo of a declared name: the full name in the section, or the name as written */
 				char *near = kb_manifest_nearest(t->manifest, fp.data ? fp.data : p);
 				if (!near && depth)
@@ -2259,14 +2279,24 @@ int kb_template_lint_manifest(kb_ctx *ctx, const char *path, const kb_template_o
 				            "giver to punktummer i brevet, når feltet mangler; slet det ene",
 				            tag->raw, arg);
 		}
-		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED)
-			stack[depth++] = p;
+		if (tag->kind == TAG_SECTION || tag->kind == TAG_INVERTED) {
+			/* a section that names no declared field ({{#.}}, or reported above): its content resolves as the
+			 * section around it does */
+			char *outer = depth && stack[depth - 1] ? kb_strdup(stack[depth - 1]) : NULL;
+			if (depth && stack[depth - 1] && !outer) {
+				rc = kb_ctx_fail(ctx, KB_ENOMEM, "ikke nok hukommelse");
+				goto done;
+			}
+			stack[depth++] = outer;
+		}
 	}
 	if (bad)
 		rc = kb_ctx_fail_keep(ctx, KB_ETEMPLATE, "%s: skabelonen har %d fejl, som skal rettes", path, bad);
 done:
 	kb_buf_free(&fp);
 	free(order);
+	while (stack && depth)
+		free(stack[--depth]);
 	free(stack);
 	kb_template_free(t);
 	return rc;
@@ -2937,10 +2967,10 @@ static char *tag_field_path(const render_state *rs, const char *path)
 	kb_buf_init(&full, 8192);
 	for (size_t k = rs->nsections + 1; k-- > 0;) {
 		full.len = 0;
-		int rc = 0;
-		for (size_t s = 0; s < k && !rc; s++)
-			if (rs->sections[s] && strcmp(rs->sections[s], ".") != 0)
-				rc = kb_buf_adds(&full, rs->sections[s]) || kb_buf_adds(&full, ".");
+		const char *in = k ? rs->sections[k - 1] : NULL;
+		if (k && !in)
+			continue; /* a section that names no declared field: its content resolves as outside it */
+		int rc = in && (kb_buf_adds(&full, in) || kb_buf_adds(&full, "."));
 		if (!rc && !kb_buf_adds(&full, path) && kb_manifest_field(m, full.data))
 			return kb_buf_detach(&full);
 	}
@@ -3368,7 +3398,12 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 	if (!rc && !rs->dry && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH)
 		rc = case_path(&base, rs, tag->expr.path);
 	if (!rc && !rs->dry && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH) {
-		rs->sections[rs->nsections++] = tag->expr.path;
+		/* the section's own manifest path, or the outer one when it names no declared field ({{#.}}, a value
+		 * the manifest does not know) */
+		char *mp = strcmp(tag->expr.path, ".") ? tag_field_path(rs, tag->expr.path) : NULL;
+		if (!mp && rs->nsections && rs->sections[rs->nsections - 1])
+			mp = kb_strdup(rs->sections[rs->nsections - 1]);
+		rs->sections[rs->nsections++] = mp;
 		int truthy = kb_value_truthy(v);
 		if (tag->kind == TAG_INVERTED) {
 			if (!truthy)
@@ -3391,7 +3426,8 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 				pop_frame(rs);
 			}
 		}
-		rs->nsections--;
+		free(rs->sections[--rs->nsections]);
+		rs->sections[rs->nsections] = NULL;
 	}
 	kb_buf_free(&base);
 	for (size_t u = 0; u < unit.n; u++)

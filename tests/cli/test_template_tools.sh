@@ -77,6 +77,29 @@ expect_in "$T/stdout" "0 advarsler" "the static text of a template with values h
 run "$KLARBREV" template lint "$KB_SRC/templates/afslag-kontanthjaelp"
 expect_not_in "$T/stdout" "mellemrum-foer-tegn" "the sample template's static text has no gap warnings"
 
+# a condition section ({{#udfald | eq "afslag"}}) is no group: a list inside it resolves as outside it, as Mustache
+# looks names up (lint once read {{titel}} there as "udfald.dokumenter.titel")
+mkdir -p "$T/betinget"
+python3 "$KB_SRC/tests/cli/make_docx.py" "$T/betinget/letter.docx" 'Hej {{modtager.navn}}.' \
+  '{{#udfald | eq "afslag"}}' 'Du får ikke disse dokumenter:' '{{#dokumenter}}' '{{titel}}' '{{/dokumenter}}' \
+  '{{/udfald}}'
+cat >"$T/betinget/manifest.json" <<'EOF2'
+{"title": "Aktindsigt", "kind": "afgørelse", "outcome_field": "udfald", "fields": {
+  "modtager.navn": {"type": "name", "required": true},
+  "udfald": {"type": "choice", "values": ["afslag", "delvis afslag"], "required": true},
+  "dokumenter": {"type": "list", "items": {"titel": {"type": "text", "required": true}}}}}
+EOF2
+run "$KLARBREV" template lint "$T/betinget" --no-check; expect_rc 0 "a list inside a condition section"
+printf '{"modtager": {"navn": "Ib"}, "udfald": "afslag", "dokumenter": [{"titel": "Notat af 3. marts"}]}' >"$T/betinget.json"
+run "$KLARBREV" fill "$T/betinget" "$T/betinget.json" -o "$T/betinget.docx" --txt "$T/betinget.txt" --no-spell --no-plugins
+expect_rc 0 "fill a list inside a condition section"
+expect_in "$T/betinget.txt" "Notat af 3. marts" "the list's field inside the condition is filled"
+python3 "$KB_SRC/tests/cli/make_docx.py" "$T/betinget/letter.docx" '{{#udfald | eq "afslag"}}' '{{#dokumenter}}' \
+  '{{titl}}' '{{/dokumenter}}' '{{/udfald}}'
+run "$KLARBREV" template lint "$T/betinget" --no-check; expect_rc 1 "a misspelt field inside a condition section"
+expect_in "$T/stdout" 'feltet "dokumenter.titl" står ikke i manifest.json; mente du "dokumenter.titel"?' \
+  "the misspelt field is named by its list, with the nearest declared one"
+
 # the static-text check reads the config file like check and fill: a [rules] line turns spelling off
 printf '[rules]\nstavning = off\n' >"$T/kommune.ini"
 run "$KLARBREV" template lint "$STF" --config "$T/kommune.ini"
