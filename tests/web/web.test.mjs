@@ -235,9 +235,9 @@ async function fillField(p, value) {
 }
 
 const FIELDS = [
-  'kommune.navn', 'kommune.afdeling', 'kommune.adresse', 'kommune.telefon', 'kommune.email', 'sag.nummer',
-  'sag.dato', 'modtager.navn', 'modtager.adresse', 'ansoegning.dato', 'begrundelse.fakta', 'sagsbehandler.navn',
-  'sagsbehandler.telefon',
+  'kommune.navn', 'kommune.afdeling', 'kommune.adresse', 'kommune.telefon', 'kommune.email', 'kommune.privatliv',
+  'sag.nummer', 'sag.dato', 'modtager.navn', 'modtager.adresse', 'ansoegning.dato', 'begrundelse.fakta',
+  'sagsbehandler.navn', 'sagsbehandler.telefon',
 ];
 
 // ---- the tests ----------------------------------------------------------------------------------------------
