@@ -33,6 +33,7 @@ static const char *usage_text =
 	"  klarbrev render SKABELON.txt SAG.json          udfyld en tekstskabelon (Mustache), skriv teksten\n"
 	"  klarbrev template lint SKABELON                find alle fejl i en skabelon\n"
 	"  klarbrev template fields SKABELON              skriv et udkast til en sag med skabelonens felter\n"
+	"  klarbrev template list                         vis de installerede skabeloner (navn, titel, udfald)\n"
 	"  klarbrev spell [ORD...]                        vis ukendte ord med forslag (ellers tekst fra standard-input)\n"
 	"  klarbrev plugin list                           vis alle plugins med fil, niveau og indstillinger\n"
 	"  klarbrev plugin test [FIL...]                  kør pluginnernes eksempler og testfiler\n"
