@@ -14,6 +14,10 @@ import os
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from templatelib import case_name, cases, fill, lookup  # noqa: E402
+
 if len(sys.argv) != 5:
     sys.exit("usage: make-gallery.py KLARBREV TEMPLATES DOCS WORK")
 KLARBREV, TEMPLATES, DOCS, WORK = sys.argv[1:5]
@@ -24,20 +28,6 @@ os.makedirs(PICS, exist_ok=True)
 def klarbrev(*args):
     p = subprocess.run([KLARBREV] + list(args), capture_output=True, timeout=900)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-
-
-def lookup(case, path):
-    v = case
-    for k in path.split("."):
-        if not isinstance(v, dict) or k not in v:
-            return None
-        v = v[k]
-    return v
-
-
-def example_name(tpl, path):
-    rel = os.path.relpath(path, tpl)
-    return "example" if rel == "example.json" else os.path.splitext(os.path.basename(path))[0]
 
 
 def joined(items, last="og"):
@@ -82,22 +72,13 @@ for t in templates:
     m = json.load(open(os.path.join(tpl, "manifest.json"), encoding="utf-8"))
     kind = m.get("kind") or ""
     hearing = "høring" in kind.lower()
-    cases = [os.path.join(tpl, "example.json")] + sorted(glob.glob(os.path.join(tpl, "examples", "*.json")))
-    cases = [c for c in cases if os.path.exists(c)]
     rows = []
-    for case_path in cases:
-        ex = example_name(tpl, case_path)
+    for case_path in cases(tpl):
+        ex = case_name(tpl, case_path)
         case = json.load(open(case_path, encoding="utf-8"))
         outcome = lookup(case, m["outcome_field"]) if m.get("outcome_field") else m.get("outcome")
-        docx, pdf = os.path.join(WORK, "brev.docx"), os.path.join(WORK, "brev.pdf")
-        for f in (docx, pdf):
-            if os.path.exists(f):
-                os.unlink(f)
-        rc, out, err = klarbrev("fill", tpl, case_path, "-o", docx, "--pdf", pdf, "--format", "json")
-        try:
-            rep = json.loads(out)
-        except ValueError:
-            rep = None
+        pdf = os.path.join(WORK, "brev.pdf")
+        rc, rep, err = fill(KLARBREV, tpl, case_path, os.path.join(WORK, "brev.docx"), "--pdf", pdf)
         if rc != 0 or rep is None or not os.path.exists(pdf):
             problems.append("%s/%s: kan ikke udfyldes (afslutningskode %d): %s" % (
                 tid, os.path.relpath(case_path, tpl), rc, " ".join(err.split())[:300]))

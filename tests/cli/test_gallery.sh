@@ -8,6 +8,9 @@
 python3 - "$KB_SRC" >"$T/out" 2>&1 <<'PY'
 import glob, json, os, re, sys
 src = sys.argv[1]
+sys.dont_write_bytecode = True  # nothing is written into the source tree
+sys.path.insert(0, os.path.join(src, "scripts"))
+from templatelib import case_name, cases  # as scripts/make-gallery.py names the pictures
 page_path = os.path.join(src, "docs", "skabeloner.md")
 page = open(page_path, encoding="utf-8").read()
 bad = []
@@ -24,11 +27,9 @@ for tid in ids:
     if sec.group(1) != m["title"]:
         bad.append("%s: the section's title is %r, the manifest's %r" % (tid, sec.group(1), m["title"]))
     body = sec.group(2)
-    cases = (["example.json"] if os.path.exists(os.path.join(tpl, "example.json")) else []) + \
-        sorted(os.path.relpath(p, tpl) for p in glob.glob(os.path.join(tpl, "examples", "*.json")))
-    for rel in cases:
-        ex = "example" if rel == "example.json" else os.path.splitext(os.path.basename(rel))[0]
-        png = "%s-%s.png" % (tid, ex)
+    for case_path in cases(tpl):
+        rel = os.path.relpath(case_path, tpl)
+        png = "%s-%s.png" % (tid, case_name(tpl, case_path))
         pictures.add(png)
         if not re.search(r"^\| `%s` \| .* \| \d+,\d \|$" % re.escape(rel), body, re.M):
             bad.append("%s: no row with the LIX of %s" % (tid, rel))
