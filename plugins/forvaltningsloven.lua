@@ -96,8 +96,8 @@ local ARTICLES = { en = true, et = true, den = true, det = true, din = true, dit
 local ANNOUNCED = { "truffet|traf|træffer|trufne afgørelse|beslutning", "har afgjort" }
 -- Words that open a condition: such a sentence describes a rule, not the decision.
 local CONDITIONS = { hvis = true, ["når"] = true, ["såfremt"] = true, dersom = true }
--- Letters that are not decisions: a partshøring, a notice. A heading that says so, or a sentence that says the
--- decision is still to come.
+-- Letters that are not decisions: a notice (not checked) and a partshøring (the H checks). A heading that says so,
+-- or a sentence that says the decision is still to come (a hearing, unless a heading says it is a notice).
 local NOT_DECISION_HEADING = { "varsel*", "orientering*" }
 local HEARING_HEADING = { "partshøring*", "høring*", "partshøre*" }
 local NOT_DECISION = {
@@ -538,7 +538,8 @@ return {
   level = "error",
   decisions_only = true, -- a text that is no decision (klarbrev check --kind tekst) is not checked
   description = "Afgørelsens lovpligtige dele: afgørelsen, begrundelse, lovgrundlag, klagevejledning og frister "
-    .. "(forvaltningsloven §§ 22-26, retssikkerhedsloven §§ 66-67).",
+    .. "(forvaltningsloven §§ 22-26, retssikkerhedsloven §§ 66-67), og partshøringens: oplysningerne, svarfristen og "
+    .. "hvordan man svarer (forvaltningsloven § 19).",
 
   options = {
     max_words_before_decision = 120, -- D2: the decision should come within this many words of body text
