@@ -15,13 +15,20 @@
 --   fvl-k5  the deadline for going to court where a law sets one           forvaltningsloven § 26
 --   fvl-s1  social cases: the complaint goes to the municipality first     retssikkerhedsloven § 66
 --   fvl-s2  social cases: 4 weeks from the day the decision was received   retssikkerhedsloven § 67
+-- A partshøring (a letter before the decision) is checked for what a hearing needs instead (never D, B or K):
+--   fvl-h1  the information the decision will build on                     forvaltningsloven § 19, stk. 1
+--   fvl-h2  the deadline to answer: a date or a period                     forvaltningsloven § 19, stk. 1 (and the
+--                                                                          guidance: the authority should set one)
+--   fvl-h3  how to answer: in writing (Digital Post, e-mail) or orally     forvaltningsloven § 19, stk. 1
+--   fvl-h4  what happens without an answer (recommended)                   vejledning om forvaltningsloven
 -- A missing mandatory element is an error, a recommended one (D2, the start of a deadline, the reconsideration
 -- step) a warning.
 --
 -- What the case says comes first. From the template's manifest (letter.template) and the case:
 --   letter.outcome (or manifest "outcome", else "kind"): a full grant ("bevilling", "bevilget", "tilladelse",
 --     "godkendt", "medhold") needs no reasons and no klagevejledning (§ 22, § 25, stk. 2); a partial grant or a
---     refusal needs all of them; "partshøring", "varsel" and "orientering" are not decisions and are not checked;
+--     refusal needs all of them; "partshøring" (any word with "høring") is a hearing before the decision and gets
+--     the H checks only; "varsel" and "orientering" are not decisions and are not checked;
 --   "appeal": { "body": "Ankestyrelsen", "via": "kommunen", "deadline": "4 uger", "court_deadline": "6 måneder" }:
 --     the letter must name the same appeal body and deadline; "via" = kommunen means the social route (S1, S2);
 --     "court_deadline" (optional, also at the top level) asks for K5;
@@ -30,8 +37,9 @@
 -- Without a manifest (a letter written by hand, `klarbrev check brev.txt`) the plugin reasons from the text: the
 -- outcome from the decision sentence ("Du får ikke ..." is a refusal; a grant and a refusal together a partial
 -- grant), the kind of case from the words (Ankestyrelsen, aktivloven, hjemmehjælp -> social; byggetilladelse,
--- Byggeklageenheden -> building), discretion from serviceloven § 83 or a dispensation. Every finding made on such
--- an assumption says what was assumed.
+-- Byggeklageenheden -> building), discretion from serviceloven § 83 or a dispensation; a hearing from a heading
+-- "Partshøring ..." or a sentence that says the decision is still to come ("inden vi træffer afgørelse"). Every
+-- finding made on such an assumption says what was assumed.
 --
 -- The text is read in parts: the klagevejledning is the section under a heading about complaints and every
 -- paragraph that speaks of "klage"; a § there (the route in retssikkerhedsloven) is not the decision's legal basis,
@@ -88,9 +96,10 @@ local ARTICLES = { en = true, et = true, den = true, det = true, din = true, dit
 local ANNOUNCED = { "truffet|traf|træffer|trufne afgørelse|beslutning", "har afgjort" }
 -- Words that open a condition: such a sentence describes a rule, not the decision.
 local CONDITIONS = { hvis = true, ["når"] = true, ["såfremt"] = true, dersom = true }
--- Letters that are not decisions: a partshøring, a notice. A heading that says so, or a sentence that says the
--- decision is still to come.
-local NOT_DECISION_HEADING = { "partshøring*", "varsel*", "høring*", "orientering*" }
+-- Letters that are not decisions: a notice (not checked) and a partshøring (the H checks). A heading that says so,
+-- or a sentence that says the decision is still to come (a hearing, unless a heading says it is a notice).
+local NOT_DECISION_HEADING = { "varsel*", "orientering*" }
+local HEARING_HEADING = { "partshøring*", "høring*", "partshøre*" }
 local NOT_DECISION = {
   "endnu ikke truffet|taget en? afgørelse|stilling|beslutning", "vi|kommunen overvejer at",
   "inden|før vi|kommunen træffer|tager en? afgørelse|stilling|beslutning",
@@ -160,6 +169,29 @@ local K3_START = {
 local K4 = { "retlige|retlig|retslige spørgsmål*", "lovlighed*", "kan ikke * skøn*", "ikke * * skøn*",
   "kun * retlige|retslige" }
 
+-- H1: a hearing presents the information the decision will build on
+local H1 = {
+  "vi|kommunen har fået|modtaget|indhentet|hentet|set|talt|undersøgt|spurgt|kontrolleret",
+  "vi|kommunen fik|modtog|indhentede|hentede|så", "det fremgår af", "ifølge",
+  "oplysning*|udtalelse*|erklæring*|vurdering* fra", "disse|følgende|de nye|nye oplysninger",
+  "oplysningerne|oplysningen viser|er|siger|kommer", "vi kan se", "viser at", "lægeerklæring*", "kontoudtog*",
+  "lønseddel|lønsedler|lønsedlen|lønsedlerne", "du|de har oplyst|skrevet|fortalt|sendt", "bygge|bygger ... på",
+  "ved besøget|samtalen|mødet|undersøgelsen|kontrollen",
+  "arbejdsgiver*|læge*|visitator*|ergoterapeut*|skattestyrelsen|udbetaling har? oplyst|skriver|skrev|så|vurderer",
+}
+-- H3: how to answer
+local H3 = {
+  "ring|ringe|ringer til|på", "skriv|skrive|skriver til", "digital post", "e-boks", "e-mail|email|mail",
+  "send|sende|sender|give|giv ... til os|mig|kommunen", "et? møde|mødet", "mødes", "komme|kom forbi",
+  "mundtligt|mundtlig|skriftligt|skriftlig", "telefon*", "brev",
+}
+-- H4: what happens without an answer
+local H4 = {
+  "hvis du ikke svarer|siger|skriver|ringer", "hvis vi ikke hører|får", "hører|får vi ikke", "svarer du ikke",
+  "uden dit|dine|et? svar|bemærkninger", "efter fristen", "når fristen er gået|udløbet|slut",
+  "selv om|selvom du ikke", "uden at have hørt|fået",
+}
+
 -- Every list above in one matcher, compiled once and searched once per paragraph (on_paragraph): GROUP[k] is the
 -- list pattern k of PATTERNS comes from. A list's patterns keep their order, so the first hit of a list in a
 -- sentence (by first word, then by pattern) is the one the list's patterns tried one by one would find first.
@@ -168,7 +200,7 @@ local GROUPS = {
   { "announced", ANNOUNCED }, { "not_decision_heading", NOT_DECISION_HEADING }, { "not_decision", NOT_DECISION },
   { "b0", B0 }, { "b2", B2 }, { "b3", B3 }, { "b3_generic", B3_GENERIC }, { "body_generic", BODY_GENERIC },
   { "k2", K2 }, { "s1_route", S1_ROUTE }, { "s1_reconsider", S1_RECONSIDER }, { "k3_start", K3_START },
-  { "k4", K4 },
+  { "k4", K4 }, { "hearing_heading", HEARING_HEADING }, { "h1", H1 }, { "h3", H3 }, { "h4", H4 },
 }
 local GROUP, PATTERNS
 do
@@ -256,6 +288,36 @@ local function outcome_class(s)
     return "full"
   end
   return "unknown"
+end
+
+-- A hearing before the decision: "partshøring", "høring" (outcome_class calls it "none").
+local function is_hearing(s)
+  return type(s) == "string" and klarbrev.lower(s):find("høring", 1, true) ~= nil
+end
+
+-- H2: a sentence that sets a deadline to answer: a word of time limits and a period ("inden 14 dage") or a date
+-- ("senest den 21. december 2026", "inden 21.12.2026"). s: a sentence record (lower, words).
+local DEADLINE_WORDS = { inden = true, senest = true, ["før"] = true, frist = true, fristen = true,
+  svarfrist = true, svarfristen = true, ["høringsfrist"] = true, ["høringsfristen"] = true }
+local function sets_deadline(s)
+  local ws = s.words
+  local limit = false
+  for i = 1, #ws do
+    if DEADLINE_WORDS[ws[i].lower] then
+      limit = true
+      break
+    end
+  end
+  if not limit then return false end
+  if #deadlines_in(ws) > 0 then return true end
+  -- a template's own text (klarbrev template lint) has U+2060 WORD JOINER where a value goes: "senest den
+  -- {{hoering.svarfrist | dato}}" is "senest den" and the mark; the date comes from the case
+  if s.text:find("\226\129\160", 1, true) then return true end
+  local lower = s.lower
+  for i = 1, #MONTHS do
+    if lower:find("%d+%.%s*" .. MONTHS[i]) then return true end
+  end
+  return lower:find("%f[%d]%d%d?[%./-]%d%d?[%./-]%d%d") ~= nil
 end
 
 local function body_of(name)
@@ -430,12 +492,54 @@ local function short(text)
   return cut .. " …"
 end
 
+-- H1-H4: a partshøring (forvaltningsloven § 19) instead of the checks of a decision. paras: the records
+-- on_letter_end makes; note: what was assumed, added to every message.
+local function hearing_checks(letter, paras, report, note)
+  local h1, h2, h3, h4 = false, false, false, false
+  for _, r in ipairs(paras) do
+    if r.kind ~= "heading" and not r.quoted and r.section ~= "regler" then
+      local f = r.n.first
+      if f.h1 then h1 = true end
+      if f.h3 then h3 = true end
+      if f.h4 then h4 = true end
+      if r.n.answer_deadline then h2 = true end
+    end
+  end
+  local function say(rule, level, msg)
+    report{ at = letter, rule = rule, level = level, message = msg .. note }
+  end
+  if not h1 then
+    say("fvl-h1", "error", "Partshøringen nævner ikke de oplysninger, som afgørelsen skal bygge på. Skriv de "
+      .. "konkrete oplysninger, som borgeren ikke kan antages at kende, og hvor de kommer fra, fx »Vi har fået "
+      .. "oplyst af din arbejdsgiver, at du har tjent 12.400 kr. i oktober« (forvaltningsloven § 19, stk. 1; "
+      .. "Folketingets Ombudsmand, Myndighedsguiden: Partshøring).")
+  end
+  if not h2 then
+    say("fvl-h2", "error", "Partshøringen siger ikke, hvornår borgeren skal svare. Skriv en svarfrist med en dato "
+      .. "eller et antal dage, fx »Vi skal have dit svar senest den 21. december 2026«, og giv borgeren rimelig tid "
+      .. "til at sætte sig ind i oplysningerne (forvaltningsloven § 19, stk. 1: myndigheden kan fastsætte en "
+      .. "frist; Justitsministeriets vejledning om forvaltningsloven: myndigheden bør gøre det).")
+  end
+  if not h3 then
+    say("fvl-h3", "error", "Partshøringen siger ikke, hvordan borgeren kan svare. Skriv, hvordan og til hvem: "
+      .. "skriftligt (Digital Post, e-mail, brev) eller mundtligt (ring, eller aftal et møde) (forvaltningsloven "
+      .. "§ 19, stk. 1: borgeren skal have lejlighed til at udtale sig; Folketingets Ombudsmand, "
+      .. "Myndighedsguiden: Partshøring).")
+  end
+  if h2 and not h4 then
+    say("fvl-h4", "warning", "Skriv også, hvad der sker, hvis borgeren ikke svarer inden fristen, fx »Hvis vi "
+      .. "ikke hører fra dig inden fristen, træffer vi afgørelsen ud fra de oplysninger, vi har« (anbefaling, "
+      .. "ikke lovkrav: Justitsministeriets vejledning om forvaltningsloven).")
+  end
+end
+
 return {
   id = "forvaltningsloven",
   level = "error",
   decisions_only = true, -- a text that is no decision (klarbrev check --kind tekst) is not checked
   description = "Afgørelsens lovpligtige dele: afgørelsen, begrundelse, lovgrundlag, klagevejledning og frister "
-    .. "(forvaltningsloven §§ 22-26, retssikkerhedsloven §§ 66-67).",
+    .. "(forvaltningsloven §§ 22-26, retssikkerhedsloven §§ 66-67), og partshøringens: oplysningerne, svarfristen og "
+    .. "hvordan man svarer (forvaltningsloven § 19).",
 
   options = {
     max_words_before_decision = 120, -- D2: the decision should come within this many words of body text
@@ -498,6 +602,13 @@ return {
           end
           before = before + #ws
         end
+      end
+    end
+
+    -- H2: a deadline to answer (a hearing has no klagevejledning; read every paragraph of text)
+    if kind ~= "heading" and not r.quoted then
+      for _, s in ipairs(sents) do
+        if not notes.answer_deadline and sets_deadline(s) then notes.answer_deadline = true end
       end
     end
 
@@ -626,18 +737,48 @@ return {
     -------------------------------------------------------------------------------------------------------------
     local m = letter.template
     local appeal = m and m.appeal
-    local cls = outcome_class(letter.outcome) or (m and (outcome_class(m.outcome) or outcome_class(m.kind)))
+    -- the outcome, and the word it was read from (a hearing is one kind of "none")
+    local said = letter.outcome
+    local cls = outcome_class(said)
+    if not cls and m then
+      said = m.outcome
+      cls = outcome_class(said)
+      if not cls then
+        said = m.kind
+        cls = outcome_class(said)
+      end
+    end
     local assumptions = {}
     local from_text = false
-    if cls == "none" then return end -- a partshøring or a notice is not a decision
+    if cls == "none" then
+      -- a partshøring gets the hearing's checks; a notice or an orientation is not checked
+      if is_hearing(said) then hearing_checks(letter, paras, report, "") end
+      return
+    end
     local first = decisions[1]
     if not cls or cls == "unknown" then
       from_text = true
+      -- a hearing or a notice, from a heading ("Partshøring om ...", "Varsel om ...") or a sentence that says the
+      -- decision is still to come ("Vi har endnu ikke truffet afgørelse", "inden vi træffer afgørelse")
+      local hearing_at, notice = nil, false
       for _, r in ipairs(paras) do
-        local h = r.kind == "heading" and r.n.first.not_decision_heading
-        if h and h.sent == 1 then return end
+        if r.kind == "heading" then
+          local h = r.n.first.hearing_heading
+          if h and h.sent == 1 and not hearing_at then hearing_at = sent_of(r, 1) end
+          local v = r.n.first.not_decision_heading
+          if v and v.sent == 1 then notice = true end
+        end
       end
-      if first_match(paras, false, "not_decision", true) then return end
+      local still = first_match(paras, false, "not_decision", true)
+      if notice and not hearing_at then return end
+      if hearing_at or still then
+        local why = hearing_at and hearing_at.text or sent_of(still.para, still.si).text
+        local said_how = m and "Skabelonens manifest siger ikke, hvad brevet er, så klarbrev har ud fra teksten antaget"
+          or "Brevet har ingen sagsoplysninger, så klarbrev har ud fra teksten antaget"
+        hearing_checks(letter, paras, report, string.format(" (%s, at brevet er en partshøring før en afgørelse "
+          .. "(»%s«).)", said_how, short(why)))
+        return
+      end
       local g, r, d_shown = false, false, nil
       for _, d in ipairs(decisions) do
         if d.polarity == "grant" then g = true end
@@ -1035,8 +1176,10 @@ return {
         .. "konto. Du kan kun få kontanthjælp, hvis du ikke kan forsørge dig selv. Det står i § 11 i aktivloven."
         .. "\nSådan klager du\nDu kan klage til Ankestyrelsen. Send klagen til os inden 4 uger fra den dag, du fik "
         .. "afgørelsen. Vi ser på sagen igen, før vi sender den til Ankestyrelsen.",
-      -- a partshøring is not a decision
-      "Partshøring\nVi har endnu ikke truffet afgørelse. Du kan komme med dine bemærkninger inden 14 dage.",
+      -- a partshøring is no decision: the information, the deadline and how to answer, no klagevejledning
+      "Partshøring\nVi har fået oplyst, at du har arbejdet 20 timer om ugen i oktober. Vi har endnu ikke truffet "
+        .. "afgørelse. Ring eller skriv til os inden 14 dage. Hvis vi ikke hører fra dig, træffer vi afgørelse ud "
+        .. "fra de oplysninger, vi har.",
     },
     bad = {
       -- no reasons, no legal basis, no klagevejledning: findings on the letter as a whole
@@ -1047,6 +1190,9 @@ return {
       "Du får ikke kontanthjælp, fordi du har 58.300 kr. på din konto. Det står i § 11 i aktivloven.\nDu kan "
         .. "klage til Ankestyrelsen. Send klagen til os inden [[8 uger]] fra den dag, du fik afgørelsen. Vi ser på "
         .. "sagen igen.",
+      -- a partshøring without a deadline to answer (fvl-h2)
+      "[[Partshøring\nVi har fået oplyst, at du har arbejdet 20 timer om ugen i oktober. Ring til os, hvis du vil "
+        .. "sige noget til det.]]",
     },
   },
 }
