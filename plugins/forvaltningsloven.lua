@@ -33,7 +33,9 @@
 --     the letter must name the same appeal body and deadline; "via" = kommunen means the social route (S1, S2);
 --     "court_deadline" (optional, also at the top level) asks for K5;
 --   "law": ["aktivloven § 11", ...]: each section should be cited (a warning when one is not);
---   "discretionary": true asks for B2.
+--   "discretionary": true asks for B2;
+--   a field with "facts": true (begrundelse.fakta in the bundled templates) holds the facts given weight: with the
+--     case at hand, B3 asks that its text stands in the letter (a paragraph of facts deleted in Word is caught).
 -- Without a manifest (a letter written by hand, `klarbrev check brev.txt`) the plugin reasons from the text: the
 -- outcome from the decision sentence ("Du får ikke ..." is a refusal; a grant and a refusal together a partial
 -- grant), the kind of case from the words (Ankestyrelsen, aktivloven, hjemmehjælp -> social; byggetilladelse,
@@ -490,6 +492,38 @@ local function short(text)
   if #text <= 70 then return text end
   local cut = text:sub(1, 60):match("^(.*%S)%s") or text:sub(1, 60)
   return cut .. " …"
+end
+
+-- The value of a dotted path ("begrundelse.fakta") in the case's fields, or nil.
+local function field_value(fields, path)
+  local v = fields
+  for key in path:gmatch("[^%.]+") do
+    if type(v) ~= "table" then return nil end
+    v = v[key]
+  end
+  return v
+end
+
+-- The label (or path) of the first field the manifest marks "facts": true whose text the case gives but the letter
+-- does not hold (its first words, spaces evened out, outside the klagevejledning), or nil. Only with a case and a
+-- manifest: a letter written by hand is judged by its words alone.
+local function facts_missing(letter, paras)
+  local m, fields = letter.template, letter.fields
+  if type(m) ~= "table" or type(m.fields) ~= "table" or type(fields) ~= "table" then return nil end
+  local text = {}
+  for _, r in ipairs(paras) do
+    if not r.kscope then text[#text + 1] = r.node.lower end
+  end
+  text = table.concat(text, " "):gsub("%s+", " ")
+  for path, f in pairs(m.fields) do
+    local v = type(f) == "table" and f.facts == true and field_value(fields, path) or nil
+    if type(v) == "string" and v:find("%S") then
+      local probe = klarbrev.lower(v):gsub("%s+", " "):gsub("^ ", "")
+      probe = #probe > 40 and (probe:sub(1, 40):match("^(.*%S)%s") or probe:sub(1, 40)) or probe
+      if not text:find(probe, 1, true) then return f.label or path end
+    end
+  end
+  return nil
 end
 
 -- H1-H4: a partshøring (forvaltningsloven § 19) instead of the checks of a decision. paras: the records
@@ -994,6 +1028,16 @@ return {
           say(letter, "fvl-b3", "error", "Brevet nævner ikke de oplysninger om sagen, som afgørelsen bygger på. "
             .. "Skriv kort de konkrete oplysninger, der er lagt vægt på, fx »Du har oplyst, at …« eller »Det "
             .. "fremgår af lægeerklæringen fra 3. marts, at …« (forvaltningsloven § 24, stk. 2).")
+        end
+      else
+        -- B3 from the case: a field the manifest marks "facts" holds the facts given weight, so its text must stand
+        -- in the letter. The letter's own words around the facts ("Vi har brugt disse oplysninger:") match the
+        -- patterns above, so a paragraph of facts deleted from a filled letter is found only this way.
+        local missing = facts_missing(letter, paras)
+        if missing then
+          say(letter, "fvl-b3", "error", "Brevet nævner ikke de oplysninger, afgørelsen bygger på: teksten fra "
+            .. "feltet »" .. missing .. "« står ikke i brevet. Sæt den ind igen under begrundelsen "
+            .. "(forvaltningsloven § 24, stk. 2).")
         end
       end
     end

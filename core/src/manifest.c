@@ -23,9 +23,9 @@
 static const char *const field_types[] = {"text",   "name",   "address", "cpr",    "date", "amount",
                                           "number", "bool",   "list",    "choice", NULL};
 static const char field_type_list[] = "text, name, address, cpr, date, amount, number, bool, list, choice";
-static const char *const field_keys[] = {"type",     "label", "description", "required",
-                                         "personal", "items", "values",      NULL};
-static const char field_key_list[] = "type, label, description, required, personal, items, values";
+static const char *const field_keys[] = {"type",  "label",  "description", "required", "personal",
+                                         "facts", "items", "values",      NULL};
+static const char field_key_list[] = "type, label, description, required, personal, facts, items, values";
 
 static int is_type(const char *type, const char *want)
 {
@@ -404,13 +404,19 @@ static void check_field(check_state *st, const json_t *fields, const char *key, 
 		else
 			PROBLEM(st, "feltet \"%s\": ukendt type \"%s\"; brug en af: %s", name, type, field_type_list);
 	}
-	static const char *const bools[] = {"required", "personal"};
-	for (size_t i = 0; i < 2; i++) {
+	static const char *const bools[] = {"required", "personal", "facts"};
+	for (size_t i = 0; i < 3; i++) {
 		const json_t *b = json_object_get(f, bools[i]);
 		if (b && !json_is_boolean(b))
 			PROBLEM(st, "feltet \"%s\": \"%s\" skal være true eller false (uden anførselstegn)", name,
 			        bools[i]);
 	}
+	/* the facts of the decision are one text the letter shows, not a value in each row of a list */
+	const json_t *facts = json_object_get(f, "facts");
+	if (json_is_true(facts) && depth > 0)
+		PROBLEM(st, "feltet \"%s\": \"facts\" kan kun stå på et felt uden for en liste", name);
+	else if (json_is_true(facts) && !is_type(type, "text"))
+		PROBLEM(st, "feltet \"%s\": \"facts\" kræver typen \"text\" (oplysningerne skrevet ud)", name);
 	static const char *const texts[] = {"label", "description"};
 	for (size_t i = 0; i < 2; i++) {
 		const json_t *s = json_object_get(f, texts[i]);

@@ -498,7 +498,7 @@ static void test_manifest__check_lists_every_problem(void)
 	    "feltet \"sag.dato\": \"required\" skal være true eller false (uden anførselstegn)",
 	    "feltet \"sag.dato\": \"label\" skal være en tekst i anførselstegn",
 	    "feltet \"sag.nummer\": ukendt nøgle \"requird\"; mente du \"required\"? Kendte nøgler er: type, label, "
-	    "description, required, personal, items, values",
+	    "description, required, personal, facts, items, values",
 	    "feltet \"sag.type\" har ingen \"type\"; skriv en af: text, name, address, cpr, date, amount, number, "
 	    "bool, "
 	    "list, choice",
@@ -551,6 +551,26 @@ static void test_manifest__check_top_level_shapes(void)
 }
 
 /* "sources": a list of {"title", "url" (http or https)} or plain texts; each wrong entry named by its index */
+static void test_manifest__facts_marks_one_text_field_outside_lists(void)
+{
+	kb_ctx *ctx;
+	kb_ctx_new(&ctx);
+	json_t *m = parse("{\"title\": \"x\", \"fields\": {\"begrundelse.fakta\": {\"type\": \"text\", "
+	                  "\"facts\": true}}}");
+	KB_CHECK_INT(kb_manifest_check(ctx, m, NULL), KB_OK);
+	json_decref(m);
+	m = parse("{\"title\": \"x\", \"fields\": {\"a\": {\"type\": \"text\", \"facts\": \"ja\"}, "
+	          "\"b\": {\"type\": \"date\", \"facts\": true}, \"c\": {\"type\": \"list\", \"items\": "
+	          "{\"d\": {\"type\": \"text\", \"facts\": true}}}}}");
+	KB_CHECK_INT(kb_manifest_check(ctx, m, NULL), KB_EINPUT);
+	KB_CHECK_INT(kb_ctx_detail_count(ctx), 3);
+	KB_CHECK(has_detail(ctx, "feltet \"a\": \"facts\" skal være true eller false (uden anførselstegn)"));
+	KB_CHECK(has_detail(ctx, "feltet \"b\": \"facts\" kræver typen \"text\" (oplysningerne skrevet ud)"));
+	KB_CHECK(has_detail(ctx, "feltet \"c.d\": \"facts\" kan kun stå på et felt uden for en liste"));
+	json_decref(m);
+	kb_ctx_free(ctx);
+}
+
 static void test_manifest__sources_are_titles_with_web_addresses(void)
 {
 	kb_ctx *ctx;
@@ -723,4 +743,5 @@ KB_TESTS(KB_TEST(test_manifest__outcome_from_the_case_or_the_manifest), KB_TEST(
          KB_TEST(test_manifest__check_lists_every_problem), KB_TEST(test_manifest__check_top_level_shapes),
          KB_TEST(test_manifest__lists_nested_too_deep_are_refused), KB_TEST(test_manifest__load_names_line_and_column),
          KB_TEST(test_manifest__field_and_declares_see_list_items_and_groups), KB_TEST(test_manifest__field_flags),
+         KB_TEST(test_manifest__facts_marks_one_text_field_outside_lists),
          KB_TEST(test_manifest__sources_are_titles_with_web_addresses))
