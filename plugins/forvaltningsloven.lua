@@ -279,7 +279,9 @@ local function outcome_class(s)
   if type(s) ~= "string" or s == "" then return nil end
   local t = klarbrev.lower(s)
   local function has(x) return t:find(x, 1, true) ~= nil end
-  if has("delvis") then return "partial" end
+  -- a grant or permit with conditions ("tilladelse med vilkår") is no full grant: the conditions need their reasons
+  -- and a klagevejledning (forvaltningsloven § 22, § 25, stk. 2)
+  if has("delvis") or has("vilkår") or has("betingelse") then return "partial" end
   if has("høring") or has("orientering") or has("varsel") or has("oplysning") then return "none" end
   if has("afslag") or has("afslå") or has("afvis") or has("påbud") or has("forbud") or has("ophør") or has("stop")
     or has("nedsæt") or has("tilbagebetal") or has("tilbagekald") or has("inddrag") or has("stands") then
