@@ -213,7 +213,32 @@ def write_paragraphs(doc, text, paragraphs):
         cur.ParaStyleName = name
         for k, v in direct.items():
             cur.setPropertyValue(k, v)
-        text.insertString(cur, content, False)
+        insert_with_fields(doc, text, cur, content)
+
+
+# "[[side]]" and "[[sider]]" in a source line: Writer's page number and page count fields (PAGE and NUMPAGES in the
+# saved DOCX), for "footer: Side [[side]] af [[sider]]"
+FIELDS = {"[[side]]": "com.sun.star.text.TextField.PageNumber", "[[sider]]": "com.sun.star.text.TextField.PageCount"}
+
+
+def insert_with_fields(doc, text, cur, content):
+    """Inserts content at cur, with [[side]] and [[sider]] as page number fields."""
+    rest = content
+    while rest:
+        at, marker = min(((rest.find(m), m) for m in FIELDS if rest.find(m) >= 0), default=(-1, None))
+        if marker is None:
+            text.insertString(cur, rest, False)
+            return
+        if at:
+            text.insertString(cur, rest[:at], False)
+        field = doc.createInstance(FIELDS[marker])
+        if marker == "[[side]]":
+            field.NumberingType = 4  # com.sun.star.style.NumberingType.ARABIC
+            field.SubType = uno.Enum("com.sun.star.text.PageNumberType", "CURRENT")
+        else:
+            field.NumberingType = 4
+        text.insertTextContent(cur, field, False)
+        rest = rest[at + len(marker):]
 
 
 def set_properties(doc, title):

@@ -91,11 +91,11 @@ timeout 180 soffice --headless -env:UserInstallation="file://$work/profile" --co
 echo "pdf: LibreOffice converts letter.docx"
 
 if [ -x build/bin/klarbrev ]; then
-  if build/bin/klarbrev template lint "$tpl" >"$work/lint.txt"; then
+  if build/bin/klarbrev template lint "$tpl" >"$work/lint.txt" && grep -q " 0 advarsler$" "$work/lint.txt"; then
     echo "lint: no problems in the tags, and none in the template's own text"
   else
     cat "$work/lint.txt" >&2
-    echo "make-sample-template: klarbrev template lint found problems (see above)" >&2
+    echo "make-sample-template: klarbrev template lint found problems or warnings (see above)" >&2
     exit 1
   fi
   for ex in "$tpl/example.json" "$tpl"/examples/*.json; do
