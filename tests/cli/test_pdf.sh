@@ -27,8 +27,9 @@ import re, sys
 
 
 def norm(s):
-    # white space as one space; none after a hyphen, where the PDF may break a line ("2026-" / "048127")
-    return re.sub(r"- ", "-", " ".join(s.split()))
+    # white space as one space; none after a hyphen, where the PDF may break a line ("2026-" / "048127"); the
+    # footer's page fields as one pattern (the letter holds the count Writer saved, the PDF the letter's own)
+    return re.sub(r"Side \d+ af \d+", "Side # af #", re.sub(r"- ", "-", " ".join(s.split())))
 
 
 pdf = norm(open(sys.argv[1], encoding="utf-8").read())
