@@ -137,7 +137,7 @@ Her er de brevskabeloner, klarbrev kommer med. Hver skabelon er en mappe i `temp
 på samme måde: ingen fejl i skabelonen, hvert eksempel udfyldes uden fejl og advarsler fra klarbrevs tjek, LIX
 højst 35, og afgørelser har begrundelse, lovgrundlag og klagevejledning (se `tests/cli/test_template_library.sh`).
 
-LIX er et mål for, hvor let teksten er at læse: under 25 er let, 25-34 er middel, 35-44 er svær. Billedet viser
+LIX er et mål for, hvor let teksten er at læse: højst 24 er meget let, 25-34 let, 35-44 middel, 45-54 svær og 55 eller mere meget svær. Billedet viser
 side 1 af brevet, udfyldt med eksemplet. Hvordan du retter en skabelon eller laver en ny, står i
 [templates.md](templates.md). `klarbrev template list` viser de skabeloner, der er installeret.
 
