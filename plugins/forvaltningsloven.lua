@@ -496,15 +496,7 @@ local function short(text)
   return cut .. " …"
 end
 
--- The value of a dotted path ("begrundelse.fakta") in the case's fields, or nil.
-local function field_value(fields, path)
-  local v = fields
-  for key in path:gmatch("[^%.]+") do
-    if type(v) ~= "table" then return nil end
-    v = v[key]
-  end
-  return v
-end
+local field_value = tekst.field_value
 
 -- The label (or path) of the first field the manifest marks "facts": true whose text the case gives but the letter
 -- does not hold (its first words, spaces evened out, outside the klagevejledning), or nil. Only with a case and a

@@ -29,14 +29,7 @@ local function valid_date(dd, mm, yy)
 end
 
 -- The value at a dotted path of the case ("modtager.cpr"), or nil.
-local function lookup(fields, path)
-  local v = fields
-  for part in path:gmatch("[^%.]+") do
-    if type(v) ~= "table" then return nil end
-    v = v[part]
-  end
-  return v
-end
+local lookup = klarbrev.lib.tekst.field_value
 
 local function digits(s)
   if type(s) ~= "string" and type(s) ~= "number" then return nil end

@@ -136,6 +136,16 @@ local function field_type(letter, path)
   return type(f) == "table" and f.type or nil
 end
 
+-- The value at a dotted path of the case's fields ("modtager.cpr", "begrundelse.fakta"), or nil.
+local function field_value(fields, path)
+  local v = fields
+  for part in path:gmatch("[^%.]+") do
+    if type(v) ~= "table" then return nil end
+    v = v[part]
+  end
+  return v
+end
+
 -- "hvis" -> "Hvis": the first character in upper case (UTF-8-aware, "ændring" -> "Ændring").
 local function capitalise(s)
   local first = s:match("^[\0-\127\194-\244][\128-\191]*")
@@ -170,4 +180,5 @@ return {
   locate = locate,
   origin_field = origin_field,
   field_type = field_type,
+  field_value = field_value,
 }

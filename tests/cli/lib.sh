@@ -55,6 +55,22 @@ expect_same() {
   if diff -u "$2" "$1" >"$T/diff"; then pass; else fail "$3"; head -n 40 "$T/diff"; fi
 }
 
+# listen_port ERRFILE PID: waits up to 180 s for a klarbrev serve started in the background (stderr in ERRFILE) to
+# say where it listens on 127.0.0.1, and prints the port; prints nothing when it stops or never says so
+listen_port() {
+  local port i
+  for i in $(seq 1 1800); do
+    port=$(sed -n 's|^klarbrev serve: lytter på http://127\.0\.0\.1:\([0-9][0-9]*\) (.*|\1|p' "$1")
+    if [ -n "$port" ]; then
+      echo "$port"
+      return 0
+    fi
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
 finish() {
   if [ -s "$T/not-found" ]; then
     kb_failed=$((kb_failed + $(wc -l <"$T/not-found")))

@@ -109,18 +109,12 @@ stop_servers() {
 trap 'stop_servers; rm -rf "$T"' EXIT
 # start_server NAME ARGS...: starts klarbrev serve on a free port of 127.0.0.1; sets PORT and PID, or fails
 start_server() {
-  local name=$1 i
+  local name=$1
   shift
   "$KLARBREV" serve --listen 127.0.0.1:0 --tokens "$T/tokens" --log "$T/$name.log" "$@" 2>"$T/$name.err" &
   PID=$!
   SERVERS+=("$PID")
-  PORT=
-  for i in $(seq 1 1200); do
-    PORT=$(sed -n 's/.*lytter på http:\/\/127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$T/$name.err")
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.1
-  done
+  PORT=$(listen_port "$T/$name.err" "$PID")
   [ -n "$PORT" ]
 }
 start_server serve --threads 2 --templates "$T/templates" && pass ||

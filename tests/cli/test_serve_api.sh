@@ -83,13 +83,7 @@ start() {
     2>"$T/$name.err" &
   LASTPID=$!
   PIDS="$PIDS $LASTPID"
-  PORT=
-  for _ in $(seq 1 1800); do
-    PORT=$(sed -n 's|^klarbrev serve: lytter på http://127\.0\.0\.1:\([0-9][0-9]*\) (.*|\1|p' "$T/$name.err")
-    [ -n "$PORT" ] && break
-    kill -0 "$LASTPID" 2>/dev/null || break
-    sleep 0.1
-  done
+  PORT=$(listen_port "$T/$name.err" "$LASTPID")
 }
 start main TMPDIR="$T/mtmp" -- --threads 2 --templates "$T/templates" --web "$T/web"
 MAIN_PID=$LASTPID MAIN_PORT=$PORT

@@ -91,12 +91,8 @@ expect_not_in "$T/serve.log" "$SERVE_TOKEN" "the token of a sign-in is never log
 # ---- no tokens file (loopback only): the page needs no sign-in
 "$KLARBREV" serve --listen 127.0.0.1:0 --threads 1 --no-spell --web "$T/web" 2>"$T/open.err" &
 OPEN_PID=$!
-port=
-for _ in $(seq 1 1800); do
-  port=$(sed -n 's/.*lytter på http:\/\/127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$T/open.err")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
+port=$(listen_port "$T/open.err" "$OPEN_PID")
+[ -n "$port" ] && pass || fail "klarbrev serve without tokens did not start: $(cat "$T/open.err")"
 curl -s "http://127.0.0.1:$port/session" >"$T/open.json"
 expect_in "$T/open.json" '"auth": "none", "signed_in": true' "without tokens: no sign-in"
 expect_in "$T/open.json" '"routes": ["templates", "fill", "check", "lint"]' "without tokens: every route"

@@ -63,13 +63,7 @@ EOF
 "$KLARBREV" serve --listen 127.0.0.1:0 --threads 1 2>"$T/open.err" &
 OPEN_PID=$!
 trap 'kill -KILL "$OPEN_PID" 2>/dev/null; serve_kill; rm -rf "$T"' EXIT
-open_port=
-for _ in $(seq 1 1800); do
-  open_port=$(sed -n 's/.*lytter på http:\/\/127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$T/open.err")
-  [ -n "$open_port" ] && break
-  kill -0 "$OPEN_PID" 2>/dev/null || break
-  sleep 0.1
-done
+open_port=$(listen_port "$T/open.err" "$OPEN_PID")
 [ -n "$open_port" ] || { fail "klarbrev serve without tokens did not start"; cat "$T/open.err"; finish; exit 1; }
 
 serve_start --threads 2 --templates "$T/templates" || { finish; exit 1; }
