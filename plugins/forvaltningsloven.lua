@@ -30,7 +30,8 @@
 --     refusal needs all of them; "partshøring" (any word with "høring") is a hearing before the decision and gets
 --     the H checks only; "varsel" and "orientering" are not decisions and are not checked;
 --   "appeal": { "body": "Ankestyrelsen", "via": "kommunen", "deadline": "4 uger", "court_deadline": "6 måneder" }:
---     the letter must name the same appeal body and deadline; "via" = kommunen means the social route (S1, S2);
+--     the letter must name the same appeal body and deadline ("deadline": "ingen" for a route without one, such as
+--     access to documents); "via" = kommunen means the social route (S1, S2);
 --     "court_deadline" (optional, also at the top level) asks for K5;
 --   "law": ["aktivloven § 11", ...]: each section should be cited (a warning when one is not);
 --   "discretionary": true asks for B2;
@@ -1118,7 +1119,10 @@ return {
       end
     end
 
-    -- K3: the deadline
+    -- K3: the deadline. A route without one (access to documents, offentlighedsloven § 37: the manifest's deadline
+    -- "ingen" or "ingen klagefrist") asks for none, and a period the letter names (the Ombudsman's year) is no error.
+    local no_deadline = appeal and type(appeal.deadline) == "string"
+      and klarbrev.lower(appeal.deadline):find("^%s*ingen") ~= nil
     local found_deadlines = {}
     local expected = appeal and parse_deadline(appeal.deadline)
     local expected_from = appeal and appeal.deadline and "sagen" or nil
@@ -1135,7 +1139,9 @@ return {
     end
     local law_ref = social and "retssikkerhedsloven § 67" or "forvaltningsloven § 25, stk. 1"
     local dl_rule = social and "fvl-s2" or "fvl-k3"
-    if #found_deadlines == 0 then
+    if no_deadline then
+      -- nothing to check: the klagevejledning says there is no deadline, or says nothing about one
+    elseif #found_deadlines == 0 then
       if needs_reasons then
         local example = expected and deadline_text(expected) or "4 uger"
         say(kat, "fvl-k3", "error", string.format("Klagevejledningen nævner ikke klagefristen. Skriv fristen og "

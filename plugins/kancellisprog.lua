@@ -53,7 +53,10 @@ local ENTRIES = {
   { "fremsendes", hint = "Skriv aktivt, hvem der sender: »vi sender« eller »du sender«." },
   { "hoslagt", to = { "vedlagt" } },
   { "under henvisning til", hint = "Skriv »fordi« og sig årsagen med et udsagnsord, fx »fordi du har flyttet«." },
-  { "hvilket", hint = "Sæt punktum, og begynd en ny sætning, fx »Det betyder, at …«." },
+  -- only the relative "hvilket" that points back at the clause before it (", hvilket betyder"): after a comma and
+  -- before a verb, pronoun or adverb. The question word before a noun ("hvilket hjælpemiddel der passer") is plain
+  -- Danish.
+  { "hvilket", hint = "Sæt punktum, og begynd en ny sætning, fx »Det betyder, at …«.", relative = true },
   { "ihvorvel", to = { "selv om" } },
   { "hvorhos", to = { "og" } },
   { "påhviler", hint = "Skriv, hvem der skal gøre hvad: »det påhviler dig at« bliver »du skal«." },
@@ -221,6 +224,23 @@ do
 end
 
 -- "hvis" -> "Hvis" when the text found starts with a capital.
+-- What follows a relative "hvilket" (", hvilket betyder, at ...", ", hvilket vi ikke kan"): a verb, a pronoun or an
+-- adverb. A question word is followed by its noun instead ("hvilket hjælpemiddel").
+local AFTER_RELATIVE = {}
+for w in ([[betyder betød er var bliver blev vil ville kan kunne skal skulle må måtte har havde gør gjorde giver gav
+  medfører medførte indebærer indebar fører førte sker skete kræver krævede gælder gjaldt ses fremgår også ikke jo
+  derfor dog heller vi du de man han hun den det jeg dig dem os kommunen]]):gmatch("%S+") do
+  AFTER_RELATIVE[w] = true
+end
+
+-- 1 when hit h (in sentence s) is the relative "hvilket": after a comma or semicolon, before a word of AFTER_RELATIVE.
+local function relative_hvilket(s, h)
+  local a = s.words[h.i].a
+  local next_word = s.words[h.j + 1]
+  return s.text:sub(1, a - 1):find("[,;]%s*$") ~= nil and next_word ~= nil
+    and AFTER_RELATIVE[next_word.lower] == true
+end
+
 local function match_case(sugg, found)
   local f = found:match("^[\0-\127\194-\244][\128-\191]*")
   return f and klarbrev.lower(f) ~= f and capitalise(sugg) or sugg
@@ -256,6 +276,7 @@ return {
           local pa, pb = s.off + a, s.off + b
           local skip = allowed[hit[1]] or allowed[klarbrev.lower(s.text:sub(a, b))] or in_spans(r.quotes, pa, pb)
             or (hit.legal and r.legal) or skip_node(ws[h.i].node)
+            or (hit.relative and not relative_hvilket(s, h))
           if not skip then
             local found = s.text:sub(a, b)
             if hit.to then
@@ -290,6 +311,8 @@ return {
       "Vil du klage, skal du skrive til os. Vi skal have din klage senest 1. maj.",
       "Du skal svare, før vi kan hjælpe dig. Du får hjælp efter aktivlovens § 11.",
       "Dette sker hver måned. Du har brevet i hænderne nu.",
+      -- "hvilket" as a question word, not pointing back
+      "Vi vurderer, hvilket hjælpemiddel der dækker dit behov bedst. Hvilket beløb får du?",
     },
     bad = {
       "[[Såfremt]] du flytter, skal du give os besked.",
