@@ -75,6 +75,13 @@ serve_alive() {
   if [ "$s" = 200 ]; then pass; else fail "$1: /health answers $s"; fi
 }
 
+# serve_tmpdir: a TMPDIR of the test's own ($T/tmp) for the server started next, so its scratch folder
+# (klarbrev-serve.*) is the only thing there and a test can see it emptied
+serve_tmpdir() {
+  export TMPDIR="$T/tmp"
+  mkdir -p "$TMPDIR"
+}
+
 # the sample template, its case and a letter made from them, for the tests' requests
 serve_sample() {
   SAMPLE_T=afslag-kontanthjaelp

@@ -4,8 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 serve_sample
-export TMPDIR="$T/tmp"
-mkdir -p "$TMPDIR"
+serve_tmpdir
 serve_start --threads 2 || { finish; exit 1; }
 
 for i in 1 2 3 4 5; do
