@@ -807,14 +807,15 @@ int cmd_serve(int argc, char **argv)
 		goto done;
 	s->templates_dir = cli_templates_dir(&o, s->data_dir);
 	s->web_given = o.web != NULL;
-	if (o.web)
-		s->web_dir = kb_strdup(o.web);
-	else if ((s->web_dir = malloc(strlen(s->data_dir) + 8)))
-		sprintf(s->web_dir, "%s/web", s->data_dir);
+	s->web_dir = o.web ? kb_strdup(o.web) : kb_path_join(s->data_dir, "web");
+	if (!s->web_dir || !s->templates_dir) {
+		fprintf(stderr, "klarbrev serve: ikke nok hukommelse\n");
+		goto done;
+	}
 	struct stat st;
-	if (!s->web_dir || !s->templates_dir || stat(s->templates_dir, &st) || !S_ISDIR(st.st_mode)) {
+	if (stat(s->templates_dir, &st) || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "klarbrev serve: skabelonmappen %s findes ikke; angiv den med --templates MAPPE\n",
-		        s->templates_dir ? s->templates_dir : "?");
+		        s->templates_dir);
 		goto done;
 	}
 	if (o.log) {

@@ -211,10 +211,9 @@ void sv_web_free(sv_gen *g);
 /* GET / and /web/{name}: the file, with the page's security headers (sv_web_headers). */
 void sv_web_page(sv_req *r);
 void sv_web_headers(struct MHD_Response *resp);
-/* The session of the request's cookie that is still good under g, or NULL. */
-sv_session *sv_session_of(sv_server *s, const sv_gen *g, struct MHD_Connection *c);
-/* The token of a session in g, or NULL when it has left the tokens file. */
-const sv_token *sv_session_token(const sv_gen *g, const sv_session *ss);
+/* The session of the request's cookie that is still good under g, with its token in *tok; NULL (and *tok NULL) when
+ * there is none. A session whose token has left the tokens file ends here. */
+sv_session *sv_session_of(sv_server *s, const sv_gen *g, struct MHD_Connection *c, const sv_token **tok);
 /* GET /session, POST /session (r's body: {"token": ...}) and DELETE /session. */
 void sv_session_route(sv_server *s, sv_req *r, const char *method);
 void sv_sessions_free(sv_server *s);

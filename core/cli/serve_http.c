@@ -480,8 +480,7 @@ static void first_call(sv_server *s, sv_req *r, const char *url, const char *met
 			while (*t == ' ')
 				t++;
 			tok = sv_find_token(r->gen, t, strlen(t));
-		} else if (!h && (ss = sv_session_of(s, r->gen, c))) {
-			tok = sv_session_token(r->gen, ss);
+		} else if (!h && (ss = sv_session_of(s, r->gen, c, &tok))) {
 			r->by_cookie = 1;
 		}
 		if (tok && r->by_cookie && sv_session_csrf(r, ss, method)) {

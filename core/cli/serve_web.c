@@ -110,13 +110,19 @@ int sv_web_load(sv_server *s, sv_gen *g, json_t *problems)
 			continue;
 		if ((size_t)st.st_size > SV_WEB_FILE_MAX || total + (size_t)st.st_size > SV_WEB_TOTAL_MAX ||
 		    g->nweb >= SV_WEB_FILES_MAX) {
-			sv_problem(problems, "web", "%s: for stor til websiden (højst 8 MB pr. fil, 32 MB i alt)", de->d_name);
+			if (g->nweb >= SV_WEB_FILES_MAX)
+				sv_problem(problems, "web", "%s: websiden har for mange filer (højst %u)", s->web_dir,
+				           SV_WEB_FILES_MAX);
+			else
+				sv_problem(problems, "web", "%s: for stor til websiden (højst 8 MB pr. fil, 32 MB i alt)",
+				           de->d_name);
 			rc = -1;
 			break;
 		}
 		if (g->nweb == cap) {
 			sv_file *nw = realloc(g->web, 2 * cap * sizeof *nw);
 			if (!nw) {
+				sv_problem(problems, "web", "ikke nok hukommelse");
 				rc = -1;
 				break;
 			}
@@ -140,8 +146,10 @@ int sv_web_load(sv_server *s, sv_gen *g, json_t *problems)
 		g->nweb++;
 	}
 	closedir(d);
-	if (!g->web)
+	if (!g->web) {
+		sv_problem(problems, "web", "ikke nok hukommelse");
 		rc = -1;
+	}
 	if (!rc && g->nweb)
 		qsort(g->web, g->nweb, sizeof *g->web, file_cmp);
 	if (!rc && !g->nweb && s->web_given) {
@@ -233,16 +241,14 @@ static void session_drop(sv_server *s, size_t i)
 	s->sessions[i] = s->sessions[--s->nsessions];
 }
 
-static double since(const struct timespec *t)
-{
-	return sv_seconds_since(t);
-}
-
-/* Ends the sessions that are too old or unused too long. */
+/* Ends the sessions that are too old or unused too long (the clock read once). */
 static void sessions_expire(sv_server *s)
 {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (size_t i = 0; i < s->nsessions;) {
-		if (since(&s->sessions[i].used) > SV_SESSION_IDLE_S || since(&s->sessions[i].created) > SV_SESSION_MAX_S)
+		if (now.tv_sec - s->sessions[i].used.tv_sec > SV_SESSION_IDLE_S ||
+		    now.tv_sec - s->sessions[i].created.tv_sec > SV_SESSION_MAX_S)
 			session_drop(s, i);
 		else
 			i++;
@@ -257,13 +263,9 @@ void sv_sessions_free(sv_server *s)
 	s->sessions = NULL;
 }
 
-const sv_token *sv_session_token(const sv_gen *g, const sv_session *ss)
+sv_session *sv_session_of(sv_server *s, const sv_gen *g, struct MHD_Connection *c, const sv_token **tok)
 {
-	return ss ? sv_find_token(g, ss->token, ss->token_len) : NULL;
-}
-
-sv_session *sv_session_of(sv_server *s, const sv_gen *g, struct MHD_Connection *c)
-{
+	*tok = NULL;
 	const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SV_COOKIE);
 	if (!v || !s->nsessions)
 		return NULL;
@@ -273,8 +275,12 @@ sv_session *sv_session_of(sv_server *s, const sv_gen *g, struct MHD_Connection *
 	for (size_t i = 0; i < s->nsessions; i++)
 		if (sv_secret_eq(v, vl, s->sessions[i].id, 64))
 			hit = &s->sessions[i];
-	if (!hit || !sv_session_token(g, hit))
+	if (!hit)
 		return NULL;
+	if (!(*tok = sv_find_token(g, hit->token, hit->token_len))) {
+		session_drop(s, (size_t)(hit - s->sessions)); /* its token left the tokens file: the session has ended */
+		return NULL;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &hit->used);
 	return hit;
 }
@@ -292,10 +298,6 @@ static void session_answer(sv_req *r, const sv_token *tok, const sv_session *ss)
 	json_t *o = json_pack("{s:s, s:b, s:s?, s:o, s:s?}", "auth", open ? "none" : "token", "signed_in",
 	                      open || tok != NULL, "name", tok ? tok->name : NULL, "routes", routes, "csrf",
 	                      ss ? ss->csrf : NULL);
-	if (o && !json_object_get(o, "name"))
-		json_object_set_new(o, "name", json_null());
-	if (o && !json_object_get(o, "csrf"))
-		json_object_set_new(o, "csrf", json_null());
 	char *body = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
 	json_decref(o);
 	sv_respond(r, MHD_HTTP_OK, body, body ? strlen(body) : 0, NULL);
@@ -373,8 +375,8 @@ void sv_session_route(sv_server *s, sv_req *r, const char *method)
 		sign_in(s, r);
 		return;
 	}
-	sv_session *ss = sv_session_of(s, r->gen, r->conn);
-	const sv_token *tok = sv_session_token(r->gen, ss);
+	const sv_token *tok = NULL;
+	sv_session *ss = sv_session_of(s, r->gen, r->conn, &tok);
 	if (tok)
 		snprintf(r->token_name, sizeof r->token_name, "%s", tok->name);
 	if (!strcmp(method, "DELETE")) {

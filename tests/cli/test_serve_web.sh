@@ -83,6 +83,12 @@ expect_status 401 "a session ends when its token leaves the tokens file"
 status=$(as_page "$SERVE_URL/session")
 expect_status 200 "GET /session after the token left"
 expect_in "$T/body" '"signed_in": false' "GET /session says signed out"
+# the token back in the file: the session it had stays ended
+serve_tokens
+kill -HUP "$SERVE_PID"
+for _ in $(seq 1 300); do [ "$(grep -c '"event":"reload"' "$T/serve.log")" -ge 4 ] && break; sleep 0.1; done
+status=$(as_page "$SERVE_URL/templates")
+expect_status 401 "a session ended with its token does not come back with the token"
 serve_stop
 expect_not_in "$T/serve.log" "${cookie#klarbrev_session=}" "the cookie is never logged"
 expect_not_in "$T/serve.log" "$csrf" "the CSRF token is never logged"
