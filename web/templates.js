@@ -29,7 +29,10 @@ function setFileError(msg) {
   else $('lint-file').removeAttribute('aria-invalid');
 }
 
+let uploading = false; // a template is being checked: a second submit waits for the first answer
+
 async function lintUpload() {
+  if (uploading) return;
   const input = $('lint-file');
   const file = input.files && input.files[0];
   if (!file) {
@@ -40,6 +43,7 @@ async function lintUpload() {
   setFileError('');
   announce($('lint-status'), 'Tjekker skabelonen …');
   const box = $('lint-result');
+  uploading = true;
   try {
     const res = await request('POST', '/lint', { body: file, type: DOCX });
     const data = await readJson(res);
@@ -59,6 +63,8 @@ async function lintUpload() {
     if (signedOut(err)) return;
     setFileError(err.message);
     input.focus();
+  } finally {
+    uploading = false;
   }
 }
 
@@ -174,6 +180,13 @@ export async function loadInstalled() {
         sec.children[1]);
       slot.append(sec);
     } catch (err) {
+      if (signedOut(err)) {
+        // the login is shown once; the list is fetched again when the view opens after it
+        loaded = false;
+        clear(list);
+        announce(status, '');
+        return;
+      }
       clear(slot);
       slot.append(el('section', { class: 'card lint' }, el('h3', { text: t.title }), el('p', { text: err.message })));
     }

@@ -2955,10 +2955,10 @@ static void report_place(render_state *rs, const tpl_tag *tag, const char *fmt, 
 	rs->bad++;
 }
 
-/* The manifest's path of the field a tag names: with the open sections' paths in front, innermost first, then
- * outwards, then the tag's path alone (as lint resolves it). NULL when the manifest does not declare it or memory ran
- * out. Caller frees. */
-static char *tag_field_path(const render_state *rs, const char *path)
+/* The manifest's path of what a tag names: with the open sections' paths in front, innermost first, then outwards,
+ * then the tag's path alone (as lint resolves it); a field, or for a section (group) also a group of fields such as
+ * "modtager" of "modtager.navn". NULL when the manifest does not declare it or memory ran out. Caller frees. */
+static char *manifest_path(const render_state *rs, const char *path, int group)
 {
 	const json_t *m = rs->t->manifest;
 	if (!m || !path)
@@ -2971,11 +2971,17 @@ static char *tag_field_path(const render_state *rs, const char *path)
 		if (k && !in)
 			continue; /* a section that names no declared field: its content resolves as outside it */
 		int rc = in && (kb_buf_adds(&full, in) || kb_buf_adds(&full, "."));
-		if (!rc && !kb_buf_adds(&full, path) && kb_manifest_field(m, full.data))
+		if (!rc && !kb_buf_adds(&full, path) &&
+		    (group ? kb_manifest_declares(m, full.data) : kb_manifest_field(m, full.data) != NULL))
 			return kb_buf_detach(&full);
 	}
 	kb_buf_free(&full);
 	return NULL;
+}
+
+static char *tag_field_path(const render_state *rs, const char *path)
+{
+	return manifest_path(rs, path, 0);
 }
 
 /* What the manifest says about the field a tag names: tried with the innermost section's path in front first and
@@ -3400,7 +3406,7 @@ static int render_section(render_state *rs, const kb_nodevec *marks, size_t i, s
 	if (!rc && !rs->dry && unit.n && rs->nsections < KB_MAX_SECTION_DEPTH) {
 		/* the section's own manifest path, or the outer one when it names no declared field ({{#.}}, a value
 		 * the manifest does not know) */
-		char *mp = strcmp(tag->expr.path, ".") ? tag_field_path(rs, tag->expr.path) : NULL;
+		char *mp = strcmp(tag->expr.path, ".") ? manifest_path(rs, tag->expr.path, 1) : NULL;
 		if (!mp && rs->nsections && rs->sections[rs->nsections - 1])
 			mp = kb_strdup(rs->sections[rs->nsections - 1]);
 		rs->sections[rs->nsections++] = mp;

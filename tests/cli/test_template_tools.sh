@@ -96,6 +96,16 @@ expect_rc 0 "fill a list inside a condition section"
 expect_in "$T/betinget.txt" "Notat af 3. marts" "the list's field inside the condition is filled"
 python3 "$KB_SRC/tests/cli/make_docx.py" "$T/betinget/letter.docx" '{{#udfald | eq "afslag"}}' '{{#dokumenter}}' \
   '{{titl}}' '{{/dokumenter}}' '{{/udfald}}'
+# a section that names a group of fields ({{#modtager}}{{navn}}): the name inside is the manifest's modtager.navn,
+# a personal name, so it is not spell-checked
+mkdir -p "$T/gruppe"
+python3 "$KB_SRC/tests/cli/make_docx.py" "$T/gruppe/letter.docx" '{{#modtager}}Kære {{navn}}.{{/modtager}}' \
+  'Vi har behandlet din sag.'
+printf '{"title": "x", "kind": "orientering", "fields": {"modtager.navn": {"type": "name", "required": true, "personal": true}}}' \
+  >"$T/gruppe/manifest.json"
+printf '{"modtager": {"navn": "Xyqwerte Brzeczyk"}}' >"$T/gruppe.json"
+run "$KLARBREV" fill "$T/gruppe" "$T/gruppe.json" -o "$T/gruppe.docx"; expect_rc 0 "fill a group section"
+expect_not_in "$T/stderr" "Xyqwerte" "a name inside a group section keeps its manifest type (not spell-checked)"
 run "$KLARBREV" template lint "$T/betinget" --no-check; expect_rc 1 "a misspelt field inside a condition section"
 expect_in "$T/stdout" 'feltet "dokumenter.titl" står ikke i manifest.json; mente du "dokumenter.titel"?' \
   "the misspelt field is named by its list, with the nearest declared one"
