@@ -282,7 +282,8 @@ local function outcome_class(s)
   local function has(x) return t:find(x, 1, true) ~= nil end
   -- a grant or permit with conditions ("tilladelse med vilkår") is no full grant: the conditions need their reasons
   -- and a klagevejledning (forvaltningsloven § 22, § 25, stk. 2)
-  if has("delvis") or has("vilkår") or has("betingelse") then return "partial" end
+  local function with(x) return has(x) and not has("uden " .. x) and not has("ingen " .. x) end
+  if has("delvis") or with("vilkår") or with("betingelse") then return "partial" end
   if has("høring") or has("orientering") or has("varsel") or has("oplysning") then return "none" end
   if has("afslag") or has("afslå") or has("afvis") or has("påbud") or has("forbud") or has("ophør") or has("stop")
     or has("nedsæt") or has("tilbagebetal") or has("tilbagekald") or has("inddrag") or has("stands") then
@@ -499,23 +500,26 @@ end
 
 local field_value = tekst.field_value
 
--- The label (or path) of the first field the manifest marks "facts": true whose text the case gives but the letter
--- does not hold (its first words, spaces evened out, outside the klagevejledning), or nil. Only with a case and a
--- manifest: a letter written by hand is judged by its words alone.
-local function facts_missing(letter, paras)
+-- The label (or path) of the first field (by path) the manifest marks "facts": true whose text the case gives but
+-- the letter does not hold (its first words, case and spaces evened out), or nil. Only with a case and a manifest: a
+-- letter written by hand is judged by its words alone. The whole letter is searched: facts may well speak of a
+-- complaint ("Du klagede over støj ...").
+local function facts_missing(letter)
   local m, fields = letter.template, letter.fields
   if type(m) ~= "table" or type(m.fields) ~= "table" or type(fields) ~= "table" then return nil end
-  local text = {}
-  for _, r in ipairs(paras) do
-    if not r.kscope then text[#text + 1] = r.node.lower end
-  end
-  text = table.concat(text, " "):gsub("%s+", " ")
+  local paths = {}
   for path, f in pairs(m.fields) do
-    local v = type(f) == "table" and f.facts == true and field_value(fields, path) or nil
+    if type(f) == "table" and f.facts == true then paths[#paths + 1] = path end
+  end
+  if #paths == 0 then return nil end
+  table.sort(paths)
+  local text = letter.lower:gsub("%s+", " ")
+  for _, path in ipairs(paths) do
+    local v = field_value(fields, path)
     if type(v) == "string" and v:find("%S") then
       local probe = klarbrev.lower(v):gsub("%s+", " "):gsub("^ ", "")
       probe = #probe > 40 and (probe:sub(1, 40):match("^(.*%S)%s") or probe:sub(1, 40)) or probe
-      if not text:find(probe, 1, true) then return f.label or path end
+      if not text:find(probe, 1, true) then return m.fields[path].label or path end
     end
   end
   return nil
@@ -1028,7 +1032,7 @@ return {
         -- B3 from the case: a field the manifest marks "facts" holds the facts given weight, so its text must stand
         -- in the letter. The letter's own words around the facts ("Vi har brugt disse oplysninger:") match the
         -- patterns above, so a paragraph of facts deleted from a filled letter is found only this way.
-        local missing = facts_missing(letter, paras)
+        local missing = facts_missing(letter)
         if missing then
           say(letter, "fvl-b3", "error", "Brevet nævner ikke de oplysninger, afgørelsen bygger på: teksten fra "
             .. "feltet »" .. missing .. "« står ikke i brevet. Sæt den ind igen under begrundelsen "
