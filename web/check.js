@@ -13,6 +13,7 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 const $ = (id) => document.getElementById(id);
 const state = {
   checkedText: null, // the textarea's value that the shown report is about (null for a .docx)
+  checkedFile: null, // the .docx the shown report is about (the annotated download is of this one)
   paragraphs: [],
   file: null,
   busy: false,
@@ -78,6 +79,7 @@ async function runCheck({ focusResult, after } = {}) {
     const data = await readJson(res);
     if (!res.ok) throw new ApiError(res.status, data, friendly(data));
     state.checkedText = file ? null : text;
+    state.checkedFile = file || null;
     renderReport(data, !file);
     const msg = (after ? after + ' ' : '') + 'Brevet er tjekket: ' + summaryText(data.summary) + '.';
     announce($('check-status'), msg);
@@ -204,11 +206,10 @@ function markNode(cover, piece, descs) {
     class: 'mark mark-' + worst.level + (piece ? '' : ' mark-empty'),
     href: '#fund-' + worst.n,
     'aria-describedby': descId,
-    'data-finding': worst.n,
+    'data-findings': cover.map((f) => f.n).join(' '),
   }, el('span', { class: 'mark-icon', 'aria-hidden': 'true', text: lv.icon }));
   if (piece) a.append(piece);
   else a.append(el('span', { class: 'visually-hidden', text: lv.word + ' her' }));
-  if (!document.getElementById('mark-' + worst.n)) a.id = 'mark-' + worst.n;
   a.addEventListener('click', (e) => {
     e.preventDefault();
     const li = document.getElementById('fund-' + worst.n);
@@ -241,11 +242,12 @@ function findingItem(f, isText) {
   } else if (sugg.length) {
     actions.append('Forslag: ' + sugg.map((s) => '»' + s + '«').join(', '));
   }
-  if (document.getElementById('mark-' + f.n) || f.paragraph !== null) {
+  if (f.paragraph !== null && f.paragraph !== undefined) {
     actions.append(el('button', {
       type: 'button', class: 'link-button', 'aria-describedby': msgId,
       onclick: () => {
-        const m = document.getElementById('mark-' + f.n) || document.querySelector('[data-finding="' + f.n + '"]');
+        // the first mark that covers the finding (a mark lists every finding it covers)
+        const m = $('check-letter').querySelector('[data-findings~="' + f.n + '"]');
         if (m) m.focus();
       },
     }, 'Vis i teksten'));
@@ -285,6 +287,7 @@ function rangeInText(f) {
 }
 
 async function applySuggestion(f, suggestion) {
+  if (state.busy) return; // a check is on its way: its report is about the text as it was sent
   const ta = $('check-text');
   if (state.checkedText === null || ta.value !== state.checkedText) {
     setFormError('Teksten er ændret, siden den blev tjekket. Tjek den igen, før du bruger et forslag.');
@@ -301,20 +304,21 @@ async function applySuggestion(f, suggestion) {
 }
 
 async function downloadAnnotated() {
-  if (!state.file) return;
+  const file = state.checkedFile;
+  if (!file) return;
   const btn = $('check-download');
   btn.disabled = true;
   announce($('check-status'), 'Laver brevet med kommentarer …');
   try {
     const kind = $('check-kind').value;
     const res = await request('POST', '/check?annotate=1' + (kind ? '&kind=' + encodeURIComponent(kind) : ''), {
-      body: state.file, type: DOCX,
+      body: file, type: DOCX,
     });
     if (!res.ok) {
       const data = await readJson(res);
       throw new ApiError(res.status, data, friendly(data));
     }
-    const base = state.file.name.replace(/\.docx$/i, '');
+    const base = file.name.replace(/\.docx$/i, '');
     const name = base ? base + '-med-kommentarer.docx' : fileName(res, 'kommenteret.docx');
     saveBlob(await res.blob(), name);
     announce($('check-status'), 'Brevet med kommentarer er hentet som ' + name + '.');

@@ -145,8 +145,10 @@ function makeControl(f, path, row) {
   let input;
   if (f.type === 'bool') {
     input = el('input', { type: 'checkbox', id, name: path, 'aria-describedby': describedBy });
+    if (f.required) input.setAttribute('aria-required', 'true');
     c.node = el('div', { class: 'field field-bool' },
-      el('div', { class: 'check-row' }, input, el('label', { for: id }, labelText(f, path), req)), desc, c.error);
+      el('div', { class: 'check-row' }, input, el('label', { for: id }, labelText(f, path), req,
+        f.required ? el('span', { class: 'visually-hidden', text: ' (skal udfyldes)' }) : null)), desc, c.error);
   } else {
     if (f.type === 'choice') {
       input = el('select', { id, name: path });
@@ -339,7 +341,8 @@ async function validate() {
     return;
   }
   const data = await readJson(res);
-  if (!res.ok || !data) return;
+  // "Lav brevet" or another keystroke may have come while the body was read: this answer is then stale
+  if (!res.ok || !data || seq !== state.validateSeq || t !== state.current) return;
   state.problems = data.problems || [];
   applyProblems();
   const n = state.problems.length;
