@@ -232,11 +232,9 @@ def insert_with_fields(doc, text, cur, content):
         if at:
             text.insertString(cur, rest[:at], False)
         field = doc.createInstance(FIELDS[marker])
+        field.NumberingType = 4  # com.sun.star.style.NumberingType.ARABIC
         if marker == "[[side]]":
-            field.NumberingType = 4  # com.sun.star.style.NumberingType.ARABIC
             field.SubType = uno.Enum("com.sun.star.text.PageNumberType", "CURRENT")
-        else:
-            field.NumberingType = 4
         text.insertTextContent(cur, field, False)
         rest = rest[at + len(marker):]
 
